@@ -1,0 +1,1 @@
+//! MOS protocol: wire encodings, stream framing and typed values.
