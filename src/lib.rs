@@ -3,7 +3,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// Generated code names the runtime `::osmos`, in this crate as in downstream crates.
+extern crate self as osmos;
+
+pub mod cbor;
 pub mod error;
+pub mod frame;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod mos;
+pub mod varint;
+
+/// Open Screen Protocol messages, generated from `schemas/openscreen/*.cddl`.
+///
+/// Every type-keyed message is a struct implementing [`cbor::Decode`], [`cbor::Encode`] and
+/// [`frame::Keyed`]; [`openscreen::Message`] dispatches frames by type key.
+pub mod openscreen {
+    #[cfg(not(feature = "regenerate"))]
+    include!("../generated/openscreen.rs");
+    #[cfg(feature = "regenerate")]
+    include!(concat!(env!("OUT_DIR"), "/openscreen.rs"));
+}
 
 pub use error::{DecodeError, EncodeError, ErrorKind, Path, PathSegment};

@@ -1,1 +1,17 @@
+//! osmos-codegen: compiles CDDL and XSD schemas into Rust types with CBOR and XML codecs.
+//!
+//! Front ends ([`cddl`]) translate a schema into the [`ir`]; [`check`] validates the IR;
+//! the back end ([`rust`]) prints Rust. [`Builder`] drives it all from a `build.rs`.
 
+mod builder;
+pub mod cddl;
+pub mod check;
+mod comment;
+pub mod diagnostic;
+pub mod ir;
+pub mod rust;
+pub mod xsd;
+
+pub use builder::{display, read, read_all, write_if_changed, Builder};
+pub use diagnostic::{Error, SchemaError};
+pub use rust::{JsonImpls, Options};

@@ -1,0 +1,146 @@
+//! The `build.rs` entry point, shaped like prost-build: name the schemas, call `compile`, and
+//! `include!` the result from `OUT_DIR`.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     osmos_codegen::Builder::new().cddl("schemas/my-extension.cddl").compile()?;
+//!     Ok(())
+//! }
+//! // src/lib.rs:
+//! // pub mod my_extension { include!(concat!(env!("OUT_DIR"), "/my_extension.rs")); }
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Error;
+use crate::ir::{Schema, Source};
+use crate::rust::{self, JsonImpls, Options};
+use crate::{cddl, check};
+
+/// Compiles schema files into a Rust module.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    cddl: Vec<PathBuf>,
+    xsd: Vec<PathBuf>,
+    module: Option<String>,
+    out_dir: Option<PathBuf>,
+    json: Option<JsonImpls>,
+}
+
+impl Builder {
+    /// A builder with no schemas, writing to `OUT_DIR`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a CDDL file; all CDDL files of one builder form one schema.
+    pub fn cddl(mut self, path: impl AsRef<Path>) -> Self {
+        self.cddl.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Adds an XSD file; `xs:include`d files are read too.
+    pub fn xsd(mut self, path: impl AsRef<Path>) -> Self {
+        self.xsd.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// The module (and output file) name; defaults to the first schema file's stem.
+    pub fn module(mut self, name: impl Into<String>) -> Self {
+        self.module = Some(name.into());
+        self
+    }
+
+    /// Where `compile` writes; defaults to `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Emits `osmos::json` impls (needs the `json` feature of `osmos`), unconditionally or
+    /// behind a feature of the including crate.
+    pub fn json(mut self, json: JsonImpls) -> Self {
+        self.json = Some(json);
+        self
+    }
+
+    /// The module name in use.
+    pub fn module_name(&self) -> String {
+        self.module.clone().unwrap_or_else(|| {
+            let first = self.cddl.first().or(self.xsd.first());
+            let stem = first.and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned());
+            stem.unwrap_or_else(|| "schema".into()).replace(['-', '.'], "_")
+        })
+    }
+
+    /// Reads and checks the schemas.
+    pub fn schema(&self) -> Result<Schema, Error> {
+        let name = self.module_name();
+        let schema = match (self.cddl.is_empty(), self.xsd.is_empty()) {
+            (false, true) => cddl::compile(&name, read_all(&self.cddl)?)?,
+            (true, false) => crate::xsd::compile(&name, &self.xsd)?,
+            (true, true) => return Err(Error::Usage("no schema files given".into())),
+            (false, false) => return Err(Error::Usage("one module is either CDDL or XSD, not both".into())),
+        };
+        check::check(&schema)?;
+        Ok(schema)
+    }
+
+    /// The generated module's text.
+    pub fn generate(&self) -> Result<String, Error> {
+        let schema = self.schema()?;
+        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
+        Ok(rust::generate(&schema, &options))
+    }
+
+    /// Generates and writes `<out_dir>/<module>.rs` (only when its bytes change, so Cargo does
+    /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read.
+    pub fn compile(self) -> Result<PathBuf, Error> {
+        let schema = self.schema()?;
+        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
+        let text = rust::generate(&schema, &options);
+        let dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::Usage("OUT_DIR is not set: call out_dir() outside build.rs".into()))?,
+        };
+        let path = dir.join(format!("{}.rs", self.module_name()));
+        write_if_changed(&path, &text)?;
+        if std::env::var_os("CARGO").is_some() {
+            for s in &schema.sources {
+                println!("cargo:rerun-if-changed={}", s.path);
+            }
+        }
+        Ok(path)
+    }
+}
+
+/// Reads schema files, keeping the paths as given (so output does not depend on the checkout).
+pub fn read_all(paths: &[PathBuf]) -> Result<Vec<Source>, Error> {
+    paths.iter().map(|p| read(p)).collect()
+}
+
+/// Reads one schema file.
+pub fn read(path: &Path) -> Result<Source, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: display(path), source })?;
+    Ok(Source { path: display(path), text })
+}
+
+/// A path with forward slashes, the same on every platform.
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Writes `text` to `path` unless the file already holds exactly that.
+pub fn write_if_changed(path: &Path, text: &str) -> Result<bool, Error> {
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: display(dir), source })?;
+    }
+    std::fs::write(path, text).map_err(|source| Error::Io { path: display(path), source })?;
+    Ok(true)
+}

@@ -1,0 +1,1037 @@
+//! CDDL front end: the `cddl` crate's AST → [`ir::Schema`].
+//!
+//! Translation only. Open Screen conventions live in comments, so they are read here: a
+//! `; type key N` line before a rule makes it a message, and the trailing `; name` after an
+//! integer-keyed entry names the field. Inline maps, arrays, enums and choices are hoisted into
+//! named types called `<parent>-<field>`, so names stay stable when the schema grows.
+//! Whatever has no faithful Rust translation is reported with its location, never guessed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use cddl::ast::{
+    self, GenericArgs, Group, GroupEntry, MemberKey, Occur as AstOccur, RangeCtlOp, Type, Type1,
+    Type2, TypeChoice,
+};
+use cddl::token::{ControlOperator, SocketPlug, Value};
+
+use crate::comment;
+use crate::diagnostic::{Error, SchemaError};
+use crate::ir::{
+    Bound, Choice, ChoiceVariant, Constraint, Enum, EnumVariant, Field, Key, Layout, Literal,
+    MessageKey, Occur, Prim, Schema, Source, Span, Struct, Ty, TyKind, TypeDef, TypeKind, Wire,
+};
+
+/// Compiles CDDL sources (already read) into one schema called `name`.
+pub fn compile(name: &str, sources: Vec<Source>) -> Result<Schema, Error> {
+    let mut asts = Vec::new();
+    let mut errors = Vec::new();
+    for source in &sources {
+        match cddl::pest_bridge::cddl_from_pest_str(&source.text) {
+            Ok(ast) => asts.push(ast),
+            Err(e) => errors.push(parse_error(source, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let types = {
+        let mut lower = Lowerer::new(&sources, &asts);
+        lower.run();
+        if !lower.errors.is_empty() {
+            return Err(lower.errors.into());
+        }
+        lower.types
+    };
+    Ok(Schema { name: name.to_owned(), wire: Wire::Cbor, sources, types })
+}
+
+fn parse_error(source: &Source, e: cddl::parser::Error) -> SchemaError {
+    match e {
+        cddl::parser::Error::PARSER { position, msg } => {
+            let mut err = SchemaError::at_line(
+                &source.path,
+                position.line.max(1),
+                position.column.max(1),
+                format!("CDDL syntax: {}", msg.short),
+            );
+            err.range = position.range;
+            err
+        }
+        other => SchemaError::at_line(&source.path, 1, 1, format!("CDDL syntax: {other}")),
+    }
+}
+
+/// A rule and the alternates (`/=`, `//=`) that extend it.
+struct RuleDef<'a> {
+    file: usize,
+    types: Vec<&'a ast::TypeRule<'a>>,
+    groups: Vec<&'a ast::GroupRule<'a>>,
+    comments: Vec<&'a str>,
+    span: ast::Span,
+}
+
+impl RuleDef<'_> {
+    fn generic_params(&self) -> Vec<&str> {
+        let params = match (self.types.first(), self.groups.first()) {
+            (Some(t), _) => t.generic_params.as_ref(),
+            (None, Some(g)) => g.generic_params.as_ref(),
+            _ => None,
+        };
+        params.map(|p| p.params.iter().map(|p| p.param.ident).collect()).unwrap_or_default()
+    }
+}
+
+struct Lowerer<'a> {
+    sources: &'a [Source],
+    rules: Vec<(String, RuleDef<'a>)>,
+    index: HashMap<String, usize>,
+    types: Vec<TypeDef>,
+    /// Names of derived types already emitted (group maps, group enums, generic instances).
+    derived: BTreeSet<String>,
+    /// Generic parameters in scope, innermost last.
+    env: Vec<BTreeMap<String, Ty>>,
+    file: usize,
+    errors: Vec<SchemaError>,
+}
+
+fn rule_name(ident: &ast::Identifier) -> String {
+    match ident.socket {
+        Some(SocketPlug::TYPE) => format!("${}", ident.ident),
+        Some(SocketPlug::GROUP) => format!("$${}", ident.ident),
+        None => ident.ident.to_owned(),
+    }
+}
+
+fn comments_of<'a>(c: &Option<ast::Comments<'a>>) -> Vec<&'a str> {
+    c.as_ref().map(|c| c.0.iter().copied().filter(|s| *s != "\n").collect()).unwrap_or_default()
+}
+
+fn doc_lines(comments: &[&str]) -> Vec<String> {
+    comments.iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()
+}
+
+fn occur_of(o: &Option<ast::Occurrence>) -> Option<AstOccur> {
+    o.as_ref().map(|o| o.occur)
+}
+
+fn list_bounds(o: AstOccur) -> Option<(u64, Option<u64>)> {
+    match o {
+        AstOccur::ZeroOrMore { .. } => Some((0, None)),
+        AstOccur::OneOrMore { .. } => Some((1, None)),
+        AstOccur::Exact { lower, upper, .. } => {
+            Some((lower.unwrap_or(0) as u64, upper.map(|u| u as u64)))
+        }
+        AstOccur::Optional { .. } => None,
+    }
+}
+
+fn literal_of(t2: &Type2) -> Option<Literal> {
+    match t2 {
+        Type2::UintValue { value, .. } => Some(Literal::Int(*value as i128)),
+        Type2::IntValue { value, .. } => Some(Literal::Int(*value as i128)),
+        Type2::FloatValue { value, .. } => Some(Literal::Float(*value)),
+        Type2::TextValue { value, .. } => Some(Literal::Text(value.to_string())),
+        Type2::UTF8ByteString { value, .. }
+        | Type2::B16ByteString { value, .. }
+        | Type2::B64ByteString { value, .. } => Some(Literal::Bytes(value.to_vec())),
+        Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => {
+            match ident.ident {
+                "true" => Some(Literal::Bool(true)),
+                "false" => Some(Literal::Bool(false)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn value_literal(v: &Value) -> Option<Literal> {
+    match v {
+        Value::UINT(u) => Some(Literal::Int(*u as i128)),
+        Value::INT(i) => Some(Literal::Int(*i as i128)),
+        Value::FLOAT(f) => Some(Literal::Float(*f)),
+        Value::TEXT(t) => Some(Literal::Text(t.to_string())),
+        Value::BYTE(_) => None,
+    }
+}
+
+fn literal_name(l: &Literal) -> String {
+    match l {
+        Literal::Int(i) if *i < 0 => format!("minus-{}", -i),
+        Literal::Int(i) => format!("v{i}"),
+        Literal::Float(f) => format!("v{}", f.to_string().replace(['.', '-'], "_")),
+        Literal::Text(t) => t.clone(),
+        Literal::Bytes(_) => "bytes".into(),
+        Literal::Bool(b) => b.to_string(),
+    }
+}
+
+fn is_null(t1: &Type1) -> bool {
+    t1.operator.is_none()
+        && matches!(&t1.type2, Type2::Typename { ident, generic_args: None, .. }
+            if ident.socket.is_none() && (ident.ident == "null" || ident.ident == "nil"))
+}
+
+/// The name of the group entry's trailing `; name` comment, and any further comment lines.
+fn entry_comments<'a>(
+    trailing: &Option<ast::Comments<'a>>,
+    comma: &ast::OptionalComma<'a>,
+) -> Vec<&'a str> {
+    let mut c = comments_of(trailing);
+    c.extend(comments_of(&comma.trailing_comments));
+    c
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>]) -> Self {
+        let mut me = Lowerer {
+            sources,
+            rules: Vec::new(),
+            index: HashMap::new(),
+            types: Vec::new(),
+            derived: BTreeSet::new(),
+            env: Vec::new(),
+            file: 0,
+            errors: Vec::new(),
+        };
+        for (file, cddl) in asts.iter().enumerate() {
+            me.file = file;
+            for rule in &cddl.rules {
+                me.collect(file, rule);
+            }
+        }
+        me
+    }
+
+    fn span(&self, s: ast::Span) -> Span {
+        Span { file: self.file, start: s.0, end: s.1 }
+    }
+
+    fn error(&mut self, s: ast::Span, message: impl Into<String>) {
+        let e = SchemaError::at(self.sources, self.span(s), message);
+        self.errors.push(e);
+    }
+
+    fn collect(&mut self, file: usize, rule: &'a ast::Rule<'a>) {
+        let (name, span, comments, alternate) = match rule {
+            ast::Rule::Type { rule: r, span, comments_before_rule, .. } => {
+                (rule_name(&r.name), *span, comments_of(comments_before_rule), r.is_type_choice_alternate)
+            }
+            ast::Rule::Group { rule: r, span, comments_before_rule, .. } => {
+                (rule_name(&r.name), *span, comments_of(comments_before_rule), r.is_group_choice_alternate)
+            }
+        };
+        let slot = match self.index.get(&name) {
+            Some(&i) if alternate || name.starts_with('$') => i,
+            Some(_) => {
+                self.error(span, format!("rule `{name}` is defined twice"));
+                return;
+            }
+            None => {
+                self.index.insert(name.clone(), self.rules.len());
+                self.rules.push((
+                    name.clone(),
+                    RuleDef { file, types: Vec::new(), groups: Vec::new(), comments, span },
+                ));
+                self.rules.len() - 1
+            }
+        };
+        let def = &mut self.rules[slot].1;
+        match rule {
+            ast::Rule::Type { rule, .. } => def.types.push(rule),
+            ast::Rule::Group { rule, .. } => def.groups.push(rule),
+        }
+        if !def.types.is_empty() && !def.groups.is_empty() {
+            self.error(span, format!("`{name}` is both a type and a group"));
+        }
+    }
+
+    fn run(&mut self) {
+        for i in 0..self.rules.len() {
+            let (name, def) = &self.rules[i];
+            if def.types.is_empty() || !def.generic_params().is_empty() {
+                continue;
+            }
+            let name = name.clone();
+            self.file = def.file;
+            let span = def.span;
+            let mut docs = Vec::new();
+            let mut message = None;
+            for c in def.comments.clone() {
+                match comment::type_key(c) {
+                    Some(Ok(key)) if message.is_none() => message = Some(MessageKey::TypeKey(key)),
+                    Some(Ok(_)) => self.error(span, format!("`{name}` has two type key comments")),
+                    Some(Err(e)) => self.error(span, e),
+                    None => docs.extend(doc_lines(&[c])),
+                }
+            }
+            let ty = self.rule_type(i);
+            let kind = self.type_kind(&ty, &name, span);
+            self.push(name, docs, span, message, kind);
+        }
+    }
+
+    /// The type of a type rule, with `/=` alternates merged into one choice.
+    fn rule_type(&self, i: usize) -> Type<'a> {
+        let def = &self.rules[i].1;
+        let mut ty = def.types[0].value.clone();
+        for alt in &def.types[1..] {
+            ty.type_choices.extend(alt.value.type_choices.iter().cloned());
+        }
+        ty
+    }
+
+    fn push(&mut self, name: String, docs: Vec<String>, span: ast::Span, message: Option<MessageKey>, kind: TypeKind) {
+        let span = self.span(span);
+        self.types.push(TypeDef { name, docs, span, message, kind });
+    }
+
+    /// Hoists an inline type into a named one and returns a reference to it.
+    fn hoist(&mut self, name: &str, docs: Vec<String>, span: ast::Span, kind: TypeKind) -> Ty {
+        self.push(name.to_owned(), docs, span, None, kind);
+        Ty::named(name)
+    }
+
+    /// What a named type rule (or a hoisted inline type) becomes.
+    fn type_kind(&mut self, ty: &Type<'a>, name: &str, span: ast::Span) -> TypeKind {
+        let (choices, nullable) = split_null(ty);
+        if nullable || choices.is_empty() {
+            return TypeKind::Alias(self.lower_ty(ty, name));
+        }
+        if let [only] = choices.as_slice() {
+            let t1 = &only.type1;
+            if t1.operator.is_none() {
+                match &t1.type2 {
+                    Type2::Map { group, .. } => {
+                        let fields = self.fields(group, Layout::Map, name);
+                        return TypeKind::Struct(Struct { layout: Layout::Map, fields });
+                    }
+                    Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
+                        let _ = span;
+                        let fields = self.fields(group, Layout::Array, name);
+                        return TypeKind::Struct(Struct { layout: Layout::Array, fields });
+                    }
+                    Type2::ChoiceFromInlineGroup { group, .. } => {
+                        return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
+                    }
+                    Type2::ChoiceFromGroup { ident, generic_args: None, span, .. } => {
+                        if let Some(kind) = self.group_enum_kind(ident.ident, *span) {
+                            return kind;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            return TypeKind::Alias(self.lower_type1(t1, name));
+        }
+        // Several alternatives: all literals make an enumeration, anything else a choice.
+        let literals: Option<Vec<Literal>> = choices
+            .iter()
+            .map(|c| if c.type1.operator.is_none() { literal_of(&c.type1.type2) } else { None })
+            .collect();
+        if let Some(literals) = literals {
+            let variants = literals
+                .into_iter()
+                .map(|value| EnumVariant { name: literal_name(&value), value, docs: Vec::new() })
+                .collect();
+            return TypeKind::Enum(Enum { variants });
+        }
+        let mut variants = Vec::new();
+        for c in &choices {
+            let vname = self.variant_name(&c.type1);
+            let ty = self.lower_type1(&c.type1, &format!("{name}-{vname}"));
+            variants.push(ChoiceVariant { name: vname, ty, element: None });
+        }
+        let _ = span;
+        TypeKind::Choice(Choice { variants })
+    }
+
+    fn variant_name(&self, t1: &Type1) -> String {
+        match &t1.type2 {
+            Type2::Typename { ident, .. } => ident.ident.to_owned(),
+            Type2::Map { .. } => "map".into(),
+            Type2::Array { .. } => "array".into(),
+            Type2::TaggedData { tag, .. } => match tag.as_ref().and_then(|t| t.as_literal()) {
+                Some(n) => format!("tag{n}"),
+                None => "tagged".into(),
+            },
+            other => literal_of(other).map(|l| literal_name(&l)).unwrap_or_else(|| "value".into()),
+        }
+    }
+
+    /// `{ group }` where the map is exactly one group: the struct is named after the group.
+    fn group_map_ref(&self, group: &Group) -> Option<String> {
+        let [gc] = group.group_choices.as_slice() else { return None };
+        let [(GroupEntry::TypeGroupname { ge, .. }, _)] = gc.group_entries.as_slice() else {
+            return None;
+        };
+        if ge.occur.is_some() || ge.generic_args.is_some() {
+            return None;
+        }
+        let name = rule_name(&ge.name);
+        let &i = self.index.get(&name)?;
+        (!self.rules[i].1.groups.is_empty()).then_some(name)
+    }
+
+    /// `[* T]`, `[1* T]`, `[n*m T]`: the element entry and its bounds.
+    fn list_of<'g>(&self, group: &'g Group<'a>, _name: &str) -> Option<(&'g GroupEntry<'a>, u64, Option<u64>)> {
+        let [gc] = group.group_choices.as_slice() else { return None };
+        let [(entry, _)] = gc.group_entries.as_slice() else { return None };
+        let occur = match entry {
+            GroupEntry::ValueMemberKey { ge, .. } if ge.member_key.is_none() => occur_of(&ge.occur)?,
+            GroupEntry::TypeGroupname { ge, .. } => {
+                let name = rule_name(&ge.name);
+                if self.index.get(&name).is_some_and(|&i| !self.rules[i].1.groups.is_empty()) {
+                    return None;
+                }
+                occur_of(&ge.occur)?
+            }
+            _ => return None,
+        };
+        let (min, max) = list_bounds(occur)?;
+        Some((entry, min, max))
+    }
+
+    fn group_enum_kind(&mut self, group_name: &str, span: ast::Span) -> Option<TypeKind> {
+        let Some(&i) = self.index.get(group_name) else {
+            self.error(span, format!("`&{group_name}` names no group rule"));
+            return None;
+        };
+        let groups = self.rules[i].1.groups.clone();
+        if groups.is_empty() {
+            self.error(span, format!("`&{group_name}` needs a group rule, `{group_name}` is a type"));
+            return None;
+        }
+        let mut variants = Vec::new();
+        for g in groups {
+            variants.extend(self.enum_entry_variants(&g.entry));
+        }
+        Some(TypeKind::Enum(Enum { variants }))
+    }
+
+    /// Ensures the enum for `&group` exists and returns a reference to it.
+    fn group_enum(&mut self, group_name: &str, span: ast::Span) -> Ty {
+        if self.derived.insert(format!("&{group_name}")) {
+            if let Some(kind) = self.group_enum_kind(group_name, span) {
+                let i = self.index[group_name];
+                let (docs, def_span, file) = {
+                    let def = &self.rules[i].1;
+                    (doc_lines(&def.comments), def.span, def.file)
+                };
+                let saved = std::mem::replace(&mut self.file, file);
+                self.push(group_name.to_owned(), docs, def_span, None, kind);
+                self.file = saved;
+            }
+        }
+        Ty::named(group_name)
+    }
+
+    /// Ensures the struct for `{ group }` exists and returns a reference to it.
+    fn group_struct(&mut self, group_name: &str) -> Ty {
+        if self.derived.insert(format!("{{{group_name}}}")) {
+            let i = self.index[group_name];
+            let (groups, docs, span, file) = {
+                let def = &self.rules[i].1;
+                (def.groups.clone(), doc_lines(&def.comments), def.span, def.file)
+            };
+            let saved = std::mem::replace(&mut self.file, file);
+            let mut fields = Vec::new();
+            for g in groups {
+                self.entry_fields(&g.entry, &ast::OptionalComma::default(), Layout::Map, group_name, false, &mut fields);
+            }
+            self.push(group_name.to_owned(), docs, span, None, TypeKind::Struct(Struct { layout: Layout::Map, fields }));
+            self.file = saved;
+        }
+        Ty::named(group_name)
+    }
+
+    fn enum_variants(&mut self, group: &Group<'a>) -> Vec<EnumVariant> {
+        let mut out = Vec::new();
+        if group.group_choices.len() > 1 {
+            self.error(group.span, "group choices (`//`) cannot form an enumeration");
+        }
+        for gc in &group.group_choices {
+            for (entry, _) in &gc.group_entries {
+                out.extend(self.enum_entry_variants(entry));
+            }
+        }
+        out
+    }
+
+    fn enum_entry_variants(&mut self, entry: &GroupEntry<'a>) -> Vec<EnumVariant> {
+        match entry {
+            GroupEntry::ValueMemberKey { ge, span, leading_comments, .. } => {
+                let docs = doc_lines(&comments_of(leading_comments));
+                let value = match ge.entry_type.type_choices.as_slice() {
+                    [c] if c.type1.operator.is_none() => literal_of(&c.type1.type2),
+                    _ => None,
+                };
+                let Some(value) = value else {
+                    self.error(*span, "enumeration members must be literal values");
+                    return Vec::new();
+                };
+                let name = match &ge.member_key {
+                    Some(MemberKey::Bareword { ident, .. }) => ident.ident.to_owned(),
+                    None => literal_name(&value),
+                    Some(_) => {
+                        self.error(*span, "enumeration members are written `name: value`");
+                        return Vec::new();
+                    }
+                };
+                vec![EnumVariant { name, value, docs }]
+            }
+            GroupEntry::TypeGroupname { ge, span, .. } => {
+                let name = rule_name(&ge.name);
+                match self.index.get(&name).map(|&i| (self.rules[i].1.groups.clone(), self.rules[i].1.types.clone())) {
+                    Some((groups, _)) if !groups.is_empty() => {
+                        groups.iter().flat_map(|g| self.enum_entry_variants(&g.entry)).collect()
+                    }
+                    Some((_, types)) => match types.first().map(|t| t.value.type_choices.as_slice()) {
+                        Some([c]) if c.type1.operator.is_none() => match literal_of(&c.type1.type2) {
+                            Some(value) => vec![EnumVariant { name, value, docs: Vec::new() }],
+                            None => {
+                                self.error(*span, format!("`{name}` is not a literal value"));
+                                Vec::new()
+                            }
+                        },
+                        _ => {
+                            self.error(*span, format!("`{name}` is not a literal value"));
+                            Vec::new()
+                        }
+                    },
+                    None => {
+                        self.error(*span, format!("unresolved name `{name}`"));
+                        Vec::new()
+                    }
+                }
+            }
+            GroupEntry::InlineGroup { group, .. } => self.enum_variants(group),
+        }
+    }
+
+    /// The fields of a map or array body.
+    fn fields(&mut self, group: &Group<'a>, layout: Layout, parent: &str) -> Vec<Field> {
+        let mut out = Vec::new();
+        self.group_fields(group, layout, parent, false, &mut out);
+        out
+    }
+
+    fn group_fields(&mut self, group: &Group<'a>, layout: Layout, parent: &str, optional: bool, out: &mut Vec<Field>) {
+        if group.group_choices.len() > 1 {
+            self.error(group.span, "group choices (`//`) inside a map or array are not supported; use a type choice of maps");
+            return;
+        }
+        for gc in &group.group_choices {
+            for (entry, comma) in &gc.group_entries {
+                self.entry_fields(entry, comma, layout, parent, optional, out);
+            }
+        }
+    }
+
+    fn entry_fields(
+        &mut self,
+        entry: &GroupEntry<'a>,
+        comma: &ast::OptionalComma<'a>,
+        layout: Layout,
+        parent: &str,
+        optional: bool,
+        out: &mut Vec<Field>,
+    ) {
+        match entry {
+            GroupEntry::ValueMemberKey { ge, span, leading_comments, trailing_comments } => {
+                let mut docs = doc_lines(&comments_of(leading_comments));
+                let trailing = entry_comments(trailing_comments, comma);
+                let occur = occur_of(&ge.occur);
+                let key = match &ge.member_key {
+                    None => None,
+                    Some(MemberKey::Bareword { ident, .. }) => Some(FieldName::Bare(ident.ident.to_owned())),
+                    Some(MemberKey::Value { value, .. }) => match value_literal(value) {
+                        Some(l) => Some(FieldName::Lit(l)),
+                        None => {
+                            self.error(*span, "byte-string map keys are not supported");
+                            return;
+                        }
+                    },
+                    Some(MemberKey::Type1 { t1, .. }) => match (t1.operator.is_none()).then(|| literal_of(&t1.type2)).flatten() {
+                        Some(l) => Some(FieldName::Lit(l)),
+                        None => {
+                            if layout == Layout::Map && occur.is_some_and(|o| list_bounds(o).is_some()) && self.is_any(&ge.entry_type) {
+                                // `* tstr => any`: an open map. Decoders skip unknown keys anyway.
+                                return;
+                            }
+                            self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+                            return;
+                        }
+                    },
+                    Some(MemberKey::NonMemberKey { .. }) => {
+                        self.error(*span, "unsupported member key");
+                        return;
+                    }
+                };
+                let (name, wire_key) = match (key, layout) {
+                    (Some(FieldName::Bare(n)), Layout::Map) => {
+                        docs.extend(doc_lines(&trailing));
+                        (n.clone(), Key::Text(n))
+                    }
+                    (Some(FieldName::Bare(n)), _) => {
+                        docs.extend(doc_lines(&trailing));
+                        (n, Key::Position(out.len()))
+                    }
+                    (Some(FieldName::Lit(Literal::Int(k))), Layout::Map) => {
+                        let Ok(k) = i64::try_from(k) else {
+                            self.error(*span, "map key out of range");
+                            return;
+                        };
+                        let (name, rest) = match trailing.first().map(|c| comment::field_name(c)) {
+                            Some(Some((n, rest))) => (n, rest),
+                            _ if k < 0 => (format!("key-minus-{}", k.unsigned_abs()), String::new()),
+                            _ => (format!("key-{k}"), String::new()),
+                        };
+                        if !rest.is_empty() {
+                            docs.push(rest);
+                        }
+                        docs.extend(doc_lines(trailing.get(1..).unwrap_or_default()));
+                        (name, Key::Int(k))
+                    }
+                    (Some(FieldName::Lit(Literal::Text(t))), Layout::Map) => {
+                        docs.extend(doc_lines(&trailing));
+                        (t.clone(), Key::Text(t))
+                    }
+                    (Some(FieldName::Lit(_)), _) => {
+                        self.error(*span, "only integer and text literals can be map keys, and arrays take no keys");
+                        return;
+                    }
+                    (None, Layout::Array) => {
+                        let name = match trailing.first().map(|c| comment::field_name(c)) {
+                            Some(Some((n, _))) => n,
+                            _ => format!("item{}", out.len()),
+                        };
+                        (name, Key::Position(out.len()))
+                    }
+                    (None, _) => {
+                        self.error(*span, "a map entry needs a key (`key: type`)");
+                        return;
+                    }
+                };
+                let occur = match occur {
+                    None => Occur::One,
+                    Some(AstOccur::Optional { .. }) => Occur::Optional,
+                    Some(_) => {
+                        self.error(*span, "repeated entries (`*`, `+`, `n*m`) inside a map or array are not supported; wrap them in an array: `key: [* T]`");
+                        return;
+                    }
+                };
+                let occur = if optional { Occur::Optional } else { occur };
+                let ty = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}"));
+                let span = self.span(*span);
+                out.push(Field { name, docs, key: wire_key, ty, occur, span });
+            }
+            GroupEntry::TypeGroupname { ge, span, trailing_comments, leading_comments } => {
+                let name = rule_name(&ge.name);
+                let occur = occur_of(&ge.occur);
+                let group_rules = self.index.get(&name).map(|&i| self.rules[i].1.groups.clone());
+                match group_rules {
+                    Some(groups) if !groups.is_empty() => {
+                        let opt = match occur {
+                            None => optional,
+                            Some(AstOccur::Optional { .. }) => true,
+                            Some(_) => {
+                                self.error(*span, format!("repeating the group `{name}` is not supported"));
+                                return;
+                            }
+                        };
+                        // A group socket's alternatives are a group choice: every entry optional.
+                        let opt = opt || name.starts_with("$$");
+                        let file = self.rules[self.index[&name]].1.file;
+                        let saved = std::mem::replace(&mut self.file, file);
+                        for g in groups {
+                            self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, opt, out);
+                        }
+                        self.file = saved;
+                    }
+                    None if name.starts_with("$$") => {} // an empty group socket: an extension point
+                    _ if layout == Layout::Array => {
+                        let trailing = entry_comments(trailing_comments, comma);
+                        let fname = match trailing.first().map(|c| comment::field_name(c)) {
+                            Some(Some((n, _))) => n,
+                            _ => format!("item{}", out.len()),
+                        };
+                        let occur = match occur {
+                            None => Occur::One,
+                            Some(AstOccur::Optional { .. }) => Occur::Optional,
+                            Some(_) => {
+                                self.error(*span, "repeated entries inside an array with other entries are not supported");
+                                return;
+                            }
+                        };
+                        let ty = self.typename(&ge.name, ge.generic_args.as_ref(), *span, &format!("{parent}-{fname}"));
+                        let docs = doc_lines(&comments_of(leading_comments));
+                        out.push(Field { name: fname, docs, key: Key::Position(out.len()), ty, occur, span: self.span(*span) });
+                    }
+                    _ => self.error(*span, format!("`{name}` is not a group; a map entry needs a key (`key: {name}`)")),
+                }
+            }
+            GroupEntry::InlineGroup { occur, group, span, .. } => {
+                let opt = match occur_of(occur) {
+                    None => optional,
+                    Some(AstOccur::Optional { .. }) => true,
+                    Some(_) => {
+                        self.error(*span, "repeated inline groups are not supported");
+                        return;
+                    }
+                };
+                self.group_fields(group, layout, parent, opt, out);
+            }
+        }
+    }
+
+    fn is_any(&self, ty: &Type) -> bool {
+        matches!(ty.type_choices.as_slice(), [c] if matches!(&c.type1.type2, Type2::Any { .. })
+            || matches!(&c.type1.type2, Type2::Typename { ident, .. } if ident.ident == "any"))
+    }
+
+    /// A type in a field or alias position.
+    fn lower_ty(&mut self, ty: &Type<'a>, hint: &str) -> Ty {
+        let (choices, nullable) = split_null(ty);
+        let mut out = match choices.as_slice() {
+            [] => Ty::prim(Prim::Null),
+            [only] => self.lower_type1(&only.type1, hint),
+            _ => {
+                let non_null = Type { type_choices: choices.iter().map(|c| (*c).clone()).collect(), span: ty.span };
+                let kind = self.type_kind(&non_null, hint, ty.span);
+                self.hoist(hint, Vec::new(), ty.span, kind)
+            }
+        };
+        if nullable && !choices.is_empty() {
+            out.nullable = true;
+        }
+        out
+    }
+
+    fn lower_type1(&mut self, t1: &Type1<'a>, hint: &str) -> Ty {
+        let Some(op) = &t1.operator else { return self.lower_type2(&t1.type2, hint) };
+        match &op.operator {
+            RangeCtlOp::RangeOp { is_inclusive, .. } => {
+                let (lo, hi) = (self.constant(&t1.type2), self.constant(&op.type2));
+                let (Some(lo), Some(hi)) = (lo, hi) else {
+                    self.error(t1.span, "range bounds must be numbers");
+                    return Ty::prim(Prim::Int);
+                };
+                let prim = match (&lo, &hi) {
+                    (Literal::Int(a), Literal::Int(_)) if *a >= 0 => Prim::Uint,
+                    (Literal::Int(_), Literal::Int(_)) => Prim::Int,
+                    _ => Prim::Float { bits: 64 },
+                };
+                let mut ty = Ty::prim(prim);
+                ty.constraints.push(Constraint::Range {
+                    min: Some(Bound { value: lo, inclusive: true }),
+                    max: Some(Bound { value: hi, inclusive: *is_inclusive }),
+                });
+                ty
+            }
+            RangeCtlOp::CtlOp { ctrl, .. } => {
+                let mut ty = self.lower_type2(&t1.type2, hint);
+                match ctrl {
+                    ControlOperator::SIZE => match self.size_arg(&op.type2) {
+                        Some((min, max)) => {
+                            if matches!(self.prim_of(&ty), Some(Prim::Uint)) {
+                                let bits = 8 * max.unwrap_or(8).min(8);
+                                let top = if bits >= 64 { u64::MAX as i128 } else { (1i128 << bits) - 1 };
+                                ty.constraints.push(Constraint::Range { min: None, max: Some(Bound { value: Literal::Int(top), inclusive: true }) });
+                            } else {
+                                ty.constraints.push(Constraint::Size { min, max });
+                            }
+                        }
+                        None => self.error(t1.span, "`.size` takes a number or a range of numbers"),
+                    },
+                    ControlOperator::LT | ControlOperator::LE | ControlOperator::GT | ControlOperator::GE => {
+                        let Some(v) = self.constant(&op.type2) else {
+                            self.error(t1.span, "comparison operators take a number");
+                            return ty;
+                        };
+                        let (min, max) = match ctrl {
+                            ControlOperator::LT => (None, Some(Bound { value: v, inclusive: false })),
+                            ControlOperator::LE => (None, Some(Bound { value: v, inclusive: true })),
+                            ControlOperator::GT => (Some(Bound { value: v, inclusive: false }), None),
+                            _ => (Some(Bound { value: v, inclusive: true }), None),
+                        };
+                        ty.constraints.push(Constraint::Range { min, max });
+                    }
+                    ControlOperator::DEFAULT => match self.constant(&op.type2) {
+                        Some(v) => ty.default = Some(v),
+                        None => self.error(t1.span, "`.default` takes a literal value"),
+                    },
+                    ControlOperator::REGEXP | ControlOperator::PCRE => match literal_of(&op.type2) {
+                        Some(Literal::Text(re)) => ty.constraints.push(Constraint::Pattern(re)),
+                        _ => self.error(t1.span, "`.regexp` takes a text literal"),
+                    },
+                    other => self.error(t1.span, format!("control operator `{other}` is not supported by the generator")),
+                }
+                ty
+            }
+        }
+    }
+
+    fn prim_of(&self, ty: &Ty) -> Option<Prim> {
+        match &ty.kind {
+            TyKind::Prim(p) => Some(p.clone()),
+            TyKind::Named(n) => {
+                let &i = self.index.get(n)?;
+                let t = self.rules[i].1.types.first()?;
+                match t.value.type_choices.as_slice() {
+                    [c] => match &c.type1.type2 {
+                        Type2::Typename { ident, .. } => prelude(ident.ident).map(|(p, _)| p),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            TyKind::List { .. } => None,
+        }
+    }
+
+    fn size_arg(&self, t2: &Type2) -> Option<(u64, Option<u64>)> {
+        match t2 {
+            Type2::UintValue { value, .. } => Some((*value as u64, Some(*value as u64))),
+            Type2::ParenthesizedType { pt, .. } => match pt.type_choices.as_slice() {
+                [TypeChoice { type1, .. }] => match &type1.operator {
+                    None => self.size_arg(&type1.type2),
+                    Some(op) => match (&op.operator, self.constant(&type1.type2), self.constant(&op.type2)) {
+                        (RangeCtlOp::RangeOp { is_inclusive, .. }, Some(Literal::Int(a)), Some(Literal::Int(b))) => {
+                            let b = if *is_inclusive { b } else { b - 1 };
+                            Some((a as u64, Some(b as u64)))
+                        }
+                        _ => None,
+                    },
+                },
+                _ => None,
+            },
+            Type2::Typename { .. } => match self.constant(t2) {
+                Some(Literal::Int(n)) => Some((n as u64, Some(n as u64))),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A literal, or a rule whose whole value is one literal.
+    fn constant(&self, t2: &Type2) -> Option<Literal> {
+        if let Some(l) = literal_of(t2) {
+            return Some(l);
+        }
+        let Type2::Typename { ident, generic_args: None, .. } = t2 else { return None };
+        let &i = self.index.get(ident.ident)?;
+        let t = self.rules[i].1.types.first()?;
+        match t.value.type_choices.as_slice() {
+            [c] if c.type1.operator.is_none() => self.constant(&c.type1.type2),
+            _ => None,
+        }
+    }
+
+    fn lower_type2(&mut self, t2: &Type2<'a>, hint: &str) -> Ty {
+        match t2 {
+            Type2::Typename { ident, generic_args, span } => {
+                if let Some(l) = literal_of(t2) {
+                    return self.literal_type(l, hint, *span);
+                }
+                let ident = ident.clone();
+                self.typename(&ident, generic_args.as_ref(), *span, hint)
+            }
+            Type2::ParenthesizedType { pt, .. } => self.lower_ty(pt, hint),
+            Type2::Map { group, span, .. } => match self.group_map_ref(group) {
+                Some(g) => self.group_struct(&g),
+                None => {
+                    let fields = self.fields(group, Layout::Map, hint);
+                    self.hoist(hint, Vec::new(), *span, TypeKind::Struct(Struct { layout: Layout::Map, fields }))
+                }
+            },
+            Type2::Array { group, span, .. } => match self.list_of(group, hint) {
+                Some((entry, min, max)) => {
+                    let item_hint = format!("{hint}-item");
+                    let item = match entry {
+                        GroupEntry::ValueMemberKey { ge, .. } => self.lower_ty(&ge.entry_type, &item_hint),
+                        GroupEntry::TypeGroupname { ge, span, .. } => {
+                            self.typename(&ge.name, ge.generic_args.as_ref(), *span, &item_hint)
+                        }
+                        GroupEntry::InlineGroup { .. } => unreachable!("list_of only returns keyless entries"),
+                    };
+                    Ty::new(TyKind::List { item: Box::new(item), min, max })
+                }
+                None => {
+                    let fields = self.fields(group, Layout::Array, hint);
+                    self.hoist(hint, Vec::new(), *span, TypeKind::Struct(Struct { layout: Layout::Array, fields }))
+                }
+            },
+            Type2::ChoiceFromInlineGroup { group, span, .. } => {
+                let variants = self.enum_variants(group);
+                self.hoist(hint, Vec::new(), *span, TypeKind::Enum(Enum { variants }))
+            }
+            Type2::ChoiceFromGroup { ident, generic_args: None, span, .. } => self.group_enum(ident.ident, *span),
+            Type2::TaggedData { tag, t, span, .. } => {
+                let mut ty = self.lower_ty(t, hint);
+                match tag.as_ref().and_then(|t| t.as_literal()) {
+                    Some(n) if ty.tag.is_none() => ty.tag = Some(n),
+                    Some(_) => self.error(*span, "nested tags are not supported"),
+                    None => self.error(*span, "a tag needs a literal number: `#6.N(T)`"),
+                }
+                ty
+            }
+            Type2::Any { .. } => Ty::prim(Prim::Any),
+            Type2::UintValue { span, .. }
+            | Type2::IntValue { span, .. }
+            | Type2::FloatValue { span, .. }
+            | Type2::TextValue { span, .. } => {
+                let l = literal_of(t2).expect("literal");
+                self.literal_type(l, hint, *span)
+            }
+            Type2::UTF8ByteString { span, .. } | Type2::B16ByteString { span, .. } | Type2::B64ByteString { span, .. } => {
+                self.error(*span, "byte-string literals as types are not supported");
+                Ty::prim(Prim::Bytes)
+            }
+            Type2::ChoiceFromGroup { span, .. } => {
+                self.error(*span, "generic groups as enumerations are not supported");
+                Ty::prim(Prim::Any)
+            }
+            Type2::Unwrap { span, .. } => {
+                self.error(*span, "the unwrap operator `~` is not supported");
+                Ty::prim(Prim::Any)
+            }
+            Type2::DataMajorType { span, .. } => {
+                self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
+                Ty::prim(Prim::Any)
+            }
+        }
+    }
+
+    /// A literal in a type position: a one-value enumeration.
+    fn literal_type(&mut self, l: Literal, hint: &str, span: ast::Span) -> Ty {
+        if matches!(l, Literal::Bool(_)) {
+            self.error(span, "`true`/`false` as a type is not supported; use `bool`");
+            return Ty::prim(Prim::Bool);
+        }
+        let variant = EnumVariant { name: literal_name(&l), value: l, docs: Vec::new() };
+        self.hoist(hint, Vec::new(), span, TypeKind::Enum(Enum { variants: vec![variant] }))
+    }
+
+    fn typename(&mut self, ident: &ast::Identifier<'a>, args: Option<&GenericArgs<'a>>, span: ast::Span, hint: &str) -> Ty {
+        let name = rule_name(ident);
+        if args.is_none() {
+            if let Some(ty) = self.env.iter().rev().find_map(|e| e.get(&name)) {
+                return ty.clone();
+            }
+        }
+        match self.index.get(&name).copied() {
+            Some(i) => {
+                let def = &self.rules[i].1;
+                if !def.groups.is_empty() {
+                    self.error(span, format!("`{name}` is a group, used here as a type; write `{{ {name} }}` for a map of it"));
+                    return Ty::prim(Prim::Any);
+                }
+                let params = def.generic_params();
+                match (params.is_empty(), args) {
+                    (true, None) => Ty::named(name),
+                    (false, Some(args)) => self.instantiate(i, args, span),
+                    (true, Some(_)) => {
+                        self.error(span, format!("`{name}` takes no generic arguments"));
+                        Ty::named(name)
+                    }
+                    (false, None) => {
+                        self.error(span, format!("`{name}` is generic and needs arguments: `{name}<…>`"));
+                        Ty::prim(Prim::Any)
+                    }
+                }
+            }
+            None => match prelude(&name) {
+                Some((prim, tag)) => {
+                    let mut ty = Ty::prim(prim);
+                    ty.tag = tag;
+                    ty
+                }
+                None if name.starts_with('$') => {
+                    // A type socket nobody has filled yet: any value may arrive there.
+                    let _ = hint;
+                    Ty::prim(Prim::Any)
+                }
+                None => {
+                    self.error(span, format!("unresolved name `{name}`"));
+                    Ty::prim(Prim::Any)
+                }
+            },
+        }
+    }
+
+    /// Monomorphises a generic rule for the given arguments.
+    fn instantiate(&mut self, rule: usize, args: &GenericArgs<'a>, span: ast::Span) -> Ty {
+        let (base, params, file) = {
+            let (n, def) = &self.rules[rule];
+            (n.clone(), def.generic_params().iter().map(|s| s.to_string()).collect::<Vec<_>>(), def.file)
+        };
+        if params.len() != args.args.len() {
+            self.error(span, format!("`{base}` takes {} generic arguments, {} given", params.len(), args.args.len()));
+            return Ty::prim(Prim::Any);
+        }
+        let mut bound = BTreeMap::new();
+        let mut arg_names = Vec::new();
+        for (p, a) in params.iter().zip(&args.args) {
+            arg_names.push(self.variant_name(&a.arg));
+            let ty = self.lower_type1(&a.arg, &format!("{base}-{p}"));
+            bound.insert(p.clone(), ty);
+        }
+        let inst = format!("{base}-{}", arg_names.join("-"));
+        if self.derived.insert(inst.clone()) {
+            let ty = self.rule_type(rule);
+            let (docs, def_span) = (doc_lines(&self.rules[rule].1.comments), self.rules[rule].1.span);
+            let saved = std::mem::replace(&mut self.file, file);
+            self.env.push(bound);
+            let kind = self.type_kind(&ty, &inst, def_span);
+            self.env.pop();
+            self.push(inst.clone(), docs, def_span, None, kind);
+            self.file = saved;
+        }
+        Ty::named(inst)
+    }
+}
+
+enum FieldName {
+    Bare(String),
+    Lit(Literal),
+}
+
+/// The choices of a type without `null`, and whether `null` was one of them.
+fn split_null<'t, 'a>(ty: &'t Type<'a>) -> (Vec<&'t TypeChoice<'a>>, bool) {
+    let mut nullable = false;
+    let mut rest = Vec::new();
+    for c in &ty.type_choices {
+        if is_null(&c.type1) {
+            nullable = true;
+        } else {
+            rest.push(c);
+        }
+    }
+    (rest, nullable)
+}
+
+/// The RFC 8610 prelude names the generator maps, with the tag some of them imply.
+fn prelude(name: &str) -> Option<(Prim, Option<u64>)> {
+    Some(match name {
+        "uint" | "unsigned" => (Prim::Uint, None),
+        "nint" => (Prim::Nint, None),
+        "int" | "integer" => (Prim::Int, None),
+        "float16" => (Prim::Float { bits: 16 }, None),
+        "float32" | "float16-32" => (Prim::Float { bits: 32 }, None),
+        "float64" | "float32-64" | "float" => (Prim::Float { bits: 64 }, None),
+        "bool" => (Prim::Bool, None),
+        "text" | "tstr" => (Prim::Text, None),
+        "bytes" | "bstr" => (Prim::Bytes, None),
+        "any" => (Prim::Any, None),
+        "null" | "nil" => (Prim::Null, None),
+        "tdate" => (Prim::Text, Some(0)),
+        "uri" => (Prim::Text, Some(32)),
+        "b64url" => (Prim::Text, Some(33)),
+        "b64legacy" => (Prim::Text, Some(34)),
+        "regexp" => (Prim::Text, Some(35)),
+        "mime-message" => (Prim::Text, Some(36)),
+        "encoded-cbor" => (Prim::Bytes, Some(24)),
+        _ => return None,
+    })
+}

@@ -1,0 +1,200 @@
+//! Checks on the IR that no front end can make alone: every error names a source location.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::SchemaError;
+use crate::ir::{Key, MessageKey, Prim, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
+use crate::rust::naming;
+
+/// The largest value a QUIC varint can carry.
+pub const MAX_TYPE_KEY: u64 = (1 << 62) - 1;
+
+/// Runs every check; returns all problems found.
+pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
+    let mut errors = Vec::new();
+    let err = |t: &TypeDef, msg: String| SchemaError::at(&schema.sources, t.span, msg);
+
+    let mut names: BTreeMap<String, &TypeDef> = BTreeMap::new();
+    let mut rust_names: BTreeMap<String, &TypeDef> = BTreeMap::new();
+    for t in &schema.types {
+        if let Some(prev) = names.insert(t.name.clone(), t) {
+            let at = SchemaError::at(&schema.sources, prev.span, "");
+            errors.push(err(t, format!("type `{}` is defined twice (first at {}:{})", t.name, at.line, at.column)));
+            continue;
+        }
+        let rust = naming::type_name(&t.name);
+        if let Some(prev) = rust_names.insert(rust.clone(), t) {
+            errors.push(err(
+                t,
+                format!("`{}` and `{}` both become the Rust type `{rust}`; rename one", prev.name, t.name),
+            ));
+        }
+    }
+
+    let mut keys: BTreeMap<&MessageKey, &TypeDef> = BTreeMap::new();
+    for (t, key) in schema.messages() {
+        if let MessageKey::TypeKey(k) = key {
+            if *k == 0 || *k > MAX_TYPE_KEY {
+                errors.push(err(t, format!("type key {k} of `{}` is outside 1…2^62−1 (a QUIC varint)", t.name)));
+            }
+        }
+        if let Some(prev) = keys.insert(key, t) {
+            errors.push(err(t, format!("`{}` reuses the {} of `{}`", t.name, describe(key), prev.name)));
+        }
+        if schema.wire == Wire::Cbor && !matches!(t.kind, TypeKind::Struct(_)) {
+            errors.push(err(t, format!("message `{}` must be a map or an array", t.name)));
+        }
+    }
+
+    for t in &schema.types {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                let mut seen: BTreeMap<&Key, &str> = BTreeMap::new();
+                let mut field_names = BTreeSet::new();
+                for f in &s.fields {
+                    if let Some(prev) = seen.insert(&f.key, &f.name) {
+                        errors.push(SchemaError::at(
+                            &schema.sources,
+                            f.span,
+                            format!("field `{}` of `{}` reuses the key {} of `{prev}`", f.name, t.name, key_text(&f.key)),
+                        ));
+                    }
+                    if !field_names.insert(naming::field_name(&f.name)) {
+                        errors.push(SchemaError::at(
+                            &schema.sources,
+                            f.span,
+                            format!("two fields of `{}` become the Rust field `{}`", t.name, naming::field_name(&f.name)),
+                        ));
+                    }
+                    resolve(schema, &f.ty, t, &mut errors);
+                }
+            }
+            TypeKind::Alias(ty) => resolve(schema, ty, t, &mut errors),
+            TypeKind::Choice(c) => {
+                for v in &c.variants {
+                    resolve(schema, &v.ty, t, &mut errors);
+                }
+                if schema.wire == Wire::Cbor {
+                    disjoint(schema, t, &mut errors);
+                }
+            }
+            TypeKind::Enum(e) => {
+                let mut values = Vec::new();
+                for v in &e.variants {
+                    if values.contains(&&v.value) {
+                        errors.push(err(t, format!("enumeration `{}` lists the value of `{}` twice", t.name, v.name)));
+                    }
+                    values.push(&v.value);
+                }
+                if e.variants.is_empty() {
+                    errors.push(err(t, format!("enumeration `{}` has no values", t.name)));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn describe(key: &MessageKey) -> String {
+    match key {
+        MessageKey::TypeKey(k) => format!("type key {k}"),
+        MessageKey::Element(e) => format!("element <{e}>"),
+    }
+}
+
+fn key_text(key: &Key) -> String {
+    match key {
+        Key::Int(i) => i.to_string(),
+        Key::Text(t) => format!("\"{t}\""),
+        Key::Position(p) => format!("position {p}"),
+        Key::Element(e) => format!("<{e}>"),
+        Key::Attribute(a) => format!("@{a}"),
+        Key::Content => "content".into(),
+    }
+}
+
+fn resolve(schema: &Schema, ty: &Ty, owner: &TypeDef, errors: &mut Vec<SchemaError>) {
+    match &ty.kind {
+        TyKind::Named(n) if schema.get(n).is_none() => {
+            errors.push(SchemaError::at(&schema.sources, owner.span, format!("unresolved name `{n}` in `{}`", owner.name)));
+        }
+        TyKind::List { item, .. } => resolve(schema, item, owner, errors),
+        _ => {}
+    }
+}
+
+/// The CBOR major types a value of `ty` can start with; alternatives of a choice must not share one,
+/// or a decoder could not tell them apart without guessing.
+pub fn major_types(schema: &Schema, ty: &Ty) -> BTreeSet<u8> {
+    let mut out = BTreeSet::new();
+    if ty.tag.is_some() {
+        out.insert(6);
+        return out;
+    }
+    if ty.nullable {
+        out.insert(7);
+    }
+    match &ty.kind {
+        TyKind::Prim(p) => out.extend(match p {
+            Prim::Uint => vec![0],
+            Prim::Nint => vec![1],
+            Prim::Int => vec![0, 1],
+            Prim::Float { .. } | Prim::Bool | Prim::Null => vec![7],
+            Prim::Text | Prim::TextValue(_) => vec![3],
+            Prim::Bytes => vec![2],
+            Prim::Any => (0..8).collect(),
+        }),
+        TyKind::List { .. } => {
+            out.insert(4);
+        }
+        TyKind::Named(n) => match schema.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                out.insert(if s.layout == crate::ir::Layout::Array { 4 } else { 5 });
+            }
+            Some(TypeKind::Alias(inner)) => out.extend(major_types(schema, inner)),
+            Some(TypeKind::Enum(e)) => {
+                for v in &e.variants {
+                    out.insert(match &v.value {
+                        crate::ir::Literal::Int(i) if *i < 0 => 1,
+                        crate::ir::Literal::Int(_) => 0,
+                        crate::ir::Literal::Text(_) => 3,
+                        crate::ir::Literal::Bytes(_) => 2,
+                        _ => 7,
+                    });
+                }
+            }
+            Some(TypeKind::Choice(c)) => {
+                for v in &c.variants {
+                    out.extend(major_types(schema, &v.ty));
+                }
+            }
+            None => {}
+        },
+    }
+    out
+}
+
+fn disjoint(schema: &Schema, t: &TypeDef, errors: &mut Vec<SchemaError>) {
+    let TypeKind::Choice(c) = &t.kind else { return };
+    let mut seen: BTreeMap<u8, &str> = BTreeMap::new();
+    for v in &c.variants {
+        for m in major_types(schema, &v.ty) {
+            if let Some(prev) = seen.insert(m, &v.name) {
+                errors.push(SchemaError::at(
+                    &schema.sources,
+                    t.span,
+                    format!(
+                        "the alternatives `{prev}` and `{}` of `{}` can both start with CBOR major type {m}; \
+                         the generator only emits choices it can tell apart by their first byte",
+                        v.name, t.name
+                    ),
+                ));
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The schema model every front end produces and every back end prints.
+//!
+//! One model for CDDL and XSD: named types in schema order, each a struct (a CBOR map, a CBOR
+//! array or an XML element), an enumeration of literal values, a choice between types, or an
+//! alias. Inline types in the schema are hoisted by the front end into named types with stable
+//! names, so a [`Ty`] only ever refers to a type by name. Wire keys, occurrences and constraints
+//! stay in the schema's own terms; naming for Rust happens in the back end.
+
+use std::collections::BTreeMap;
+
+/// A compiled set of schema files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The module the back end emits (`openscreen`, `mos`).
+    pub name: String,
+    /// The wire format the types are encoded in.
+    pub wire: Wire,
+    /// Every file read, for diagnostics and the output header's hash.
+    pub sources: Vec<Source>,
+    /// The types, in schema order.
+    pub types: Vec<TypeDef>,
+}
+
+/// The wire format of a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// CBOR items, framed by type keys (Open Screen).
+    Cbor,
+    /// XML elements, dispatched by element name (MOS).
+    Xml,
+}
+
+/// One schema file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The path as given by the user (kept relative so output does not depend on the checkout).
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A byte range in one of [`Schema::sources`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    /// Index into [`Schema::sources`].
+    pub file: usize,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset after the last byte.
+    pub end: usize,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The schema's name (`agent-info`, `roCreate`); hoisted inline types get a derived name.
+    pub name: String,
+    /// Documentation lines from the schema's comments.
+    pub docs: Vec<String>,
+    /// Where the type is defined.
+    pub span: Span,
+    /// Set when the type is a message that travels on its own.
+    pub message: Option<MessageKey>,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// How a message is recognised on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MessageKey {
+    /// An Open Screen type key, written as a QUIC varint before the CBOR item.
+    TypeKey(u64),
+    /// An XML element name under the envelope.
+    Element(String),
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// Named fields: a CBOR map, a positional CBOR array or an XML element.
+    Struct(Struct),
+    /// One of a set of literal values.
+    Enum(Enum),
+    /// One of several types, told apart on the wire.
+    Choice(Choice),
+    /// Another name for a type.
+    Alias(Ty),
+}
+
+/// A type with named fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// How the fields are laid out on the wire.
+    pub layout: Layout,
+    /// The fields, in schema order (which is the encoding order for arrays and XML).
+    pub fields: Vec<Field>,
+}
+
+/// The wire layout of a [`Struct`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A CBOR map keyed by [`Key::Int`] or [`Key::Text`].
+    Map,
+    /// A CBOR array; fields are [`Key::Position`], trailing optional fields may be absent.
+    Array,
+    /// An XML element; fields are child elements, attributes, or the text content.
+    Element,
+}
+
+/// A field of a [`Struct`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The schema's name for the field (`connection-id`, `roSlug`).
+    pub name: String,
+    /// Documentation lines.
+    pub docs: Vec<String>,
+    /// Where the value sits on the wire.
+    pub key: Key,
+    /// The value's type.
+    pub ty: Ty,
+    /// How often the field occurs.
+    pub occur: Occur,
+    /// Where the field is declared.
+    pub span: Span,
+}
+
+/// The wire key of a field.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    /// An integer map key.
+    Int(i64),
+    /// A text map key.
+    Text(String),
+    /// A position in an array.
+    Position(usize),
+    /// A child element.
+    Element(String),
+    /// An attribute.
+    Attribute(String),
+    /// The element's own text content (simple content or raw mixed content).
+    Content,
+}
+
+/// How often a field occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occur {
+    /// Exactly once.
+    One,
+    /// Zero or one time.
+    Optional,
+    /// Repeated (XML elements; CBOR repetition is expressed with [`TyKind::List`]).
+    Many {
+        /// Minimum count.
+        min: u64,
+        /// Maximum count, if bounded.
+        max: Option<u64>,
+    },
+}
+
+/// A value type with its constraints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ty {
+    /// The underlying type.
+    pub kind: TyKind,
+    /// `T / null`: null is a distinct value from absence.
+    pub nullable: bool,
+    /// A CBOR tag that wraps the value (`#6.n(T)`).
+    pub tag: Option<u64>,
+    /// Checks on the value.
+    pub constraints: Vec<Constraint>,
+    /// The schema's default value, for absent optional fields.
+    pub default: Option<Literal>,
+}
+
+impl Ty {
+    /// A plain type with no constraints.
+    pub fn new(kind: TyKind) -> Self {
+        Ty { kind, nullable: false, tag: None, constraints: Vec::new(), default: None }
+    }
+
+    /// A plain primitive.
+    pub fn prim(p: Prim) -> Self {
+        Ty::new(TyKind::Prim(p))
+    }
+
+    /// A reference to a named type.
+    pub fn named(name: impl Into<String>) -> Self {
+        Ty::new(TyKind::Named(name.into()))
+    }
+}
+
+/// The underlying kind of a [`Ty`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TyKind {
+    /// A built-in type.
+    Prim(Prim),
+    /// A named type in the same schema.
+    Named(String),
+    /// A homogeneous list (`[* T]`, `[1* T]`, `[2*4 T]`).
+    List {
+        /// The element type.
+        item: Box<Ty>,
+        /// Minimum count.
+        min: u64,
+        /// Maximum count, if bounded.
+        max: Option<u64>,
+    },
+}
+
+/// Built-in types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prim {
+    /// Unsigned integer (`uint`).
+    Uint,
+    /// Negative integer (`nint`).
+    Nint,
+    /// Signed integer (`int`).
+    Int,
+    /// Floating point; `bits` is the widest width accepted (16, 32 or 64).
+    Float {
+        /// 16, 32 or 64.
+        bits: u8,
+    },
+    /// `bool`.
+    Bool,
+    /// UTF-8 text.
+    Text,
+    /// A byte string.
+    Bytes,
+    /// Any single CBOR item, kept raw; or any XML content, kept raw.
+    Any,
+    /// `null` on its own.
+    Null,
+    /// A text value with its own grammar, parsed by a runtime type (XSD simple types such as
+    /// MOS time); the string is the runtime type's path below `osmos::`.
+    TextValue(String),
+}
+
+/// A literal value from the schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// An integer.
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A text string.
+    Text(String),
+    /// A byte string.
+    Bytes(Vec<u8>),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// A bound of a range constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    /// The limit (an [`Literal::Int`] or [`Literal::Float`]).
+    pub value: Literal,
+    /// Whether the limit itself is allowed.
+    pub inclusive: bool,
+}
+
+/// A check on a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    /// Encoded length in bytes of text or bytes (`.size`), or of an integer (`uint .size 4`).
+    Size {
+        /// Minimum.
+        min: u64,
+        /// Maximum, if bounded.
+        max: Option<u64>,
+    },
+    /// Length of text in characters (XSD `length`/`minLength`/`maxLength`).
+    Chars {
+        /// Minimum.
+        min: u64,
+        /// Maximum, if bounded.
+        max: Option<u64>,
+    },
+    /// Numeric range (`a..b`, `.lt`, `.le`, `.gt`, `.ge`, XSD bounds).
+    Range {
+        /// Lower bound.
+        min: Option<Bound>,
+        /// Upper bound.
+        max: Option<Bound>,
+    },
+    /// A regular expression the text must match (kept for docs and validators).
+    Pattern(String),
+}
+
+/// An enumeration of literal values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The variants, in schema order.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One value of an [`Enum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The schema's name for the value (the value itself for XSD enumerations).
+    pub name: String,
+    /// The value on the wire.
+    pub value: Literal,
+    /// Documentation lines.
+    pub docs: Vec<String>,
+}
+
+/// A choice between types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The alternatives, in schema order.
+    pub variants: Vec<ChoiceVariant>,
+}
+
+/// One alternative of a [`Choice`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceVariant {
+    /// A name for the alternative (derived from its type where the schema gives none).
+    pub name: String,
+    /// The alternative's type.
+    pub ty: Ty,
+    /// For XML: the element that selects this alternative.
+    pub element: Option<String>,
+}
+
+impl Schema {
+    /// Looks a type up by its schema name.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// A map from name to index, for back ends that resolve many references.
+    pub fn index(&self) -> BTreeMap<&str, usize> {
+        self.types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect()
+    }
+
+    /// The type-keyed or element-named messages, in schema order.
+    pub fn messages(&self) -> impl Iterator<Item = (&TypeDef, &MessageKey)> {
+        self.types.iter().filter_map(|t| t.message.as_ref().map(|k| (t, k)))
+    }
+}

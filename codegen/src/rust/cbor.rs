@@ -1,0 +1,442 @@
+//! CBOR codecs for the generated types, on minicbor's `Decoder`/`Encoder` via `osmos::cbor`.
+//!
+//! Maps decode in any key order, skip unknown integer and text keys (Open Screen extension
+//! fields), reject duplicates and report missing keys; arrays take trailing optionals. Encoding
+//! is deterministic: definite lengths, keys in ascending encoded order, shortest integers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{naming, number, Ctx};
+use crate::ir::{Constraint, Field, Key, Layout, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
+
+pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let rt = ctx.rt();
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let generics = ctx.generics(t);
+    let anon = ctx.anon_generics(t);
+    let (decode, encode) = match &t.kind {
+        TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, s)),
+        TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, s)),
+        TypeKind::Enum(e) => enum_codec(ctx, e),
+        TypeKind::Choice(c) => choice_codec(ctx, t, c),
+        TypeKind::Alias(_) => return quote!(),
+    };
+    quote! {
+        impl<'a> #rt::cbor::Decode<'a> for #name #generics {
+            fn decode(d: &mut #rt::cbor::Decoder<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #decode
+            }
+        }
+        impl #rt::cbor::Encode for #name #anon {
+            fn encode(&self, e: &mut #rt::cbor::Enc<'_>) -> ::core::result::Result<(), #rt::EncodeError> {
+                #encode
+            }
+        }
+    }
+}
+
+fn field_ident(f: &Field) -> proc_macro2::Ident {
+    naming::ident(&naming::field_name(&f.name))
+}
+
+fn slot(f: &Field) -> proc_macro2::Ident {
+    format_ident!("f_{}", naming::field_name(&f.name).trim_start_matches("r#"))
+}
+
+/// An expression of type `Result<T, DecodeError>` decoding one value of `ty` from `d`.
+pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
+    let rt = ctx.rt();
+    let eff = ctx.effective(ty);
+    let mut expr = match eff.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => quote!(#rt::cbor::uint(d)),
+            Prim::Int => quote!(#rt::cbor::int(d)),
+            Prim::Nint => quote!(#rt::cbor::nint(d)),
+            Prim::Float { bits: 64 } => quote!(#rt::cbor::float(d)),
+            Prim::Float { .. } => quote!(#rt::cbor::float32(d)),
+            Prim::Bool => quote!(#rt::cbor::boolean(d)),
+            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::text(d)),
+            Prim::Bytes => quote!(#rt::cbor::bytes(d)),
+            Prim::Any => quote!(#rt::cbor::any(d)),
+            Prim::Null => quote!(#rt::cbor::null(d)),
+        },
+        TyKind::Named(_) => quote!(#rt::cbor::Decode::decode(d)),
+        TyKind::List { item, min, max } => {
+            let item = decode_value(ctx, item);
+            let max = opt_u64(*max);
+            quote!(#rt::cbor::list(d, #min, #max, |d| #item))
+        }
+    };
+    let checks = checks(ctx, eff.kind, &eff.constraints, quote!(v));
+    if !checks.is_empty() {
+        expr = quote! {{
+            let pos = d.position();
+            #expr.and_then(|v| {
+                #( #checks.map_err(|k| #rt::DecodeError::new(k, pos))?; )*
+                Ok(v)
+            })
+        }};
+    }
+    if let Some(tag) = eff.tag {
+        expr = quote!(#rt::cbor::expect_tag(d, #tag).and_then(|()| #expr));
+    }
+    if eff.nullable {
+        expr = quote! {
+            match #rt::cbor::take_null(d) {
+                Ok(true) => Ok(#rt::cbor::Nullable::Null),
+                Ok(false) => #expr.map(#rt::cbor::Nullable::Value),
+                Err(err) => Err(err),
+            }
+        };
+    }
+    expr
+}
+
+/// Statements encoding `v` (a reference to a value of `ty`) into `e`.
+/// The value is in scope as `v`.
+pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
+    let rt = ctx.rt();
+    let eff = ctx.effective(ty);
+    let checks = checks(ctx, eff.kind, &eff.constraints, quote!((*v)));
+    let write = match eff.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => quote!(#rt::cbor::put(e.u64(*v));),
+            Prim::Int => quote!(#rt::cbor::put(e.i64(*v));),
+            Prim::Nint => quote! {
+                if *v >= 0 {
+                    return Err(#rt::cbor::invalid(#rt::ErrorKind::Constraint(format!("{} is not negative", v))));
+                }
+                #rt::cbor::put(e.i64(*v));
+            },
+            Prim::Float { bits: 64 } => quote!(#rt::cbor::put(e.f64(*v));),
+            Prim::Float { .. } => quote!(#rt::cbor::put(e.f32(*v));),
+            Prim::Bool => quote!(#rt::cbor::put(e.bool(*v));),
+            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::put(e.str(v));),
+            Prim::Bytes => quote!(#rt::cbor::put(e.bytes(v));),
+            Prim::Any => quote!(#rt::cbor::raw(e, v.as_bytes());),
+            Prim::Null => quote!(let _ = v; #rt::cbor::put(e.null());),
+        },
+        TyKind::Named(_) => quote!(#rt::cbor::Encode::encode(v, e)?;),
+        TyKind::List { item, min, max } => {
+            let item = encode_value(ctx, item);
+            let max = opt_u64(*max);
+            quote!(#rt::cbor::encode_items(e, v, #min, #max, |e, v| { #item Ok(()) })?;)
+        }
+    };
+    let tag = eff.tag.map(|n| quote!(#rt::cbor::put(e.tag(::minicbor::data::Tag::new(#n)));));
+    let body = quote!(#( #checks.map_err(#rt::cbor::invalid)?; )* #tag #write);
+    if eff.nullable {
+        quote! {
+            match v {
+                #rt::cbor::Nullable::Null => #rt::cbor::put(e.null()),
+                #rt::cbor::Nullable::Value(v) => { #body }
+            }
+        }
+    } else {
+        body
+    }
+}
+
+/// Constraint checks on `v`, each an expression of type `Result<(), ErrorKind>`.
+fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream) -> Vec<TokenStream> {
+    let rt = ctx.rt();
+    let prim = match kind {
+        TyKind::Prim(p) => Some(p),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for c in constraints {
+        match c {
+            Constraint::Size { min, max } => {
+                let max = opt_u64(*max);
+                out.push(quote!(#rt::cbor::check_len(#v.len(), #min, #max, "bytes")));
+            }
+            Constraint::Chars { min, max } => {
+                let max = opt_u64(*max);
+                out.push(quote!(#rt::cbor::check_len(#v.chars().count(), #min, #max, "characters")));
+            }
+            Constraint::Range { min, max } => {
+                let Some(p) = prim else { continue };
+                let bound = |b: &Option<crate::ir::Bound>| match b {
+                    Some(b) => match number(&b.value, p) {
+                        Some(n) => {
+                            let inc = b.inclusive;
+                            Some(quote!(::core::option::Option::Some((#n, #inc))))
+                        }
+                        // A bound the Rust type cannot even hold (a negative minimum on `u64`) always holds.
+                        None => Some(quote!(::core::option::Option::None)),
+                    },
+                    None => Some(quote!(::core::option::Option::None)),
+                };
+                let (lo, hi) = (bound(min), bound(max));
+                out.push(quote!(#rt::cbor::check_range(#v, #lo, #hi)));
+            }
+            // Patterns are kept for documentation and XML validation; CBOR text has no runtime regex.
+            Constraint::Pattern(_) => {}
+        }
+    }
+    out
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn key_pattern(key: &Key) -> TokenStream {
+    match key {
+        Key::Int(i) => {
+            let i = *i as i128;
+            quote!(::osmos::cbor::MapKey::Int(#i))
+        }
+        Key::Text(t) => quote!(::osmos::cbor::MapKey::Text(k) if k == #t),
+        _ => unreachable!("map fields have integer or text keys"),
+    }
+}
+
+fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let slots: Vec<_> = s.fields.iter().map(slot).collect();
+    let decls = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = ctx.rust_ty(&f.ty);
+        quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
+    });
+    let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let pat = key_pattern(&f.key);
+        let dec = decode_value(ctx, &f.ty);
+        let fname = &f.name;
+        quote! {
+            #pat => {
+                let v = #dec.map_err(|err| err.in_field(#fname))?;
+                #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
+            }
+        }
+    });
+    let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        match f.occur {
+            Occur::One => quote!(#id: #slot.ok_or_else(|| #rt::cbor::missing(map.start, #fname))?,),
+            _ => quote!(#id: #slot,),
+        }
+    });
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let key_binding = if s.fields.is_empty() { quote!(_key_pos) } else { quote!(key_pos) };
+    quote! {
+        let mut map = #rt::cbor::Seq::map(d)?;
+        #(#decls)*
+        while map.next(d)? {
+            let #key_binding = d.position();
+            #[allow(clippy::match_single_binding)]
+            match #rt::cbor::map_key(d)? {
+                #(#arms)*
+                _ => #rt::cbor::skip(d)?,
+            }
+        }
+        Ok(#name { #(#inits)* })
+    }
+}
+
+/// The bytes a key encodes to, for deterministic (bytewise ascending) key order.
+fn encoded_key(key: &Key) -> Vec<u8> {
+    fn head(major: u8, n: u64) -> Vec<u8> {
+        let m = major << 5;
+        match n {
+            0..=23 => vec![m | n as u8],
+            24..=0xff => vec![m | 24, n as u8],
+            0x100..=0xffff => [&[m | 25][..], &(n as u16).to_be_bytes()].concat(),
+            0x1_0000..=0xffff_ffff => [&[m | 26][..], &(n as u32).to_be_bytes()].concat(),
+            _ => [&[m | 27][..], &n.to_be_bytes()].concat(),
+        }
+    }
+    match key {
+        Key::Int(i) if *i >= 0 => head(0, *i as u64),
+        Key::Int(i) => head(1, (-1 - *i) as u64),
+        Key::Text(t) => [head(3, t.len() as u64), t.as_bytes().to_vec()].concat(),
+        _ => Vec::new(),
+    }
+}
+
+fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
+    let optional = s.fields.iter().filter(|f| f.occur != Occur::One).map(|f| {
+        let id = field_ident(f);
+        quote!(+ u64::from(self.#id.is_some()))
+    });
+    let mut fields: Vec<&Field> = s.fields.iter().collect();
+    fields.sort_by_key(|f| encoded_key(&f.key));
+    let writes = fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let key = match &f.key {
+            Key::Int(i) if *i >= 0 => {
+                let i = *i as u64;
+                quote!(#rt::cbor::put(e.u64(#i));)
+            }
+            Key::Int(i) => quote!(#rt::cbor::put(e.i64(#i));),
+            Key::Text(t) => quote!(#rt::cbor::put(e.str(#t));),
+            _ => unreachable!(),
+        };
+        let value = encode_value(ctx, &f.ty);
+        let write = quote! {
+            #key
+            #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;
+        };
+        match f.occur {
+            Occur::One => quote!({ let v = &self.#id; #write }),
+            _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #write }),
+        }
+    });
+    quote! {
+        #rt::cbor::put(e.map(#required #(#optional)*));
+        #(#writes)*
+        Ok(())
+    }
+}
+
+fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
+    let total = s.fields.len();
+    let expect = if required == total { format!("{total} items") } else { format!("{required} to {total} items") };
+    let steps = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let dec = decode_value(ctx, &f.ty);
+        let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
+        match f.occur {
+            Occur::One => quote! {
+                if !(more && seq.next(d)?) {
+                    return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array of {} items, expected {}", seq.count, #expect)), seq.start));
+                }
+                let #id = #read;
+            },
+            _ => quote! {
+                more = more && seq.next(d)?;
+                let #id = if more { ::core::option::Option::Some(#read) } else { ::core::option::Option::None };
+            },
+        }
+    });
+    let ids = s.fields.iter().map(field_ident);
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let more = if required == total { quote!(let more = true;) } else { quote!(let mut more = true;) };
+    quote! {
+        let mut seq = #rt::cbor::Seq::array(d, "array")?;
+        #more
+        #(#steps)*
+        if more && seq.next(d)? {
+            return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array has more than {} items", #total)), seq.start));
+        }
+        Ok(#name { #(#ids),* })
+    }
+}
+
+fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
+    // Trailing optionals are written up to the last one present.
+    let optionals: Vec<_> = s.fields.iter().filter(|f| f.occur != Occur::One).map(field_ident).collect();
+    let count = if optionals.is_empty() {
+        quote!(#required)
+    } else {
+        let checks = optionals.iter().enumerate().rev().map(|(i, id)| {
+            let n = required + i as u64 + 1;
+            quote!(if self.#id.is_some() { #n } else)
+        });
+        quote!(#(#checks)* { #required })
+    };
+    let mut index = 0u64;
+    let writes = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let value = encode_value(ctx, &f.ty);
+        let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
+        let out = match f.occur {
+            Occur::One => quote!({ let v = &self.#id; #write }),
+            _ => {
+                index += 1;
+                let pos = required + index;
+                quote! {
+                    match &self.#id {
+                        ::core::option::Option::Some(v) => { #write }
+                        ::core::option::Option::None if len >= #pos => {
+                            return Err(#rt::cbor::invalid(#rt::ErrorKind::MissingField(#fname)));
+                        }
+                        ::core::option::Option::None => {}
+                    }
+                }
+            }
+        };
+        out
+    });
+    let writes: Vec<_> = writes.collect();
+    quote! {
+        let len: u64 = #count;
+        #rt::cbor::put(e.array(len));
+        #(#writes)*
+        Ok(())
+    }
+}
+
+fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
+    let rt = ctx.rt();
+    let (value_ty, _) = super::types::enum_values(e);
+    let value_ty = value_ty.to_string();
+    if value_ty.contains("str") {
+        let decode = quote! {
+            let pos = d.position();
+            let v = #rt::cbor::text(d)?;
+            Self::from_value(&v).ok_or_else(|| #rt::cbor::unknown_value(pos, format!("{:?}", v)))
+        };
+        (decode, quote!(#rt::cbor::put(e.str(self.value())); Ok(())))
+    } else if value_ty == "i64" {
+        let decode = quote! {
+            let pos = d.position();
+            let v = #rt::cbor::int(d)?;
+            Self::from_value(v).ok_or_else(|| #rt::cbor::unknown_value(pos, v))
+        };
+        (decode, quote!(#rt::cbor::put(e.i64(self.value())); Ok(())))
+    } else {
+        let decode = quote! {
+            let pos = d.position();
+            let v = #rt::cbor::uint(d)?;
+            Self::from_value(v).ok_or_else(|| #rt::cbor::unknown_value(pos, v))
+        };
+        (decode, quote!(#rt::cbor::put(e.u64(self.value())); Ok(())))
+    }
+}
+
+fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
+    let rt = ctx.rt();
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let mut expected = Vec::new();
+    let arms = c.variants.iter().map(|v| {
+        let id = format_ident!("{}", naming::variant_name(&v.name));
+        let majors: Vec<u8> = crate::check::major_types(ctx.schema, &v.ty).into_iter().collect();
+        expected.push(v.name.clone());
+        let dec = decode_value(ctx, &v.ty);
+        quote!(#(#majors)|* => #dec.map(#name::#id),)
+    });
+    let arms: Vec<_> = arms.collect();
+    let expected = expected.join(" or ");
+    let decode = quote! {
+        match #rt::cbor::major(d)? {
+            #(#arms)*
+            _ => Err(#rt::cbor::mismatch(d, d.position(), #expected)),
+        }
+    };
+    let enc_arms = c.variants.iter().map(|v| {
+        let id = format_ident!("{}", naming::variant_name(&v.name));
+        let value = encode_value(ctx, &v.ty);
+        quote!(#name::#id(v) => { #value })
+    });
+    let encode = quote! {
+        match self { #(#enc_arms)* }
+        Ok(())
+    };
+    (decode, encode)
+}

@@ -1,0 +1,108 @@
+//! JSON views (`osmos::json::{ToJson, FromJson}`) of the generated types, keyed by the
+//! schema's own names so that `osmos decode` output reads like the schema.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{naming, Ctx};
+use crate::ir::{Occur, TypeDef, TypeKind};
+
+pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let rt = ctx.rt();
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let generics = ctx.generics(t);
+    let anon = ctx.anon_generics(t);
+    let (to, from) = match &t.kind {
+        TypeKind::Struct(s) => {
+            let inserts = s.fields.iter().map(|f| {
+                let id = naming::ident(&naming::field_name(&f.name));
+                let key = &f.name;
+                match f.occur {
+                    Occur::One => quote!(m.insert(#key.into(), #rt::json::ToJson::to_json(&self.#id));),
+                    Occur::Optional => quote! {
+                        if let ::core::option::Option::Some(v) = &self.#id {
+                            m.insert(#key.into(), #rt::json::ToJson::to_json(v));
+                        }
+                    },
+                    Occur::Many { .. } => quote! {
+                        if !self.#id.is_empty() {
+                            m.insert(#key.into(), #rt::json::ToJson::to_json(&self.#id));
+                        }
+                    },
+                }
+            });
+            let known = s.fields.iter().map(|f| f.name.as_str());
+            let reads = s.fields.iter().map(|f| {
+                let id = naming::ident(&naming::field_name(&f.name));
+                let key = &f.name;
+                match f.occur {
+                    Occur::One => quote!(#id: #rt::json::field(obj, #key)?,),
+                    Occur::Optional => quote!(#id: #rt::json::opt_field(obj, #key)?,),
+                    Occur::Many { .. } => quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),),
+                }
+            });
+            let mut_m = if s.fields.is_empty() { quote!(m) } else { quote!(mut m) };
+            (
+                quote! {
+                    let #mut_m = #rt::json::Map::new();
+                    #(#inserts)*
+                    #rt::json::Value::Object(m)
+                },
+                quote! {
+                    let obj = #rt::json::object(v, "an object")?;
+                    #rt::json::deny_unknown(obj, &[#(#known),*])?;
+                    Ok(#name { #(#reads)* })
+                },
+            )
+        }
+        TypeKind::Enum(_) => (
+            quote!(#rt::json::Value::String(self.name().into())),
+            quote! {
+                let s = v.as_str().ok_or_else(|| #rt::json::expected("a string", v))?;
+                Self::from_name(s).ok_or_else(|| #rt::DecodeError::new(#rt::ErrorKind::UnknownEnumValue(format!("{s:?}")), 0))
+            },
+        ),
+        TypeKind::Choice(c) => {
+            let to_arms = c.variants.iter().map(|v| {
+                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let key = &v.name;
+                quote!(#name::#id(v) => (#key, #rt::json::ToJson::to_json(v)),)
+            });
+            let from_arms = c.variants.iter().map(|v| {
+                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let key = &v.name;
+                quote!(#key => #rt::json::FromJson::from_json(value).map(#name::#id).map_err(|e| e.in_field(#key)),)
+            });
+            let names = c.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join("\", \"");
+            let expected = format!("an object with one of \"{names}\"");
+            (
+                quote! {
+                    let (k, v) = match self { #(#to_arms)* };
+                    let mut m = #rt::json::Map::new();
+                    m.insert(k.into(), v);
+                    #rt::json::Value::Object(m)
+                },
+                quote! {
+                    let obj = #rt::json::object(v, #expected)?;
+                    let mut entries = obj.iter();
+                    let (::core::option::Option::Some((k, value)), ::core::option::Option::None) = (entries.next(), entries.next()) else {
+                        return Err(#rt::json::expected(#expected, v));
+                    };
+                    match k.as_str() {
+                        #(#from_arms)*
+                        _ => Err(#rt::json::expected(#expected, v)),
+                    }
+                },
+            )
+        }
+        TypeKind::Alias(_) => return quote!(),
+    };
+    quote! {
+        impl #rt::json::ToJson for #name #anon {
+            fn to_json(&self) -> #rt::json::Value { #to }
+        }
+        impl<'a> #rt::json::FromJson for #name #generics {
+            fn from_json(v: &#rt::json::Value) -> ::core::result::Result<Self, #rt::DecodeError> { #from }
+        }
+    }
+}

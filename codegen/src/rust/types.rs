@@ -1,0 +1,238 @@
+//! The data types: a struct per map/array/element, an enum per enumeration or choice, a type
+//! alias per alias, each with docs from the schema and an `IntoOwned` impl.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, naming, Ctx};
+use crate::ir::{Key, Literal, MessageKey, TypeDef, TypeKind};
+
+pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let rt = ctx.rt();
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    let generics = ctx.generics(t);
+    let mut doc_lines = if t.docs.is_empty() { vec![describe(t)] } else { t.docs.clone() };
+    if !t.docs.is_empty() {
+        doc_lines.push(String::new());
+        doc_lines.push(describe(t));
+    }
+    let doc = docs(&doc_lines);
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let fields = s.fields.iter().map(|f| {
+                let id = naming::ident(&naming::field_name(&f.name));
+                let ty = ctx.field_ty(&f.ty, f.occur);
+                let mut lines = vec![format!("`{}` ({}).", f.name, key_text(&f.key))];
+                lines.extend(f.docs.iter().cloned());
+                if let Some(d) = &f.ty.default {
+                    lines.push(format!("Default when absent: `{}`.", literal_text(d)));
+                }
+                let doc = docs(&lines);
+                quote!(#doc pub #id: #ty,)
+            });
+            let owned_fields = s.fields.iter().map(|f| {
+                let id = naming::ident(&naming::field_name(&f.name));
+                quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
+            });
+            let message_consts = match &t.message {
+                Some(MessageKey::TypeKey(k)) => {
+                    let varint = varint_bytes(*k);
+                    let schema_name = &t.name;
+                    let anon = ctx.anon_generics(t);
+                    quote! {
+                        impl #rt::frame::Keyed for #name #anon {
+                            const TYPE_KEY: u64 = #k;
+                            const NAME: &'static str = #schema_name;
+                            const VARINT: &'static [u8] = &[#(#varint),*];
+                        }
+                    }
+                }
+                _ => quote!(),
+            };
+            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* }));
+            let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default)]
+                pub struct #name #generics { #(#fields)* }
+                #message_consts
+                #owned
+            }
+        }
+        TypeKind::Enum(e) => {
+            let variants: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", naming::variant_name(&v.name))).collect();
+            let defs = e.variants.iter().zip(&variants).map(|(v, id)| {
+                let mut lines = vec![format!("`{}` = `{}`.", v.name, literal_text(&v.value))];
+                lines.extend(v.docs.iter().cloned());
+                let doc = docs(&lines);
+                quote!(#doc #id,)
+            });
+            let names = e.variants.iter().map(|v| v.name.as_str());
+            let names2 = names.clone();
+            let count = e.variants.len();
+            let (value_ty, values) = enum_values(e);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum #name { #(#defs)* }
+                impl #name {
+                    /// Every value, in schema order.
+                    pub const ALL: [Self; #count] = [#(Self::#variants),*];
+                    /// The value on the wire.
+                    pub const fn value(self) -> #value_ty {
+                        match self { #(Self::#variants => #values,)* }
+                    }
+                    /// The value for a wire value, if it is one of the enumeration.
+                    pub fn from_value(v: #value_ty) -> ::core::option::Option<Self> {
+                        Self::ALL.into_iter().find(|x| x.value() == v)
+                    }
+                    /// The schema's name of the value.
+                    pub const fn name(self) -> &'static str {
+                        match self { #(Self::#variants => #names,)* }
+                    }
+                    /// The value with that schema name.
+                    pub fn from_name(name: &str) -> ::core::option::Option<Self> {
+                        match name { #(#names2 => ::core::option::Option::Some(Self::#variants),)* _ => ::core::option::Option::None }
+                    }
+                }
+                impl #rt::cbor::IntoOwned for #name {
+                    type Owned = #name;
+                    fn into_owned(self) -> #name { self }
+                }
+            }
+        }
+        TypeKind::Choice(c) => {
+            let defs = c.variants.iter().map(|v| {
+                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let ty = ctx.rust_ty(&v.ty);
+                let doc = docs(&[format!("The `{}` alternative.", v.name)]);
+                quote!(#doc #id(#ty),)
+            });
+            let arms = c.variants.iter().map(|v| {
+                let id = format_ident!("{}", naming::variant_name(&v.name));
+                quote!(#name::#id(v) => #name::#id(#rt::cbor::IntoOwned::into_owned(v)),)
+            });
+            let owned = into_owned(ctx, t, quote!(match self { #(#arms)* }));
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name #generics { #(#defs)* }
+                #owned
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let target = ctx.rust_ty(ty);
+            quote!(#doc pub type #name #generics = #target;)
+        }
+    }
+}
+
+fn into_owned(ctx: &Ctx, t: &TypeDef, body: TokenStream) -> TokenStream {
+    let rt = ctx.rt();
+    let name = format_ident!("{}", naming::type_name(&t.name));
+    if ctx.borrows(t) {
+        quote! {
+            impl #rt::cbor::IntoOwned for #name<'_> {
+                type Owned = #name<'static>;
+                fn into_owned(self) -> #name<'static> { #body }
+            }
+        }
+    } else {
+        quote! {
+            impl #rt::cbor::IntoOwned for #name {
+                type Owned = #name;
+                fn into_owned(self) -> #name { self }
+            }
+        }
+    }
+}
+
+/// The Rust type of an enum's wire values and each variant's value.
+pub(crate) fn enum_values(e: &crate::ir::Enum) -> (TokenStream, Vec<TokenStream>) {
+    let all_text = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
+    let any_negative = e.variants.iter().any(|v| matches!(v.value, Literal::Int(i) if i < 0));
+    if all_text {
+        let vals = e.variants.iter().map(|v| match &v.value {
+            Literal::Text(s) => quote!(#s),
+            _ => unreachable!(),
+        });
+        (quote!(&'static str), vals.collect())
+    } else if any_negative {
+        let vals = e.variants.iter().map(|v| match &v.value {
+            Literal::Int(i) => {
+                let i = *i as i64;
+                quote!(#i)
+            }
+            _ => quote!(0),
+        });
+        (quote!(i64), vals.collect())
+    } else {
+        let vals = e.variants.iter().map(|v| match &v.value {
+            Literal::Int(i) => {
+                let i = *i as u64;
+                quote!(#i)
+            }
+            _ => quote!(0),
+        });
+        (quote!(u64), vals.collect())
+    }
+}
+
+fn describe(t: &TypeDef) -> String {
+    let what = match &t.kind {
+        TypeKind::Struct(s) => match s.layout {
+            crate::ir::Layout::Map => "map",
+            crate::ir::Layout::Array => "array",
+            crate::ir::Layout::Element => "element",
+        },
+        TypeKind::Enum(_) => "enumeration",
+        TypeKind::Choice(_) => "choice",
+        TypeKind::Alias(_) => "type",
+    };
+    match &t.message {
+        Some(MessageKey::TypeKey(k)) => format!("Schema {what} `{}`, message type key {k}.", t.name),
+        Some(MessageKey::Element(e)) => format!("Schema {what} `{}`, message `<{e}>`.", t.name),
+        None => format!("Schema {what} `{}`.", t.name),
+    }
+}
+
+fn key_text(key: &Key) -> String {
+    match key {
+        Key::Int(i) => format!("key {i}"),
+        Key::Text(t) => format!("key \"{t}\""),
+        Key::Position(p) => format!("position {p}"),
+        Key::Element(e) => format!("element `<{e}>`"),
+        Key::Attribute(a) => format!("attribute `{a}`"),
+        Key::Content => "text content".into(),
+    }
+}
+
+pub(crate) fn literal_text(l: &Literal) -> String {
+    match l {
+        Literal::Int(i) => i.to_string(),
+        Literal::Float(f) => f.to_string(),
+        Literal::Text(t) => format!("{t:?}"),
+        Literal::Bytes(b) => format!("h'{}'", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        Literal::Bool(b) => b.to_string(),
+    }
+}
+
+/// QUIC varint bytes of a type key, computed at generation time.
+pub(crate) fn varint_bytes(k: u64) -> Vec<u8> {
+    let len = if k < 1 << 6 {
+        1
+    } else if k < 1 << 14 {
+        2
+    } else if k < 1 << 30 {
+        4
+    } else {
+        8
+    };
+    let prefix: u64 = match len {
+        1 => 0,
+        2 => 1 << 14,
+        4 => 2 << 30,
+        _ => 3 << 62,
+    };
+    (k | prefix).to_be_bytes()[8 - len..].to_vec()
+}

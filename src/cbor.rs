@@ -1,0 +1,845 @@
+//! CBOR building blocks for generated codecs, on top of minicbor's `Decoder` and `Encoder`.
+//!
+//! Generated decoders call these helpers so that every failure carries an [`ErrorKind`] and a
+//! byte offset, truncated input is always [`ErrorKind::Incomplete`] (a stream reader waits for
+//! more bytes), and nothing allocates in proportion to a length the peer declared.
+
+use std::borrow::Cow;
+
+pub use minicbor::{Decoder, Encoder};
+
+use crate::error::{DecodeError, EncodeError, ErrorKind};
+
+/// The encoder generated code writes with.
+pub type Enc<'o> = Encoder<&'o mut Vec<u8>>;
+
+/// How deep `any` values and skipped unknown values may nest.
+pub const MAX_DEPTH: usize = 128;
+
+/// A type generated code can decode from CBOR, borrowing from the input.
+pub trait Decode<'a>: Sized {
+    /// Decodes one value at the decoder's position.
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError>;
+}
+
+/// A type generated code can encode to CBOR.
+pub trait Encode {
+    /// Appends the value. Constraints are checked before the bytes of the value they cover.
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError>;
+}
+
+/// Decodes one complete value from `input`; bytes after it are an error.
+pub fn from_slice<'a, T: Decode<'a>>(input: &'a [u8]) -> Result<T, DecodeError> {
+    let mut d = Decoder::new(input);
+    let v = T::decode(&mut d)?;
+    if d.position() != input.len() {
+        return Err(DecodeError::new(ErrorKind::TrailingBytes, d.position()));
+    }
+    Ok(v)
+}
+
+/// Encodes a value into a new buffer.
+pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    encode_into(value, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a value to `out`; on error `out` is left as it was.
+pub fn encode_into<T: Encode + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let len = out.len();
+    let r = value.encode(&mut Encoder::new(&mut *out));
+    if r.is_err() {
+        out.truncate(len);
+    }
+    r
+}
+
+/// `T / null`: null is a value of its own, distinct from an absent field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Nullable<T> {
+    /// The CBOR `null`.
+    #[default]
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// The value, if not null.
+    pub fn as_ref(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(v) => Some(v),
+        }
+    }
+
+    /// Maps the value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(f(v)),
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+/// One CBOR item of any type (`any`), kept as its exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawCbor<'a>(pub Cow<'a, [u8]>);
+
+impl<'a> RawCbor<'a> {
+    /// The encoded item.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Checks that `bytes` hold exactly one well-formed item, then wraps them.
+    pub fn from_bytes(bytes: impl Into<Cow<'a, [u8]>>) -> Result<Self, DecodeError> {
+        let bytes = bytes.into();
+        let mut d = Decoder::new(&bytes);
+        skip(&mut d)?;
+        if d.position() != bytes.len() {
+            return Err(DecodeError::new(ErrorKind::TrailingBytes, d.position()));
+        }
+        Ok(RawCbor(bytes))
+    }
+}
+
+/// Detaches a decoded value from its input buffer.
+pub trait IntoOwned {
+    /// The same type with a `'static` lifetime.
+    type Owned: 'static;
+    /// Copies whatever is borrowed.
+    fn into_owned(self) -> Self::Owned;
+}
+
+macro_rules! owned_as_is {
+    ($($t:ty),*) => {$(
+        impl IntoOwned for $t {
+            type Owned = $t;
+            fn into_owned(self) -> $t { self }
+        }
+    )*};
+}
+owned_as_is!(u64, i64, f64, f32, bool, ());
+
+impl IntoOwned for Cow<'_, str> {
+    type Owned = Cow<'static, str>;
+    fn into_owned(self) -> Cow<'static, str> {
+        Cow::Owned(Cow::into_owned(self))
+    }
+}
+
+impl IntoOwned for Cow<'_, [u8]> {
+    type Owned = Cow<'static, [u8]>;
+    fn into_owned(self) -> Cow<'static, [u8]> {
+        Cow::Owned(Cow::into_owned(self))
+    }
+}
+
+impl IntoOwned for RawCbor<'_> {
+    type Owned = RawCbor<'static>;
+    fn into_owned(self) -> Self::Owned {
+        RawCbor(IntoOwned::into_owned(self.0))
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Option<T> {
+    type Owned = Option<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.map(IntoOwned::into_owned)
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Nullable<T> {
+    type Owned = Nullable<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.map(IntoOwned::into_owned)
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Vec<T> {
+    type Owned = Vec<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        self.into_iter().map(IntoOwned::into_owned).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+fn describe(b: u8) -> String {
+    match b >> 5 {
+        0 => "unsigned integer".into(),
+        1 => "negative integer".into(),
+        2 => "byte string".into(),
+        3 => "text string".into(),
+        4 => "array".into(),
+        5 => "map".into(),
+        6 => "tag".into(),
+        _ => match b {
+            0xf4 | 0xf5 => "bool".into(),
+            0xf6 => "null".into(),
+            0xf7 => "undefined".into(),
+            0xf9..=0xfb => "float".into(),
+            0xff => "break".into(),
+            _ => "simple value".into(),
+        },
+    }
+}
+
+/// The initial byte of the next item, or `Incomplete`.
+#[inline]
+pub fn peek(d: &Decoder<'_>) -> Result<u8, DecodeError> {
+    d.input()
+        .get(d.position())
+        .copied()
+        .ok_or_else(|| DecodeError::new(ErrorKind::Incomplete, d.position()))
+}
+
+/// The CBOR major type (0–7) of the next item.
+#[inline]
+pub fn major(d: &Decoder<'_>) -> Result<u8, DecodeError> {
+    peek(d).map(|b| b >> 5)
+}
+
+/// A type-mismatch error for the item at `pos`, naming what was found there.
+pub fn mismatch(d: &Decoder<'_>, pos: usize, expected: &'static str) -> DecodeError {
+    match d.input().get(pos) {
+        Some(&b) => DecodeError::new(ErrorKind::UnexpectedType { expected, found: describe(b) }, pos),
+        None => DecodeError::new(ErrorKind::Incomplete, pos),
+    }
+}
+
+/// Maps a minicbor error at `pos` onto our kinds.
+pub fn lift(d: &Decoder<'_>, pos: usize, expected: &'static str, e: minicbor::decode::Error) -> DecodeError {
+    if e.is_end_of_input() {
+        DecodeError::new(ErrorKind::Incomplete, d.input().len())
+    } else if e.is_type_mismatch() {
+        mismatch(d, pos, expected)
+    } else {
+        let at = e.position().unwrap_or(pos);
+        let msg = e.to_string();
+        if msg.contains("utf-8") || msg.contains("utf8") || msg.contains("UTF-8") {
+            DecodeError::new(ErrorKind::InvalidUtf8, at)
+        } else if msg.contains("overflow") || msg.contains("out of range") {
+            DecodeError::new(ErrorKind::Overflow, at)
+        } else {
+            DecodeError::new(ErrorKind::Malformed(msg), at)
+        }
+    }
+}
+
+macro_rules! prim {
+    ($(#[$doc:meta])* $name:ident, $t:ty, $method:ident, $expected:literal) => {
+        $(#[$doc])*
+        #[inline]
+        pub fn $name(d: &mut Decoder<'_>) -> Result<$t, DecodeError> {
+            let pos = d.position();
+            d.$method().map_err(|e| lift(d, pos, $expected, e))
+        }
+    };
+}
+
+prim!(
+    /// `uint`.
+    uint, u64, u64, "unsigned integer"
+);
+prim!(
+    /// `bool`.
+    boolean, bool, bool, "bool"
+);
+
+/// `int` (either sign), within `i64`.
+#[inline]
+pub fn int(d: &mut Decoder<'_>) -> Result<i64, DecodeError> {
+    let pos = d.position();
+    match peek(d)? >> 5 {
+        0 | 1 => {
+            let i = d.int().map_err(|e| lift(d, pos, "integer", e))?;
+            i64::try_from(i).map_err(|_| DecodeError::new(ErrorKind::Overflow, pos))
+        }
+        _ => Err(mismatch(d, pos, "integer")),
+    }
+}
+
+/// `nint`: a negative integer.
+pub fn nint(d: &mut Decoder<'_>) -> Result<i64, DecodeError> {
+    let pos = d.position();
+    if major(d)? != 1 {
+        return Err(mismatch(d, pos, "negative integer"));
+    }
+    int(d)
+}
+
+/// Any float width; half and single precision widen exactly.
+#[inline]
+pub fn float(d: &mut Decoder<'_>) -> Result<f64, DecodeError> {
+    let pos = d.position();
+    d.f64().map_err(|e| lift(d, pos, "float", e))
+}
+
+/// A float decoded into `f32` (for `float32` and `float16`).
+pub fn float32(d: &mut Decoder<'_>) -> Result<f32, DecodeError> {
+    let pos = d.position();
+    d.f32().map_err(|e| lift(d, pos, "float", e))
+}
+
+/// `null`.
+pub fn null(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
+    let pos = d.position();
+    d.null().map_err(|e| lift(d, pos, "null", e))
+}
+
+/// Text: borrowed when the string has a definite length, owned when it came in chunks.
+#[inline]
+pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
+    let pos = d.position();
+    if peek(d)? != 0x7f {
+        return d.str().map(Cow::Borrowed).map_err(|e| lift(d, pos, "text string", e));
+    }
+    let mut s = String::new();
+    let iter = d.str_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
+    for chunk in iter {
+        s.push_str(chunk.map_err(|e| DecodeError::new(chunk_error(&e), pos))?);
+    }
+    Ok(Cow::Owned(s))
+}
+
+/// Bytes: borrowed when definite, owned when they came in chunks.
+#[inline]
+pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
+    let pos = d.position();
+    if peek(d)? != 0x5f {
+        return d.bytes().map(Cow::Borrowed).map_err(|e| lift(d, pos, "byte string", e));
+    }
+    let mut v = Vec::new();
+    let iter = d.bytes_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
+    for chunk in iter {
+        v.extend_from_slice(chunk.map_err(|e| DecodeError::new(chunk_error(&e), pos))?);
+    }
+    Ok(Cow::Owned(v))
+}
+
+fn chunk_error(e: &minicbor::decode::Error) -> ErrorKind {
+    if e.is_end_of_input() {
+        ErrorKind::Incomplete
+    } else {
+        ErrorKind::Malformed(e.to_string())
+    }
+}
+
+/// Any one item, kept raw.
+pub fn any<'a>(d: &mut Decoder<'a>) -> Result<RawCbor<'a>, DecodeError> {
+    let start = d.position();
+    skip(d)?;
+    Ok(RawCbor(Cow::Borrowed(&d.input()[start..d.position()])))
+}
+
+/// Skips one item of any type, nested at most [`MAX_DEPTH`] deep.
+pub fn skip(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
+    skip_at(d, 0)
+}
+
+fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
+    if depth > MAX_DEPTH {
+        return Err(DecodeError::new(ErrorKind::TooDeep, d.position()));
+    }
+    let pos = d.position();
+    let b = peek(d)?;
+    let lift = |d: &Decoder<'_>, e| lift(d, pos, "a CBOR item", e);
+    match b >> 5 {
+        0 => d.u64().map(drop).map_err(|e| lift(d, e)),
+        1 => d.int().map(drop).map_err(|e| lift(d, e)),
+        2 => {
+            bytes(d)?;
+            Ok(())
+        }
+        3 => {
+            text(d)?;
+            Ok(())
+        }
+        4 => {
+            let mut arr = Seq::array(d, "array")?;
+            while arr.next(d)? {
+                skip_at(d, depth + 1)?;
+            }
+            Ok(())
+        }
+        5 => {
+            let mut map = Seq::map(d)?;
+            while map.next(d)? {
+                skip_at(d, depth + 1)?;
+                skip_at(d, depth + 1)?;
+            }
+            Ok(())
+        }
+        6 => {
+            d.tag().map_err(|e| lift(d, e))?;
+            skip_at(d, depth + 1)
+        }
+        _ => match b {
+            0xf9..=0xfb => d.f64().map(drop).map_err(|e| lift(d, e)),
+            0xff => Err(DecodeError::new(ErrorKind::Malformed("unexpected break".into()), pos)),
+            0xfc..=0xfe => Err(DecodeError::new(ErrorKind::Malformed("reserved initial byte".into()), pos)),
+            _ => d.simple().map(drop).map_err(|e| lift(d, e)),
+        },
+    }
+}
+
+/// Expects tag `n` before the value it wraps.
+pub fn expect_tag(d: &mut Decoder<'_>, n: u64) -> Result<(), DecodeError> {
+    let pos = d.position();
+    let tag = d.tag().map_err(|e| lift(d, pos, "tag", e))?;
+    if tag.as_u64() != n {
+        return Err(DecodeError::new(
+            ErrorKind::UnexpectedType { expected: "a specific tag", found: format!("tag {}", tag.as_u64()) },
+            pos,
+        ));
+    }
+    Ok(())
+}
+
+/// True (and the null consumed) when the next item is `null`.
+#[inline]
+pub fn take_null(d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
+    if peek(d)? == 0xf6 {
+        d.set_position(d.position() + 1);
+        Ok(true)
+    } else {
+        Ok(false)
+    }
+}
+
+/// The items of an array or the entries of a map, definite or indefinite.
+#[derive(Debug)]
+pub struct Seq {
+    remaining: Option<u64>,
+    /// Where the array or map started.
+    pub start: usize,
+    /// How many items (or entries) were read so far.
+    pub count: u64,
+}
+
+impl Seq {
+    /// Reads an array header; `expected` names the value for a type-mismatch error.
+    #[inline]
+    pub fn array(d: &mut Decoder<'_>, expected: &'static str) -> Result<Seq, DecodeError> {
+        let start = d.position();
+        let remaining = d.array().map_err(|e| lift(d, start, expected, e))?;
+        Ok(Seq { remaining, start, count: 0 })
+    }
+
+    /// Reads a map header.
+    #[inline]
+    pub fn map(d: &mut Decoder<'_>) -> Result<Seq, DecodeError> {
+        let start = d.position();
+        let remaining = d.map().map_err(|e| lift(d, start, "map", e))?;
+        Ok(Seq { remaining, start, count: 0 })
+    }
+
+    /// The declared length of a definite array or map.
+    pub fn len(&self) -> Option<u64> {
+        self.remaining.map(|r| r + self.count)
+    }
+
+    /// True for a definite, empty sequence.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// A capacity to reserve: the declared length, but never more items than bytes are left,
+    /// so a lying header cannot make us allocate.
+    pub fn capacity_hint(&self, d: &Decoder<'_>) -> usize {
+        let left = d.input().len().saturating_sub(d.position());
+        self.remaining.map_or(0, |r| (r as usize).min(left))
+    }
+
+    /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
+    #[inline]
+    pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
+        match &mut self.remaining {
+            Some(0) => Ok(false),
+            Some(n) => {
+                *n -= 1;
+                self.count += 1;
+                Ok(true)
+            }
+            None => {
+                if peek(d)? == 0xff {
+                    d.set_position(d.position() + 1);
+                    Ok(false)
+                } else {
+                    self.count += 1;
+                    Ok(true)
+                }
+            }
+        }
+    }
+}
+
+/// A map key as found on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapKey<'a> {
+    /// An integer key.
+    Int(i128),
+    /// A text key.
+    Text(Cow<'a, str>),
+    /// Any other key (skipped by generated decoders).
+    Other,
+}
+
+/// Reads a map key. Integer and text keys are returned; any other item is skipped.
+#[inline]
+pub fn map_key<'a>(d: &mut Decoder<'a>) -> Result<MapKey<'a>, DecodeError> {
+    let pos = d.position();
+    match peek(d)? >> 5 {
+        0 | 1 => d.int().map(|i| MapKey::Int(i128::from(i))).map_err(|e| lift(d, pos, "map key", e)),
+        3 => text(d).map(MapKey::Text),
+        _ => skip(d).map(|_| MapKey::Other),
+    }
+}
+
+/// Stores a decoded field, rejecting a second occurrence of its key.
+#[inline]
+pub fn set_once<T>(slot: &mut Option<T>, key_pos: usize, name: &'static str, value: T) -> Result<(), DecodeError> {
+    if slot.is_some() {
+        return Err(DecodeError::new(ErrorKind::DuplicateField(name), key_pos));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A required field that never came.
+pub fn missing(start: usize, name: &'static str) -> DecodeError {
+    DecodeError::new(ErrorKind::MissingField(name), start)
+}
+
+/// A value outside an enumeration.
+pub fn unknown_value(pos: usize, value: impl std::fmt::Display) -> DecodeError {
+    DecodeError::new(ErrorKind::UnknownEnumValue(value.to_string()), pos)
+}
+
+/// Reads an array of `T`, checking the count bounds.
+#[inline]
+pub fn list<'a, T>(
+    d: &mut Decoder<'a>,
+    min: u64,
+    max: Option<u64>,
+    mut item: impl FnMut(&mut Decoder<'a>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut seq = Seq::array(d, "array")?;
+    let mut out = Vec::with_capacity(seq.capacity_hint(d));
+    while seq.next(d)? {
+        let i = out.len();
+        if max.is_some_and(|m| i as u64 >= m) {
+            return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+        }
+        out.push(item(d).map_err(|e| e.at_index(i))?);
+    }
+    if (out.len() as u64) < min {
+        return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+    }
+    Ok(out)
+}
+
+fn count_text(min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(max) if max == min => format!("exactly {min} items"),
+        Some(max) => format!("{min} to {max} items"),
+        None => format!("at least {min} items"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints, shared by decoders (with an offset) and encoders.
+
+/// Checks a length (bytes for CBOR `.size`, characters for XML) against its bounds.
+pub fn check_len(len: usize, min: u64, max: Option<u64>, unit: &str) -> Result<(), ErrorKind> {
+    let len = len as u64;
+    if len < min || max.is_some_and(|m| len > m) {
+        let want = match max {
+            Some(m) if m == min => format!("exactly {min}"),
+            Some(m) => format!("{min} to {m}"),
+            None => format!("at least {min}"),
+        };
+        return Err(ErrorKind::Constraint(format!("{len} {unit}, expected {want}")));
+    }
+    Ok(())
+}
+
+/// Checks a count of items.
+pub fn check_count(len: usize, min: u64, max: Option<u64>) -> Result<(), ErrorKind> {
+    if (len as u64) < min || max.is_some_and(|m| len as u64 > m) {
+        return Err(ErrorKind::Constraint(format!("{len} items, expected {}", count_text(min, max))));
+    }
+    Ok(())
+}
+
+/// Checks a number against optional bounds (`inclusive` per bound).
+pub fn check_range<T: PartialOrd + std::fmt::Display>(
+    v: T,
+    min: Option<(T, bool)>,
+    max: Option<(T, bool)>,
+) -> Result<(), ErrorKind> {
+    let low_ok = match &min {
+        Some((m, true)) => v >= *m,
+        Some((m, false)) => v > *m,
+        None => true,
+    };
+    let high_ok = match &max {
+        Some((m, true)) => v <= *m,
+        Some((m, false)) => v < *m,
+        None => true,
+    };
+    if low_ok && high_ok {
+        return Ok(());
+    }
+    let lo = min.map(|(m, inc)| format!("{} {m}", if inc { ">=" } else { ">" }));
+    let hi = max.map(|(m, inc)| format!("{} {m}", if inc { "<=" } else { "<" }));
+    let bounds: Vec<String> = lo.into_iter().chain(hi).collect();
+    Err(ErrorKind::Constraint(format!("{v} is not {}", bounds.join(" and "))))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding. Writing into a `Vec` cannot fail, so minicbor's write errors never occur.
+
+/// Writes through a minicbor call whose only error would come from the writer.
+#[inline]
+pub fn put<T, E>(r: Result<T, minicbor::encode::Error<E>>) {
+    debug_assert!(r.is_ok(), "writing to a Vec cannot fail");
+    let _ = r;
+}
+
+/// Encodes one field, adding its name to the path of any error.
+#[inline]
+pub fn encode_field<'o>(
+    e: &mut Enc<'o>,
+    name: &'static str,
+    f: impl FnOnce(&mut Enc<'o>) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    f(e).map_err(|err| err.in_field(name))
+}
+
+/// Encodes an array after checking its count bounds; errors name the item's index.
+#[inline]
+pub fn encode_items<'o, T>(
+    e: &mut Enc<'o>,
+    items: &[T],
+    min: u64,
+    max: Option<u64>,
+    mut f: impl FnMut(&mut Enc<'o>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    check_count(items.len(), min, max).map_err(invalid)?;
+    put(e.array(items.len() as u64));
+    for (i, item) in items.iter().enumerate() {
+        f(e, item).map_err(|err| err.at_index(i))?;
+    }
+    Ok(())
+}
+
+/// Appends an already-encoded item.
+#[inline]
+pub fn raw(e: &mut Enc<'_>, bytes: &[u8]) {
+    e.writer_mut().extend_from_slice(bytes);
+}
+
+/// An encode error for a constraint violated by the value being written.
+pub fn invalid(kind: ErrorKind) -> EncodeError {
+    EncodeError::new(kind)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode/Encode for the Rust types the generated code maps primitives to, so user code can
+// decode or encode a bare value with the same traits.
+
+impl<'a> Decode<'a> for u64 {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        uint(d)
+    }
+}
+impl<'a> Decode<'a> for i64 {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        int(d)
+    }
+}
+impl<'a> Decode<'a> for f64 {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        float(d)
+    }
+}
+impl<'a> Decode<'a> for bool {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        boolean(d)
+    }
+}
+impl<'a> Decode<'a> for Cow<'a, str> {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        text(d)
+    }
+}
+impl<'a> Decode<'a> for Cow<'a, [u8]> {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        bytes(d)
+    }
+}
+impl<'a> Decode<'a> for RawCbor<'a> {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        any(d)
+    }
+}
+impl<'a, T: Decode<'a>> Decode<'a> for Nullable<T> {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        if take_null(d)? {
+            Ok(Nullable::Null)
+        } else {
+            T::decode(d).map(Nullable::Value)
+        }
+    }
+}
+impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        list(d, 0, None, T::decode)
+    }
+}
+
+impl Encode for u64 {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.u64(*self));
+        Ok(())
+    }
+}
+impl Encode for i64 {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.i64(*self));
+        Ok(())
+    }
+}
+impl Encode for f64 {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.f64(*self));
+        Ok(())
+    }
+}
+impl Encode for bool {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.bool(*self));
+        Ok(())
+    }
+}
+impl Encode for Cow<'_, str> {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.str(self));
+        Ok(())
+    }
+}
+impl Encode for Cow<'_, [u8]> {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.bytes(self));
+        Ok(())
+    }
+}
+impl Encode for RawCbor<'_> {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        raw(e, &self.0);
+        Ok(())
+    }
+}
+impl<T: Encode> Encode for Nullable<T> {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        match self {
+            Nullable::Null => {
+                put(e.null());
+                Ok(())
+            }
+            Nullable::Value(v) => v.encode(e),
+        }
+    }
+}
+impl<T: Encode> Encode for Vec<T> {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        put(e.array(self.len() as u64));
+        for (i, v) in self.iter().enumerate() {
+            v.encode(e).map_err(|err| err.at_index(i))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indefinite_text_and_bytes_are_owned() {
+        // (_ "ab", "c") and (_ h'01', h'0203')
+        let t = [0x7f, 0x62, b'a', b'b', 0x61, b'c', 0xff];
+        let mut d = Decoder::new(&t);
+        assert_eq!(text(&mut d).unwrap(), Cow::<str>::Owned("abc".into()));
+        let b = [0x5f, 0x41, 1, 0x42, 2, 3, 0xff];
+        let mut d = Decoder::new(&b);
+        assert_eq!(bytes(&mut d).unwrap().as_ref(), &[1, 2, 3]);
+    }
+
+    #[test]
+    fn truncation_is_incomplete_everywhere() {
+        for input in [&[0x19, 0x01][..], &[0x63, b'a'], &[0x82, 0x01], &[0xbf, 0x01], &[0xfb, 0, 0]] {
+            let mut d = Decoder::new(input);
+            let e = skip(&mut d).unwrap_err();
+            assert!(e.is_incomplete(), "{input:02x?}: {e}");
+        }
+    }
+
+    #[test]
+    fn skip_caps_depth() {
+        let input = vec![0x81; MAX_DEPTH + 10];
+        let e = skip(&mut Decoder::new(&input)).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn lying_length_does_not_allocate_its_claim() {
+        // An array header claiming 2^32 items followed by two bytes.
+        let input = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x02];
+        let mut d = Decoder::new(&input);
+        let seq = Seq::array(&mut d, "array").unwrap();
+        assert_eq!(seq.capacity_hint(&d), 2);
+        let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
+        assert!(e.is_incomplete());
+    }
+
+    #[test]
+    fn list_bounds() {
+        let two = [0x82, 0x01, 0x02];
+        assert_eq!(list(&mut Decoder::new(&two), 1, Some(2), uint).unwrap(), vec![1, 2]);
+        let e = list(&mut Decoder::new(&two), 3, None, uint).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Constraint(_)));
+        let e = list(&mut Decoder::new(&two), 0, Some(1), uint).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Constraint(_)));
+        let e = list(&mut Decoder::new(&[0x82, 0x01, 0x61, b'x']), 0, None, uint).unwrap_err();
+        assert_eq!(e.path().to_string(), "[1]");
+        assert_eq!(e.offset(), 2);
+    }
+
+    #[test]
+    fn mismatch_names_what_was_found() {
+        let e = uint(&mut Decoder::new(&[0x61, b'x'])).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &ErrorKind::UnexpectedType { expected: "unsigned integer", found: "text string".into() }
+        );
+    }
+
+    #[test]
+    fn ranges() {
+        assert!(check_range(5u64, Some((1, true)), Some((5, true))).is_ok());
+        assert!(check_range(5u64, None, Some((5, false))).is_err());
+        assert!(check_range(-1.5f64, Some((-1.0, true)), None).is_err());
+    }
+}
