@@ -51,7 +51,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("psk-input-methods"))?;
                     ::osmos::cbor::set_once(
@@ -161,7 +161,7 @@ impl ::osmos::json::ToJson for AuthCapabilities {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AuthCapabilities {
+impl ::osmos::json::FromJson for AuthCapabilities {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -249,7 +249,7 @@ impl ::osmos::json::ToJson for PskInputMethod {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PskInputMethod {
+impl ::osmos::json::FromJson for PskInputMethod {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -302,7 +302,7 @@ impl ::osmos::cbor::Encode for AuthInitiationToken<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(0u64 + u64::from(self.token.is_some())));
+        ::osmos::cbor::put(e.map(u64::from(self.token.is_some())));
         if let ::core::option::Option::Some(v) = &self.token {
             ::osmos::cbor::put(e.u64(0u64));
             ::osmos::cbor::encode_field(
@@ -419,7 +419,7 @@ impl ::osmos::json::ToJson for AuthSpake2PskStatus {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AuthSpake2PskStatus {
+impl ::osmos::json::FromJson for AuthSpake2PskStatus {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -645,7 +645,7 @@ impl ::osmos::json::ToJson for AuthStatusResult {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AuthStatusResult {
+impl ::osmos::json::FromJson for AuthStatusResult {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -727,7 +727,7 @@ impl ::osmos::json::ToJson for AuthStatus {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AuthStatus {
+impl ::osmos::json::FromJson for AuthStatus {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -974,7 +974,7 @@ impl ::osmos::json::ToJson for AgentInfoRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AgentInfoRequest {
+impl ::osmos::json::FromJson for AgentInfoRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1309,7 +1309,7 @@ impl ::osmos::json::ToJson for AgentCapability {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AgentCapability {
+impl ::osmos::json::FromJson for AgentCapability {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1390,7 +1390,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("capabilities"))?;
                     ::osmos::cbor::set_once(
@@ -1415,7 +1415,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::text(d),
+                            ::osmos::cbor::text,
                         )
                         .map_err(|err| err.in_field("locales"))?;
                     ::osmos::cbor::set_once(&mut f_locales, key_pos, "locales", v)?;
@@ -1975,7 +1975,7 @@ impl ::osmos::json::ToJson for MediaTimelineRange {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for MediaTimelineRange {
+impl ::osmos::json::FromJson for MediaTimelineRange {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2047,7 +2047,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::text(d),
+                            ::osmos::cbor::text,
                         )
                         .map_err(|err| err.in_field("urls"))?;
                     ::osmos::cbor::set_once(&mut f_urls, key_pos, "urls", v)?;
@@ -2226,7 +2226,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("url-availabilities"))?;
                     ::osmos::cbor::set_once(
@@ -2302,7 +2302,7 @@ impl ::osmos::json::ToJson for PresentationUrlAvailabilityResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationUrlAvailabilityResponse {
+impl ::osmos::json::FromJson for PresentationUrlAvailabilityResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2356,7 +2356,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityEvent {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("url-availabilities"))?;
                     ::osmos::cbor::set_once(
@@ -2432,7 +2432,7 @@ impl ::osmos::json::ToJson for PresentationUrlAvailabilityEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationUrlAvailabilityEvent {
+impl ::osmos::json::FromJson for PresentationUrlAvailabilityEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2520,7 +2520,7 @@ impl ::osmos::json::ToJson for UrlAvailability {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for UrlAvailability {
+impl ::osmos::json::FromJson for UrlAvailability {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2602,7 +2602,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("headers"))?;
                     ::osmos::cbor::set_once(&mut f_headers, key_pos, "headers", v)?;
@@ -2941,7 +2941,7 @@ impl ::osmos::json::ToJson for ResultType {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for ResultType {
+impl ::osmos::json::FromJson for ResultType {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3110,7 +3110,7 @@ impl ::osmos::json::ToJson for PresentationStartResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationStartResponse {
+impl ::osmos::json::FromJson for PresentationStartResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3201,7 +3201,7 @@ impl ::osmos::json::ToJson for PresentationTerminationSource {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationTerminationSource {
+impl ::osmos::json::FromJson for PresentationTerminationSource {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3331,7 +3331,7 @@ impl ::osmos::json::ToJson for PresentationTerminationReason {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationTerminationReason {
+impl ::osmos::json::FromJson for PresentationTerminationReason {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3587,7 +3587,7 @@ impl ::osmos::json::ToJson for PresentationTerminationResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationTerminationResponse {
+impl ::osmos::json::FromJson for PresentationTerminationResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4044,7 +4044,7 @@ impl ::osmos::json::ToJson for PresentationConnectionOpenResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationConnectionOpenResponse {
+impl ::osmos::json::FromJson for PresentationConnectionOpenResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4149,7 +4149,7 @@ impl ::osmos::json::ToJson for PresentationConnectionCloseEventReason {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for PresentationConnectionCloseEventReason {
+impl ::osmos::json::FromJson for PresentationConnectionCloseEventReason {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4754,7 +4754,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("sources"))?;
                     ::osmos::cbor::set_once(&mut f_sources, key_pos, "sources", v)?;
@@ -4934,7 +4934,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("url-availabilities"))?;
                     ::osmos::cbor::set_once(
@@ -5010,7 +5010,7 @@ impl ::osmos::json::ToJson for RemotePlaybackAvailabilityResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackAvailabilityResponse {
+impl ::osmos::json::FromJson for RemotePlaybackAvailabilityResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5064,7 +5064,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityEvent {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("url-availabilities"))?;
                     ::osmos::cbor::set_once(
@@ -5140,7 +5140,7 @@ impl ::osmos::json::ToJson for RemotePlaybackAvailabilityEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackAvailabilityEvent {
+impl ::osmos::json::FromJson for RemotePlaybackAvailabilityEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5207,7 +5207,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("stream-offers"))?;
                     ::osmos::cbor::set_once(
@@ -5424,7 +5424,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("sources"))?;
                     ::osmos::cbor::set_once(&mut f_sources, key_pos, "sources", v)?;
@@ -5434,7 +5434,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::text(d),
+                            ::osmos::cbor::text,
                         )
                         .map_err(|err| err.in_field("text-track-urls"))?;
                     ::osmos::cbor::set_once(
@@ -5449,7 +5449,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("headers"))?;
                     ::osmos::cbor::set_once(&mut f_headers, key_pos, "headers", v)?;
@@ -5816,7 +5816,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("stream-requests"))?;
                     ::osmos::cbor::set_once(
@@ -5922,7 +5922,7 @@ impl ::osmos::json::ToJson for StreamingSessionStartResponseParams {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionStartResponseParams {
+impl ::osmos::json::FromJson for StreamingSessionStartResponseParams {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6156,7 +6156,7 @@ impl ::osmos::json::ToJson for RemotePlaybackTerminationRequestReason {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackTerminationRequestReason {
+impl ::osmos::json::FromJson for RemotePlaybackTerminationRequestReason {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6299,7 +6299,7 @@ impl ::osmos::json::ToJson for RemotePlaybackTerminationRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackTerminationRequest {
+impl ::osmos::json::FromJson for RemotePlaybackTerminationRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6413,7 +6413,7 @@ impl ::osmos::json::ToJson for RemotePlaybackTerminationResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackTerminationResponse {
+impl ::osmos::json::FromJson for RemotePlaybackTerminationResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6529,7 +6529,7 @@ impl ::osmos::json::ToJson for RemotePlaybackTerminationEventReason {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackTerminationEventReason {
+impl ::osmos::json::FromJson for RemotePlaybackTerminationEventReason {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6642,7 +6642,7 @@ impl ::osmos::json::ToJson for RemotePlaybackTerminationEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackTerminationEvent {
+impl ::osmos::json::FromJson for RemotePlaybackTerminationEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7138,7 +7138,7 @@ impl ::osmos::json::ToJson for RemotePlaybackControlsPreload {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackControlsPreload {
+impl ::osmos::json::FromJson for RemotePlaybackControlsPreload {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7305,7 +7305,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::text(d),
+                            ::osmos::cbor::text,
                         )
                         .map_err(|err| err.in_field("enabled-audio-track-ids"))?;
                     ::osmos::cbor::set_once(
@@ -7330,7 +7330,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("added-text-tracks"))?;
                     ::osmos::cbor::set_once(
@@ -7345,7 +7345,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("changed-text-tracks"))?;
                     ::osmos::cbor::set_once(
@@ -7384,8 +7384,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
         ::osmos::cbor::put(
             e
                 .map(
-                    0u64 + u64::from(self.source.is_some())
-                        + u64::from(self.preload.is_some())
+                    u64::from(self.source.is_some()) + u64::from(self.preload.is_some())
                         + u64::from(self.r#loop.is_some())
                         + u64::from(self.paused.is_some())
                         + u64::from(self.muted.is_some())
@@ -7857,7 +7856,7 @@ impl ::osmos::json::ToJson for RemotePlaybackStateSupports {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackStateSupports {
+impl ::osmos::json::FromJson for RemotePlaybackStateSupports {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7959,7 +7958,7 @@ impl ::osmos::json::ToJson for RemotePlaybackStateLoading {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackStateLoading {
+impl ::osmos::json::FromJson for RemotePlaybackStateLoading {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -8061,7 +8060,7 @@ impl ::osmos::json::ToJson for RemotePlaybackStateLoaded {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for RemotePlaybackStateLoaded {
+impl ::osmos::json::FromJson for RemotePlaybackStateLoaded {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -8259,7 +8258,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("buffered-time-ranges"))?;
                     ::osmos::cbor::set_once(
@@ -8274,7 +8273,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("seekable-time-ranges"))?;
                     ::osmos::cbor::set_once(
@@ -8289,7 +8288,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("played-time-ranges"))?;
                     ::osmos::cbor::set_once(
@@ -8366,7 +8365,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("audio-tracks"))?;
                     ::osmos::cbor::set_once(
@@ -8381,7 +8380,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("video-tracks"))?;
                     ::osmos::cbor::set_once(
@@ -8396,7 +8395,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("text-tracks"))?;
                     ::osmos::cbor::set_once(
@@ -8443,8 +8442,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
         ::osmos::cbor::put(
             e
                 .map(
-                    0u64 + u64::from(self.supports.is_some())
-                        + u64::from(self.source.is_some())
+                    u64::from(self.supports.is_some()) + u64::from(self.source.is_some())
                         + u64::from(self.loading.is_some())
                         + u64::from(self.loaded.is_some())
                         + u64::from(self.error.is_some())
@@ -9003,7 +9001,7 @@ impl ::osmos::json::ToJson for AddedTextTrackKind {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AddedTextTrackKind {
+impl ::osmos::json::FromJson for AddedTextTrackKind {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9204,7 +9202,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("added-cues"))?;
                     ::osmos::cbor::set_once(
@@ -9219,7 +9217,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::text(d),
+                            ::osmos::cbor::text,
                         )
                         .map_err(|err| err.in_field("removed-cue-ids"))?;
                     ::osmos::cbor::set_once(
@@ -9426,7 +9424,7 @@ impl ::osmos::json::ToJson for TextTrackMode {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for TextTrackMode {
+impl ::osmos::json::FromJson for TextTrackMode {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9659,7 +9657,7 @@ impl ::osmos::json::ToJson for MediaSyncTime {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for MediaSyncTime {
+impl ::osmos::json::FromJson for MediaSyncTime {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9763,7 +9761,7 @@ impl ::osmos::json::ToJson for MediaErrorCode {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for MediaErrorCode {
+impl ::osmos::json::FromJson for MediaErrorCode {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10388,7 +10386,7 @@ impl ::osmos::cbor::Encode for AudioFrameOptional {
         ::osmos::cbor::put(
             e
                 .map(
-                    0u64 + u64::from(self.duration.is_some())
+                    u64::from(self.duration.is_some())
                         + u64::from(self.sync_time.is_some()),
                 ),
         );
@@ -10431,7 +10429,7 @@ impl ::osmos::json::ToJson for AudioFrameOptional {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AudioFrameOptional {
+impl ::osmos::json::FromJson for AudioFrameOptional {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10721,7 +10719,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::int(d),
+                            ::osmos::cbor::int,
                         )
                         .map_err(|err| err.in_field("depends-on"))?;
                     ::osmos::cbor::set_once(
@@ -11307,7 +11305,7 @@ impl ::osmos::json::ToJson for Ratio {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for Ratio {
+impl ::osmos::json::FromJson for Ratio {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11395,7 +11393,7 @@ impl ::osmos::json::ToJson for StreamingCapabilitiesRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingCapabilitiesRequest {
+impl ::osmos::json::FromJson for StreamingCapabilitiesRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11578,7 +11576,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("receive-audio"))?;
                     ::osmos::cbor::set_once(
@@ -11593,7 +11591,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("receive-video"))?;
                     ::osmos::cbor::set_once(
@@ -11608,7 +11606,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("receive-data"))?;
                     ::osmos::cbor::set_once(
@@ -12058,7 +12056,7 @@ impl ::osmos::json::ToJson for VideoResolution {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for VideoResolution {
+impl ::osmos::json::FromJson for VideoResolution {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12339,7 +12337,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("native-resolutions"))?;
                     ::osmos::cbor::set_once(
@@ -12374,7 +12372,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("hdr-formats"))?;
                     ::osmos::cbor::set_once(
@@ -12797,7 +12795,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("stream-offers"))?;
                     ::osmos::cbor::set_once(
@@ -13005,7 +13003,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("stream-requests"))?;
                     ::osmos::cbor::set_once(
@@ -13126,7 +13124,7 @@ impl ::osmos::json::ToJson for StreamingSessionStartResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionStartResponse {
+impl ::osmos::json::FromJson for StreamingSessionStartResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13203,7 +13201,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
                             d,
                             0u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("stream-requests"))?;
                     ::osmos::cbor::set_once(
@@ -13300,7 +13298,7 @@ impl ::osmos::json::ToJson for StreamingSessionModifyRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionModifyRequest {
+impl ::osmos::json::FromJson for StreamingSessionModifyRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13414,7 +13412,7 @@ impl ::osmos::json::ToJson for StreamingSessionModifyResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionModifyResponse {
+impl ::osmos::json::FromJson for StreamingSessionModifyResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13536,7 +13534,7 @@ impl ::osmos::json::ToJson for StreamingSessionTerminateRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionTerminateRequest {
+impl ::osmos::json::FromJson for StreamingSessionTerminateRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13624,7 +13622,7 @@ impl ::osmos::json::ToJson for StreamingSessionTerminateResponse {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionTerminateResponse {
+impl ::osmos::json::FromJson for StreamingSessionTerminateResponse {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13717,7 +13715,7 @@ impl ::osmos::json::ToJson for StreamingSessionTerminateEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionTerminateEvent {
+impl ::osmos::json::FromJson for StreamingSessionTerminateEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13797,7 +13795,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
@@ -13807,7 +13805,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
@@ -13817,7 +13815,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("data"))?;
                     ::osmos::cbor::set_once(&mut f_data, key_pos, "data", v)?;
@@ -14127,7 +14125,7 @@ impl ::osmos::json::ToJson for MediaStreamRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for MediaStreamRequest {
+impl ::osmos::json::FromJson for MediaStreamRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14805,7 +14803,7 @@ impl ::osmos::json::ToJson for AudioEncodingRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for AudioEncodingRequest {
+impl ::osmos::json::FromJson for AudioEncodingRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14952,7 +14950,7 @@ impl ::osmos::json::ToJson for VideoEncodingRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for VideoEncodingRequest {
+impl ::osmos::json::FromJson for VideoEncodingRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15045,7 +15043,7 @@ impl ::osmos::json::ToJson for DataEncodingRequest {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for DataEncodingRequest {
+impl ::osmos::json::FromJson for DataEncodingRequest {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15141,7 +15139,7 @@ impl ::osmos::json::ToJson for VideoRotation {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for VideoRotation {
+impl ::osmos::json::FromJson for VideoRotation {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15292,7 +15290,7 @@ impl ::osmos::json::ToJson for SenderStatsAudio {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for SenderStatsAudio {
+impl ::osmos::json::FromJson for SenderStatsAudio {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15488,7 +15486,7 @@ impl ::osmos::json::ToJson for SenderStatsVideo {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for SenderStatsVideo {
+impl ::osmos::json::FromJson for SenderStatsVideo {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15580,7 +15578,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
@@ -15590,7 +15588,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
@@ -15712,7 +15710,7 @@ impl ::osmos::json::ToJson for StreamingSessionSenderStatsEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionSenderStatsEvent {
+impl ::osmos::json::FromJson for StreamingSessionSenderStatsEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15807,7 +15805,7 @@ impl ::osmos::json::ToJson for StreamingBufferStatus {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingBufferStatus {
+impl ::osmos::json::FromJson for StreamingBufferStatus {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16054,7 +16052,7 @@ impl ::osmos::json::ToJson for ReceiverStatsAudio {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for ReceiverStatsAudio {
+impl ::osmos::json::FromJson for ReceiverStatsAudio {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16324,7 +16322,7 @@ impl ::osmos::json::ToJson for ReceiverStatsVideo {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for ReceiverStatsVideo {
+impl ::osmos::json::FromJson for ReceiverStatsVideo {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16423,7 +16421,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
@@ -16433,7 +16431,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                             d,
                             1u64,
                             ::core::option::Option::None,
-                            |d| ::osmos::cbor::Decode::decode(d),
+                            ::osmos::cbor::Decode::decode,
                         )
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
@@ -16555,7 +16553,7 @@ impl ::osmos::json::ToJson for StreamingSessionReceiverStatsEvent {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for StreamingSessionReceiverStatsEvent {
+impl ::osmos::json::FromJson for StreamingSessionReceiverStatsEvent {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {

@@ -15,10 +15,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 }
@@ -30,13 +27,7 @@ enum Feed {
     Random(u64),
 }
 
-const FEEDS: [Feed; 5] = [
-    Feed::Whole,
-    Feed::ByteByByte,
-    Feed::Random(1),
-    Feed::Random(7),
-    Feed::Random(2024),
-];
+const FEEDS: [Feed; 5] = [Feed::Whole, Feed::ByteByByte, Feed::Random(1), Feed::Random(7), Feed::Random(2024)];
 
 /// What the decoder yields for a stream fed in a given way: messages as text with their
 /// input offsets, or errors, in order; then the result of `finish`.
@@ -46,11 +37,7 @@ enum Item {
     Error(ErrorKind, usize),
 }
 
-fn run(
-    mut decoder: MosStreamDecoder,
-    bytes: &[u8],
-    feed: Feed,
-) -> (Vec<Item>, Result<(), osmos::DecodeError>) {
+fn run(mut decoder: MosStreamDecoder, bytes: &[u8], feed: Feed) -> (Vec<Item>, Result<(), osmos::DecodeError>) {
     let mut items = Vec::new();
     let mut drain = |decoder: &mut MosStreamDecoder| {
         while let Some(result) = decoder.next_message() {
@@ -111,21 +98,14 @@ fn check_all(text: &str, expected: &[Expect], max: Option<usize>) {
         let want: Vec<Item> = expected
             .iter()
             .map(|e| match e {
-                Expect::Message(at, msg) => {
-                    Item::Message(msg.to_string(), offset_in(text, *at, encoding))
-                }
-                Expect::Error(kind, at) => {
-                    Item::Error(kind.clone(), offset_in(text, *at, encoding))
-                }
+                Expect::Message(at, msg) => Item::Message(msg.to_string(), offset_in(text, *at, encoding)),
+                Expect::Error(kind, at) => Item::Error(kind.clone(), offset_in(text, *at, encoding)),
             })
             .collect();
         for feed in FEEDS {
             for fixed in [false, true] {
-                let mut decoder = if fixed {
-                    MosStreamDecoder::with_encoding(encoding)
-                } else {
-                    MosStreamDecoder::new()
-                };
+                let mut decoder =
+                    if fixed { MosStreamDecoder::with_encoding(encoding) } else { MosStreamDecoder::new() };
                 if let Some(max) = max {
                     decoder = decoder.max_message_size(max);
                 }
@@ -165,25 +145,14 @@ fn corpus_samples_concatenated_with_junk() {
     let mut samples = Vec::new();
     for path in &paths {
         let raw = std::fs::read(path).unwrap();
-        let text =
-            String::from_utf8(raw).unwrap_or_else(|_| panic!("{} is not UTF-8", path.display()));
-        let body = text
-            .trim_start_matches('\u{FEFF}')
-            .trim_matches(|c: char| c.is_ascii_whitespace());
+        let text = String::from_utf8(raw).unwrap_or_else(|_| panic!("{} is not UTF-8", path.display()));
+        let body = text.trim_start_matches('\u{FEFF}').trim_matches(|c: char| c.is_ascii_whitespace());
         let root = body.strip_prefix("<mos").and_then(|r| r.chars().next());
         if matches!(root, Some('>' | '/' | ' ' | '\t' | '\r' | '\n')) {
-            samples.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                text.clone(),
-                body.to_string(),
-            ));
+            samples.push((path.file_name().unwrap().to_string_lossy().into_owned(), text.clone(), body.to_string()));
         }
     }
-    assert!(
-        samples.len() >= 40,
-        "only {} samples with a <mos> root",
-        samples.len()
-    );
+    assert!(samples.len() >= 40, "only {} samples with a <mos> root", samples.len());
 
     // Each sample alone, as its file is.
     for (name, text, body) in &samples {
@@ -192,11 +161,7 @@ fn corpus_samples_concatenated_with_junk() {
             for feed in [Feed::Whole, Feed::Random(3)] {
                 let (items, finished) = run(MosStreamDecoder::new(), &bytes, feed);
                 let at = offset_in(text, text.find("<mos").unwrap(), encoding);
-                assert_eq!(
-                    items,
-                    [Item::Message(body.clone(), at)],
-                    "{name} {encoding:?} {feed:?}"
-                );
+                assert_eq!(items, [Item::Message(body.clone(), at)], "{name} {encoding:?} {feed:?}");
                 assert_eq!(finished, Ok(()), "{name}");
             }
         }
@@ -224,10 +189,8 @@ fn corpus_samples_concatenated_with_junk() {
     stream.push_str("\r\n");
     for encoding in ENCODINGS {
         let bytes = encode(&stream, encoding);
-        let want: Vec<Item> = expected
-            .iter()
-            .map(|(at, body)| Item::Message(body.clone(), offset_in(&stream, *at, encoding)))
-            .collect();
+        let want: Vec<Item> =
+            expected.iter().map(|(at, body)| Item::Message(body.clone(), offset_in(&stream, *at, encoding))).collect();
         for feed in FEEDS {
             let (items, finished) = run(MosStreamDecoder::new(), &bytes, feed);
             assert_eq!(items.len(), want.len(), "{encoding:?} {feed:?}");
@@ -264,28 +227,19 @@ fn nested_mos_in_payload() {
     let second = "<mos\r\n><heartbeat><time>2009-04-11T14:22:07,125Z</time></heartbeat></mos>";
     let text = format!("{first}\n{second}");
     let text: &'static str = Box::leak(text.into_boxed_str());
-    check_all(
-        text,
-        &[Expect::Message(0, first), msg_at(text, first.len(), second)],
-        None,
-    );
+    check_all(text, &[Expect::Message(0, first), msg_at(text, first.len(), second)], None);
 }
 
 #[test]
 fn mos_in_comments_cdata_and_processing_instructions() {
-    let first =
-        "<mos><!-- </mos> <mos> --><roStorySend><storyBody><p><![CDATA[</mos><mos>]]]]></p>\
+    let first = "<mos><!-- </mos> <mos> --><roStorySend><storyBody><p><![CDATA[</mos><mos>]]]]></p>\
                  <?vendor </mos> <mos> ?><p>-->?>]]></p></storyBody></roStorySend><!----></mos>";
     let second = "<mos/>";
     let third = "<mos id='1'/>";
     let text: &'static str = Box::leak(format!("{first}{second} {third}").into_boxed_str());
     check_all(
         text,
-        &[
-            Expect::Message(0, first),
-            msg_at(text, first.len(), second),
-            msg_at(text, first.len(), third),
-        ],
+        &[Expect::Message(0, first), msg_at(text, first.len(), second), msg_at(text, first.len(), third)],
         None,
     );
 }
@@ -307,18 +261,12 @@ fn junk_before_messages_is_skipped() {
             let (items, finished) = run(MosStreamDecoder::new(), &bytes, feed);
             assert_eq!(
                 items,
-                [Item::Message(
-                    msg.to_string(),
-                    offset_in(text, msg_at, encoding)
-                )],
+                [Item::Message(msg.to_string(), offset_in(text, msg_at, encoding))],
                 "{encoding:?} {feed:?}"
             );
             // The stream ends inside `<mo`, which could have started a message.
             let at = offset_in(text, text.len() - 3, encoding);
-            assert_eq!(
-                finished.map_err(|e| (e.kind().clone(), e.offset())),
-                Err((ErrorKind::Incomplete, at))
-            );
+            assert_eq!(finished.map_err(|e| (e.kind().clone(), e.offset())), Err((ErrorKind::Incomplete, at)));
         }
     }
 }
@@ -328,14 +276,7 @@ fn cdata_outside_a_message_is_garbage() {
     // CDATA cannot occur outside an element, so it does not hide a `<mos` there: a decoder
     // that honoured it could be kept from ever syncing by one stray `<![CDATA[`.
     let text = "<![CDATA[ <mos/> ]]><mos>a</mos>";
-    check_all(
-        text,
-        &[
-            Expect::Message(10, "<mos/>"),
-            Expect::Message(20, "<mos>a</mos>"),
-        ],
-        None,
-    );
+    check_all(text, &[Expect::Message(10, "<mos/>"), Expect::Message(20, "<mos>a</mos>")], None);
 }
 
 #[test]
@@ -354,20 +295,14 @@ fn junk_with_xml_declaration_and_comments_before_each_message() {
 
 #[test]
 fn oversized_messages_are_errors_and_the_decoder_resyncs() {
-    let big = format!(
-        "<mos><mosID>big</mosID><roCreate>{}</roCreate></mos>",
-        "<story/>".repeat(40)
-    );
+    let big = format!("<mos><mosID>big</mosID><roCreate>{}</roCreate></mos>", "<story/>".repeat(40));
     let small = "<mos><heartbeat/></mos>";
     let text: &'static str = Box::leak(format!("{big}\r\n{small}{small}").into_boxed_str());
     let small_at = big.len() + 2;
     check_all(
         text,
         &[
-            Expect::Error(
-                ErrorKind::Constraint("MOS message longer than 100 bytes".into()),
-                0,
-            ),
+            Expect::Error(ErrorKind::Constraint("MOS message longer than 100 bytes".into()), 0),
             Expect::Message(small_at, small),
             Expect::Message(small_at + small.len(), small),
         ],
@@ -377,10 +312,7 @@ fn oversized_messages_are_errors_and_the_decoder_resyncs() {
     check_all(small, &[Expect::Message(0, small)], Some(small.len()));
     check_all(
         small,
-        &[Expect::Error(
-            ErrorKind::Constraint(format!("MOS message longer than {} bytes", small.len() - 1)),
-            0,
-        )],
+        &[Expect::Error(ErrorKind::Constraint(format!("MOS message longer than {} bytes", small.len() - 1)), 0)],
         Some(small.len() - 1),
     );
 }
@@ -395,10 +327,7 @@ fn oversized_message_is_reported_before_it_ends_and_memory_stays_bounded() {
         decoder.push(b"<story><mosID>x</mosID></story>");
         while let Some(result) = decoder.next_message() {
             let e = result.unwrap_err();
-            assert_eq!(
-                e.kind(),
-                &ErrorKind::Constraint("MOS message longer than 1000 bytes".into())
-            );
+            assert_eq!(e.kind(), &ErrorKind::Constraint("MOS message longer than 1000 bytes".into()));
             assert_eq!(e.offset(), 0);
             errors += 1;
         }

@@ -114,6 +114,7 @@ fn key_text(key: &Key) -> String {
         Key::Element(e) => format!("<{e}>"),
         Key::Attribute(a) => format!("@{a}"),
         Key::Content => "content".into(),
+        Key::Choice => "one of several elements".into(),
     }
 }
 

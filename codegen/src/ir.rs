@@ -139,6 +139,9 @@ pub enum Key {
     Attribute(String),
     /// The element's own text content (simple content or raw mixed content).
     Content,
+    /// One child element out of several (an `xs:choice` of elements): the field's type is a
+    /// [`TypeKind::Choice`] whose variants name their [`ChoiceVariant::element`].
+    Choice,
 }
 
 /// How often a field occurs.

@@ -103,11 +103,7 @@ fn is_xml_space(b: u8) -> bool {
 /// the name follows it.
 fn classify(rest: &[u8]) -> Markup {
     let mut need_more = false;
-    for (pattern, kind) in [
-        (&b"<!--"[..], Markup::Comment),
-        (b"<![CDATA[", Markup::Cdata),
-        (b"<?", Markup::Pi),
-    ] {
+    for (pattern, kind) in [(&b"<!--"[..], Markup::Comment), (b"<![CDATA[", Markup::Cdata), (b"<?", Markup::Pi)] {
         if rest.len() >= pattern.len() {
             if rest.starts_with(pattern) {
                 return kind;
@@ -116,10 +112,9 @@ fn classify(rest: &[u8]) -> Markup {
             need_more = true;
         }
     }
-    for (pattern, kind, delimiters) in [
-        (&b"<mos"[..], Markup::MosStart, &b">/ \t\r\n"[..]),
-        (b"</mos", Markup::MosEnd, b"> \t\r\n"),
-    ] {
+    for (pattern, kind, delimiters) in
+        [(&b"<mos"[..], Markup::MosStart, &b">/ \t\r\n"[..]), (b"</mos", Markup::MosEnd, b"> \t\r\n")]
+    {
         if rest.len() >= pattern.len() {
             if rest.starts_with(pattern) {
                 match rest.get(pattern.len()) {
@@ -145,9 +140,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// UTF-16 code units of a stretch of UTF-8: one per character, two for a supplementary one.
 fn utf16_units(text: &[u8]) -> usize {
-    text.iter()
-        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-        .sum()
+    text.iter().map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
 }
 
 /// Cuts a MOS byte stream, pushed in arbitrary chunks, into whole messages.
@@ -318,11 +311,7 @@ impl MosStreamDecoder {
         }
         self.buf.drain(..drop);
         self.base = self.consumed;
-        while self
-            .bad_text
-            .front()
-            .is_some_and(|&(pos, _)| pos < self.base)
-        {
+        while self.bad_text.front().is_some_and(|&(pos, _)| pos < self.base) {
             self.bad_text.pop_front();
         }
     }
@@ -370,10 +359,7 @@ impl MosStreamDecoder {
         Some(match std::str::from_utf8(bytes) {
             Ok(text) => Ok(MosMessage { text, input_offset }),
             // Only a UTF-8 stream can get here, where text positions are input offsets.
-            Err(e) => Err(DecodeError::new(
-                ErrorKind::InvalidUtf8,
-                start + e.valid_up_to(),
-            )),
+            Err(e) => Err(DecodeError::new(ErrorKind::InvalidUtf8, start + e.valid_up_to())),
         })
     }
 
@@ -446,10 +432,7 @@ impl MosStreamDecoder {
                         }
                         Markup::MosStart => {
                             self.msg_start.get_or_insert(base + i);
-                            self.lex = Lex::StartTag {
-                                quote: None,
-                                slash: false,
-                            };
+                            self.lex = Lex::StartTag { quote: None, slash: false };
                             p = i + 4;
                         }
                         Markup::MosEnd => {
@@ -477,10 +460,7 @@ impl MosStreamDecoder {
                         }
                     }
                 }
-                Lex::StartTag {
-                    mut quote,
-                    mut slash,
-                } => {
+                Lex::StartTag { mut quote, mut slash } => {
                     let mut close = None;
                     for (off, &b) in buf[p..].iter().enumerate() {
                         if let Some(q) = quote {
@@ -560,10 +540,7 @@ impl MosStreamDecoder {
             None if self.scan < end => self.scan,
             None => return Ok(()),
         };
-        Err(DecodeError::new(
-            ErrorKind::Incomplete,
-            self.input_offset(at),
-        ))
+        Err(DecodeError::new(ErrorKind::Incomplete, self.input_offset(at)))
     }
 }
 
@@ -603,12 +580,7 @@ mod tests {
             (b"<?", Markup::Pi),
         ];
         for (bytes, expected) in cases {
-            assert_eq!(
-                classify(bytes),
-                expected,
-                "{:?}",
-                String::from_utf8_lossy(bytes)
-            );
+            assert_eq!(classify(bytes), expected, "{:?}", String::from_utf8_lossy(bytes));
         }
         assert_eq!(classify(b"<a"), Markup::Other);
         assert_eq!(classify(b"<![CDATX"), Markup::Other);
@@ -627,10 +599,7 @@ mod tests {
     fn consumed_text_is_dropped_only_when_it_outweighs_the_rest() {
         let mut decoder = MosStreamDecoder::new();
         decoder.push(b"<mos>a</mos><mos>bb");
-        assert_eq!(
-            decoder.next_message().unwrap().unwrap().as_str(),
-            "<mos>a</mos>"
-        );
+        assert_eq!(decoder.next_message().unwrap().unwrap().as_str(), "<mos>a</mos>");
         assert!(decoder.next_message().is_none());
         assert_eq!(decoder.buffered_len(), 19);
         // 12 consumed bytes against 8 kept: dropped on the next push.
@@ -658,13 +627,7 @@ mod tests {
                 got.push((m.as_str().to_string(), m.input_offset()));
             }
         }
-        assert_eq!(
-            got,
-            [
-                ("<mos>Ø😀</mos>".to_string(), 0),
-                ("<mos/>".to_string(), 32)
-            ]
-        );
+        assert_eq!(got, [("<mos>Ø😀</mos>".to_string(), 0), ("<mos/>".to_string(), 32)]);
         assert_eq!(decoder.finish(), Ok(()));
     }
 }

@@ -33,11 +33,7 @@ pub struct ValueError {
 
 impl ValueError {
     fn new(type_name: &'static str, message: impl Into<String>, offset: usize) -> Self {
-        ValueError {
-            type_name,
-            message: message.into(),
-            offset,
-        }
+        ValueError { type_name, message: message.into(), offset }
     }
 
     /// The value type that failed, e.g. `"MOS time"`.
@@ -67,11 +63,7 @@ impl ValueError {
 
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid {} at character {}: {}",
-            self.type_name, self.offset, self.message
-        )
+        write!(f, "invalid {} at character {}: {}", self.type_name, self.offset, self.message)
     }
 }
 
@@ -104,11 +96,7 @@ impl<'a> Cursor<'a> {
     fn new(type_name: &'static str, text: &'a str) -> Self {
         let trimmed_end = text.trim_end_matches(is_xml_space);
         let rest = trimmed_end.trim_start_matches(is_xml_space);
-        Cursor {
-            type_name,
-            end: trimmed_end.len(),
-            rest,
-        }
+        Cursor { type_name, end: trimmed_end.len(), rest }
     }
 
     fn pos(&self) -> usize {
@@ -160,33 +148,20 @@ impl<'a> Cursor<'a> {
     /// A fixed-width decimal field such as `MM`, with its offset for range errors.
     fn fixed_digits(&mut self, width: usize, name: &str) -> Result<(u32, usize), ValueError> {
         let at = self.pos();
-        let digits = self.take(
-            take_while_m_n(width, width, |c: char| c.is_ascii_digit()),
-            &format!("{width}-digit {name}"),
-        )?;
+        let digits =
+            self.take(take_while_m_n(width, width, |c: char| c.is_ascii_digit()), &format!("{width}-digit {name}"))?;
         // At most 4 ASCII digits: cannot overflow.
-        Ok((
-            digits.bytes().fold(0, |n, d| n * 10 + u32::from(d - b'0')),
-            at,
-        ))
+        Ok((digits.bytes().fold(0, |n, d| n * 10 + u32::from(d - b'0')), at))
     }
 
     /// A MOS number (SPEC285 §2.1 "Numbers"): decimal, or hex after `0x` / `x`.
     fn number(&mut self) -> Result<(u64, usize), ValueError> {
         let at = self.pos();
-        let hex = self
-            .try_take(alt((tag_no_case("0x"), tag_no_case("x"))))
-            .is_some();
+        let hex = self.try_take(alt((tag_no_case("0x"), tag_no_case("x")))).is_some();
         let (digits, radix) = if hex {
-            (
-                self.take(take_while1(|c: char| c.is_ascii_hexdigit()), "hex digits")?,
-                16,
-            )
+            (self.take(take_while1(|c: char| c.is_ascii_hexdigit()), "hex digits")?, 16)
         } else {
-            (
-                self.take(take_while1(|c: char| c.is_ascii_digit()), "a number")?,
-                10,
-            )
+            (self.take(take_while1(|c: char| c.is_ascii_digit()), "a number")?, 10)
         };
         let mut value: u64 = 0;
         for c in digits.chars() {
@@ -229,8 +204,7 @@ pub struct Fraction {
 impl Fraction {
     /// `value / 10^digits` seconds; `None` unless `1 <= digits <= 9` and `value < 10^digits`.
     pub fn new(value: u32, digits: u8) -> Option<Self> {
-        ((1..=9).contains(&digits) && value < 10u32.pow(u32::from(digits)))
-            .then_some(Fraction { value, digits })
+        ((1..=9).contains(&digits) && value < 10u32.pow(u32::from(digits))).then_some(Fraction { value, digits })
     }
 
     /// The digits as an integer (`125` for `,125`, `5` for `,005`).
@@ -332,16 +306,7 @@ impl MosTime {
             && hour <= 23
             && minute <= 59
             && second <= 60;
-        valid.then_some(MosTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            fraction: None,
-            zone: None,
-        })
+        valid.then_some(MosTime { year, month, day, hour, minute, second, fraction: None, zone: None })
     }
 
     /// The same time with a fraction of a second.
@@ -380,30 +345,20 @@ impl MosTime {
             (secs / 60 % 60) as u8,
             (secs % 60) as u8,
         )?;
-        time.with_fraction(Fraction::new((ms_of_day % 1000) as u32, 3))
-            .with_zone(Some(TimeZone::Utc))
+        time.with_fraction(Fraction::new((ms_of_day % 1000) as u32, 3)).with_zone(Some(TimeZone::Utc))
     }
 
     /// Milliseconds since 1970-01-01T00:00:00Z, fraction truncated. A time without a zone is
     /// taken as UTC (the spec leaves its meaning open); a leap second counts as the first
     /// second of the next minute.
     pub fn unix_millis(&self) -> i64 {
-        let days = days_from_civil(
-            i64::from(self.year),
-            u32::from(self.month),
-            u32::from(self.day),
-        );
-        let secs = days * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second);
+        let days = days_from_civil(i64::from(self.year), u32::from(self.month), u32::from(self.day));
+        let secs = days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second);
         let offset_secs = match self.zone {
             Some(TimeZone::Offset(m)) => i64::from(m) * 60,
             _ => 0,
         };
-        let millis = self
-            .fraction
-            .map_or(0, |f| i64::from(f.nanos() / 1_000_000));
+        let millis = self.fraction.map_or(0, |f| i64::from(f.nanos() / 1_000_000));
         (secs - offset_secs) * 1000 + millis
     }
 
@@ -426,10 +381,7 @@ impl MosTime {
             return Err(c.error("month must be 01-12", month_at));
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(c.error(
-                format!("day must be 01-{:02}", days_in_month(year, month)),
-                day_at,
-            ));
+            return Err(c.error(format!("day must be 01-{:02}", days_in_month(year, month)), day_at));
         }
         if hour > 23 {
             return Err(c.error("hour must be 00-23", hour_at));
@@ -443,10 +395,7 @@ impl MosTime {
 
         let fraction = if c.try_take(one_of(",.")).is_some() {
             let at = c.pos();
-            let digits = c.take(
-                take_while1(|ch: char| ch.is_ascii_digit()),
-                "fraction digits",
-            )?;
+            let digits = c.take(take_while1(|ch: char| ch.is_ascii_digit()), "fraction digits")?;
             if digits.len() > 9 {
                 return Err(c.error("at most 9 fraction digits", at));
             }
@@ -573,21 +522,13 @@ const DURATION: &str = "MOS duration";
 impl MosDuration {
     /// `None` if minutes or seconds exceed 59.
     pub fn new(hours: u32, minutes: u8, seconds: u8) -> Option<Self> {
-        (minutes <= 59 && seconds <= 59).then_some(MosDuration {
-            hours,
-            minutes,
-            seconds,
-        })
+        (minutes <= 59 && seconds <= 59).then_some(MosDuration { hours, minutes, seconds })
     }
 
     /// `None` if the hours do not fit in a `u32`.
     pub fn from_secs(secs: u64) -> Option<Self> {
         let hours = u32::try_from(secs / 3600).ok()?;
-        Some(MosDuration {
-            hours,
-            minutes: (secs / 60 % 60) as u8,
-            seconds: (secs % 60) as u8,
-        })
+        Some(MosDuration { hours, minutes: (secs / 60 % 60) as u8, seconds: (secs % 60) as u8 })
     }
 
     /// The whole duration in seconds.
@@ -615,9 +556,7 @@ impl MosDuration {
         let hours = c.take(take_while1(|ch: char| ch.is_ascii_digit()), "hours")?;
         let hours = hours
             .bytes()
-            .try_fold(0u32, |n, d| {
-                n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-            })
+            .try_fold(0u32, |n, d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))
             .ok_or_else(|| c.error("hours too large", hours_at))?;
         c.take(char(':'), "':'")?;
         let minutes_at = c.pos();
@@ -632,21 +571,13 @@ impl MosDuration {
         if seconds > 59 {
             return Err(c.error("seconds must be 00-59", seconds_at));
         }
-        Ok(MosDuration {
-            hours,
-            minutes: minutes as u8,
-            seconds: seconds as u8,
-        })
+        Ok(MosDuration { hours, minutes: minutes as u8, seconds: seconds as u8 })
     }
 }
 
 impl fmt::Display for MosDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:02}:{:02}:{:02}",
-            self.hours, self.minutes, self.seconds
-        )
+        write!(f, "{:02}:{:02}:{:02}", self.hours, self.minutes, self.seconds)
     }
 }
 
@@ -681,9 +612,7 @@ impl MosNumber {
         let mut c = Cursor::new("MOS number", text);
         let (value, at) = c.number()?;
         c.finish()?;
-        u32::try_from(value)
-            .map(MosNumber)
-            .map_err(|_| c.error("number above 0xFFFFFFFF", at))
+        u32::try_from(value).map(MosNumber).map_err(|_| c.error("number above 0xFFFFFFFF", at))
     }
 }
 
@@ -755,9 +684,7 @@ impl MessageId {
         if value == 0 {
             return Err(c.error("messageID must be at least 1", at));
         }
-        i32::try_from(value)
-            .map(MessageId)
-            .map_err(|_| c.error("messageID above 2147483647", at))
+        i32::try_from(value).map(MessageId).map_err(|_| c.error("messageID above 2147483647", at))
     }
 }
 
@@ -808,11 +735,7 @@ impl Trigger {
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let mut c = Cursor::new("MOS trigger", text);
         let keyword = c.take(
-            alt((
-                tag_no_case("MANUAL"),
-                tag_no_case("TIMED"),
-                tag_no_case("CHAINED"),
-            )),
+            alt((tag_no_case("MANUAL"), tag_no_case("TIMED"), tag_no_case("CHAINED"))),
             "MANUAL, TIMED or CHAINED",
         )?;
         let trigger = if keyword.eq_ignore_ascii_case("MANUAL") {
@@ -894,17 +817,7 @@ mod tests {
     #[test]
     fn time_fields() {
         let t = time("2009-04-11T14:22:07,125-05:00");
-        assert_eq!(
-            (
-                t.year(),
-                t.month(),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            ),
-            (2009, 4, 11, 14, 22, 7)
-        );
+        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()), (2009, 4, 11, 14, 22, 7));
         let f = t.fraction().unwrap();
         assert_eq!((f.value(), f.digits(), f.nanos()), (125, 3, 125_000_000));
         assert_eq!(t.zone(), Some(TimeZone::Offset(-300)));
@@ -921,10 +834,7 @@ mod tests {
             ("2022-03-29 20:05:07", "2022-03-29T20:05:07"),
             ("2022-03-29T20:05:07,4", "2022-03-29T20:05:07,4"),
             ("2022-03-29T20:05:07,050", "2022-03-29T20:05:07,050"),
-            (
-                "2022-03-29T20:05:07,123456789",
-                "2022-03-29T20:05:07,123456789",
-            ),
+            ("2022-03-29T20:05:07,123456789", "2022-03-29T20:05:07,123456789"),
             ("2022-03-29T20:05:07+0530", "2022-03-29T20:05:07+05:30"),
             ("2022-03-29T20:05:07-08", "2022-03-29T20:05:07-08:00"),
             ("2022-03-29T20:05:07-00:00", "2022-03-29T20:05:07+00:00"),
@@ -940,14 +850,8 @@ mod tests {
         assert_eq!((f.value(), f.digits(), f.nanos()), (50, 3, 50_000_000));
         let f = time("2022-03-29T20:05:07.4").fraction().unwrap();
         assert_eq!(f.nanos(), 400_000_000);
-        assert_eq!(
-            time("2022-03-29T20:05:07+0530").zone(),
-            Some(TimeZone::Offset(330))
-        );
-        assert_eq!(
-            time("2022-03-29T20:05:07-08").zone(),
-            Some(TimeZone::Offset(-480))
-        );
+        assert_eq!(time("2022-03-29T20:05:07+0530").zone(), Some(TimeZone::Offset(330)));
+        assert_eq!(time("2022-03-29T20:05:07-08").zone(), Some(TimeZone::Offset(-480)));
     }
 
     #[test]
@@ -970,98 +874,39 @@ mod tests {
             ("2009-04-11T14:22:61", "second must be 00-60", 17),
             ("2009-04-11T14:22", "expected ':'", 16),
             ("2009-04-11T14:22:07,", "expected fraction digits", 20),
-            (
-                "2009-04-11T14:22:07,1234567890",
-                "at most 9 fraction digits",
-                20,
-            ),
+            ("2009-04-11T14:22:07,1234567890", "at most 9 fraction digits", 20),
             ("2009-04-11T14:22:07+24:00", "zone hour must be 00-23", 20),
             ("2009-04-11T14:22:07+05:60", "zone minute must be 00-59", 23),
             ("2009-04-11T14:22:07+5", "expected 2-digit zone hour", 20),
-            (
-                "2009-04-11T14:22:07Z junk",
-                "unexpected characters after the value",
-                20,
-            ),
+            ("2009-04-11T14:22:07Z junk", "unexpected characters after the value", 20),
         ];
         for (input, message, offset) in cases {
             assert_eq!(time_err(input), (message.to_string(), offset), "{input:?}");
         }
-        assert_eq!(
-            time_err(" 2009-04-11T14:22:07+05:"),
-            ("expected 2-digit zone minute".to_string(), 24)
-        );
+        assert_eq!(time_err(" 2009-04-11T14:22:07+05:"), ("expected 2-digit zone minute".to_string(), 24));
         // The offset is relative to the text as given, leading whitespace included.
-        assert_eq!(
-            time_err("\t\n2009-13-11T14:22:07"),
-            ("month must be 01-12".to_string(), 7)
-        );
+        assert_eq!(time_err("\t\n2009-13-11T14:22:07"), ("month must be 01-12".to_string(), 7));
     }
 
     #[test]
     fn time_unix_conversions() {
         let epoch = MosTime::from_unix_millis(0).unwrap();
         assert_eq!(epoch.to_string(), "1970-01-01T00:00:00,000Z");
-        assert_eq!(
-            MosTime::from_unix_millis(1_234_567_890_123)
-                .unwrap()
-                .to_string(),
-            "2009-02-13T23:31:30,123Z"
-        );
-        assert_eq!(
-            MosTime::from_unix_millis(-1).unwrap().to_string(),
-            "1969-12-31T23:59:59,999Z"
-        );
-        assert_eq!(
-            MosTime::from_unix_millis(951_782_400_000)
-                .unwrap()
-                .to_string(),
-            "2000-02-29T00:00:00,000Z"
-        );
-        assert_eq!(
-            MosTime::from_unix_millis(253_402_300_799_999)
-                .unwrap()
-                .to_string(),
-            "9999-12-31T23:59:59,999Z"
-        );
+        assert_eq!(MosTime::from_unix_millis(1_234_567_890_123).unwrap().to_string(), "2009-02-13T23:31:30,123Z");
+        assert_eq!(MosTime::from_unix_millis(-1).unwrap().to_string(), "1969-12-31T23:59:59,999Z");
+        assert_eq!(MosTime::from_unix_millis(951_782_400_000).unwrap().to_string(), "2000-02-29T00:00:00,000Z");
+        assert_eq!(MosTime::from_unix_millis(253_402_300_799_999).unwrap().to_string(), "9999-12-31T23:59:59,999Z");
         assert_eq!(MosTime::from_unix_millis(253_402_300_800_000), None);
-        assert_eq!(
-            MosTime::from_unix_millis(-62_167_219_200_000)
-                .unwrap()
-                .to_string(),
-            "0000-01-01T00:00:00,000Z"
-        );
+        assert_eq!(MosTime::from_unix_millis(-62_167_219_200_000).unwrap().to_string(), "0000-01-01T00:00:00,000Z");
         assert_eq!(MosTime::from_unix_millis(-62_167_219_200_001), None);
 
-        assert_eq!(
-            time("2009-02-13T23:31:30,123Z").unix_millis(),
-            1_234_567_890_123
-        );
-        assert_eq!(
-            time("2009-02-13T23:31:30,1239").unix_millis(),
-            1_234_567_890_123
-        );
-        assert_eq!(
-            time("2009-02-14T00:31:30,123+01:00").unix_millis(),
-            1_234_567_890_123
-        );
-        assert_eq!(
-            time("2009-02-13T18:31:30,123-05:00").unix_millis(),
-            1_234_567_890_123
-        );
+        assert_eq!(time("2009-02-13T23:31:30,123Z").unix_millis(), 1_234_567_890_123);
+        assert_eq!(time("2009-02-13T23:31:30,1239").unix_millis(), 1_234_567_890_123);
+        assert_eq!(time("2009-02-14T00:31:30,123+01:00").unix_millis(), 1_234_567_890_123);
+        assert_eq!(time("2009-02-13T18:31:30,123-05:00").unix_millis(), 1_234_567_890_123);
         assert_eq!(time("1969-12-31T23:59:59,999Z").unix_millis(), -1);
-        assert_eq!(
-            time("2016-12-31T23:59:60Z").unix_millis(),
-            1_483_228_800_000
-        );
-        for ms in [
-            -86_400_001i64,
-            0,
-            1,
-            68_169_600_000,
-            4_102_444_800_000,
-            1_709_164_799_999,
-        ] {
+        assert_eq!(time("2016-12-31T23:59:60Z").unix_millis(), 1_483_228_800_000);
+        for ms in [-86_400_001i64, 0, 1, 68_169_600_000, 4_102_444_800_000, 1_709_164_799_999] {
             assert_eq!(MosTime::from_unix_millis(ms).unwrap().unix_millis(), ms);
         }
     }
@@ -1070,85 +915,48 @@ mod tests {
     fn time_constructors() {
         let t = MosTime::new(2009, 4, 11, 14, 22, 7).unwrap();
         assert_eq!(t.to_string(), "2009-04-11T14:22:07");
-        let t = t
-            .with_fraction(Fraction::new(5, 2))
-            .with_zone(Some(TimeZone::Offset(-90)))
-            .unwrap();
+        let t = t.with_fraction(Fraction::new(5, 2)).with_zone(Some(TimeZone::Offset(-90))).unwrap();
         assert_eq!(t.to_string(), "2009-04-11T14:22:07,05-01:30");
         assert_eq!(t, time("2009-04-11T14:22:07.05-0130"));
         assert_eq!(MosTime::new(2009, 2, 29, 0, 0, 0), None);
         assert_eq!(MosTime::new(2009, 1, 1, 24, 0, 0), None);
         assert_eq!(MosTime::new(10000, 1, 1, 0, 0, 0), None);
-        assert_eq!(
-            MosTime::new(2009, 1, 1, 0, 0, 0)
-                .unwrap()
-                .with_zone(Some(TimeZone::Offset(1440))),
-            None
-        );
+        assert_eq!(MosTime::new(2009, 1, 1, 0, 0, 0).unwrap().with_zone(Some(TimeZone::Offset(1440))), None);
         assert_eq!(Fraction::new(1000, 3), None);
         assert_eq!(Fraction::new(0, 0), None);
         assert_eq!(Fraction::new(0, 10), None);
-        assert_eq!(
-            Fraction::new(999_999_999, 9).map(|f| f.nanos()),
-            Some(999_999_999)
-        );
-        assert_ne!(
-            time("2009-04-11T14:22:07,5Z"),
-            time("2009-04-11T14:22:07,500Z")
-        );
-        assert_eq!(
-            "2009-04-11T14:22:07Z".parse::<MosTime>().unwrap(),
-            time("2009-04-11T14:22:07Z")
-        );
+        assert_eq!(Fraction::new(999_999_999, 9).map(|f| f.nanos()), Some(999_999_999));
+        assert_ne!(time("2009-04-11T14:22:07,5Z"), time("2009-04-11T14:22:07,500Z"));
+        assert_eq!("2009-04-11T14:22:07Z".parse::<MosTime>().unwrap(), time("2009-04-11T14:22:07Z"));
     }
 
     #[test]
     fn value_error_to_decode_error() {
         let e = MosTime::parse("2009-13-11T14:22:07").unwrap_err();
         assert_eq!(e.type_name(), "MOS time");
-        assert_eq!(
-            e.to_string(),
-            "invalid MOS time at character 5: month must be 01-12"
-        );
+        assert_eq!(e.to_string(), "invalid MOS time at character 5: month must be 01-12");
         let d = e.clone().into_decode_error(100);
-        assert_eq!(
-            d.kind(),
-            &ErrorKind::InvalidValue("MOS time: month must be 01-12".into())
-        );
+        assert_eq!(d.kind(), &ErrorKind::InvalidValue("MOS time: month must be 01-12".into()));
         assert_eq!(d.offset(), 105);
         let d: DecodeError = e.into();
         assert_eq!(d.offset(), 5);
-        assert_eq!(
-            d.in_field("time").to_string(),
-            "time: invalid value: MOS time: month must be 01-12 (at byte 5)"
-        );
+        assert_eq!(d.in_field("time").to_string(), "time: invalid value: MOS time: month must be 01-12 (at byte 5)");
     }
 
     #[test]
     fn duration() {
         let d = MosDuration::parse("00:58:25").unwrap();
-        assert_eq!(
-            (d.hours(), d.minutes(), d.seconds(), d.as_secs()),
-            (0, 58, 25, 3505)
-        );
+        assert_eq!((d.hours(), d.minutes(), d.seconds(), d.as_secs()), (0, 58, 25, 3505));
         assert_eq!(d.to_string(), "00:58:25");
         for (input, canonical, secs) in [
             ("25:00:00", "25:00:00", 90_000u64),
             ("123:04:05", "123:04:05", 123 * 3600 + 245),
             ("1:2:3", "01:02:03", 3723),
             (" 007:00:59\n", "07:00:59", 25_259),
-            (
-                "4294967295:59:59",
-                "4294967295:59:59",
-                4_294_967_295 * 3600 + 3599,
-            ),
+            ("4294967295:59:59", "4294967295:59:59", 4_294_967_295 * 3600 + 3599),
         ] {
             let d = MosDuration::parse(input).unwrap();
-            assert_eq!(
-                (d.to_string().as_str(), d.as_secs()),
-                (canonical, secs),
-                "{input:?}"
-            );
+            assert_eq!((d.to_string().as_str(), d.as_secs()), (canonical, secs), "{input:?}");
         }
         for (input, message, offset) in [
             ("", "expected hours", 0),
@@ -1201,11 +1009,7 @@ mod tests {
             ("0xFG", "unexpected characters after the value", 3),
         ] {
             let e = MosNumber::parse(input).unwrap_err();
-            assert_eq!(
-                (e.type_name(), e.message(), e.offset()),
-                ("MOS number", message, offset),
-                "{input:?}"
-            );
+            assert_eq!((e.type_name(), e.message(), e.offset()), ("MOS number", message, offset), "{input:?}");
         }
         assert_eq!(MosNumber::from(7), MosNumber(7));
         assert_eq!(u32::from(MosNumber(7)), 7);
@@ -1259,19 +1063,11 @@ mod tests {
             ("manual", Trigger::Manual, "MANUAL"),
             (" Timed\n", Trigger::Timed, "TIMED"),
             ("chained   ", Trigger::Chained, "CHAINED"),
-            (
-                "CHAINED\t-200",
-                Trigger::ChainedOffset(-200),
-                "CHAINED -200",
-            ),
+            ("CHAINED\t-200", Trigger::ChainedOffset(-200), "CHAINED -200"),
             ("CHAINED  35", Trigger::ChainedOffset(35), "CHAINED +35"),
             ("CHAINED-200", Trigger::ChainedOffset(-200), "CHAINED -200"),
             ("CHAINED +0x10", Trigger::ChainedOffset(16), "CHAINED +16"),
-            (
-                "CHAINED -4294967295",
-                Trigger::ChainedOffset(-4_294_967_295),
-                "CHAINED -4294967295",
-            ),
+            ("CHAINED -4294967295", Trigger::ChainedOffset(-4_294_967_295), "CHAINED -4294967295"),
         ] {
             let t = Trigger::parse(input).unwrap();
             assert_eq!(t, value, "{input:?}");

@@ -128,21 +128,13 @@ pub fn to_utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
 /// [`to_utf8`] for a known encoding (e.g. MOS 4.0 binary frames are UTF-16BE); a BOM of that
 /// encoding is stripped.
 pub fn to_utf8_with(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>, DecodeError> {
-    let start = if bytes.starts_with(encoding.bom()) {
-        encoding.bom().len()
-    } else {
-        0
-    };
+    let start = if bytes.starts_with(encoding.bom()) { encoding.bom().len() } else { 0 };
     let body = &bytes[start..];
     match encoding {
         Encoding::Utf8 => match std::str::from_utf8(body) {
             Ok(s) => Ok(Cow::Borrowed(s)),
             Err(e) => {
-                let kind = if e.error_len().is_none() {
-                    ErrorKind::Incomplete
-                } else {
-                    ErrorKind::InvalidUtf8
-                };
+                let kind = if e.error_len().is_none() { ErrorKind::Incomplete } else { ErrorKind::InvalidUtf8 };
                 Err(DecodeError::new(kind, start + e.valid_up_to()))
             }
         },
@@ -235,12 +227,7 @@ pub(crate) struct Utf16Decoder {
 
 impl Utf16Decoder {
     pub(crate) fn new(big_endian: bool, offset: usize) -> Self {
-        Utf16Decoder {
-            big_endian,
-            odd: None,
-            high: None,
-            offset,
-        }
+        Utf16Decoder { big_endian, odd: None, high: None, offset }
     }
 
     /// Input offset of the held partial character, if any.
@@ -255,12 +242,7 @@ impl Utf16Decoder {
     /// Decodes a chunk. Each unpaired surrogate becomes U+FFFD and is reported to `on_error`
     /// with its input offset and the output length before the replacement, so the caller can
     /// tell which part of the text it spoils.
-    pub(crate) fn decode<S: Utf8Sink>(
-        &mut self,
-        bytes: &[u8],
-        out: &mut S,
-        on_error: &mut dyn FnMut(usize, usize),
-    ) {
+    pub(crate) fn decode<S: Utf8Sink>(&mut self, bytes: &[u8], out: &mut S, on_error: &mut dyn FnMut(usize, usize)) {
         let base = self.offset;
         self.offset += bytes.len();
         let mut i = 0;
@@ -271,12 +253,7 @@ impl Utf16Decoder {
             i = 1;
         }
         while i + 1 < bytes.len() {
-            self.unit(
-                self.combine(bytes[i], bytes[i + 1]),
-                base + i,
-                out,
-                on_error,
-            );
+            self.unit(self.combine(bytes[i], bytes[i + 1]), base + i, out, on_error);
             i += 2;
         }
         if i < bytes.len() {
@@ -292,17 +269,10 @@ impl Utf16Decoder {
         }
     }
 
-    fn unit<S: Utf8Sink>(
-        &mut self,
-        unit: u16,
-        at: usize,
-        out: &mut S,
-        on_error: &mut dyn FnMut(usize, usize),
-    ) {
+    fn unit<S: Utf8Sink>(&mut self, unit: u16, at: usize, out: &mut S, on_error: &mut dyn FnMut(usize, usize)) {
         if let Some((high, high_at)) = self.high.take() {
             if (0xDC00..0xE000).contains(&unit) {
-                let scalar =
-                    0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                let scalar = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
                 out.push_char(char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER));
                 return;
             }
@@ -315,8 +285,7 @@ impl Utf16Decoder {
                 on_error(at, out.text_len());
                 out.push_char(char::REPLACEMENT_CHARACTER);
             }
-            _ => out
-                .push_char(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+            _ => out.push_char(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER)),
         }
     }
 }
@@ -360,11 +329,7 @@ mod tests {
         assert_eq!(Encoding::Utf16Be.bom(), [0xFE, 0xFF]);
         assert_eq!(Encoding::Utf16Le.bom(), [0xFF, 0xFE]);
         assert_eq!(
-            [
-                Encoding::Utf8.name(),
-                Encoding::Utf16Be.name(),
-                Encoding::Utf16Le.name()
-            ],
+            [Encoding::Utf8.name(), Encoding::Utf16Be.name(), Encoding::Utf16Le.name()],
             ["UTF-8", "UTF-16BE", "UTF-16LE"]
         );
     }
@@ -389,19 +354,10 @@ mod tests {
             (vec![b'<', 0x00], Some(Utf16Le)),
             (be("  \r\n<mos>"), Some(Utf16Be)),
             (le("\t<mos>"), Some(Utf16Le)),
-            (
-                be("<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>"),
-                Some(Utf16Be),
-            ),
-            (
-                le("<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>"),
-                Some(Utf16Le),
-            ),
+            (be("<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>"), Some(Utf16Be)),
+            (le("<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>"), Some(Utf16Le)),
             // A label that contradicts the bytes loses.
-            (
-                b"<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>".to_vec(),
-                Some(Utf8),
-            ),
+            (b"<?xml version=\"1.0\" encoding=\"UTF-16\"?><mos>".to_vec(), Some(Utf8)),
             (be(" "), None),
             // `<` as the high byte of U+3C41 after BE whitespace: the zeros decide.
             (vec![0x00, 0x20, 0x3C, 0x41], Some(Utf16Be)),
@@ -450,30 +406,18 @@ mod tests {
         let mut bytes = vec![0xFE, 0xFF, 0xFE, 0xFF];
         bytes.extend(be("<a/>"));
         assert_eq!(to_utf8(&bytes).unwrap(), "\u{FEFF}<a/>");
-        assert_eq!(
-            to_utf8_with(&be("\u{FEFF}é"), Encoding::Utf16Be).unwrap(),
-            "é"
-        );
+        assert_eq!(to_utf8_with(&be("\u{FEFF}é"), Encoding::Utf16Be).unwrap(), "é");
         assert_eq!(to_utf8_with(&be("é"), Encoding::Utf16Be).unwrap(), "é");
-        assert_eq!(
-            to_utf8_with(b"\xEF\xBB\xBF\xC3\xA9", Encoding::Utf8).unwrap(),
-            "é"
-        );
+        assert_eq!(to_utf8_with(b"\xEF\xBB\xBF\xC3\xA9", Encoding::Utf8).unwrap(), "é");
     }
 
     #[test]
     fn errors_carry_byte_offsets() {
         // UTF-8: invalid byte, cut sequence at the end.
         assert_eq!(to_utf8(b"<mos>\xFF</mos>"), err(ErrorKind::InvalidUtf8, 5));
-        assert_eq!(
-            to_utf8(b"\xEF\xBB\xBF<a>\xC3("),
-            err(ErrorKind::InvalidUtf8, 6)
-        );
+        assert_eq!(to_utf8(b"\xEF\xBB\xBF<a>\xC3("), err(ErrorKind::InvalidUtf8, 6));
         assert_eq!(to_utf8(b"<a>\xE2\x82"), err(ErrorKind::Incomplete, 3));
-        assert_eq!(
-            to_utf8(b"\xEF\xBB\xBF<a>\xC3"),
-            err(ErrorKind::Incomplete, 6)
-        );
+        assert_eq!(to_utf8(b"\xEF\xBB\xBF<a>\xC3"), err(ErrorKind::Incomplete, 6));
 
         let mut odd = be("<a>");
         odd.push(0x00);

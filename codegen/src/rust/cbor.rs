@@ -63,9 +63,12 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
         },
         TyKind::Named(_) => quote!(#rt::cbor::Decode::decode(d)),
         TyKind::List { item, min, max } => {
-            let item = decode_value(ctx, item);
+            let item = decode_fn(ctx, item).unwrap_or_else(|| {
+                let expr = decode_value(ctx, item);
+                quote!(|d| #expr)
+            });
             let max = opt_u64(*max);
-            quote!(#rt::cbor::list(d, #min, #max, |d| #item))
+            quote!(#rt::cbor::list(d, #min, #max, #item))
         }
     };
     let checks = checks(ctx, eff.kind, &eff.constraints, quote!(v));
@@ -91,6 +94,31 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
         };
     }
     expr
+}
+
+/// The decoding function itself, when a value needs nothing but one call.
+fn decode_fn(ctx: &Ctx, ty: &Ty) -> Option<TokenStream> {
+    let rt = ctx.rt();
+    let eff = ctx.effective(ty);
+    if eff.nullable || eff.tag.is_some() || !eff.constraints.is_empty() {
+        return None;
+    }
+    Some(match eff.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => quote!(#rt::cbor::uint),
+            Prim::Int => quote!(#rt::cbor::int),
+            Prim::Nint => quote!(#rt::cbor::nint),
+            Prim::Float { bits: 64 } => quote!(#rt::cbor::float),
+            Prim::Float { .. } => quote!(#rt::cbor::float32),
+            Prim::Bool => quote!(#rt::cbor::boolean),
+            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::text),
+            Prim::Bytes => quote!(#rt::cbor::bytes),
+            Prim::Any => quote!(#rt::cbor::any),
+            Prim::Null => quote!(#rt::cbor::null),
+        },
+        TyKind::Named(_) => quote!(#rt::cbor::Decode::decode),
+        TyKind::List { .. } => return None,
+    })
 }
 
 /// Statements encoding `v` (a reference to a value of `ty`) into `e`.
@@ -263,10 +291,20 @@ fn encoded_key(key: &Key) -> Vec<u8> {
 fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
-    let optional = s.fields.iter().filter(|f| f.occur != Occur::One).map(|f| {
-        let id = field_ident(f);
-        quote!(+ u64::from(self.#id.is_some()))
-    });
+    let optional: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| f.occur != Occur::One)
+        .map(|f| {
+            let id = field_ident(f);
+            quote!(u64::from(self.#id.is_some()))
+        })
+        .collect();
+    let count = match (required, optional.as_slice()) {
+        (_, []) => quote!(#required),
+        (0, [first, rest @ ..]) => quote!(#first #(+ #rest)*),
+        (_, rest) => quote!(#required #(+ #rest)*),
+    };
     let mut fields: Vec<&Field> = s.fields.iter().collect();
     fields.sort_by_key(|f| encoded_key(&f.key));
     let writes = fields.iter().map(|f| {
@@ -292,7 +330,7 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         }
     });
     quote! {
-        #rt::cbor::put(e.map(#required #(#optional)*));
+        #rt::cbor::put(e.map(#count));
         #(#writes)*
         Ok(())
     }

@@ -101,7 +101,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         impl #rt::json::ToJson for #name #anon {
             fn to_json(&self) -> #rt::json::Value { #to }
         }
-        impl<'a> #rt::json::FromJson for #name #generics {
+        impl #generics #rt::json::FromJson for #name #generics {
             fn from_json(v: &#rt::json::Value) -> ::core::result::Result<Self, #rt::DecodeError> { #from }
         }
     }

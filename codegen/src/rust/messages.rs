@@ -48,7 +48,7 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
                     #rt::json::Value::Object(m)
                 }
             }
-            impl<'a> #rt::json::FromJson for Message #generics {
+            impl #generics #rt::json::FromJson for Message #generics {
                 fn from_json(v: &#rt::json::Value) -> ::core::result::Result<Self, #rt::DecodeError> {
                     let obj = #rt::json::object(v, "an object {\"message\": …, \"body\": …}")?;
                     #rt::json::deny_unknown(obj, &["message", "type-key", "body"])?;

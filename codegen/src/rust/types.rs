@@ -204,6 +204,7 @@ fn key_text(key: &Key) -> String {
         Key::Element(e) => format!("element `<{e}>`"),
         Key::Attribute(a) => format!("attribute `{a}`"),
         Key::Content => "text content".into(),
+        Key::Choice => "one of several elements".into(),
     }
 }
 
