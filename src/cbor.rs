@@ -388,7 +388,18 @@ fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
             0xf9..=0xfb => d.f64().map(drop).map_err(|e| lift(d, e)),
             0xff => Err(DecodeError::new(ErrorKind::Malformed("unexpected break".into()), pos)),
             0xfc..=0xfe => Err(DecodeError::new(ErrorKind::Malformed("reserved initial byte".into()), pos)),
-            _ => d.simple().map(drop).map_err(|e| lift(d, e)),
+            0xf8 => match d.input().get(pos + 1) {
+                Some(_) => {
+                    d.set_position(pos + 2);
+                    Ok(())
+                }
+                None => Err(DecodeError::new(ErrorKind::Incomplete, d.input().len())),
+            },
+            // Simple values 0–23: false, true, null, undefined and the unassigned ones.
+            _ => {
+                d.set_position(pos + 1);
+                Ok(())
+            }
         },
     }
 }
@@ -794,6 +805,15 @@ mod tests {
             let e = skip(&mut d).unwrap_err();
             assert!(e.is_incomplete(), "{input:02x?}: {e}");
         }
+    }
+
+    #[test]
+    fn skip_handles_every_simple_value() {
+        let input = [0x86, 0xf4, 0xf5, 0xf6, 0xf7, 0xe0, 0xf8, 0x20];
+        let mut d = Decoder::new(&input);
+        skip(&mut d).unwrap();
+        assert_eq!(d.position(), input.len());
+        assert!(skip(&mut Decoder::new(&[0xf8])).unwrap_err().is_incomplete());
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let names2 = names.clone();
             let count = e.variants.len();
             let (value_ty, values) = enum_values(e);
+            let param_ty = if value_ty.to_string().contains("str") { quote!(&str) } else { value_ty.clone() };
             quote! {
                 #doc
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,7 +84,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                         match self { #(Self::#variants => #values,)* }
                     }
                     /// The value for a wire value, if it is one of the enumeration.
-                    pub fn from_value(v: #value_ty) -> ::core::option::Option<Self> {
+                    pub fn from_value(v: #param_ty) -> ::core::option::Option<Self> {
                         Self::ALL.into_iter().find(|x| x.value() == v)
                     }
                     /// The schema's name of the value.
