@@ -6,24 +6,31 @@ use std::borrow::Cow;
 use osmos::cbor::{from_slice, to_vec, Nullable};
 use osmos::ErrorKind;
 
+#[allow(dead_code)]
 mod text_keys {
     include!("../codegen/tests/golden/text_keys.rs");
 }
+#[allow(dead_code)]
 mod occurrences {
     include!("../codegen/tests/golden/occurrences.rs");
 }
+#[allow(dead_code)]
 mod ranges {
     include!("../codegen/tests/golden/ranges.rs");
 }
+#[allow(dead_code)]
 mod tags_any {
     include!("../codegen/tests/golden/tags_any.rs");
 }
+#[allow(dead_code)]
 mod sockets {
     include!("../codegen/tests/golden/sockets.rs");
 }
+#[allow(dead_code)]
 mod generics {
     include!("../codegen/tests/golden/generics.rs");
 }
+#[allow(dead_code)]
 mod choices {
     include!("../codegen/tests/golden/choices.rs");
 }

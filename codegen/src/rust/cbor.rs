@@ -126,7 +126,7 @@ fn decode_fn(ctx: &Ctx, ty: &Ty) -> Option<TokenStream> {
 pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
     let rt = ctx.rt();
     let eff = ctx.effective(ty);
-    let checks = checks(ctx, eff.kind, &eff.constraints, quote!((*v)));
+    let checks = checks(ctx, eff.kind, &eff.constraints, quote!(*v));
     let write = match eff.kind {
         TyKind::Prim(p) => match p {
             Prim::Uint => quote!(#rt::cbor::put(e.u64(*v));),
@@ -166,7 +166,8 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
     }
 }
 
-/// Constraint checks on `v`, each an expression of type `Result<(), ErrorKind>`.
+/// Constraint checks on the value `v` (by value for numbers; lengths go through `v` itself,
+/// which auto-derefs), each an expression of type `Result<(), ErrorKind>`.
 fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream) -> Vec<TokenStream> {
     let rt = ctx.rt();
     let prim = match kind {
@@ -178,11 +179,11 @@ fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream)
         match c {
             Constraint::Size { min, max } => {
                 let max = opt_u64(*max);
-                out.push(quote!(#rt::cbor::check_len(#v.len(), #min, #max, "bytes")));
+                out.push(quote!(#rt::cbor::check_len(v.len(), #min, #max, "bytes")));
             }
             Constraint::Chars { min, max } => {
                 let max = opt_u64(*max);
-                out.push(quote!(#rt::cbor::check_len(#v.chars().count(), #min, #max, "characters")));
+                out.push(quote!(#rt::cbor::check_len(v.chars().count(), #min, #max, "characters")));
             }
             Constraint::Range { min, max } => {
                 let Some(p) = prim else { continue };

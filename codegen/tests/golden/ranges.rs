@@ -201,7 +201,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "port",
                 |e| {
                     ::osmos::cbor::check_range(
-                            (*v),
+                            *v,
                             ::core::option::Option::None,
                             ::core::option::Option::Some((65535u64, true)),
                         )
@@ -219,7 +219,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "temperature",
                 |e| {
                     ::osmos::cbor::check_range(
-                            (*v),
+                            *v,
                             ::core::option::Option::Some((-40i64, true)),
                             ::core::option::Option::Some((125i64, true)),
                         )
@@ -248,7 +248,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "gain",
                 |e| {
                     ::osmos::cbor::check_range(
-                            (*v),
+                            *v,
                             ::core::option::Option::Some((0f64, true)),
                             ::core::option::Option::None,
                         )
@@ -266,7 +266,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "tag",
                 |e| {
                     ::osmos::cbor::check_len(
-                            (*v).len(),
+                            v.len(),
                             1u64,
                             ::core::option::Option::Some(8u64),
                             "bytes",
@@ -285,7 +285,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "level",
                 |e| {
                     ::osmos::cbor::check_range(
-                            (*v),
+                            *v,
                             ::core::option::Option::None,
                             ::core::option::Option::Some((255u64, true)),
                         )
@@ -303,7 +303,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                 "index",
                 |e| {
                     ::osmos::cbor::check_range(
-                            (*v),
+                            *v,
                             ::core::option::Option::Some((0u64, true)),
                             ::core::option::Option::Some((10u64, false)),
                         )

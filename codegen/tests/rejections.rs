@@ -1,0 +1,98 @@
+//! What the generator cannot translate, or what a schema gets wrong, is an error naming the
+//! file, line and column — never a panic, never silently wrong code.
+
+use osmos_codegen::{check, cddl, ir::Source, Error};
+
+fn errors(text: &str) -> Vec<String> {
+    let sources = vec![Source { path: "t.cddl".into(), text: text.into() }];
+    let result = cddl::compile("t", sources).and_then(|s| check::check(&s).map_err(Error::from));
+    match result {
+        Ok(()) => panic!("accepted:\n{text}"),
+        Err(Error::Schema(errs)) => errs.iter().map(|e| e.to_string()).collect(),
+        Err(other) => panic!("unexpected error kind: {other}"),
+    }
+}
+
+fn assert_error(text: &str, expected: &str) {
+    let errs = errors(text);
+    assert!(errs.iter().any(|e| e == expected), "expected `{expected}`, got {errs:#?}");
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let errs = errors("a = {\n  0: uint ; x\n  1: (\n}\n");
+    assert_eq!(errs, vec!["t.cddl:4:1: CDDL syntax: expected type value"]);
+    assert!(errs[0].contains("CDDL syntax"), "{errs:?}");
+}
+
+#[test]
+fn group_choices_in_maps() {
+    assert_error("; type key 10\nm = {\n  0: uint // 1: text\n}\n", "t.cddl:3:3: group choices (`//`) inside a map or array are not supported; use a type choice of maps");
+}
+
+#[test]
+fn unsupported_control_operators() {
+    assert_error("m = {\n  0: uint .bits flags ; f\n}\nflags = &(a: 0)\n", "t.cddl:2:6: control operator `.bits` is not supported by the generator");
+}
+
+#[test]
+fn computed_keys() {
+    assert_error("m = {\n  * tstr => uint\n}\n", "t.cddl:2:3: computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+}
+
+#[test]
+fn unwrap_and_major_types() {
+    assert_error("a = [uint]\nb = [~a]\n", "t.cddl:2:6: the unwrap operator `~` is not supported");
+    assert_error("b = { 0: #0 ; x\n}\n", "t.cddl:1:10: major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
+}
+
+#[test]
+fn unresolved_names() {
+    assert_error("m = {\n  0: nothing-here ; x\n}\n", "t.cddl:2:6: unresolved name `nothing-here`");
+}
+
+#[test]
+fn duplicate_type_keys() {
+    assert_error(
+        "; type key 12\na = { 0: uint ; x\n}\n; type key 12\nb = { 0: uint ; x\n}\n",
+        "t.cddl:5:1: `b` reuses the type key 12 of `a`",
+    );
+}
+
+#[test]
+fn type_keys_out_of_range() {
+    assert_error("; type key 0\na = { 0: uint ; x\n}\n", "t.cddl:2:1: type key 0 of `a` is outside 1…2^62−1 (a QUIC varint)");
+    assert_error(
+        "; type key 4611686018427387904\na = { 0: uint ; x\n}\n",
+        "t.cddl:2:1: type key 4611686018427387904 of `a` is outside 1…2^62−1 (a QUIC varint)",
+    );
+}
+
+#[test]
+fn duplicate_field_keys() {
+    assert_error("a = {\n  0: uint ; x\n  0: text ; y\n}\n", "t.cddl:3:3: field `y` of `a` reuses the key 0 of `x`");
+}
+
+#[test]
+fn choices_a_decoder_cannot_tell_apart() {
+    assert_error(
+        "a = { 0: uint ; x\n}\nb = { 1: uint ; y\n}\nc = a / b\n",
+        "t.cddl:5:1: the alternatives `a` and `b` of `c` can both start with CBOR major type 5; the generator only emits choices it can tell apart by their first byte",
+    );
+}
+
+#[test]
+fn messages_must_be_maps_or_arrays() {
+    assert_error("; type key 10\na = uint\n", "t.cddl:2:1: message `a` must be a map or an array");
+}
+
+#[test]
+fn repeated_map_entries() {
+    assert_error("a = {\n  + 0: uint ; x\n}\n", "t.cddl:2:3: repeated entries (`*`, `+`, `n*m`) inside a map or array are not supported; wrap them in an array: `key: [* T]`");
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let errs = errors("a = { 0: x1 ; a\n}\nb = { 0: x2 ; b\n}\n");
+    assert_eq!(errs.len(), 2, "{errs:?}");
+}
