@@ -197,10 +197,7 @@ fn describe(b: u8) -> String {
 /// The initial byte of the next item, or `Incomplete`.
 #[inline]
 pub fn peek(d: &Decoder<'_>) -> Result<u8, DecodeError> {
-    d.input()
-        .get(d.position())
-        .copied()
-        .ok_or_else(|| DecodeError::new(ErrorKind::Incomplete, d.position()))
+    d.input().get(d.position()).copied().ok_or_else(|| DecodeError::new(ErrorKind::Incomplete, d.position()))
 }
 
 /// The CBOR major type (0–7) of the next item.
@@ -850,10 +847,7 @@ mod tests {
     #[test]
     fn mismatch_names_what_was_found() {
         let e = uint(&mut Decoder::new(&[0x61, b'x'])).unwrap_err();
-        assert_eq!(
-            e.kind(),
-            &ErrorKind::UnexpectedType { expected: "unsigned integer", found: "text string".into() }
-        );
+        assert_eq!(e.kind(), &ErrorKind::UnexpectedType { expected: "unsigned integer", found: "text string".into() });
     }
 
     #[test]

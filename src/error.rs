@@ -243,9 +243,6 @@ mod tests {
             .in_field("tracks")
             .in_field("remote-playback-state");
         assert_eq!(e.path().to_string(), "remote-playback-state.tracks[3].error");
-        assert_eq!(
-            e.to_string(),
-            "remote-playback-state.tracks[3].error: missing required field `code` (at byte 7)"
-        );
+        assert_eq!(e.to_string(), "remote-playback-state.tracks[3].error: missing required field `code` (at byte 7)");
     }
 }

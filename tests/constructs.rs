@@ -74,15 +74,8 @@ fn bounded_occurrences() {
 #[test]
 fn ranges_sizes_and_defaults() {
     use ranges::Settings;
-    let good = Settings {
-        port: 8080,
-        temperature: -40,
-        retries: None,
-        gain: 0.0,
-        tag: "abc".into(),
-        level: 255,
-        index: 9,
-    };
+    let good =
+        Settings { port: 8080, temperature: -40, retries: None, gain: 0.0, tag: "abc".into(), level: 255, index: 9 };
     let bytes = to_vec(&good).unwrap();
     assert_eq!(from_slice::<Settings>(&bytes).unwrap(), good);
     let _ = &bytes;

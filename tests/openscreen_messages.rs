@@ -33,9 +33,8 @@ fn every_message_round_trips_in_every_fill() {
         let MessageKey::TypeKey(key) = key else { continue };
         for fill in [Fill::Minimal, Fill::Full, Fill::Nulls] {
             let bytes = frame(*key, &instance(&schema, &t.name, fill));
-            let (msg, used) = Message::decode_frame(&bytes)
-                .unwrap_or_else(|e| panic!("{} {fill:?}: {e}", t.name))
-                .expect("complete");
+            let (msg, used) =
+                Message::decode_frame(&bytes).unwrap_or_else(|e| panic!("{} {fill:?}: {e}", t.name)).expect("complete");
             assert_eq!(used, bytes.len());
             assert_eq!(msg.name(), t.name);
             let mut out = Vec::new();

@@ -39,7 +39,8 @@ fn keys_in_any_order_decode_and_reencode_ascending() {
 #[test]
 fn unknown_int_and_text_keys_are_skipped_anywhere() {
     // agent-status-response (13) {0: 2, "x-vendor": [1, {"deep": h'00'}], 1: {0: "idle", 99: null}}
-    let (m, _) = decode("0d a3 00 02 68 782d76656e646f72 82 01 a1 64 64656570 41 00 01 a2 00 64 69646c65 18 63 f6").unwrap();
+    let (m, _) =
+        decode("0d a3 00 02 68 782d76656e646f72 82 01 a1 64 64656570 41 00 01 a2 00 64 69646c65 18 63 f6").unwrap();
     let Message::AgentStatusResponse(r) = &m else { panic!() };
     assert_eq!(r.request_id, 2);
     assert_eq!(r.status.as_ref().unwrap().status, "idle");
@@ -75,10 +76,7 @@ fn enum_values_outside_the_schema_are_errors_with_a_path() {
 fn wrong_type_is_reported_with_what_was_found() {
     // presentation-change-event with connection-count as text
     let e = decode("4079 a2 00 61 70 01 61 31").unwrap_err();
-    assert_eq!(
-        e.kind(),
-        &ErrorKind::UnexpectedType { expected: "unsigned integer", found: "text string".into() }
-    );
+    assert_eq!(e.kind(), &ErrorKind::UnexpectedType { expected: "unsigned integer", found: "text string".into() });
     assert_eq!(e.path().to_string(), "presentation-change-event.connection-count");
 }
 

@@ -108,7 +108,8 @@ impl Builder {
         };
         let path = dir.join(format!("{}.rs", self.module_name()));
         write_if_changed(&path, &text)?;
-        if std::env::var_os("CARGO").is_some() {
+        // Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
+        if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some() {
             for s in &schema.sources {
                 println!("cargo:rerun-if-changed={}", s.path);
             }

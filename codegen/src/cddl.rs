@@ -9,16 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cddl::ast::{
-    self, GenericArgs, Group, GroupEntry, MemberKey, Occur as AstOccur, RangeCtlOp, Type, Type1,
-    Type2, TypeChoice,
+    self, GenericArgs, Group, GroupEntry, MemberKey, Occur as AstOccur, RangeCtlOp, Type, Type1, Type2, TypeChoice,
 };
 use cddl::token::{ControlOperator, SocketPlug, Value};
 
 use crate::comment;
 use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{
-    Bound, Choice, ChoiceVariant, Constraint, Enum, EnumVariant, Field, Key, Layout, Literal,
-    MessageKey, Occur, Prim, Schema, Source, Span, Struct, Ty, TyKind, TypeDef, TypeKind, Wire,
+    Bound, Choice, ChoiceVariant, Constraint, Enum, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim,
+    Schema, Source, Span, Struct, Ty, TyKind, TypeDef, TypeKind, Wire,
 };
 
 /// Compiles CDDL sources (already read) into one schema called `name`.
@@ -118,9 +117,7 @@ fn list_bounds(o: AstOccur) -> Option<(u64, Option<u64>)> {
     match o {
         AstOccur::ZeroOrMore { .. } => Some((0, None)),
         AstOccur::OneOrMore { .. } => Some((1, None)),
-        AstOccur::Exact { lower, upper, .. } => {
-            Some((lower.unwrap_or(0) as u64, upper.map(|u| u as u64)))
-        }
+        AstOccur::Exact { lower, upper, .. } => Some((lower.unwrap_or(0) as u64, upper.map(|u| u as u64))),
         AstOccur::Optional { .. } => None,
     }
 }
@@ -134,13 +131,11 @@ fn literal_of(t2: &Type2) -> Option<Literal> {
         Type2::UTF8ByteString { value, .. }
         | Type2::B16ByteString { value, .. }
         | Type2::B64ByteString { value, .. } => Some(Literal::Bytes(value.to_vec())),
-        Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => {
-            match ident.ident {
-                "true" => Some(Literal::Bool(true)),
-                "false" => Some(Literal::Bool(false)),
-                _ => None,
-            }
-        }
+        Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => match ident.ident {
+            "true" => Some(Literal::Bool(true)),
+            "false" => Some(Literal::Bool(false)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -173,10 +168,7 @@ fn is_null(t1: &Type1) -> bool {
 }
 
 /// The name of the group entry's trailing `; name` comment, and any further comment lines.
-fn entry_comments<'a>(
-    trailing: &Option<ast::Comments<'a>>,
-    comma: &ast::OptionalComma<'a>,
-) -> Vec<&'a str> {
+fn entry_comments<'a>(trailing: &Option<ast::Comments<'a>>, comma: &ast::OptionalComma<'a>) -> Vec<&'a str> {
     let mut c = comments_of(trailing);
     c.extend(comments_of(&comma.trailing_comments));
     c
@@ -229,10 +221,8 @@ impl<'a> Lowerer<'a> {
             }
             None => {
                 self.index.insert(name.clone(), self.rules.len());
-                self.rules.push((
-                    name.clone(),
-                    RuleDef { file, types: Vec::new(), groups: Vec::new(), comments, span },
-                ));
+                self.rules
+                    .push((name.clone(), RuleDef { file, types: Vec::new(), groups: Vec::new(), comments, span }));
                 self.rules.len() - 1
             }
         };
@@ -437,9 +427,22 @@ impl<'a> Lowerer<'a> {
             let saved = std::mem::replace(&mut self.file, file);
             let mut fields = Vec::new();
             for g in groups {
-                self.entry_fields(&g.entry, &ast::OptionalComma::default(), Layout::Map, group_name, false, &mut fields);
+                self.entry_fields(
+                    &g.entry,
+                    &ast::OptionalComma::default(),
+                    Layout::Map,
+                    group_name,
+                    false,
+                    &mut fields,
+                );
             }
-            self.push(group_name.to_owned(), docs, span, None, TypeKind::Struct(Struct { layout: Layout::Map, fields }));
+            self.push(
+                group_name.to_owned(),
+                docs,
+                span,
+                None,
+                TypeKind::Struct(Struct { layout: Layout::Map, fields }),
+            );
             self.file = saved;
         }
         Ty::named(group_name)
@@ -518,7 +521,10 @@ impl<'a> Lowerer<'a> {
 
     fn group_fields(&mut self, group: &Group<'a>, layout: Layout, parent: &str, optional: bool, out: &mut Vec<Field>) {
         if group.group_choices.len() > 1 {
-            self.error(group.span, "group choices (`//`) inside a map or array are not supported; use a type choice of maps");
+            self.error(
+                group.span,
+                "group choices (`//`) inside a map or array are not supported; use a type choice of maps",
+            );
             return;
         }
         for gc in &group.group_choices {
@@ -552,17 +558,22 @@ impl<'a> Lowerer<'a> {
                             return;
                         }
                     },
-                    Some(MemberKey::Type1 { t1, .. }) => match (t1.operator.is_none()).then(|| literal_of(&t1.type2)).flatten() {
-                        Some(l) => Some(FieldName::Lit(l)),
-                        None => {
-                            if layout == Layout::Map && occur.is_some_and(|o| list_bounds(o).is_some()) && self.is_any(&ge.entry_type) {
-                                // `* tstr => any`: an open map. Decoders skip unknown keys anyway.
+                    Some(MemberKey::Type1 { t1, .. }) => {
+                        match (t1.operator.is_none()).then(|| literal_of(&t1.type2)).flatten() {
+                            Some(l) => Some(FieldName::Lit(l)),
+                            None => {
+                                if layout == Layout::Map
+                                    && occur.is_some_and(|o| list_bounds(o).is_some())
+                                    && self.is_any(&ge.entry_type)
+                                {
+                                    // `* tstr => any`: an open map. Decoders skip unknown keys anyway.
+                                    return;
+                                }
+                                self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
                                 return;
                             }
-                            self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
-                            return;
                         }
-                    },
+                    }
                     Some(MemberKey::NonMemberKey { .. }) => {
                         self.error(*span, "unsupported member key");
                         return;
@@ -660,13 +671,23 @@ impl<'a> Lowerer<'a> {
                             None => Occur::One,
                             Some(AstOccur::Optional { .. }) => Occur::Optional,
                             Some(_) => {
-                                self.error(*span, "repeated entries inside an array with other entries are not supported");
+                                self.error(
+                                    *span,
+                                    "repeated entries inside an array with other entries are not supported",
+                                );
                                 return;
                             }
                         };
                         let ty = self.typename(&ge.name, ge.generic_args.as_ref(), *span, &format!("{parent}-{fname}"));
                         let docs = doc_lines(&comments_of(leading_comments));
-                        out.push(Field { name: fname, docs, key: Key::Position(out.len()), ty, occur, span: self.span(*span) });
+                        out.push(Field {
+                            name: fname,
+                            docs,
+                            key: Key::Position(out.len()),
+                            ty,
+                            occur,
+                            span: self.span(*span),
+                        });
                     }
                     _ => self.error(*span, format!("`{name}` is not a group; a map entry needs a key (`key: {name}`)")),
                 }
@@ -737,7 +758,10 @@ impl<'a> Lowerer<'a> {
                             if matches!(self.prim_of(&ty), Some(Prim::Uint)) {
                                 let bits = 8 * max.unwrap_or(8).min(8);
                                 let top = if bits >= 64 { u64::MAX as i128 } else { (1i128 << bits) - 1 };
-                                ty.constraints.push(Constraint::Range { min: None, max: Some(Bound { value: Literal::Int(top), inclusive: true }) });
+                                ty.constraints.push(Constraint::Range {
+                                    min: None,
+                                    max: Some(Bound { value: Literal::Int(top), inclusive: true }),
+                                });
                             } else {
                                 ty.constraints.push(Constraint::Size { min, max });
                             }
@@ -765,7 +789,9 @@ impl<'a> Lowerer<'a> {
                         Some(Literal::Text(re)) => ty.constraints.push(Constraint::Pattern(re)),
                         _ => self.error(t1.span, "`.regexp` takes a text literal"),
                     },
-                    other => self.error(t1.span, format!("control operator `{other}` is not supported by the generator")),
+                    other => {
+                        self.error(t1.span, format!("control operator `{other}` is not supported by the generator"))
+                    }
                 }
                 ty
             }
@@ -884,7 +910,9 @@ impl<'a> Lowerer<'a> {
                 let l = literal_of(t2).expect("literal");
                 self.literal_type(l, hint, *span)
             }
-            Type2::UTF8ByteString { span, .. } | Type2::B16ByteString { span, .. } | Type2::B64ByteString { span, .. } => {
+            Type2::UTF8ByteString { span, .. }
+            | Type2::B16ByteString { span, .. }
+            | Type2::B64ByteString { span, .. } => {
                 self.error(*span, "byte-string literals as types are not supported");
                 Ty::prim(Prim::Bytes)
             }
@@ -913,7 +941,13 @@ impl<'a> Lowerer<'a> {
         self.hoist(hint, Vec::new(), span, TypeKind::Enum(Enum { variants: vec![variant] }))
     }
 
-    fn typename(&mut self, ident: &ast::Identifier<'a>, args: Option<&GenericArgs<'a>>, span: ast::Span, hint: &str) -> Ty {
+    fn typename(
+        &mut self,
+        ident: &ast::Identifier<'a>,
+        args: Option<&GenericArgs<'a>>,
+        span: ast::Span,
+        hint: &str,
+    ) -> Ty {
         let name = rule_name(ident);
         if args.is_none() {
             if let Some(ty) = self.env.iter().rev().find_map(|e| e.get(&name)) {
@@ -924,7 +958,10 @@ impl<'a> Lowerer<'a> {
             Some(i) => {
                 let def = &self.rules[i].1;
                 if !def.groups.is_empty() {
-                    self.error(span, format!("`{name}` is a group, used here as a type; write `{{ {name} }}` for a map of it"));
+                    self.error(
+                        span,
+                        format!("`{name}` is a group, used here as a type; write `{{ {name} }}` for a map of it"),
+                    );
                     return Ty::prim(Prim::Any);
                 }
                 let params = def.generic_params();

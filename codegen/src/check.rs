@@ -56,14 +56,23 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                         errors.push(SchemaError::at(
                             &schema.sources,
                             f.span,
-                            format!("field `{}` of `{}` reuses the key {} of `{prev}`", f.name, t.name, key_text(&f.key)),
+                            format!(
+                                "field `{}` of `{}` reuses the key {} of `{prev}`",
+                                f.name,
+                                t.name,
+                                key_text(&f.key)
+                            ),
                         ));
                     }
                     if !field_names.insert(naming::field_name(&f.name)) {
                         errors.push(SchemaError::at(
                             &schema.sources,
                             f.span,
-                            format!("two fields of `{}` become the Rust field `{}`", t.name, naming::field_name(&f.name)),
+                            format!(
+                                "two fields of `{}` become the Rust field `{}`",
+                                t.name,
+                                naming::field_name(&f.name)
+                            ),
                         ));
                     }
                     resolve(schema, &f.ty, t, &mut errors);
@@ -121,7 +130,11 @@ fn key_text(key: &Key) -> String {
 fn resolve(schema: &Schema, ty: &Ty, owner: &TypeDef, errors: &mut Vec<SchemaError>) {
     match &ty.kind {
         TyKind::Named(n) if schema.get(n).is_none() => {
-            errors.push(SchemaError::at(&schema.sources, owner.span, format!("unresolved name `{n}` in `{}`", owner.name)));
+            errors.push(SchemaError::at(
+                &schema.sources,
+                owner.span,
+                format!("unresolved name `{n}` in `{}`", owner.name),
+            ));
         }
         TyKind::List { item, .. } => resolve(schema, item, owner, errors),
         _ => {}

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use osmos_codegen::{Builder, JsonImpls};
 
-const CONSTRUCTS: &[&str] =
-    &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices"];
+const CONSTRUCTS: &[&str] = &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices"];
 
 #[test]
 fn generated_code_matches_golden_files() {
@@ -27,7 +26,8 @@ fn generated_code_matches_golden_files() {
             stale.push(golden.display().to_string());
         }
         // Same input, same bytes.
-        let again = Builder::new().module(*name).cddl(&cddl).json(JsonImpls::Feature("json".into())).generate().unwrap();
+        let again =
+            Builder::new().module(*name).cddl(&cddl).json(JsonImpls::Feature("json".into())).generate().unwrap();
         assert_eq!(text, again, "{name}: generation is not deterministic");
     }
     assert!(stale.is_empty(), "golden files differ (rerun with OSMOS_BLESS=1 if intended): {stale:?}");

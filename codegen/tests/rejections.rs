@@ -1,7 +1,7 @@
 //! What the generator cannot translate, or what a schema gets wrong, is an error naming the
 //! file, line and column — never a panic, never silently wrong code.
 
-use osmos_codegen::{check, cddl, ir::Source, Error};
+use osmos_codegen::{cddl, check, ir::Source, Error};
 
 fn errors(text: &str) -> Vec<String> {
     let sources = vec![Source { path: "t.cddl".into(), text: text.into() }];
@@ -27,23 +27,35 @@ fn syntax_errors_have_line_and_column() {
 
 #[test]
 fn group_choices_in_maps() {
-    assert_error("; type key 10\nm = {\n  0: uint // 1: text\n}\n", "t.cddl:3:3: group choices (`//`) inside a map or array are not supported; use a type choice of maps");
+    assert_error(
+        "; type key 10\nm = {\n  0: uint // 1: text\n}\n",
+        "t.cddl:3:3: group choices (`//`) inside a map or array are not supported; use a type choice of maps",
+    );
 }
 
 #[test]
 fn unsupported_control_operators() {
-    assert_error("m = {\n  0: uint .bits flags ; f\n}\nflags = &(a: 0)\n", "t.cddl:2:6: control operator `.bits` is not supported by the generator");
+    assert_error(
+        "m = {\n  0: uint .bits flags ; f\n}\nflags = &(a: 0)\n",
+        "t.cddl:2:6: control operator `.bits` is not supported by the generator",
+    );
 }
 
 #[test]
 fn computed_keys() {
-    assert_error("m = {\n  * tstr => uint\n}\n", "t.cddl:2:3: computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+    assert_error(
+        "m = {\n  * tstr => uint\n}\n",
+        "t.cddl:2:3: computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is",
+    );
 }
 
 #[test]
 fn unwrap_and_major_types() {
     assert_error("a = [uint]\nb = [~a]\n", "t.cddl:2:6: the unwrap operator `~` is not supported");
-    assert_error("b = { 0: #0 ; x\n}\n", "t.cddl:1:10: major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
+    assert_error(
+        "b = { 0: #0 ; x\n}\n",
+        "t.cddl:1:10: major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …",
+    );
 }
 
 #[test]
@@ -61,7 +73,10 @@ fn duplicate_type_keys() {
 
 #[test]
 fn type_keys_out_of_range() {
-    assert_error("; type key 0\na = { 0: uint ; x\n}\n", "t.cddl:2:1: type key 0 of `a` is outside 1…2^62−1 (a QUIC varint)");
+    assert_error(
+        "; type key 0\na = { 0: uint ; x\n}\n",
+        "t.cddl:2:1: type key 0 of `a` is outside 1…2^62−1 (a QUIC varint)",
+    );
     assert_error(
         "; type key 4611686018427387904\na = { 0: uint ; x\n}\n",
         "t.cddl:2:1: type key 4611686018427387904 of `a` is outside 1…2^62−1 (a QUIC varint)",

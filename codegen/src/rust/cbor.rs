@@ -394,7 +394,7 @@ fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         let fname = &f.name;
         let value = encode_value(ctx, &f.ty);
         let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
-        let out = match f.occur {
+        match f.occur {
             Occur::One => quote!({ let v = &self.#id; #write }),
             _ => {
                 index += 1;
@@ -409,8 +409,7 @@ fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
                     }
                 }
             }
-        };
-        out
+        }
     });
     let writes: Vec<_> = writes.collect();
     quote! {

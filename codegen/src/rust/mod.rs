@@ -227,7 +227,12 @@ impl<'s> Ctx<'s> {
 
     /// Follows aliases, collecting what they add.
     pub fn effective(&self, ty: &'s Ty) -> Effective<'s> {
-        let mut eff = Effective { kind: &ty.kind, nullable: ty.nullable, tag: ty.tag, constraints: ty.constraints.iter().collect() };
+        let mut eff = Effective {
+            kind: &ty.kind,
+            nullable: ty.nullable,
+            tag: ty.tag,
+            constraints: ty.constraints.iter().collect(),
+        };
         let mut seen = BTreeSet::new();
         while let TyKind::Named(n) = eff.kind {
             let Some(TypeDef { kind: TypeKind::Alias(target), .. }) = self.get(n) else { break };

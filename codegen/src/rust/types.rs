@@ -60,7 +60,8 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Enum(e) => {
-            let variants: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", naming::variant_name(&v.name))).collect();
+            let variants: Vec<_> =
+                e.variants.iter().map(|v| format_ident!("{}", naming::variant_name(&v.name))).collect();
             let defs = e.variants.iter().zip(&variants).map(|(v, id)| {
                 let mut lines = vec![format!("`{}` = `{}`.", v.name, literal_text(&v.value))];
                 lines.extend(v.docs.iter().cloned());
