@@ -1,0 +1,74 @@
+//! The `osmos` binary end to end: decode → encode gives the same bytes, errors exit non-zero
+//! with the failing path, and `generate --check` agrees with the checked-in bindings.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn osmos(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osmos"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run osmos");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const FRAMES: &str = "0ba2000101a5006e4c6976696e6720526f6f6d20545601674d6f64656c205802840102030503686142336445366748048265656e2d55536566722d4652\n10a2000101626869\n";
+
+#[test]
+fn decode_then_encode_gives_the_same_bytes() {
+    let decoded = osmos(&["decode", "openscreen", "-"], FRAMES);
+    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    let json = String::from_utf8(decoded.stdout).unwrap();
+    assert!(json.contains("\"display-name\": \"Living Room TV\""), "{json}");
+    assert!(json.contains("\"message\": \"presentation-connection-message\""), "{json}");
+    let encoded = osmos(&["encode", "openscreen", "-"], &json);
+    assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+    assert_eq!(String::from_utf8(encoded.stdout).unwrap(), FRAMES.replace(' ', ""));
+}
+
+#[test]
+fn invalid_input_exits_non_zero_with_the_path() {
+    let out = osmos(&["decode", "openscreen", "-"], "4079a2006170016131");
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("presentation-change-event.connection-count"), "{err}");
+
+    let out = osmos(&["encode", "openscreen", "-"], r#"{"message": "agent-info-request", "body": {}}"#);
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("request-id"));
+
+    let out = osmos(&["decode", "openscreen", "-"], "0aa1");
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("ends inside the frame"));
+}
+
+#[test]
+fn generated_bindings_are_fresh() {
+    let out = osmos(&["generate", "--check"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn generate_compiles_any_cddl_into_a_module() {
+    let dir = std::env::temp_dir().join(format!("osmos-cli-test-{}", std::process::id()));
+    let cddl = dir.join("ext.cddl");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&cddl, "; type key 50\nping = {\n  0: uint ; seq\n}\n").unwrap();
+    let out = osmos(&["generate", "--cddl", cddl.to_str().unwrap(), "--out", dir.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.join("ext.rs")).unwrap();
+    assert!(text.contains("pub struct Ping"));
+    assert!(text.contains("const TYPE_KEY: u64 = 50u64;"));
+
+    std::fs::write(&cddl, "ping = {\n  0: nope ; seq\n}\n").unwrap();
+    let out = osmos(&["generate", "--cddl", cddl.to_str().unwrap(), "--out", dir.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("ext.cddl:2:6: unresolved name `nope`"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
