@@ -4181,6 +4181,8 @@ impl ::osmos::json::FromJson for PresentationConnectionOpenResponse {
         })
     }
 }
+/// The type of the `reason` field of `presentation-connection-close-event`, written inline in the schema.
+///
 /// Schema enumeration `presentation-connection-close-event-reason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PresentationConnectionCloseEventReason {
@@ -4596,6 +4598,8 @@ impl<'a> ::osmos::json::FromJson for PresentationChangeEvent<'a> {
         })
     }
 }
+/// The type of the `message` field of `presentation-connection-message`, written inline in the schema.
+///
 /// Schema choice `presentation-connection-message-message`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PresentationConnectionMessageMessage<'a> {
@@ -6244,6 +6248,8 @@ impl<'a> ::osmos::json::FromJson for RemotePlaybackStartResponse<'a> {
         })
     }
 }
+/// The type of the `reason` field of `remote-playback-termination-request`, written inline in the schema.
+///
 /// Schema enumeration `remote-playback-termination-request-reason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemotePlaybackTerminationRequestReason {
@@ -6588,6 +6594,8 @@ impl ::osmos::json::FromJson for RemotePlaybackTerminationResponse {
         })
     }
 }
+/// The type of the `reason` field of `remote-playback-termination-event`, written inline in the schema.
+///
 /// Schema enumeration `remote-playback-termination-event-reason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemotePlaybackTerminationEventReason {
@@ -7238,6 +7246,8 @@ impl<'a> ::osmos::json::FromJson for RemotePlaybackStateEvent<'a> {
 ///
 /// Schema type `remote-playback-id`.
 pub type RemotePlaybackId = u64;
+/// The type of the `preload` field of `remote-playback-controls`, written inline in the schema.
+///
 /// Schema enumeration `remote-playback-controls-preload`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemotePlaybackControlsPreload {
@@ -7872,6 +7882,8 @@ impl<'a> ::osmos::json::FromJson for RemotePlaybackControls<'a> {
         })
     }
 }
+/// The type of the `supports` field of `remote-playback-state`, written inline in the schema.
+///
 /// Schema map `remote-playback-state-supports`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemotePlaybackStateSupports {
@@ -8059,6 +8071,8 @@ impl ::osmos::json::FromJson for RemotePlaybackStateSupports {
         })
     }
 }
+/// The type of the `loading` field of `remote-playback-state`, written inline in the schema.
+///
 /// Schema enumeration `remote-playback-state-loading`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemotePlaybackStateLoading {
@@ -8155,6 +8169,8 @@ impl ::osmos::json::FromJson for RemotePlaybackStateLoading {
             ))
     }
 }
+/// The type of the `loaded` field of `remote-playback-state`, written inline in the schema.
+///
 /// Schema enumeration `remote-playback-state-loaded`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RemotePlaybackStateLoaded {
@@ -9109,6 +9125,8 @@ impl<'a> ::osmos::json::FromJson for RemotePlaybackState<'a> {
         })
     }
 }
+/// The type of the `kind` field of `added-text-track`, written inline in the schema.
+///
 /// Schema enumeration `added-text-track-kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AddedTextTrackKind {
@@ -9878,6 +9896,8 @@ impl ::osmos::json::FromJson for MediaSyncTime {
         })
     }
 }
+/// The type of the `code` field of `media-error`, written inline in the schema.
+///
 /// Schema enumeration `media-error-code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MediaErrorCode {
@@ -10551,6 +10571,8 @@ impl<'a> ::osmos::json::FromJson for TextTrackState<'a> {
         })
     }
 }
+/// The type of the `optional` field of `audio-frame`, written inline in the schema.
+///
 /// Schema map `audio-frame-optional`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AudioFrameOptional {

@@ -89,6 +89,8 @@ struct Lowerer<'a> {
     derived: BTreeSet<String>,
     /// Generic parameters in scope, innermost last.
     env: Vec<BTreeMap<String, Ty>>,
+    /// The (parent, field) whose type is being lowered, to document hoisted inline types.
+    site: Option<(String, String)>,
     file: usize,
     errors: Vec<SchemaError>,
 }
@@ -183,6 +185,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             derived: BTreeSet::new(),
             env: Vec::new(),
+            site: None,
             file: 0,
             errors: Vec::new(),
         };
@@ -278,6 +281,12 @@ impl<'a> Lowerer<'a> {
 
     /// Hoists an inline type into a named one and returns a reference to it.
     fn hoist(&mut self, name: &str, docs: Vec<String>, span: ast::Span, kind: TypeKind) -> Ty {
+        let docs = match &self.site {
+            Some((parent, field)) if docs.is_empty() && name == format!("{parent}-{field}") => {
+                vec![format!("The type of the `{field}` field of `{parent}`, written inline in the schema.")]
+            }
+            _ => docs,
+        };
         self.push(name.to_owned(), docs, span, None, kind);
         Ty::named(name)
     }
@@ -633,7 +642,9 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 let occur = if optional { Occur::Optional } else { occur };
+                let saved = self.site.replace((parent.to_owned(), name.clone()));
                 let ty = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}"));
+                self.site = saved;
                 let span = self.span(*span);
                 out.push(Field { name, docs, key: wire_key, ty, occur, span });
             }

@@ -101,10 +101,59 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
             }
         }
     }
+    infinite_types(schema, &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// A type that contains itself through required or optional fields (not through a list) has
+/// no finite Rust layout; report the first type of each such cycle.
+fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
+    fn direct<'s>(schema: &'s Schema, ty: &'s Ty, out: &mut Vec<&'s str>) {
+        if let TyKind::Named(n) = &ty.kind {
+            match schema.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => direct(schema, inner, out),
+                Some(_) => out.push(n),
+                None => {}
+            }
+        }
+    }
+    let edges = |t: &'_ TypeDef| -> Vec<String> {
+        let mut out = Vec::new();
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in s.fields.iter().filter(|f| !matches!(f.occur, crate::ir::Occur::Many { .. })) {
+                    direct(schema, &f.ty, &mut out);
+                }
+            }
+            TypeKind::Choice(c) => c.variants.iter().for_each(|v| direct(schema, &v.ty, &mut out)),
+            TypeKind::Alias(ty) => direct(schema, ty, &mut out),
+            TypeKind::Enum(_) => {}
+        }
+        out.into_iter().map(str::to_owned).collect()
+    };
+    for t in &schema.types {
+        // Depth-first search from `t` looking for a path back to `t`.
+        let mut stack = edges(t);
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == t.name {
+                errors.push(SchemaError::at(
+                    &schema.sources,
+                    t.span,
+                    format!("`{}` contains itself without an array in between; it would have infinite size", t.name),
+                ));
+                break;
+            }
+            if seen.insert(n.clone()) {
+                if let Some(next) = schema.get(&n) {
+                    stack.extend(edges(next));
+                }
+            }
+        }
     }
 }
 

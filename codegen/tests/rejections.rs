@@ -111,3 +111,14 @@ fn every_error_is_reported_not_just_the_first() {
     let errs = errors("a = { 0: x1 ; a\n}\nb = { 0: x2 ; b\n}\n");
     assert_eq!(errs.len(), 2, "{errs:?}");
 }
+
+#[test]
+fn types_of_infinite_size() {
+    assert_error(
+        "a = {\n  0: b ; next\n}\nb = [a]\n",
+        "t.cddl:1:1: `a` contains itself without an array in between; it would have infinite size",
+    );
+    // Through an array it is fine: a tree.
+    let sources = vec![Source { path: "t.cddl".into(), text: "tree = {\n  0: [* tree] ; children\n}\n".into() }];
+    check::check(&cddl::compile("t", sources).unwrap()).unwrap();
+}

@@ -174,6 +174,8 @@ impl ::osmos::json::FromJson for Level {
             ))
     }
 }
+/// The type of the `value` field of `switch`, written inline in the schema.
+///
 /// Schema choice `switch-value`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SwitchValue<'a> {
@@ -309,6 +311,8 @@ impl<'a> ::osmos::json::FromJson for SwitchValue<'a> {
         }
     }
 }
+/// The type of the `inline` field of `switch`, written inline in the schema.
+///
 /// Schema map `switch-inline`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SwitchInline {
