@@ -13,6 +13,7 @@ pub mod frame;
 pub mod json;
 pub mod mos;
 pub mod varint;
+pub mod xml;
 
 /// Open Screen Protocol messages, generated from `schemas/openscreen/*.cddl`.
 ///
@@ -24,5 +25,10 @@ pub mod openscreen {
     #[cfg(feature = "regenerate")]
     include!(concat!(env!("OUT_DIR"), "/openscreen.rs"));
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 pub use error::{DecodeError, EncodeError, ErrorKind, Path, PathSegment};
