@@ -1,0 +1,1551 @@
+//! XML support for osmos-generated bindings (MOS): a zero-copy pull decoder over a UTF-8
+//! `&'a str`, the traits generated types implement, and the writing helpers their encoders use.
+//!
+//! # Decoding
+//!
+//! Input is one XML document already in UTF-8 (MOS 2.x/4.0 traffic is transcoded once by
+//! [`crate::mos::wire::to_utf8`]). Decoded values borrow from it: text is `Cow<'a, str>`,
+//! borrowed unless entities had to be expanded (or line ends normalised, or a comment split
+//! the text); raw content ([`RawXml`]) is always a borrowed byte-for-byte slice.
+//!
+//! Tokenising uses quick-xml's public pieces ([`quick_xml::parser::ElementParser`] to find the
+//! end of a tag outside quoted attribute values, [`quick_xml::events::attributes::Attributes`]
+//! for attributes and their normalisation, [`quick_xml::escape::unescape`] for entities) driven
+//! by [`Decoder`] directly rather than through `quick_xml::Reader`: the reader records every
+//! open element name in an internal `String`/`Vec` (even with `check_end_names` off), which
+//! would make every decode allocate. The decoder keeps its own fixed-size element stack
+//! instead, which also gives each error its path and caps nesting at [`MAX_DEPTH`].
+//!
+//! Two [`Mode`]s:
+//! - [`Mode::Lenient`] follows the MOS spec's tolerance (SPEC285 §2.1, DESIGN.md "Wire rules"):
+//!   unknown elements and attributes are skipped with their subtree, elements are accepted in
+//!   any order, an empty optional element of a typed value (number, time, enumeration) counts
+//!   as absent, self-closing elements, whitespace, comments, a BOM and an XML declaration are
+//!   fine, and the value types accept hex and zero-padded numbers and the other variants they
+//!   document. Length limits are not enforced. What cannot be represented is still an error:
+//!   a missing required element, an enumeration value outside the set, a value that does not
+//!   parse, a repeated single element, malformed XML, an unknown message.
+//! - [`Mode::Strict`] reports every deviation from the schema — unknown elements and
+//!   attributes, elements out of schema order, missing required elements, repeated single
+//!   elements, element counts, length limits, enumeration values, empty typed values, stray
+//!   text — and collects all of them ([`DecodeErrors`]) instead of stopping at the first.
+//!   Only malformed XML stops it early.
+//!
+//! Every error is a [`DecodeError`] with the path of the element (`roCreate.story[2].storyID`,
+//! indexes counting from 0) and the byte offset in the UTF-8 input.
+//!
+//! # Encoding
+//!
+//! [`XmlEncode`] writes an element into a `String`, in schema order and with nothing invented:
+//! absent optional elements and empty repeated elements are not written. Text and attribute
+//! values are escaped (`&`, `<`, `>`, and `"`, tab, CR, LF in attributes, CR in text so that it
+//! survives line-end normalisation); raw content is written back unchanged.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::attributes::Attributes;
+use quick_xml::parser::{ElementParser, Parser};
+
+use crate::cbor::IntoOwned;
+use crate::error::{DecodeError, ErrorKind};
+use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
+
+/// The deepest element nesting the decoder follows (root included).
+pub const MAX_DEPTH: usize = 64;
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/// Raw XML content (`mosPayload`, `mosAbstract`, `xs:any`): the exact text between an
+/// element's start and end tags, markup, entities, whitespace and attributes untouched.
+///
+/// Decoded, it borrows the input byte for byte; encoding writes it back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct RawXml<'a>(pub Cow<'a, str>);
+
+impl<'a> RawXml<'a> {
+    /// Wraps XML text. It is written as is: it must be well-formed content.
+    pub fn new(xml: impl Into<Cow<'a, str>>) -> Self {
+        RawXml(xml.into())
+    }
+
+    /// The XML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when the element had no content.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for RawXml<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl IntoOwned for RawXml<'_> {
+    type Owned = RawXml<'static>;
+    fn into_owned(self) -> RawXml<'static> {
+        RawXml(IntoOwned::into_owned(self.0))
+    }
+}
+
+/// How forgiving decoding is; see the [module documentation](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// The spec's tolerance: skip what is unknown, accept any order and empty optionals.
+    #[default]
+    Lenient,
+    /// Report every deviation from the schema, all of them.
+    Strict,
+}
+
+/// Every error of one decode: one for [`Mode::Lenient`] (it stops at the first), all the
+/// deviations found for [`Mode::Strict`], in document order of discovery. Never empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeErrors(Vec<DecodeError>);
+
+impl DecodeErrors {
+    /// The errors.
+    pub fn errors(&self) -> &[DecodeError] {
+        &self.0
+    }
+
+    /// The first error.
+    pub fn first(&self) -> &DecodeError {
+        &self.0[0]
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: there is at least one error.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors, owned.
+    pub fn into_vec(self) -> Vec<DecodeError> {
+        self.0
+    }
+}
+
+impl fmt::Display for DecodeErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeErrors {}
+
+impl From<DecodeErrors> for DecodeError {
+    /// The first error.
+    fn from(e: DecodeErrors) -> Self {
+        e.0.into_iter().next().expect("DecodeErrors is never empty")
+    }
+}
+
+impl IntoIterator for DecodeErrors {
+    type Item = DecodeError;
+    type IntoIter = std::vec::IntoIter<DecodeError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The row of a generated `MESSAGES` table for an XML schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// The element name of the message.
+    pub element: &'static str,
+    /// The Rust type's name.
+    pub rust_name: &'static str,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traits
+
+/// A type decoded from one XML element (generated structs, choices, every [`XmlText`] value
+/// and [`RawXml`]).
+pub trait XmlDecode<'a>: Sized {
+    /// Decodes the element whose start tag `start` the decoder has just read, consuming its
+    /// content and end tag. The element name has been matched by the caller.
+    fn decode_element(d: &mut Decoder<'a>, start: &Start<'a>) -> Result<Self, DecodeError>;
+}
+
+/// A type written as one XML element.
+pub trait XmlEncode {
+    /// Appends the element `<tag …>…</tag>` (or `<tag/>` when it has no content). Choices
+    /// and message enums use their own alternative's element name and ignore `tag`.
+    fn encode_element(&self, tag: &str, out: &mut String);
+}
+
+/// A value written as text: element content or an attribute value (strings, numbers,
+/// enumerations, the MOS value types).
+pub trait XmlText<'a>: Sized {
+    /// Whether an empty (or all-whitespace) optional element or attribute means "absent".
+    /// True for typed values, false for strings, where empty text is a value.
+    const EMPTY_IS_ABSENT: bool = true;
+
+    /// Parses the text (entities already expanded). Error offsets are relative to the text.
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError>;
+
+    /// The text form, unescaped.
+    fn to_text(&self) -> Cow<'_, str>;
+}
+
+impl<'a, T: XmlText<'a>> XmlDecode<'a> for T {
+    fn decode_element(d: &mut Decoder<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        d.value(start)
+    }
+}
+
+impl<'a, T: XmlText<'a>> XmlEncode for T {
+    fn encode_element(&self, tag: &str, out: &mut String) {
+        text_element(out, tag, &self.to_text());
+    }
+}
+
+impl<'a> XmlDecode<'a> for RawXml<'a> {
+    fn decode_element(d: &mut Decoder<'a>, start: &Start<'a>) -> Result<Self, DecodeError> {
+        d.raw(start)
+    }
+}
+
+impl XmlEncode for RawXml<'_> {
+    fn encode_element(&self, tag: &str, out: &mut String) {
+        open(out, tag);
+        let content = close_start(out);
+        out.push_str(&self.0);
+        close(out, tag, content);
+    }
+}
+
+/// A text value with its own grammar, parsed by a runtime type (the IR's
+/// `Prim::TextValue`: MOS time, duration, number, message ID, trigger). `Display` writes the
+/// canonical form that `parse` reads back.
+pub trait TextValue: Sized + fmt::Display {
+    /// What the value is, for messages (`"MOS time"`).
+    const NAME: &'static str;
+
+    /// Parses the text; the error offset is relative to `text`.
+    fn parse(text: &str) -> Result<Self, DecodeError>;
+}
+
+macro_rules! text_values {
+    ($($t:ty => $name:literal),* $(,)?) => {$(
+        impl TextValue for $t {
+            const NAME: &'static str = $name;
+            fn parse(text: &str) -> Result<Self, DecodeError> {
+                <$t>::parse(text).map_err(|e| e.into_decode_error(0))
+            }
+        }
+        impl<'a> XmlText<'a> for $t {
+            fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+                <$t as TextValue>::parse(&text)
+            }
+            fn to_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+        impl IntoOwned for $t {
+            type Owned = $t;
+            fn into_owned(self) -> $t { self }
+        }
+    )*};
+}
+text_values!(
+    MosTime => "MOS time",
+    MosDuration => "MOS duration",
+    MosNumber => "MOS number",
+    MessageId => "MOS messageID",
+    Trigger => "MOS trigger",
+);
+
+impl<'a> XmlText<'a> for Cow<'a, str> {
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        Ok(text)
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+fn invalid(what: &str, text: &str) -> DecodeError {
+    DecodeError::new(ErrorKind::InvalidValue(format!("{what}: {text:?}")), 0)
+}
+
+fn leading_space(text: &str) -> usize {
+    text.len() - text.trim_start_matches(is_space_char).len()
+}
+
+macro_rules! number_text {
+    ($($t:ty => $what:literal),*) => {$(
+        impl<'a> XmlText<'a> for $t {
+            fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+                text.trim_matches(is_space_char)
+                    .parse::<$t>()
+                    .map_err(|_| invalid($what, &text).shifted(leading_space(&text)))
+            }
+            fn to_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+number_text!(u64 => "not an unsigned integer", i64 => "not an integer", f64 => "not a number", f32 => "not a number");
+
+impl<'a> XmlText<'a> for bool {
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        match text.trim_matches(is_space_char) {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(invalid("not a boolean", &text)),
+        }
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(if *self { "true" } else { "false" })
+    }
+}
+
+impl<'a> XmlText<'a> for () {
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        if text.trim_matches(is_space_char).is_empty() {
+            Ok(())
+        } else {
+            Err(invalid("expected no content", &text))
+        }
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+}
+
+/// `xs:hexBinary`.
+impl<'a> XmlText<'a> for Cow<'a, [u8]> {
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        let hex = text.trim_matches(is_space_char);
+        if hex.len() % 2 != 0 {
+            return Err(invalid("not hex", &text));
+        }
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .map(Cow::Owned)
+            .ok_or_else(|| invalid("not hex", &text))
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.iter().map(|b| format!("{b:02X}")).collect())
+    }
+}
+
+/// `xs:list`: items separated by whitespace.
+impl<'a, T: XmlText<'a>> XmlText<'a> for Vec<T> {
+    const EMPTY_IS_ABSENT: bool = false;
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        match text {
+            Cow::Borrowed(s) => s
+                .split(is_space_char)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    T::from_text(Cow::Borrowed(p)).map_err(|e| e.shifted(p.as_ptr() as usize - s.as_ptr() as usize))
+                })
+                .collect(),
+            Cow::Owned(s) => s
+                .split(is_space_char)
+                .filter(|p| !p.is_empty())
+                .map(|p| T::from_text(Cow::Owned(p.to_owned())))
+                .collect(),
+        }
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        let mut out = String::new();
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&v.to_text());
+        }
+        Cow::Owned(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+/// A start tag (or a self-closing tag) as read from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start<'a> {
+    /// The element name, prefix included.
+    pub name: &'a str,
+    /// Everything between `<` and `>` (or `/>`): the name and the raw attributes.
+    pub tag: &'a str,
+    /// A self-closing tag `<name/>`: there is no content and no end tag.
+    pub empty: bool,
+    /// Byte offset of `<`.
+    pub offset: usize,
+    /// Byte offset after `>`: where the content starts.
+    pub end: usize,
+}
+
+impl Start<'_> {
+    /// True when the tag carries attributes (anything besides whitespace after the name).
+    pub fn has_attributes(&self) -> bool {
+        !self.tag[self.name.len()..].trim_matches(is_space_char).is_empty()
+    }
+}
+
+/// One attribute of a start tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr<'a> {
+    /// The name, prefix included.
+    pub name: &'a str,
+    /// The normalised value (entities expanded, tab/CR/LF as spaces): borrowed unless that
+    /// changed anything.
+    pub value: Cow<'a, str>,
+    /// Byte offset of the start tag that carries the attribute.
+    pub offset: usize,
+}
+
+/// The attributes of a start tag, read with [`Decoder::next_attribute`].
+#[derive(Clone)]
+pub struct AttrIter<'a> {
+    attrs: Attributes<'a>,
+    element: &'a str,
+    offset: usize,
+}
+
+impl fmt::Debug for AttrIter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AttrIter").field("element", &self.element).finish()
+    }
+}
+
+/// What an element contains next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content<'a> {
+    /// A child element's start tag.
+    Child(Start<'a>),
+    /// A run of character data (raw: entities not yet expanded) and its byte offset.
+    Text(&'a str, usize),
+    /// The content of a CDATA section and its byte offset.
+    CData(&'a str, usize),
+}
+
+enum Event<'a> {
+    Start(Start<'a>),
+    End(&'a str, usize),
+    Text(&'a str, usize),
+    CData(&'a str, usize),
+    Eof,
+}
+
+fn is_space_char(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(is_space)
+}
+
+fn find(haystack: &str, from: usize, needle: &str) -> Option<usize> {
+    haystack.get(from..)?.find(needle).map(|i| from + i)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoder
+
+#[derive(Debug, Clone, Copy)]
+struct Frame<'a> {
+    name: &'a str,
+    index: Option<usize>,
+}
+
+/// A field value being collected by a generated decoder: empty, set, or failed (the failure
+/// was recorded as a deviation in strict mode).
+#[derive(Debug)]
+pub enum Slot<T> {
+    /// Not seen.
+    Empty,
+    /// Seen and decoded.
+    Set(T),
+    /// Seen, did not decode; the deviation is recorded.
+    Failed,
+}
+
+impl<T> Slot<T> {
+    /// True when nothing was seen yet.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Slot::Empty)
+    }
+}
+
+/// The values of a repeated field being collected.
+#[derive(Debug)]
+pub struct Many<T> {
+    items: Vec<T>,
+    seen: usize,
+    failed: bool,
+}
+
+impl<T> Many<T> {
+    /// None yet; allocates nothing.
+    pub fn new() -> Self {
+        Many { items: Vec::new(), seen: 0, failed: false }
+    }
+}
+
+impl<T> Default for Many<T> {
+    fn default() -> Self {
+        Many::new()
+    }
+}
+
+/// Schema-order bookkeeping for strict mode: the position of the last child element seen.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Order {
+    pos: usize,
+    name: &'static str,
+}
+
+/// The first unknown child element of an element (for reporting an unknown message).
+pub type Unknown<'a> = Option<(&'a str, usize)>;
+
+/// A pull decoder over one UTF-8 document; generated `XmlDecode` impls drive it.
+pub struct Decoder<'a> {
+    input: &'a str,
+    pos: usize,
+    mode: Mode,
+    stack: [Frame<'a>; MAX_DEPTH],
+    depth: usize,
+    /// Leading stack frames left out of paths (the `<mos>` envelope).
+    hidden: usize,
+    deviations: Vec<DecodeError>,
+}
+
+impl fmt::Debug for Decoder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("pos", &self.pos)
+            .field("mode", &self.mode)
+            .field("depth", &self.depth)
+            .field("deviations", &self.deviations.len())
+            .finish()
+    }
+}
+
+fn abandoned() -> DecodeError {
+    DecodeError::new(ErrorKind::Constraint("value abandoned after a recorded deviation".into()), usize::MAX)
+}
+
+fn is_fatal(e: &DecodeError) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Malformed(_)
+            | ErrorKind::Incomplete
+            | ErrorKind::TooDeep
+            | ErrorKind::InvalidUtf8
+            | ErrorKind::TrailingBytes
+    )
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder at the start of `input`.
+    pub fn new(input: &'a str, mode: Mode) -> Self {
+        Decoder {
+            input,
+            pos: 0,
+            mode,
+            stack: [Frame { name: "", index: None }; MAX_DEPTH],
+            depth: 0,
+            hidden: 0,
+            deviations: Vec::new(),
+        }
+    }
+
+    /// The decoding mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// True in [`Mode::Strict`].
+    pub fn is_strict(&self) -> bool {
+        self.mode == Mode::Strict
+    }
+
+    /// Byte offset of the next unread byte.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The input.
+    pub fn input(&self) -> &'a str {
+        self.input
+    }
+
+    // ---- errors ---------------------------------------------------------------------------
+
+    fn with_path(&self, mut e: DecodeError) -> DecodeError {
+        for f in self.stack[self.hidden.min(self.depth)..self.depth].iter().rev() {
+            if let Some(i) = f.index {
+                e = e.at_index(i);
+            }
+            e = e.in_field(f.name.to_owned());
+        }
+        e
+    }
+
+    /// An error at `offset` whose path is the current element path.
+    pub fn error(&self, kind: ErrorKind, offset: usize) -> DecodeError {
+        self.with_path(DecodeError::new(kind, offset))
+    }
+
+    /// An error whose path is the current path plus `name` (a child element or attribute).
+    pub fn error_in(&self, name: &str, index: Option<usize>, kind: ErrorKind, offset: usize) -> DecodeError {
+        let mut e = DecodeError::new(kind, offset);
+        if let Some(i) = index {
+            e = e.at_index(i);
+        }
+        self.with_path(e.in_field(name.to_owned()))
+    }
+
+    /// Strict: records a deviation and carries on. Lenient: returns it.
+    pub fn deviation(&mut self, e: DecodeError) -> Result<(), DecodeError> {
+        match self.mode {
+            Mode::Lenient => Err(e),
+            Mode::Strict => {
+                self.record(e);
+                Ok(())
+            }
+        }
+    }
+
+    /// Strict only: records a deviation that lenient mode tolerates.
+    fn tolerated(&mut self, e: impl FnOnce(&Self) -> DecodeError) {
+        if self.mode == Mode::Strict {
+            let e = e(self);
+            self.record(e);
+        }
+    }
+
+    fn record(&mut self, e: DecodeError) {
+        if e != abandoned() && !self.deviations.contains(&e) {
+            self.deviations.push(e);
+        }
+    }
+
+    /// After a field failed to decode: lenient (and malformed input) propagates the error;
+    /// strict records it and lets decoding go on.
+    fn recover(&mut self, e: DecodeError) -> Result<(), DecodeError> {
+        if self.mode == Mode::Lenient || is_fatal(&e) {
+            return Err(e);
+        }
+        self.record(e);
+        Ok(())
+    }
+
+    fn push(&mut self, name: &'a str, index: Option<usize>, offset: usize) -> Result<(), DecodeError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(ErrorKind::TooDeep, offset));
+        }
+        self.stack[self.depth] = Frame { name, index };
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn malformed(&self, message: impl Into<String>, offset: usize) -> DecodeError {
+        self.error(ErrorKind::Malformed(message.into()), offset)
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------
+
+    fn next_event(&mut self) -> Result<Event<'a>, DecodeError> {
+        let input = self.input;
+        let bytes = input.as_bytes();
+        loop {
+            let at = self.pos;
+            if at >= bytes.len() {
+                return Ok(Event::Eof);
+            }
+            if bytes[at] != b'<' {
+                let end = input[at..].find('<').map_or(bytes.len(), |i| at + i);
+                self.pos = end;
+                return Ok(Event::Text(&input[at..end], at));
+            }
+            let rest = &input[at..];
+            if rest.starts_with("</") {
+                let Some(gt) = find(input, at + 2, ">") else {
+                    return Err(self.error(ErrorKind::Incomplete, at));
+                };
+                let name = input[at + 2..gt].trim_end_matches(is_space_char);
+                if name.is_empty() || name.bytes().any(|b| is_space(b) || b == b'<' || b == b'/') {
+                    return Err(self.malformed(format!("bad end tag {:?}", &input[at..=gt]), at));
+                }
+                self.pos = gt + 1;
+                return Ok(Event::End(name, at));
+            }
+            if rest.starts_with("<!--") {
+                let Some(end) = find(input, at + 4, "-->") else {
+                    return Err(self.error(ErrorKind::Incomplete, at));
+                };
+                self.pos = end + 3;
+                continue;
+            }
+            if rest.starts_with("<![CDATA[") {
+                let Some(end) = find(input, at + 9, "]]>") else {
+                    return Err(self.error(ErrorKind::Incomplete, at));
+                };
+                self.pos = end + 3;
+                return Ok(Event::CData(&input[at + 9..end], at));
+            }
+            if rest.starts_with("<!") {
+                // A document type declaration: skip it, internal subset and quotes included.
+                let mut depth = 0usize;
+                let mut quote = None;
+                let mut end = None;
+                for (i, b) in rest.bytes().enumerate().skip(2) {
+                    match (quote, b) {
+                        (Some(q), _) if b == q => quote = None,
+                        (Some(_), _) => {}
+                        (None, b'"' | b'\'') => quote = Some(b),
+                        (None, b'[') => depth += 1,
+                        (None, b']') => depth = depth.saturating_sub(1),
+                        (None, b'>') if depth == 0 => {
+                            end = Some(at + i);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    return Err(self.error(ErrorKind::Incomplete, at));
+                };
+                if self.depth > 0 {
+                    return Err(self.malformed("markup declaration inside an element", at));
+                }
+                self.pos = end + 1;
+                continue;
+            }
+            if rest.starts_with("<?") {
+                let Some(end) = find(input, at + 2, "?>") else {
+                    return Err(self.error(ErrorKind::Incomplete, at));
+                };
+                self.pos = end + 2;
+                continue;
+            }
+            // A start tag: find its `>` outside quoted attribute values.
+            let mut parser = ElementParser::default();
+            let Some(i) = parser.feed(&bytes[at + 1..]) else {
+                return Err(self.error(ErrorKind::Incomplete, at));
+            };
+            let gt = at + 1 + i;
+            let mut tag = &input[at + 1..gt];
+            let empty = tag.ends_with('/');
+            if empty {
+                tag = &tag[..tag.len() - 1];
+            }
+            let name_len = tag.bytes().position(|b| is_space(b) || b == b'/').unwrap_or(tag.len());
+            let name = &tag[..name_len];
+            if name.is_empty() || name.bytes().any(|b| matches!(b, b'<' | b'>' | b'"' | b'\'' | b'=' | b'&')) {
+                return Err(self.malformed(format!("bad start tag {:?}", &input[at..=gt]), at));
+            }
+            self.pos = gt + 1;
+            return Ok(Event::Start(Start { name, tag, empty, offset: at, end: gt + 1 }));
+        }
+    }
+
+    /// The next piece of `parent`'s content, or `None` after its end tag.
+    pub fn next_content(&mut self, parent: &Start<'a>) -> Result<Option<Content<'a>>, DecodeError> {
+        if parent.empty {
+            return Ok(None);
+        }
+        match self.next_event()? {
+            Event::Start(s) => Ok(Some(Content::Child(s))),
+            Event::Text(t, at) => Ok(Some(Content::Text(t, at))),
+            Event::CData(t, at) => Ok(Some(Content::CData(t, at))),
+            Event::End(name, _) if name == parent.name => Ok(None),
+            Event::End(name, at) => Err(self.malformed(format!("expected </{}>, found </{name}>", parent.name), at)),
+            Event::Eof => Err(self.error(ErrorKind::Incomplete, self.input.len())),
+        }
+    }
+
+    /// The next child element of `parent`, or `None` after its end tag. Text between
+    /// children is skipped (a deviation in strict mode unless it is whitespace).
+    pub fn next_child(&mut self, parent: &Start<'a>) -> Result<Option<Start<'a>>, DecodeError> {
+        loop {
+            match self.next_content(parent)? {
+                None => return Ok(None),
+                Some(Content::Child(s)) => return Ok(Some(s)),
+                Some(Content::Text(t, at)) => {
+                    if !is_blank(t) {
+                        self.tolerated(|d| {
+                            d.error(ErrorKind::Constraint(format!("unexpected text in <{}>", parent.name)), at)
+                        });
+                    }
+                }
+                Some(Content::CData(t, at)) => {
+                    if !t.is_empty() {
+                        self.tolerated(|d| {
+                            d.error(ErrorKind::Constraint(format!("unexpected CDATA in <{}>", parent.name)), at)
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips the element `start` with its whole subtree.
+    pub fn skip(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
+        self.raw_span(start).map(drop)
+    }
+
+    fn raw_span(&mut self, start: &Start<'a>) -> Result<&'a str, DecodeError> {
+        if start.empty {
+            return Ok("");
+        }
+        let base = self.depth;
+        let result = self.raw_span_inner(start);
+        self.depth = base;
+        result
+    }
+
+    fn raw_span_inner(&mut self, start: &Start<'a>) -> Result<&'a str, DecodeError> {
+        let base = self.depth;
+        self.push(start.name, None, start.offset)?;
+        loop {
+            match self.next_event()? {
+                Event::Start(s) => {
+                    if !s.empty {
+                        self.push(s.name, None, s.offset)?;
+                    }
+                }
+                Event::End(name, at) => {
+                    let open = self.stack[self.depth - 1].name;
+                    if name != open {
+                        return Err(self.malformed(format!("expected </{open}>, found </{name}>"), at));
+                    }
+                    self.pop();
+                    if self.depth == base {
+                        return Ok(&self.input[start.end..at]);
+                    }
+                }
+                Event::Text(..) | Event::CData(..) => {}
+                Event::Eof => return Err(self.error(ErrorKind::Incomplete, self.input.len())),
+            }
+        }
+    }
+
+    /// The raw content of `start`, byte for byte.
+    pub fn raw(&mut self, start: &Start<'a>) -> Result<RawXml<'a>, DecodeError> {
+        self.raw_span(start).map(|s| RawXml(Cow::Borrowed(s)))
+    }
+
+    /// Expands entities and normalises line ends of a raw text run.
+    pub fn unescape(&self, raw: &'a str, offset: usize) -> Result<Cow<'a, str>, DecodeError> {
+        let bad = |e: quick_xml::escape::EscapeError| self.malformed(format!("bad reference in text: {e}"), offset);
+        if !raw.contains('\r') {
+            if !raw.contains('&') {
+                return Ok(Cow::Borrowed(raw));
+            }
+            return quick_xml::escape::unescape(raw).map_err(bad);
+        }
+        let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+        match quick_xml::escape::unescape(&normalized) {
+            Ok(Cow::Borrowed(_)) => Ok(Cow::Owned(normalized)),
+            Ok(Cow::Owned(s)) => Ok(Cow::Owned(s)),
+            Err(e) => Err(bad(e)),
+        }
+    }
+
+    /// Appends a piece of text to `acc`, borrowing while there is only one piece.
+    pub fn append_text(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+        match acc {
+            None => *acc = Some(piece),
+            Some(_) if piece.is_empty() => {}
+            Some(a) if a.is_empty() => *a = piece,
+            Some(a) => a.to_mut().push_str(&piece),
+        }
+    }
+
+    /// The text content of `start` (entities expanded, child elements skipped: a deviation in
+    /// strict mode).
+    pub fn text(&mut self, start: &Start<'a>) -> Result<Cow<'a, str>, DecodeError> {
+        let mut acc = None;
+        while let Some(c) = self.next_content(start)? {
+            match c {
+                Content::Text(raw, at) => {
+                    let piece = self.unescape(raw, at)?;
+                    Self::append_text(&mut acc, piece);
+                }
+                Content::CData(t, _) => Self::append_text(&mut acc, Cow::Borrowed(t)),
+                Content::Child(child) => {
+                    self.tolerated(|d| {
+                        d.error_in(
+                            child.name,
+                            None,
+                            ErrorKind::UnexpectedType { expected: "text", found: format!("element <{}>", child.name) },
+                            child.offset,
+                        )
+                    });
+                    self.skip(&child)?;
+                }
+            }
+        }
+        Ok(acc.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// A text value: the content of `start` parsed as `T`.
+    pub fn value<T: XmlText<'a>>(&mut self, start: &Start<'a>) -> Result<T, DecodeError> {
+        let text = self.text(start)?;
+        self.parse_text(text, start.end)
+    }
+
+    /// A text value of an optional element: `None` when the element is empty and empty means
+    /// absent for `T` (a deviation in strict mode).
+    pub fn opt_value<T: XmlText<'a>>(&mut self, start: &Start<'a>) -> Result<Option<T>, DecodeError> {
+        let text = self.text(start)?;
+        if T::EMPTY_IS_ABSENT && is_blank(&text) {
+            self.tolerated(|d| d.error(ErrorKind::InvalidValue("empty value".into()), start.end));
+            return Ok(None);
+        }
+        self.parse_text(text, start.end).map(Some)
+    }
+
+    /// Parses text found at `offset` as `T`; errors carry the current path.
+    pub fn parse_text<T: XmlText<'a>>(&self, text: Cow<'a, str>, offset: usize) -> Result<T, DecodeError> {
+        T::from_text(text).map_err(|e| {
+            let at = offset.saturating_add(e.offset());
+            self.error(e.kind().clone(), at)
+        })
+    }
+
+    // ---- attributes -----------------------------------------------------------------------
+
+    /// The attributes of `start`, for [`Decoder::next_attribute`].
+    pub fn attributes(&self, start: &Start<'a>) -> AttrIter<'a> {
+        let mut attrs = Attributes::new(start.tag, start.name.len());
+        attrs.with_checks(false);
+        AttrIter { attrs, element: start.name, offset: start.offset }
+    }
+
+    /// The next attribute, normalised; malformed attributes are an error.
+    pub fn next_attribute(&self, iter: &mut AttrIter<'a>) -> Result<Option<Attr<'a>>, DecodeError> {
+        let offset = iter.offset;
+        match iter.attrs.next() {
+            None => Ok(None),
+            Some(Ok(a)) => {
+                let name = a.key.into_inner();
+                match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                    Ok(value) => Ok(Some(Attr { name, value, offset })),
+                    Err(e) => {
+                        Err(self.error_in(name, None, ErrorKind::Malformed(format!("attribute value: {e}")), offset))
+                    }
+                }
+            }
+            Some(Err(e)) => Err(self.malformed(format!("attributes of <{}>: {e}", iter.element), offset)),
+        }
+    }
+
+    /// Decodes an attribute into its slot.
+    pub fn attribute<T: XmlText<'a>>(
+        &mut self,
+        slot: &mut Slot<T>,
+        name: &'static str,
+        attr: Attr<'a>,
+    ) -> Result<(), DecodeError> {
+        if !slot.is_empty() {
+            let e = self.error_in(name, None, ErrorKind::DuplicateField(name), attr.offset);
+            return Err(e);
+        }
+        if T::EMPTY_IS_ABSENT && is_blank(&attr.value) {
+            let e = self.error_in(name, None, ErrorKind::InvalidValue("empty value".into()), attr.offset);
+            self.recover(e)?;
+            *slot = Slot::Failed;
+            return Ok(());
+        }
+        match T::from_text(attr.value) {
+            Ok(v) => *slot = Slot::Set(v),
+            Err(e) => {
+                let e = self.error_in(name, None, e.kind().clone(), attr.offset);
+                self.recover(e)?;
+                *slot = Slot::Failed;
+            }
+        }
+        Ok(())
+    }
+
+    /// An attribute the schema does not define: ignored (a deviation in strict mode, except
+    /// namespace declarations and `xml:`/`xsi:` attributes).
+    pub fn unknown_attribute(&mut self, attr: &Attr<'a>) {
+        let name = attr.name;
+        if name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("xml:") || name.starts_with("xsi:") {
+            return;
+        }
+        self.tolerated(|d| {
+            d.error_in(
+                name,
+                None,
+                ErrorKind::UnexpectedType {
+                    expected: "an attribute the schema defines",
+                    found: format!("attribute {name:?}"),
+                },
+                attr.offset,
+            )
+        });
+    }
+
+    /// Checks the attributes of an element whose type has none: each is an unknown attribute.
+    pub fn no_attributes(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
+        if !start.has_attributes() {
+            return Ok(());
+        }
+        let mut attrs = self.attributes(start);
+        while let Some(a) = self.next_attribute(&mut attrs)? {
+            self.unknown_attribute(&a);
+        }
+        Ok(())
+    }
+
+    // ---- child elements -------------------------------------------------------------------
+
+    /// Strict: records an element out of schema order (`pos` is the field's position).
+    pub fn order(&mut self, order: &mut Order, pos: usize, name: &'static str, child: &Start<'a>) {
+        if pos >= order.pos {
+            *order = Order { pos, name };
+            return;
+        }
+        let prev = order.name;
+        self.tolerated(|d| {
+            d.error_in(
+                child.name,
+                None,
+                ErrorKind::Constraint(format!("element <{name}> out of order: the schema puts it before <{prev}>")),
+                child.offset,
+            )
+        });
+    }
+
+    /// An element the schema does not know here: skipped with its subtree (a deviation in
+    /// strict mode). The first one is remembered in `unknown`.
+    pub fn unknown(&mut self, child: &Start<'a>, unknown: &mut Unknown<'a>) -> Result<(), DecodeError> {
+        if unknown.is_none() {
+            *unknown = Some((child.name, child.offset));
+        }
+        self.tolerated(|d| {
+            d.error_in(
+                child.name,
+                None,
+                ErrorKind::UnexpectedType {
+                    expected: "an element the schema defines here",
+                    found: format!("unknown element <{}>", child.name),
+                },
+                child.offset,
+            )
+        });
+        self.skip(child)
+    }
+
+    fn duplicate(&mut self, name: &'static str, child: &Start<'a>) -> Result<(), DecodeError> {
+        let e = self.error_in(child.name, None, ErrorKind::DuplicateField(name), child.offset);
+        self.deviation(e)?;
+        self.skip(child)
+    }
+
+    /// Decodes a single (required or optional) child element into its slot.
+    pub fn one<T>(
+        &mut self,
+        slot: &mut Slot<T>,
+        name: &'static str,
+        child: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<(), DecodeError> {
+        if !slot.is_empty() {
+            return self.duplicate(name, child);
+        }
+        self.push(child.name, None, child.offset)?;
+        let r = f(self, child);
+        self.pop();
+        match r {
+            Ok(v) => *slot = Slot::Set(v),
+            Err(e) => {
+                self.recover(e)?;
+                *slot = Slot::Failed;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Decoder::one`] for decoders that may find the element empty, meaning absent.
+    pub fn one_opt<T>(
+        &mut self,
+        slot: &mut Slot<T>,
+        name: &'static str,
+        child: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<Option<T>, DecodeError>,
+    ) -> Result<(), DecodeError> {
+        if !slot.is_empty() {
+            return self.duplicate(name, child);
+        }
+        self.push(child.name, None, child.offset)?;
+        let r = f(self, child);
+        self.pop();
+        match r {
+            Ok(Some(v)) => *slot = Slot::Set(v),
+            Ok(None) => {}
+            Err(e) => {
+                self.recover(e)?;
+                *slot = Slot::Failed;
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes one occurrence of a repeated child element.
+    pub fn many<T>(
+        &mut self,
+        many: &mut Many<T>,
+        child: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let index = many.seen;
+        many.seen += 1;
+        self.push(child.name, Some(index), child.offset)?;
+        let r = f(self, child);
+        self.pop();
+        match r {
+            Ok(v) => many.items.push(v),
+            Err(e) => {
+                self.recover(e)?;
+                many.failed = true;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- finishing ------------------------------------------------------------------------
+
+    /// A required field's value, or the error for its absence.
+    pub fn finish_one<T>(&mut self, slot: Slot<T>, name: &'static str, parent: &Start<'a>) -> Result<T, DecodeError> {
+        match slot {
+            Slot::Set(v) => Ok(v),
+            Slot::Failed => Err(abandoned()),
+            Slot::Empty => {
+                let e = self.error(ErrorKind::MissingField(name), parent.offset);
+                if self.mode == Mode::Strict {
+                    self.record(e.clone());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A required one-of-several field: like [`Decoder::finish_one`], except that when it is
+    /// missing and `messages` is set, an unknown element in its place is reported as an
+    /// unknown message.
+    pub fn finish_choice<T>(
+        &mut self,
+        slot: Slot<T>,
+        name: &'static str,
+        unknown: Unknown<'a>,
+        messages: bool,
+        parent: &Start<'a>,
+    ) -> Result<T, DecodeError> {
+        match (slot, unknown) {
+            (Slot::Empty, Some((tag, at))) if messages => {
+                let e = self.error(ErrorKind::UnknownMessage(tag.to_owned()), at);
+                if self.mode == Mode::Strict {
+                    self.record(e.clone());
+                }
+                Err(e)
+            }
+            (slot, _) => self.finish_one(slot, name, parent),
+        }
+    }
+
+    /// An optional field's value.
+    pub fn finish_opt<T>(&mut self, slot: Slot<T>) -> Result<Option<T>, DecodeError> {
+        match slot {
+            Slot::Set(v) => Ok(Some(v)),
+            Slot::Empty => Ok(None),
+            Slot::Failed => Err(abandoned()),
+        }
+    }
+
+    /// A repeated field's values, with its count checked against `min` and `max`.
+    pub fn finish_many<T>(
+        &mut self,
+        many: Many<T>,
+        name: &'static str,
+        min: u64,
+        max: Option<u64>,
+        parent: &Start<'a>,
+    ) -> Result<Vec<T>, DecodeError> {
+        if many.failed {
+            return Err(abandoned());
+        }
+        let n = many.seen as u64;
+        let kind = if n == 0 && min > 0 {
+            Some(ErrorKind::MissingField(name))
+        } else if n < min {
+            Some(ErrorKind::Constraint(format!("{n} <{name}> elements, at least {min} required")))
+        } else {
+            match max {
+                Some(max) if n > max => {
+                    Some(ErrorKind::Constraint(format!("{n} <{name}> elements, at most {max} allowed")))
+                }
+                _ => None,
+            }
+        };
+        match kind {
+            None => Ok(many.items),
+            Some(kind) => {
+                let e = self.error(kind, parent.offset);
+                if self.mode == Mode::Strict {
+                    self.record(e.clone());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Strict: records a length outside `min..=max` (characters or bytes, as `unit` says).
+    pub fn check_len(&mut self, len: usize, min: u64, max: Option<u64>, unit: &str, offset: usize) {
+        let len64 = len as u64;
+        let bad = len64 < min || max.is_some_and(|m| len64 > m);
+        if bad {
+            let limit = match max {
+                Some(m) if min > 0 => format!("{min} to {m}"),
+                Some(m) => format!("at most {m}"),
+                None => format!("at least {min}"),
+            };
+            self.tolerated(|d| d.error(ErrorKind::Constraint(format!("{len} {unit}, {limit} allowed")), offset));
+        }
+    }
+
+    /// Strict: records a number outside its range.
+    pub fn check_range<T: PartialOrd + fmt::Display>(
+        &mut self,
+        v: T,
+        min: Option<(T, bool)>,
+        max: Option<(T, bool)>,
+        offset: usize,
+    ) {
+        if let Err(kind) = crate::cbor::check_range(v, min, max) {
+            self.tolerated(|d| d.error(kind, offset));
+        }
+    }
+}
+
+/// Decodes one document: skips a BOM, whitespace, the XML declaration, comments and a
+/// document type declaration, reads the root element and hands it to `f`; only whitespace,
+/// comments and processing instructions may follow it.
+///
+/// `root` names the element the root must be (`None`: any, `f` dispatches); with `hide_root`
+/// the root is left out of error paths (the `<mos>` envelope).
+pub fn decode_document<'a, T>(
+    input: &'a str,
+    mode: Mode,
+    root: Option<&'static str>,
+    hide_root: bool,
+    f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeErrors> {
+    let mut d = Decoder::new(input, mode);
+    let result = decode_root(&mut d, root, hide_root, f);
+    let mut deviations = std::mem::take(&mut d.deviations);
+    match result {
+        Ok(v) if deviations.is_empty() => Ok(v),
+        Ok(_) => Err(DecodeErrors(deviations)),
+        Err(e) => {
+            if e != abandoned() && !deviations.contains(&e) {
+                deviations.push(e);
+            }
+            if deviations.is_empty() {
+                deviations.push(DecodeError::new(ErrorKind::Malformed("decoding failed".into()), 0));
+            }
+            Err(DecodeErrors(deviations))
+        }
+    }
+}
+
+fn decode_root<'a, T>(
+    d: &mut Decoder<'a>,
+    root: Option<&'static str>,
+    hide_root: bool,
+    f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    if d.input.starts_with('\u{FEFF}') {
+        d.pos = '\u{FEFF}'.len_utf8();
+    }
+    let start = loop {
+        match d.next_event()? {
+            Event::Start(s) => break s,
+            Event::Text(t, at) if !is_blank(t) => {
+                return Err(d.malformed("text before the root element", at));
+            }
+            Event::Text(..) => {}
+            Event::CData(_, at) => return Err(d.malformed("CDATA before the root element", at)),
+            Event::End(name, at) => return Err(d.malformed(format!("end tag </{name}> before the root element"), at)),
+            Event::Eof => return Err(d.malformed("no root element", d.input.len())),
+        }
+    };
+    if let Some(expected) = root {
+        if start.name != expected {
+            let kind = ErrorKind::UnexpectedType { expected, found: format!("root element <{}>", start.name) };
+            return Err(d.error(kind, start.offset));
+        }
+    }
+    d.push(start.name, None, start.offset)?;
+    d.hidden = usize::from(hide_root);
+    let value = f(d, &start);
+    d.pop();
+    d.hidden = 0;
+    let value = value?;
+    loop {
+        match d.next_event()? {
+            Event::Eof => return Ok(value),
+            Event::Text(t, _) if is_blank(t) => {}
+            Event::Text(_, at) | Event::CData(_, at) | Event::End(_, at) => {
+                return Err(d.error(ErrorKind::TrailingBytes, at));
+            }
+            Event::Start(s) => return Err(d.error(ErrorKind::TrailingBytes, s.offset)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding helpers
+
+/// Appends text content, escaped (`&`, `<`, `>`, and CR as `&#13;`).
+pub fn escape_text(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+/// Appends an attribute value, escaped for double quotes (also tab, CR, LF, which attribute
+/// normalisation would otherwise turn into spaces).
+pub fn escape_attr(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\t' => "&#9;",
+            b'\n' => "&#10;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+/// Starts a start tag: `<tag`.
+pub fn open(out: &mut String, tag: &str) {
+    out.push('<');
+    out.push_str(tag);
+}
+
+/// Appends ` name="value"`.
+pub fn attr<'v, T: XmlText<'v>>(out: &mut String, name: &str, value: &T) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    escape_attr(out, &value.to_text());
+    out.push('"');
+}
+
+/// Ends a start tag with `>`; returns where the content starts (for [`close`]).
+pub fn close_start(out: &mut String) -> usize {
+    out.push('>');
+    out.len()
+}
+
+/// Writes the end tag, or turns the start tag into `<tag/>` when no content was written.
+pub fn close(out: &mut String, tag: &str, content_start: usize) {
+    if out.len() == content_start {
+        out.pop();
+        out.push_str("/>");
+    } else {
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
+    }
+}
+
+/// `<tag>text</tag>`, or `<tag/>` for empty text.
+pub fn text_element(out: &mut String, tag: &str, text: &str) {
+    open(out, tag);
+    let content = close_start(out);
+    escape_text(out, text);
+    close(out, tag, content);
+}
+
+/// Appends a text value as content.
+pub fn text<'v, T: XmlText<'v>>(out: &mut String, value: &T) {
+    escape_text(out, &value.to_text());
+}
+
+/// Appends an element for each value.
+pub fn elements<T: XmlEncode>(out: &mut String, tag: &str, values: &[T]) {
+    for v in values {
+        v.encode_element(tag, out);
+    }
+}
+
+/// The UTF-16BE bytes of `text`, without BOM (the MOS 2.x wire form).
+pub fn utf16be(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() * 2);
+    crate::mos::wire::utf8_to_utf16be(text, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(input: &str) -> Vec<String> {
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let mut out = Vec::new();
+        loop {
+            match d.next_event() {
+                Ok(Event::Eof) => break,
+                Ok(Event::Start(s)) => out.push(format!("S{}{}@{}", s.name, if s.empty { "/" } else { "" }, s.offset)),
+                Ok(Event::End(n, at)) => out.push(format!("E{n}@{at}")),
+                Ok(Event::Text(t, at)) => out.push(format!("T{t:?}@{at}")),
+                Ok(Event::CData(t, at)) => out.push(format!("C{t:?}@{at}")),
+                Err(e) => {
+                    out.push(format!("!{e}"));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn tokenises() {
+        assert_eq!(
+            events("<?xml version='1.0'?><!-- c --><a x='>'>t<b/><![CDATA[<x>]]></a >"),
+            ["Sa@30", "T\"t\"@39", "Sb/@40", "C\"<x>\"@44", "Ea@59"]
+        );
+        assert_eq!(events("<a"), ["!input ends inside a value (at byte 0)"]);
+        assert_eq!(events("< a>"), ["!malformed input: bad start tag \"< a>\" (at byte 0)"]);
+    }
+
+    #[test]
+    fn text_borrows_unless_expanded() {
+        let input = "<a>x &amp; y</a>";
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        let t = d.text(&s).unwrap();
+        assert_eq!(t, "x & y");
+        assert!(matches!(t, Cow::Owned(_)));
+        let input = "<a>plain</a>";
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        assert!(matches!(d.text(&s).unwrap(), Cow::Borrowed("plain")));
+        let input = "<a>a\r\nb&#13;</a>";
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        assert_eq!(d.text(&s).unwrap(), "a\nb\r");
+    }
+
+    #[test]
+    fn raw_is_byte_for_byte() {
+        let input = "<p><x a=\"1\">t &amp; <y/></x>tail</p>";
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        let raw = d.raw(&s).unwrap();
+        assert_eq!(raw.as_str(), "<x a=\"1\">t &amp; <y/></x>tail");
+        assert!(matches!(raw.0, Cow::Borrowed(_)));
+        let mut d = Decoder::new("<p><x></y></p>", Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        assert!(matches!(d.raw(&s).unwrap_err().kind(), ErrorKind::Malformed(_)));
+    }
+
+    #[test]
+    fn depth_is_capped() {
+        let deep = "<a>".repeat(MAX_DEPTH + 5);
+        let r = decode_document(&deep, Mode::Lenient, None, false, |d, s| d.skip(s));
+        assert_eq!(r.unwrap_err().first().kind(), &ErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn escapes() {
+        let mut s = String::new();
+        escape_text(&mut s, "a<b>&c\r\"");
+        assert_eq!(s, "a&lt;b&gt;&amp;c&#13;\"");
+        s.clear();
+        escape_attr(&mut s, "\"x\"\t\n");
+        assert_eq!(s, "&quot;x&quot;&#9;&#10;");
+        s.clear();
+        text_element(&mut s, "e", "");
+        assert_eq!(s, "<e/>");
+    }
+
+    #[test]
+    fn document_prolog_and_trailing() {
+        let ok =
+            decode_document("\u{FEFF} <?xml version=\"1.0\"?>\n<a/>\n", Mode::Lenient, Some("a"), false, |d, s| {
+                d.skip(s)
+            });
+        assert!(ok.is_ok());
+        let trailing = decode_document("<a/><b/>", Mode::Lenient, Some("a"), false, |d, s| d.skip(s));
+        assert_eq!(trailing.unwrap_err().first().kind(), &ErrorKind::TrailingBytes);
+        let wrong = decode_document("<b/>", Mode::Lenient, Some("a"), false, |d, s| d.skip(s));
+        assert!(matches!(wrong.unwrap_err().first().kind(), ErrorKind::UnexpectedType { .. }));
+    }
+
+    #[test]
+    fn attributes_borrow() {
+        let input = "<a x = \"1\" y='2 &amp; 3'/>";
+        let mut d = Decoder::new(input, Mode::Lenient);
+        let Ok(Event::Start(s)) = d.next_event() else { panic!() };
+        let mut it = d.attributes(&s);
+        let mut attrs = Vec::new();
+        while let Some(a) = d.next_attribute(&mut it).unwrap() {
+            attrs.push(a);
+        }
+        assert_eq!(attrs[0].name, "x");
+        assert!(matches!(attrs[0].value, Cow::Borrowed("1")));
+        assert_eq!(attrs[1].value, "2 & 3");
+    }
+}
