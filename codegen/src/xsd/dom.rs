@@ -34,6 +34,8 @@ pub struct Node {
     pub children: Vec<Node>,
     /// Character data directly inside the element, concatenated.
     pub text: String,
+    /// For each child, the length of `text` where it starts (to interleave text and children).
+    pub child_at: Vec<usize>,
     /// The start tag.
     pub span: Span,
     /// Namespace declarations in scope at this element.
@@ -102,11 +104,20 @@ impl Node {
 
     /// All character data inside the element and its descendants.
     pub fn deep_text(&self) -> String {
-        let mut out = self.text.clone();
-        for c in &self.children {
+        let mut out = String::new();
+        let mut from = 0;
+        for (c, &at) in self.children.iter().zip(&self.child_at) {
+            out.push_str(&self.text[from..at]);
             out.push_str(&c.deep_text());
+            from = at;
         }
+        out.push_str(&self.text[from..]);
         out
+    }
+
+    fn push_child(&mut self, child: Node) {
+        self.child_at.push(self.text.len());
+        self.children.push(child);
     }
 
     /// Resolves a QName written in an attribute value (`xs:string`, `mosTime`).
@@ -160,14 +171,16 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
             }
             Event::Start(start) => {
                 let scope = stack.last().map_or_else(|| root_scope.clone(), |n| n.scope.clone());
-                let node = element(&start, scope, file, before + bom, after + bom, body, bom).map_err(|(s, e, m)| at(s, e, m))?;
+                let node = element(&start, scope, file, before + bom, after + bom, body, bom)
+                    .map_err(|(s, e, m)| at(s, e, m))?;
                 stack.push(node);
             }
             Event::Empty(start) => {
                 let scope = stack.last().map_or_else(|| root_scope.clone(), |n| n.scope.clone());
-                let node = element(&start, scope, file, before + bom, after + bom, body, bom).map_err(|(s, e, m)| at(s, e, m))?;
+                let node = element(&start, scope, file, before + bom, after + bom, body, bom)
+                    .map_err(|(s, e, m)| at(s, e, m))?;
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
+                    Some(parent) => parent.push_child(node),
                     None => root = Some(node),
                 }
             }
@@ -176,7 +189,7 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
                     return Err(at(before, after, "malformed XML: end tag without start tag".into()));
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
+                    Some(parent) => parent.push_child(node),
                     None => root = Some(node),
                 }
             }
@@ -245,7 +258,7 @@ fn element(
     let mut declared: Vec<(String, String)> = Vec::new();
     for a in tag.attributes() {
         let a = a.map_err(|e| local_err(format!("malformed XML attribute: {e}")))?;
-        let name = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let name = a.key.as_ref().to_owned();
         let value = a
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|e| local_err(format!("malformed value of attribute `{name}`: {e}")))?
@@ -266,7 +279,7 @@ fn element(
         s.extend(declared);
         Rc::new(s)
     };
-    let qname = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
+    let qname = tag.name().as_ref().to_owned();
     let (prefix, local) = match qname.split_once(':') {
         Some((p, l)) => (p, l.to_owned()),
         None => ("", qname.clone()),
@@ -285,6 +298,7 @@ fn element(
         attrs,
         children: Vec::new(),
         text: String::new(),
+        child_at: Vec::new(),
         span: Span { file, start, end },
         scope,
     })

@@ -1,0 +1,669 @@
+//! Complex types: content models (sequence, all, choice, group references), local elements,
+//! attributes, simple and complex content derivation, and the raw-content (mixed / `xs:any`)
+//! test.
+
+use super::dom::{Node, XS};
+use super::lower::{docs, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
+use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
+
+/// One element alternative of a choice.
+struct Member {
+    name: String,
+    ty: Ty,
+    /// The alternative's own occurrence (its `minOccurs`/`maxOccurs` times any nested choice's).
+    occ: Occ,
+}
+
+/// An alternative of a choice, with the occurrence of the particles between it and the choice.
+enum Alt<'a> {
+    Element(&'a Node, Occ),
+    Sequence(&'a Node, Occ),
+}
+
+impl<'a> Lower<'a> {
+    /// The fields of a complex type (which is not raw).
+    pub fn struct_fields(&mut self, ct: &'a Node, parent: &str) -> Vec<Field> {
+        // No cycle guard here: a type containing itself goes through a hoisted (cached) local
+        // element or a global element reference; derivations are guarded where they recurse.
+        let mut fields = Vec::new();
+        self.type_body(ct, parent, &mut fields);
+        Self::distinct_field_names(&mut fields);
+        fields
+    }
+
+    /// The content of an `xs:complexType`, `xs:extension` or `xs:restriction` of complex content.
+    fn type_body(&mut self, node: &'a Node, parent: &str, out: &mut Vec<Field>) {
+        for c in node.content() {
+            if !c.in_xs() {
+                self.err(c.span, format!("<{}> is not allowed here", c.display_name()));
+                continue;
+            }
+            match c.local.as_str() {
+                "sequence" | "choice" | "all" | "group" => self.particle(c, parent, ONE, out),
+                "attribute" => {
+                    if let Some(f) = self.attribute(c, parent) {
+                        out.push(f);
+                    }
+                }
+                "attributeGroup" => self.attribute_group(c, parent, out),
+                "anyAttribute" => {} // unknown attributes are skipped by the decoder anyway
+                "simpleContent" if node.is_xs("complexType") => self.simple_content(c, parent, out),
+                "complexContent" if node.is_xs("complexType") => self.complex_content(c, parent, out),
+                other => self.err(c.span, format!("xs:{other} is not supported here")),
+            }
+        }
+    }
+
+    /// `xs:simpleContent`: the text as a [`Key::Content`] field, then the attributes.
+    fn simple_content(&mut self, sc: &'a Node, parent: &str, out: &mut Vec<Field>) {
+        let Some(ext) = sc.content().next() else {
+            self.err(sc.span, "xs:simpleContent needs an xs:extension");
+            return;
+        };
+        if !ext.is_xs("extension") {
+            self.err(
+                ext.span,
+                format!("<{}> in xs:simpleContent is not supported; use xs:extension", ext.display_name()),
+            );
+            return;
+        }
+        let Some((q, span)) = self.qname(ext, "base") else {
+            self.err(ext.span, "xs:extension needs a base");
+            return;
+        };
+        let base_complex = match q.ns.as_deref() {
+            None => self.g.complex.get(q.local.as_str()).copied(),
+            _ => None,
+        };
+        match base_complex {
+            Some(base) if base.xs_child("simpleContent").is_some() => {
+                let key = (base.span.file, base.span.start);
+                if self.busy.insert(key) {
+                    self.type_body(base, parent, out);
+                    self.busy.remove(&key);
+                } else {
+                    self.err(span, "this complex type derives from itself");
+                }
+            }
+            Some(_) => {
+                self.err(span, format!("`{}` has complex content; xs:simpleContent extends a simple type", q.local));
+            }
+            None => {
+                let ty = self.simple_ref(&q, span);
+                out.push(Field {
+                    name: "value".into(),
+                    docs: Vec::new(),
+                    key: Key::Content,
+                    ty,
+                    occur: occur(ONE),
+                    span: ext.span,
+                });
+            }
+        }
+        for c in ext.content() {
+            match c.local.as_str() {
+                "attribute" if c.in_xs() => {
+                    if let Some(f) = self.attribute(c, parent) {
+                        out.push(f);
+                    }
+                }
+                "attributeGroup" if c.in_xs() => self.attribute_group(c, parent, out),
+                "anyAttribute" if c.in_xs() => {}
+                _ => self.err(c.span, format!("<{}> is not supported in a simple content extension", c.display_name())),
+            }
+        }
+    }
+
+    /// `xs:complexContent`: an extension is the base's fields followed by its own; a restriction
+    /// restates the content model, so it is its own content plus the base's attributes it does
+    /// not redeclare.
+    fn complex_content(&mut self, cc: &'a Node, parent: &str, out: &mut Vec<Field>) {
+        let Some(d) = cc.content().next() else {
+            self.err(cc.span, "xs:complexContent needs an xs:extension or xs:restriction");
+            return;
+        };
+        let extension = d.is_xs("extension");
+        if !extension && !d.is_xs("restriction") {
+            self.err(d.span, format!("<{}> is not supported in xs:complexContent", d.display_name()));
+            return;
+        }
+        let Some((q, span)) = self.qname(d, "base") else {
+            self.err(d.span, format!("xs:{} needs a base", d.local));
+            return;
+        };
+        let base = if q.ns.as_deref() == Some(XS) && q.local == "anyType" {
+            None
+        } else {
+            let Some(name) = self.local_name(&q, span) else { return };
+            match self.g.complex.get(name.as_str()).copied() {
+                Some(b) => Some(b),
+                None => {
+                    self.err(span, format!("unresolved complex type `{name}`"));
+                    return;
+                }
+            }
+        };
+        let mut base_fields = Vec::new();
+        if let Some(b) = base {
+            let key = (b.span.file, b.span.start);
+            if !self.busy.insert(key) {
+                self.err(span, "this complex type derives from itself");
+                return;
+            }
+            self.type_body(b, parent, &mut base_fields);
+            self.busy.remove(&key);
+        }
+        if extension {
+            out.append(&mut base_fields);
+            self.type_body(d, parent, out);
+        } else {
+            let redeclared: Vec<String> = d
+                .content()
+                .filter(|c| c.is_xs("attribute"))
+                .filter_map(|c| c.get("name").or(c.get("ref")).map(|n| n.rsplit(':').next().unwrap_or(n).to_owned()))
+                .collect();
+            self.type_body(d, parent, out);
+            out.extend(
+                base_fields.into_iter().filter(|f| matches!(&f.key, Key::Attribute(a) if !redeclared.contains(a))),
+            );
+        }
+    }
+
+    /// A particle of a content model, with the occurrence of the particles around it.
+    fn particle(&mut self, node: &'a Node, parent: &str, occ: Occ, out: &mut Vec<Field>) {
+        if !node.in_xs() {
+            self.err(node.span, format!("<{}> is not allowed in a content model", node.display_name()));
+            return;
+        }
+        match node.local.as_str() {
+            "element" => {
+                if let Some(f) = self.element_field(node, parent, occ) {
+                    out.push(f);
+                }
+            }
+            "sequence" | "all" => {
+                let o = mul(occ, self.occurs(node));
+                for c in node.content() {
+                    self.particle(c, parent, o, out);
+                }
+            }
+            "choice" => {
+                let o = mul(occ, self.occurs(node));
+                self.choice(node, parent, o, out);
+            }
+            "group" => {
+                let o = mul(occ, self.occurs(node));
+                if let Some(model) = self.group_model(node) {
+                    let key = (model.span.file, model.span.start);
+                    if !self.busy.insert(key) {
+                        self.err(node.span, "this group contains itself");
+                        return;
+                    }
+                    self.particle(model, parent, o, out);
+                    self.busy.remove(&key);
+                }
+            }
+            "any" => self.err(node.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
+            other => self.err(node.span, format!("xs:{other} is not supported in a content model")),
+        }
+    }
+
+    /// The model group (sequence, choice or all) of an `xs:group ref="..."`.
+    fn group_model(&mut self, node: &'a Node) -> Option<&'a Node> {
+        let Some((q, span)) = self.qname(node, "ref") else {
+            self.err(node.span, "a local xs:group needs a ref");
+            return None;
+        };
+        let name = self.local_name(&q, span)?;
+        let Some(&def) = self.g.groups.get(name.as_str()) else {
+            self.err(span, format!("unresolved group `{name}`"));
+            return None;
+        };
+        let model = def.content().next();
+        match model {
+            Some(m) if m.is_xs("sequence") || m.is_xs("choice") || m.is_xs("all") => Some(m),
+            _ => {
+                self.err(def.span, format!("group `{name}` needs one xs:sequence, xs:choice or xs:all"));
+                None
+            }
+        }
+    }
+
+    /// The field of an element particle; `None` when it may not occur (`maxOccurs="0"`).
+    fn element_field(&mut self, node: &'a Node, parent: &str, occ: Occ) -> Option<Field> {
+        let o = mul(occ, self.occurs(node));
+        let (name, ty, docs) = self.element_decl(node, parent)?;
+        if o.1 == Some(0) {
+            return None;
+        }
+        Some(Field { name: name.clone(), docs, key: Key::Element(name), ty, occur: occur(o), span: node.span })
+    }
+
+    /// The name, type and docs of an element particle (local declaration or `ref`).
+    fn element_decl(&mut self, node: &'a Node, parent: &str) -> Option<(String, Ty, Vec<String>)> {
+        self.check_element_decl(node);
+        if let Some((q, span)) = self.qname(node, "ref") {
+            let name = self.local_name(&q, span)?;
+            let Some(&g) = self.g.elements.get(name.as_str()) else {
+                self.err(span, format!("unresolved element `{name}`"));
+                return None;
+            };
+            // An inline enumeration of a global element: the element's name is reserved for
+            // element types, so the enumeration is `<name>-type`.
+            let enum_name = format!("{name}-type");
+            let ty = match self.element_kind(g, &enum_name, &enum_name) {
+                ElemKind::Complex(_) => self.no_default(g, Ty::named(name.clone())),
+                ElemKind::Raw => self.no_default(g, Ty::prim(Prim::Any)),
+                ElemKind::Simple(mut ty) => {
+                    self.value_default(g, &mut ty);
+                    ty
+                }
+            };
+            let mut d = docs(node);
+            if d.is_empty() {
+                d = docs(g);
+            }
+            return Some((name, ty, d));
+        }
+        if node.get("ref").is_some() {
+            return None; // the ref failed to resolve; reported
+        }
+        let Some(name) = node.get("name") else {
+            self.err(node.span, "an element needs a name or a ref");
+            return None;
+        };
+        let fallback = format!("{parent}-{name}");
+        let ty = match self.element_kind(node, name, &fallback) {
+            ElemKind::Complex(ct) => {
+                let ty = self.hoist_element(node, ct, name, &fallback);
+                self.no_default(node, ty)
+            }
+            ElemKind::Raw => self.no_default(node, Ty::prim(Prim::Any)),
+            ElemKind::Simple(mut ty) => {
+                self.value_default(node, &mut ty);
+                ty
+            }
+        };
+        Some((name.to_owned(), ty, docs(node)))
+    }
+
+    /// Reports a `default`/`fixed` value on an element whose content is not simple.
+    fn no_default(&mut self, node: &Node, ty: Ty) -> Ty {
+        if let Some(a) = node.attr("default").or(node.attr("fixed")) {
+            let span = a.span;
+            self.err(span, "default and fixed values need an element of simple type");
+        }
+        ty
+    }
+
+    /// The struct of a local element with a complex type.
+    fn hoist_element(&mut self, node: &'a Node, ct: &'a Node, name: &str, fallback: &str) -> Ty {
+        let key = match node.get("type") {
+            Some(t) => HoistKey::Element(name.to_owned(), t.trim().to_owned()),
+            None => HoistKey::Decl(node.span.file, node.span.start),
+        };
+        if let Some(n) = self.hoisted.get(&key) {
+            return Ty::named(n.clone());
+        }
+        let tname = self.unique_name(name, fallback);
+        self.hoisted.insert(key, tname.clone());
+        let key = self.reserve();
+        let saved = self.envelope.take();
+        let fields = self.struct_fields(ct, &tname);
+        self.envelope = saved;
+        let mut d = docs(node);
+        if d.is_empty() {
+            d = docs(ct);
+        }
+        let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
+        self.emit(key, TypeDef { name: tname.clone(), docs: d, span: node.span, message: None, kind });
+        Ty::named(tname)
+    }
+
+    /// The alternatives of a choice; nested choices are merged into it.
+    fn alternatives(&mut self, choice: &'a Node, occ: Occ, alts: &mut Vec<Alt<'a>>) {
+        for c in choice.content() {
+            if !c.in_xs() {
+                self.err(c.span, format!("<{}> is not allowed in xs:choice", c.display_name()));
+                continue;
+            }
+            match c.local.as_str() {
+                "element" => alts.push(Alt::Element(c, occ)),
+                "sequence" | "all" => alts.push(Alt::Sequence(c, occ)),
+                "choice" => {
+                    let o = mul(occ, self.occurs(c));
+                    self.alternatives(c, o, alts);
+                }
+                "group" => {
+                    let o = mul(occ, self.occurs(c));
+                    if let Some(model) = self.group_model(c) {
+                        if model.is_xs("choice") {
+                            let o = mul(o, self.occurs(model));
+                            let key = (model.span.file, model.span.start);
+                            if !self.busy.insert(key) {
+                                self.err(c.span, "this group contains itself");
+                                continue;
+                            }
+                            self.alternatives(model, o, alts);
+                            self.busy.remove(&key);
+                        } else {
+                            alts.push(Alt::Sequence(model, o));
+                        }
+                    }
+                }
+                "any" => self.err(c.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
+                other => self.err(c.span, format!("xs:{other} is not supported in xs:choice")),
+            }
+        }
+    }
+
+    /// An element alternative of a choice.
+    fn member(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Option<Member> {
+        let occ = mul(outer, self.occurs(node));
+        let (name, ty, _) = self.element_decl(node, parent)?;
+        (occ.1 != Some(0)).then_some(Member { name, ty, occ })
+    }
+
+    /// An `xs:choice` with occurrence `occ` (its own included).
+    ///
+    /// A choice of elements is one [`Key::Choice`] field over a hoisted [`TypeKind::Choice`]. A
+    /// choice with sequence alternatives is flattened (see the module documentation): the
+    /// sequences' elements become optional fields and the element alternatives, with the
+    /// elements of choices directly inside the sequences, one choice field where the first of
+    /// them appears. That is what the `<mos>` root needs (header + message, or a plug-in message
+    /// alone) and what a lenient decoder can use; the exclusivity between a sequence and the
+    /// other alternatives is not kept.
+    fn choice(&mut self, node: &'a Node, parent: &str, occ: Occ, out: &mut Vec<Field>) {
+        let envelope = self.envelope.take();
+        let mut alts = Vec::new();
+        self.alternatives(node, ONE, &mut alts);
+        if alts.is_empty() {
+            self.err(node.span, "an empty xs:choice is not supported");
+            return;
+        }
+        let start = out.len();
+        let mut at = None;
+        let mut members: Vec<Member> = Vec::new();
+        // Whether every alternative brings exactly one member (then the choice field is required).
+        let mut always = true;
+        for alt in alts {
+            match alt {
+                Alt::Element(e, outer) => {
+                    at.get_or_insert(out.len());
+                    if let Some(m) = self.member(e, parent, outer) {
+                        always &= m.occ.0 >= 1;
+                        self.add_member(&mut members, m, e);
+                    }
+                }
+                Alt::Sequence(s, outer) => {
+                    let seq = mul(outer, self.occurs(s));
+                    let inner = mul(mul(occ, seq), OPT);
+                    let mut brings = false;
+                    for c in s.content() {
+                        let nested = c.is_xs("choice").then(|| {
+                            let mut nested = Vec::new();
+                            let o = mul(seq, self.occurs(c));
+                            self.alternatives(c, o, &mut nested);
+                            (o, nested)
+                        });
+                        match nested {
+                            Some((o, nested)) if nested.iter().all(|a| matches!(a, Alt::Element(..))) => {
+                                at.get_or_insert(out.len());
+                                brings |= o.0 >= 1;
+                                for a in nested {
+                                    if let Alt::Element(e, outer) = a {
+                                        if let Some(m) = self.member(e, parent, outer) {
+                                            brings &= m.occ.0 >= 1;
+                                            self.add_member(&mut members, m, e);
+                                        }
+                                    }
+                                }
+                            }
+                            Some(_) => self.particle(c, parent, inner, out),
+                            None if c.is_xs("element") => {
+                                if let Some(f) = self.element_field(c, parent, inner) {
+                                    self.merge_field(out, start, f);
+                                }
+                            }
+                            None => self.particle(c, parent, inner, out),
+                        }
+                    }
+                    always &= brings;
+                }
+            }
+        }
+        let Some(at) = at.filter(|_| !members.is_empty()) else { return };
+        let field_occ = mul(occ, if always { ONE } else { OPT });
+        if let [m] = members.as_slice() {
+            // One element alternative: a plain field.
+            let o = mul(field_occ, m.occ);
+            let f = Field {
+                name: m.name.clone(),
+                docs: Vec::new(),
+                key: Key::Element(m.name.clone()),
+                ty: m.ty.clone(),
+                occur: occur(o),
+                span: node.span,
+            };
+            out.insert(at, f);
+            return;
+        }
+        let field_name = if envelope.is_some() { "message" } else { "choice" };
+        let variants: Vec<ChoiceVariant> = members
+            .iter()
+            .map(|m| {
+                let ty = match m.occ {
+                    (_, Some(1)) => m.ty.clone(),
+                    (min, max) => Ty::new(TyKind::List { item: Box::new(m.ty.clone()), min: min.max(1), max }),
+                };
+                ChoiceVariant { name: m.name.clone(), ty, element: Some(m.name.clone()) }
+            })
+            .collect();
+        if envelope.is_some() {
+            self.messages.extend(members.iter().map(|m| m.name.clone()));
+        }
+        let key = HoistKey::Decl(node.span.file, node.span.start);
+        let tname = match self.hoisted.get(&key) {
+            Some(n) => n.clone(),
+            None => {
+                let wanted = format!("{parent}-{field_name}");
+                let n = self.unique_name(&wanted, &wanted);
+                self.hoisted.insert(key, n.clone());
+                let k = self.reserve();
+                let kind = TypeKind::Choice(Choice { variants });
+                self.emit(k, TypeDef { name: n.clone(), docs: docs(node), span: node.span, message: None, kind });
+                n
+            }
+        };
+        let f = Field {
+            name: field_name.into(),
+            docs: docs(node),
+            key: Key::Choice,
+            ty: Ty::named(tname),
+            occur: occur(field_occ),
+            span: node.span,
+        };
+        out.insert(at, f);
+    }
+
+    /// Adds a choice member; the same element twice with the same type is one alternative.
+    fn add_member(&mut self, members: &mut Vec<Member>, m: Member, node: &Node) {
+        match members.iter_mut().find(|x| x.name == m.name) {
+            Some(x) if x.ty == m.ty => {
+                x.occ = (x.occ.0.min(m.occ.0), x.occ.1.zip(m.occ.1).map(|(a, b)| a.max(b)));
+            }
+            Some(_) => self.err(node.span, format!("<{}> is an alternative twice, with different types", m.name)),
+            None => members.push(m),
+        }
+    }
+
+    /// Adds a field flattened out of a choice's sequence; the same element from two sequences
+    /// is one field.
+    fn merge_field(&mut self, out: &mut Vec<Field>, start: usize, f: Field) {
+        let existing = out[start..].iter_mut().find(|x| x.key == f.key && x.ty == f.ty);
+        match existing {
+            Some(x) => {
+                let bounds = |o: crate::ir::Occur| match o {
+                    crate::ir::Occur::One => ONE,
+                    crate::ir::Occur::Optional => OPT,
+                    crate::ir::Occur::Many { min, max } => (min, max),
+                };
+                let (a, b) = (bounds(x.occur), bounds(f.occur));
+                x.occur = occur((a.0.min(b.0), a.1.zip(b.1).map(|(p, q)| p.max(q))));
+            }
+            None => out.push(f),
+        }
+    }
+
+    /// An attribute declaration or reference; `None` when prohibited.
+    pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
+        let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
+            let name = self.local_name(&q, span)?;
+            let Some(&d) = self.g.attributes.get(name.as_str()) else {
+                self.err(span, format!("unresolved attribute `{name}`"));
+                return None;
+            };
+            (d, name)
+        } else {
+            let Some(name) = node.get("name") else {
+                self.err(node.span, "an attribute needs a name or a ref");
+                return None;
+            };
+            (node, name.to_owned())
+        };
+        let occ = match node.get("use").map(str::trim) {
+            Some("required") => ONE,
+            Some("prohibited") => return None,
+            None | Some("optional") => OPT,
+            Some(other) => {
+                self.err(node.span, format!("use=\"{other}\" is not one of optional, required, prohibited"));
+                OPT
+            }
+        };
+        for c in decl.content() {
+            if !c.is_xs("simpleType") {
+                self.err(c.span, format!("<{}> is not allowed in xs:attribute", c.display_name()));
+            }
+        }
+        let fallback = format!("{parent}-{name}");
+        let mut ty = if let Some((q, span)) = self.qname(decl, "type") {
+            self.simple_ref(&q, span)
+        } else if let Some(st) = decl.xs_child("simpleType") {
+            self.anonymous_simple(st, &name, &fallback)
+        } else {
+            Ty::prim(Prim::Text) // xs:anySimpleType
+        };
+        self.value_default(decl, &mut ty);
+        self.value_default(node, &mut ty);
+        let mut d = docs(node);
+        if d.is_empty() {
+            d = docs(decl);
+        }
+        Some(Field { name: name.clone(), docs: d, key: Key::Attribute(name), ty, occur: occur(occ), span: node.span })
+    }
+
+    /// The attributes of an `xs:attributeGroup ref="..."`.
+    fn attribute_group(&mut self, node: &'a Node, parent: &str, out: &mut Vec<Field>) {
+        let Some((q, span)) = self.qname(node, "ref") else {
+            self.err(node.span, "a local xs:attributeGroup needs a ref");
+            return;
+        };
+        let Some(name) = self.local_name(&q, span) else { return };
+        let Some(&def) = self.g.attribute_groups.get(name.as_str()) else {
+            self.err(span, format!("unresolved attribute group `{name}`"));
+            return;
+        };
+        let key = (def.span.file, def.span.start);
+        if !self.busy.insert(key) {
+            self.err(span, "this attribute group contains itself");
+            return;
+        }
+        for c in def.content() {
+            match c.local.as_str() {
+                "attribute" if c.in_xs() => {
+                    if let Some(f) = self.attribute(c, parent) {
+                        out.push(f);
+                    }
+                }
+                "attributeGroup" if c.in_xs() => self.attribute_group(c, parent, out),
+                "anyAttribute" if c.in_xs() => {}
+                _ => self.err(c.span, format!("<{}> is not allowed in xs:attributeGroup", c.display_name())),
+            }
+        }
+        self.busy.remove(&key);
+    }
+
+    /// Whether a complex type's content is raw XML: mixed, or with `xs:any` anywhere in its
+    /// content model (or its base's).
+    pub fn is_raw(&mut self, ct: &'a Node) -> bool {
+        let key = (ct.span.file, ct.span.start);
+        if !self.raw_busy.insert(key) {
+            return false; // a derivation cycle; reported when the fields are lowered
+        }
+        let raw = self.raw_type(ct);
+        self.raw_busy.remove(&key);
+        raw
+    }
+
+    fn raw_type(&mut self, ct: &'a Node) -> bool {
+        if is_true(ct.get("mixed")) {
+            return true;
+        }
+        for c in ct.content() {
+            if c.is_xs("complexContent") {
+                if is_true(c.get("mixed")) {
+                    return true;
+                }
+                for d in c.content() {
+                    if d.is_xs("extension") {
+                        let base = d.get("base").and_then(|b| d.resolve(b).ok());
+                        if let Some(b) = base.filter(|b| b.ns.is_none()) {
+                            if let Some(&bt) = self.g.complex.get(b.local.as_str()) {
+                                if self.is_raw(bt) {
+                                    return true;
+                                }
+                            }
+                        }
+                    }
+                    if d.content().any(|p| self.has_any(p)) {
+                        return true;
+                    }
+                }
+            } else if self.has_any(c) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether a particle contains `xs:any`.
+    fn has_any(&mut self, p: &'a Node) -> bool {
+        if p.is_xs("any") {
+            return true;
+        }
+        if p.is_xs("sequence") || p.is_xs("choice") || p.is_xs("all") {
+            return p.content().any(|c| self.has_any(c));
+        }
+        if p.is_xs("group") {
+            let model = p
+                .get("ref")
+                .and_then(|r| p.resolve(r).ok())
+                .filter(|q| q.ns.is_none())
+                .and_then(|q| self.g.groups.get(q.local.as_str()).copied())
+                .and_then(|g| g.content().next());
+            if let Some(m) = model {
+                let key = (m.span.file, m.span.start);
+                if self.raw_busy.insert(key) {
+                    let any = self.has_any(m);
+                    self.raw_busy.remove(&key);
+                    return any;
+                }
+            }
+        }
+        false
+    }
+}
+
+fn is_true(v: Option<&str>) -> bool {
+    matches!(v.map(str::trim), Some("true" | "1"))
+}

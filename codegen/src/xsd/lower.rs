@@ -1,0 +1,389 @@
+//! The lowering driver: global elements and named enumerations in schema order, names for
+//! hoisted types, the envelope's messages, and the small helpers every part shares.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::dom::{Node, QName, XS};
+use super::load::{self, Globals, Loaded};
+use crate::diagnostic::{Error, SchemaError};
+use crate::ir::{Field, Key, Layout, MessageKey, Occur, Source, Span, Struct, Ty, TypeDef, TypeKind};
+use crate::rust::naming;
+
+/// `(min, max)` occurrences; `None` is unbounded.
+pub type Occ = (u64, Option<u64>);
+
+/// Exactly once.
+pub const ONE: Occ = (1, Some(1));
+/// Zero or one time.
+pub const OPT: Occ = (0, Some(1));
+
+/// Multiplies the occurrence of a particle into what it contains.
+pub fn mul(a: Occ, b: Occ) -> Occ {
+    let max = match (a.1, b.1) {
+        (Some(0), _) | (_, Some(0)) => Some(0),
+        (Some(x), Some(y)) => Some(x.saturating_mul(y)),
+        _ => None,
+    };
+    (a.0.saturating_mul(b.0), max)
+}
+
+/// The IR occurrence of `(min, max)`.
+pub fn occur(o: Occ) -> Occur {
+    match o {
+        (1, Some(1)) => Occur::One,
+        (0, Some(1)) => Occur::Optional,
+        (min, max) => Occur::Many { min, max },
+    }
+}
+
+/// What a hoisted type was made from, so that it is made once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HoistKey {
+    /// A local element of a named complex type: the same name and type give the same struct.
+    Element(String, String),
+    /// An anonymous type, choice or enumeration: its declaration.
+    Decl(usize, usize),
+}
+
+/// How an element's content maps.
+pub enum ElemKind<'a> {
+    /// A complex type with structure: a struct.
+    Complex(&'a Node),
+    /// Mixed or `xs:any` content (or `xs:anyType`): raw XML.
+    Raw,
+    /// A simple type.
+    Simple(Ty),
+}
+
+pub struct Lower<'a> {
+    pub sources: &'a [Source],
+    pub g: Globals<'a>,
+    /// Emitted types with their sort key (slot of the owning top-level component, sequence).
+    out: Vec<((usize, usize), TypeDef)>,
+    pub errors: Vec<SchemaError>,
+    /// The top-level component being lowered: hoisted types sort with it.
+    pub slot: usize,
+    seq: usize,
+    /// Schema names in use or reserved, and their Rust type names.
+    names: BTreeSet<String>,
+    rust_names: BTreeSet<String>,
+    pub hoisted: HashMap<HoistKey, String>,
+    /// Named simple types already lowered.
+    pub simple_done: HashMap<String, Ty>,
+    /// Named components being expanded (cycle guard).
+    pub busy: HashSet<(usize, usize)>,
+    /// Complex types and groups being tested for raw content (cycle guard).
+    pub raw_busy: HashSet<(usize, usize)>,
+    /// While lowering a root element's own content: its name, until its choice is found.
+    pub envelope: Option<String>,
+    /// Elements that are alternatives of an envelope's message choice.
+    pub messages: Vec<String>,
+    /// Global elements no other element refers to.
+    roots: BTreeSet<String>,
+}
+
+/// Lowers a loaded schema into its types, in schema order.
+pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
+    let mut errors = Vec::new();
+    let g = load::index(loaded, &mut errors);
+    let mut referenced = BTreeSet::new();
+    for doc in &loaded.docs {
+        element_refs(doc, &mut referenced);
+    }
+    let roots = g.elements.keys().filter(|n| !referenced.contains(**n)).map(|n| n.to_string()).collect();
+    let mut names = BTreeSet::new();
+    for n in g.elements.keys().chain(g.complex.keys()).chain(g.simple.keys()) {
+        names.insert(n.to_string());
+    }
+    let rust_names = names.iter().map(|n| naming::type_name(n)).collect();
+    let mut l = Lower {
+        sources: &loaded.sources,
+        g,
+        out: Vec::new(),
+        errors,
+        slot: 0,
+        seq: 0,
+        names,
+        rust_names,
+        hoisted: HashMap::new(),
+        simple_done: HashMap::new(),
+        busy: HashSet::new(),
+        raw_busy: HashSet::new(),
+        envelope: None,
+        messages: Vec::new(),
+        roots,
+    };
+    let order = l.g.order.clone();
+    for (slot, node) in order.into_iter().enumerate() {
+        l.slot = slot;
+        match node.local.as_str() {
+            "element" if node.in_xs() => l.global_element(node),
+            "simpleType" if node.in_xs() => {
+                if let Some(name) = node.get("name") {
+                    l.named_simple(name, node.span);
+                }
+            }
+            // Named complex types, groups and attributes are templates: lowered where used.
+            _ => {}
+        }
+    }
+    let Lower { mut out, errors, messages, .. } = l;
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    out.sort_by_key(|(k, _)| *k);
+    let mut types: Vec<TypeDef> = out.into_iter().map(|(_, t)| t).collect();
+    for m in messages {
+        if let Some(t) = types.iter_mut().find(|t| t.name == m && matches!(t.kind, TypeKind::Struct(_))) {
+            t.message.get_or_insert(MessageKey::Element(m));
+        }
+    }
+    Ok(types)
+}
+
+/// Every `ref` of an `xs:element` in a file.
+fn element_refs(node: &Node, out: &mut BTreeSet<String>) {
+    if node.is_xs("element") {
+        if let Some(r) = node.get("ref").and_then(|r| node.resolve(r).ok()) {
+            out.insert(r.local);
+        }
+    }
+    for c in &node.children {
+        element_refs(c, out);
+    }
+}
+
+impl<'a> Lower<'a> {
+    pub fn err(&mut self, span: Span, msg: impl Into<String>) {
+        let e = SchemaError::at(self.sources, span, msg);
+        self.errors.push(e);
+    }
+
+    /// A sort position for a type about to be emitted (taken before lowering what it contains,
+    /// so a type sorts before the types hoisted out of it).
+    pub fn reserve(&mut self) -> (usize, usize) {
+        self.seq += 1;
+        (self.slot, self.seq)
+    }
+
+    pub fn emit(&mut self, key: (usize, usize), def: TypeDef) {
+        self.out.push((key, def));
+    }
+
+    /// Takes `preferred` if neither it nor its Rust name is in use, else `fallback`, else
+    /// `fallback-2`, `fallback-3`, ...
+    pub fn unique_name(&mut self, preferred: &str, fallback: &str) -> String {
+        let mut candidates = vec![preferred.to_owned(), fallback.to_owned()];
+        candidates.extend((2..).map(|i| format!("{fallback}-{i}")).take(1000));
+        for c in candidates {
+            let rust = naming::type_name(&c);
+            if !self.names.contains(&c) && !self.rust_names.contains(&rust) {
+                self.names.insert(c.clone());
+                self.rust_names.insert(rust);
+                return c;
+            }
+        }
+        fallback.to_owned()
+    }
+
+    /// Whether `name` is a global element (so a type of that name is the element's).
+    pub fn is_global_element(&self, name: &str) -> bool {
+        self.g.elements.contains_key(name)
+    }
+
+    /// Resolves a QName attribute of `node`, reporting failures at the attribute.
+    pub fn qname(&mut self, node: &Node, attr: &str) -> Option<(QName, Span)> {
+        let a = node.attr(attr)?;
+        match node.resolve(&a.value) {
+            Ok(q) => Some((q, a.span)),
+            Err(msg) => {
+                let span = a.span;
+                self.err(span, msg);
+                None
+            }
+        }
+    }
+
+    /// A name in no namespace (a component of this schema), or an error at `span`.
+    pub fn local_name(&mut self, q: &QName, span: Span) -> Option<String> {
+        match q.ns.as_deref() {
+            None => Some(q.local.clone()),
+            Some(XS) => {
+                self.err(span, format!("xs:{} is not a component of this kind", q.local));
+                None
+            }
+            Some(ns) => {
+                self.err(
+                    span,
+                    format!("`{}` is in namespace `{ns}`; only no-namespace schemas are supported", q.local),
+                );
+                None
+            }
+        }
+    }
+
+    /// `minOccurs`/`maxOccurs` of a particle.
+    pub fn occurs(&mut self, node: &Node) -> Occ {
+        let min = match node.attr("minOccurs") {
+            None => 1,
+            Some(a) => match a.value.trim().parse::<u64>() {
+                Ok(n) => n,
+                Err(_) => {
+                    let (span, v) = (a.span, a.value.clone());
+                    self.err(span, format!("minOccurs `{v}` is not a non-negative integer"));
+                    1
+                }
+            },
+        };
+        let max = match node.attr("maxOccurs") {
+            None => Some(1),
+            Some(a) if a.value.trim() == "unbounded" => None,
+            Some(a) => match a.value.trim().parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    let (span, v) = (a.span, a.value.clone());
+                    self.err(span, format!("maxOccurs `{v}` is not a non-negative integer or `unbounded`"));
+                    Some(1)
+                }
+            },
+        };
+        if max.is_some_and(|m| m < min) {
+            self.err(node.span, format!("maxOccurs is less than minOccurs ({min})"));
+            return (min, Some(min));
+        }
+        (min, max)
+    }
+
+    /// Checks the attributes of an element declaration that have no mapping.
+    pub fn check_element_decl(&mut self, node: &Node) {
+        for (attr, msg) in [
+            ("substitutionGroup", "substitution groups are not supported"),
+            ("abstract", "abstract elements are not supported"),
+            ("nillable", "nillable elements (xsi:nil) are not supported"),
+        ] {
+            if let Some(a) = node.attr(attr) {
+                let on = attr == "substitutionGroup" || matches!(a.value.trim(), "true" | "1");
+                if on {
+                    let span = a.span;
+                    self.err(span, msg);
+                }
+            }
+        }
+        if node.get("name").is_some() && node.get("ref").is_some() {
+            self.err(node.span, "an element has either a name or a ref, not both");
+        }
+    }
+
+    fn global_element(&mut self, node: &'a Node) {
+        self.check_element_decl(node);
+        let Some(name) = node.get("name") else { return };
+        let enum_name = format!("{name}-type");
+        match self.element_kind(node, &enum_name, &enum_name) {
+            ElemKind::Complex(ct) => {
+                let key = self.reserve();
+                let saved = std::mem::replace(&mut self.envelope, self.roots.contains(name).then(|| name.to_owned()));
+                let fields = self.struct_fields(ct, name);
+                self.envelope = saved;
+                let mut docs = docs(node);
+                if docs.is_empty() {
+                    docs = self::docs(ct);
+                }
+                let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
+                self.emit(key, TypeDef { name: name.to_owned(), docs, span: node.span, message: None, kind });
+            }
+            // Raw and simple global elements are no types: references to them carry their type.
+            ElemKind::Raw | ElemKind::Simple(_) => {}
+        }
+    }
+
+    /// How the content of an element declaration maps. `preferred`/`fallback` name an anonymous
+    /// enumeration hoisted out of it.
+    pub fn element_kind(&mut self, node: &'a Node, preferred: &str, fallback: &str) -> ElemKind<'a> {
+        let inline_complex = node.xs_child("complexType");
+        let inline_simple = node.xs_child("simpleType");
+        for c in node.content() {
+            if !(c.is_xs("complexType")
+                || c.is_xs("simpleType")
+                || c.is_xs("key")
+                || c.is_xs("keyref")
+                || c.is_xs("unique"))
+            {
+                self.err(c.span, format!("<{}> is not supported inside xs:element", c.display_name()));
+            }
+        }
+        let typed = node.attr("type").is_some();
+        if usize::from(typed) + usize::from(inline_complex.is_some()) + usize::from(inline_simple.is_some()) > 1 {
+            self.err(node.span, "an element has one type: a type attribute or one inline type");
+        }
+        if let Some((q, span)) = self.qname(node, "type") {
+            return self.type_ref(&q, span);
+        }
+        if let Some(ct) = inline_complex {
+            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+        }
+        if let Some(st) = inline_simple {
+            return ElemKind::Simple(self.anonymous_simple(st, preferred, fallback));
+        }
+        if typed {
+            // The type attribute failed to resolve; already reported.
+            return ElemKind::Simple(Ty::prim(crate::ir::Prim::Text));
+        }
+        ElemKind::Raw // no type at all: xs:anyType
+    }
+
+    /// The content kind of a `type="..."` reference.
+    fn type_ref(&mut self, q: &QName, span: Span) -> ElemKind<'a> {
+        if q.ns.as_deref() == Some(XS) {
+            if q.local == "anyType" {
+                return ElemKind::Raw;
+            }
+            return ElemKind::Simple(self.builtin_or_error(&q.local, span));
+        }
+        let Some(name) = self.local_name(q, span) else {
+            return ElemKind::Simple(Ty::prim(crate::ir::Prim::Text));
+        };
+        if let Some(&ct) = self.g.complex.get(name.as_str()) {
+            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+        }
+        if self.g.simple.contains_key(name.as_str()) {
+            return ElemKind::Simple(self.named_simple(&name, span));
+        }
+        self.err(span, format!("unresolved type `{name}`"));
+        ElemKind::Simple(Ty::prim(crate::ir::Prim::Text))
+    }
+
+    /// Gives every field of a struct a distinct Rust name: a clashing attribute becomes
+    /// `<name>-attr`, anything else `<name>-2`, `<name>-3`, ...
+    pub fn distinct_field_names(fields: &mut [Field]) {
+        let mut seen = BTreeSet::new();
+        for f in fields.iter_mut() {
+            if seen.insert(naming::field_name(&f.name)) {
+                continue;
+            }
+            let base = f.name.clone();
+            let mut candidates = Vec::new();
+            if matches!(f.key, Key::Attribute(_)) {
+                candidates.push(format!("{base}-attr"));
+            }
+            candidates.extend((2..1000).map(|i| format!("{base}-{i}")));
+            for c in candidates {
+                if seen.insert(naming::field_name(&c)) {
+                    f.name = c;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The `xs:documentation` of a declaration: trimmed, non-empty lines.
+pub fn docs(node: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(a) = node.xs_child("annotation") {
+        for d in a.children.iter().filter(|d| d.is_xs("documentation")) {
+            let text = d.deep_text();
+            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+        }
+    }
+    out
+}

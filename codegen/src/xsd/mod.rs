@@ -1,0 +1,63 @@
+//! XSD front end: XML Schema files → [`ir::Schema`](crate::ir::Schema) with [`Wire::Xml`].
+//!
+//! Translation only, read with quick-xml into a small positioned tree ([`dom`]). Files are
+//! followed through `xs:include` (and `xs:import` without a namespace), relative to the
+//! including file ([`load`]). The mapping ([`lower`], [`content`], [`simple`]):
+//!
+//! - Every global `xs:element` with a complex type is one [`TypeDef`](crate::ir::TypeDef) named
+//!   after the element, a struct with [`Layout::Element`](crate::ir::Layout::Element): the
+//!   element name *is* the type name, which is how the back end knows the tag. Elements sharing
+//!   a named complex type each get their own type; named complex types are templates only.
+//! - A local element with a complex type is hoisted into a struct named after the element, or
+//!   `<parent>-<element>` when that name is taken (by any global element or type, or an earlier
+//!   hoisted type); the tag comes from the field's [`Key::Element`](crate::ir::Key::Element).
+//!   The same declaration (or the same element name with the same named type) is hoisted once.
+//! - `minOccurs`/`maxOccurs` become [`Occur`](crate::ir::Occur); the occurrence of a nested
+//!   `xs:sequence`/`xs:all`/`xs:choice` multiplies into everything inside it. A repeated
+//!   sequence of several elements (roAck's `(storyID, itemID, objID, itemChannel?, status)*`)
+//!   becomes one repeated field per element, in order: the grouping is lost (the IR has no
+//!   untagged group), which the lenient XML decoder does not need.
+//! - An `xs:choice` of elements is a hoisted [`Choice`](crate::ir::Choice) (`<parent>-choice`)
+//!   with one variant per element (repeated alternatives as a list type) and one
+//!   [`Key::Choice`](crate::ir::Key::Choice) field. A choice with sequence alternatives is
+//!   flattened: the sequences' elements become optional fields, and the element alternatives,
+//!   together with the elements of choices directly inside those sequences, form one choice
+//!   field placed where the first of them appears. For the `<mos>` root that gives `mosID?`,
+//!   `ncsID?`, `messageID?` and one choice over every message.
+//! - The envelope: a global element that no other element references, whose own content has a
+//!   choice. That choice field is called `message` (type `<root>-message`), and every global
+//!   element among its alternatives is a message keyed by its element name.
+//! - `mixed="true"` or `xs:any` anywhere in a complex type makes its content raw XML:
+//!   elements of such a type are fields of type [`Prim::Any`](crate::ir::Prim::Any), no struct.
+//! - Simple types map to primitives with constraints; named enumerations are enum types;
+//!   `<osmos:value type="path"/>` in a simple type's `xs:appinfo` makes it a
+//!   [`Prim::TextValue`](crate::ir::Prim::TextValue) parsed by that runtime type.
+//!
+//! Not supported, reported with file, line and column: target namespaces and imports of other
+//! namespaces, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
+//! `nillable`, `xs:list`/`xs:union`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open
+//! content, and any other XSD element in a place where it has no mapping. Identity constraints
+//! (`xs:key`, `xs:keyref`, `xs:unique`), `xs:anyAttribute`, `xs:notation` and the facets
+//! `whiteSpace`, `totalDigits` and `fractionDigits` constrain documents without changing their
+//! shape and are ignored.
+
+mod content;
+mod dom;
+mod load;
+mod lower;
+mod simple;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Error;
+use crate::ir::{Schema, Wire};
+
+/// Compiles XSD files (and what they include) into one schema called `name`.
+pub fn compile(name: &str, paths: &[PathBuf]) -> Result<Schema, Error> {
+    if paths.is_empty() {
+        return Err(Error::Usage("no XSD files given".into()));
+    }
+    let loaded = load::load(paths)?;
+    let types = lower::lower(&loaded)?;
+    Ok(Schema { name: name.to_owned(), wire: Wire::Xml, sources: loaded.sources, types })
+}
