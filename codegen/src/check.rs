@@ -56,12 +56,7 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                         errors.push(SchemaError::at(
                             &schema.sources,
                             f.span,
-                            format!(
-                                "field `{}` of `{}` reuses the key {} of `{prev}`",
-                                f.name,
-                                t.name,
-                                key_text(&f.key)
-                            ),
+                            format!("field `{}` of `{}` reuses {} of `{prev}`", f.name, t.name, f.key),
                         ));
                     }
                     if !field_names.insert(naming::field_name(&f.name)) {
@@ -161,18 +156,6 @@ fn describe(key: &MessageKey) -> String {
     match key {
         MessageKey::TypeKey(k) => format!("type key {k}"),
         MessageKey::Element(e) => format!("element <{e}>"),
-    }
-}
-
-fn key_text(key: &Key) -> String {
-    match key {
-        Key::Int(i) => i.to_string(),
-        Key::Text(t) => format!("\"{t}\""),
-        Key::Position(p) => format!("position {p}"),
-        Key::Element(e) => format!("<{e}>"),
-        Key::Attribute(a) => format!("@{a}"),
-        Key::Content => "content".into(),
-        Key::Choice => "one of several elements".into(),
     }
 }
 

@@ -144,6 +144,20 @@ pub enum Key {
     Choice,
 }
 
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Int(i) => write!(f, "key {i}"),
+            Key::Text(t) => write!(f, "key \"{t}\""),
+            Key::Position(p) => write!(f, "position {p}"),
+            Key::Element(e) => write!(f, "element `<{e}>`"),
+            Key::Attribute(a) => write!(f, "attribute `{a}`"),
+            Key::Content => f.write_str("text content"),
+            Key::Choice => f.write_str("one of several elements"),
+        }
+    }
+}
+
 /// How often a field occurs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occur {

@@ -85,7 +85,7 @@ fn type_keys_out_of_range() {
 
 #[test]
 fn duplicate_field_keys() {
-    assert_error("a = {\n  0: uint ; x\n  0: text ; y\n}\n", "t.cddl:3:3: field `y` of `a` reuses the key 0 of `x`");
+    assert_error("a = {\n  0: uint ; x\n  0: text ; y\n}\n", "t.cddl:3:3: field `y` of `a` reuses key 0 of `x`");
 }
 
 #[test]

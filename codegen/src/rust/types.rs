@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{docs, naming, Ctx};
-use crate::ir::{Key, Literal, MessageKey, TypeDef, TypeKind};
+use crate::ir::{Literal, MessageKey, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
@@ -22,7 +22,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let fields = s.fields.iter().map(|f| {
                 let id = naming::ident(&naming::field_name(&f.name));
                 let ty = ctx.field_ty(&f.ty, f.occur);
-                let mut lines = vec![format!("`{}` ({}).", f.name, key_text(&f.key))];
+                let mut lines = vec![format!("`{}` ({}).", f.name, f.key)];
                 lines.extend(f.docs.iter().cloned());
                 if let Some(d) = &f.ty.default {
                     lines.push(format!("Default when absent: `{}`.", literal_text(d)));
@@ -195,18 +195,6 @@ fn describe(t: &TypeDef) -> String {
         Some(MessageKey::TypeKey(k)) => format!("Schema {what} `{}`, message type key {k}.", t.name),
         Some(MessageKey::Element(e)) => format!("Schema {what} `{}`, message `<{e}>`.", t.name),
         None => format!("Schema {what} `{}`.", t.name),
-    }
-}
-
-fn key_text(key: &Key) -> String {
-    match key {
-        Key::Int(i) => format!("key {i}"),
-        Key::Text(t) => format!("key \"{t}\""),
-        Key::Position(p) => format!("position {p}"),
-        Key::Element(e) => format!("element `<{e}>`"),
-        Key::Attribute(a) => format!("attribute `{a}`"),
-        Key::Content => "text content".into(),
-        Key::Choice => "one of several elements".into(),
     }
 }
 
