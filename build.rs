@@ -17,4 +17,12 @@ fn regenerate() {
     if let Err(e) = result {
         panic!("schemas/ do not compile:\n{e}");
     }
+    let result = osmos_codegen::Builder::new()
+        .module("mos")
+        .xsd("schemas/mos/mos.xsd")
+        .json(osmos_codegen::JsonImpls::Feature("json".into()))
+        .compile();
+    if let Err(e) = result {
+        panic!("schemas/mos do not compile:\n{e}");
+    }
 }

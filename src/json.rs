@@ -2,8 +2,9 @@
 //!
 //! The mapping is lossless so that `osmos decode` output can be fed back to `osmos encode`:
 //! absent optional fields are absent keys, `null` is `null`, byte strings are lowercase hex,
-//! enumeration values are their schema names, a choice is `{"<alternative>": value}`, and a raw
-//! `any` item is `{"cbor": "<hex>"}`.
+//! enumeration values are their schema names, a choice is `{"<alternative>": value}`, a raw
+//! `any` item is `{"cbor": "<hex>"}`, raw XML content is its text, and the MOS value types
+//! (time, duration, number, message ID, trigger) are their canonical text.
 
 use std::borrow::Cow;
 
@@ -11,6 +12,8 @@ pub use serde_json::{Map, Value};
 
 use crate::cbor::{Nullable, RawCbor};
 use crate::error::{DecodeError, ErrorKind};
+use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
+use crate::xml::RawXml;
 
 /// Converts a value to JSON.
 pub trait ToJson {
@@ -181,6 +184,40 @@ impl FromJson for RawCbor<'_> {
         RawCbor::from_bytes(hex.into_owned()).map_err(|e| e.in_field("cbor"))
     }
 }
+impl ToJson for RawXml<'_> {
+    fn to_json(&self) -> Value {
+        Value::String(self.as_str().to_owned())
+    }
+}
+impl FromJson for RawXml<'_> {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        v.as_str().map(|s| RawXml::new(s.to_owned())).ok_or_else(|| expected("a string of raw XML", v))
+    }
+}
+
+macro_rules! text_value_json {
+    ($($t:ty => $what:literal),* $(,)?) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::String(self.to_string())
+            }
+        }
+        impl FromJson for $t {
+            fn from_json(v: &Value) -> Result<Self, DecodeError> {
+                let s = v.as_str().ok_or_else(|| expected($what, v))?;
+                <$t>::parse(s).map_err(|e| e.into_decode_error(0))
+            }
+        }
+    )*};
+}
+text_value_json!(
+    MosTime => "a MOS time string",
+    MosDuration => "a MOS duration string",
+    MosNumber => "a MOS number string",
+    MessageId => "a MOS messageID string",
+    Trigger => "a MOS trigger string",
+);
+
 impl<T: ToJson> ToJson for Nullable<T> {
     fn to_json(&self) -> Value {
         match self {

@@ -523,6 +523,7 @@ impl<T> Default for Many<T> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Order {
     pos: usize,
+    run: Option<usize>,
     name: &'static str,
 }
 
@@ -1031,9 +1032,15 @@ impl<'a> Decoder<'a> {
     // ---- child elements -------------------------------------------------------------------
 
     /// Strict: records an element out of schema order (`pos` is the field's position).
-    pub fn order(&mut self, order: &mut Order, pos: usize, name: &'static str, child: &Start<'a>) {
-        if pos >= order.pos {
-            *order = Order { pos, name };
+    ///
+    /// `run` is the first position of the run of consecutive repeated fields the field
+    /// belongs to, if it is in one: a repeated sequence of several elements (roAck's
+    /// `(storyID, itemID, objID, itemChannel?, status)*`) reaches the IR as one repeated field
+    /// per element, so going back to the first field of the run starts the next repetition.
+    pub fn order(&mut self, order: &mut Order, pos: usize, run: Option<usize>, name: &'static str, child: &Start<'a>) {
+        let restart = run == Some(pos) && order.run == run;
+        if pos >= order.pos || restart {
+            *order = Order { pos, run, name };
             return;
         }
         let prev = order.name;
@@ -1144,6 +1151,106 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// Runs a decoder for one element (for generated code that holds a decoder function).
+    pub fn apply<T>(
+        &mut self,
+        start: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        f(self, start)
+    }
+
+    /// Decodes one occurrence of a list alternative of a choice field: consecutive elements
+    /// of the same alternative go into one list (`take` finds it in the choice, `wrap` makes a
+    /// new choice from a list). Another alternative after it is a repeated field.
+    pub fn choice_item<C, T>(
+        &mut self,
+        slot: &mut Slot<C>,
+        name: &'static str,
+        child: &Start<'a>,
+        take: impl Fn(&mut C) -> Option<&mut Vec<T>>,
+        wrap: impl FnOnce(Vec<T>) -> C,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let index = match slot {
+            Slot::Empty => Some(0),
+            Slot::Set(c) => match take(c) {
+                Some(items) => Some(items.len()),
+                None => return self.duplicate(name, child),
+            },
+            Slot::Failed => None,
+        };
+        self.push(child.name, index, child.offset)?;
+        let r = f(self, child);
+        self.pop();
+        match (r, &mut *slot) {
+            (Ok(v), Slot::Empty) => *slot = Slot::Set(wrap(vec![v])),
+            (Ok(v), Slot::Set(c)) => {
+                // `take` matched above, so this alternative is the one in the slot.
+                if let Some(items) = take(c) {
+                    items.push(v);
+                }
+            }
+            (Ok(_), Slot::Failed) => {}
+            (Err(e), _) => {
+                self.recover(e)?;
+                *slot = Slot::Failed;
+            }
+        }
+        Ok(())
+    }
+
+    /// The content of an element whose type is a text value with attributes (simple content).
+    pub fn content<T>(
+        &mut self,
+        start: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<Slot<T>, DecodeError> {
+        match f(self, start) {
+            Ok(v) => Ok(Slot::Set(v)),
+            Err(e) => {
+                self.recover(e)?;
+                Ok(Slot::Failed)
+            }
+        }
+    }
+
+    /// [`Decoder::content`] for optional content that may be empty, meaning absent.
+    pub fn content_opt<T>(
+        &mut self,
+        start: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<Option<T>, DecodeError>,
+    ) -> Result<Slot<T>, DecodeError> {
+        match f(self, start) {
+            Ok(Some(v)) => Ok(Slot::Set(v)),
+            Ok(None) => Ok(Slot::Empty),
+            Err(e) => {
+                self.recover(e)?;
+                Ok(Slot::Failed)
+            }
+        }
+    }
+
+    /// The text collected from mixed content, parsed as `T` (`optional`: empty is absent).
+    pub fn text_content<T: XmlText<'a>>(
+        &mut self,
+        text: Option<Cow<'a, str>>,
+        start: &Start<'a>,
+        optional: bool,
+    ) -> Result<Slot<T>, DecodeError> {
+        let text = text.unwrap_or(Cow::Borrowed(""));
+        if optional && T::EMPTY_IS_ABSENT && is_blank(&text) {
+            return Ok(Slot::Empty);
+        }
+        match self.parse_text(text, start.end) {
+            Ok(v) => Ok(Slot::Set(v)),
+            Err(e) => {
+                self.recover(e)?;
+                Ok(Slot::Failed)
+            }
+        }
+    }
+
     // ---- finishing ------------------------------------------------------------------------
 
     /// A required field's value, or the error for its absence.
@@ -1176,6 +1283,9 @@ impl<'a> Decoder<'a> {
             (Slot::Empty, Some((tag, at))) if messages => {
                 let e = self.error(ErrorKind::UnknownMessage(tag.to_owned()), at);
                 if self.mode == Mode::Strict {
+                    // The unknown element deviation becomes this one.
+                    self.deviations
+                        .retain(|d| !(d.offset() == at && matches!(d.kind(), ErrorKind::UnexpectedType { .. })));
                     self.record(e.clone());
                 }
                 Err(e)
@@ -1287,6 +1397,16 @@ pub fn decode_document<'a, T>(
             Err(DecodeErrors(deviations))
         }
     }
+}
+
+/// The name of the root element of a document (after a BOM, whitespace, the XML declaration,
+/// comments and a document type declaration), without decoding it.
+pub fn root_element(input: &str) -> Result<&str, DecodeError> {
+    decode_document(input, Mode::Lenient, None, false, |d, start| {
+        d.pos = d.input.len();
+        Ok(start.name)
+    })
+    .map_err(DecodeError::from)
 }
 
 fn decode_root<'a, T>(
@@ -1464,7 +1584,7 @@ mod tests {
     fn tokenises() {
         assert_eq!(
             events("<?xml version='1.0'?><!-- c --><a x='>'>t<b/><![CDATA[<x>]]></a >"),
-            ["Sa@30", "T\"t\"@39", "Sb/@40", "C\"<x>\"@44", "Ea@59"]
+            ["Sa@31", "T\"t\"@40", "Sb/@41", "C\"<x>\"@45", "Ea@60"]
         );
         assert_eq!(events("<a"), ["!input ends inside a value (at byte 0)"]);
         assert_eq!(events("< a>"), ["!malformed input: bad start tag \"< a>\" (at byte 0)"]);

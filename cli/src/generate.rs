@@ -27,8 +27,10 @@ pub struct Args {
 }
 
 /// The shipped bindings: module name, schema language and files, relative to the checkout.
-pub const SHIPPED: &[(&str, &[&str])] =
-    &[("openscreen", &["schemas/openscreen/network.cddl", "schemas/openscreen/application.cddl"])];
+pub const SHIPPED: &[(&str, &[&str])] = &[
+    ("openscreen", &["schemas/openscreen/network.cddl", "schemas/openscreen/application.cddl"]),
+    ("mos", &["schemas/mos/mos.xsd"]),
+];
 
 /// The builder for one shipped binding (JSON views behind the runtime's `json` feature).
 pub fn shipped_builder(module: &str, files: &[&str]) -> Builder {

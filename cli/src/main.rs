@@ -3,6 +3,7 @@
 
 mod generate;
 mod input;
+mod mos;
 mod openscreen;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ struct Cli {
 enum Protocol {
     /// Open Screen Protocol frames: varint(type key) ‖ CBOR.
     Openscreen,
+    /// MOS XML messages (UTF-8 or UTF-16), with or without the `<mos>` envelope.
+    Mos,
 }
 
 #[derive(Subcommand)]
@@ -28,19 +31,27 @@ enum Command {
     /// Regenerate `generated/` from `schemas/` (or compile the given files into --out) and print
     /// the message table.
     Generate(generate::Args),
-    /// Decode frames (hex text, a binary file, or `-` for stdin) and print each as JSON.
+    /// Decode frames (hex text, a binary file, or `-` for stdin) or MOS XML and print each
+    /// message as JSON.
     Decode {
         /// Which protocol the input speaks.
         protocol: Protocol,
         /// Input file, or `-` for stdin.
         input: String,
+        /// MOS: report every deviation from the schema instead of decoding leniently.
+        #[arg(long)]
+        strict: bool,
     },
-    /// Encode JSON (as printed by `decode`; one object or an array) and print the frames as hex.
+    /// Encode JSON (as printed by `decode`; one object or an array) and print the frames as
+    /// hex, or MOS messages as XML.
     Encode {
         /// Which protocol to write.
         protocol: Protocol,
         /// Input file, or `-` for stdin.
         input: String,
+        /// MOS: write the UTF-16BE wire bytes instead of UTF-8 text.
+        #[arg(long)]
+        utf16: bool,
     },
     /// Print the message table of a shipped protocol.
     List {
@@ -53,10 +64,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
-        Command::Decode { protocol: Protocol::Openscreen, input } => openscreen::decode(&input),
-        Command::Encode { protocol: Protocol::Openscreen, input } => openscreen::encode(&input),
+        Command::Decode { protocol: Protocol::Openscreen, strict: true, .. } => {
+            Err("--strict applies to mos only".into())
+        }
+        Command::Encode { protocol: Protocol::Openscreen, utf16: true, .. } => {
+            Err("--utf16 applies to mos only".into())
+        }
+        Command::Decode { protocol: Protocol::Openscreen, input, .. } => openscreen::decode(&input),
+        Command::Encode { protocol: Protocol::Openscreen, input, .. } => openscreen::encode(&input),
+        Command::Decode { protocol: Protocol::Mos, input, strict } => mos::decode(&input, strict),
+        Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16),
         Command::List { protocol: Protocol::Openscreen } => {
             openscreen::list();
+            Ok(())
+        }
+        Command::List { protocol: Protocol::Mos } => {
+            mos::list();
             Ok(())
         }
     };

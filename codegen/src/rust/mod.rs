@@ -9,6 +9,7 @@ mod json;
 mod messages;
 pub mod naming;
 mod types;
+mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,11 +52,17 @@ pub fn generate(schema: &Schema, options: &Options) -> String {
         if schema.wire == Wire::Cbor {
             items.push(cbor::emit(&ctx, t));
         }
+        if schema.wire == Wire::Xml {
+            items.push(xml::emit(&ctx, t));
+        }
         let json = json::emit(&ctx, t);
         items.push(ctx.json_gate(options, json));
     }
     if schema.wire == Wire::Cbor {
         items.push(messages::emit(&ctx, options));
+    }
+    if schema.wire == Wire::Xml {
+        items.push(xml::emit_messages(&ctx, options));
     }
     let tokens = quote!(#(#items)*);
     let file: syn::File = match syn::parse2(tokens.clone()) {
