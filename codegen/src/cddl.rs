@@ -646,7 +646,7 @@ impl<'a> Lowerer<'a> {
                 let ty = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}"));
                 self.site = saved;
                 let span = self.span(*span);
-                out.push(Field { name, docs, key: wire_key, ty, occur, span });
+                out.push(Field { name, docs, key: wire_key, ty, occur, group: None, span });
             }
             GroupEntry::TypeGroupname { ge, span, trailing_comments, leading_comments } => {
                 let name = rule_name(&ge.name);
@@ -697,6 +697,7 @@ impl<'a> Lowerer<'a> {
                             key: Key::Position(out.len()),
                             ty,
                             occur,
+                            group: None,
                             span: self.span(*span),
                         });
                     }

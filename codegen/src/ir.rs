@@ -120,6 +120,10 @@ pub struct Field {
     pub ty: Ty,
     /// How often the field occurs.
     pub occur: Occur,
+    /// Fields that repeat together as one group (an XSD repeated sequence such as roAck's
+    /// `(storyID, itemID, objID, itemChannel?, status)*`) share an id: the i-th values of its
+    /// members belong together, and are written group by group.
+    pub group: Option<u32>,
     /// Where the field is declared.
     pub span: Span,
 }

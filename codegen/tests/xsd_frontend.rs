@@ -1202,6 +1202,23 @@ fn mos_schema_compiles_and_checks() {
     );
     let TypeKind::Choice(c) = &s.get("mos-message").unwrap().kind else { panic!() };
     assert_eq!(c.variants.len(), 54);
+
+    // roAck's `(storyID, itemID, objID, itemChannel?, status)*` repeats as one group.
+    let TypeKind::Struct(ack) = &s.get("roAck").unwrap().kind else { panic!() };
+    let groups: Vec<(&str, Option<u32>)> = ack.fields.iter().map(|f| (f.name.as_str(), f.group)).collect();
+    let g = groups[2].1.expect("storyID is in a group");
+    assert_eq!(
+        groups,
+        [
+            ("roID", None),
+            ("roStatus", None),
+            ("storyID", Some(g)),
+            ("itemID", Some(g)),
+            ("objID", Some(g)),
+            ("itemChannel", Some(g)),
+            ("status", Some(g))
+        ]
+    );
     assert!(c.variants.iter().all(|v| v.element.as_deref() == Some(v.name.as_str()) && v.ty == Ty::named(&v.name)));
 
     for (name, expected) in [

@@ -270,7 +270,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         Some((_, list)) => list.push(arm),
         None => arms_by_tag.push((tag, vec![arm])),
     };
-    let runs = flattened_groups(ctx, &children);
+    let runs = flattened_groups(&children);
     for (pos, f) in children.iter().enumerate() {
         let run = runs[pos];
         match &f.key {
@@ -488,87 +488,17 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     }
 }
 
-/// Members of repeated groups the front end flattened: for each child field, the position
-/// of the first field of its group, when it is in a group of two or more.
-///
-/// The IR has no untagged group: the XSD front end turns a repeated sequence such as roAck's
-/// `(storyID, itemID, objID, itemChannel?, status)*` into one repeated field per element. A
-/// field is taken for a group member when it repeats although its own declaration (the
-/// schema text its span points at) has no `maxOccurs`, so the repetition comes from an
-/// enclosing group; consecutive members with no model-group markup between their
-/// declarations form one group. Without spans (hand-built IR, CDDL) nothing is grouped.
-fn flattened_groups(ctx: &Ctx, children: &[&Field]) -> Vec<Option<usize>> {
-    let decl = |f: &Field| -> Option<&str> {
-        let src = ctx.schema.sources.get(f.span.file)?;
-        let text = src.text.get(f.span.start..f.span.end)?;
-        text.starts_with('<').then_some(text)
-    };
-    let member = |f: &Field| {
-        matches!(f.occur, Occur::Many { .. })
-            && decl(f).is_some_and(|d| match attr_value(d, "maxOccurs") {
-                None => true,
-                Some(v) => v == "1",
-            })
-    };
-    let adjacent = |a: &Field, b: &Field| {
-        a.span.file == b.span.file
-            && a.span.end <= b.span.start
-            && ctx
-                .schema
-                .sources
-                .get(a.span.file)
-                .and_then(|src| src.text.get(a.span.end..b.span.start))
-                .is_some_and(|between| !has_model_group_markup(between))
-    };
-    let mut out = vec![None; children.len()];
-    let mut i = 0;
-    while i < children.len() {
-        if !member(children[i]) {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < children.len() && member(children[j]) && adjacent(children[j - 1], children[j]) {
-            j += 1;
-        }
-        if j - i >= 2 {
-            for slot in &mut out[i..j] {
-                *slot = Some(i);
-            }
-        }
-        i = j;
-    }
-    out
-}
-
-/// The value of an attribute in a start tag's text.
-fn attr_value<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
-    let mut rest = tag;
-    while let Some(i) = rest.find(name) {
-        let before = rest[..i].chars().next_back();
-        let after = rest[i + name.len()..].trim_start();
-        rest = &rest[i + name.len()..];
-        if before.is_some_and(|c| c.is_whitespace()) {
-            if let Some(v) = after.strip_prefix('=') {
-                let v = v.trim_start();
-                let quote = v.chars().next()?;
-                let v = &v[quote.len_utf8()..];
-                return v.find(quote).map(|end| &v[..end]);
-            }
-        }
-    }
-    None
-}
-
-/// Whether schema text contains a model group tag (`<xs:sequence`, `</xs:choice>`, ...).
-fn has_model_group_markup(text: &str) -> bool {
-    text.match_indices('<').any(|(i, _)| {
-        let tag = text[i + 1..].trim_start_matches('/');
-        let name: String =
-            tag.chars().take_while(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')).collect();
-        let local = name.rsplit(':').next().unwrap_or("");
-        matches!(local, "sequence" | "choice" | "all" | "group")
-    })
+/// Members of repeated groups (`ir::Field::group`): for each child field, the position of the
+/// first field of its group, when it is in a group of two or more.
+fn flattened_groups(children: &[&Field]) -> Vec<Option<usize>> {
+    children
+        .iter()
+        .map(|f| {
+            let id = f.group?;
+            let first = children.iter().position(|c| c.group == Some(id))?;
+            (children.iter().filter(|c| c.group == Some(id)).count() >= 2).then_some(first)
+        })
+        .collect()
 }
 
 /// The statements that take one child element into its field.

@@ -96,6 +96,7 @@ impl<'a> Lower<'a> {
                     key: Key::Content,
                     ty,
                     occur: occur(ONE),
+                    group: None,
                     span: ext.span,
                 });
             }
@@ -182,9 +183,18 @@ impl<'a> Lower<'a> {
                 }
             }
             "sequence" | "all" => {
-                let o = mul(occ, self.occurs(node));
+                let own = self.occurs(node);
+                let o = mul(occ, own);
+                let start = out.len();
                 for c in node.content() {
                     self.particle(c, parent, o, out);
+                }
+                // A repeated sequence of several elements repeats as a unit: mark its members.
+                if own.1 != Some(1) && out.len() - start >= 2 {
+                    let id = self.next_group();
+                    for f in &mut out[start..] {
+                        f.group = Some(id);
+                    }
                 }
             }
             "choice" => {
@@ -236,7 +246,15 @@ impl<'a> Lower<'a> {
         if o.1 == Some(0) {
             return None;
         }
-        Some(Field { name: name.clone(), docs, key: Key::Element(name), ty, occur: occur(o), span: node.span })
+        Some(Field {
+            name: name.clone(),
+            docs,
+            key: Key::Element(name),
+            ty,
+            occur: occur(o),
+            group: None,
+            span: node.span,
+        })
     }
 
     /// The name, type and docs of an element particle (local declaration or `ref`).
@@ -443,6 +461,7 @@ impl<'a> Lower<'a> {
                 key: Key::Element(m.name.clone()),
                 ty: m.ty.clone(),
                 occur: occur(o),
+                group: None,
                 span: node.span,
             };
             out.insert(at, f);
@@ -481,6 +500,7 @@ impl<'a> Lower<'a> {
             key: Key::Choice,
             ty: Ty::named(tname),
             occur: occur(field_occ),
+            group: None,
             span: node.span,
         };
         out.insert(at, f);
@@ -559,7 +579,15 @@ impl<'a> Lower<'a> {
         if d.is_empty() {
             d = docs(decl);
         }
-        Some(Field { name: name.clone(), docs: d, key: Key::Attribute(name), ty, occur: occur(occ), span: node.span })
+        Some(Field {
+            name: name.clone(),
+            docs: d,
+            key: Key::Attribute(name),
+            ty,
+            occur: occur(occ),
+            group: None,
+            span: node.span,
+        })
     }
 
     /// The attributes of an `xs:attributeGroup ref="..."`.

@@ -78,6 +78,8 @@ pub struct Lower<'a> {
     pub envelope: Option<String>,
     /// Elements that are alternatives of an envelope's message choice.
     pub messages: Vec<String>,
+    /// Ids handed out to repeated groups (`ir::Field::group`).
+    groups: u32,
     /// Global elements no other element refers to.
     roots: BTreeSet<String>,
 }
@@ -111,6 +113,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         raw_busy: HashSet::new(),
         envelope: None,
         messages: Vec::new(),
+        groups: 0,
         roots,
     };
     let order = l.g.order.clone();
@@ -223,6 +226,12 @@ impl<'a> Lower<'a> {
     }
 
     /// `minOccurs`/`maxOccurs` of a particle.
+    /// A fresh id for a repeated group.
+    pub fn next_group(&mut self) -> u32 {
+        self.groups += 1;
+        self.groups
+    }
+
     pub fn occurs(&mut self, node: &Node) -> Occ {
         let min = match node.attr("minOccurs") {
             None => 1,
