@@ -5225,6 +5225,7 @@ impl<'a> ::osmos::json::FromJson for ElementSource<'a> {
 }
 /// Schema choice `element_source-choice`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ElementSourceChoice<'a> {
     /// The `story` alternative.
     Story(::std::vec::Vec<Story<'a>>),
@@ -18024,6 +18025,7 @@ impl<'a> ::osmos::json::FromJson for Mos<'a> {
 }
 /// Schema choice `mos-message`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum MosMessage<'a> {
     /// The `heartbeat` alternative.
     Heartbeat(Heartbeat),

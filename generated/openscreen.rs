@@ -4602,6 +4602,7 @@ impl<'a> ::osmos::json::FromJson for PresentationChangeEvent<'a> {
 ///
 /// Schema choice `presentation-connection-message-message`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum PresentationConnectionMessageMessage<'a> {
     /// The `bytes` alternative.
     Bytes(::std::borrow::Cow<'a, [u8]>),

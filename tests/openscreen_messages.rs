@@ -1,3 +1,4 @@
+#![cfg(feature = "json")]
 //! Every Open Screen message round-trips: instances built from the schema IR (independently of
 //! the generated code) decode, re-encode to the same bytes, and survive a JSON round trip.
 

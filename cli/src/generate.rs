@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<(), String> {
             b = b.module(m);
         }
         let path = b.compile().map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        out!("wrote {}", path.display());
         return Ok(());
     }
     std::env::set_current_dir(&args.root).map_err(|e| format!("{}: {e}", args.root.display()))?;
@@ -72,9 +72,9 @@ pub fn run(args: Args) -> Result<(), String> {
                 stale.push(path.display().to_string());
             }
         } else if osmos_codegen::write_if_changed(&path, &text).map_err(|e| e.to_string())? {
-            println!("wrote {}", path.display());
+            out!("wrote {}", path.display());
         } else {
-            println!("unchanged {}", path.display());
+            out!("unchanged {}", path.display());
         }
     }
     if !stale.is_empty() {
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> Result<(), String> {
     }
     if !args.check {
         for t in tables {
-            println!("\n{t}");
+            out!("\n{t}");
         }
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! `osmos`: regenerate the shipped bindings, compile any schema, and decode or encode real
 //! traffic as JSON.
 
+#[macro_use]
+mod output;
 mod generate;
 mod input;
 mod mos;

@@ -16,7 +16,7 @@ use osmos::xml::Mode;
 use crate::input;
 
 fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).expect("JSON values print"));
+    out!("{}", serde_json::to_string_pretty(v).expect("JSON values print"));
 }
 
 fn report(what: &str, errors: osmos::xml::DecodeErrors) -> String {
@@ -87,8 +87,8 @@ pub fn encode(path: &str, utf16: bool) -> Result<(), String> {
 
 /// Prints the message table.
 pub fn list() {
-    println!("{:<28}  rust type", "element");
+    out!("{:<28}  rust type", "element");
     for m in &MESSAGES {
-        println!("{:<28}  {}", format!("<{}>", m.element), m.rust_name);
+        out!("{:<28}  {}", format!("<{}>", m.element), m.rust_name);
     }
 }

@@ -13,7 +13,7 @@ pub fn decode(path: &str) -> Result<(), String> {
     while at < bytes.len() {
         match Message::decode_frame(&bytes[at..]) {
             Ok(Some((msg, used))) => {
-                println!("{}", serde_json::to_string_pretty(&msg.to_json()).expect("JSON values print"));
+                out!("{}", serde_json::to_string_pretty(&msg.to_json()).expect("JSON values print"));
                 at += used;
             }
             Ok(None) => return Err(format!("input ends inside the frame at byte {at}")),
@@ -37,7 +37,7 @@ pub fn encode(path: &str) -> Result<(), String> {
         let msg = Message::from_json(doc).map_err(|e| format!("message {i}: {e}"))?;
         let mut out = Vec::new();
         msg.encode_frame(&mut out).map_err(|e| format!("message {i}: {e}"))?;
-        println!("{}", hex::encode(out));
+        out!("{}", hex::encode(out));
     }
     Ok(())
 }
@@ -49,9 +49,9 @@ pub fn list() {
 
 /// The table `generate` prints too.
 pub fn print_table() {
-    println!("{:>8}  {:<10}  {:<42}  rust type", "type key", "varint", "message");
+    out!("{:>8}  {:<10}  {:<42}  rust type", "type key", "varint", "message");
     for m in &MESSAGES {
-        println!("{:>8}  {:<10}  {:<42}  {}", m.type_key, hex::encode(m.varint), m.name, m.rust_name);
+        out!("{:>8}  {:<10}  {:<42}  {}", m.type_key, hex::encode(m.varint), m.name, m.rust_name);
     }
 }
 

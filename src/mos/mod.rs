@@ -10,8 +10,6 @@ pub mod wire;
 /// [`crate::xml::XmlEncode`]; [`messages::Mos`] is the `<mos>` envelope (`decode`,
 /// `decode_with`, `encode`, `encode_utf16be`) and [`messages::Message`] dispatches a message
 /// element on its own by name.
-// The message choice holds every message inline, as the envelope does on the wire.
-#[allow(clippy::large_enum_variant)]
 pub mod messages {
     #[cfg(not(feature = "regenerate"))]
     include!("../../generated/mos.rs");

@@ -148,8 +148,10 @@ impl<'a> Cursor<'a> {
     /// A fixed-width decimal field such as `MM`, with its offset for range errors.
     fn fixed_digits(&mut self, width: usize, name: &str) -> Result<(u32, usize), ValueError> {
         let at = self.pos();
-        let digits =
-            self.take(take_while_m_n(width, width, |c: char| c.is_ascii_digit()), &format!("{width}-digit {name}"))?;
+        // The error text is built only on failure: parsing a valid time allocates nothing.
+        let Some(digits) = self.try_take(take_while_m_n(width, width, |c: char| c.is_ascii_digit())) else {
+            return Err(self.error(format!("expected {width}-digit {name}"), at));
+        };
         // At most 4 ASCII digits: cannot overflow.
         Ok((digits.bytes().fold(0, |n, d| n * 10 + u32::from(d - b'0')), at))
     }

@@ -115,9 +115,12 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 quote!(#name::#id(v) => #name::#id(#rt::cbor::IntoOwned::into_owned(v)),)
             });
             let owned = into_owned(ctx, t, quote!(match self { #(#arms)* }));
+            // Alternatives stay inline even when their sizes differ: boxing one would cost an
+            // allocation per decoded value, and decoding is meant to allocate nothing.
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name #generics { #(#defs)* }
                 #owned
             }

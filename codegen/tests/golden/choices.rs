@@ -178,6 +178,7 @@ impl ::osmos::json::FromJson for Level {
 ///
 /// Schema choice `switch-value`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum SwitchValue<'a> {
     /// The `int` alternative.
     Int(i64),

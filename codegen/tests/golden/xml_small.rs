@@ -500,6 +500,7 @@ impl<'a> ::osmos::json::FromJson for Story<'a> {
 }
 /// Schema choice `act-source`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ActSource<'a> {
     /// The `story` alternative.
     Story(::std::vec::Vec<Story<'a>>),
@@ -1087,6 +1088,7 @@ impl<'a> ::osmos::json::FromJson for Beat<'a> {
 }
 /// Schema choice `doc-message`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DocMessage<'a> {
     /// The `act` alternative.
     Act(Act<'a>),

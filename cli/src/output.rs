@@ -1,0 +1,21 @@
+//! Printing to stdout that ends quietly when the reader goes away (`osmos list mos | head`).
+
+use std::io::Write;
+
+/// Writes one line to stdout; a closed pipe ends the program successfully, any other write
+/// error ends it with a message.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`line`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
+}
