@@ -15,8 +15,8 @@
 //! - `minOccurs`/`maxOccurs` become [`Occur`](crate::ir::Occur); the occurrence of a nested
 //!   `xs:sequence`/`xs:all`/`xs:choice` multiplies into everything inside it. A repeated
 //!   sequence of several elements (roAck's `(storyID, itemID, objID, itemChannel?, status)*`)
-//!   becomes one repeated field per element, in order: the grouping is lost (the IR has no
-//!   untagged group), which the lenient XML decoder does not need.
+//!   becomes one repeated field per element, in order, all marked with the same
+//!   [`Field::group`](crate::ir::Field::group) so the back end writes them group by group.
 //! - An `xs:choice` of elements is a hoisted [`Choice`](crate::ir::Choice) (`<parent>-choice`)
 //!   with one variant per element (repeated alternatives as a list type) and one
 //!   [`Key::Choice`](crate::ir::Key::Choice) field. A choice with sequence alternatives is
