@@ -2311,10 +2311,10 @@ pub struct MosObj<'a> {
     pub obj_tb: ::std::borrow::Cow<'a, str>,
     /// `objRev` (element `<objRev>`).
     /// Revision number of the object, 999 maximum.
-    pub obj_rev: ::osmos::mos::value::MosNumber,
+    pub obj_rev: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `objDur` (element `<objDur>`).
     /// Duration of the object in samples of objTB.
-    pub obj_dur: ::osmos::mos::value::MosNumber,
+    pub obj_dur: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `status` (element `<status>`).
     /// Status of the object.
     pub status: MosStatus,
@@ -2329,13 +2329,13 @@ pub struct MosObj<'a> {
     pub created_by: ::std::borrow::Cow<'a, str>,
     /// `created` (element `<created>`).
     /// Time the object was created.
-    pub created: ::osmos::mos::value::MosTime,
+    pub created: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `changedBy` (element `<changedBy>`).
     /// Name of the person or process that last changed the object (no length limit in SPEC285 section 6).
     pub changed_by: ::std::borrow::Cow<'a, str>,
     /// `changed` (element `<changed>`).
     /// Time the object was last changed.
-    pub changed: ::osmos::mos::value::MosTime,
+    pub changed: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `description` (element `<description>`).
     /// Description of the object: Unicode text with optional p, em and tab markup; no HTML or RTF.
     pub description: ::osmos::xml::RawXml<'a>,
@@ -2381,15 +2381,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
         let mut f_obj_group: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_obj_type: ::osmos::xml::Slot<MosMediaType> = ::osmos::xml::Slot::Empty;
         let mut f_obj_tb: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_obj_rev: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_obj_dur: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_obj_rev: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_obj_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_status: ::osmos::xml::Slot<MosStatus> = ::osmos::xml::Slot::Empty;
         let mut f_obj_air: ::osmos::xml::Slot<MosAirStatus> = ::osmos::xml::Slot::Empty;
         let mut f_obj_paths: ::osmos::xml::Slot<ObjPaths<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_created_by: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_created: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_created: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_changed_by: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_changed: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_changed: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
@@ -2537,7 +2545,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_rev,
                         "objRev",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "objDur" => {
@@ -2552,7 +2562,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_dur,
                         "objDur",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "status" => {
@@ -2640,7 +2652,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_created,
                         "created",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "changedBy" => {
@@ -2670,7 +2684,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_changed,
                         "changed",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "description" => {
@@ -2903,16 +2919,24 @@ pub struct Item<'a> {
     pub item_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `itemEdStart` (element `<itemEdStart>`).
     /// Editorial start of the item in samples from the start of the object.
-    pub item_ed_start: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemEdDur` (element `<itemEdDur>`).
     /// Editorial duration of the item in samples.
-    pub item_ed_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemUserTimingDur` (element `<itemUserTimingDur>`).
     /// User-defined timing duration of the item in samples.
-    pub item_user_timing_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_user_timing_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemTrigger` (element `<itemTrigger>`).
     /// How the item is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub item_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub item_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the item starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -2963,12 +2987,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
         let mut f_mos_abstract: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_obj_paths: ::osmos::xml::Slot<ObjPaths<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_item_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_item_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_item_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_item_user_timing_dur: ::osmos::xml::Slot<
-            ::osmos::mos::value::MosNumber,
+        let mut f_item_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
         > = ::osmos::xml::Slot::Empty;
-        let mut f_item_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_item_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_item_user_timing_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_item_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -3185,7 +3215,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         "itemEdStart",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3202,7 +3232,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         "itemEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3219,7 +3249,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         "itemUserTimingDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3235,7 +3265,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_trigger,
                         "itemTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -3518,16 +3550,24 @@ pub struct StoryItem<'a> {
     pub item_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `itemEdStart` (element `<itemEdStart>`).
     /// Editorial start of the item in samples from the start of the object.
-    pub item_ed_start: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemEdDur` (element `<itemEdDur>`).
     /// Editorial duration of the item in samples.
-    pub item_ed_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemUserTimingDur` (element `<itemUserTimingDur>`).
     /// User-defined timing duration of the item in samples.
-    pub item_user_timing_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub item_user_timing_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `itemTrigger` (element `<itemTrigger>`).
     /// How the item is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub item_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub item_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the item starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -3574,12 +3614,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
         let mut f_mos_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_abstract: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_item_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_item_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_item_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_item_user_timing_dur: ::osmos::xml::Slot<
-            ::osmos::mos::value::MosNumber,
+        let mut f_item_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
         > = ::osmos::xml::Slot::Empty;
-        let mut f_item_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_item_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_item_user_timing_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_item_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -3754,7 +3800,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         "itemEdStart",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3771,7 +3817,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         "itemEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3788,7 +3834,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         "itemUserTimingDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -3804,7 +3850,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_trigger,
                         "itemTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -4601,13 +4649,19 @@ pub struct Ro<'a> {
     pub ro_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `roEdStart` (element `<roEdStart>`).
     /// Editorial start date and time of the running order.
-    pub ro_ed_start: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub ro_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `roEdDur` (element `<roEdDur>`).
     /// Editorial duration of the running order, hh:mm:ss.
-    pub ro_ed_dur: ::core::option::Option<::osmos::mos::value::MosDuration>,
+    pub ro_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+    >,
     /// `roTrigger` (element `<roTrigger>`).
     /// How the running order is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub ro_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub ro_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
@@ -4637,9 +4691,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_slug: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosDuration> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
@@ -4740,7 +4800,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "roEdDur" => {
@@ -4756,7 +4818,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         "roEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosDuration,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
                     )?;
                 }
@@ -4772,7 +4834,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "mosExternalMetadata" => {
@@ -5420,24 +5484,28 @@ impl<'a> ::osmos::json::FromJson for ElementSourceChoice<'a> {
 ///
 /// Schema element `heartbeat`, message `<heartbeat>`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Heartbeat {
+pub struct Heartbeat<'a> {
     /// `time` (element `<time>`).
     /// Current time of the sender.
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
 }
-impl ::osmos::cbor::IntoOwned for Heartbeat {
-    type Owned = Heartbeat;
-    fn into_owned(self) -> Heartbeat {
-        self
+impl ::osmos::cbor::IntoOwned for Heartbeat<'_> {
+    type Owned = Heartbeat<'static>;
+    fn into_owned(self) -> Heartbeat<'static> {
+        Heartbeat {
+            time: ::osmos::cbor::IntoOwned::into_owned(self.time),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat {
+impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
@@ -5455,7 +5523,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 _ => d.unknown(&child, &mut unknown)?,
@@ -5465,7 +5535,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat {
         Ok(Heartbeat { time: time? })
     }
 }
-impl ::osmos::xml::XmlEncode for Heartbeat {
+impl ::osmos::xml::XmlEncode for Heartbeat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
@@ -5474,7 +5544,7 @@ impl ::osmos::xml::XmlEncode for Heartbeat {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for Heartbeat {
+impl ::osmos::json::ToJson for Heartbeat<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
@@ -5482,7 +5552,7 @@ impl ::osmos::json::ToJson for Heartbeat {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for Heartbeat {
+impl<'a> ::osmos::json::FromJson for Heartbeat<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5623,10 +5693,12 @@ pub struct ListMachInfo<'a> {
     pub id: ::std::borrow::Cow<'a, str>,
     /// `time` (element `<time>`).
     /// Current time of the machine.
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `opTime` (element `<opTime>`).
     /// Time of the last machine start.
-    pub op_time: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub op_time: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `mosRev` (element `<mosRev>`).
     /// MOS protocol revision the machine implements, e.g. 2.8.5.
     pub mos_rev: ::std::borrow::Cow<'a, str>,
@@ -5710,8 +5782,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
         let mut f_dom: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_sn: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_op_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_op_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_mos_rev: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_supported_profiles: ::osmos::xml::Slot<SupportedProfiles> = ::osmos::xml::Slot::Empty;
         let mut f_mos_profile0: ::osmos::xml::Slot<MosYesNo> = ::osmos::xml::Slot::Empty;
@@ -5924,7 +6000,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "opTime" => {
@@ -5939,7 +6017,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_op_time,
                         "opTime",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "mosRev" => {
@@ -6795,7 +6875,7 @@ pub struct MosAck<'a> {
     pub obj_id: ::std::borrow::Cow<'a, str>,
     /// `objRev` (element `<objRev>`).
     /// Revision of the object, 999 maximum.
-    pub obj_rev: ::osmos::mos::value::MosNumber,
+    pub obj_rev: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `status` (element `<status>`).
     /// ACK or NACK.
     pub status: MosAckStatus,
@@ -6823,7 +6903,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut f_obj_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_obj_rev: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_obj_rev: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_status: ::osmos::xml::Slot<MosAckStatus> = ::osmos::xml::Slot::Empty;
         let mut f_status_description: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
@@ -6871,7 +6953,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         &mut f_obj_rev,
                         "objRev",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "status" => {
@@ -7076,24 +7160,28 @@ impl<'a> ::osmos::json::FromJson for MosReqObj<'a> {
 ///
 /// Schema element `mosReqAll`, message `<mosReqAll>`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MosReqAll {
+pub struct MosReqAll<'a> {
     /// `pause` (element `<pause>`).
     /// Pause between the mosObj messages of the answer; 0 asks for a single mosListAll instead.
-    pub pause: ::osmos::mos::value::MosNumber,
+    pub pause: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
 }
-impl ::osmos::cbor::IntoOwned for MosReqAll {
-    type Owned = MosReqAll;
-    fn into_owned(self) -> MosReqAll {
-        self
+impl ::osmos::cbor::IntoOwned for MosReqAll<'_> {
+    type Owned = MosReqAll<'static>;
+    fn into_owned(self) -> MosReqAll<'static> {
+        MosReqAll {
+            pause: ::osmos::cbor::IntoOwned::into_owned(self.pause),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll {
+impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut f_pause: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_pause: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
@@ -7111,7 +7199,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll {
                         &mut f_pause,
                         "pause",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 _ => d.unknown(&child, &mut unknown)?,
@@ -7121,7 +7211,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll {
         Ok(MosReqAll { pause: pause? })
     }
 }
-impl ::osmos::xml::XmlEncode for MosReqAll {
+impl ::osmos::xml::XmlEncode for MosReqAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
@@ -7130,7 +7220,7 @@ impl ::osmos::xml::XmlEncode for MosReqAll {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for MosReqAll {
+impl ::osmos::json::ToJson for MosReqAll<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("pause".into(), ::osmos::json::ToJson::to_json(&self.pause));
@@ -7138,7 +7228,7 @@ impl ::osmos::json::ToJson for MosReqAll {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for MosReqAll {
+impl<'a> ::osmos::json::FromJson for MosReqAll<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7621,13 +7711,19 @@ pub struct RoCreate<'a> {
     pub ro_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `roEdStart` (element `<roEdStart>`).
     /// Editorial start date and time of the running order.
-    pub ro_ed_start: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub ro_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `roEdDur` (element `<roEdDur>`).
     /// Editorial duration of the running order, hh:mm:ss.
-    pub ro_ed_dur: ::core::option::Option<::osmos::mos::value::MosDuration>,
+    pub ro_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+    >,
     /// `roTrigger` (element `<roTrigger>`).
     /// How the running order is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub ro_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub ro_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the running order starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -7669,9 +7765,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_slug: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosDuration> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -7776,7 +7878,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "roEdDur" => {
@@ -7792,7 +7896,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         "roEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosDuration,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
                     )?;
                 }
@@ -7808,7 +7912,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -8051,13 +8157,19 @@ pub struct RoReplace<'a> {
     pub ro_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `roEdStart` (element `<roEdStart>`).
     /// Editorial start date and time of the running order.
-    pub ro_ed_start: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub ro_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `roEdDur` (element `<roEdDur>`).
     /// Editorial duration of the running order, hh:mm:ss.
-    pub ro_ed_dur: ::core::option::Option<::osmos::mos::value::MosDuration>,
+    pub ro_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+    >,
     /// `roTrigger` (element `<roTrigger>`).
     /// How the running order is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub ro_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub ro_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the running order starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -8099,9 +8211,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_slug: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosDuration> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -8206,7 +8324,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "roEdDur" => {
@@ -8222,7 +8342,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         "roEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosDuration,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
                     )?;
                 }
@@ -8238,7 +8358,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -8481,13 +8603,19 @@ pub struct RoList<'a> {
     pub ro_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `roEdStart` (element `<roEdStart>`).
     /// Editorial start date and time of the running order.
-    pub ro_ed_start: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub ro_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `roEdDur` (element `<roEdDur>`).
     /// Editorial duration of the running order, hh:mm:ss.
-    pub ro_ed_dur: ::core::option::Option<::osmos::mos::value::MosDuration>,
+    pub ro_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+    >,
     /// `roTrigger` (element `<roTrigger>`).
     /// How the running order is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub ro_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub ro_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the running order starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -8529,9 +8657,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_slug: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosDuration> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -8636,7 +8770,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "roEdDur" => {
@@ -8652,7 +8788,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         "roEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosDuration,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
                     )?;
                 }
@@ -8668,7 +8804,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -8911,13 +9049,19 @@ pub struct RoMetadataReplace<'a> {
     pub ro_channel: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `roEdStart` (element `<roEdStart>`).
     /// Editorial start date and time of the running order.
-    pub ro_ed_start: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub ro_ed_start: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `roEdDur` (element `<roEdDur>`).
     /// Editorial duration of the running order, hh:mm:ss.
-    pub ro_ed_dur: ::core::option::Option<::osmos::mos::value::MosDuration>,
+    pub ro_ed_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+    >,
     /// `roTrigger` (element `<roTrigger>`).
     /// How the running order is started: MANUAL, TIMED, CHAINED or CHAINED with a sample offset.
-    pub ro_trigger: ::core::option::Option<::osmos::mos::value::Trigger>,
+    pub ro_trigger: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+    >,
     /// `macroIn` (element `<macroIn>`).
     /// Macro or transition executed when the running order starts.
     pub macro_in: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -8955,9 +9099,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_slug: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_start: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_ed_dur: ::osmos::xml::Slot<::osmos::mos::value::MosDuration> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_trigger: ::osmos::xml::Slot<::osmos::mos::value::Trigger> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_start: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_ed_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_ro_trigger: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_macro_in: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Slot<MosExternalMetadata<'a>> = ::osmos::xml::Slot::Empty;
@@ -9061,7 +9211,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "roEdDur" => {
@@ -9077,7 +9229,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         "roEdDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosDuration,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
                     )?;
                 }
@@ -9093,7 +9245,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::Trigger>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
+                        >,
                     )?;
                 }
                 "macroIn" => {
@@ -9494,7 +9648,7 @@ pub struct RoElementStat<'a> {
     pub status: MosStatus,
     /// `time` (element `<time>`).
     /// Time the status changed.
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `element` (attribute `element`).
     /// Level the status applies to: RO, STORY or ITEM.
     pub element: MosElementLevel,
@@ -9533,7 +9687,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
         let mut f_obj_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_status: ::osmos::xml::Slot<MosStatus> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
@@ -9702,7 +9858,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 _ => d.unknown(&child, &mut unknown)?,
@@ -9818,7 +9976,7 @@ pub struct RoStat<'a> {
     pub status: MosStatus,
     /// `time` (element `<time>`).
     /// Time the status changed.
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
 }
 impl ::osmos::cbor::IntoOwned for RoStat<'_> {
     type Owned = RoStat<'static>;
@@ -9838,7 +9996,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
         d.no_attributes(start)?;
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_status: ::osmos::xml::Slot<MosStatus> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
@@ -9899,7 +10059,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 _ => d.unknown(&child, &mut unknown)?,
@@ -9974,7 +10136,7 @@ pub struct RoItemStat<'a> {
     pub status: MosStatus,
     /// `time` (element `<time>`).
     /// Time the status changed.
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemStat<'_> {
     type Owned = RoItemStat<'static>;
@@ -10002,7 +10164,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
         let mut f_obj_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_channel: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_status: ::osmos::xml::Slot<MosStatus> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
@@ -10174,7 +10338,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 _ => d.unknown(&child, &mut unknown)?,
@@ -12326,10 +12492,14 @@ pub struct MosObjCreate<'a> {
     pub obj_tb: ::std::borrow::Cow<'a, str>,
     /// `objDur` (element `<objDur>`).
     /// Expected duration of the object in samples of objTB.
-    pub obj_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub obj_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `time` (element `<time>`).
     /// Time of the request.
-    pub time: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub time: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `createdBy` (element `<createdBy>`).
     /// Name of the person or process creating the object.
     pub created_by: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -12368,8 +12538,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
         let mut f_obj_group: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_obj_type: ::osmos::xml::Slot<MosMediaType> = ::osmos::xml::Slot::Empty;
         let mut f_obj_tb: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_obj_dur: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_obj_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_created_by: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
@@ -12476,7 +12650,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         "objDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -12492,7 +12666,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "createdBy" => {
@@ -12700,10 +12876,14 @@ pub struct MosReqObjAction<'a> {
     pub obj_tb: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `objDur` (element `<objDur>`).
     /// Duration of the object in samples of objTB.
-    pub obj_dur: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub obj_dur: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `time` (element `<time>`).
     /// Time of the request.
-    pub time: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub time: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `createdBy` (element `<createdBy>`).
     /// Name of the person or process that created the object.
     pub created_by: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -12712,7 +12892,9 @@ pub struct MosReqObjAction<'a> {
     pub changed_by: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `changed` (element `<changed>`).
     /// Time of the change.
-    pub changed: ::core::option::Option<::osmos::mos::value::MosTime>,
+    pub changed: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    >,
     /// `description` (element `<description>`).
     /// Description of the object: Unicode text with optional p, em and tab markup.
     pub description: ::core::option::Option<::osmos::xml::RawXml<'a>>,
@@ -12769,11 +12951,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
         let mut f_obj_group: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_obj_type: ::osmos::xml::Slot<MosMediaType> = ::osmos::xml::Slot::Empty;
         let mut f_obj_tb: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_obj_dur: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_obj_dur: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_created_by: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_changed_by: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_changed: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_changed: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
@@ -12893,7 +13081,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         "objDur",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -12909,7 +13097,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "createdBy" => {
@@ -12966,7 +13156,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_changed,
                         "changed",
                         &child,
-                        ::osmos::xml::Decoder::opt_value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::opt_value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "description" => {
@@ -14023,13 +14215,13 @@ pub struct MosObjList<'a> {
     pub query_id: ::std::borrow::Cow<'a, str>,
     /// `listReturnStart` (element `<listReturnStart>`).
     /// Index of the first result in this page.
-    pub list_return_start: ::osmos::mos::value::MosNumber,
+    pub list_return_start: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `listReturnEnd` (element `<listReturnEnd>`).
     /// Index of the last result in this page.
-    pub list_return_end: ::osmos::mos::value::MosNumber,
+    pub list_return_end: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `listReturnTotal` (element `<listReturnTotal>`).
     /// Total number of results of the query.
-    pub list_return_total: ::osmos::mos::value::MosNumber,
+    pub list_return_total: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
     /// `listReturnStatus` (element `<listReturnStatus>`).
     /// Status or error description of the query.
     pub list_return_status: ::core::option::Option<::std::borrow::Cow<'a, str>>,
@@ -14075,11 +14267,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
         }
         let mut f_query_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_list_return_start: ::osmos::xml::Slot<
-            ::osmos::mos::value::MosNumber,
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
         > = ::osmos::xml::Slot::Empty;
-        let mut f_list_return_end: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_list_return_end: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_list_return_total: ::osmos::xml::Slot<
-            ::osmos::mos::value::MosNumber,
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
         > = ::osmos::xml::Slot::Empty;
         let mut f_list_return_status: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_list: ::osmos::xml::Slot<List<'a>> = ::osmos::xml::Slot::Empty;
@@ -14128,7 +14322,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_start,
                         "listReturnStart",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "listReturnEnd" => {
@@ -14143,7 +14339,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_end,
                         "listReturnEnd",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "listReturnTotal" => {
@@ -14158,7 +14356,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_total,
                         "listReturnTotal",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosNumber>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                        >,
                     )?;
                 }
                 "listReturnStatus" => {
@@ -14554,7 +14754,7 @@ pub struct RoItemCue<'a> {
     pub ro_event_type: ::std::borrow::Cow<'a, str>,
     /// `roEventTime` (element `<roEventTime>`).
     /// Time of the event.
-    pub ro_event_time: ::osmos::mos::value::MosTime,
+    pub ro_event_time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
@@ -14586,7 +14786,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_event_type: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_ro_event_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
+        let mut f_ro_event_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
@@ -14732,7 +14934,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_ro_event_time,
                         "roEventTime",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "mosExternalMetadata" => {
@@ -16339,16 +16543,24 @@ impl<'a> ::osmos::json::FromJson for Software<'a> {
 pub struct UImetric<'a> {
     /// `startx` (element `<startx>`).
     /// Left edge of the window.
-    pub startx: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub startx: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `starty` (element `<starty>`).
     /// Top edge of the window.
-    pub starty: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub starty: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `endx` (element `<endx>`).
     /// Right edge of the window.
-    pub endx: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub endx: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `endy` (element `<endy>`).
     /// Bottom edge of the window.
-    pub endy: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub endy: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `mode` (element `<mode>`).
     /// Window mode: MODALDIALOG, MODELESS, CONTAINED or TOOLBAR.
     pub mode: ::core::option::Option<MosActiveXMode>,
@@ -16386,10 +16598,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                 _ => d.unknown_attribute(&a),
             }
         }
-        let mut f_startx: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_starty: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_endx: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
-        let mut f_endy: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_startx: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_starty: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_endx: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_endy: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_mode: ::osmos::xml::Slot<MosActiveXMode> = ::osmos::xml::Slot::Empty;
         let mut f_can_close: ::osmos::xml::Slot<MosTrueFalse> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
@@ -16410,7 +16630,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         "startx",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -16427,7 +16647,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         "starty",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -16444,7 +16664,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         "endx",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -16461,7 +16681,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         "endy",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MosNumber,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
@@ -17048,7 +17268,9 @@ pub struct Mos<'a> {
     pub ncs_id: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `messageID` (element `<messageID>`).
     /// Number of the message (1 to 2^31-1, decimal or hex), echoed by the response and reused on retries; absent on keepAlive.
-    pub message_id: ::core::option::Option<::osmos::mos::value::MessageId>,
+    pub message_id: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MessageId>,
+    >,
     /// `message` (one of several elements).
     pub message: MosMessage<'a>,
 }
@@ -17071,7 +17293,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
         d.no_attributes(start)?;
         let mut f_mos_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ncs_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_message_id: ::osmos::xml::Slot<::osmos::mos::value::MessageId> = ::osmos::xml::Slot::Empty;
+        let mut f_message_id: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MessageId>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_message: ::osmos::xml::Slot<MosMessage<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
@@ -17145,7 +17369,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         "messageID",
                         &child,
                         ::osmos::xml::Decoder::opt_value::<
-                            ::osmos::mos::value::MessageId,
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MessageId>,
                         >,
                     )?;
                 }
@@ -18028,7 +18252,7 @@ impl<'a> ::osmos::json::FromJson for Mos<'a> {
 #[allow(clippy::large_enum_variant)]
 pub enum MosMessage<'a> {
     /// The `heartbeat` alternative.
-    Heartbeat(Heartbeat),
+    Heartbeat(Heartbeat<'a>),
     /// The `reqMachInfo` alternative.
     ReqMachInfo(ReqMachInfo),
     /// The `listMachInfo` alternative.
@@ -18042,7 +18266,7 @@ pub enum MosMessage<'a> {
     /// The `mosReqObj` alternative.
     MosReqObj(MosReqObj<'a>),
     /// The `mosReqAll` alternative.
-    MosReqAll(MosReqAll),
+    MosReqAll(MosReqAll<'a>),
     /// The `mosListAll` alternative.
     MosListAll(MosListAll<'a>),
     /// The `roAck` alternative.
@@ -18318,7 +18542,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "heartbeat" => {
                 d.apply(
                         start,
-                        <Heartbeat as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <Heartbeat<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::Heartbeat)
             }
@@ -18367,7 +18591,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "mosReqAll" => {
                 d.apply(
                         start,
-                        <MosReqAll as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <MosReqAll<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::MosReqAll)
             }
@@ -19359,7 +19583,7 @@ pub enum Message<'a> {
     /// `<roStorySend>`.
     RoStorySend(RoStorySend<'a>),
     /// `<heartbeat>`.
-    Heartbeat(Heartbeat),
+    Heartbeat(Heartbeat<'a>),
     /// `<keepAlive>`.
     KeepAlive(KeepAlive),
     /// `<reqMachInfo>`.
@@ -19371,7 +19595,7 @@ pub enum Message<'a> {
     /// `<mosReqObj>`.
     MosReqObj(MosReqObj<'a>),
     /// `<mosReqAll>`.
-    MosReqAll(MosReqAll),
+    MosReqAll(MosReqAll<'a>),
     /// `<mosListAll>`.
     MosListAll(MosListAll<'a>),
     /// `<roAck>`.
@@ -19950,7 +20174,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::RoStorySend)
             }
             "heartbeat" => {
-                <Heartbeat as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <Heartbeat<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::Heartbeat)
             }
             "keepAlive" => {
@@ -19976,7 +20200,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::MosReqObj)
             }
             "mosReqAll" => {
-                <MosReqAll as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <MosReqAll<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::MosReqAll)
             }
             "mosListAll" => {
@@ -20399,8 +20623,8 @@ impl<'a> ::core::convert::From<RoStorySend<'a>> for Message<'a> {
         Message::RoStorySend(m)
     }
 }
-impl<'a> ::core::convert::From<Heartbeat> for Message<'a> {
-    fn from(m: Heartbeat) -> Self {
+impl<'a> ::core::convert::From<Heartbeat<'a>> for Message<'a> {
+    fn from(m: Heartbeat<'a>) -> Self {
         Message::Heartbeat(m)
     }
 }
@@ -20429,8 +20653,8 @@ impl<'a> ::core::convert::From<MosReqObj<'a>> for Message<'a> {
         Message::MosReqObj(m)
     }
 }
-impl<'a> ::core::convert::From<MosReqAll> for Message<'a> {
-    fn from(m: MosReqAll) -> Self {
+impl<'a> ::core::convert::From<MosReqAll<'a>> for Message<'a> {
+    fn from(m: MosReqAll<'a>) -> Self {
         Message::MosReqAll(m)
     }
 }

@@ -13,7 +13,7 @@ pub use serde_json::{Map, Value};
 use crate::cbor::{Nullable, RawCbor};
 use crate::error::{DecodeError, ErrorKind};
 use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
-use crate::xml::RawXml;
+use crate::xml::{Lenient, RawXml, TextValue};
 
 /// Converts a value to JSON.
 pub trait ToJson {
@@ -217,6 +217,25 @@ text_value_json!(
     MessageId => "a MOS messageID string",
     Trigger => "a MOS trigger string",
 );
+
+/// A lenient value is its text: the canonical form when it parsed, the text as received when not.
+impl<T: ToJson> ToJson for Lenient<'_, T> {
+    fn to_json(&self) -> Value {
+        match self {
+            Lenient::Value(v) => v.to_json(),
+            Lenient::Invalid(t) => Value::String(t.to_string()),
+        }
+    }
+}
+impl<T: TextValue> FromJson for Lenient<'_, T> {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        let s = v.as_str().ok_or_else(|| expected("a string", v))?;
+        Ok(match T::parse(s) {
+            Ok(x) => Lenient::Value(x),
+            Err(_) => Lenient::Invalid(Cow::Owned(s.to_owned())),
+        })
+    }
+}
 
 impl<T: ToJson> ToJson for Nullable<T> {
     fn to_json(&self) -> Value {

@@ -204,6 +204,12 @@ pub trait XmlText<'a>: Sized {
 
     /// The text form, unescaped.
     fn to_text(&self) -> Cow<'_, str>;
+
+    /// For values kept although they do not parse ([`Lenient::Invalid`]): why they do not,
+    /// offset relative to the text. Strict mode reports it; lenient mode keeps the value.
+    fn deviation(&self) -> Option<DecodeError> {
+        None
+    }
 }
 
 impl<'a, T: XmlText<'a>> XmlDecode<'a> for T {
@@ -273,6 +279,76 @@ text_values!(
     MessageId => "MOS messageID",
     Trigger => "MOS trigger",
 );
+
+/// A typed value as a peer sent it: parsed, or — when its text does not follow the grammar
+/// (an empty or garbled `<time>`, which real newsroom systems send) — the text itself, kept so
+/// that decoding survives and encoding writes back exactly what came in. Strict mode reports
+/// the invalid text as a deviation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lenient<'a, T> {
+    /// The parsed value.
+    Value(T),
+    /// Text the value's grammar rejects, unchanged.
+    Invalid(Cow<'a, str>),
+}
+
+impl<'a, T> Lenient<'a, T> {
+    /// The parsed value, if the text was valid.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Lenient::Value(v) => Some(v),
+            Lenient::Invalid(_) => None,
+        }
+    }
+
+    /// The parsed value, or an `InvalidValue` error naming the text.
+    pub fn valid(&self) -> Result<&T, DecodeError>
+    where
+        T: TextValue,
+    {
+        match self {
+            Lenient::Value(v) => Ok(v),
+            Lenient::Invalid(t) => Err(invalid(T::NAME, t)),
+        }
+    }
+}
+
+impl<T> From<T> for Lenient<'_, T> {
+    fn from(v: T) -> Self {
+        Lenient::Value(v)
+    }
+}
+
+impl<'a, T: TextValue> XmlText<'a> for Lenient<'a, T> {
+    fn from_text(text: Cow<'a, str>) -> Result<Self, DecodeError> {
+        Ok(match T::parse(&text) {
+            Ok(v) => Lenient::Value(v),
+            Err(_) => Lenient::Invalid(text),
+        })
+    }
+    fn to_text(&self) -> Cow<'_, str> {
+        match self {
+            Lenient::Value(v) => Cow::Owned(v.to_string()),
+            Lenient::Invalid(t) => Cow::Borrowed(t),
+        }
+    }
+    fn deviation(&self) -> Option<DecodeError> {
+        match self {
+            Lenient::Value(_) => None,
+            Lenient::Invalid(t) => T::parse(t).err(),
+        }
+    }
+}
+
+impl<T: IntoOwned<Owned = T> + 'static> IntoOwned for Lenient<'_, T> {
+    type Owned = Lenient<'static, T>;
+    fn into_owned(self) -> Lenient<'static, T> {
+        match self {
+            Lenient::Value(v) => Lenient::Value(v),
+            Lenient::Invalid(t) => Lenient::Invalid(IntoOwned::into_owned(t)),
+        }
+    }
+}
 
 impl<'a> XmlText<'a> for Cow<'a, str> {
     const EMPTY_IS_ABSENT: bool = false;
@@ -935,11 +1011,15 @@ impl<'a> Decoder<'a> {
     }
 
     /// Parses text found at `offset` as `T`; errors carry the current path.
-    pub fn parse_text<T: XmlText<'a>>(&self, text: Cow<'a, str>, offset: usize) -> Result<T, DecodeError> {
-        T::from_text(text).map_err(|e| {
+    pub fn parse_text<T: XmlText<'a>>(&mut self, text: Cow<'a, str>, offset: usize) -> Result<T, DecodeError> {
+        let value = T::from_text(text).map_err(|e| {
             let at = offset.saturating_add(e.offset());
             self.error(e.kind().clone(), at)
-        })
+        })?;
+        if let Some(e) = value.deviation() {
+            self.tolerated(|d| d.error(e.kind().clone(), offset.saturating_add(e.offset())));
+        }
+        Ok(value)
     }
 
     // ---- attributes -----------------------------------------------------------------------
@@ -987,7 +1067,12 @@ impl<'a> Decoder<'a> {
             return Ok(());
         }
         match T::from_text(attr.value) {
-            Ok(v) => *slot = Slot::Set(v),
+            Ok(v) => {
+                if let Some(e) = v.deviation() {
+                    self.tolerated(|d| d.error_in(name, None, e.kind().clone(), attr.offset));
+                }
+                *slot = Slot::Set(v);
+            }
             Err(e) => {
                 let e = self.error_in(name, None, e.kind().clone(), attr.offset);
                 self.recover(e)?;

@@ -149,6 +149,7 @@ impl<'s> Ctx<'s> {
 
     pub fn ty_borrows(&self, ty: &Ty) -> bool {
         match &ty.kind {
+            TyKind::Prim(Prim::TextValue(_)) => self.schema.wire == Wire::Xml,
             TyKind::Prim(p) => matches!(p, Prim::Text | Prim::Bytes | Prim::Any),
             TyKind::Named(n) => self.lifetimes.contains(n),
             TyKind::List { item, .. } => self.ty_borrows(item),
@@ -206,7 +207,11 @@ impl<'s> Ctx<'s> {
                 Prim::Null => quote!(()),
                 Prim::TextValue(path) => {
                     let path: syn::Path = syn::parse_str(path).expect("runtime value path");
-                    quote!(#rt::#path)
+                    match self.schema.wire {
+                        // XML peers send garbled values too: keep their text rather than fail.
+                        Wire::Xml => quote!(#rt::xml::Lenient<'a, #rt::#path>),
+                        Wire::Cbor => quote!(#rt::#path),
+                    }
                 }
             },
             TyKind::Named(n) => self.type_ref(n),

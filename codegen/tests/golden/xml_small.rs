@@ -939,9 +939,11 @@ impl<'a> ::osmos::json::FromJson for Ack<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beat<'a> {
     /// `time` (element `<time>`).
-    pub time: ::osmos::mos::value::MosTime,
+    pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
     /// `num` (element `<num>`).
-    pub num: ::core::option::Option<::osmos::mos::value::MosNumber>,
+    pub num: ::core::option::Option<
+        ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    >,
     /// `pair` (element `<pair>`).
     pub pair: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
 }
@@ -961,8 +963,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut f_time: ::osmos::xml::Slot<::osmos::mos::value::MosTime> = ::osmos::xml::Slot::Empty;
-        let mut f_num: ::osmos::xml::Slot<::osmos::mos::value::MosNumber> = ::osmos::xml::Slot::Empty;
+        let mut f_time: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+        > = ::osmos::xml::Slot::Empty;
+        let mut f_num: ::osmos::xml::Slot<
+            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+        > = ::osmos::xml::Slot::Empty;
         let mut f_pair: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
@@ -981,7 +987,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                         &mut f_time,
                         "time",
                         &child,
-                        ::osmos::xml::Decoder::value::<::osmos::mos::value::MosTime>,
+                        ::osmos::xml::Decoder::value::<
+                            ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+                        >,
                     )?;
                 }
                 "num" => {
@@ -997,14 +1005,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                         "num",
                         &child,
                         |d, s| {
-                            let v = d.opt_value::<::osmos::mos::value::MosNumber>(s)?;
+                            let v = d
+                                .opt_value::<
+                                    ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+                                >(s)?;
                             if let ::core::option::Option::Some(v) = &v {
-                                d.check_range(
-                                    u64::from(v.get()),
-                                    ::core::option::Option::None,
-                                    ::core::option::Option::Some((999u64, true)),
-                                    s.end,
-                                );
+                                if let ::core::option::Option::Some(v) = v.value() {
+                                    d.check_range(
+                                        u64::from(v.get()),
+                                        ::core::option::Option::None,
+                                        ::core::option::Option::Some((999u64, true)),
+                                        s.end,
+                                    );
+                                }
                             }
                             Ok(v)
                         },
