@@ -8,21 +8,9 @@ fn main() {
 
 #[cfg(feature = "regenerate")]
 fn regenerate() {
-    let result = osmos_codegen::Builder::new()
-        .module("openscreen")
-        .cddl("schemas/openscreen/network.cddl")
-        .cddl("schemas/openscreen/application.cddl")
-        .json(osmos_codegen::JsonImpls::Feature("json".into()))
-        .compile();
-    if let Err(e) = result {
-        panic!("schemas/ do not compile:\n{e}");
-    }
-    let result = osmos_codegen::Builder::new()
-        .module("mos")
-        .xsd("schemas/mos/mos.xsd")
-        .json(osmos_codegen::JsonImpls::Feature("json".into()))
-        .compile();
-    if let Err(e) = result {
-        panic!("schemas/mos do not compile:\n{e}");
+    for (module, files) in osmos_codegen::shipped::SHIPPED {
+        if let Err(e) = osmos_codegen::shipped::builder(module, files).compile() {
+            panic!("schemas for `{module}` do not compile:\n{e}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use osmos_codegen::shipped::{self, SHIPPED};
 use osmos_codegen::{Builder, JsonImpls};
 
 #[derive(clap::Args)]
@@ -26,21 +27,6 @@ pub struct Args {
     root: PathBuf,
 }
 
-/// The shipped bindings: module name, schema language and files, relative to the checkout.
-pub const SHIPPED: &[(&str, &[&str])] = &[
-    ("openscreen", &["schemas/openscreen/network.cddl", "schemas/openscreen/application.cddl"]),
-    ("mos", &["schemas/mos/mos.xsd"]),
-];
-
-/// The builder for one shipped binding (JSON views behind the runtime's `json` feature).
-pub fn shipped_builder(module: &str, files: &[&str]) -> Builder {
-    let mut b = Builder::new().module(module).json(JsonImpls::Feature("json".into()));
-    for f in files {
-        b = if f.ends_with(".xsd") { b.xsd(f) } else { b.cddl(f) };
-    }
-    b
-}
-
 pub fn run(args: Args) -> Result<(), String> {
     if !args.cddl.is_empty() || !args.xsd.is_empty() {
         let out = args.out.ok_or("--out DIR is required with --cddl/--xsd")?;
@@ -62,7 +48,7 @@ pub fn run(args: Args) -> Result<(), String> {
     let mut stale = Vec::new();
     let mut tables = Vec::new();
     for (module, files) in SHIPPED {
-        let builder = shipped_builder(module, files);
+        let builder = shipped::builder(module, files);
         let schema = builder.schema().map_err(|e| e.to_string())?;
         tables.push(table(&schema));
         let text = builder.generate().map_err(|e| e.to_string())?;

@@ -22,3 +22,16 @@ pub fn bytes_or_hex(raw: Vec<u8>) -> Result<Vec<u8>, String> {
     let digits: String = raw.iter().filter(|b| !b.is_ascii_whitespace()).map(|&b| b as char).collect();
     hex::decode(&digits).map_err(|e| format!("hex input: {e}"))
 }
+
+/// The JSON documents of `path`: one value, an array of them, or several values in a row.
+pub fn json_documents(path: &str) -> Result<Vec<serde_json::Value>, String> {
+    let text = String::from_utf8(read(path)?).map_err(|_| "input is not UTF-8 JSON".to_string())?;
+    let mut docs = Vec::new();
+    for doc in serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>() {
+        match doc.map_err(|e| format!("JSON: {e}"))? {
+            serde_json::Value::Array(items) => docs.extend(items),
+            other => docs.push(other),
+        }
+    }
+    Ok(docs)
+}

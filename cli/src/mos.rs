@@ -62,14 +62,7 @@ pub fn decode(path: &str, strict: bool) -> Result<(), String> {
 /// bare message. Writes XML text, one document per line, or with `utf16` the UTF-16BE wire
 /// bytes (no BOM, no separator, as on a MOS 2.x connection).
 pub fn encode(path: &str, utf16: bool) -> Result<(), String> {
-    let text = String::from_utf8(input::read(path)?).map_err(|_| "input is not UTF-8 JSON".to_string())?;
-    let mut docs = Vec::new();
-    for doc in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
-        match doc.map_err(|e| format!("JSON: {e}"))? {
-            Value::Array(items) => docs.extend(items),
-            other => docs.push(other),
-        }
-    }
+    let docs = input::json_documents(path)?;
     let mut out = std::io::stdout().lock();
     for (i, doc) in docs.iter().enumerate() {
         let bare =

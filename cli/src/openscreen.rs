@@ -1,7 +1,6 @@
 //! `osmos decode|encode|list openscreen`.
 
-use osmos::frame::FrameDecode;
-use osmos::json::{FromJson, ToJson, Value};
+use osmos::json::{FromJson, ToJson};
 use osmos::openscreen::{Message, MESSAGES};
 
 use crate::input;
@@ -25,14 +24,7 @@ pub fn decode(path: &str) -> Result<(), String> {
 
 /// Encodes one JSON message object, an array of them, or a stream of them; prints each frame as hex.
 pub fn encode(path: &str) -> Result<(), String> {
-    let text = String::from_utf8(input::read(path)?).map_err(|_| "input is not UTF-8 JSON".to_string())?;
-    let mut docs = Vec::new();
-    for doc in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
-        match doc.map_err(|e| format!("JSON: {e}"))? {
-            Value::Array(items) => docs.extend(items),
-            other => docs.push(other),
-        }
-    }
+    let docs = input::json_documents(path)?;
     for (i, doc) in docs.iter().enumerate() {
         let msg = Message::from_json(doc).map_err(|e| format!("message {i}: {e}"))?;
         let mut out = Vec::new();
@@ -54,6 +46,3 @@ pub fn print_table() {
         out!("{:>8}  {:<10}  {:<42}  {}", m.type_key, hex::encode(m.varint), m.name, m.rust_name);
     }
 }
-
-#[allow(dead_code)]
-fn assert_frame_decode<'a, T: FrameDecode<'a>>() {}

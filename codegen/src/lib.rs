@@ -10,6 +10,7 @@ mod comment;
 pub mod diagnostic;
 pub mod ir;
 pub mod rust;
+pub mod shipped;
 pub mod xsd;
 
 pub use builder::{display, read, read_all, write_if_changed, Builder};
