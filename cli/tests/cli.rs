@@ -72,3 +72,44 @@ fn generate_compiles_any_cddl_into_a_module() {
     assert!(err.contains("ext.cddl:2:6: unresolved name `nope`"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn osmos_bytes(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osmos"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run osmos");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const MOS: &str = "<mos><ncsID>NCS</ncsID><mosID>m.example</mosID><messageID>0x0A</messageID>\
+<roReq><roID>RO 1</roID></roReq></mos>";
+
+#[test]
+fn mos_utf16_decodes_to_json_and_encodes_back_in_spec_order() {
+    let utf16: Vec<u8> = MOS.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let decoded = osmos_bytes(&["decode", "mos", "-"], &utf16);
+    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    let json = String::from_utf8(decoded.stdout).unwrap();
+    assert!(json.contains("\"roID\": \"RO 1\""), "{json}");
+    let xml = osmos(&["encode", "mos", "-"], &json);
+    assert!(xml.status.success(), "{}", String::from_utf8_lossy(&xml.stderr));
+    assert_eq!(
+        String::from_utf8(xml.stdout).unwrap().trim_end(),
+        "<mos><mosID>m.example</mosID><ncsID>NCS</ncsID><messageID>10</messageID><roReq><roID>RO 1</roID></roReq></mos>"
+    );
+    let wire = osmos(&["encode", "mos", "-", "--utf16"], &json);
+    assert!(wire.status.success());
+    assert_eq!(&wire.stdout[..4], &[0, b'<', 0, b'm'], "UTF-16BE without BOM");
+}
+
+#[test]
+fn mos_strict_decoding_lists_deviations_and_fails() {
+    let out = osmos(&["decode", "mos", "-", "--strict"], MOS);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("mosID"), "{err}");
+}
