@@ -41,7 +41,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
         let mut f_psk_min_bits_of_entropy: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -297,7 +296,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthInitiationToken<'a> {
         let mut f_token: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("token"))?;
@@ -485,7 +483,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Confirmation<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = {
@@ -711,7 +708,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthStatus {
         let mut f_result: ::core::option::Option<AuthStatusResult> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -808,7 +804,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
         let mut f_public_value: ::core::option::Option<::std::borrow::Cow<'a, [u8]>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -1292,7 +1287,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoRequest {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -1387,7 +1381,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoResponse<'a> {
         let mut f_agent_info: ::core::option::Option<AgentInfo<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -1504,7 +1497,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoEvent<'a> {
         let mut f_agent_info: ::core::option::Option<AgentInfo<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -1755,7 +1747,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -1990,7 +1981,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusRequest<'a> {
         let mut f_status: ::core::option::Option<Status<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -2106,7 +2096,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusResponse<'a> {
         let mut f_status: ::core::option::Option<Status<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -2213,7 +2202,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Status<'a> {
         let mut f_status: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -2316,7 +2304,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
         let mut f_watch_id: ::core::option::Option<WatchId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -2498,7 +2485,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -2636,7 +2622,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityEvent {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -2780,7 +2765,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
         let mut f_headers: ::core::option::Option<::std::vec::Vec<HttpHeader<'a>>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -3090,7 +3074,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
         let mut f_http_response_code: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -3488,7 +3471,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationRequest<'a> {
         let mut f_reason: ::core::option::Option<PresentationTerminationReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -3629,7 +3611,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -3748,7 +3729,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationEvent<'a> {
         let mut f_reason: ::core::option::Option<PresentationTerminationReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -3890,7 +3870,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenRequest<'a> {
         let mut f_url: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -4038,7 +4017,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -4327,7 +4305,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -4504,7 +4481,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationChangeEvent<'a> {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -4745,7 +4721,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionMessage<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -4878,7 +4853,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
         let mut f_watch_id: ::core::option::Option<WatchId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -5061,7 +5035,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -5198,7 +5171,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityEvent {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -5339,7 +5311,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(1i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -5553,7 +5524,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -5848,7 +5818,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackSource<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("url"))?;
@@ -5964,7 +5933,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(1i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -6139,7 +6107,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartResponse<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -6369,7 +6336,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequest {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -6513,7 +6479,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -6743,7 +6708,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationEvent {
         let mut f_reason: ::core::option::Option<RemotePlaybackTerminationEventReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -6867,7 +6831,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyRequest<'a> {
         let mut f_controls: ::core::option::Option<RemotePlaybackControls<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -7020,7 +6983,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyResponse<'a> {
         let mut f_state: ::core::option::Option<RemotePlaybackState<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -7158,7 +7120,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateEvent<'a> {
         let mut f_state: ::core::option::Option<RemotePlaybackState<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -7440,7 +7401,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -7917,7 +7877,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateSupports {
         let mut f_added_cues: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::boolean(d)
@@ -8419,7 +8378,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -9262,7 +9220,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AddedTextTrack<'a> {
         let mut f_language: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -9407,7 +9364,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
@@ -9691,7 +9647,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextTrackCue<'a> {
         let mut f_text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
@@ -10153,7 +10108,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioTrackState<'a> {
         let mut f_enabled: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
@@ -10305,7 +10259,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoTrackState<'a> {
         let mut f_selected: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
@@ -10457,7 +10410,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextTrackState<'a> {
         let mut f_mode: ::core::option::Option<TextTrackMode> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
@@ -10598,7 +10550,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrameOptional {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -10947,7 +10898,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -11267,7 +11217,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -11605,7 +11554,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesRequest {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -11704,7 +11652,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesResponse<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -11836,7 +11783,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::list(
@@ -12029,7 +11975,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Format<'a> {
         let mut f_codec_name: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -12127,7 +12072,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveAudioCapability<'a> {
         let mut f_min_bit_rate: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -12269,7 +12213,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoResolution {
         let mut f_width: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -12378,7 +12321,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoHdrFormat<'a> {
         let mut f_hdr_metadata: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::text(d)
@@ -12552,7 +12494,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -12955,7 +12896,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveDataCapability<'a> {
         let mut f_data_type: ::core::option::Option<Format<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)
@@ -13061,7 +13001,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13277,7 +13216,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13472,7 +13410,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13642,7 +13579,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13754,7 +13690,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateRequest {
         let mut f_streaming_session_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13875,7 +13810,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateResponse {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -13964,7 +13898,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateEvent {
         let mut f_streaming_session_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -14078,7 +14011,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
         let mut f_data: ::core::option::Option<::std::vec::Vec<DataEncodingOffer<'a>>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -14316,7 +14248,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamRequest {
         let mut f_data: ::core::option::Option<DataEncodingRequest> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -14492,7 +14423,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
         let mut f_default_duration: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -14682,7 +14612,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
         let mut f_default_rotation: ::core::option::Option<VideoRotation> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -14904,7 +14833,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
         let mut f_default_duration: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15075,7 +15003,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingRequest {
         let mut f_encoding_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15168,7 +15095,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
         let mut f_max_frames_per_second: ::core::option::Option<Ratio> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15319,7 +15245,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingRequest {
         let mut f_encoding_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15514,7 +15439,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
         let mut f_cumulative_encode_delay: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15680,7 +15604,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
         let mut f_cumulative_dropped_frames: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -15893,7 +15816,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
         let mut f_video: ::core::option::Option<::std::vec::Vec<SenderStatsVideo>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -16201,7 +16123,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
         let mut f_remote_buffer_status: ::core::option::Option<StreamingBufferStatus> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -16476,7 +16397,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
         let mut f_remote_buffer_status: ::core::option::Option<StreamingBufferStatus> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)
@@ -16748,7 +16668,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
         let mut f_video: ::core::option::Option<::std::vec::Vec<ReceiverStatsVideo>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::uint(d)

@@ -78,6 +78,8 @@ fn ranges_sizes_and_defaults() {
         Settings { port: 8080, temperature: -40, retries: None, gain: 0.0, tag: "abc".into(), level: 255, index: 9 };
     let bytes = to_vec(&good).unwrap();
     assert_eq!(from_slice::<Settings>(&bytes).unwrap(), good);
+    assert_eq!(good.retries_or_default(), 3, "`.default 3` when absent");
+    assert_eq!(Settings { retries: Some(7), ..good.clone() }.retries_or_default(), 7);
     let _ = &bytes;
     let cases: Vec<(Settings, &str)> = vec![
         (Settings { port: 65536, ..good.clone() }, "port"),

@@ -253,13 +253,18 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let name = format_ident!("{}", naming::type_name(&t.name));
-    let key_binding = if s.fields.is_empty() { quote!(_key_pos) } else { quote!(key_pos) };
+    // A map without fields still reads (and skips) every entry.
+    let (key_binding, allow) = if s.fields.is_empty() {
+        (quote!(_key_pos), quote!(#[allow(clippy::match_single_binding)]))
+    } else {
+        (quote!(key_pos), quote!())
+    };
     quote! {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         while map.next(d)? {
             let #key_binding = d.position();
-            #[allow(clippy::match_single_binding)]
+            #allow
             match #rt::cbor::map_key(d)? {
                 #(#arms)*
                 _ => #rt::cbor::skip(d)?,

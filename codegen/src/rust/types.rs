@@ -51,10 +51,14 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             };
             let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* }));
             let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
+            let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
+            let accessors =
+                if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name #generics { #(#fields)* }
+                #accessors
                 #message_consts
                 #owned
             }
@@ -130,6 +134,33 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             quote!(#doc pub type #name #generics = #target;)
         }
     }
+}
+
+/// `<field>_or_default()` for an optional field whose schema gives a `.default` (numbers,
+/// booleans and text).
+fn default_accessor(ctx: &Ctx, f: &crate::ir::Field) -> Option<TokenStream> {
+    use crate::ir::{Occur, Prim, TyKind};
+    let lit = f.ty.default.as_ref()?;
+    let eff = ctx.effective(&f.ty);
+    if f.occur != Occur::Optional || eff.nullable {
+        return None;
+    }
+    let TyKind::Prim(prim) = eff.kind else { return None };
+    let id = naming::ident(&naming::field_name(&f.name));
+    let getter = format_ident!("{}_or_default", naming::field_name(&f.name).trim_start_matches("r#"));
+    let doc = format!(" `{}`, or the schema's default `{}` when absent.", f.name, literal_text(lit));
+    let (ret, body) = match (prim, lit) {
+        (Prim::Bool, Literal::Bool(b)) => (quote!(bool), quote!(self.#id.unwrap_or(#b))),
+        (Prim::Text, Literal::Text(t)) => (quote!(&str), quote!(self.#id.as_deref().unwrap_or(#t))),
+        (p, l) => {
+            let n = super::number(l, p)?;
+            (ctx.rust_ty(&f.ty), quote!(self.#id.unwrap_or(#n)))
+        }
+    };
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #getter(&self) -> #ret { #body }
+    })
 }
 
 fn into_owned(ctx: &Ctx, t: &TypeDef, body: TokenStream) -> TokenStream {

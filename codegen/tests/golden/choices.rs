@@ -334,7 +334,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for SwitchInline {
         let mut f_on: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("on"))?;
@@ -430,7 +429,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Switch<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::Decode::decode(d)

@@ -40,7 +40,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Batch<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::list(

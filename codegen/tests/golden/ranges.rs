@@ -24,6 +24,12 @@ pub struct Settings<'a> {
     /// `index` (key 6).
     pub index: u64,
 }
+impl<'a> Settings<'a> {
+    /// `retries`, or the schema's default `3` when absent.
+    pub fn retries_or_default(&self) -> u64 {
+        self.retries.unwrap_or(3u64)
+    }
+}
 impl ::osmos::frame::Keyed for Settings<'_> {
     const TYPE_KEY: u64 = 51u64;
     const NAME: &'static str = "settings";
@@ -57,7 +63,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
         let mut f_index: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = {

@@ -44,7 +44,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Envelope<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Int(0i128) => {
                     let v = ::osmos::cbor::expect_tag(d, 1u64)

@@ -42,7 +42,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VendorHello<'a> {
         let mut f_label: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            #[allow(clippy::match_single_binding)]
             match ::osmos::cbor::map_key(d)? {
                 ::osmos::cbor::MapKey::Text(k) if k == "name" => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("name"))?;
