@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::SchemaError;
-use crate::ir::{Key, MessageKey, Prim, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
+use crate::ir::{Key, Literal, MessageKey, Prim, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
 use crate::rust::naming;
 
 /// The largest value a QUIC varint can carry.
@@ -92,6 +92,21 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 }
                 if e.variants.is_empty() {
                     errors.push(err(t, format!("enumeration `{}` has no values", t.name)));
+                }
+                // Generated enums carry their values as u64, i64 or &str.
+                let fits =
+                    |f: fn(&i128) -> bool| e.variants.iter().all(|v| matches!(&v.value, Literal::Int(i) if f(i)));
+                let unsigned = fits(|i| u64::try_from(*i).is_ok());
+                let signed = fits(|i| i64::try_from(*i).is_ok());
+                let texts = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
+                if !(unsigned || signed || texts) {
+                    errors.push(err(
+                        t,
+                        format!(
+                            "enumeration `{}` must list only integers (within 64 bits) or only text strings",
+                            t.name
+                        ),
+                    ));
                 }
             }
         }

@@ -122,3 +122,15 @@ fn types_of_infinite_size() {
     let sources = vec![Source { path: "t.cddl".into(), text: "tree = {\n  0: [* tree] ; children\n}\n".into() }];
     check::check(&cddl::compile("t", sources).unwrap()).unwrap();
 }
+
+#[test]
+fn enumerations_of_floats_or_mixed_values() {
+    assert_error(
+        "m = 1.5 / 2.5\n",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+    );
+    assert_error(
+        "m = 1 / \"a\"\n",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+    );
+}
