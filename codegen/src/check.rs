@@ -78,11 +78,13 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 for v in &c.variants {
                     resolve(schema, &v.ty, t, &mut errors);
                 }
+                unique_variants(t, c.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 if schema.wire == Wire::Cbor {
                     disjoint(schema, t, &mut errors);
                 }
             }
             TypeKind::Enum(e) => {
+                unique_variants(t, e.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 let mut values = Vec::new();
                 for v in &e.variants {
                     if values.contains(&&v.value) {
@@ -163,6 +165,29 @@ fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
                     stack.extend(edges(next));
                 }
             }
+        }
+    }
+}
+
+/// Two alternatives whose names map to one Rust variant would not compile.
+fn unique_variants<'n>(
+    t: &TypeDef,
+    names: impl Iterator<Item = &'n str>,
+    errors: &mut Vec<SchemaError>,
+    sources: &[crate::ir::Source],
+) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for name in names {
+        if let Some(prev) = seen.insert(naming::variant_name(name), name) {
+            errors.push(SchemaError::at(
+                sources,
+                t.span,
+                format!(
+                    "`{prev}` and `{name}` of `{}` both become the Rust variant `{}`",
+                    t.name,
+                    naming::variant_name(name)
+                ),
+            ));
         }
     }
 }

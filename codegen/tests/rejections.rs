@@ -134,3 +134,11 @@ fn enumerations_of_floats_or_mixed_values() {
         "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
     );
 }
+
+#[test]
+fn variants_that_collide_in_rust() {
+    assert_error(
+        "m = &(\n  big-one: 1\n  big_one: 2\n)\n",
+        "t.cddl:1:1: `big-one` and `big_one` of `m` both become the Rust variant `BigOne`",
+    );
+}
