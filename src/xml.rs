@@ -1544,39 +1544,36 @@ fn decode_root<'a, T>(
 
 /// Appends text content, escaped (`&`, `<`, `>`, and CR as `&#13;`).
 pub fn escape_text(out: &mut String, text: &str) {
-    let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'\r' => "&#13;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&text[last..]);
+    escape_with(out, text, |_| None);
 }
 
 /// Appends an attribute value, escaped for double quotes (also tab, CR, LF, which attribute
 /// normalisation would otherwise turn into spaces).
 pub fn escape_attr(out: &mut String, text: &str) {
+    escape_with(out, text, |b| match b {
+        b'"' => Some("&quot;"),
+        b'\t' => Some("&#9;"),
+        b'\n' => Some("&#10;"),
+        _ => None,
+    });
+}
+
+/// Copies `text`, replacing the ASCII bytes `rep` names (and always `&`, `<`, `>`, CR).
+fn escape_with(out: &mut String, text: &str, rep: impl Fn(u8) -> Option<&'static str>) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
-        let rep = match b {
+        let r = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\t' => "&#9;",
-            b'\n' => "&#10;",
             b'\r' => "&#13;",
-            _ => continue,
+            _ => match rep(b) {
+                Some(r) => r,
+                None => continue,
+            },
         };
         out.push_str(&text[last..i]);
-        out.push_str(rep);
+        out.push_str(r);
         last = i + 1;
     }
     out.push_str(&text[last..]);

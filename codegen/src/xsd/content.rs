@@ -101,18 +101,7 @@ impl<'a> Lower<'a> {
                 });
             }
         }
-        for c in ext.content() {
-            match c.local.as_str() {
-                "attribute" if c.in_xs() => {
-                    if let Some(f) = self.attribute(c, parent) {
-                        out.push(f);
-                    }
-                }
-                "attributeGroup" if c.in_xs() => self.attribute_group(c, parent, out),
-                "anyAttribute" if c.in_xs() => {}
-                _ => self.err(c.span, format!("<{}> is not supported in a simple content extension", c.display_name())),
-            }
-        }
+        self.attribute_decls(ext, parent, out, "a simple content extension");
     }
 
     /// `xs:complexContent`: an extension is the base's fields followed by its own; a restriction
@@ -535,6 +524,23 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The attribute declarations among `node`'s children (attributes, attribute groups);
+    /// anything else is an error naming `context`.
+    fn attribute_decls(&mut self, node: &'a Node, parent: &str, out: &mut Vec<Field>, context: &str) {
+        for c in node.content() {
+            match c.local.as_str() {
+                "attribute" if c.in_xs() => {
+                    if let Some(f) = self.attribute(c, parent) {
+                        out.push(f);
+                    }
+                }
+                "attributeGroup" if c.in_xs() => self.attribute_group(c, parent, out),
+                "anyAttribute" if c.in_xs() => {}
+                _ => self.err(c.span, format!("<{}> is not allowed in {context}", c.display_name())),
+            }
+        }
+    }
+
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
@@ -606,18 +612,7 @@ impl<'a> Lower<'a> {
             self.err(span, "this attribute group contains itself");
             return;
         }
-        for c in def.content() {
-            match c.local.as_str() {
-                "attribute" if c.in_xs() => {
-                    if let Some(f) = self.attribute(c, parent) {
-                        out.push(f);
-                    }
-                }
-                "attributeGroup" if c.in_xs() => self.attribute_group(c, parent, out),
-                "anyAttribute" if c.in_xs() => {}
-                _ => self.err(c.span, format!("<{}> is not allowed in xs:attributeGroup", c.display_name())),
-            }
-        }
+        self.attribute_decls(def, parent, out, "xs:attributeGroup");
         self.busy.remove(&key);
     }
 
