@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{naming, number, Ctx};
+use super::{field_ident, naming, number, opt, slot, Ctx};
 use crate::ir::{Constraint, Field, Key, Layout, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -36,14 +36,6 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     }
 }
 
-fn field_ident(f: &Field) -> proc_macro2::Ident {
-    naming::ident(&naming::field_name(&f.name))
-}
-
-fn slot(f: &Field) -> proc_macro2::Ident {
-    format_ident!("f_{}", naming::field_name(&f.name).trim_start_matches("r#"))
-}
-
 /// An expression of type `Result<T, DecodeError>` decoding one value of `ty` from `d`.
 pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
     let rt = ctx.rt();
@@ -67,7 +59,7 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
                 let expr = decode_value(ctx, item);
                 quote!(|d| #expr)
             });
-            let max = opt_u64(*max);
+            let max = opt(*max);
             quote!(#rt::cbor::list(d, #min, #max, #item))
         }
     };
@@ -148,7 +140,7 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
         TyKind::Named(_) => quote!(#rt::cbor::Encode::encode(v, e)?;),
         TyKind::List { item, min, max } => {
             let item = encode_value(ctx, item);
-            let max = opt_u64(*max);
+            let max = opt(*max);
             quote!(#rt::cbor::encode_items(e, v, #min, #max, |e, v| { #item Ok(()) })?;)
         }
     };
@@ -178,11 +170,11 @@ fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream)
     for c in constraints {
         match c {
             Constraint::Size { min, max } => {
-                let max = opt_u64(*max);
+                let max = opt(*max);
                 out.push(quote!(#rt::cbor::check_len(v.len(), #min, #max, "bytes")));
             }
             Constraint::Chars { min, max } => {
-                let max = opt_u64(*max);
+                let max = opt(*max);
                 out.push(quote!(#rt::cbor::check_len(v.chars().count(), #min, #max, "characters")));
             }
             Constraint::Range { min, max } => {
@@ -206,13 +198,6 @@ fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream)
         }
     }
     out
-}
-
-fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
 }
 
 fn key_pattern(key: &Key) -> TokenStream {
@@ -276,22 +261,14 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
 
 /// The bytes a key encodes to, for deterministic (bytewise ascending) key order.
 fn encoded_key(key: &Key) -> Vec<u8> {
-    fn head(major: u8, n: u64) -> Vec<u8> {
-        let m = major << 5;
-        match n {
-            0..=23 => vec![m | n as u8],
-            24..=0xff => vec![m | 24, n as u8],
-            0x100..=0xffff => [&[m | 25][..], &(n as u16).to_be_bytes()].concat(),
-            0x1_0000..=0xffff_ffff => [&[m | 26][..], &(n as u32).to_be_bytes()].concat(),
-            _ => [&[m | 27][..], &n.to_be_bytes()].concat(),
-        }
-    }
-    match key {
-        Key::Int(i) if *i >= 0 => head(0, *i as u64),
-        Key::Int(i) => head(1, (-1 - *i) as u64),
-        Key::Text(t) => [head(3, t.len() as u64), t.as_bytes().to_vec()].concat(),
-        _ => Vec::new(),
-    }
+    let mut e = minicbor::Encoder::new(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = match key {
+        Key::Int(i) => e.i64(*i).map(drop),
+        Key::Text(t) => e.str(t).map(drop),
+        _ => Ok(()),
+    };
+    e.into_writer()
 }
 
 fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {

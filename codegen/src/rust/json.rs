@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{naming, Ctx};
+use super::{field_ident, naming, Ctx};
 use crate::ir::{Occur, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -15,7 +15,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let (to, from) = match &t.kind {
         TypeKind::Struct(s) => {
             let inserts = s.fields.iter().map(|f| {
-                let id = naming::ident(&naming::field_name(&f.name));
+                let id = field_ident(f);
                 let key = &f.name;
                 match f.occur {
                     Occur::One => quote!(m.insert(#key.into(), #rt::json::ToJson::to_json(&self.#id));),
@@ -33,7 +33,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             });
             let known = s.fields.iter().map(|f| f.name.as_str());
             let reads = s.fields.iter().map(|f| {
-                let id = naming::ident(&naming::field_name(&f.name));
+                let id = field_ident(f);
                 let key = &f.name;
                 match f.occur {
                     Occur::One => quote!(#id: #rt::json::field(obj, #key)?,),

@@ -272,6 +272,24 @@ impl<'s> Ctx<'s> {
     }
 }
 
+/// The Rust identifier of a field (`r#loop` for keywords).
+pub(crate) fn field_ident(f: &crate::ir::Field) -> proc_macro2::Ident {
+    naming::ident(&naming::field_name(&f.name))
+}
+
+/// The local variable a decoder collects a field into.
+pub(crate) fn slot(f: &crate::ir::Field) -> proc_macro2::Ident {
+    format_ident!("f_{}", naming::field_name(&f.name).trim_start_matches("r#"))
+}
+
+/// `Some(v)` / `None` as tokens.
+pub(crate) fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
 /// `#[doc = "..."]` attributes for lines of text.
 pub(crate) fn docs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| format!(" {}", l.trim()));

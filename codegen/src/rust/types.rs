@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, naming, Ctx};
+use super::{docs, field_ident, naming, Ctx};
 use crate::ir::{Literal, MessageKey, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -20,7 +20,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(|f| {
-                let id = naming::ident(&naming::field_name(&f.name));
+                let id = field_ident(f);
                 let ty = ctx.field_ty(&f.ty, f.occur);
                 let mut lines = vec![format!("`{}` ({}).", f.name, f.key)];
                 lines.extend(f.docs.iter().cloned());
@@ -31,7 +31,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 quote!(#doc pub #id: #ty,)
             });
             let owned_fields = s.fields.iter().map(|f| {
-                let id = naming::ident(&naming::field_name(&f.name));
+                let id = field_ident(f);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
             let message_consts = match &t.message {
@@ -146,7 +146,7 @@ fn default_accessor(ctx: &Ctx, f: &crate::ir::Field) -> Option<TokenStream> {
         return None;
     }
     let TyKind::Prim(prim) = eff.kind else { return None };
-    let id = naming::ident(&naming::field_name(&f.name));
+    let id = field_ident(f);
     let getter = format_ident!("{}_or_default", naming::field_name(&f.name).trim_start_matches("r#"));
     let doc = format!(" `{}`, or the schema's default `{}` when absent.", f.name, literal_text(lit));
     let (ret, body) = match (prim, lit) {
@@ -242,7 +242,9 @@ pub(crate) fn literal_text(l: &Literal) -> String {
     }
 }
 
-/// QUIC varint bytes of a type key, computed at generation time.
+/// QUIC varint bytes of a type key, computed at generation time. (The runtime's
+/// `osmos::varint` cannot be called from here: `osmos` depends on this crate for its
+/// `regenerate` build; `tests/openscreen_wire.rs` checks the two agree.)
 pub(crate) fn varint_bytes(k: u64) -> Vec<u8> {
     let len = if k < 1 << 6 {
         1

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{naming, number, Ctx, Options};
+use super::{field_ident, naming, number, opt, slot, Ctx, Options};
 use crate::ir::{
     ChoiceVariant, Constraint, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Struct, Ty, TyKind, TypeDef,
     TypeKind,
@@ -29,14 +29,6 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Choice(c) => choice_codec(ctx, t, &c.variants),
         TypeKind::Alias(_) => quote!(),
     }
-}
-
-fn field_ident(f: &Field) -> proc_macro2::Ident {
-    naming::ident(&naming::field_name(&f.name))
-}
-
-fn slot(f: &Field) -> proc_macro2::Ident {
-    format_ident!("f_{}", naming::field_name(&f.name).trim_start_matches("r#"))
 }
 
 /// How a value is read from text, if it is a text value at all.
@@ -80,11 +72,11 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
     for c in &eff.constraints {
         match (c, eff.kind) {
             (Constraint::Chars { min, max }, TyKind::Prim(Prim::Text)) => {
-                let max = opt_u64(*max);
+                let max = opt(*max);
                 out.push(quote!(d.check_len(v.chars().count(), #min, #max, "characters", s.end);));
             }
             (Constraint::Size { min, max }, TyKind::Prim(Prim::Text | Prim::Bytes)) => {
-                let max = opt_u64(*max);
+                let max = opt(*max);
                 out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", s.end);));
             }
             (Constraint::Range { min, max }, kind) => {
@@ -167,20 +159,6 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
 /// Whether an empty optional element of this type means absent (the decoder returns Option).
 fn optional_decoder(ctx: &Ctx, ty: &Ty, occur: Occur) -> bool {
     occur == Occur::Optional && matches!(value_kind(ctx, ty), ValueKind::Text)
-}
-
-fn opt_usize(v: Option<usize>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
 }
 
 /// The choice type behind a `Key::Choice` field.
@@ -388,7 +366,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         };
         match (&f.key, f.occur) {
             (_, Occur::Many { min, max }) => {
-                let max = opt_u64(max);
+                let max = opt(max);
                 quote!(let #id = d.finish_many(#slot, #fname, #min, #max, start);)
             }
             (_, Occur::Optional) => quote!(let #id = d.finish_opt(#slot);),
@@ -522,7 +500,7 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
         Some(v) => variant_element(ctx, v),
         None => fname.clone(),
     };
-    let run = opt_usize(arm.run);
+    let run = opt(arm.run);
     let order = quote!(d.order(&mut order, #pos, #run, #order_name, &child););
     let step = match (arm.variant, f.occur) {
         // A list alternative of a single choice: consecutive elements go into one list.
