@@ -1016,8 +1016,12 @@ impl<'a> Decoder<'a> {
             let at = offset.saturating_add(e.offset());
             self.error(e.kind().clone(), at)
         })?;
-        if let Some(e) = value.deviation() {
-            self.tolerated(|d| d.error(e.kind().clone(), offset.saturating_add(e.offset())));
+        // Only strict mode reports a kept invalid value (finding out why means parsing again).
+        if self.mode == Mode::Strict {
+            if let Some(e) = value.deviation() {
+                let e = self.error(e.kind().clone(), offset.saturating_add(e.offset()));
+                self.record(e);
+            }
         }
         Ok(value)
     }
@@ -1068,8 +1072,11 @@ impl<'a> Decoder<'a> {
         }
         match T::from_text(attr.value) {
             Ok(v) => {
-                if let Some(e) = v.deviation() {
-                    self.tolerated(|d| d.error_in(name, None, e.kind().clone(), attr.offset));
+                if self.mode == Mode::Strict {
+                    if let Some(e) = v.deviation() {
+                        let e = self.error_in(name, None, e.kind().clone(), attr.offset);
+                        self.record(e);
+                    }
                 }
                 *slot = Slot::Set(v);
             }
