@@ -30,6 +30,7 @@ impl ::osmos::cbor::IntoOwned for AuthCapabilities {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -235,6 +236,7 @@ impl ::osmos::cbor::IntoOwned for PskInputMethod {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PskInputMethod {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -289,6 +291,7 @@ impl ::osmos::cbor::IntoOwned for AuthInitiationToken<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthInitiationToken<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -412,6 +415,7 @@ impl ::osmos::cbor::IntoOwned for AuthSpake2PskStatus {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2PskStatus {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -474,6 +478,7 @@ impl ::osmos::cbor::IntoOwned for AuthSpake2Confirmation<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Confirmation<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -643,6 +648,7 @@ impl ::osmos::cbor::IntoOwned for AuthStatusResult {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthStatusResult {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -701,6 +707,7 @@ impl ::osmos::cbor::IntoOwned for AuthStatus {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthStatus {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -795,6 +802,7 @@ impl ::osmos::cbor::IntoOwned for AuthSpake2Handshake<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -964,6 +972,7 @@ impl ::osmos::cbor::IntoOwned for MediaTimelineRange {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaTimelineRange {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1078,6 +1087,7 @@ impl ::osmos::cbor::IntoOwned for HttpHeader<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for HttpHeader<'a> {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1224,6 +1234,7 @@ impl ::osmos::cbor::IntoOwned for UrlAvailability {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for UrlAvailability {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1280,6 +1291,7 @@ impl ::osmos::cbor::IntoOwned for AgentInfoRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1373,6 +1385,7 @@ impl ::osmos::cbor::IntoOwned for AgentInfoResponse<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoResponse<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1490,6 +1503,7 @@ impl ::osmos::cbor::IntoOwned for AgentInfoEvent<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoEvent<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1660,6 +1674,7 @@ impl ::osmos::cbor::IntoOwned for AgentCapability {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentCapability {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1732,6 +1747,7 @@ impl ::osmos::cbor::IntoOwned for AgentInfo<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -1973,6 +1989,7 @@ impl ::osmos::cbor::IntoOwned for AgentStatusRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2088,6 +2105,7 @@ impl ::osmos::cbor::IntoOwned for AgentStatusResponse<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusResponse<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2195,6 +2213,7 @@ impl ::osmos::cbor::IntoOwned for Status<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Status<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2292,6 +2311,7 @@ impl ::osmos::cbor::IntoOwned for PresentationUrlAvailabilityRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2475,6 +2495,7 @@ impl ::osmos::cbor::IntoOwned for PresentationUrlAvailabilityResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2612,6 +2633,7 @@ impl ::osmos::cbor::IntoOwned for PresentationUrlAvailabilityEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -2755,6 +2777,7 @@ impl ::osmos::cbor::IntoOwned for PresentationStartRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3000,6 +3023,7 @@ impl ::osmos::cbor::IntoOwned for ResultType {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ResultType {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3064,6 +3088,7 @@ impl ::osmos::cbor::IntoOwned for PresentationStartResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3265,6 +3290,7 @@ impl ::osmos::cbor::IntoOwned for PresentationTerminationSource {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationSource {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3397,6 +3423,7 @@ impl ::osmos::cbor::IntoOwned for PresentationTerminationReason {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationReason {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3462,6 +3489,7 @@ impl ::osmos::cbor::IntoOwned for PresentationTerminationRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3603,6 +3631,7 @@ impl ::osmos::cbor::IntoOwned for PresentationTerminationResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3720,6 +3749,7 @@ impl ::osmos::cbor::IntoOwned for PresentationTerminationEvent<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationEvent<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -3861,6 +3891,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionOpenRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4007,6 +4038,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionOpenResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4225,6 +4257,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionCloseEventReason {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEventReason {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4293,6 +4326,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionCloseEvent<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4473,6 +4507,7 @@ impl ::osmos::cbor::IntoOwned for PresentationChangeEvent<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationChangeEvent<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4603,6 +4638,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionMessageMessage<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionMessageMessage<'a> {
+    const MAJORS: u8 = 12u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4711,6 +4747,7 @@ impl ::osmos::cbor::IntoOwned for PresentationConnectionMessage<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionMessage<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -4841,6 +4878,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackAvailabilityRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5025,6 +5063,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackAvailabilityResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5161,6 +5200,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackAvailabilityEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5300,6 +5340,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionStartRequestParams<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5505,6 +5546,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStartRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5808,6 +5850,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackSource<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackSource<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -5922,6 +5965,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionStartResponseParams {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6096,6 +6140,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStartResponse<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartResponse<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6265,6 +6310,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackTerminationRequestReason {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequestReason {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6325,6 +6371,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackTerminationRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6471,6 +6518,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackTerminationResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6642,6 +6690,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackTerminationEventReason {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationEventReason {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6700,6 +6749,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackTerminationEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6822,6 +6872,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackModifyRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -6974,6 +7025,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackModifyResponse<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyResponse<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7112,6 +7164,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStateEvent<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateEvent<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7260,6 +7313,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackControlsPreload {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControlsPreload {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7373,6 +7427,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackControls<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -7866,6 +7921,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStateSupports {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateSupports {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -8093,6 +8149,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStateLoading {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateLoading {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -8197,6 +8254,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackStateLoaded {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateLoaded {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -8334,6 +8392,7 @@ impl ::osmos::cbor::IntoOwned for RemotePlaybackState<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9152,6 +9211,7 @@ impl ::osmos::cbor::IntoOwned for AddedTextTrackKind {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AddedTextTrackKind {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9211,6 +9271,7 @@ impl ::osmos::cbor::IntoOwned for AddedTextTrack<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AddedTextTrack<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9350,6 +9411,7 @@ impl ::osmos::cbor::IntoOwned for ChangedTextTrack<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9579,6 +9641,7 @@ impl ::osmos::cbor::IntoOwned for TextTrackMode {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for TextTrackMode {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9638,6 +9701,7 @@ impl ::osmos::cbor::IntoOwned for TextTrackCue<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for TextTrackCue<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9758,6 +9822,7 @@ impl ::osmos::cbor::IntoOwned for MediaSyncTime {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaSyncTime {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9922,6 +9987,7 @@ impl ::osmos::cbor::IntoOwned for MediaErrorCode {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaErrorCode {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -9978,6 +10044,7 @@ impl ::osmos::cbor::IntoOwned for MediaError<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaError<'a> {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10098,6 +10165,7 @@ impl ::osmos::cbor::IntoOwned for AudioTrackState<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AudioTrackState<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10249,6 +10317,7 @@ impl ::osmos::cbor::IntoOwned for VideoTrackState<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoTrackState<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10400,6 +10469,7 @@ impl ::osmos::cbor::IntoOwned for TextTrackState<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for TextTrackState<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10542,6 +10612,7 @@ impl ::osmos::cbor::IntoOwned for AudioFrameOptional {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AudioFrameOptional {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10667,6 +10738,7 @@ impl ::osmos::cbor::IntoOwned for AudioFrame<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AudioFrame<'a> {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -10884,6 +10956,7 @@ impl ::osmos::cbor::IntoOwned for VideoFrame<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11205,6 +11278,7 @@ impl ::osmos::cbor::IntoOwned for DataFrame<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11431,6 +11505,7 @@ impl ::osmos::cbor::IntoOwned for Ratio {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Ratio {
+    const MAJORS: u8 = 16u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11547,6 +11622,7 @@ impl ::osmos::cbor::IntoOwned for StreamingCapabilitiesRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11642,6 +11718,7 @@ impl ::osmos::cbor::IntoOwned for StreamingCapabilitiesResponse<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesResponse<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11768,6 +11845,7 @@ impl ::osmos::cbor::IntoOwned for StreamingCapabilities<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -11968,6 +12046,7 @@ impl ::osmos::cbor::IntoOwned for Format<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Format<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12063,6 +12142,7 @@ impl ::osmos::cbor::IntoOwned for ReceiveAudioCapability<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ReceiveAudioCapability<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12205,6 +12285,7 @@ impl ::osmos::cbor::IntoOwned for VideoResolution {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoResolution {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12311,6 +12392,7 @@ impl ::osmos::cbor::IntoOwned for VideoHdrFormat<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoHdrFormat<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12473,6 +12555,7 @@ impl ::osmos::cbor::IntoOwned for ReceiveVideoCapability<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12889,6 +12972,7 @@ impl ::osmos::cbor::IntoOwned for ReceiveDataCapability<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ReceiveDataCapability<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -12989,6 +13073,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionStartRequest<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13204,6 +13289,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionStartResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13399,6 +13485,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionModifyRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13571,6 +13658,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionModifyResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13682,6 +13770,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionTerminateRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13803,6 +13892,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionTerminateResponse {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateResponse {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13891,6 +13981,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionTerminateEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -13996,6 +14087,7 @@ impl ::osmos::cbor::IntoOwned for MediaStreamOffer<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14238,6 +14330,7 @@ impl ::osmos::cbor::IntoOwned for MediaStreamRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14413,6 +14506,7 @@ impl ::osmos::cbor::IntoOwned for AudioEncodingOffer<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14601,6 +14695,7 @@ impl ::osmos::cbor::IntoOwned for VideoEncodingOffer<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14823,6 +14918,7 @@ impl ::osmos::cbor::IntoOwned for DataEncodingOffer<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -14996,6 +15092,7 @@ impl ::osmos::cbor::IntoOwned for AudioEncodingRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15086,6 +15183,7 @@ impl ::osmos::cbor::IntoOwned for VideoEncodingRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15238,6 +15336,7 @@ impl ::osmos::cbor::IntoOwned for DataEncodingRequest {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingRequest {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15375,6 +15474,7 @@ impl ::osmos::cbor::IntoOwned for VideoRotation {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for VideoRotation {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15430,6 +15530,7 @@ impl ::osmos::cbor::IntoOwned for SenderStatsAudio {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15594,6 +15695,7 @@ impl ::osmos::cbor::IntoOwned for SenderStatsVideo {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -15806,6 +15908,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionSenderStatsEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16050,6 +16153,7 @@ impl ::osmos::cbor::IntoOwned for StreamingBufferStatus {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingBufferStatus {
+    const MAJORS: u8 = 1u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16111,6 +16215,7 @@ impl ::osmos::cbor::IntoOwned for ReceiverStatsAudio {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16385,6 +16490,7 @@ impl ::osmos::cbor::IntoOwned for ReceiverStatsVideo {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -16658,6 +16764,7 @@ impl ::osmos::cbor::IntoOwned for StreamingSessionReceiverStatsEvent {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -17987,6 +18094,13 @@ impl<'a> Message<'a> {
     }
 }
 impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
+    const TYPE_KEYS: &'static [u64] = &[
+        1001u64, 1003u64, 1004u64, 1005u64, 10u64, 11u64, 120u64, 12u64, 13u64, 14u64,
+        15u64, 103u64, 104u64, 105u64, 106u64, 107u64, 108u64, 109u64, 110u64, 113u64,
+        121u64, 16u64, 17u64, 18u64, 114u64, 115u64, 116u64, 117u64, 118u64, 119u64,
+        19u64, 20u64, 21u64, 22u64, 23u64, 24u64, 122u64, 123u64, 124u64, 125u64, 126u64,
+        127u64, 128u64, 129u64, 130u64, 131u64, 132u64,
+    ];
     fn decode_frame(
         input: &'a [u8],
     ) -> ::core::result::Result<
@@ -17994,6 +18108,26 @@ impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
         ::osmos::DecodeError,
     > {
         Message::decode_frame(input)
+    }
+}
+impl ::osmos::cbor::IntoOwned for Message<'_> {
+    type Owned = Message<'static>;
+    fn into_owned(self) -> Message<'static> {
+        Message::into_owned(self)
+    }
+}
+impl ::osmos::frame::FrameEncode for Message<'_> {
+    fn type_key(&self) -> u64 {
+        Message::type_key(self)
+    }
+    fn name(&self) -> &'static str {
+        Message::name(self)
+    }
+    fn encode_frame(
+        &self,
+        out: &mut ::std::vec::Vec<u8>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        Message::encode_frame(self, out)
     }
 }
 impl<'a> ::core::convert::From<AuthCapabilities> for Message<'a> {

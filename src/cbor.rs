@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+pub use minicbor::data::Tag;
 pub use minicbor::{Decoder, Encoder};
 
 use crate::error::{DecodeError, EncodeError, ErrorKind};
@@ -18,6 +19,11 @@ pub const MAX_DEPTH: usize = 128;
 
 /// A type generated code can decode from CBOR, borrowing from the input.
 pub trait Decode<'a>: Sized {
+    /// The CBOR major types a value can start with, bit `m` for major type `m`. A choice between
+    /// types dispatches on the first byte, so its alternatives' sets must not overlap; types that
+    /// do not say (the default) claim all eight.
+    const MAJORS: u8 = 0xff;
+
     /// Decodes one value at the decoder's position.
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError>;
 }
@@ -668,31 +674,37 @@ pub fn invalid(kind: ErrorKind) -> EncodeError {
 // decode or encode a bare value with the same traits.
 
 impl<'a> Decode<'a> for u64 {
+    const MAJORS: u8 = 1 << 0;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         uint(d)
     }
 }
 impl<'a> Decode<'a> for i64 {
+    const MAJORS: u8 = 0b11;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         int(d)
     }
 }
 impl<'a> Decode<'a> for f64 {
+    const MAJORS: u8 = 1 << 7;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         float(d)
     }
 }
 impl<'a> Decode<'a> for bool {
+    const MAJORS: u8 = 1 << 7;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         boolean(d)
     }
 }
 impl<'a> Decode<'a> for Cow<'a, str> {
+    const MAJORS: u8 = 1 << 3;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         text(d)
     }
 }
 impl<'a> Decode<'a> for Cow<'a, [u8]> {
+    const MAJORS: u8 = 1 << 2;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         bytes(d)
     }
@@ -703,6 +715,7 @@ impl<'a> Decode<'a> for RawCbor<'a> {
     }
 }
 impl<'a, T: Decode<'a>> Decode<'a> for Nullable<T> {
+    const MAJORS: u8 = T::MAJORS | 1 << 7;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         if take_null(d)? {
             Ok(Nullable::Null)
@@ -712,6 +725,7 @@ impl<'a, T: Decode<'a>> Decode<'a> for Nullable<T> {
     }
 }
 impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
+    const MAJORS: u8 = 1 << 4;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
         list(d, 0, None, T::decode)
     }

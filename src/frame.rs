@@ -3,8 +3,12 @@
 
 use crate::error::{DecodeError, ErrorKind};
 
-/// A set of messages that can be read from frames (the generated `Message` enum).
+/// A set of messages that can be read from frames (the generated `Message` enum, or an enum
+/// with `#[derive(osmos::Messages)]` that composes several sets).
 pub trait FrameDecode<'a>: Sized {
+    /// Every type key the set decodes; sets composed into one must not share a key.
+    const TYPE_KEYS: &'static [u64];
+
     /// Decodes the frame at the start of `input`: `Ok(Some((message, bytes used)))`, or
     /// `Ok(None)` when `input` ends inside the frame and more bytes are needed.
     fn decode_frame(input: &'a [u8]) -> Result<Option<(Self, usize)>, DecodeError>;
@@ -87,6 +91,61 @@ impl FrameReader {
             Err(e) => Err(e),
         }
     }
+}
+
+/// A set of messages that can be written as frames.
+pub trait FrameEncode {
+    /// The type key of this message.
+    fn type_key(&self) -> u64;
+    /// The schema's name of this message.
+    fn name(&self) -> &'static str;
+    /// Appends `varint(type key) ‖ CBOR`; on error nothing is appended.
+    fn encode_frame(&self, out: &mut Vec<u8>) -> Result<(), crate::error::EncodeError>;
+}
+
+/// Decodes the body of a frame whose type key (`header` bytes of varint) was read already: the
+/// message and the frame's length, `Ok(None)` when `input` ends inside it, or an error whose path
+/// starts at the message's name and whose offset counts from the frame's start.
+pub fn decode_body<'a, T: crate::cbor::Decode<'a>>(
+    input: &'a [u8],
+    header: usize,
+    name: &'static str,
+) -> Result<Option<(T, usize)>, DecodeError> {
+    let mut d = crate::cbor::Decoder::new(&input[header..]);
+    match T::decode(&mut d) {
+        Ok(m) => Ok(Some((m, header + d.position()))),
+        Err(e) if e.is_incomplete() => Ok(None),
+        Err(e) => Err(e.in_field(name).shifted(header)),
+    }
+}
+
+/// Whether `keys` holds `key` (usable in constants).
+pub const fn has_key(keys: &[u64], key: u64) -> bool {
+    let mut i = 0;
+    while i < keys.len() {
+        if keys[i] == key {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The first key that occurs twice in `keys`, if any (usable in constants: a composed message
+/// set checks its keys when it compiles).
+pub const fn repeated_key(keys: &[u64]) -> Option<u64> {
+    let mut i = 0;
+    while i < keys.len() {
+        let mut j = i + 1;
+        while j < keys.len() {
+            if keys[i] == keys[j] {
+                return Some(keys[i]);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A message with a type key (implemented by each generated message type).

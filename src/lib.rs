@@ -31,4 +31,7 @@ pub mod openscreen {
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+#[cfg(feature = "derive")]
+pub use osmos_macros::{Element, Message, Messages};
+
 pub use error::{DecodeError, EncodeError, ErrorKind, Path, PathSegment};

@@ -276,7 +276,7 @@ impl<'a> Lowerer<'a> {
 
     fn push(&mut self, name: String, docs: Vec<String>, span: ast::Span, message: Option<MessageKey>, kind: TypeKind) {
         let span = self.span(span);
-        self.types.push(TypeDef { name, docs, span, message, kind });
+        self.types.push(TypeDef { rust_name: None, external: None, name, docs, span, message, kind });
     }
 
     /// Hoists an inline type into a named one and returns a reference to it.
@@ -331,7 +331,7 @@ impl<'a> Lowerer<'a> {
         if let Some(literals) = literals {
             let variants = literals
                 .into_iter()
-                .map(|value| EnumVariant { name: literal_name(&value), value, docs: Vec::new() })
+                .map(|value| EnumVariant { rust_name: None, name: literal_name(&value), value, docs: Vec::new() })
                 .collect();
             return TypeKind::Enum(Enum { variants });
         }
@@ -339,7 +339,7 @@ impl<'a> Lowerer<'a> {
         for c in &choices {
             let vname = self.variant_name(&c.type1);
             let ty = self.lower_type1(&c.type1, &format!("{name}-{vname}"));
-            variants.push(ChoiceVariant { name: vname, ty, element: None });
+            variants.push(ChoiceVariant { rust_name: None, name: vname, ty, element: None });
         }
         let _ = span;
         TypeKind::Choice(Choice { variants })
@@ -490,7 +490,7 @@ impl<'a> Lowerer<'a> {
                         return Vec::new();
                     }
                 };
-                vec![EnumVariant { name, value, docs }]
+                vec![EnumVariant { rust_name: None, name, value, docs }]
             }
             GroupEntry::TypeGroupname { ge, span, .. } => {
                 let name = rule_name(&ge.name);
@@ -500,7 +500,7 @@ impl<'a> Lowerer<'a> {
                     }
                     Some((_, types)) => match types.first().map(|t| t.value.type_choices.as_slice()) {
                         Some([c]) if c.type1.operator.is_none() => match literal_of(&c.type1.type2) {
-                            Some(value) => vec![EnumVariant { name, value, docs: Vec::new() }],
+                            Some(value) => vec![EnumVariant { rust_name: None, name, value, docs: Vec::new() }],
                             None => {
                                 self.error(*span, format!("`{name}` is not a literal value"));
                                 Vec::new()
@@ -646,7 +646,7 @@ impl<'a> Lowerer<'a> {
                 let ty = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}"));
                 self.site = saved;
                 let span = self.span(*span);
-                out.push(Field { name, docs, key: wire_key, ty, occur, group: None, span });
+                out.push(Field { rust_name: None, name, docs, key: wire_key, ty, occur, group: None, span });
             }
             GroupEntry::TypeGroupname { ge, span, trailing_comments, leading_comments } => {
                 let name = rule_name(&ge.name);
@@ -692,6 +692,7 @@ impl<'a> Lowerer<'a> {
                         let ty = self.typename(&ge.name, ge.generic_args.as_ref(), *span, &format!("{parent}-{fname}"));
                         let docs = doc_lines(&comments_of(leading_comments));
                         out.push(Field {
+                            rust_name: None,
                             name: fname,
                             docs,
                             key: Key::Position(out.len()),
@@ -824,7 +825,7 @@ impl<'a> Lowerer<'a> {
                     _ => None,
                 }
             }
-            TyKind::List { .. } => None,
+            TyKind::List { .. } | TyKind::Rust { .. } => None,
         }
     }
 
@@ -949,7 +950,7 @@ impl<'a> Lowerer<'a> {
             self.error(span, "`true`/`false` as a type is not supported; use `bool`");
             return Ty::prim(Prim::Bool);
         }
-        let variant = EnumVariant { name: literal_name(&l), value: l, docs: Vec::new() };
+        let variant = EnumVariant { rust_name: None, name: literal_name(&l), value: l, docs: Vec::new() };
         self.hoist(hint, Vec::new(), span, TypeKind::Enum(Enum { variants: vec![variant] }))
     }
 

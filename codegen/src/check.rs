@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::SchemaError;
-use crate::ir::{Key, Literal, MessageKey, Prim, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
+use crate::ir::{Key, Literal, MessageKey, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
 use crate::rust::naming;
 
 /// The largest value a QUIC varint can carry.
@@ -213,62 +213,11 @@ fn resolve(schema: &Schema, ty: &Ty, owner: &TypeDef, errors: &mut Vec<SchemaErr
     }
 }
 
-/// The CBOR major types a value of `ty` can start with; alternatives of a choice must not share one,
-/// or a decoder could not tell them apart without guessing.
-pub fn major_types(schema: &Schema, ty: &Ty) -> BTreeSet<u8> {
-    let mut out = BTreeSet::new();
-    if ty.tag.is_some() {
-        out.insert(6);
-        return out;
-    }
-    if ty.nullable {
-        out.insert(7);
-    }
-    match &ty.kind {
-        TyKind::Prim(p) => out.extend(match p {
-            Prim::Uint => vec![0],
-            Prim::Nint => vec![1],
-            Prim::Int => vec![0, 1],
-            Prim::Float { .. } | Prim::Bool | Prim::Null => vec![7],
-            Prim::Text | Prim::TextValue(_) => vec![3],
-            Prim::Bytes => vec![2],
-            Prim::Any => (0..8).collect(),
-        }),
-        TyKind::List { .. } => {
-            out.insert(4);
-        }
-        TyKind::Named(n) => match schema.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => {
-                out.insert(if s.layout == crate::ir::Layout::Array { 4 } else { 5 });
-            }
-            Some(TypeKind::Alias(inner)) => out.extend(major_types(schema, inner)),
-            Some(TypeKind::Enum(e)) => {
-                for v in &e.variants {
-                    out.insert(match &v.value {
-                        crate::ir::Literal::Int(i) if *i < 0 => 1,
-                        crate::ir::Literal::Int(_) => 0,
-                        crate::ir::Literal::Text(_) => 3,
-                        crate::ir::Literal::Bytes(_) => 2,
-                        _ => 7,
-                    });
-                }
-            }
-            Some(TypeKind::Choice(c)) => {
-                for v in &c.variants {
-                    out.extend(major_types(schema, &v.ty));
-                }
-            }
-            None => {}
-        },
-    }
-    out
-}
-
 fn disjoint(schema: &Schema, t: &TypeDef, errors: &mut Vec<SchemaError>) {
     let TypeKind::Choice(c) = &t.kind else { return };
     let mut seen: BTreeMap<u8, &str> = BTreeMap::new();
     for v in &c.variants {
-        for m in major_types(schema, &v.ty) {
+        for m in schema.major_types(&v.ty) {
             if let Some(prev) = seen.insert(m, &v.name) {
                 errors.push(SchemaError::at(
                     &schema.sources,

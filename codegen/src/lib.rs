@@ -8,11 +8,17 @@ pub mod cddl;
 pub mod check;
 mod comment;
 pub mod diagnostic;
-pub mod ir;
-pub mod rust;
+mod output;
 pub mod shipped;
 pub mod xsd;
 
 pub use builder::{display, read, read_all, write_if_changed, Builder};
 pub use diagnostic::{Error, SchemaError};
+pub use osmos_emit::{ir, keys};
 pub use rust::{JsonImpls, Options};
+
+/// The Rust back end: the shared emitters of `osmos-emit`, plus formatting and the header.
+pub mod rust {
+    pub use crate::output::{generate, header};
+    pub use osmos_emit::rust::*;
+}

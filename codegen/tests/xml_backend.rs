@@ -12,7 +12,7 @@ use osmos_codegen::ir::{
 use osmos_codegen::{check, rust, JsonImpls, Options};
 
 fn field(name: &str, key: Key, ty: Ty, occur: Occur) -> Field {
-    Field { name: name.into(), docs: vec![], key, ty, occur, group: None, span: Span::default() }
+    Field { rust_name: None, name: name.into(), docs: vec![], key, ty, occur, group: None, span: Span::default() }
 }
 
 fn elem(name: &str, ty: Ty, occur: Occur) -> Field {
@@ -29,6 +29,8 @@ fn many() -> Occur {
 
 fn strukt(name: &str, message: bool, fields: Vec<Field>) -> TypeDef {
     TypeDef {
+        rust_name: None,
+        external: None,
         name: name.into(),
         docs: vec![],
         span: Span::default(),
@@ -38,11 +40,13 @@ fn strukt(name: &str, message: bool, fields: Vec<Field>) -> TypeDef {
 }
 
 fn variant(name: &str, ty: Ty) -> ChoiceVariant {
-    ChoiceVariant { name: name.into(), ty, element: Some(name.into()) }
+    ChoiceVariant { rust_name: None, name: name.into(), ty, element: Some(name.into()) }
 }
 
 fn choice(name: &str, variants: Vec<ChoiceVariant>) -> TypeDef {
     TypeDef {
+        rust_name: None,
+        external: None,
         name: name.into(),
         docs: vec![],
         span: Span::default(),
@@ -58,6 +62,8 @@ fn list(item: Ty, min: u64) -> Ty {
 /// A small schema with every construct the back end handles.
 pub fn schema() -> Schema {
     let level = TypeDef {
+        rust_name: None,
+        external: None,
         name: "level".into(),
         docs: vec!["Where a status applies.".into()],
         span: Span::default(),
@@ -65,7 +71,12 @@ pub fn schema() -> Schema {
         kind: TypeKind::Enum(Enum {
             variants: ["RO", "STORY", "NOT READY"]
                 .iter()
-                .map(|v| EnumVariant { name: (*v).into(), value: Literal::Text((*v).into()), docs: vec![] })
+                .map(|v| EnumVariant {
+                    rust_name: None,
+                    name: (*v).into(),
+                    value: Literal::Text((*v).into()),
+                    docs: vec![],
+                })
                 .collect(),
         }),
     };

@@ -97,6 +97,7 @@ fn ty(t: &Ty) -> String {
             Prim::TextValue(path) => format!("value({path})"),
         },
         TyKind::Named(n) => n.clone(),
+        TyKind::Rust { path, .. } => format!("rust({path})"),
         TyKind::List { item, min, max } => format!("[{}]{{{min},{}}}", ty(item), bound(*max)),
     };
     for c in &t.constraints {

@@ -104,6 +104,7 @@ fn value(schema: &Schema, ty: &Ty, fill: Fill, e: &mut Encoder<Vec<u8>>, depth: 
             Prim::Null => e.null().map(drop).unwrap(),
         },
         TyKind::Named(n) => named(schema, n, fill, e, depth),
+        TyKind::Rust { path, .. } => panic!("schemas from files name no Rust types (`{path}`)"),
         TyKind::List { item, min, .. } => {
             let n = if depth > 6 { *min } else { (*min).max(2) };
             e.array(n).unwrap();

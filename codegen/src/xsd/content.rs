@@ -91,6 +91,7 @@ impl<'a> Lower<'a> {
             None => {
                 let ty = self.simple_ref(&q, span);
                 out.push(Field {
+                    rust_name: None,
                     name: "value".into(),
                     docs: Vec::new(),
                     key: Key::Content,
@@ -236,6 +237,7 @@ impl<'a> Lower<'a> {
             return None;
         }
         Some(Field {
+            rust_name: None,
             name: name.clone(),
             docs,
             key: Key::Element(name),
@@ -323,7 +325,18 @@ impl<'a> Lower<'a> {
             d = docs(ct);
         }
         let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
-        self.emit(key, TypeDef { name: tname.clone(), docs: d, span: node.span, message: None, kind });
+        self.emit(
+            key,
+            TypeDef {
+                rust_name: None,
+                external: None,
+                name: tname.clone(),
+                docs: d,
+                span: node.span,
+                message: None,
+                kind,
+            },
+        );
         Ty::named(tname)
     }
 
@@ -445,6 +458,7 @@ impl<'a> Lower<'a> {
             // One element alternative: a plain field.
             let o = mul(field_occ, m.occ);
             let f = Field {
+                rust_name: None,
                 name: m.name.clone(),
                 docs: Vec::new(),
                 key: Key::Element(m.name.clone()),
@@ -464,7 +478,7 @@ impl<'a> Lower<'a> {
                     (_, Some(1)) => m.ty.clone(),
                     (min, max) => Ty::new(TyKind::List { item: Box::new(m.ty.clone()), min: min.max(1), max }),
                 };
-                ChoiceVariant { name: m.name.clone(), ty, element: Some(m.name.clone()) }
+                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(m.name.clone()) }
             })
             .collect();
         if envelope.is_some() {
@@ -479,11 +493,23 @@ impl<'a> Lower<'a> {
                 self.hoisted.insert(key, n.clone());
                 let k = self.reserve();
                 let kind = TypeKind::Choice(Choice { variants });
-                self.emit(k, TypeDef { name: n.clone(), docs: docs(node), span: node.span, message: None, kind });
+                self.emit(
+                    k,
+                    TypeDef {
+                        rust_name: None,
+                        external: None,
+                        name: n.clone(),
+                        docs: docs(node),
+                        span: node.span,
+                        message: None,
+                        kind,
+                    },
+                );
                 n
             }
         };
         let f = Field {
+            rust_name: None,
             name: field_name.into(),
             docs: docs(node),
             key: Key::Choice,
@@ -586,6 +612,7 @@ impl<'a> Lower<'a> {
             d = docs(decl);
         }
         Some(Field {
+            rust_name: None,
             name: name.clone(),
             docs: d,
             key: Key::Attribute(name),

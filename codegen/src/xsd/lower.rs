@@ -298,7 +298,18 @@ impl<'a> Lower<'a> {
                     docs = self::docs(ct);
                 }
                 let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
-                self.emit(key, TypeDef { name: name.to_owned(), docs, span: node.span, message: None, kind });
+                self.emit(
+                    key,
+                    TypeDef {
+                        rust_name: None,
+                        external: None,
+                        name: name.to_owned(),
+                        docs,
+                        span: node.span,
+                        message: None,
+                        kind,
+                    },
+                );
             }
             // Raw and simple global elements are no types: references to them carry their type.
             ElemKind::Raw | ElemKind::Simple(_) => {}

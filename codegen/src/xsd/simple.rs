@@ -181,7 +181,18 @@ impl<'a> Lower<'a> {
             };
             let k = self.reserve();
             let kind = TypeKind::Enum(Enum { variants: facets.enumeration });
-            self.emit(k, TypeDef { name: name.clone(), docs: docs(st), span: st.span, message: None, kind });
+            self.emit(
+                k,
+                TypeDef {
+                    rust_name: None,
+                    external: None,
+                    name: name.clone(),
+                    docs: docs(st),
+                    span: st.span,
+                    message: None,
+                    kind,
+                },
+            );
             return Ty::named(name);
         }
         let mut ty = base;
@@ -265,6 +276,7 @@ impl<'a> Lower<'a> {
             };
             match c.local.as_str() {
                 "enumeration" => f.enumeration.push(EnumVariant {
+                    rust_name: None,
                     name: value.to_owned(),
                     value: Literal::Text(value.to_owned()),
                     docs: docs(c),

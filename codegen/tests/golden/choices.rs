@@ -51,6 +51,7 @@ impl ::osmos::cbor::IntoOwned for Mode {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Mode {
+    const MAJORS: u8 = 8u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -138,6 +139,7 @@ impl ::osmos::cbor::IntoOwned for Level {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Level {
+    const MAJORS: u8 = 3u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -204,6 +206,7 @@ impl ::osmos::cbor::IntoOwned for SwitchValue<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for SwitchValue<'a> {
+    const MAJORS: u8 = 23u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -327,6 +330,7 @@ impl ::osmos::cbor::IntoOwned for SwitchInline {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for SwitchInline {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -417,6 +421,7 @@ impl ::osmos::cbor::IntoOwned for Switch<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Switch<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -634,6 +639,7 @@ impl<'a> Message<'a> {
     }
 }
 impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
+    const TYPE_KEYS: &'static [u64] = &[55u64];
     fn decode_frame(
         input: &'a [u8],
     ) -> ::core::result::Result<
@@ -641,6 +647,26 @@ impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
         ::osmos::DecodeError,
     > {
         Message::decode_frame(input)
+    }
+}
+impl ::osmos::cbor::IntoOwned for Message<'_> {
+    type Owned = Message<'static>;
+    fn into_owned(self) -> Message<'static> {
+        Message::into_owned(self)
+    }
+}
+impl ::osmos::frame::FrameEncode for Message<'_> {
+    fn type_key(&self) -> u64 {
+        Message::type_key(self)
+    }
+    fn name(&self) -> &'static str {
+        Message::name(self)
+    }
+    fn encode_frame(
+        &self,
+        out: &mut ::std::vec::Vec<u8>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        Message::encode_frame(self, out)
     }
 }
 impl<'a> ::core::convert::From<Switch<'a>> for Message<'a> {

@@ -50,6 +50,7 @@ impl ::osmos::cbor::IntoOwned for Settings<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -439,6 +440,7 @@ impl<'a> Message<'a> {
     }
 }
 impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
+    const TYPE_KEYS: &'static [u64] = &[51u64];
     fn decode_frame(
         input: &'a [u8],
     ) -> ::core::result::Result<
@@ -446,6 +448,26 @@ impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
         ::osmos::DecodeError,
     > {
         Message::decode_frame(input)
+    }
+}
+impl ::osmos::cbor::IntoOwned for Message<'_> {
+    type Owned = Message<'static>;
+    fn into_owned(self) -> Message<'static> {
+        Message::into_owned(self)
+    }
+}
+impl ::osmos::frame::FrameEncode for Message<'_> {
+    fn type_key(&self) -> u64 {
+        Message::type_key(self)
+    }
+    fn name(&self) -> &'static str {
+        Message::name(self)
+    }
+    fn encode_frame(
+        &self,
+        out: &mut ::std::vec::Vec<u8>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        Message::encode_frame(self, out)
     }
 }
 impl<'a> ::core::convert::From<Settings<'a>> for Message<'a> {

@@ -46,6 +46,7 @@ impl ::osmos::cbor::IntoOwned for Color {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Color {
+    const MAJORS: u8 = 8u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -106,6 +107,7 @@ impl ::osmos::cbor::IntoOwned for Paint<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Paint<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -266,6 +268,7 @@ impl<'a> Message<'a> {
     }
 }
 impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
+    const TYPE_KEYS: &'static [u64] = &[53u64];
     fn decode_frame(
         input: &'a [u8],
     ) -> ::core::result::Result<
@@ -273,6 +276,26 @@ impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
         ::osmos::DecodeError,
     > {
         Message::decode_frame(input)
+    }
+}
+impl ::osmos::cbor::IntoOwned for Message<'_> {
+    type Owned = Message<'static>;
+    fn into_owned(self) -> Message<'static> {
+        Message::into_owned(self)
+    }
+}
+impl ::osmos::frame::FrameEncode for Message<'_> {
+    fn type_key(&self) -> u64 {
+        Message::type_key(self)
+    }
+    fn name(&self) -> &'static str {
+        Message::name(self)
+    }
+    fn encode_frame(
+        &self,
+        out: &mut ::std::vec::Vec<u8>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        Message::encode_frame(self, out)
     }
 }
 impl<'a> ::core::convert::From<Paint<'a>> for Message<'a> {

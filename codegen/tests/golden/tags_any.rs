@@ -32,6 +32,7 @@ impl ::osmos::cbor::IntoOwned for Envelope<'_> {
     }
 }
 impl<'a> ::osmos::cbor::Decode<'a> for Envelope<'a> {
+    const MAJORS: u8 = 32u8;
     fn decode(
         d: &mut ::osmos::cbor::Decoder<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -98,7 +99,7 @@ impl ::osmos::cbor::Encode for Envelope<'_> {
                 e,
                 "stamp",
                 |e| {
-                    ::osmos::cbor::put(e.tag(::minicbor::data::Tag::new(1u64)));
+                    ::osmos::cbor::put(e.tag(::osmos::cbor::Tag::new(1u64)));
                     ::osmos::cbor::put(e.u64(*v));
                     Ok(())
                 },
@@ -111,7 +112,7 @@ impl ::osmos::cbor::Encode for Envelope<'_> {
                 e,
                 "link",
                 |e| {
-                    ::osmos::cbor::put(e.tag(::minicbor::data::Tag::new(32u64)));
+                    ::osmos::cbor::put(e.tag(::osmos::cbor::Tag::new(32u64)));
                     ::osmos::cbor::put(e.str(v));
                     Ok(())
                 },
@@ -254,6 +255,7 @@ impl<'a> Message<'a> {
     }
 }
 impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
+    const TYPE_KEYS: &'static [u64] = &[52u64];
     fn decode_frame(
         input: &'a [u8],
     ) -> ::core::result::Result<
@@ -261,6 +263,26 @@ impl<'a> ::osmos::frame::FrameDecode<'a> for Message<'a> {
         ::osmos::DecodeError,
     > {
         Message::decode_frame(input)
+    }
+}
+impl ::osmos::cbor::IntoOwned for Message<'_> {
+    type Owned = Message<'static>;
+    fn into_owned(self) -> Message<'static> {
+        Message::into_owned(self)
+    }
+}
+impl ::osmos::frame::FrameEncode for Message<'_> {
+    fn type_key(&self) -> u64 {
+        Message::type_key(self)
+    }
+    fn name(&self) -> &'static str {
+        Message::name(self)
+    }
+    fn encode_frame(
+        &self,
+        out: &mut ::std::vec::Vec<u8>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        Message::encode_frame(self, out)
     }
 }
 impl<'a> ::core::convert::From<Envelope<'a>> for Message<'a> {

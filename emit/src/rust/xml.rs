@@ -13,9 +13,9 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{field_ident, naming, number, opt, slot, Ctx, Options};
+use super::{field_ident, number, opt, slot, Ctx, Options};
 use crate::ir::{
     ChoiceVariant, Constraint, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Struct, Ty, TyKind, TypeDef,
     TypeKind,
@@ -51,6 +51,9 @@ fn value_kind(ctx: &Ctx, ty: &Ty) -> ValueKind {
             Some(TypeKind::Alias(_)) | None => ValueKind::Text,
             _ => ValueKind::Element,
         },
+        // A Rust type the schema cannot see into decodes through its own `XmlDecode` (text
+        // values get theirs from `XmlText`).
+        TyKind::Rust { .. } => ValueKind::Element,
         TyKind::List { item, .. } => match value_kind(ctx, item) {
             ValueKind::Text => ValueKind::Text,
             _ => ValueKind::Element,
@@ -216,7 +219,7 @@ struct Arm<'f> {
 
 fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
 
@@ -506,8 +509,8 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
         // A list alternative of a single choice: consecutive elements go into one list.
         (Some(v), Occur::One | Occur::Optional) if list_item(v).is_some() => {
             let (choice, _) = choice_of(ctx, &f.ty).expect("choice field");
-            let cname = format_ident!("{}", naming::type_name(&choice.name));
-            let var = format_ident!("{}", naming::variant_name(&v.name));
+            let cname = super::type_ident(choice);
+            let var = super::variant_ident(&v.name, &v.rust_name);
             let item = list_item(v).expect("list");
             let dec = decoder(ctx, item, false);
             quote! {
@@ -552,11 +555,11 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
 
 fn enum_codec(ctx: &Ctx, t: &TypeDef, e: &crate::ir::Enum) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let all_text = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
     let from = if all_text {
         let arms = e.variants.iter().map(|v| {
-            let id = format_ident!("{}", naming::variant_name(&v.name));
+            let id = super::variant_ident(&v.name, &v.rust_name);
             let Literal::Text(value) = &v.value else { unreachable!() };
             quote!(#value => Ok(Self::#id),)
         });
@@ -596,7 +599,7 @@ fn enum_codec(ctx: &Ctx, t: &TypeDef, e: &crate::ir::Enum) -> TokenStream {
 
 fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let mut seen = BTreeSet::new();
@@ -605,7 +608,7 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
         if !seen.insert(tag.clone()) {
             return None;
         }
-        let var = format_ident!("{}", naming::variant_name(&v.name));
+        let var = super::variant_ident(&v.name, &v.rust_name);
         Some(match list_item(v) {
             Some(item) => {
                 let dec = decoder(ctx, item, false);
@@ -621,7 +624,7 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
     let expected = format!("one of {}", names.join(", "));
     let enc_arms = variants.iter().map(|v| {
         let tag = variant_element(ctx, v);
-        let var = format_ident!("{}", naming::variant_name(&v.name));
+        let var = super::variant_ident(&v.name, &v.rust_name);
         if list_item(v).is_some() {
             quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),)
         } else {
@@ -658,7 +661,7 @@ fn envelopes<'s>(ctx: &Ctx<'s>) -> Vec<&'s TypeDef> {
                 out.insert(n.as_str());
             }
             TyKind::List { item, .. } => refs(item, out),
-            TyKind::Prim(_) => {}
+            TyKind::Prim(_) | TyKind::Rust { .. } => {}
         }
     }
     for t in &ctx.schema.types {
@@ -699,7 +702,7 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
         items.push(message_enum(ctx, options, &msgs));
     }
     for env in envelopes(ctx) {
-        let name = format_ident!("{}", naming::type_name(&env.name));
+        let name = super::type_ident(env);
         let tag = &env.name;
         let generics = if ctx.borrows(env) { quote!(<'a>) } else { quote!() };
         let lt_decl = if ctx.borrows(env) { quote!() } else { quote!(<'a>) };
@@ -747,7 +750,7 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
     } else {
         (quote!(), quote!(), quote!(), quote!(<'a>))
     };
-    let variants: Vec<_> = msgs.iter().map(|(t, _)| format_ident!("{}", naming::type_name(&t.name))).collect();
+    let variants: Vec<_> = msgs.iter().map(|(t, _)| super::type_ident(t)).collect();
     let tys: Vec<_> = msgs.iter().map(|(t, _)| ctx.type_ref(&t.name)).collect();
     let tags: Vec<&str> = msgs.iter().map(|(_, e)| *e).collect();
     let rust_names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();

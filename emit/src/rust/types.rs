@@ -4,12 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, field_ident, naming, Ctx};
+use super::{docs, field_ident, Ctx};
 use crate::ir::{Literal, MessageKey, TypeDef, TypeKind};
 
+/// The type's definition and its impls.
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
-    let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let def = definition(ctx, t);
+    let impls = impls(ctx, t);
+    quote!(#def #impls)
+}
+
+/// The struct, enum or alias itself, documented from the schema.
+pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let mut doc_lines = if t.docs.is_empty() { vec![describe(t)] } else { t.docs.clone() };
     if !t.docs.is_empty() {
@@ -30,6 +37,58 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 let doc = docs(&lines);
                 quote!(#doc pub #id: #ty,)
             });
+            let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default)]
+                pub struct #name #generics { #(#fields)* }
+            }
+        }
+        TypeKind::Enum(e) => {
+            let defs = e.variants.iter().map(|v| {
+                let id = super::variant_ident(&v.name, &v.rust_name);
+                let mut lines = vec![format!("`{}` = `{}`.", v.name, literal_text(&v.value))];
+                lines.extend(v.docs.iter().cloned());
+                let doc = docs(&lines);
+                quote!(#doc #id,)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum #name { #(#defs)* }
+            }
+        }
+        TypeKind::Choice(c) => {
+            let defs = c.variants.iter().map(|v| {
+                let id = super::variant_ident(&v.name, &v.rust_name);
+                let ty = ctx.rust_ty(&v.ty);
+                let doc = docs(&[format!("The `{}` alternative.", v.name)]);
+                quote!(#doc #id(#ty),)
+            });
+            // Alternatives stay inline even when their sizes differ: boxing one would cost an
+            // allocation per decoded value, and decoding is meant to allocate nothing.
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name #generics { #(#defs)* }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let target = ctx.rust_ty(ty);
+            quote!(#doc pub type #name #generics = #target;)
+        }
+    }
+}
+
+/// What a type gets besides its codecs, for generated and derived types alike: default
+/// accessors, the `Keyed` constants of a message, enumeration values and names, `IntoOwned`.
+pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    match &t.kind {
+        TypeKind::Struct(s) => {
             let owned_fields = s.fields.iter().map(|f| {
                 let id = field_ident(f);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
@@ -50,37 +109,23 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 _ => quote!(),
             };
             let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* }));
-            let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
             let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
             let accessors =
                 if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
             quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, #default)]
-                pub struct #name #generics { #(#fields)* }
                 #accessors
                 #message_consts
                 #owned
             }
         }
         TypeKind::Enum(e) => {
-            let variants: Vec<_> =
-                e.variants.iter().map(|v| format_ident!("{}", naming::variant_name(&v.name))).collect();
-            let defs = e.variants.iter().zip(&variants).map(|(v, id)| {
-                let mut lines = vec![format!("`{}` = `{}`.", v.name, literal_text(&v.value))];
-                lines.extend(v.docs.iter().cloned());
-                let doc = docs(&lines);
-                quote!(#doc #id,)
-            });
+            let variants: Vec<_> = e.variants.iter().map(|v| super::variant_ident(&v.name, &v.rust_name)).collect();
             let names = e.variants.iter().map(|v| v.name.as_str());
             let names2 = names.clone();
             let count = e.variants.len();
             let (value_ty, values) = enum_values(e);
             let param_ty = if value_ty.to_string().contains("str") { quote!(&str) } else { value_ty.clone() };
             quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-                pub enum #name { #(#defs)* }
                 impl #name {
                     /// Every value, in schema order.
                     pub const ALL: [Self; #count] = [#(Self::#variants),*];
@@ -108,31 +153,13 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Choice(c) => {
-            let defs = c.variants.iter().map(|v| {
-                let id = format_ident!("{}", naming::variant_name(&v.name));
-                let ty = ctx.rust_ty(&v.ty);
-                let doc = docs(&[format!("The `{}` alternative.", v.name)]);
-                quote!(#doc #id(#ty),)
-            });
             let arms = c.variants.iter().map(|v| {
-                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let id = super::variant_ident(&v.name, &v.rust_name);
                 quote!(#name::#id(v) => #name::#id(#rt::cbor::IntoOwned::into_owned(v)),)
             });
-            let owned = into_owned(ctx, t, quote!(match self { #(#arms)* }));
-            // Alternatives stay inline even when their sizes differ: boxing one would cost an
-            // allocation per decoded value, and decoding is meant to allocate nothing.
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq)]
-                #[allow(clippy::large_enum_variant)]
-                pub enum #name #generics { #(#defs)* }
-                #owned
-            }
+            into_owned(ctx, t, quote!(match self { #(#arms)* }))
         }
-        TypeKind::Alias(ty) => {
-            let target = ctx.rust_ty(ty);
-            quote!(#doc pub type #name #generics = #target;)
-        }
+        TypeKind::Alias(_) => quote!(),
     }
 }
 
@@ -147,7 +174,7 @@ fn default_accessor(ctx: &Ctx, f: &crate::ir::Field) -> Option<TokenStream> {
     }
     let TyKind::Prim(prim) = eff.kind else { return None };
     let id = field_ident(f);
-    let getter = format_ident!("{}_or_default", naming::field_name(&f.name).trim_start_matches("r#"));
+    let getter = format_ident!("{}_or_default", field_ident(f).to_string().trim_start_matches("r#"));
     let doc = format!(" `{}`, or the schema's default `{}` when absent.", f.name, literal_text(lit));
     let (ret, body) = match (prim, lit) {
         (Prim::Bool, Literal::Bool(b)) => (quote!(bool), quote!(self.#id.unwrap_or(#b))),
@@ -165,7 +192,7 @@ fn default_accessor(ctx: &Ctx, f: &crate::ir::Field) -> Option<TokenStream> {
 
 fn into_owned(ctx: &Ctx, t: &TypeDef, body: TokenStream) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     if ctx.borrows(t) {
         quote! {
             impl #rt::cbor::IntoOwned for #name<'_> {

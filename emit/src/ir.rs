@@ -6,7 +6,7 @@
 //! names, so a [`Ty`] only ever refers to a type by name. Wire keys, occurrences and constraints
 //! stay in the schema's own terms; naming for Rust happens in the back end.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A compiled set of schema files.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +55,12 @@ pub struct Span {
 pub struct TypeDef {
     /// The schema's name (`agent-info`, `roCreate`); hoisted inline types get a derived name.
     pub name: String,
+    /// The Rust identifier, where it is not derived from [`TypeDef::name`] (a derived type's own
+    /// identifier, or a rename asked of the generator).
+    pub rust_name: Option<String>,
+    /// Set when the type already exists in Rust at this path (a standard Open Screen type an
+    /// extension schema builds on): references use the path and nothing is emitted for it.
+    pub external: Option<String>,
     /// Documentation lines from the schema's comments.
     pub docs: Vec<String>,
     /// Where the type is defined.
@@ -112,6 +118,8 @@ pub enum Layout {
 pub struct Field {
     /// The schema's name for the field (`connection-id`, `roSlug`).
     pub name: String,
+    /// The Rust identifier, where it is not derived from [`Field::name`].
+    pub rust_name: Option<String>,
     /// Documentation lines.
     pub docs: Vec<String>,
     /// Where the value sits on the wire.
@@ -217,6 +225,14 @@ pub enum TyKind {
     Prim(Prim),
     /// A named type in the same schema.
     Named(String),
+    /// A Rust type outside the schema, named by its path (a derived type's field of a type the
+    /// derive cannot see into). Its codec is whatever its `Decode`/`Encode` impls do.
+    Rust {
+        /// The type as written, lifetimes included (`my::Payload<'a>`).
+        path: String,
+        /// Whether it borrows from the input (carries the `'a` lifetime).
+        borrows: bool,
+    },
     /// A homogeneous list (`[* T]`, `[1* T]`, `[2*4 T]`).
     List {
         /// The element type.
@@ -321,6 +337,8 @@ pub struct Enum {
 pub struct EnumVariant {
     /// The schema's name for the value (the value itself for XSD enumerations).
     pub name: String,
+    /// The Rust identifier, where it is not derived from [`EnumVariant::name`].
+    pub rust_name: Option<String>,
     /// The value on the wire.
     pub value: Literal,
     /// Documentation lines.
@@ -339,6 +357,8 @@ pub struct Choice {
 pub struct ChoiceVariant {
     /// A name for the alternative (derived from its type where the schema gives none).
     pub name: String,
+    /// The Rust identifier, where it is not derived from [`ChoiceVariant::name`].
+    pub rust_name: Option<String>,
     /// The alternative's type.
     pub ty: Ty,
     /// For XML: the element that selects this alternative.
@@ -359,5 +379,58 @@ impl Schema {
     /// The type-keyed or element-named messages, in schema order.
     pub fn messages(&self) -> impl Iterator<Item = (&TypeDef, &MessageKey)> {
         self.types.iter().filter_map(|t| t.message.as_ref().map(|k| (t, k)))
+    }
+
+    /// The CBOR major types a value of `ty` can start with; alternatives of a choice must not share one,
+    /// or a decoder could not tell them apart without guessing.
+    pub fn major_types(&self, ty: &Ty) -> BTreeSet<u8> {
+        let mut out = BTreeSet::new();
+        if ty.tag.is_some() {
+            out.insert(6);
+            return out;
+        }
+        if ty.nullable {
+            out.insert(7);
+        }
+        match &ty.kind {
+            TyKind::Prim(p) => out.extend(match p {
+                Prim::Uint => vec![0],
+                Prim::Nint => vec![1],
+                Prim::Int => vec![0, 1],
+                Prim::Float { .. } | Prim::Bool | Prim::Null => vec![7],
+                Prim::Text | Prim::TextValue(_) => vec![3],
+                Prim::Bytes => vec![2],
+                Prim::Any => (0..8).collect(),
+            }),
+            TyKind::List { .. } => {
+                out.insert(4);
+            }
+            // Known only to the type's `Decode::MAJORS`; the emitter asks it at compile time.
+            TyKind::Rust { .. } => {}
+            TyKind::Named(n) => match self.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    out.insert(if s.layout == Layout::Array { 4 } else { 5 });
+                }
+                Some(TypeKind::Alias(inner)) => out.extend(self.major_types(inner)),
+                Some(TypeKind::Enum(e)) => {
+                    for v in &e.variants {
+                        out.insert(match &v.value {
+                            Literal::Int(i) if *i < 0 => 1,
+                            Literal::Int(_) => 0,
+                            Literal::Text(_) => 3,
+                            Literal::Bytes(_) => 2,
+                            _ => 7,
+                        });
+                    }
+                }
+                Some(TypeKind::Choice(c)) => {
+                    for v in &c.variants {
+                        out.extend(self.major_types(&v.ty));
+                    }
+                }
+                None => {}
+            },
+        }
+        out
     }
 }

@@ -2,14 +2,14 @@
 //! schema's own names so that `osmos decode` output reads like the schema.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{field_ident, naming, Ctx};
+use super::{field_ident, Ctx};
 use crate::ir::{Occur, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let (to, from) = match &t.kind {
@@ -64,12 +64,12 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         ),
         TypeKind::Choice(c) => {
             let to_arms = c.variants.iter().map(|v| {
-                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let id = super::variant_ident(&v.name, &v.rust_name);
                 let key = &v.name;
                 quote!(#name::#id(v) => (#key, #rt::json::ToJson::to_json(v)),)
             });
             let from_arms = c.variants.iter().map(|v| {
-                let id = format_ident!("{}", naming::variant_name(&v.name));
+                let id = super::variant_ident(&v.name, &v.rust_name);
                 let key = &v.name;
                 quote!(#key => #rt::json::FromJson::from_json(value).map(#name::#id).map_err(|e| e.in_field(#key)),)
             });

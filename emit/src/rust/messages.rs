@@ -2,9 +2,9 @@
 //! frame encoding with the varint precomputed, and the message table.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{naming, types::varint_bytes, Ctx, Options};
+use super::{types::varint_bytes, Ctx, Options};
 use crate::ir::MessageKey;
 
 pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
@@ -23,7 +23,7 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
     let borrows = msgs.iter().any(|(t, _)| ctx.borrows(t));
     let (generics, anon, stat) =
         if borrows { (quote!(<'a>), quote!(<'_>), quote!(<'static>)) } else { (quote!(), quote!(), quote!()) };
-    let variants: Vec<_> = msgs.iter().map(|(t, _)| format_ident!("{}", naming::type_name(&t.name))).collect();
+    let variants: Vec<_> = msgs.iter().map(|(t, _)| super::type_ident(t)).collect();
     let tys: Vec<_> = msgs.iter().map(|(t, _)| ctx.type_ref(&t.name)).collect();
     let names: Vec<&str> = msgs.iter().map(|(t, _)| t.name.as_str()).collect();
     let keys: Vec<u64> = msgs.iter().map(|(_, k)| *k).collect();
@@ -125,8 +125,22 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
         }
 
         impl<'a> #rt::frame::FrameDecode<'a> for Message #generics {
+            const TYPE_KEYS: &'static [u64] = &[#(#keys),*];
             fn decode_frame(input: &'a [u8]) -> ::core::result::Result<::core::option::Option<(Self, usize)>, #rt::DecodeError> {
                 Message::decode_frame(input)
+            }
+        }
+
+        impl #rt::cbor::IntoOwned for Message #anon {
+            type Owned = Message #stat;
+            fn into_owned(self) -> Message #stat { Message::into_owned(self) }
+        }
+
+        impl #rt::frame::FrameEncode for Message #anon {
+            fn type_key(&self) -> u64 { Message::type_key(self) }
+            fn name(&self) -> &'static str { Message::name(self) }
+            fn encode_frame(&self, out: &mut ::std::vec::Vec<u8>) -> ::core::result::Result<(), #rt::EncodeError> {
+                Message::encode_frame(self, out)
             }
         }
 

@@ -5,14 +5,14 @@
 //! is deterministic: definite lengths, keys in ascending encoded order, shortest integers.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{field_ident, naming, number, opt, slot, Ctx};
+use super::{field_ident, number, opt, slot, Ctx};
 use crate::ir::{Constraint, Field, Key, Layout, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let (decode, encode) = match &t.kind {
@@ -22,8 +22,10 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
         TypeKind::Alias(_) => return quote!(),
     };
+    let majors = majors(ctx, &Ty::named(t.name.clone()));
     quote! {
         impl<'a> #rt::cbor::Decode<'a> for #name #generics {
+            const MAJORS: u8 = #majors;
             fn decode(d: &mut #rt::cbor::Decoder<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
                 #decode
             }
@@ -53,7 +55,7 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             Prim::Any => quote!(#rt::cbor::any(d)),
             Prim::Null => quote!(#rt::cbor::null(d)),
         },
-        TyKind::Named(_) => quote!(#rt::cbor::Decode::decode(d)),
+        TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Decode::decode(d)),
         TyKind::List { item, min, max } => {
             let item = decode_fn(ctx, item).unwrap_or_else(|| {
                 let expr = decode_value(ctx, item);
@@ -108,7 +110,7 @@ fn decode_fn(ctx: &Ctx, ty: &Ty) -> Option<TokenStream> {
             Prim::Any => quote!(#rt::cbor::any),
             Prim::Null => quote!(#rt::cbor::null),
         },
-        TyKind::Named(_) => quote!(#rt::cbor::Decode::decode),
+        TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Decode::decode),
         TyKind::List { .. } => return None,
     })
 }
@@ -137,14 +139,14 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             Prim::Any => quote!(#rt::cbor::raw(e, v.as_bytes());),
             Prim::Null => quote!(let _ = v; #rt::cbor::put(e.null());),
         },
-        TyKind::Named(_) => quote!(#rt::cbor::Encode::encode(v, e)?;),
+        TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Encode::encode(v, e)?;),
         TyKind::List { item, min, max } => {
             let item = encode_value(ctx, item);
             let max = opt(*max);
             quote!(#rt::cbor::encode_items(e, v, #min, #max, |e, v| { #item Ok(()) })?;)
         }
     };
-    let tag = eff.tag.map(|n| quote!(#rt::cbor::put(e.tag(::minicbor::data::Tag::new(#n)));));
+    let tag = eff.tag.map(|n| quote!(#rt::cbor::put(e.tag(#rt::cbor::Tag::new(#n)));));
     let body = quote!(#( #checks.map_err(#rt::cbor::invalid)?; )* #tag #write);
     if eff.nullable {
         quote! {
@@ -237,7 +239,7 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             _ => quote!(#id: #slot,),
         }
     });
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     // A map without fields still reads (and skips) every entry.
     let (key_binding, allow) = if s.fields.is_empty() {
         (quote!(_key_pos), quote!(#[allow(clippy::match_single_binding)]))
@@ -343,7 +345,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let ids = s.fields.iter().map(field_ident);
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let more = if required == total { quote!(let more = true;) } else { quote!(let mut more = true;) };
     quote! {
         let mut seq = #rt::cbor::Seq::array(d, "array")?;
@@ -432,14 +434,21 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
 
 fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
     let rt = ctx.rt();
-    let name = format_ident!("{}", naming::type_name(&t.name));
+    let name = super::type_ident(t);
     let mut expected = Vec::new();
     let arms = c.variants.iter().map(|v| {
-        let id = format_ident!("{}", naming::variant_name(&v.name));
-        let majors: Vec<u8> = crate::check::major_types(ctx.schema, &v.ty).into_iter().collect();
+        let id = super::variant_ident(&v.name, &v.rust_name);
         expected.push(v.name.clone());
         let dec = decode_value(ctx, &v.ty);
-        quote!(#(#majors)|* => #dec.map(#name::#id),)
+        let majors: Vec<u8> = ctx.schema.major_types(&v.ty).into_iter().collect();
+        if dynamic_majors(ctx, &v.ty, 0).is_empty() {
+            quote!(#(#majors)|* => #dec.map(#name::#id),)
+        } else {
+            // A type the schema cannot see into (a derived field's Rust type) says which
+            // major types it starts with through `Decode::MAJORS`, a constant.
+            let mask = majors_of(ctx, &v.ty);
+            quote!(m if (#mask) & (1u8 << m) != 0 => #dec.map(#name::#id),)
+        }
     });
     let arms: Vec<_> = arms.collect();
     let expected = expected.join(" or ");
@@ -450,7 +459,7 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, 
         }
     };
     let enc_arms = c.variants.iter().map(|v| {
-        let id = format_ident!("{}", naming::variant_name(&v.name));
+        let id = super::variant_ident(&v.name, &v.rust_name);
         let value = encode_value(ctx, &v.ty);
         quote!(#name::#id(v) => { #value })
     });
@@ -459,4 +468,39 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, 
         Ok(())
     };
     (decode, encode)
+}
+
+/// `Decode::MAJORS` of a type: a constant expression, with a bit set for each CBOR major type
+/// a value can start with.
+fn majors(ctx: &Ctx, ty: &Ty) -> TokenStream {
+    majors_of(ctx, ty)
+}
+
+/// The bits the schema knows, or'ed with the `MAJORS` of the Rust types it cannot see into.
+pub(crate) fn majors_of(ctx: &Ctx, ty: &Ty) -> TokenStream {
+    let known: u8 = ctx.schema.major_types(ty).into_iter().fold(0, |m, b| m | (1 << b));
+    let dynamic = dynamic_majors(ctx, ty, 0);
+    quote!(#known #(| #dynamic)*)
+}
+
+/// `<T as Decode>::MAJORS` for each Rust type a value of `ty` can start as.
+pub(crate) fn dynamic_majors(ctx: &Ctx, ty: &Ty, depth: usize) -> Vec<TokenStream> {
+    let rt = ctx.rt();
+    if ty.tag.is_some() || depth > 32 {
+        return Vec::new();
+    }
+    match &ty.kind {
+        TyKind::Rust { .. } => {
+            let t = ctx.rust_ty(&Ty::new(ty.kind.clone()));
+            vec![quote!(<#t as #rt::cbor::Decode<'a>>::MAJORS)]
+        }
+        TyKind::Named(n) => match ctx.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => dynamic_majors(ctx, inner, depth + 1),
+            Some(TypeKind::Choice(c)) => {
+                c.variants.iter().flat_map(|v| dynamic_majors(ctx, &v.ty, depth + 1)).collect()
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
