@@ -117,6 +117,90 @@ impl<'a> RawCbor<'a> {
     }
 }
 
+/// The entries of a CBOR map whose keys the schema does not know (extension fields), kept as
+/// their exact bytes by types that opt in (`Builder::keep_unknown_keys`, or a derived field
+/// marked `#[osmos(unknown)]`), so a proxy passes them on. The encoder writes them among the
+/// known keys in ascending order of their encoded key bytes, as deterministic encoding demands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct UnknownKeys<'a>(pub Vec<(RawCbor<'a>, RawCbor<'a>)>);
+
+impl<'a> UnknownKeys<'a> {
+    /// No entries.
+    pub const fn new() -> Self {
+        UnknownKeys(Vec::new())
+    }
+
+    /// Whether no entry was kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many entries were kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Keeps the entry whose key starts at `key_pos` and ends at the decoder's position; reads
+    /// its value.
+    pub fn keep(&mut self, d: &mut Decoder<'a>, key_pos: usize) -> Result<(), DecodeError> {
+        let key = RawCbor(Cow::Borrowed(&d.input()[key_pos..d.position()]));
+        let value = any(d)?;
+        self.0.push((key, value));
+        Ok(())
+    }
+
+    /// A writer that interleaves the entries with the known keys.
+    pub fn writer(&self) -> UnknownWriter<'_, 'a> {
+        let mut sorted: Vec<&(RawCbor<'a>, RawCbor<'a>)> = self.0.iter().collect();
+        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        UnknownWriter { sorted, next: 0 }
+    }
+}
+
+impl IntoOwned for UnknownKeys<'_> {
+    type Owned = UnknownKeys<'static>;
+    fn into_owned(self) -> UnknownKeys<'static> {
+        UnknownKeys(self.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+}
+
+/// Writes kept unknown entries in key order between the known ones (see [`UnknownKeys`]).
+#[derive(Debug)]
+pub struct UnknownWriter<'u, 'a> {
+    sorted: Vec<&'u (RawCbor<'a>, RawCbor<'a>)>,
+    next: usize,
+}
+
+impl UnknownWriter<'_, '_> {
+    /// Writes the entries whose keys sort before `key` (the encoded bytes of the known key about
+    /// to be written); an entry with that very key is an error, since keys must be unique.
+    pub fn before(&mut self, e: &mut Enc<'_>, key: &[u8]) -> Result<(), EncodeError> {
+        while let Some((k, v)) = self.sorted.get(self.next) {
+            match k.as_bytes().cmp(key) {
+                std::cmp::Ordering::Less => {
+                    raw(e, k.as_bytes());
+                    raw(e, v.as_bytes());
+                    self.next += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    return Err(invalid(ErrorKind::Constraint("a kept unknown entry repeats a known key".into())))
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the remaining entries.
+    pub fn rest(&mut self, e: &mut Enc<'_>) {
+        for (k, v) in &self.sorted[self.next..] {
+            raw(e, k.as_bytes());
+            raw(e, v.as_bytes());
+        }
+        self.next = self.sorted.len();
+    }
+}
+
 /// Detaches a decoded value from its input buffer.
 pub trait IntoOwned {
     /// The same type with a `'static` lifetime.

@@ -26,6 +26,7 @@ pub struct Builder {
     module: Option<String>,
     out_dir: Option<PathBuf>,
     json: Option<JsonImpls>,
+    keep_unknown_keys: bool,
 }
 
 impl Builder {
@@ -65,6 +66,14 @@ impl Builder {
         self
     }
 
+    /// Gives every CBOR map struct an `unknown: osmos::cbor::UnknownKeys` field that keeps the
+    /// entries of keys the schema does not know, written back on encode (for proxies and
+    /// gateways that must pass extension fields on). Off by default: unknown keys are skipped.
+    pub fn keep_unknown_keys(mut self, keep: bool) -> Self {
+        self.keep_unknown_keys = keep;
+        self
+    }
+
     /// The module name in use.
     pub fn module_name(&self) -> String {
         self.module.clone().unwrap_or_else(|| {
@@ -83,6 +92,10 @@ impl Builder {
             (true, true) => return Err(Error::Usage("no schema files given".into())),
             (false, false) => return Err(Error::Usage("one module is either CDDL or XSD, not both".into())),
         };
+        let mut schema = schema;
+        if self.keep_unknown_keys {
+            keep_unknown_keys(&mut schema);
+        }
         check::check(&schema)?;
         Ok(schema)
     }
@@ -115,6 +128,20 @@ impl Builder {
             }
         }
         Ok(path)
+    }
+}
+
+/// Marks every map struct as keeping its unknown entries, in a field named `unknown` (or
+/// `unknown_entries` where the schema already has an `unknown` field).
+fn keep_unknown_keys(schema: &mut Schema) {
+    use crate::ir::{Layout, TypeKind};
+    for t in &mut schema.types {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            if s.layout == Layout::Map {
+                let taken = s.fields.iter().any(|f| crate::rust::field_ident(f) == "unknown");
+                s.unknown = Some(if taken { "unknown_entries" } else { "unknown" }.into());
+            }
+        }
     }
 }
 

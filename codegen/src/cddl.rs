@@ -303,12 +303,12 @@ impl<'a> Lowerer<'a> {
                 match &t1.type2 {
                     Type2::Map { group, .. } => {
                         let fields = self.fields(group, Layout::Map, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Map, fields });
+                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
                         let _ = span;
                         let fields = self.fields(group, Layout::Array, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Array, fields });
+                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None });
                     }
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
@@ -450,7 +450,7 @@ impl<'a> Lowerer<'a> {
                 docs,
                 span,
                 None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields }),
+                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None }),
             );
             self.file = saved;
         }
@@ -881,7 +881,12 @@ impl<'a> Lowerer<'a> {
                 Some(g) => self.group_struct(&g),
                 None => {
                     let fields = self.fields(group, Layout::Map, hint);
-                    self.hoist(hint, Vec::new(), *span, TypeKind::Struct(Struct { layout: Layout::Map, fields }))
+                    self.hoist(
+                        hint,
+                        Vec::new(),
+                        *span,
+                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None }),
+                    )
                 }
             },
             Type2::Array { group, span, .. } => match self.list_of(group, hint) {
@@ -898,7 +903,12 @@ impl<'a> Lowerer<'a> {
                 }
                 None => {
                     let fields = self.fields(group, Layout::Array, hint);
-                    self.hoist(hint, Vec::new(), *span, TypeKind::Struct(Struct { layout: Layout::Array, fields }))
+                    self.hoist(
+                        hint,
+                        Vec::new(),
+                        *span,
+                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                    )
                 }
             },
             Type2::ChoiceFromInlineGroup { group, span, .. } => {

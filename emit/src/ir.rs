@@ -100,6 +100,11 @@ pub struct Struct {
     pub layout: Layout,
     /// The fields, in schema order (which is the encoding order for arrays and XML).
     pub fields: Vec<Field>,
+    /// The Rust field that keeps what the schema does not know, if the struct keeps it: the
+    /// entries of unknown keys of a CBOR map (`osmos::cbor::UnknownKeys`, opt-in, for proxies),
+    /// or the unknown and surplus child elements of an XML element with their positions
+    /// (`osmos::xml::UnknownElements`), written back in place so nothing a vendor sent is lost.
+    pub unknown: Option<String>,
 }
 
 /// The wire layout of a [`Struct`].

@@ -43,6 +43,8 @@ pub struct Item {
     pub element: Option<String>,
     pub attribute: Option<String>,
     pub content: bool,
+    /// `unknown`: the field keeps what the schema does not know (`UnknownKeys`, `UnknownElements`).
+    pub unknown: Option<Span>,
 }
 
 fn osmos_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -140,10 +142,12 @@ pub fn item(attrs: &[Attribute]) -> syn::Result<Item> {
                 it.attribute = Some(string(&meta.value()?.parse()?)?);
             } else if p.is_ident("content") {
                 it.content = true;
+            } else if p.is_ident("unknown") {
+                it.unknown = Some(p.span());
             } else {
                 return Err(meta.error(
                     "unknown osmos attribute; expected `key`, `name`, `value`, `nint`, `tag`, `count(..)`, \
-                     `size(..)`, `chars(..)`, `range(..)`, `default`, `element`, `attribute` or `content`",
+                     `size(..)`, `chars(..)`, `range(..)`, `default`, `element`, `attribute`, `content` or `unknown`",
                 ));
             }
             Ok(())

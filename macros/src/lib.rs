@@ -8,6 +8,7 @@
 //! runtime crate's documentation of `osmos::Message`.
 
 mod attrs;
+mod element;
 mod messages;
 mod model;
 

@@ -33,7 +33,7 @@ pub fn derive(input: &DeriveInput, wire: Wire) -> syn::Result<TokenStream> {
     });
     let kind = match (&input.data, wire) {
         (Data::Struct(s), Wire::Cbor) => TypeKind::Struct(cbor_struct(&s.fields, c.array.is_some())?),
-        (Data::Struct(s), Wire::Xml) => TypeKind::Struct(xml_struct(&s.fields)?),
+        (Data::Struct(s), Wire::Xml) => TypeKind::Struct(crate::element::xml_struct(&s.fields)?),
         (Data::Enum(e), Wire::Cbor) if e.variants.iter().all(|v| v.fields.is_empty()) => {
             TypeKind::Enum(enumeration(input, e)?)
         }
@@ -104,13 +104,13 @@ fn check_generics(input: &DeriveInput) -> syn::Result<()> {
     Ok(())
 }
 
-fn field_name(f: &syn::Field, it: &attrs::Item) -> String {
+pub(crate) fn field_name(f: &syn::Field, it: &attrs::Item) -> String {
     it.name
         .clone()
         .unwrap_or_else(|| f.ident.as_ref().map(|i| i.unraw().to_string().to_kebab_case()).unwrap_or_default())
 }
 
-fn rust_name(f: &syn::Field) -> Option<String> {
+pub(crate) fn rust_name(f: &syn::Field) -> Option<String> {
     f.ident.as_ref().map(|i| i.unraw().to_string())
 }
 
@@ -118,15 +118,30 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
     let named = match fields {
         Fields::Named(n) => &n.named,
         Fields::Unit => {
-            return Ok(Struct { layout: if array { Layout::Array } else { Layout::Map }, fields: Vec::new() })
+            return Ok(Struct {
+                layout: if array { Layout::Array } else { Layout::Map },
+                fields: Vec::new(),
+                unknown: None,
+            })
         }
         Fields::Unnamed(u) => return Err(syn::Error::new_spanned(u, "osmos structs have named fields")),
     };
     let mut out = Vec::new();
     let mut keys: BTreeMap<String, ()> = BTreeMap::new();
     let mut optional_seen: Option<&syn::Field> = None;
+    let mut unknown = None;
     for (i, f) in named.iter().enumerate() {
         let it = attrs::item(&f.attrs)?;
+        if let Some(span) = it.unknown {
+            if array || last_ident(&f.ty).as_deref() != Some("UnknownKeys") || unknown.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "`unknown` marks one field of a map struct, of type `osmos::cbor::UnknownKeys<'a>`",
+                ));
+            }
+            unknown = rust_name(f);
+            continue;
+        }
         let (ty, occur) = field_ty(&f.ty, &it)?;
         let key = if array {
             if let Some((_, span)) = it.key {
@@ -180,7 +195,7 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
             span: Span::default(),
         });
     }
-    Ok(Struct { layout: if array { Layout::Array } else { Layout::Map }, fields: out })
+    Ok(Struct { layout: if array { Layout::Array } else { Layout::Map }, fields: out, unknown })
 }
 
 fn reject_xml_attrs(it: &attrs::Item) -> syn::Result<()> {
@@ -191,79 +206,6 @@ fn reject_xml_attrs(it: &attrs::Item) -> syn::Result<()> {
         ));
     }
     Ok(())
-}
-
-fn xml_struct(fields: &Fields) -> syn::Result<Struct> {
-    let named = match fields {
-        Fields::Named(n) => &n.named,
-        Fields::Unit => return Ok(Struct { layout: Layout::Element, fields: Vec::new() }),
-        Fields::Unnamed(u) => return Err(syn::Error::new_spanned(u, "osmos elements have named fields")),
-    };
-    let mut out = Vec::new();
-    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
-    for f in named {
-        let it = attrs::item(&f.attrs)?;
-        if let Some((_, span)) = it.key {
-            return Err(syn::Error::new(
-                span,
-                "`key` is for CBOR maps; an element's fields are `element`, `attribute` or `content`",
-            ));
-        }
-        let (ty, occur) = xml_field_ty(&f.ty, &it)?;
-        let rust = f.ident.as_ref().map(|i| i.unraw().to_string()).unwrap_or_default();
-        let key = match (&it.attribute, &it.element, it.content) {
-            (Some(a), None, false) => Key::Attribute(a.clone()),
-            (None, e, false) => Key::Element(e.clone().unwrap_or_else(|| rust.clone())),
-            (None, None, true) => Key::Content,
-            _ => return Err(syn::Error::new_spanned(&f.ty, "a field is one of `element`, `attribute` or `content`")),
-        };
-        if seen.insert(key.to_string(), ()).is_some() {
-            return Err(syn::Error::new_spanned(&f.ty, format!("two fields are the same {key}")));
-        }
-        let name = it.name.clone().unwrap_or_else(|| match &key {
-            Key::Element(e) | Key::Attribute(e) => e.clone(),
-            _ => rust.clone(),
-        });
-        out.push(Field {
-            name,
-            rust_name: Some(rust),
-            docs: Vec::new(),
-            key,
-            ty,
-            occur,
-            group: None,
-            span: Span::default(),
-        });
-    }
-    Ok(Struct { layout: Layout::Element, fields: out })
-}
-
-/// An XML field: `Option<T>` is optional, `Vec<T>` repeats the element, anything else is one.
-fn xml_field_ty(ty: &Type, it: &attrs::Item) -> syn::Result<(Ty, Occur)> {
-    if let Some(inner) = generic_arg(ty, "Option") {
-        return Ok((xml_value_ty(inner, it)?, Occur::Optional));
-    }
-    if let Some(inner) = generic_arg(ty, "Vec") {
-        let (min, max) = it.count.unwrap_or((0, None));
-        return Ok((xml_value_ty(inner, it)?, Occur::Many { min, max }));
-    }
-    Ok((xml_value_ty(ty, it)?, Occur::One))
-}
-
-fn xml_value_ty(ty: &Type, it: &attrs::Item) -> syn::Result<Ty> {
-    let kind = if is_cow_of(ty, "str") {
-        TyKind::Prim(Prim::Text)
-    } else if last_ident(ty).as_deref() == Some("RawXml") {
-        TyKind::Prim(Prim::Any)
-    } else {
-        unsupported(ty)?;
-        // Elements with their own derive, runtime values (`Lenient<'a, MosTime>`), enumerations:
-        // anything with `XmlDecode`/`XmlEncode`.
-        TyKind::Rust { path: ty.to_token_stream().to_string(), borrows: has_lifetime(ty) }
-    };
-    let mut t = Ty::new(kind);
-    t.constraints = it.constraints.clone();
-    Ok(t)
 }
 
 /// A CBOR field's type and occurrence: `Option<T>` is an optional field, `Nullable<T>` a value
@@ -339,7 +281,7 @@ fn value_ty(ty: &Type, it: &attrs::Item, outer: bool) -> syn::Result<Ty> {
 }
 
 /// Rust types with no wire mapping of their own, each with what to write instead.
-fn unsupported(ty: &Type) -> syn::Result<()> {
+pub(crate) fn unsupported(ty: &Type) -> syn::Result<()> {
     let hint = match ty {
         Type::Reference(_) => Some("references cannot be decoded into; use `Cow<'a, str>` or `Cow<'a, [u8]>`"),
         Type::Array(_) | Type::Slice(_) => Some("use `Vec<T>` for arrays, `Cow<'a, [u8]>` for byte strings"),
@@ -521,7 +463,7 @@ fn relifetime(ts: TokenStream) -> TokenStream {
 }
 
 /// `T` of `Name<T>` when `ty` is `Name<T>` (by last path segment).
-fn generic_arg<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
+pub(crate) fn generic_arg<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
     let Type::Path(p) = ty else { return None };
     let seg = p.path.segments.last()?;
     if seg.ident != name {
@@ -534,7 +476,7 @@ fn generic_arg<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
     })
 }
 
-fn last_ident(ty: &Type) -> Option<String> {
+pub(crate) fn last_ident(ty: &Type) -> Option<String> {
     match ty {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         Type::Group(g) => last_ident(&g.elem),
@@ -544,11 +486,11 @@ fn last_ident(ty: &Type) -> Option<String> {
 }
 
 /// `Cow<'_, str>` / `Cow<'_, [u8]>`.
-fn is_cow_of(ty: &Type, inner: &str) -> bool {
+pub(crate) fn is_cow_of(ty: &Type, inner: &str) -> bool {
     generic_arg(ty, "Cow").is_some_and(|t| t.to_token_stream().to_string().replace(' ', "") == inner)
 }
 
-fn has_lifetime(ty: &Type) -> bool {
+pub(crate) fn has_lifetime(ty: &Type) -> bool {
     ty.to_token_stream().into_iter().any(|tt| contains_lifetime(&tt))
 }
 

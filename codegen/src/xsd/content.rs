@@ -324,7 +324,7 @@ impl<'a> Lower<'a> {
         if d.is_empty() {
             d = docs(ct);
         }
-        let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
+        let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None });
         self.emit(
             key,
             TypeDef {

@@ -297,7 +297,7 @@ impl<'a> Lower<'a> {
                 if docs.is_empty() {
                     docs = self::docs(ct);
                 }
-                let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields });
+                let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None });
                 self.emit(
                     key,
                     TypeDef {

@@ -240,24 +240,39 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let name = super::type_ident(t);
+    // Unknown entries are skipped, or kept where the type asks for them.
+    let (unknown_decl, unknown_arm, unknown_init) = match &s.unknown {
+        Some(u) => {
+            let id = super::naming::ident(u);
+            (
+                quote!(let mut unknown = #rt::cbor::UnknownKeys::new();),
+                quote!(_ => unknown.keep(d, key_pos)?,),
+                quote!(#id: unknown,),
+            )
+        }
+        None => (quote!(), quote!(_ => #rt::cbor::skip(d)?,), quote!()),
+    };
     // A map without fields still reads (and skips) every entry.
-    let (key_binding, allow) = if s.fields.is_empty() {
+    let (key_binding, allow) = if s.fields.is_empty() && s.unknown.is_none() {
         (quote!(_key_pos), quote!(#[allow(clippy::match_single_binding)]))
+    } else if s.fields.is_empty() {
+        (quote!(key_pos), quote!(#[allow(clippy::match_single_binding)]))
     } else {
         (quote!(key_pos), quote!())
     };
     quote! {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
+        #unknown_decl
         while map.next(d)? {
             let #key_binding = d.position();
             #allow
             match #rt::cbor::map_key(d)? {
                 #(#arms)*
-                _ => #rt::cbor::skip(d)?,
+                #unknown_arm
             }
         }
-        Ok(#name { #(#inits)* })
+        Ok(#name { #(#inits)* #unknown_init })
     }
 }
 
@@ -292,6 +307,11 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
     };
     let mut fields: Vec<&Field> = s.fields.iter().collect();
     fields.sort_by_key(|f| encoded_key(&f.key));
+    let unknown = s.unknown.as_ref().map(|u| super::naming::ident(u));
+    let count = match &unknown {
+        Some(id) => quote!(#count + self.#id.len() as u64),
+        None => count,
+    };
     let writes = fields.iter().map(|f| {
         let id = field_ident(f);
         let fname = &f.name;
@@ -305,7 +325,12 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
             _ => unreachable!(),
         };
         let value = encode_value(ctx, &f.ty);
+        let before = unknown.as_ref().map(|_| {
+            let bytes = encoded_key(&f.key);
+            quote!(unknown.before(e, &[#(#bytes),*])?;)
+        });
         let write = quote! {
+            #before
             #key
             #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;
         };
@@ -314,9 +339,16 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
             _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #write }),
         }
     });
+    let writes: Vec<_> = writes.collect();
+    let (start, finish) = match &unknown {
+        Some(id) => (quote!(let mut unknown = self.#id.writer();), quote!(unknown.rest(e);)),
+        None => (quote!(), quote!()),
+    };
     quote! {
         #rt::cbor::put(e.map(#count));
+        #start
         #(#writes)*
+        #finish
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
     let msgs: Vec<_> = ctx
         .schema
         .messages()
+        .filter(|(t, _)| t.external.is_none())
         .filter_map(|(t, k)| match k {
             MessageKey::TypeKey(k) => Some((t, *k)),
             MessageKey::Element(_) => None,

@@ -131,7 +131,7 @@ impl<'s> Ctx<'s> {
 
     fn def_borrows(&self, t: &TypeDef) -> bool {
         match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| self.ty_borrows(&f.ty)),
+            TypeKind::Struct(s) => s.unknown.is_some() || s.fields.iter().any(|f| self.ty_borrows(&f.ty)),
             TypeKind::Enum(_) => false,
             TypeKind::Choice(c) => c.variants.iter().any(|v| self.ty_borrows(&v.ty)),
             TypeKind::Alias(ty) => self.ty_borrows(ty),

@@ -16,6 +16,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
 
 /// The struct, enum or alias itself, documented from the schema.
 pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+    let rt = ctx.rt();
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let mut doc_lines = if t.docs.is_empty() { vec![describe(t)] } else { t.docs.clone() };
@@ -38,10 +39,24 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 quote!(#doc pub #id: #ty,)
             });
             let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
+            let unknown = s.unknown.as_ref().map(|u| {
+                let id = super::naming::ident(u);
+                let (ty, doc) = match s.layout {
+                    crate::ir::Layout::Element => (
+                        quote!(#rt::xml::UnknownElements<'a>),
+                        " Child elements the schema does not know (or more of them than it allows), kept as\n received and written back in place.",
+                    ),
+                    _ => (
+                        quote!(#rt::cbor::UnknownKeys<'a>),
+                        " Entries with keys the schema does not know (extension fields), kept as received.",
+                    ),
+                };
+                quote!(#[doc = #doc] pub #id: #ty,)
+            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default)]
-                pub struct #name #generics { #(#fields)* }
+                pub struct #name #generics { #(#fields)* #unknown }
             }
         }
         TypeKind::Enum(e) => {
@@ -108,7 +123,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 }
                 _ => quote!(),
             };
-            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* }));
+            let owned_unknown = s.unknown.as_ref().map(|u| {
+                let id = super::naming::ident(u);
+                quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
+            });
+            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #owned_unknown }));
             let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
             let accessors =
                 if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
