@@ -131,21 +131,17 @@ pub const fn has_key(keys: &[u64], key: u64) -> bool {
     false
 }
 
-/// The first key that occurs twice in `keys`, if any (usable in constants: a composed message
-/// set checks its keys when it compiles).
-pub const fn repeated_key(keys: &[u64]) -> Option<u64> {
+/// Whether two key lists share a key (usable in constants: a composed message set checks its
+/// members pairwise when it compiles).
+pub const fn overlap(a: &[u64], b: &[u64]) -> bool {
     let mut i = 0;
-    while i < keys.len() {
-        let mut j = i + 1;
-        while j < keys.len() {
-            if keys[i] == keys[j] {
-                return Some(keys[i]);
-            }
-            j += 1;
+    while i < a.len() {
+        if has_key(b, a[i]) {
+            return true;
         }
         i += 1;
     }
-    None
+    false
 }
 
 /// A message with a type key (implemented by each generated message type).

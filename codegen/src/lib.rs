@@ -19,6 +19,6 @@ pub use rust::{JsonImpls, Options};
 
 /// The Rust back end: the shared emitters of `osmos-emit`, plus formatting and the header.
 pub mod rust {
-    pub use crate::output::{generate, header};
+    pub use crate::output::{generate, generate_derive_form, header};
     pub use osmos_emit::rust::*;
 }

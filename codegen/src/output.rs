@@ -36,3 +36,16 @@ pub fn header(schema: &Schema) -> String {
         files.join(", ")
     )
 }
+
+/// The derive form of a CBOR schema (see [`osmos_emit::rust::derive_form`]): readable types with
+/// `#[derive(osmos::Message)]`, for a crate that enables `osmos/derive`.
+pub fn generate_derive_form(schema: &Schema) -> Result<String, crate::Error> {
+    let tokens = osmos_emit::rust::derive_form(schema).map_err(crate::Error::Usage)?;
+    let file: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(f) => f,
+        Err(e) => panic!("generated tokens do not parse ({e}); this is a bug in osmos-codegen:\n{tokens}"),
+    };
+    let mut out = header(schema);
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(out)
+}

@@ -32,3 +32,25 @@ fn generated_code_matches_golden_files() {
     }
     assert!(stale.is_empty(), "golden files differ (rerun with OSMOS_BLESS=1 if intended): {stale:?}");
 }
+
+/// The derive form of the shipped Open Screen schema: `tests/derived_openscreen.rs` compiles it
+/// with `#[derive(osmos::Message)]` and checks it encodes like the expanded bindings.
+#[test]
+fn openscreen_derive_form_matches_golden() {
+    let files: Vec<String> = osmos_codegen::shipped::SHIPPED
+        .iter()
+        .find(|(m, _)| *m == "openscreen")
+        .map(|(_, f)| f.iter().map(|f| format!("../{f}")).collect())
+        .expect("openscreen is shipped");
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let schema = osmos_codegen::shipped::builder("openscreen", &files).schema().expect("the shipped schema compiles");
+    let text = osmos_codegen::rust::generate_derive_form(&schema).expect("every Open Screen type has a derive form");
+    let golden = Path::new("tests/golden/openscreen_derived.rs");
+    if std::env::var_os("OSMOS_BLESS").is_some() {
+        std::fs::write(golden, &text).unwrap();
+    } else {
+        let old = std::fs::read_to_string(golden).unwrap_or_default();
+        assert!(old == text, "{} differs (rerun with OSMOS_BLESS=1 if intended)", golden.display());
+    }
+    assert_eq!(text, osmos_codegen::rust::generate_derive_form(&schema).unwrap(), "not deterministic");
+}

@@ -82,6 +82,8 @@ fn w3c_dir() -> Option<PathBuf> {
     let dir = manifest_dir().join("../../shared/corpus/openscreen");
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var_os("OSMOS_REQUIRE_CORPUS").is_some() {
+        panic!("the W3C corpus ({}) is absent, and OSMOS_REQUIRE_CORPUS is set (.ci/run)", dir.display())
     } else {
         eprintln!("skipped: the W3C corpus ({}) is not present; only a full checkout has it", dir.display());
         None

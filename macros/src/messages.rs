@@ -65,30 +65,38 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let static_ty = |t: &syn::Type| static_lifetimes(&t.to_token_stream().to_string());
 
     // The keys, as one constant array built from each member's keys.
-    let lens = members.iter().map(|(_, m)| match m {
-        Member::Message(_) => quote!(1usize),
-        Member::Set(t) => {
-            let t = static_ty(t);
-            quote!(<#t as #rt::frame::FrameDecode<'static>>::TYPE_KEYS.len())
-        }
-    });
-    let fills = members.iter().map(|(_, m)| match m {
-        Member::Message(t) => {
-            let t = static_ty(t);
-            quote! { out[n] = <#t as #rt::frame::Keyed>::TYPE_KEY; n += 1; }
-        }
-        Member::Set(t) => {
-            let t = static_ty(t);
-            quote! {
-                let keys = <#t as #rt::frame::FrameDecode<'static>>::TYPE_KEYS;
-                let mut i = 0;
-                while i < keys.len() { out[n] = keys[i]; n += 1; i += 1; }
+    let member_keys: Vec<TokenStream> = members
+        .iter()
+        .map(|(_, m)| match m {
+            Member::Message(t) => {
+                let t = static_ty(t);
+                quote!(&[<#t as #rt::frame::Keyed>::TYPE_KEY])
             }
+            Member::Set(t) => {
+                let t = static_ty(t);
+                quote!(<#t as #rt::frame::FrameDecode<'static>>::TYPE_KEYS)
+            }
+        })
+        .collect();
+    let lens = member_keys.iter().map(|k| quote!((#k).len()));
+    let fills = member_keys.iter().map(|k| {
+        quote! {
+            let keys: &[u64] = #k;
+            let mut i = 0;
+            while i < keys.len() { out[n] = keys[i]; n += 1; i += 1; }
         }
     });
-    let clash = format!(
-        "osmos: two members of the message set `{name}` claim the same type key; a frame must decode one way only"
-    );
+    // Checked pairwise so the error names the two members.
+    let mut clashes = Vec::new();
+    for (i, (a, _)) in members.iter().enumerate() {
+        for (j, (b, _)) in members.iter().enumerate().skip(i + 1) {
+            let (ka, kb) = (&member_keys[i], &member_keys[j]);
+            let msg = format!(
+                "osmos: `{name}::{a}` and `{name}::{b}` claim the same type key; a frame must decode one way only"
+            );
+            clashes.push(quote!(assert!(!#rt::frame::overlap(#ka, #kb), #msg);));
+        }
+    }
 
     let decode_arms = members.iter().map(|(id, m)| match m {
         Member::Message(t) => quote! {
@@ -137,7 +145,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
                 let _ = n;
                 out
             };
-            assert!(#rt::frame::repeated_key(&KEYS).is_none(), #clash);
+            #(#clashes)*
 
             impl<'a> #rt::frame::FrameDecode<'a> for #name #generics {
                 const TYPE_KEYS: &'static [u64] = &KEYS;

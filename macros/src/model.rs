@@ -127,7 +127,7 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
         Fields::Unnamed(u) => return Err(syn::Error::new_spanned(u, "osmos structs have named fields")),
     };
     let mut out = Vec::new();
-    let mut keys: BTreeMap<String, ()> = BTreeMap::new();
+    let mut keys: BTreeMap<String, proc_macro2::Span> = BTreeMap::new();
     let mut optional_seen: Option<&syn::Field> = None;
     let mut unknown = None;
     for (i, f) in named.iter().enumerate() {
@@ -175,17 +175,20 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
                 Literal::Text(t) => Key::Text(t),
                 _ => unreachable!("attrs accepts int and text keys only"),
             };
-            if keys.insert(key.to_string(), ()).is_some() {
-                return Err(syn::Error::new(
-                    span,
-                    format!("duplicate field key: {key} is already used by another field"),
-                ));
+            if let Some(first) = keys.insert(key.to_string(), span) {
+                let mut e = syn::Error::new(span, format!("duplicate field key: {key} is used twice"));
+                e.combine(syn::Error::new(first, format!("{key} is first used here")));
+                return Err(e);
             }
             key
         };
         reject_xml_attrs(&it)?;
         out.push(Field {
-            name: field_name(f, &it),
+            // A text key is the field's schema name, as in CDDL (`"vendor-note": text`).
+            name: match (&it.name, &key) {
+                (None, Key::Text(t)) => t.clone(),
+                _ => field_name(f, &it),
+            },
             rust_name: rust_name(f),
             docs: Vec::new(),
             key,

@@ -6,6 +6,7 @@
 //! are the generator's (`osmos-codegen`); this crate stays free of front ends and formatters so
 //! the derive macros can share it.
 
+mod annotate;
 mod cbor;
 mod json;
 mod messages;
@@ -67,6 +68,47 @@ pub fn items(schema: &Schema, options: &Options) -> TokenStream {
         items.push(xml::emit_messages(&ctx, options));
     }
     quote!(#(#items)*)
+}
+
+/// The derive form of a CBOR schema: its types annotated with `#[derive(osmos::Message)]` and
+/// `#[osmos(...)]` attributes, and its `Message` set with `#[derive(osmos::Messages)]`; what a
+/// person would write by hand, and what the derive turns into the codecs [`items`] prints. A
+/// shape the attributes cannot express is an error naming it.
+pub fn derive_form(schema: &Schema) -> Result<TokenStream, String> {
+    if schema.wire != Wire::Cbor {
+        return Err("the derive form is for CBOR schemas".into());
+    }
+    let ctx = Ctx::new(schema);
+    let mut items = Vec::new();
+    for t in schema.types.iter().filter(|t| t.external.is_none()) {
+        items.push(types::definition(&ctx, t, types::Form::Derive).map_err(|e| format!("`{}`: {e}", t.name))?);
+    }
+    let msgs: Vec<&TypeDef> = schema.messages().filter(|(t, _)| t.external.is_none()).map(|(t, _)| t).collect();
+    if !msgs.is_empty() {
+        let rt = ctx.rt();
+        let borrows = msgs.iter().any(|t| ctx.borrows(t));
+        let generics = if borrows { quote!(<'a>) } else { quote!() };
+        let variants = msgs.iter().map(|t| {
+            let id = type_ident(t);
+            let ty = ctx.type_ref(&t.name);
+            let doc = format!(" `{}`.", t.name);
+            quote!(#[doc = #doc] #id(#ty),)
+        });
+        items.push(quote! {
+            /// Every type-keyed message of the schema, for dispatch on the wire.
+            #[derive(Debug, Clone, PartialEq, #rt::Messages)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum Message #generics { #(#variants)* }
+        });
+    }
+    let rt = ctx.rt();
+    Ok(quote! {
+        #[allow(unused_imports)]
+        use ::std::borrow::Cow;
+        #[allow(unused_imports)]
+        use #rt::cbor::{Nullable, RawCbor};
+        #(#items)*
+    })
 }
 
 /// What a derive adds to types the user wrote: everything [`items`] emits for them except the

@@ -4,18 +4,30 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, field_ident, Ctx};
+use super::{annotate, docs, field_ident, Ctx};
 use crate::ir::{Literal, MessageKey, TypeDef, TypeKind};
 
 /// The type's definition and its impls.
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
-    let def = definition(ctx, t);
+    let def = definition(ctx, t, Form::Expanded).unwrap_or_else(|e| unreachable!("expanded output always prints: {e}"));
     let impls = impls(ctx, t);
     quote!(#def #impls)
 }
 
-/// The struct, enum or alias itself, documented from the schema.
-pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
+/// How a definition is printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// Plain types; the back end prints their codecs next to them.
+    Expanded,
+    /// Types annotated for `#[derive(osmos::Message)]`, which writes the codecs.
+    Derive,
+}
+
+/// The struct, enum or alias itself, documented from the schema. In [`Form::Derive`], a shape
+/// the derive's attributes cannot express is an error.
+pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStream, String> {
+    let derive = form == Form::Derive;
+    let container = if derive { annotate::container(t)? } else { quote!() };
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
@@ -25,19 +37,21 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         doc_lines.push(describe(t));
     }
     let doc = docs(&doc_lines);
-    match &t.kind {
+    Ok(match &t.kind {
         TypeKind::Struct(s) => {
-            let fields = s.fields.iter().map(|f| {
+            let mut fields = Vec::new();
+            for f in &s.fields {
                 let id = field_ident(f);
-                let ty = ctx.field_ty(&f.ty, f.occur);
+                let (ty, attrs) =
+                    if derive { annotate::field(ctx, s.layout, f)? } else { (ctx.field_ty(&f.ty, f.occur), quote!()) };
                 let mut lines = vec![format!("`{}` ({}).", f.name, f.key)];
                 lines.extend(f.docs.iter().cloned());
                 if let Some(d) = &f.ty.default {
                     lines.push(format!("Default when absent: `{}`.", literal_text(d)));
                 }
                 let doc = docs(&lines);
-                quote!(#doc pub #id: #ty,)
-            });
+                fields.push(quote!(#doc #attrs pub #id: #ty,));
+            }
             let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
             let unknown = s.unknown.as_ref().map(|u| {
                 let id = super::naming::ident(u);
@@ -51,11 +65,14 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                         " Entries with keys the schema does not know (extension fields), kept as received.",
                     ),
                 };
-                quote!(#[doc = #doc] pub #id: #ty,)
+                let marker = derive.then(|| quote!(#[osmos(unknown)]));
+                quote!(#[doc = #doc] #marker pub #id: #ty,)
             });
+            let derives = if derive { quote!(#rt::Message) } else { quote!() };
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default)]
+                #[derive(Debug, Clone, PartialEq, #default #derives)]
+                #container
                 pub struct #name #generics { #(#fields)* #unknown }
             }
         }
@@ -65,26 +82,32 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 let mut lines = vec![format!("`{}` = `{}`.", v.name, literal_text(&v.value))];
                 lines.extend(v.docs.iter().cloned());
                 let doc = docs(&lines);
-                quote!(#doc #id,)
+                let attrs = if derive { annotate::enum_value(v) } else { quote!() };
+                quote!(#doc #attrs #id,)
             });
+            let derives = if derive { quote!(, #rt::Message) } else { quote!() };
             quote! {
                 #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derives)]
+                #container
                 pub enum #name { #(#defs)* }
             }
         }
         TypeKind::Choice(c) => {
-            let defs = c.variants.iter().map(|v| {
+            let mut defs = Vec::new();
+            for v in &c.variants {
                 let id = super::variant_ident(&v.name, &v.rust_name);
-                let ty = ctx.rust_ty(&v.ty);
+                let (ty, attrs) = if derive { annotate::variant(ctx, v)? } else { (ctx.rust_ty(&v.ty), quote!()) };
                 let doc = docs(&[format!("The `{}` alternative.", v.name)]);
-                quote!(#doc #id(#ty),)
-            });
+                defs.push(quote!(#doc #attrs #id(#ty),));
+            }
+            let derives = if derive { quote!(, #rt::Message) } else { quote!() };
             // Alternatives stay inline even when their sizes differ: boxing one would cost an
             // allocation per decoded value, and decoding is meant to allocate nothing.
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq)]
+                #[derive(Debug, Clone, PartialEq #derives)]
+                #container
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name #generics { #(#defs)* }
             }
@@ -93,7 +116,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let target = ctx.rust_ty(ty);
             quote!(#doc pub type #name #generics = #target;)
         }
-    }
+    })
 }
 
 /// What a type gets besides its codecs, for generated and derived types alike: default
