@@ -26,9 +26,9 @@ pub mod openscreen {
     include!(concat!(env!("OUT_DIR"), "/openscreen.rs"));
 }
 
-/// The README's examples, compiled and run as doctests.
+/// The README's examples, compiled and run as doctests (they use the `derive` feature).
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "derive"))]
 pub struct ReadmeDoctests;
 
 #[cfg(feature = "derive")]

@@ -31,6 +31,10 @@ mod generics {
     include!("../codegen/tests/golden/generics.rs");
 }
 #[allow(dead_code)]
+mod keep_unknown {
+    include!("../codegen/tests/golden/keep_unknown.rs");
+}
+#[allow(dead_code)]
 mod choices {
     include!("../codegen/tests/golden/choices.rs");
 }
@@ -166,4 +170,30 @@ fn literal_enums_and_type_choices() {
     let e = from_slice::<Switch>(h("a4 00 62 6f6e 01 01 02 f5 03 f6")).unwrap_err();
     assert_eq!(e.path().to_string(), "value");
     assert!(matches!(e.kind(), ErrorKind::UnexpectedType { .. }));
+}
+
+#[test]
+fn unknown_entries_are_kept_when_asked_and_written_back_in_order() {
+    use keep_unknown::{Relay, RelayHop};
+    // {"z": 1, 3: {0: 1, 9: null}, 1: h'ff', 0: 5, "vendor": h'01'}: keys 1, 9 and "z" are unknown.
+    let input = h("a5 617a 01 03 a2 00 01 09 f6 01 41ff 00 05 66 76656e646f72 4101");
+    let r: Relay = from_slice(input).unwrap();
+    assert_eq!(r.request_id, 5);
+    assert_eq!(r.unknown.len(), 2);
+    assert_eq!(r.hop.as_ref().map(|h| (h.index, h.unknown.len())), Some((1, 1)));
+    // Deterministic (bytewise) order: 0, 1 (kept), 3, "z" (kept, 0x61 sorts before "vendor"'s
+    // 0x66), "vendor"; inside the hop 0, 9 (kept).
+    assert_eq!(
+        hex::encode(to_vec(&r).unwrap()),
+        "a5000501 41ff03a2000109f6 617a01 6676656e646f724101".replace(' ', "")
+    );
+    // Built by hand, nothing is kept: an ordinary message.
+    let plain = Relay {
+        request_id: 1,
+        note: None,
+        vendor: None,
+        hop: Some(RelayHop { index: 0, unknown: Default::default() }),
+        unknown: Default::default(),
+    };
+    assert_eq!(hex::encode(to_vec(&plain).unwrap()), "a2000103a10000");
 }

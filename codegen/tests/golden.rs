@@ -6,19 +6,24 @@ use std::path::Path;
 
 use osmos_codegen::{Builder, JsonImpls};
 
-const CONSTRUCTS: &[&str] = &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices"];
+const CONSTRUCTS: &[&str] =
+    &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices", "keep_unknown"];
+
+/// The builder for one construct; `keep_unknown` shows the proxy option.
+fn builder(name: &str, cddl: &str) -> Builder {
+    Builder::new()
+        .module(name)
+        .cddl(cddl)
+        .json(JsonImpls::Feature("json".into()))
+        .keep_unknown_keys(name == "keep_unknown")
+}
 
 #[test]
 fn generated_code_matches_golden_files() {
     let mut stale = Vec::new();
     for name in CONSTRUCTS {
         let cddl = format!("tests/golden/{name}.cddl");
-        let text = Builder::new()
-            .module(*name)
-            .cddl(&cddl)
-            .json(JsonImpls::Feature("json".into()))
-            .generate()
-            .unwrap_or_else(|e| panic!("{cddl}: {e}"));
+        let text = builder(name, &cddl).generate().unwrap_or_else(|e| panic!("{cddl}: {e}"));
         let golden = Path::new("tests/golden").join(format!("{name}.rs"));
         if std::env::var_os("OSMOS_BLESS").is_some() {
             std::fs::write(&golden, &text).unwrap();
@@ -26,8 +31,7 @@ fn generated_code_matches_golden_files() {
             stale.push(golden.display().to_string());
         }
         // Same input, same bytes.
-        let again =
-            Builder::new().module(*name).cddl(&cddl).json(JsonImpls::Feature("json".into())).generate().unwrap();
+        let again = builder(name, &cddl).generate().unwrap();
         assert_eq!(text, again, "{name}: generation is not deterministic");
     }
     assert!(stale.is_empty(), "golden files differ (rerun with OSMOS_BLESS=1 if intended): {stale:?}");

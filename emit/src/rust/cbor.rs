@@ -245,9 +245,9 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         Some(u) => {
             let id = super::naming::ident(u);
             (
-                quote!(let mut unknown = #rt::cbor::UnknownKeys::new();),
-                quote!(_ => unknown.keep(d, key_pos)?,),
-                quote!(#id: unknown,),
+                quote!(let mut kept = #rt::cbor::UnknownKeys::new();),
+                quote!(_ => kept.keep(d, key_pos)?,),
+                quote!(#id: kept,),
             )
         }
         None => (quote!(), quote!(_ => #rt::cbor::skip(d)?,), quote!()),

@@ -41,6 +41,12 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                     Occur::Many { .. } => quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),),
                 }
             });
+            // Kept unknown entries are a wire matter (a proxy passing them on); the JSON view
+            // shows the schema's fields only.
+            let unknown = s.unknown.as_ref().map(|u| {
+                let id = super::naming::ident(u);
+                quote!(#id: ::core::default::Default::default(),)
+            });
             let mut_m = if s.fields.is_empty() { quote!(m) } else { quote!(mut m) };
             (
                 quote! {
@@ -51,7 +57,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 quote! {
                     let obj = #rt::json::object(v, "an object")?;
                     #rt::json::deny_unknown(obj, &[#(#known),*])?;
-                    Ok(#name { #(#reads)* })
+                    Ok(#name { #(#reads)* #unknown })
                 },
             )
         }
