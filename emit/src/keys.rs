@@ -42,7 +42,8 @@ pub fn extension_problem(key: u64, allow_any_key: bool) -> Option<String> {
     }
     if !is_extension(key) {
         return Some(format!(
-            "type key {key} is outside the extension ranges (1 byte 49–63, 2 bytes 8193–16383,              4 bytes 536870913–1073741823); pick one inside them, or allow any key explicitly"
+            "type key {key} is outside the extension ranges (1 byte 49–63, 2 bytes 8193–16383, \
+             4 bytes 536870913–1073741823); pick one inside them, or allow any key explicitly"
         ));
     }
     None
