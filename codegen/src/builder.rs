@@ -166,7 +166,8 @@ impl Builder {
 /// `unknown_entries` where the schema already has an `unknown` field).
 fn keep_unknown_keys(schema: &mut Schema) {
     use crate::ir::{Layout, TypeKind};
-    for t in &mut schema.types {
+    // The standard types an extension builds on are what `osmos::openscreen` ships.
+    for t in schema.types.iter_mut().filter(|t| t.external.is_none()) {
         if let TypeKind::Struct(s) = &mut t.kind {
             if s.layout == Layout::Map {
                 let taken = s.fields.iter().any(|f| crate::rust::field_ident(f) == "unknown");

@@ -166,3 +166,11 @@ fn a_standard_message_under_its_own_name_and_key_is_no_squatter() {
     let (b, _) = builder("copy.cddl", "; type key 10\nagent-info-request = {\n  0: uint ; request-id\n}\n");
     b.generate().unwrap();
 }
+
+#[test]
+fn keeping_unknown_keys_leaves_the_standard_types_alone() {
+    let (b, _) = builder("keep.cddl", "; type key 50\nmine = {\n  0: agent-info-request ; inner\n}\n");
+    let text = b.extends_openscreen().keep_unknown_keys(true).generate().unwrap();
+    assert!(text.contains("pub inner: ::osmos::openscreen::AgentInfoRequest,"), "{text}");
+    assert!(text.contains("pub unknown: ::osmos::cbor::UnknownKeys<'a>,"), "{text}");
+}
