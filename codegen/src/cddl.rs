@@ -29,8 +29,6 @@ pub fn compile(name: &str, sources: Vec<Source>) -> Result<Schema, Error> {
 /// Open Screen schema, in `::osmos::openscreen`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base {
-    /// What to call it in messages (`the Open Screen schema`).
-    pub label: String,
     /// Its files; they come before the extension's in [`Schema::sources`].
     pub sources: Vec<Source>,
     /// The Rust module its types live in (`::osmos::openscreen`).
@@ -44,7 +42,7 @@ impl Base {
             .iter()
             .map(|(path, text)| Source { path: (*path).to_owned(), text: (*text).to_owned() })
             .collect();
-        Base { label: "the Open Screen schema".into(), sources, rust_path: "::osmos::openscreen".into() }
+        Base { sources, rust_path: "::osmos::openscreen".into() }
     }
 }
 
