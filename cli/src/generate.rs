@@ -5,6 +5,13 @@ use std::path::{Path, PathBuf};
 use osmos_codegen::shipped::{self, SHIPPED};
 use osmos_codegen::{Builder, JsonImpls};
 
+/// The shipped schemas an extension can build on.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Base {
+    /// The Open Screen Protocol (`osmos::openscreen`).
+    Openscreen,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Exit non-zero when `generated/` differs from what `schemas/` produce; write nothing.
@@ -22,6 +29,13 @@ pub struct Args {
     /// Module name for --cddl/--xsd.
     #[arg(long)]
     module: Option<String>,
+    /// Compile --cddl against a shipped schema: its names resolve to the `osmos::<schema>`
+    /// types, which the output refers to instead of copying.
+    #[arg(long, value_enum, requires = "cddl")]
+    extends: Option<Base>,
+    /// Accept any type key in --cddl, not only the extension ranges without standard keys.
+    #[arg(long, requires = "cddl")]
+    allow_any_type_key: bool,
     /// Root of the osmos checkout (for the shipped schemas).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -40,6 +54,10 @@ pub fn run(args: Args) -> Result<(), String> {
         if let Some(m) = args.module {
             b = b.module(m);
         }
+        if let Some(Base::Openscreen) = args.extends {
+            b = b.extends_openscreen();
+        }
+        b = b.allow_any_type_key(args.allow_any_type_key);
         let path = b.compile().map_err(|e| e.to_string())?;
         out!("wrote {}", path.display());
         return Ok(());

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod output;
+mod extension;
 mod generate;
 mod input;
 mod mos;
@@ -43,6 +44,10 @@ enum Command {
         /// MOS: report every deviation from the schema instead of decoding leniently.
         #[arg(long)]
         strict: bool,
+        /// Open Screen: an extension CDDL schema (built on the standard one) whose messages
+        /// the input may carry between standard frames.
+        #[arg(long, value_name = "CDDL")]
+        with: Option<String>,
     },
     /// Encode JSON (as printed by `decode`; one object or an array) and print the frames as
     /// hex, or MOS messages as XML.
@@ -59,6 +64,9 @@ enum Command {
     List {
         /// Which protocol.
         protocol: Protocol,
+        /// Open Screen: also list the messages of this extension CDDL schema.
+        #[arg(long, value_name = "CDDL")]
+        with: Option<String>,
     },
 }
 
@@ -72,15 +80,16 @@ fn main() -> ExitCode {
         Command::Encode { protocol: Protocol::Openscreen, utf16: true, .. } => {
             Err("--utf16 applies to mos only".into())
         }
-        Command::Decode { protocol: Protocol::Openscreen, input, .. } => openscreen::decode(&input),
-        Command::Encode { protocol: Protocol::Openscreen, input, .. } => openscreen::encode(&input),
-        Command::Decode { protocol: Protocol::Mos, input, strict } => mos::decode(&input, strict),
-        Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16),
-        Command::List { protocol: Protocol::Openscreen } => {
-            openscreen::list();
-            Ok(())
+        Command::Decode { protocol: Protocol::Mos, with: Some(_), .. }
+        | Command::List { protocol: Protocol::Mos, with: Some(_) } => Err("--with applies to openscreen only".into()),
+        Command::Decode { protocol: Protocol::Openscreen, input, with, .. } => {
+            openscreen::decode(&input, with.as_deref())
         }
-        Command::List { protocol: Protocol::Mos } => {
+        Command::Encode { protocol: Protocol::Openscreen, input, .. } => openscreen::encode(&input),
+        Command::Decode { protocol: Protocol::Mos, input, strict, .. } => mos::decode(&input, strict),
+        Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16),
+        Command::List { protocol: Protocol::Openscreen, with } => openscreen::list(with.as_deref()),
+        Command::List { protocol: Protocol::Mos, .. } => {
             mos::list();
             Ok(())
         }

@@ -3,16 +3,23 @@
 use osmos::json::{FromJson, ToJson};
 use osmos::openscreen::{Message, MESSAGES};
 
+use crate::extension::Extension;
 use crate::input;
 
-/// Decodes every frame of the input; prints one JSON document per frame.
-pub fn decode(path: &str) -> Result<(), String> {
+/// Decodes every frame of the input; prints one JSON document per frame. With an extension
+/// schema, its messages decode too (by schema, see `extension`).
+pub fn decode(path: &str, with: Option<&str>) -> Result<(), String> {
+    let ext = with.map(Extension::load).transpose()?;
     let bytes = input::bytes_or_hex(input::read(path)?)?;
     let mut at = 0;
     while at < bytes.len() {
-        match Message::decode_frame(&bytes[at..]) {
-            Ok(Some((msg, used))) => {
-                out!("{}", serde_json::to_string_pretty(&msg.to_json()).expect("JSON values print"));
+        let frame = match &ext {
+            Some(ext) => ext.decode_frame(&bytes[at..]),
+            None => Message::decode_frame(&bytes[at..]).map(|f| f.map(|(m, used)| (m.to_json(), used))),
+        };
+        match frame {
+            Ok(Some((json, used))) => {
+                out!("{}", serde_json::to_string_pretty(&json).expect("JSON values print"));
                 at += used;
             }
             Ok(None) => return Err(format!("input ends inside the frame at byte {at}")),
@@ -34,9 +41,17 @@ pub fn encode(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Prints the message table.
-pub fn list() {
+/// Prints the message table, with an extension schema's messages after the standard ones.
+pub fn list(with: Option<&str>) -> Result<(), String> {
+    let ext = with.map(Extension::load).transpose()?;
     print_table();
+    for (key, name) in ext.iter().flat_map(|e| e.table()) {
+        let mut varint = Vec::new();
+        osmos::varint::encode(key, &mut varint);
+        let rust = osmos_codegen::rust::naming::type_name(name);
+        out!("{key:>8}  {:<10}  {name:<42}  {rust}", hex::encode(varint));
+    }
+    Ok(())
 }
 
 /// The table `generate` prints too.

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Error;
-use crate::ir::{Schema, Source};
+use crate::ir::{Schema, Source, Wire};
 use crate::rust::{self, JsonImpls, Options};
 use crate::{cddl, check};
 
@@ -27,6 +27,8 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     json: Option<JsonImpls>,
     keep_unknown_keys: bool,
+    base: Option<cddl::Base>,
+    allow_any_type_key: bool,
 }
 
 impl Builder {
@@ -74,6 +76,24 @@ impl Builder {
         self
     }
 
+    /// Compiles the CDDL against the shipped Open Screen schema: the extension may use its
+    /// names (`microseconds`, a spliced `request` group, `agent-capability`, a whole standard
+    /// message), and the generated code refers to the `::osmos::openscreen` types instead of
+    /// copying them. Redefining or extending a standard rule is an error.
+    pub fn extends_openscreen(mut self) -> Self {
+        self.base = Some(cddl::Base::openscreen());
+        self
+    }
+
+    /// Accepts any `; type key N` a QUIC varint can carry. By default a CDDL message's type key
+    /// must lie in the extension ranges (1 byte 49–63, 2 bytes 8193–16383, 4 bytes
+    /// 2^29+1…2^30−1) and must not be a standard Open Screen key, like the derive's
+    /// `allow_any_key`. Lift it for the standard schema itself or a private deployment.
+    pub fn allow_any_type_key(mut self, allow: bool) -> Self {
+        self.allow_any_type_key = allow;
+        self
+    }
+
     /// The module name in use.
     pub fn module_name(&self) -> String {
         self.module.clone().unwrap_or_else(|| {
@@ -87,7 +107,10 @@ impl Builder {
     pub fn schema(&self) -> Result<Schema, Error> {
         let name = self.module_name();
         let schema = match (self.cddl.is_empty(), self.xsd.is_empty()) {
-            (false, true) => cddl::compile(&name, read_all(&self.cddl)?)?,
+            (false, true) => cddl::compile_extending(&name, self.base.as_ref(), read_all(&self.cddl)?)?,
+            (true, false) if self.base.is_some() => {
+                return Err(Error::Usage("only a CDDL schema can extend the Open Screen schema".into()))
+            }
             (true, false) => crate::xsd::compile(&name, &self.xsd)?,
             (true, true) => return Err(Error::Usage("no schema files given".into())),
             (false, false) => return Err(Error::Usage("one module is either CDDL or XSD, not both".into())),
@@ -96,7 +119,13 @@ impl Builder {
         if self.keep_unknown_keys {
             keep_unknown_keys(&mut schema);
         }
-        check::check(&schema)?;
+        let mut errors = check::check(&schema).err().unwrap_or_default();
+        if schema.wire == Wire::Cbor {
+            errors.extend(check::type_keys(&schema, self.allow_any_type_key).err().unwrap_or_default());
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         Ok(schema)
     }
 
@@ -123,7 +152,9 @@ impl Builder {
         write_if_changed(&path, &text)?;
         // Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
         if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some() {
-            for s in &schema.sources {
+            // The base schema's files are embedded in the generator, not read from disk.
+            let skip = self.base.as_ref().map_or(0, |b| b.sources.len());
+            for s in &schema.sources[skip..] {
                 println!("cargo:rerun-if-changed={}", s.path);
             }
         }
@@ -135,7 +166,8 @@ impl Builder {
 /// `unknown_entries` where the schema already has an `unknown` field).
 fn keep_unknown_keys(schema: &mut Schema) {
     use crate::ir::{Layout, TypeKind};
-    for t in &mut schema.types {
+    // The standard types an extension builds on are what `osmos::openscreen` ships.
+    for t in schema.types.iter_mut().filter(|t| t.external.is_none()) {
         if let TypeKind::Struct(s) = &mut t.kind {
             if s.layout == Layout::Map {
                 let taken = s.fields.iter().any(|f| crate::rust::field_ident(f) == "unknown");

@@ -22,6 +22,37 @@ use crate::ir::{
 
 /// Compiles CDDL sources (already read) into one schema called `name`.
 pub fn compile(name: &str, sources: Vec<Source>) -> Result<Schema, Error> {
+    compile_extending(name, None, sources)
+}
+
+/// A schema that an extension builds on and whose types already exist in Rust (the shipped
+/// Open Screen schema, in `::osmos::openscreen`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// Its files; they come before the extension's in [`Schema::sources`].
+    pub sources: Vec<Source>,
+    /// The Rust module its types live in (`::osmos::openscreen`).
+    pub rust_path: String,
+}
+
+impl Base {
+    /// The standard Open Screen schema, as shipped in `osmos::openscreen`.
+    pub fn openscreen() -> Self {
+        let sources = crate::shipped::OPENSCREEN_CDDL
+            .iter()
+            .map(|(path, text)| Source { path: (*path).to_owned(), text: (*text).to_owned() })
+            .collect();
+        Base { sources, rust_path: "::osmos::openscreen".into() }
+    }
+}
+
+/// Compiles `sources` against `base`: the extension may use every name the base defines, and
+/// every type the base produces (hoisted ones included) is marked [`TypeDef::external`] so the
+/// back end refers to it instead of copying it. An extension rule may not redefine or extend a
+/// base rule, because the shipped types could not follow.
+pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) -> Result<Schema, Error> {
+    let base_files = base.map_or(0, |b| b.sources.len());
+    let sources: Vec<Source> = base.map(|b| b.sources.clone()).unwrap_or_default().into_iter().chain(sources).collect();
     let mut asts = Vec::new();
     let mut errors = Vec::new();
     for source in &sources {
@@ -34,12 +65,22 @@ pub fn compile(name: &str, sources: Vec<Source>) -> Result<Schema, Error> {
         return Err(errors.into());
     }
     let types = {
-        let mut lower = Lowerer::new(&sources, &asts);
+        let mut lower = Lowerer::new(&sources, &asts, base_files);
         lower.run();
         if !lower.errors.is_empty() {
             return Err(lower.errors.into());
         }
-        lower.types
+        let n = lower.base_types.unwrap_or(lower.types.len());
+        let mut types = lower.types;
+        if let Some(base) = base {
+            // The base's rules come first and are lowered first, so its types (hoisted ones
+            // included) are exactly the first `n`; whatever the extension derives from base
+            // rules later (a generic instance the base never used) is its own.
+            for t in &mut types[..n] {
+                t.external = Some(format!("{}::{}", base.rust_path, crate::rust::type_ident(t)));
+            }
+        }
+        types
     };
     Ok(Schema { name: name.to_owned(), wire: Wire::Cbor, sources, types })
 }
@@ -93,6 +134,10 @@ struct Lowerer<'a> {
     site: Option<(String, String)>,
     file: usize,
     errors: Vec<SchemaError>,
+    /// How many of the files belong to the base schema an extension builds on.
+    base_files: usize,
+    /// How many types the base's rules produced (set once the first extension rule is lowered).
+    base_types: Option<usize>,
 }
 
 fn rule_name(ident: &ast::Identifier) -> String {
@@ -177,7 +222,7 @@ fn entry_comments<'a>(trailing: &Option<ast::Comments<'a>>, comma: &ast::Optiona
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>]) -> Self {
+    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>], base_files: usize) -> Self {
         let mut me = Lowerer {
             sources,
             rules: Vec::new(),
@@ -188,6 +233,8 @@ impl<'a> Lowerer<'a> {
             site: None,
             file: 0,
             errors: Vec::new(),
+            base_files,
+            base_types: None,
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -217,6 +264,23 @@ impl<'a> Lowerer<'a> {
             }
         };
         let slot = match self.index.get(&name) {
+            Some(&i) if file >= self.base_files && self.rules[i].1.file < self.base_files => {
+                let first = &self.rules[i].1;
+                let at = SchemaError::at(
+                    self.sources,
+                    Span { file: first.file, start: first.span.0, end: first.span.1 },
+                    "",
+                );
+                self.error(
+                    span,
+                    format!(
+                        "`{name}` is defined by the standard schema this one extends ({}:{}:{}); \
+                         an extension cannot redefine or extend a standard rule, pick another name",
+                        at.file, at.line, at.column
+                    ),
+                );
+                return;
+            }
             Some(&i) if alternate || name.starts_with('$') => i,
             Some(_) => {
                 self.error(span, format!("rule `{name}` is defined twice"));
@@ -242,6 +306,9 @@ impl<'a> Lowerer<'a> {
     fn run(&mut self) {
         for i in 0..self.rules.len() {
             let (name, def) = &self.rules[i];
+            if def.file >= self.base_files && self.base_types.is_none() {
+                self.base_types = Some(self.types.len());
+            }
             if def.types.is_empty() || !def.generic_params().is_empty() {
                 continue;
             }

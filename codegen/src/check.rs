@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::SchemaError;
 use crate::ir::{Key, Literal, MessageKey, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
+use crate::keys;
 use crate::rust::naming;
 
 /// The largest value a QUIC varint can carry.
@@ -114,6 +115,31 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
         }
     }
     infinite_types(schema, &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The type keys a CDDL schema gives its own messages must be extension keys: inside the
+/// extension ranges and not a standard Open Screen key ([`keys::extension_problem`]), the same
+/// rule the derive applies. `allow_any_key` lifts it (the standard schema itself, a private
+/// deployment). Messages of a base schema an extension builds on are not its own, and a
+/// standard message under its own name and key (a copy of the standard schema) squats nothing.
+pub fn type_keys(schema: &Schema, allow_any_key: bool) -> Result<(), Vec<SchemaError>> {
+    let errors: Vec<SchemaError> = schema
+        .messages()
+        .filter(|(t, _)| t.external.is_none())
+        .filter(|(t, key)| !matches!(key, MessageKey::TypeKey(k) if keys::standard(*k) == Some(t.name.as_str())))
+        .filter_map(|(t, key)| match key {
+            // `check` reports keys no varint can carry.
+            MessageKey::TypeKey(k) if *k == 0 || *k > MAX_TYPE_KEY => None,
+            MessageKey::TypeKey(k) => keys::extension_problem(*k, allow_any_key)
+                .map(|p| SchemaError::at(&schema.sources, t.span, format!("`{}`: {p}", t.name))),
+            MessageKey::Element(_) => None,
+        })
+        .collect();
     if errors.is_empty() {
         Ok(())
     } else {
