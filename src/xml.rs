@@ -664,7 +664,8 @@ pub struct Start<'a> {
 impl Start<'_> {
     /// True when the tag carries attributes (anything besides whitespace after the name).
     pub fn has_attributes(&self) -> bool {
-        !self.tag[self.name.len()..].trim_matches(is_space_char).is_empty()
+        // `get`: content on its own (`RawXml::decode_content`) has an empty `tag`.
+        self.tag.get(self.name.len()..).is_some_and(|rest| !rest.trim_matches(is_space_char).is_empty())
     }
 }
 
@@ -1255,7 +1256,7 @@ impl<'a> Decoder<'a> {
 
     /// The attributes of `start`, for [`Decoder::next_attribute`].
     pub fn attributes(&self, start: &Start<'a>) -> AttrIter<'a> {
-        let mut attrs = Attributes::new(start.tag, start.name.len());
+        let mut attrs = Attributes::new(start.tag, start.name.len().min(start.tag.len()));
         attrs.with_checks(false);
         AttrIter { attrs, element: start.name, offset: start.offset }
     }
