@@ -1701,6 +1701,9 @@ pub struct MosExternalMetadata<'a> {
     /// `mosPayload` (element `<mosPayload>`).
     /// The metadata itself: any well-formed XML or text, whatever the schema.
     pub mos_payload: ::osmos::xml::RawXml<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosExternalMetadata<'_> {
     type Owned = MosExternalMetadata<'static>;
@@ -1709,6 +1712,7 @@ impl ::osmos::cbor::IntoOwned for MosExternalMetadata<'_> {
             mos_scope: ::osmos::cbor::IntoOwned::into_owned(self.mos_scope),
             mos_schema: ::osmos::cbor::IntoOwned::into_owned(self.mos_schema),
             mos_payload: ::osmos::cbor::IntoOwned::into_owned(self.mos_payload),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -1722,7 +1726,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
         let mut f_mos_schema: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_payload: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -1738,6 +1742,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
                         &mut f_mos_scope,
                         "mosScope",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosScope>,
                     )?;
                 }
@@ -1753,6 +1758,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
                         &mut f_mos_schema,
                         "mosSchema",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -1768,10 +1774,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
                         &mut f_mos_payload,
                         "mosPayload",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_scope = d.finish_opt(f_mos_scope);
@@ -1781,6 +1788,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
             mos_scope: mos_scope?,
             mos_schema: mos_schema?,
             mos_payload: mos_payload?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -1788,11 +1796,16 @@ impl ::osmos::xml::XmlEncode for MosExternalMetadata<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.mos_scope {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosScope", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_payload, "mosPayload", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -1805,6 +1818,9 @@ impl ::osmos::json::ToJson for MosExternalMetadata<'_> {
         }
         m.insert("mosSchema".into(), ::osmos::json::ToJson::to_json(&self.mos_schema));
         m.insert("mosPayload".into(), ::osmos::json::ToJson::to_json(&self.mos_payload));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -1814,11 +1830,15 @@ impl<'a> ::osmos::json::FromJson for MosExternalMetadata<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosScope", "mosSchema", "mosPayload"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["mosScope", "mosSchema", "mosPayload", "#unknown"],
+        )?;
         Ok(MosExternalMetadata {
             mos_scope: ::osmos::json::opt_field(obj, "mosScope")?,
             mos_schema: ::osmos::json::field(obj, "mosSchema")?,
             mos_payload: ::osmos::json::field(obj, "mosPayload")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -1836,6 +1856,9 @@ pub struct ObjPaths<'a> {
     /// `objMetadataPath` (element `<objMetadataPath>`).
     /// Path to an XML document describing the object (optional, SPEC285 section 4.1.7).
     pub obj_metadata_path: ::std::vec::Vec<ObjMetadataPath<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ObjPaths<'_> {
     type Owned = ObjPaths<'static>;
@@ -1846,6 +1869,7 @@ impl ::osmos::cbor::IntoOwned for ObjPaths<'_> {
             obj_metadata_path: ::osmos::cbor::IntoOwned::into_owned(
                 self.obj_metadata_path,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -1859,7 +1883,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
         let mut f_obj_proxy_path: ::osmos::xml::Many<ObjProxyPath<'a>> = ::osmos::xml::Many::new();
         let mut f_obj_metadata_path: ::osmos::xml::Many<ObjMetadataPath<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -1874,6 +1898,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                     d.many(
                         &mut f_obj_path,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <ObjPath<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -1888,6 +1914,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                     d.many(
                         &mut f_obj_proxy_path,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <ObjProxyPath<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -1902,12 +1930,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                     d.many(
                         &mut f_obj_metadata_path,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <ObjMetadataPath<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_path = d
@@ -1938,6 +1968,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
             obj_path: obj_path?,
             obj_proxy_path: obj_proxy_path?,
             obj_metadata_path: obj_metadata_path?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -1945,15 +1976,20 @@ impl ::osmos::xml::XmlEncode for ObjPaths<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.obj_path {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objPath", out);
         }
         for v in &self.obj_proxy_path {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objProxyPath", out);
         }
         for v in &self.obj_metadata_path {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objMetadataPath", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -1976,6 +2012,9 @@ impl ::osmos::json::ToJson for ObjPaths<'_> {
                 ::osmos::json::ToJson::to_json(&self.obj_metadata_path),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -1987,7 +2026,7 @@ impl<'a> ::osmos::json::FromJson for ObjPaths<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["objPath", "objProxyPath", "objMetadataPath"],
+            &["objPath", "objProxyPath", "objMetadataPath", "#unknown"],
         )?;
         Ok(ObjPaths {
             obj_path: ::osmos::json::opt_field(obj, "objPath")?.unwrap_or_default(),
@@ -1995,6 +2034,7 @@ impl<'a> ::osmos::json::FromJson for ObjPaths<'a> {
                 .unwrap_or_default(),
             obj_metadata_path: ::osmos::json::opt_field(obj, "objMetadataPath")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -2342,6 +2382,9 @@ pub struct MosObj<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObj<'_> {
     type Owned = MosObj<'static>;
@@ -2366,6 +2409,7 @@ impl ::osmos::cbor::IntoOwned for MosObj<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -2401,7 +2445,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -2417,6 +2461,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -2445,6 +2490,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_slug,
                         "objSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -2473,6 +2519,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_mos_abstract,
                         "mosAbstract",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -2488,6 +2535,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_group,
                         "objGroup",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -2515,6 +2563,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_type,
                         "objType",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosMediaType>,
                     )?;
                 }
@@ -2530,6 +2579,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_tb,
                         "objTB",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -2545,6 +2595,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_rev,
                         "objRev",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -2562,6 +2613,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_dur,
                         "objDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -2579,6 +2631,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosStatus>,
                     )?;
                 }
@@ -2594,6 +2647,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_air,
                         "objAir",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosAirStatus>,
                     )?;
                 }
@@ -2609,6 +2663,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_obj_paths,
                         "objPaths",
                         &child,
+                        &mut kept,
                         <ObjPaths<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -2624,6 +2679,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_created_by,
                         "createdBy",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -2652,6 +2708,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_created,
                         "created",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -2669,6 +2726,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_changed_by,
                         "changedBy",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -2684,6 +2742,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_changed,
                         "changed",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -2701,6 +2760,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         &mut f_description,
                         "description",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -2715,12 +2775,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_id = d.finish_one(f_obj_id, "objID", start);
@@ -2765,6 +2827,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
             changed: changed?,
             description: description?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -2772,31 +2835,50 @@ impl ::osmos::xml::XmlEncode for MosObj<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_slug, "objSlug", out);
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_group {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_type, "objType", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_tb, "objTB", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_rev, "objRev", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_dur, "objDur", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_air, "objAir", out);
         if let ::core::option::Option::Some(v) = &self.obj_paths {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objPaths", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.created_by, "createdBy", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.created, "created", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.changed_by, "changedBy", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.changed, "changed", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.description, "description", out);
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -2835,6 +2917,9 @@ impl ::osmos::json::ToJson for MosObj<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -2864,6 +2949,7 @@ impl<'a> ::osmos::json::FromJson for MosObj<'a> {
                 "changed",
                 "description",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(MosObj {
@@ -2885,6 +2971,7 @@ impl<'a> ::osmos::json::FromJson for MosObj<'a> {
             description: ::osmos::json::field(obj, "description")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -2946,6 +3033,9 @@ pub struct Item<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Item<'_> {
     type Owned = Item<'static>;
@@ -2970,6 +3060,7 @@ impl ::osmos::cbor::IntoOwned for Item<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -3003,7 +3094,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -3019,6 +3110,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3047,6 +3139,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_slug,
                         "itemSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3074,6 +3167,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3102,6 +3196,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_mos_id,
                         "mosID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3130,6 +3225,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_mos_plug_in_id,
                         "mosPlugInID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3157,6 +3253,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_mos_abstract,
                         "mosAbstract",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -3172,6 +3269,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_obj_paths,
                         "objPaths",
                         &child,
+                        &mut kept,
                         <ObjPaths<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -3187,6 +3285,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_channel,
                         "itemChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3214,6 +3313,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_ed_start,
                         "itemEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3231,6 +3331,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_ed_dur,
                         "itemEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3248,6 +3349,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_user_timing_dur,
                         "itemUserTimingDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3265,6 +3367,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_item_trigger,
                         "itemTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -3282,6 +3385,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3309,6 +3413,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3335,12 +3440,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let item_id = d.finish_one(f_item_id, "itemID", start);
@@ -3381,6 +3488,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
             macro_in: macro_in?,
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -3388,45 +3496,62 @@ impl ::osmos::xml::XmlEncode for Item<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         if let ::core::option::Option::Some(v) = &self.item_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemSlug", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
         if let ::core::option::Option::Some(v) = &self.mos_plug_in_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosPlugInID", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_paths {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objPaths", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_user_timing_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemUserTimingDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -3476,6 +3601,9 @@ impl ::osmos::json::ToJson for Item<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -3503,6 +3631,7 @@ impl<'a> ::osmos::json::FromJson for Item<'a> {
                 "macroIn",
                 "macroOut",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(Item {
@@ -3522,6 +3651,7 @@ impl<'a> ::osmos::json::FromJson for Item<'a> {
             macro_out: ::osmos::json::opt_field(obj, "macroOut")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -3577,6 +3707,9 @@ pub struct StoryItem<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for StoryItem<'_> {
     type Owned = StoryItem<'static>;
@@ -3599,6 +3732,7 @@ impl ::osmos::cbor::IntoOwned for StoryItem<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -3630,7 +3764,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -3646,6 +3780,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3674,6 +3809,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_slug,
                         "itemSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3701,6 +3837,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3729,6 +3866,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_mos_id,
                         "mosID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -3757,6 +3895,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_mos_abstract,
                         "mosAbstract",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -3772,6 +3911,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_channel,
                         "itemChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3799,6 +3939,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_ed_start,
                         "itemEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3816,6 +3957,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_ed_dur,
                         "itemEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3833,6 +3975,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_user_timing_dur,
                         "itemUserTimingDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -3850,6 +3993,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_item_trigger,
                         "itemTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -3867,6 +4011,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3894,6 +4039,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -3920,12 +4066,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let item_id = d.finish_one(f_item_id, "itemID", start);
@@ -3962,6 +4110,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
             macro_in: macro_in?,
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -3969,39 +4118,54 @@ impl ::osmos::xml::XmlEncode for StoryItem<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         if let ::core::option::Option::Some(v) = &self.item_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemSlug", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_user_timing_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemUserTimingDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -4045,6 +4209,9 @@ impl ::osmos::json::ToJson for StoryItem<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -4070,6 +4237,7 @@ impl<'a> ::osmos::json::FromJson for StoryItem<'a> {
                 "macroIn",
                 "macroOut",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(StoryItem {
@@ -4087,6 +4255,7 @@ impl<'a> ::osmos::json::FromJson for StoryItem<'a> {
             macro_out: ::osmos::json::opt_field(obj, "macroOut")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -4110,6 +4279,9 @@ pub struct Story<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Story<'_> {
     type Owned = Story<'static>;
@@ -4122,6 +4294,7 @@ impl ::osmos::cbor::IntoOwned for Story<'_> {
                 self.mos_external_metadata,
             ),
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -4137,7 +4310,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -4153,6 +4326,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -4181,6 +4355,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_story_slug,
                         "storySlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4208,6 +4383,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_story_num,
                         "storyNum",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4234,6 +4410,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -4250,10 +4428,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                     d.many(
                         &mut f_item,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let story_id = d.finish_one(f_story_id, "storyID", start);
@@ -4275,6 +4455,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
             story_num: story_num?,
             mos_external_metadata: mos_external_metadata?,
             item: item?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -4282,19 +4463,26 @@ impl ::osmos::xml::XmlEncode for Story<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.item {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -4318,6 +4506,9 @@ impl ::osmos::json::ToJson for Story<'_> {
         if !self.item.is_empty() {
             m.insert("item".into(), ::osmos::json::ToJson::to_json(&self.item));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -4329,7 +4520,14 @@ impl<'a> ::osmos::json::FromJson for Story<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["storyID", "storySlug", "storyNum", "mosExternalMetadata", "item"],
+            &[
+                "storyID",
+                "storySlug",
+                "storyNum",
+                "mosExternalMetadata",
+                "item",
+                "#unknown",
+            ],
         )?;
         Ok(Story {
             story_id: ::osmos::json::field(obj, "storyID")?,
@@ -4338,6 +4536,7 @@ impl<'a> ::osmos::json::FromJson for Story<'a> {
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
             item: ::osmos::json::opt_field(obj, "item")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -4364,6 +4563,9 @@ pub struct RoStorySend<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStorySend<'_> {
     type Owned = RoStorySend<'static>;
@@ -4377,6 +4579,7 @@ impl ::osmos::cbor::IntoOwned for RoStorySend<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -4393,7 +4596,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
         let mut f_story_body: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -4409,6 +4612,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -4437,6 +4641,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -4465,6 +4670,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                         &mut f_story_slug,
                         "storySlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4492,6 +4698,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                         &mut f_story_num,
                         "storyNum",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4519,6 +4726,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                         &mut f_story_body,
                         "storyBody",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -4533,12 +4741,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -4561,6 +4771,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
             story_num: story_num?,
             story_body: story_body?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -4568,18 +4779,26 @@ impl ::osmos::xml::XmlEncode for RoStorySend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_body, "storyBody", out);
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -4602,6 +4821,9 @@ impl ::osmos::json::ToJson for RoStorySend<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -4620,6 +4842,7 @@ impl<'a> ::osmos::json::FromJson for RoStorySend<'a> {
                 "storyNum",
                 "storyBody",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(RoStorySend {
@@ -4630,6 +4853,7 @@ impl<'a> ::osmos::json::FromJson for RoStorySend<'a> {
             story_body: ::osmos::json::field(obj, "storyBody")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -4665,6 +4889,9 @@ pub struct Ro<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Ro<'_> {
     type Owned = Ro<'static>;
@@ -4679,6 +4906,7 @@ impl ::osmos::cbor::IntoOwned for Ro<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -4702,7 +4930,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -4718,6 +4946,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -4746,6 +4975,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_slug,
                         "roSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4773,6 +5003,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_channel,
                         "roChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -4800,6 +5031,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -4817,6 +5049,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_ed_dur,
                         "roEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
@@ -4834,6 +5067,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -4850,12 +5084,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -4880,6 +5116,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
             ro_ed_dur: ro_ed_dur?,
             ro_trigger: ro_trigger?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -4887,25 +5124,34 @@ impl ::osmos::xml::XmlEncode for Ro<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.ro_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roSlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -4935,6 +5181,9 @@ impl ::osmos::json::ToJson for Ro<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -4954,6 +5203,7 @@ impl<'a> ::osmos::json::FromJson for Ro<'a> {
                 "roEdDur",
                 "roTrigger",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(Ro {
@@ -4965,6 +5215,7 @@ impl<'a> ::osmos::json::FromJson for Ro<'a> {
             ro_trigger: ::osmos::json::opt_field(obj, "roTrigger")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -4979,6 +5230,9 @@ pub struct ElementTarget<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of the target item within the target story, for item operations.
     pub item_id: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ElementTarget<'_> {
     type Owned = ElementTarget<'static>;
@@ -4986,6 +5240,7 @@ impl ::osmos::cbor::IntoOwned for ElementTarget<'_> {
         ElementTarget {
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item_id: ::osmos::cbor::IntoOwned::into_owned(self.item_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -4998,7 +5253,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -5014,6 +5269,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -5041,6 +5297,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -5056,7 +5313,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let story_id = d.finish_opt(f_story_id);
@@ -5064,6 +5321,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
         Ok(ElementTarget {
             story_id: story_id?,
             item_id: item_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -5071,12 +5329,16 @@ impl ::osmos::xml::XmlEncode for ElementTarget<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -5090,6 +5352,9 @@ impl ::osmos::json::ToJson for ElementTarget<'_> {
         if let ::core::option::Option::Some(v) = &self.item_id {
             m.insert("itemID".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -5099,10 +5364,11 @@ impl<'a> ::osmos::json::FromJson for ElementTarget<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["storyID", "itemID"])?;
+        ::osmos::json::deny_unknown(obj, &["storyID", "itemID", "#unknown"])?;
         Ok(ElementTarget {
             story_id: ::osmos::json::opt_field(obj, "storyID")?,
             item_id: ::osmos::json::opt_field(obj, "itemID")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -5113,12 +5379,16 @@ impl<'a> ::osmos::json::FromJson for ElementTarget<'a> {
 pub struct ElementSource<'a> {
     /// `choice` (one of several elements).
     pub choice: ElementSourceChoice<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ElementSource<'_> {
     type Owned = ElementSource<'static>;
     fn into_owned(self) -> ElementSource<'static> {
         ElementSource {
             choice: ::osmos::cbor::IntoOwned::into_owned(self.choice),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -5130,7 +5400,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
         d.no_attributes(start)?;
         let mut f_choice: ::osmos::xml::Slot<ElementSourceChoice<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -5146,6 +5416,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                         &mut f_choice,
                         "choice",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ElementSourceChoice::Story(v) => {
                                 ::core::option::Option::Some(v)
@@ -5169,6 +5440,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                         &mut f_choice,
                         "choice",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ElementSourceChoice::Item(v) => {
                                 ::core::option::Option::Some(v)
@@ -5192,6 +5464,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                         &mut f_choice,
                         "choice",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ElementSourceChoice::StoryId(v) => {
                                 ::core::option::Option::Some(v)
@@ -5228,6 +5501,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                         &mut f_choice,
                         "choice",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ElementSourceChoice::ItemId(v) => {
                                 ::core::option::Option::Some(v)
@@ -5252,18 +5526,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let choice = d.finish_choice(f_choice, "choice", unknown, false, start);
-        Ok(ElementSource { choice: choice? })
+        let choice = d.finish_choice(f_choice, "choice", kept.first(), false, start);
+        Ok(ElementSource {
+            choice: choice?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for ElementSource<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.choice, "", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -5272,6 +5552,9 @@ impl ::osmos::json::ToJson for ElementSource<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("choice".into(), ::osmos::json::ToJson::to_json(&self.choice));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -5281,9 +5564,10 @@ impl<'a> ::osmos::json::FromJson for ElementSource<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["choice"])?;
+        ::osmos::json::deny_unknown(obj, &["choice", "#unknown"])?;
         Ok(ElementSource {
             choice: ::osmos::json::field(obj, "choice")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -5488,12 +5772,16 @@ pub struct Heartbeat<'a> {
     /// `time` (element `<time>`).
     /// Current time of the sender.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Heartbeat<'_> {
     type Owned = Heartbeat<'static>;
     fn into_owned(self) -> Heartbeat<'static> {
         Heartbeat {
             time: ::osmos::cbor::IntoOwned::into_owned(self.time),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -5507,7 +5795,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -5523,23 +5811,30 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let time = d.finish_one(f_time, "time", start);
-        Ok(Heartbeat { time: time? })
+        Ok(Heartbeat {
+            time: time?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for Heartbeat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -5548,6 +5843,9 @@ impl ::osmos::json::ToJson for Heartbeat<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -5557,9 +5855,10 @@ impl<'a> ::osmos::json::FromJson for Heartbeat<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["time"])?;
+        ::osmos::json::deny_unknown(obj, &["time", "#unknown"])?;
         Ok(Heartbeat {
             time: ::osmos::json::field(obj, "time")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -5567,102 +5866,132 @@ impl<'a> ::osmos::json::FromJson for Heartbeat<'a> {
 ///
 /// Schema element `keepAlive`, message `<keepAlive>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeepAlive {}
-impl ::osmos::cbor::IntoOwned for KeepAlive {
-    type Owned = KeepAlive;
-    fn into_owned(self) -> KeepAlive {
-        self
+pub struct KeepAlive<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for KeepAlive<'_> {
+    type Owned = KeepAlive<'static>;
+    fn into_owned(self) -> KeepAlive<'static> {
+        KeepAlive {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for KeepAlive {
+impl<'a> ::osmos::xml::XmlDecode<'a> for KeepAlive<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(KeepAlive {})
+        Ok(KeepAlive {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for KeepAlive {
+impl ::osmos::xml::XmlEncode for KeepAlive<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for KeepAlive {
+impl ::osmos::json::ToJson for KeepAlive<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for KeepAlive {
+impl<'a> ::osmos::json::FromJson for KeepAlive<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(KeepAlive {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(KeepAlive {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Asks the other machine to describe itself; answered with listMachInfo (SPEC285 Profile 0).
 ///
 /// Schema element `reqMachInfo`, message `<reqMachInfo>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReqMachInfo {}
-impl ::osmos::cbor::IntoOwned for ReqMachInfo {
-    type Owned = ReqMachInfo;
-    fn into_owned(self) -> ReqMachInfo {
-        self
+pub struct ReqMachInfo<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for ReqMachInfo<'_> {
+    type Owned = ReqMachInfo<'static>;
+    fn into_owned(self) -> ReqMachInfo<'static> {
+        ReqMachInfo {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for ReqMachInfo {
+impl<'a> ::osmos::xml::XmlDecode<'a> for ReqMachInfo<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(ReqMachInfo {})
+        Ok(ReqMachInfo {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for ReqMachInfo {
+impl ::osmos::xml::XmlEncode for ReqMachInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for ReqMachInfo {
+impl ::osmos::json::ToJson for ReqMachInfo<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for ReqMachInfo {
+impl<'a> ::osmos::json::FromJson for ReqMachInfo<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(ReqMachInfo {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(ReqMachInfo {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Description of a machine: identity, revisions, supported profiles and default plug-in settings; answer to reqMachInfo (SPEC285 Profile 0).
@@ -5703,7 +6032,7 @@ pub struct ListMachInfo<'a> {
     /// MOS protocol revision the machine implements, e.g. 2.8.5.
     pub mos_rev: ::std::borrow::Cow<'a, str>,
     /// `supportedProfiles` (element `<supportedProfiles>`).
-    pub supported_profiles: ::core::option::Option<SupportedProfiles>,
+    pub supported_profiles: ::core::option::Option<SupportedProfiles<'a>>,
     /// `mosProfile0` (element `<mosProfile0>`).
     /// Whether Profile 0 (basic communication) is supported.
     pub mos_profile0: ::core::option::Option<MosYesNo>,
@@ -5734,6 +6063,9 @@ pub struct ListMachInfo<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ListMachInfo<'_> {
     type Owned = ListMachInfo<'static>;
@@ -5766,6 +6098,7 @@ impl ::osmos::cbor::IntoOwned for ListMachInfo<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -5789,7 +6122,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
         > = ::osmos::xml::Slot::Empty;
         let mut f_mos_rev: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut f_supported_profiles: ::osmos::xml::Slot<SupportedProfiles> = ::osmos::xml::Slot::Empty;
+        let mut f_supported_profiles: ::osmos::xml::Slot<SupportedProfiles<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_profile0: ::osmos::xml::Slot<MosYesNo> = ::osmos::xml::Slot::Empty;
         let mut f_mos_profile1: ::osmos::xml::Slot<MosYesNo> = ::osmos::xml::Slot::Empty;
         let mut f_mos_profile2: ::osmos::xml::Slot<MosYesNo> = ::osmos::xml::Slot::Empty;
@@ -5801,7 +6134,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
         let mut f_default_active_x: ::osmos::xml::Many<DefaultActiveX<'a>> = ::osmos::xml::Many::new();
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -5817,6 +6150,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_manufacturer,
                         "manufacturer",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -5845,6 +6179,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_model,
                         "model",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -5873,6 +6208,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_hw_rev,
                         "hwRev",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -5901,6 +6237,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_sw_rev,
                         "swRev",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -5929,6 +6266,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_dom,
                         "DOM",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -5944,6 +6282,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_sn,
                         "SN",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -5972,6 +6311,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_id,
                         "ID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -6000,6 +6340,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -6017,6 +6358,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_op_time,
                         "opTime",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -6034,6 +6376,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_rev,
                         "mosRev",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -6062,9 +6405,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_supported_profiles,
                         "supportedProfiles",
                         &child,
-                        <SupportedProfiles as ::osmos::xml::XmlDecode<
+                        &mut kept,
+                        <SupportedProfiles<
                             'a,
-                        >>::decode_element,
+                        > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
                 "mosProfile0" => {
@@ -6079,6 +6423,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile0,
                         "mosProfile0",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6094,6 +6439,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile1,
                         "mosProfile1",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6109,6 +6455,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile2,
                         "mosProfile2",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6124,6 +6471,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile3,
                         "mosProfile3",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6139,6 +6487,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile4,
                         "mosProfile4",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6154,6 +6503,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile5,
                         "mosProfile5",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6169,6 +6519,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile6,
                         "mosProfile6",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6184,6 +6535,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                         &mut f_mos_profile7,
                         "mosProfile7",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosYesNo>,
                     )?;
                 }
@@ -6198,6 +6550,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                     d.many(
                         &mut f_default_active_x,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <DefaultActiveX<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -6214,12 +6568,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
@@ -6279,6 +6635,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
             mos_profile7: mos_profile7?,
             default_active_x: default_active_x?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -6286,51 +6643,74 @@ impl ::osmos::xml::XmlEncode for ListMachInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.manufacturer, "manufacturer", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.model, "model", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.hw_rev, "hwRev", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.sw_rev, "swRev", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.dom, "DOM", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.sn, "SN", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.id, "ID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         if let ::core::option::Option::Some(v) = &self.op_time {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "opTime", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_rev, "mosRev", out);
         if let ::core::option::Option::Some(v) = &self.supported_profiles {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "supportedProfiles", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile0 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile0", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile1 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile1", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile2 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile2", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile3 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile3", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile4 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile4", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile5 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile5", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile6 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile6", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile7 {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile7", out);
         }
         for v in &self.default_active_x {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "defaultActiveX", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -6392,6 +6772,9 @@ impl ::osmos::json::ToJson for ListMachInfo<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -6425,6 +6808,7 @@ impl<'a> ::osmos::json::FromJson for ListMachInfo<'a> {
                 "mosProfile7",
                 "defaultActiveX",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(ListMachInfo {
@@ -6451,6 +6835,7 @@ impl<'a> ::osmos::json::FromJson for ListMachInfo<'a> {
                 .unwrap_or_default(),
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -6458,21 +6843,28 @@ impl<'a> ::osmos::json::FromJson for ListMachInfo<'a> {
 ///
 /// Schema element `supportedProfiles`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SupportedProfiles {
+pub struct SupportedProfiles<'a> {
     /// `mosProfile` (element `<mosProfile>`).
     /// Whether one profile is supported: YES or NO, profile number in the number attribute.
     pub mos_profile: ::std::vec::Vec<MosProfile>,
     /// `deviceType` (attribute `deviceType`).
     /// Whether the machine is an NCS or a MOS.
     pub device_type: MosDeviceType,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
-impl ::osmos::cbor::IntoOwned for SupportedProfiles {
-    type Owned = SupportedProfiles;
-    fn into_owned(self) -> SupportedProfiles {
-        self
+impl ::osmos::cbor::IntoOwned for SupportedProfiles<'_> {
+    type Owned = SupportedProfiles<'static>;
+    fn into_owned(self) -> SupportedProfiles<'static> {
+        SupportedProfiles {
+            mos_profile: ::osmos::cbor::IntoOwned::into_owned(self.mos_profile),
+            device_type: ::osmos::cbor::IntoOwned::into_owned(self.device_type),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles {
+impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
@@ -6487,7 +6879,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles {
         }
         let mut f_mos_profile: ::osmos::xml::Many<MosProfile> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -6502,10 +6894,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles {
                     d.many(
                         &mut f_mos_profile,
                         &child,
+                        ::core::option::Option::Some(8u64),
+                        &mut kept,
                         <MosProfile as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_profile = d
@@ -6520,22 +6914,26 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles {
         Ok(SupportedProfiles {
             mos_profile: mos_profile?,
             device_type: device_type?,
+            unknown: kept.into_elements(),
         })
     }
 }
-impl ::osmos::xml::XmlEncode for SupportedProfiles {
+impl ::osmos::xml::XmlEncode for SupportedProfiles<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "deviceType", &self.device_type);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.mos_profile {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for SupportedProfiles {
+impl ::osmos::json::ToJson for SupportedProfiles<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         if !self.mos_profile.is_empty() {
@@ -6545,20 +6943,24 @@ impl ::osmos::json::ToJson for SupportedProfiles {
             );
         }
         m.insert("deviceType".into(), ::osmos::json::ToJson::to_json(&self.device_type));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for SupportedProfiles {
+impl<'a> ::osmos::json::FromJson for SupportedProfiles<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosProfile", "deviceType"])?;
+        ::osmos::json::deny_unknown(obj, &["mosProfile", "deviceType", "#unknown"])?;
         Ok(SupportedProfiles {
             mos_profile: ::osmos::json::opt_field(obj, "mosProfile")?
                 .unwrap_or_default(),
             device_type: ::osmos::json::field(obj, "deviceType")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -6652,6 +7054,9 @@ pub struct DefaultActiveX<'a> {
     /// `controlDefaultParams` (element `<controlDefaultParams>`).
     /// Parameters passed to the control when it is loaded, e.g. URL=http:....
     pub control_default_params: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for DefaultActiveX<'_> {
     type Owned = DefaultActiveX<'static>;
@@ -6666,6 +7071,7 @@ impl ::osmos::cbor::IntoOwned for DefaultActiveX<'_> {
             control_default_params: ::osmos::cbor::IntoOwned::into_owned(
                 self.control_default_params,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -6685,7 +7091,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
             ::std::borrow::Cow<'a, str>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -6701,6 +7107,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                         &mut f_mode,
                         "mode",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosActiveXMode>,
                     )?;
                 }
@@ -6716,6 +7123,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                         &mut f_control_file_location,
                         "controlFileLocation",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -6731,6 +7139,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                         &mut f_control_slug,
                         "controlSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -6759,6 +7168,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                         &mut f_control_name,
                         "controlName",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -6774,10 +7184,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                         &mut f_control_default_params,
                         "controlDefaultParams",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mode = d.finish_one(f_mode, "mode", start);
@@ -6793,6 +7204,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
             control_slug: control_slug?,
             control_name: control_name?,
             control_default_params: control_default_params?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -6800,19 +7212,26 @@ impl ::osmos::xml::XmlEncode for DefaultActiveX<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mode, "mode", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.control_file_location,
             "controlFileLocation",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.control_slug, "controlSlug", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.control_name, "controlName", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.control_default_params,
             "controlDefaultParams",
             out,
         );
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -6837,6 +7256,9 @@ impl ::osmos::json::ToJson for DefaultActiveX<'_> {
             "controlDefaultParams".into(),
             ::osmos::json::ToJson::to_json(&self.control_default_params),
         );
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -6854,6 +7276,7 @@ impl<'a> ::osmos::json::FromJson for DefaultActiveX<'a> {
                 "controlSlug",
                 "controlName",
                 "controlDefaultParams",
+                "#unknown",
             ],
         )?;
         Ok(DefaultActiveX {
@@ -6862,6 +7285,7 @@ impl<'a> ::osmos::json::FromJson for DefaultActiveX<'a> {
             control_slug: ::osmos::json::field(obj, "controlSlug")?,
             control_name: ::osmos::json::field(obj, "controlName")?,
             control_default_params: ::osmos::json::field(obj, "controlDefaultParams")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -6882,6 +7306,9 @@ pub struct MosAck<'a> {
     /// `statusDescription` (element `<statusDescription>`).
     /// Explanation of the status, e.g. the reason of a NACK or, for a mosObjCreate ACK, the new objID.
     pub status_description: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosAck<'_> {
     type Owned = MosAck<'static>;
@@ -6893,6 +7320,7 @@ impl ::osmos::cbor::IntoOwned for MosAck<'_> {
             status_description: ::osmos::cbor::IntoOwned::into_owned(
                 self.status_description,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -6909,7 +7337,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
         let mut f_status: ::osmos::xml::Slot<MosAckStatus> = ::osmos::xml::Slot::Empty;
         let mut f_status_description: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -6925,6 +7353,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -6953,6 +7382,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         &mut f_obj_rev,
                         "objRev",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -6970,6 +7400,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosAckStatus>,
                     )?;
                 }
@@ -6985,6 +7416,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         &mut f_status_description,
                         "statusDescription",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7001,7 +7433,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_id = d.finish_one(f_obj_id, "objID", start);
@@ -7014,6 +7446,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
             obj_rev: obj_rev?,
             status: status?,
             status_description: status_description?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -7021,14 +7454,20 @@ impl ::osmos::xml::XmlEncode for MosAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_rev, "objRev", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.status_description,
             "statusDescription",
             out,
         );
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -7043,6 +7482,9 @@ impl ::osmos::json::ToJson for MosAck<'_> {
             "statusDescription".into(),
             ::osmos::json::ToJson::to_json(&self.status_description),
         );
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -7054,13 +7496,14 @@ impl<'a> ::osmos::json::FromJson for MosAck<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["objID", "objRev", "status", "statusDescription"],
+            &["objID", "objRev", "status", "statusDescription", "#unknown"],
         )?;
         Ok(MosAck {
             obj_id: ::osmos::json::field(obj, "objID")?,
             obj_rev: ::osmos::json::field(obj, "objRev")?,
             status: ::osmos::json::field(obj, "status")?,
             status_description: ::osmos::json::field(obj, "statusDescription")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -7072,12 +7515,16 @@ pub struct MosReqObj<'a> {
     /// `objID` (element `<objID>`).
     /// ID of the requested object.
     pub obj_id: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObj<'_> {
     type Owned = MosReqObj<'static>;
     fn into_owned(self) -> MosReqObj<'static> {
         MosReqObj {
             obj_id: ::osmos::cbor::IntoOwned::into_owned(self.obj_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -7089,7 +7536,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObj<'a> {
         d.no_attributes(start)?;
         let mut f_obj_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -7105,6 +7552,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObj<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7121,18 +7569,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObj<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_id = d.finish_one(f_obj_id, "objID", start);
-        Ok(MosReqObj { obj_id: obj_id? })
+        Ok(MosReqObj {
+            obj_id: obj_id?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for MosReqObj<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -7141,6 +7595,9 @@ impl ::osmos::json::ToJson for MosReqObj<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("objID".into(), ::osmos::json::ToJson::to_json(&self.obj_id));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -7150,9 +7607,10 @@ impl<'a> ::osmos::json::FromJson for MosReqObj<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["objID"])?;
+        ::osmos::json::deny_unknown(obj, &["objID", "#unknown"])?;
         Ok(MosReqObj {
             obj_id: ::osmos::json::field(obj, "objID")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -7164,12 +7622,16 @@ pub struct MosReqAll<'a> {
     /// `pause` (element `<pause>`).
     /// Pause between the mosObj messages of the answer; 0 asks for a single mosListAll instead.
     pub pause: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqAll<'_> {
     type Owned = MosReqAll<'static>;
     fn into_owned(self) -> MosReqAll<'static> {
         MosReqAll {
             pause: ::osmos::cbor::IntoOwned::into_owned(self.pause),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -7183,7 +7645,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -7199,23 +7661,30 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll<'a> {
                         &mut f_pause,
                         "pause",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let pause = d.finish_one(f_pause, "pause", start);
-        Ok(MosReqAll { pause: pause? })
+        Ok(MosReqAll {
+            pause: pause?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for MosReqAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.pause, "pause", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -7224,6 +7693,9 @@ impl ::osmos::json::ToJson for MosReqAll<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("pause".into(), ::osmos::json::ToJson::to_json(&self.pause));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -7233,9 +7705,10 @@ impl<'a> ::osmos::json::FromJson for MosReqAll<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["pause"])?;
+        ::osmos::json::deny_unknown(obj, &["pause", "#unknown"])?;
         Ok(MosReqAll {
             pause: ::osmos::json::field(obj, "pause")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -7247,12 +7720,16 @@ pub struct MosListAll<'a> {
     /// `mosObj` (element `<mosObj>`).
     /// Description of a media object held by a MOS; sent by the MOS when an object is created or changes, and in answer to mosReqObj (SPEC285 section 3.1.2, Profile 1).
     pub mos_obj: ::std::vec::Vec<MosObj<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosListAll<'_> {
     type Owned = MosListAll<'static>;
     fn into_owned(self) -> MosListAll<'static> {
         MosListAll {
             mos_obj: ::osmos::cbor::IntoOwned::into_owned(self.mos_obj),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -7264,7 +7741,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListAll<'a> {
         d.no_attributes(start)?;
         let mut f_mos_obj: ::osmos::xml::Many<MosObj<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -7279,24 +7756,32 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListAll<'a> {
                     d.many(
                         &mut f_mos_obj,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosObj<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_obj = d
             .finish_many(f_mos_obj, "mosObj", 0u64, ::core::option::Option::None, start);
-        Ok(MosListAll { mos_obj: mos_obj? })
+        Ok(MosListAll {
+            mos_obj: mos_obj?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for MosListAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.mos_obj {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -7307,6 +7792,9 @@ impl ::osmos::json::ToJson for MosListAll<'_> {
         if !self.mos_obj.is_empty() {
             m.insert("mosObj".into(), ::osmos::json::ToJson::to_json(&self.mos_obj));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -7316,9 +7804,10 @@ impl<'a> ::osmos::json::FromJson for MosListAll<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosObj"])?;
+        ::osmos::json::deny_unknown(obj, &["mosObj", "#unknown"])?;
         Ok(MosListAll {
             mos_obj: ::osmos::json::opt_field(obj, "mosObj")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -7348,6 +7837,9 @@ pub struct RoAck<'a> {
     /// `status` (element `<status>`).
     /// Status of the object in the MOS, e.g. LOADED or UNKNOWN.
     pub status: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoAck<'_> {
     type Owned = RoAck<'static>;
@@ -7360,6 +7852,7 @@ impl ::osmos::cbor::IntoOwned for RoAck<'_> {
             obj_id: ::osmos::cbor::IntoOwned::into_owned(self.obj_id),
             item_channel: ::osmos::cbor::IntoOwned::into_owned(self.item_channel),
             status: ::osmos::cbor::IntoOwned::into_owned(self.status),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -7377,7 +7870,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
         let mut f_item_channel: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut f_status: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -7393,6 +7886,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7421,6 +7915,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                         &mut f_ro_status,
                         "roStatus",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7448,6 +7943,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                     d.many(
                         &mut f_story_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7475,6 +7972,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                     d.many(
                         &mut f_item_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7502,6 +8001,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                     d.many(
                         &mut f_obj_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7529,6 +8030,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                     d.many(
                         &mut f_item_channel,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7556,6 +8059,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                     d.many(
                         &mut f_status,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7572,7 +8077,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -7607,6 +8112,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
             obj_id: obj_id?,
             item_channel: item_channel?,
             status: status?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -7614,7 +8120,10 @@ impl ::osmos::xml::XmlEncode for RoAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_status, "roStatus", out);
         let n = [
             self.story_id.len(),
@@ -7628,21 +8137,27 @@ impl ::osmos::xml::XmlEncode for RoAck<'_> {
             .unwrap_or(0);
         for i in 0..n {
             if let ::core::option::Option::Some(v) = self.story_id.get(i) {
+                kept.known(out);
                 ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
             }
             if let ::core::option::Option::Some(v) = self.item_id.get(i) {
+                kept.known(out);
                 ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
             }
             if let ::core::option::Option::Some(v) = self.obj_id.get(i) {
+                kept.known(out);
                 ::osmos::xml::XmlEncode::encode_element(v, "objID", out);
             }
             if let ::core::option::Option::Some(v) = self.item_channel.get(i) {
+                kept.known(out);
                 ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
             }
             if let ::core::option::Option::Some(v) = self.status.get(i) {
+                kept.known(out);
                 ::osmos::xml::XmlEncode::encode_element(v, "status", out);
             }
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -7670,6 +8185,9 @@ impl ::osmos::json::ToJson for RoAck<'_> {
         if !self.status.is_empty() {
             m.insert("status".into(), ::osmos::json::ToJson::to_json(&self.status));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -7681,7 +8199,16 @@ impl<'a> ::osmos::json::FromJson for RoAck<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roID", "roStatus", "storyID", "itemID", "objID", "itemChannel", "status"],
+            &[
+                "roID",
+                "roStatus",
+                "storyID",
+                "itemID",
+                "objID",
+                "itemChannel",
+                "status",
+                "#unknown",
+            ],
         )?;
         Ok(RoAck {
             ro_id: ::osmos::json::field(obj, "roID")?,
@@ -7692,6 +8219,7 @@ impl<'a> ::osmos::json::FromJson for RoAck<'a> {
             item_channel: ::osmos::json::opt_field(obj, "itemChannel")?
                 .unwrap_or_default(),
             status: ::osmos::json::opt_field(obj, "status")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -7736,6 +8264,9 @@ pub struct RoCreate<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoCreate<'_> {
     type Owned = RoCreate<'static>;
@@ -7753,6 +8284,7 @@ impl ::osmos::cbor::IntoOwned for RoCreate<'_> {
                 self.mos_external_metadata,
             ),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -7779,7 +8311,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -7795,6 +8327,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7823,6 +8356,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_slug,
                         "roSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -7851,6 +8385,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_channel,
                         "roChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -7878,6 +8413,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -7895,6 +8431,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_ed_dur,
                         "roEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
@@ -7912,6 +8449,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -7929,6 +8467,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -7956,6 +8495,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -7982,6 +8522,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -7998,10 +8540,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -8033,6 +8577,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -8040,32 +8585,44 @@ impl ::osmos::xml::XmlEncode for RoCreate<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -8102,6 +8659,9 @@ impl ::osmos::json::ToJson for RoCreate<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -8124,6 +8684,7 @@ impl<'a> ::osmos::json::FromJson for RoCreate<'a> {
                 "macroOut",
                 "mosExternalMetadata",
                 "story",
+                "#unknown",
             ],
         )?;
         Ok(RoCreate {
@@ -8138,6 +8699,7 @@ impl<'a> ::osmos::json::FromJson for RoCreate<'a> {
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -8182,6 +8744,9 @@ pub struct RoReplace<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReplace<'_> {
     type Owned = RoReplace<'static>;
@@ -8199,6 +8764,7 @@ impl ::osmos::cbor::IntoOwned for RoReplace<'_> {
                 self.mos_external_metadata,
             ),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -8225,7 +8791,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -8241,6 +8807,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -8269,6 +8836,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_slug,
                         "roSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -8297,6 +8865,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_channel,
                         "roChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8324,6 +8893,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -8341,6 +8911,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_ed_dur,
                         "roEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
@@ -8358,6 +8929,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -8375,6 +8947,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8402,6 +8975,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8428,6 +9002,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -8444,10 +9020,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -8479,6 +9057,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -8486,32 +9065,44 @@ impl ::osmos::xml::XmlEncode for RoReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -8548,6 +9139,9 @@ impl ::osmos::json::ToJson for RoReplace<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -8570,6 +9164,7 @@ impl<'a> ::osmos::json::FromJson for RoReplace<'a> {
                 "macroOut",
                 "mosExternalMetadata",
                 "story",
+                "#unknown",
             ],
         )?;
         Ok(RoReplace {
@@ -8584,6 +9179,7 @@ impl<'a> ::osmos::json::FromJson for RoReplace<'a> {
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -8628,6 +9224,9 @@ pub struct RoList<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoList<'_> {
     type Owned = RoList<'static>;
@@ -8645,6 +9244,7 @@ impl ::osmos::cbor::IntoOwned for RoList<'_> {
                 self.mos_external_metadata,
             ),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -8671,7 +9271,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -8687,6 +9287,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -8715,6 +9316,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_slug,
                         "roSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -8743,6 +9345,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_channel,
                         "roChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8770,6 +9373,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -8787,6 +9391,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_ed_dur,
                         "roEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
@@ -8804,6 +9409,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -8821,6 +9427,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8848,6 +9455,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -8874,6 +9482,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -8890,10 +9500,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -8925,6 +9537,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -8932,32 +9545,44 @@ impl ::osmos::xml::XmlEncode for RoList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -8994,6 +9619,9 @@ impl ::osmos::json::ToJson for RoList<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -9016,6 +9644,7 @@ impl<'a> ::osmos::json::FromJson for RoList<'a> {
                 "macroOut",
                 "mosExternalMetadata",
                 "story",
+                "#unknown",
             ],
         )?;
         Ok(RoList {
@@ -9030,6 +9659,7 @@ impl<'a> ::osmos::json::FromJson for RoList<'a> {
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -9071,6 +9701,9 @@ pub struct RoMetadataReplace<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::core::option::Option<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoMetadataReplace<'_> {
     type Owned = RoMetadataReplace<'static>;
@@ -9087,6 +9720,7 @@ impl ::osmos::cbor::IntoOwned for RoMetadataReplace<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -9112,7 +9746,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
         let mut f_macro_out: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Slot<MosExternalMetadata<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -9128,6 +9762,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -9156,6 +9791,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_slug,
                         "roSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -9184,6 +9820,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_channel,
                         "roChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9211,6 +9848,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_ed_start,
                         "roEdStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -9228,6 +9866,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_ed_dur,
                         "roEdDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosDuration>,
                         >,
@@ -9245,6 +9884,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_ro_trigger,
                         "roTrigger",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::Trigger>,
                         >,
@@ -9262,6 +9902,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_macro_in,
                         "macroIn",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9289,6 +9930,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_macro_out,
                         "macroOut",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9316,12 +9958,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                         &mut f_mos_external_metadata,
                         "mosExternalMetadata",
                         &child,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -9343,6 +9986,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
             macro_in: macro_in?,
             macro_out: macro_out?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -9350,29 +9994,40 @@ impl ::osmos::xml::XmlEncode for RoMetadataReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -9403,6 +10058,9 @@ impl ::osmos::json::ToJson for RoMetadataReplace<'_> {
         if let ::core::option::Option::Some(v) = &self.mos_external_metadata {
             m.insert("mosExternalMetadata".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -9424,6 +10082,7 @@ impl<'a> ::osmos::json::FromJson for RoMetadataReplace<'a> {
                 "macroIn",
                 "macroOut",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(RoMetadataReplace {
@@ -9436,6 +10095,7 @@ impl<'a> ::osmos::json::FromJson for RoMetadataReplace<'a> {
             macro_in: ::osmos::json::opt_field(obj, "macroIn")?,
             macro_out: ::osmos::json::opt_field(obj, "macroOut")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -9447,12 +10107,16 @@ pub struct RoDelete<'a> {
     /// `roID` (element `<roID>`).
     /// ID of the running order.
     pub ro_id: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoDelete<'_> {
     type Owned = RoDelete<'static>;
     fn into_owned(self) -> RoDelete<'static> {
         RoDelete {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -9464,7 +10128,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoDelete<'a> {
         d.no_attributes(start)?;
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -9480,6 +10144,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoDelete<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -9496,18 +10161,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoDelete<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
-        Ok(RoDelete { ro_id: ro_id? })
+        Ok(RoDelete {
+            ro_id: ro_id?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for RoDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -9516,6 +10187,9 @@ impl ::osmos::json::ToJson for RoDelete<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -9525,9 +10199,10 @@ impl<'a> ::osmos::json::FromJson for RoDelete<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "#unknown"])?;
         Ok(RoDelete {
             ro_id: ::osmos::json::field(obj, "roID")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -9539,12 +10214,16 @@ pub struct RoReq<'a> {
     /// `roID` (element `<roID>`).
     /// ID of the running order.
     pub ro_id: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReq<'_> {
     type Owned = RoReq<'static>;
     fn into_owned(self) -> RoReq<'static> {
         RoReq {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -9556,7 +10235,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReq<'a> {
         d.no_attributes(start)?;
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -9572,6 +10251,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReq<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -9588,18 +10268,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReq<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
-        Ok(RoReq { ro_id: ro_id? })
+        Ok(RoReq {
+            ro_id: ro_id?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for RoReq<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -9608,6 +10294,9 @@ impl ::osmos::json::ToJson for RoReq<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -9617,9 +10306,10 @@ impl<'a> ::osmos::json::FromJson for RoReq<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "#unknown"])?;
         Ok(RoReq {
             ro_id: ::osmos::json::field(obj, "roID")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -9652,6 +10342,9 @@ pub struct RoElementStat<'a> {
     /// `element` (attribute `element`).
     /// Level the status applies to: RO, STORY or ITEM.
     pub element: MosElementLevel,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoElementStat<'_> {
     type Owned = RoElementStat<'static>;
@@ -9665,6 +10358,7 @@ impl ::osmos::cbor::IntoOwned for RoElementStat<'_> {
             status: ::osmos::cbor::IntoOwned::into_owned(self.status),
             time: ::osmos::cbor::IntoOwned::into_owned(self.time),
             element: ::osmos::cbor::IntoOwned::into_owned(self.element),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -9691,7 +10385,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -9707,6 +10401,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -9735,6 +10430,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9762,6 +10458,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9789,6 +10486,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9816,6 +10514,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_item_channel,
                         "itemChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -9843,6 +10542,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosStatus>,
                     )?;
                 }
@@ -9858,12 +10558,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -9883,6 +10584,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
             status: status?,
             time: time?,
             element: element?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -9891,21 +10593,30 @@ impl ::osmos::xml::XmlEncode for RoElementStat<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "element", &self.element);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -9929,6 +10640,9 @@ impl ::osmos::json::ToJson for RoElementStat<'_> {
         m.insert("status".into(), ::osmos::json::ToJson::to_json(&self.status));
         m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
         m.insert("element".into(), ::osmos::json::ToJson::to_json(&self.element));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -9949,6 +10663,7 @@ impl<'a> ::osmos::json::FromJson for RoElementStat<'a> {
                 "status",
                 "time",
                 "element",
+                "#unknown",
             ],
         )?;
         Ok(RoElementStat {
@@ -9960,6 +10675,7 @@ impl<'a> ::osmos::json::FromJson for RoElementStat<'a> {
             status: ::osmos::json::field(obj, "status")?,
             time: ::osmos::json::field(obj, "time")?,
             element: ::osmos::json::field(obj, "element")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -9977,6 +10693,9 @@ pub struct RoStat<'a> {
     /// `time` (element `<time>`).
     /// Time the status changed.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStat<'_> {
     type Owned = RoStat<'static>;
@@ -9985,6 +10704,7 @@ impl ::osmos::cbor::IntoOwned for RoStat<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             status: ::osmos::cbor::IntoOwned::into_owned(self.status),
             time: ::osmos::cbor::IntoOwned::into_owned(self.time),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10000,7 +10720,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10016,6 +10736,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10044,6 +10765,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosStatus>,
                     )?;
                 }
@@ -10059,12 +10781,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10074,6 +10797,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
             ro_id: ro_id?,
             status: status?,
             time: time?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10081,9 +10805,14 @@ impl ::osmos::xml::XmlEncode for RoStat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10094,6 +10823,9 @@ impl ::osmos::json::ToJson for RoStat<'_> {
         m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
         m.insert("status".into(), ::osmos::json::ToJson::to_json(&self.status));
         m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10103,11 +10835,12 @@ impl<'a> ::osmos::json::FromJson for RoStat<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "status", "time"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "status", "time", "#unknown"])?;
         Ok(RoStat {
             ro_id: ::osmos::json::field(obj, "roID")?,
             status: ::osmos::json::field(obj, "status")?,
             time: ::osmos::json::field(obj, "time")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -10137,6 +10870,9 @@ pub struct RoItemStat<'a> {
     /// `time` (element `<time>`).
     /// Time the status changed.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemStat<'_> {
     type Owned = RoItemStat<'static>;
@@ -10149,6 +10885,7 @@ impl ::osmos::cbor::IntoOwned for RoItemStat<'_> {
             item_channel: ::osmos::cbor::IntoOwned::into_owned(self.item_channel),
             status: ::osmos::cbor::IntoOwned::into_owned(self.status),
             time: ::osmos::cbor::IntoOwned::into_owned(self.time),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10168,7 +10905,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10184,6 +10921,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10212,6 +10950,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10240,6 +10979,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10268,6 +11008,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_obj_id,
                         "objID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10296,6 +11037,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_item_channel,
                         "itemChannel",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -10323,6 +11065,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosStatus>,
                     )?;
                 }
@@ -10338,12 +11081,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10361,6 +11105,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
             item_channel: item_channel?,
             status: status?,
             time: time?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10368,15 +11113,24 @@ impl ::osmos::xml::XmlEncode for RoItemStat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
         if let ::core::option::Option::Some(v) = &self.item_channel {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10393,6 +11147,9 @@ impl ::osmos::json::ToJson for RoItemStat<'_> {
         }
         m.insert("status".into(), ::osmos::json::ToJson::to_json(&self.status));
         m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10404,7 +11161,16 @@ impl<'a> ::osmos::json::FromJson for RoItemStat<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roID", "storyID", "itemID", "objID", "itemChannel", "status", "time"],
+            &[
+                "roID",
+                "storyID",
+                "itemID",
+                "objID",
+                "itemChannel",
+                "status",
+                "time",
+                "#unknown",
+            ],
         )?;
         Ok(RoItemStat {
             ro_id: ::osmos::json::field(obj, "roID")?,
@@ -10414,6 +11180,7 @@ impl<'a> ::osmos::json::FromJson for RoItemStat<'a> {
             item_channel: ::osmos::json::opt_field(obj, "itemChannel")?,
             status: ::osmos::json::field(obj, "status")?,
             time: ::osmos::json::field(obj, "time")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -10434,6 +11201,9 @@ pub struct RoElementAction<'a> {
     /// `operation` (attribute `operation`).
     /// INSERT, REPLACE, MOVE, DELETE or SWAP.
     pub operation: MosElementActionOperation,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoElementAction<'_> {
     type Owned = RoElementAction<'static>;
@@ -10443,6 +11213,7 @@ impl ::osmos::cbor::IntoOwned for RoElementAction<'_> {
             element_target: ::osmos::cbor::IntoOwned::into_owned(self.element_target),
             element_source: ::osmos::cbor::IntoOwned::into_owned(self.element_source),
             operation: ::osmos::cbor::IntoOwned::into_owned(self.operation),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10463,7 +11234,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
         let mut f_element_target: ::osmos::xml::Slot<ElementTarget<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_element_source: ::osmos::xml::Slot<ElementSource<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10479,6 +11250,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10507,6 +11279,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
                         &mut f_element_target,
                         "element_target",
                         &child,
+                        &mut kept,
                         <ElementTarget<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -10524,12 +11297,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
                         &mut f_element_source,
                         "element_source",
                         &child,
+                        &mut kept,
                         <ElementSource<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10541,6 +11315,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
             element_target: element_target?,
             element_source: element_source?,
             operation: operation?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10549,15 +11324,20 @@ impl ::osmos::xml::XmlEncode for RoElementAction<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.element_target {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "element_target", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.element_source,
             "element_source",
             out,
         );
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10574,6 +11354,9 @@ impl ::osmos::json::ToJson for RoElementAction<'_> {
             ::osmos::json::ToJson::to_json(&self.element_source),
         );
         m.insert("operation".into(), ::osmos::json::ToJson::to_json(&self.operation));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10585,13 +11368,14 @@ impl<'a> ::osmos::json::FromJson for RoElementAction<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roID", "element_target", "element_source", "operation"],
+            &["roID", "element_target", "element_source", "operation", "#unknown"],
         )?;
         Ok(RoElementAction {
             ro_id: ::osmos::json::field(obj, "roID")?,
             element_target: ::osmos::json::opt_field(obj, "element_target")?,
             element_source: ::osmos::json::field(obj, "element_source")?,
             operation: ::osmos::json::field(obj, "operation")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -10606,6 +11390,9 @@ pub struct RoReadyToAir<'a> {
     /// `roAir` (element `<roAir>`).
     /// READY or NOT READY.
     pub ro_air: MosAirStatus,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReadyToAir<'_> {
     type Owned = RoReadyToAir<'static>;
@@ -10613,6 +11400,7 @@ impl ::osmos::cbor::IntoOwned for RoReadyToAir<'_> {
         RoReadyToAir {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             ro_air: ::osmos::cbor::IntoOwned::into_owned(self.ro_air),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10625,7 +11413,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_ro_air: ::osmos::xml::Slot<MosAirStatus> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10641,6 +11429,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10669,10 +11458,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
                         &mut f_ro_air,
                         "roAir",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosAirStatus>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10680,6 +11470,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
         Ok(RoReadyToAir {
             ro_id: ro_id?,
             ro_air: ro_air?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10687,8 +11478,12 @@ impl ::osmos::xml::XmlEncode for RoReadyToAir<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_air, "roAir", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10698,6 +11493,9 @@ impl ::osmos::json::ToJson for RoReadyToAir<'_> {
         let mut m = ::osmos::json::Map::new();
         m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
         m.insert("roAir".into(), ::osmos::json::ToJson::to_json(&self.ro_air));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10707,10 +11505,11 @@ impl<'a> ::osmos::json::FromJson for RoReadyToAir<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "roAir"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "roAir", "#unknown"])?;
         Ok(RoReadyToAir {
             ro_id: ::osmos::json::field(obj, "roID")?,
             ro_air: ::osmos::json::field(obj, "roAir")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -10725,6 +11524,9 @@ pub struct RoStoryAppend<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryAppend<'_> {
     type Owned = RoStoryAppend<'static>;
@@ -10732,6 +11534,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryAppend<'_> {
         RoStoryAppend {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10744,7 +11547,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10760,6 +11563,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10787,10 +11591,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10799,6 +11605,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
         Ok(RoStoryAppend {
             ro_id: ro_id?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10806,10 +11613,14 @@ impl ::osmos::xml::XmlEncode for RoStoryAppend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10821,6 +11632,9 @@ impl ::osmos::json::ToJson for RoStoryAppend<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10830,10 +11644,11 @@ impl<'a> ::osmos::json::FromJson for RoStoryAppend<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "story"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "story", "#unknown"])?;
         Ok(RoStoryAppend {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -10851,6 +11666,9 @@ pub struct RoStoryInsert<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryInsert<'_> {
     type Owned = RoStoryInsert<'static>;
@@ -10859,6 +11677,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryInsert<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -10872,7 +11691,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -10888,6 +11707,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10916,6 +11736,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -10943,10 +11764,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -10957,6 +11780,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
             ro_id: ro_id?,
             story_id: story_id?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -10964,11 +11788,16 @@ impl ::osmos::xml::XmlEncode for RoStoryInsert<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -10981,6 +11810,9 @@ impl ::osmos::json::ToJson for RoStoryInsert<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -10990,11 +11822,12 @@ impl<'a> ::osmos::json::FromJson for RoStoryInsert<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "story"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "story", "#unknown"])?;
         Ok(RoStoryInsert {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11012,6 +11845,9 @@ pub struct RoStoryReplace<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryReplace<'_> {
     type Owned = RoStoryReplace<'static>;
@@ -11020,6 +11856,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryReplace<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             story: ::osmos::cbor::IntoOwned::into_owned(self.story),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11033,7 +11870,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11049,6 +11886,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11077,6 +11915,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11104,10 +11943,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
                     d.many(
                         &mut f_story,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Story<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11118,6 +11959,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
             ro_id: ro_id?,
             story_id: story_id?,
             story: story?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11125,11 +11967,16 @@ impl ::osmos::xml::XmlEncode for RoStoryReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.story {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11142,6 +11989,9 @@ impl ::osmos::json::ToJson for RoStoryReplace<'_> {
         if !self.story.is_empty() {
             m.insert("story".into(), ::osmos::json::ToJson::to_json(&self.story));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11151,11 +12001,12 @@ impl<'a> ::osmos::json::FromJson for RoStoryReplace<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "story"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "story", "#unknown"])?;
         Ok(RoStoryReplace {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             story: ::osmos::json::opt_field(obj, "story")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11170,6 +12021,9 @@ pub struct RoStoryMove<'a> {
     /// `storyID` (element `<storyID>`).
     /// Exactly two story IDs: the story to move, then the story it is moved before.
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryMove<'_> {
     type Owned = RoStoryMove<'static>;
@@ -11177,6 +12031,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryMove<'_> {
         RoStoryMove {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11189,7 +12044,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11205,6 +12060,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11232,6 +12088,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
                     d.many(
                         &mut f_story_id,
                         &child,
+                        ::core::option::Option::Some(2u64),
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11248,7 +12106,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11263,6 +12121,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
         Ok(RoStoryMove {
             ro_id: ro_id?,
             story_id: story_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11270,10 +12129,14 @@ impl ::osmos::xml::XmlEncode for RoStoryMove<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11285,6 +12148,9 @@ impl ::osmos::json::ToJson for RoStoryMove<'_> {
         if !self.story_id.is_empty() {
             m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11294,10 +12160,11 @@ impl<'a> ::osmos::json::FromJson for RoStoryMove<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "#unknown"])?;
         Ok(RoStoryMove {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::opt_field(obj, "storyID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11312,6 +12179,9 @@ pub struct RoStorySwap<'a> {
     /// `storyID` (element `<storyID>`).
     /// Exactly two story IDs: the stories to swap.
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStorySwap<'_> {
     type Owned = RoStorySwap<'static>;
@@ -11319,6 +12189,7 @@ impl ::osmos::cbor::IntoOwned for RoStorySwap<'_> {
         RoStorySwap {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11331,7 +12202,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11347,6 +12218,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11374,6 +12246,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
                     d.many(
                         &mut f_story_id,
                         &child,
+                        ::core::option::Option::Some(2u64),
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11390,7 +12264,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11405,6 +12279,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
         Ok(RoStorySwap {
             ro_id: ro_id?,
             story_id: story_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11412,10 +12287,14 @@ impl ::osmos::xml::XmlEncode for RoStorySwap<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11427,6 +12306,9 @@ impl ::osmos::json::ToJson for RoStorySwap<'_> {
         if !self.story_id.is_empty() {
             m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11436,10 +12318,11 @@ impl<'a> ::osmos::json::FromJson for RoStorySwap<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "#unknown"])?;
         Ok(RoStorySwap {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::opt_field(obj, "storyID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11454,6 +12337,9 @@ pub struct RoStoryDelete<'a> {
     /// `storyID` (element `<storyID>`).
     /// ID of a story (for roStoryMoveMultiple: the stories to move, then the story they are moved before, last).
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryDelete<'_> {
     type Owned = RoStoryDelete<'static>;
@@ -11461,6 +12347,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryDelete<'_> {
         RoStoryDelete {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11473,7 +12360,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11489,6 +12376,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11516,6 +12404,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
                     d.many(
                         &mut f_story_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11532,7 +12422,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11547,6 +12437,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
         Ok(RoStoryDelete {
             ro_id: ro_id?,
             story_id: story_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11554,10 +12445,14 @@ impl ::osmos::xml::XmlEncode for RoStoryDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11569,6 +12464,9 @@ impl ::osmos::json::ToJson for RoStoryDelete<'_> {
         if !self.story_id.is_empty() {
             m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11578,10 +12476,11 @@ impl<'a> ::osmos::json::FromJson for RoStoryDelete<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "#unknown"])?;
         Ok(RoStoryDelete {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::opt_field(obj, "storyID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11596,6 +12495,9 @@ pub struct RoStoryMoveMultiple<'a> {
     /// `storyID` (element `<storyID>`).
     /// ID of a story (for roStoryMoveMultiple: the stories to move, then the story they are moved before, last).
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryMoveMultiple<'_> {
     type Owned = RoStoryMoveMultiple<'static>;
@@ -11603,6 +12505,7 @@ impl ::osmos::cbor::IntoOwned for RoStoryMoveMultiple<'_> {
         RoStoryMoveMultiple {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11615,7 +12518,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11631,6 +12534,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11658,6 +12562,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
                     d.many(
                         &mut f_story_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11674,7 +12580,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11689,6 +12595,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
         Ok(RoStoryMoveMultiple {
             ro_id: ro_id?,
             story_id: story_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11696,10 +12603,14 @@ impl ::osmos::xml::XmlEncode for RoStoryMoveMultiple<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11711,6 +12622,9 @@ impl ::osmos::json::ToJson for RoStoryMoveMultiple<'_> {
         if !self.story_id.is_empty() {
             m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11720,10 +12634,11 @@ impl<'a> ::osmos::json::FromJson for RoStoryMoveMultiple<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "#unknown"])?;
         Ok(RoStoryMoveMultiple {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::opt_field(obj, "storyID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11744,6 +12659,9 @@ pub struct RoItemInsert<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemInsert<'_> {
     type Owned = RoItemInsert<'static>;
@@ -11753,6 +12671,7 @@ impl ::osmos::cbor::IntoOwned for RoItemInsert<'_> {
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item_id: ::osmos::cbor::IntoOwned::into_owned(self.item_id),
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11767,7 +12686,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
         let mut f_item_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11783,6 +12702,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11811,6 +12731,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11839,6 +12760,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -11866,10 +12788,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
                     d.many(
                         &mut f_item,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -11882,6 +12806,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
             story_id: story_id?,
             item_id: item_id?,
             item: item?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -11889,12 +12814,18 @@ impl ::osmos::xml::XmlEncode for RoItemInsert<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         for v in &self.item {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -11908,6 +12839,9 @@ impl ::osmos::json::ToJson for RoItemInsert<'_> {
         if !self.item.is_empty() {
             m.insert("item".into(), ::osmos::json::ToJson::to_json(&self.item));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -11917,12 +12851,16 @@ impl<'a> ::osmos::json::FromJson for RoItemInsert<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID", "item"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["roID", "storyID", "itemID", "item", "#unknown"],
+        )?;
         Ok(RoItemInsert {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             item_id: ::osmos::json::field(obj, "itemID")?,
             item: ::osmos::json::opt_field(obj, "item")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -11943,6 +12881,9 @@ pub struct RoItemReplace<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemReplace<'_> {
     type Owned = RoItemReplace<'static>;
@@ -11952,6 +12893,7 @@ impl ::osmos::cbor::IntoOwned for RoItemReplace<'_> {
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item_id: ::osmos::cbor::IntoOwned::into_owned(self.item_id),
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -11966,7 +12908,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
         let mut f_item_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -11982,6 +12924,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12010,6 +12953,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12038,6 +12982,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12065,10 +13010,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
                     d.many(
                         &mut f_item,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -12081,6 +13028,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
             story_id: story_id?,
             item_id: item_id?,
             item: item?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -12088,12 +13036,18 @@ impl ::osmos::xml::XmlEncode for RoItemReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         for v in &self.item {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -12107,6 +13061,9 @@ impl ::osmos::json::ToJson for RoItemReplace<'_> {
         if !self.item.is_empty() {
             m.insert("item".into(), ::osmos::json::ToJson::to_json(&self.item));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -12116,12 +13073,16 @@ impl<'a> ::osmos::json::FromJson for RoItemReplace<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID", "item"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["roID", "storyID", "itemID", "item", "#unknown"],
+        )?;
         Ok(RoItemReplace {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             item_id: ::osmos::json::field(obj, "itemID")?,
             item: ::osmos::json::opt_field(obj, "item")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -12139,6 +13100,9 @@ pub struct RoItemDelete<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of an item (for roItemMoveMultiple: the items to move, then the item they are moved before, last).
     pub item_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemDelete<'_> {
     type Owned = RoItemDelete<'static>;
@@ -12147,6 +13111,7 @@ impl ::osmos::cbor::IntoOwned for RoItemDelete<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item_id: ::osmos::cbor::IntoOwned::into_owned(self.item_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -12160,7 +13125,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -12176,6 +13141,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12204,6 +13170,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12231,6 +13198,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
                     d.many(
                         &mut f_item_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12247,7 +13216,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -12258,6 +13227,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
             ro_id: ro_id?,
             story_id: story_id?,
             item_id: item_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -12265,11 +13235,16 @@ impl ::osmos::xml::XmlEncode for RoItemDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.item_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -12282,6 +13257,9 @@ impl ::osmos::json::ToJson for RoItemDelete<'_> {
         if !self.item_id.is_empty() {
             m.insert("itemID".into(), ::osmos::json::ToJson::to_json(&self.item_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -12291,11 +13269,12 @@ impl<'a> ::osmos::json::FromJson for RoItemDelete<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID", "#unknown"])?;
         Ok(RoItemDelete {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             item_id: ::osmos::json::opt_field(obj, "itemID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -12313,6 +13292,9 @@ pub struct RoItemMoveMultiple<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of an item (for roItemMoveMultiple: the items to move, then the item they are moved before, last).
     pub item_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemMoveMultiple<'_> {
     type Owned = RoItemMoveMultiple<'static>;
@@ -12321,6 +13303,7 @@ impl ::osmos::cbor::IntoOwned for RoItemMoveMultiple<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item_id: ::osmos::cbor::IntoOwned::into_owned(self.item_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -12334,7 +13317,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -12350,6 +13333,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12378,6 +13362,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12405,6 +13390,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
                     d.many(
                         &mut f_item_id,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12421,7 +13408,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -12432,6 +13419,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
             ro_id: ro_id?,
             story_id: story_id?,
             item_id: item_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -12439,11 +13427,16 @@ impl ::osmos::xml::XmlEncode for RoItemMoveMultiple<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.item_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -12456,6 +13449,9 @@ impl ::osmos::json::ToJson for RoItemMoveMultiple<'_> {
         if !self.item_id.is_empty() {
             m.insert("itemID".into(), ::osmos::json::ToJson::to_json(&self.item_id));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -12465,11 +13461,12 @@ impl<'a> ::osmos::json::FromJson for RoItemMoveMultiple<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "itemID", "#unknown"])?;
         Ok(RoItemMoveMultiple {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             item_id: ::osmos::json::opt_field(obj, "itemID")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -12509,6 +13506,9 @@ pub struct MosObjCreate<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObjCreate<'_> {
     type Owned = MosObjCreate<'static>;
@@ -12525,6 +13525,7 @@ impl ::osmos::cbor::IntoOwned for MosObjCreate<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -12548,7 +13549,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -12564,6 +13565,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_obj_slug,
                         "objSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -12592,6 +13594,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_obj_group,
                         "objGroup",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -12619,6 +13622,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_obj_type,
                         "objType",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosMediaType>,
                     )?;
                 }
@@ -12634,6 +13638,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_obj_tb,
                         "objTB",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -12649,6 +13654,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_obj_dur,
                         "objDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -12666,6 +13672,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -12683,6 +13690,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_created_by,
                         "createdBy",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -12710,6 +13718,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         &mut f_description,
                         "description",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -12724,12 +13733,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_slug = d.finish_one(f_obj_slug, "objSlug", start);
@@ -12758,6 +13769,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
             created_by: created_by?,
             description: description?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -12765,27 +13777,38 @@ impl ::osmos::xml::XmlEncode for MosObjCreate<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_slug, "objSlug", out);
         if let ::core::option::Option::Some(v) = &self.obj_group {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_type, "objType", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_tb, "objTB", out);
         if let ::core::option::Option::Some(v) = &self.obj_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.time {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "time", out);
         }
         if let ::core::option::Option::Some(v) = &self.created_by {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "createdBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.description {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "description", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -12817,6 +13840,9 @@ impl ::osmos::json::ToJson for MosObjCreate<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -12838,6 +13864,7 @@ impl<'a> ::osmos::json::FromJson for MosObjCreate<'a> {
                 "createdBy",
                 "description",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(MosObjCreate {
@@ -12851,6 +13878,7 @@ impl<'a> ::osmos::json::FromJson for MosObjCreate<'a> {
             description: ::osmos::json::opt_field(obj, "description")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -12907,6 +13935,9 @@ pub struct MosReqObjAction<'a> {
     /// `objID` (attribute `objID`).
     /// ID of the object to update or delete (for UPDATE and DELETE).
     pub obj_id: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObjAction<'_> {
     type Owned = MosReqObjAction<'static>;
@@ -12928,6 +13959,7 @@ impl ::osmos::cbor::IntoOwned for MosReqObjAction<'_> {
             ),
             operation: ::osmos::cbor::IntoOwned::into_owned(self.operation),
             obj_id: ::osmos::cbor::IntoOwned::into_owned(self.obj_id),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -12965,7 +13997,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
         let mut f_description: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -12981,6 +14013,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_obj_slug,
                         "objSlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -13008,6 +14041,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_mos_abstract,
                         "mosAbstract",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -13023,6 +14057,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_obj_group,
                         "objGroup",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -13050,6 +14085,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_obj_type,
                         "objType",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosMediaType>,
                     )?;
                 }
@@ -13065,6 +14101,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_obj_tb,
                         "objTB",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -13080,6 +14117,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_obj_dur,
                         "objDur",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -13097,6 +14135,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -13114,6 +14153,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_created_by,
                         "createdBy",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -13141,6 +14181,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_changed_by,
                         "changedBy",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -13156,6 +14197,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_changed,
                         "changed",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -13173,6 +14215,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         &mut f_description,
                         "description",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -13187,12 +14230,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let obj_slug = d.finish_opt(f_obj_slug);
@@ -13231,6 +14276,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
             mos_external_metadata: mos_external_metadata?,
             operation: operation?,
             obj_id: obj_id?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -13242,42 +14288,56 @@ impl ::osmos::xml::XmlEncode for MosReqObjAction<'_> {
             ::osmos::xml::attr(out, "objID", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.obj_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objSlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_group {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_type {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objType", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_tb {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objTB", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_dur {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "objDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.time {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "time", out);
         }
         if let ::core::option::Option::Some(v) = &self.created_by {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "createdBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.changed_by {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "changedBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.changed {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "changed", out);
         }
         if let ::core::option::Option::Some(v) = &self.description {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "description", out);
         }
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -13328,6 +14388,9 @@ impl ::osmos::json::ToJson for MosReqObjAction<'_> {
         if let ::core::option::Option::Some(v) = &self.obj_id {
             m.insert("objID".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -13354,6 +14417,7 @@ impl<'a> ::osmos::json::FromJson for MosReqObjAction<'a> {
                 "mosExternalMetadata",
                 "operation",
                 "objID",
+                "#unknown",
             ],
         )?;
         Ok(MosReqObjAction {
@@ -13372,6 +14436,7 @@ impl<'a> ::osmos::json::FromJson for MosReqObjAction<'a> {
                 .unwrap_or_default(),
             operation: ::osmos::json::field(obj, "operation")?,
             obj_id: ::osmos::json::opt_field(obj, "objID")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -13389,6 +14454,9 @@ pub struct MosItemReplace<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: Item<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosItemReplace<'_> {
     type Owned = MosItemReplace<'static>;
@@ -13397,6 +14465,7 @@ impl ::osmos::cbor::IntoOwned for MosItemReplace<'_> {
             ro_id: ::osmos::cbor::IntoOwned::into_owned(self.ro_id),
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -13410,7 +14479,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
         let mut f_story_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_item: ::osmos::xml::Slot<Item<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -13426,6 +14495,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -13454,6 +14524,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -13482,10 +14553,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
                         &mut f_item,
                         "item",
                         &child,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -13495,6 +14567,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
             ro_id: ro_id?,
             story_id: story_id?,
             item: item?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -13502,9 +14575,14 @@ impl ::osmos::xml::XmlEncode for MosItemReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item, "item", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -13515,6 +14593,9 @@ impl ::osmos::json::ToJson for MosItemReplace<'_> {
         m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
         m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
         m.insert("item".into(), ::osmos::json::ToJson::to_json(&self.item));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -13524,11 +14605,12 @@ impl<'a> ::osmos::json::FromJson for MosItemReplace<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "item"])?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "item", "#unknown"])?;
         Ok(MosItemReplace {
             ro_id: ::osmos::json::field(obj, "roID")?,
             story_id: ::osmos::json::field(obj, "storyID")?,
             item: ::osmos::json::field(obj, "item")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -13540,12 +14622,16 @@ pub struct MosReqSearchableSchema<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the NCS asks.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqSearchableSchema<'_> {
     type Owned = MosReqSearchableSchema<'static>;
     fn into_owned(self) -> MosReqSearchableSchema<'static> {
         MosReqSearchableSchema {
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -13562,16 +14648,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqSearchableSchema<'a> {
                 _ => d.unknown_attribute(&a),
             }
         }
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let username = d.finish_opt(f_username);
         Ok(MosReqSearchableSchema {
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -13582,6 +14669,8 @@ impl ::osmos::xml::XmlEncode for MosReqSearchableSchema<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -13592,6 +14681,9 @@ impl ::osmos::json::ToJson for MosReqSearchableSchema<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -13601,9 +14693,10 @@ impl<'a> ::osmos::json::FromJson for MosReqSearchableSchema<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["username"])?;
+        ::osmos::json::deny_unknown(obj, &["username", "#unknown"])?;
         Ok(MosReqSearchableSchema {
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -13618,6 +14711,9 @@ pub struct MosListSearchableSchema<'a> {
     /// `username` (attribute `username`).
     /// User the answer is for.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosListSearchableSchema<'_> {
     type Owned = MosListSearchableSchema<'static>;
@@ -13625,6 +14721,7 @@ impl ::osmos::cbor::IntoOwned for MosListSearchableSchema<'_> {
         MosListSearchableSchema {
             mos_schema: ::osmos::cbor::IntoOwned::into_owned(self.mos_schema),
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -13643,7 +14740,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
         }
         let mut f_mos_schema: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -13659,10 +14756,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
                         &mut f_mos_schema,
                         "mosSchema",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
@@ -13670,6 +14768,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
         Ok(MosListSearchableSchema {
             mos_schema: mos_schema?,
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -13680,7 +14779,10 @@ impl ::osmos::xml::XmlEncode for MosListSearchableSchema<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -13692,6 +14794,9 @@ impl ::osmos::json::ToJson for MosListSearchableSchema<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -13701,10 +14806,11 @@ impl<'a> ::osmos::json::FromJson for MosListSearchableSchema<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosSchema", "username"])?;
+        ::osmos::json::deny_unknown(obj, &["mosSchema", "username", "#unknown"])?;
         Ok(MosListSearchableSchema {
             mos_schema: ::osmos::json::field(obj, "mosSchema")?,
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -13734,6 +14840,9 @@ pub struct MosReqObjList<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the NCS searches.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObjList<'_> {
     type Owned = MosReqObjList<'static>;
@@ -13748,6 +14857,7 @@ impl ::osmos::cbor::IntoOwned for MosReqObjList<'_> {
             mos_schema: ::osmos::cbor::IntoOwned::into_owned(self.mos_schema),
             search_group: ::osmos::cbor::IntoOwned::into_owned(self.search_group),
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -13771,7 +14881,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
         let mut f_mos_schema: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_search_group: ::osmos::xml::Many<SearchGroup<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -13787,6 +14897,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         &mut f_query_id,
                         "queryID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -13815,6 +14926,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         &mut f_list_return_start,
                         "listReturnStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -13830,6 +14942,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         &mut f_list_return_end,
                         "listReturnEnd",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -13845,6 +14958,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         &mut f_general_search,
                         "generalSearch",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -13873,6 +14987,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         &mut f_mos_schema,
                         "mosSchema",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -13887,10 +15002,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                     d.many(
                         &mut f_search_group,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <SearchGroup<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let query_id = d.finish_one(f_query_id, "queryID", start);
@@ -13916,6 +15033,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
             mos_schema: mos_schema?,
             search_group: search_group?,
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -13926,26 +15044,34 @@ impl ::osmos::xml::XmlEncode for MosReqObjList<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.query_id, "queryID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_start,
             "listReturnStart",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_end,
             "listReturnEnd",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.general_search,
             "generalSearch",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
         for v in &self.search_group {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "searchGroup", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -13976,6 +15102,9 @@ impl ::osmos::json::ToJson for MosReqObjList<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -13995,6 +15124,7 @@ impl<'a> ::osmos::json::FromJson for MosReqObjList<'a> {
                 "mosSchema",
                 "searchGroup",
                 "username",
+                "#unknown",
             ],
         )?;
         Ok(MosReqObjList {
@@ -14006,6 +15136,7 @@ impl<'a> ::osmos::json::FromJson for MosReqObjList<'a> {
             search_group: ::osmos::json::opt_field(obj, "searchGroup")?
                 .unwrap_or_default(),
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14017,12 +15148,16 @@ pub struct SearchGroup<'a> {
     /// `searchField` (element `<searchField>`).
     /// One search condition on a field of the searchable schema, with optional sorting.
     pub search_field: ::std::vec::Vec<SearchField<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for SearchGroup<'_> {
     type Owned = SearchGroup<'static>;
     fn into_owned(self) -> SearchGroup<'static> {
         SearchGroup {
             search_field: ::osmos::cbor::IntoOwned::into_owned(self.search_field),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14034,7 +15169,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
         d.no_attributes(start)?;
         let mut f_search_field: ::osmos::xml::Many<SearchField<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -14049,10 +15184,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
                     d.many(
                         &mut f_search_field,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <SearchField<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let search_field = d
@@ -14065,6 +15202,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
             );
         Ok(SearchGroup {
             search_field: search_field?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -14072,9 +15210,12 @@ impl ::osmos::xml::XmlEncode for SearchGroup<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.search_field {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "searchField", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -14088,6 +15229,9 @@ impl ::osmos::json::ToJson for SearchGroup<'_> {
                 ::osmos::json::ToJson::to_json(&self.search_field),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -14097,10 +15241,11 @@ impl<'a> ::osmos::json::FromJson for SearchGroup<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["searchField"])?;
+        ::osmos::json::deny_unknown(obj, &["searchField", "#unknown"])?;
         Ok(SearchGroup {
             search_field: ::osmos::json::opt_field(obj, "searchField")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14118,6 +15263,9 @@ pub struct SearchField<'a> {
     /// `sortType` (attribute `sortType`).
     /// Sort direction for this field, e.g. DESCENDING.
     pub sort_type: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for SearchField<'_> {
     type Owned = SearchField<'static>;
@@ -14126,6 +15274,7 @@ impl ::osmos::cbor::IntoOwned for SearchField<'_> {
             x_path: ::osmos::cbor::IntoOwned::into_owned(self.x_path),
             sort_by_order: ::osmos::cbor::IntoOwned::into_owned(self.sort_by_order),
             sort_type: ::osmos::cbor::IntoOwned::into_owned(self.sort_type),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14146,11 +15295,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchField<'a> {
                 _ => d.unknown_attribute(&a),
             }
         }
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let x_path = d.finish_one(f_x_path, "XPath", start);
@@ -14160,6 +15309,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchField<'a> {
             x_path: x_path?,
             sort_by_order: sort_by_order?,
             sort_type: sort_type?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -14174,6 +15324,8 @@ impl ::osmos::xml::XmlEncode for SearchField<'_> {
             ::osmos::xml::attr(out, "sortType", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -14188,6 +15340,9 @@ impl ::osmos::json::ToJson for SearchField<'_> {
         if let ::core::option::Option::Some(v) = &self.sort_type {
             m.insert("sortType".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -14197,11 +15352,15 @@ impl<'a> ::osmos::json::FromJson for SearchField<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["XPath", "sortByOrder", "sortType"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["XPath", "sortByOrder", "sortType", "#unknown"],
+        )?;
         Ok(SearchField {
             x_path: ::osmos::json::field(obj, "XPath")?,
             sort_by_order: ::osmos::json::opt_field(obj, "sortByOrder")?,
             sort_type: ::osmos::json::opt_field(obj, "sortType")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14231,6 +15390,9 @@ pub struct MosObjList<'a> {
     /// `username` (attribute `username`).
     /// User the answer is for.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObjList<'_> {
     type Owned = MosObjList<'static>;
@@ -14249,6 +15411,7 @@ impl ::osmos::cbor::IntoOwned for MosObjList<'_> {
             ),
             list: ::osmos::cbor::IntoOwned::into_owned(self.list),
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14278,7 +15441,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
         let mut f_list_return_status: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_list: ::osmos::xml::Slot<List<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -14294,6 +15457,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_query_id,
                         "queryID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -14322,6 +15486,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_start,
                         "listReturnStart",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -14339,6 +15504,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_end,
                         "listReturnEnd",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -14356,6 +15522,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_total,
                         "listReturnTotal",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -14373,6 +15540,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list_return_status,
                         "listReturnStatus",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -14400,10 +15568,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                         &mut f_list,
                         "list",
                         &child,
+                        &mut kept,
                         <List<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let query_id = d.finish_one(f_query_id, "queryID", start);
@@ -14423,6 +15592,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
             list_return_status: list_return_status?,
             list: list?,
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -14433,28 +15603,36 @@ impl ::osmos::xml::XmlEncode for MosObjList<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.query_id, "queryID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_start,
             "listReturnStart",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_end,
             "listReturnEnd",
             out,
         );
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_total,
             "listReturnTotal",
             out,
         );
         if let ::core::option::Option::Some(v) = &self.list_return_status {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "listReturnStatus", out);
         }
         if let ::core::option::Option::Some(v) = &self.list {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "list", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -14484,6 +15662,9 @@ impl ::osmos::json::ToJson for MosObjList<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -14503,6 +15684,7 @@ impl<'a> ::osmos::json::FromJson for MosObjList<'a> {
                 "listReturnStatus",
                 "list",
                 "username",
+                "#unknown",
             ],
         )?;
         Ok(MosObjList {
@@ -14513,6 +15695,7 @@ impl<'a> ::osmos::json::FromJson for MosObjList<'a> {
             list_return_status: ::osmos::json::opt_field(obj, "listReturnStatus")?,
             list: ::osmos::json::opt_field(obj, "list")?,
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14524,12 +15707,16 @@ pub struct List<'a> {
     /// `mosObj` (element `<mosObj>`).
     /// Description of a media object held by a MOS; sent by the MOS when an object is created or changes, and in answer to mosReqObj (SPEC285 section 3.1.2, Profile 1).
     pub mos_obj: ::std::vec::Vec<MosObj<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for List<'_> {
     type Owned = List<'static>;
     fn into_owned(self) -> List<'static> {
         List {
             mos_obj: ::osmos::cbor::IntoOwned::into_owned(self.mos_obj),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14541,7 +15728,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for List<'a> {
         d.no_attributes(start)?;
         let mut f_mos_obj: ::osmos::xml::Many<MosObj<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -14556,24 +15743,32 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for List<'a> {
                     d.many(
                         &mut f_mos_obj,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosObj<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_obj = d
             .finish_many(f_mos_obj, "mosObj", 1u64, ::core::option::Option::None, start);
-        Ok(List { mos_obj: mos_obj? })
+        Ok(List {
+            mos_obj: mos_obj?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for List<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.mos_obj {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -14584,6 +15779,9 @@ impl ::osmos::json::ToJson for List<'_> {
         if !self.mos_obj.is_empty() {
             m.insert("mosObj".into(), ::osmos::json::ToJson::to_json(&self.mos_obj));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -14593,9 +15791,10 @@ impl<'a> ::osmos::json::FromJson for List<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosObj"])?;
+        ::osmos::json::deny_unknown(obj, &["mosObj", "#unknown"])?;
         Ok(List {
             mos_obj: ::osmos::json::opt_field(obj, "mosObj")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14603,51 +15802,66 @@ impl<'a> ::osmos::json::FromJson for List<'a> {
 ///
 /// Schema element `roReqAll`, message `<roReqAll>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoReqAll {}
-impl ::osmos::cbor::IntoOwned for RoReqAll {
-    type Owned = RoReqAll;
-    fn into_owned(self) -> RoReqAll {
-        self
+pub struct RoReqAll<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for RoReqAll<'_> {
+    type Owned = RoReqAll<'static>;
+    fn into_owned(self) -> RoReqAll<'static> {
+        RoReqAll {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqAll {
+impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqAll<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(RoReqAll {})
+        Ok(RoReqAll {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for RoReqAll {
+impl ::osmos::xml::XmlEncode for RoReqAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for RoReqAll {
+impl ::osmos::json::ToJson for RoReqAll<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for RoReqAll {
+impl<'a> ::osmos::json::FromJson for RoReqAll<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(RoReqAll {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(RoReqAll {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Summary of all running orders of the NCS, answer to roReqAll (SPEC285 Profile 4).
@@ -14658,12 +15872,16 @@ pub struct RoListAll<'a> {
     /// `ro` (element `<ro>`).
     /// Summary of one running order in a roListAll answer (SPEC285 Profile 4).
     pub ro: ::std::vec::Vec<Ro<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoListAll<'_> {
     type Owned = RoListAll<'static>;
     fn into_owned(self) -> RoListAll<'static> {
         RoListAll {
             ro: ::osmos::cbor::IntoOwned::into_owned(self.ro),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14675,7 +15893,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoListAll<'a> {
         d.no_attributes(start)?;
         let mut f_ro: ::osmos::xml::Many<Ro<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -14690,23 +15908,31 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoListAll<'a> {
                     d.many(
                         &mut f_ro,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Ro<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro = d.finish_many(f_ro, "ro", 0u64, ::core::option::Option::None, start);
-        Ok(RoListAll { ro: ro? })
+        Ok(RoListAll {
+            ro: ro?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for RoListAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         for v in &self.ro {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "ro", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -14717,6 +15943,9 @@ impl ::osmos::json::ToJson for RoListAll<'_> {
         if !self.ro.is_empty() {
             m.insert("ro".into(), ::osmos::json::ToJson::to_json(&self.ro));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -14726,9 +15955,10 @@ impl<'a> ::osmos::json::FromJson for RoListAll<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["ro"])?;
+        ::osmos::json::deny_unknown(obj, &["ro", "#unknown"])?;
         Ok(RoListAll {
             ro: ::osmos::json::opt_field(obj, "ro")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -14758,6 +15988,9 @@ pub struct RoItemCue<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemCue<'_> {
     type Owned = RoItemCue<'static>;
@@ -14772,6 +16005,7 @@ impl ::osmos::cbor::IntoOwned for RoItemCue<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -14791,7 +16025,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -14807,6 +16041,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_mos_id,
                         "mosID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -14835,6 +16070,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -14863,6 +16099,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -14891,6 +16128,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -14919,6 +16157,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_ro_event_type,
                         "roEventType",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -14934,6 +16173,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                         &mut f_ro_event_time,
                         "roEventTime",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -14950,12 +16190,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_id = d.finish_one(f_mos_id, "mosID", start);
@@ -14980,6 +16222,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
             ro_event_type: ro_event_type?,
             ro_event_time: ro_event_time?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -14987,15 +16230,24 @@ impl ::osmos::xml::XmlEncode for RoItemCue<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_event_type, "roEventType", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_event_time, "roEventTime", out);
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -15021,6 +16273,9 @@ impl ::osmos::json::ToJson for RoItemCue<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -15040,6 +16295,7 @@ impl<'a> ::osmos::json::FromJson for RoItemCue<'a> {
                 "roEventType",
                 "roEventTime",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(RoItemCue {
@@ -15051,6 +16307,7 @@ impl<'a> ::osmos::json::FromJson for RoItemCue<'a> {
             ro_event_time: ::osmos::json::field(obj, "roEventTime")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -15074,6 +16331,9 @@ pub struct RoCtrl<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoCtrl<'_> {
     type Owned = RoCtrl<'static>;
@@ -15086,6 +16346,7 @@ impl ::osmos::cbor::IntoOwned for RoCtrl<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -15101,7 +16362,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
         let mut f_command: ::osmos::xml::Slot<MosCommand> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -15117,6 +16378,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -15145,6 +16407,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -15173,6 +16436,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                         &mut f_item_id,
                         "itemID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -15201,6 +16465,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                         &mut f_command,
                         "command",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosCommand>,
                     )?;
                 }
@@ -15215,12 +16480,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -15241,6 +16508,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
             item_id: item_id?,
             command: command?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -15248,13 +16516,20 @@ impl ::osmos::xml::XmlEncode for RoCtrl<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.command, "command", out);
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -15272,6 +16547,9 @@ impl ::osmos::json::ToJson for RoCtrl<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -15283,7 +16561,7 @@ impl<'a> ::osmos::json::FromJson for RoCtrl<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roID", "storyID", "itemID", "command", "mosExternalMetadata"],
+            &["roID", "storyID", "itemID", "command", "mosExternalMetadata", "#unknown"],
         )?;
         Ok(RoCtrl {
             ro_id: ::osmos::json::field(obj, "roID")?,
@@ -15292,6 +16570,7 @@ impl<'a> ::osmos::json::FromJson for RoCtrl<'a> {
             command: ::osmos::json::field(obj, "command")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -15312,6 +16591,9 @@ pub struct RoReqStoryAction<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the MOS asks.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReqStoryAction<'_> {
     type Owned = RoReqStoryAction<'static>;
@@ -15321,6 +16603,7 @@ impl ::osmos::cbor::IntoOwned for RoReqStoryAction<'_> {
             operation: ::osmos::cbor::IntoOwned::into_owned(self.operation),
             lease_lock: ::osmos::cbor::IntoOwned::into_owned(self.lease_lock),
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -15343,7 +16626,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
         }
         let mut f_ro_story_send: ::osmos::xml::Slot<RoReqStoryActionRoStorySend<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -15359,12 +16642,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
                         &mut f_ro_story_send,
                         "roStorySend",
                         &child,
+                        &mut kept,
                         <RoReqStoryActionRoStorySend<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
@@ -15376,6 +16660,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
             operation: operation?,
             lease_lock: lease_lock?,
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -15390,7 +16675,10 @@ impl ::osmos::xml::XmlEncode for RoReqStoryAction<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_story_send, "roStorySend", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -15409,6 +16697,9 @@ impl ::osmos::json::ToJson for RoReqStoryAction<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -15420,13 +16711,14 @@ impl<'a> ::osmos::json::FromJson for RoReqStoryAction<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roStorySend", "operation", "leaseLock", "username"],
+            &["roStorySend", "operation", "leaseLock", "username", "#unknown"],
         )?;
         Ok(RoReqStoryAction {
             ro_story_send: ::osmos::json::field(obj, "roStorySend")?,
             operation: ::osmos::json::field(obj, "operation")?,
             lease_lock: ::osmos::json::opt_field(obj, "leaseLock")?,
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -15459,6 +16751,9 @@ pub struct RoReqStoryActionRoStorySend<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReqStoryActionRoStorySend<'_> {
     type Owned = RoReqStoryActionRoStorySend<'static>;
@@ -15474,6 +16769,7 @@ impl ::osmos::cbor::IntoOwned for RoReqStoryActionRoStorySend<'_> {
             mos_external_metadata: ::osmos::cbor::IntoOwned::into_owned(
                 self.mos_external_metadata,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -15492,7 +16788,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
         let mut f_story_body: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -15508,6 +16804,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -15536,6 +16833,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_element_target,
                         "element_target",
                         &child,
+                        &mut kept,
                         <ElementTarget<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -15553,6 +16851,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_element_source,
                         "element_source",
                         &child,
+                        &mut kept,
                         <ElementSource<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
@@ -15570,6 +16869,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -15598,6 +16898,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_story_slug,
                         "storySlug",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -15625,6 +16926,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_story_num,
                         "storyNum",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -15652,6 +16954,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                         &mut f_story_body,
                         "storyBody",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
@@ -15666,12 +16969,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                     d.many(
                         &mut f_mos_external_metadata,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <MosExternalMetadata<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -15698,6 +17003,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
             story_num: story_num?,
             story_body: story_body?,
             mos_external_metadata: mos_external_metadata?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -15705,24 +17011,34 @@ impl ::osmos::xml::XmlEncode for RoReqStoryActionRoStorySend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.element_target {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "element_target", out);
         }
         if let ::core::option::Option::Some(v) = &self.element_source {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "element_source", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_body, "storyBody", out);
         for v in &self.mos_external_metadata {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -15751,6 +17067,9 @@ impl ::osmos::json::ToJson for RoReqStoryActionRoStorySend<'_> {
                 ::osmos::json::ToJson::to_json(&self.mos_external_metadata),
             );
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -15771,6 +17090,7 @@ impl<'a> ::osmos::json::FromJson for RoReqStoryActionRoStorySend<'a> {
                 "storyNum",
                 "storyBody",
                 "mosExternalMetadata",
+                "#unknown",
             ],
         )?;
         Ok(RoReqStoryActionRoStorySend {
@@ -15783,6 +17103,7 @@ impl<'a> ::osmos::json::FromJson for RoReqStoryActionRoStorySend<'a> {
             story_body: ::osmos::json::field(obj, "storyBody")?,
             mos_external_metadata: ::osmos::json::opt_field(obj, "mosExternalMetadata")?
                 .unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -15797,6 +17118,9 @@ pub struct NcsAck<'a> {
     /// `statusDescription` (element `<statusDescription>`).
     /// Explanation of the status, e.g. the reason of a NACK.
     pub status_description: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsAck<'_> {
     type Owned = NcsAck<'static>;
@@ -15806,6 +17130,7 @@ impl ::osmos::cbor::IntoOwned for NcsAck<'_> {
             status_description: ::osmos::cbor::IntoOwned::into_owned(
                 self.status_description,
             ),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -15818,7 +17143,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
         let mut f_status: ::osmos::xml::Slot<MosAckStatus> = ::osmos::xml::Slot::Empty;
         let mut f_status_description: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -15834,6 +17159,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
                         &mut f_status,
                         "status",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosAckStatus>,
                     )?;
                 }
@@ -15849,6 +17175,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
                         &mut f_status_description,
                         "statusDescription",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -15864,7 +17191,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let status = d.finish_one(f_status, "status", start);
@@ -15872,6 +17199,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
         Ok(NcsAck {
             status: status?,
             status_description: status_description?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -15879,10 +17207,14 @@ impl ::osmos::xml::XmlEncode for NcsAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
         if let ::core::option::Option::Some(v) = &self.status_description {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "statusDescription", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -15894,6 +17226,9 @@ impl ::osmos::json::ToJson for NcsAck<'_> {
         if let ::core::option::Option::Some(v) = &self.status_description {
             m.insert("statusDescription".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -15903,10 +17238,11 @@ impl<'a> ::osmos::json::FromJson for NcsAck<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["status", "statusDescription"])?;
+        ::osmos::json::deny_unknown(obj, &["status", "statusDescription", "#unknown"])?;
         Ok(NcsAck {
             status: ::osmos::json::field(obj, "status")?,
             status_description: ::osmos::json::opt_field(obj, "statusDescription")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -15914,51 +17250,66 @@ impl<'a> ::osmos::json::FromJson for NcsAck<'a> {
 ///
 /// Schema element `ncsReqAppInfo`, message `<ncsReqAppInfo>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NcsReqAppInfo {}
-impl ::osmos::cbor::IntoOwned for NcsReqAppInfo {
-    type Owned = NcsReqAppInfo;
-    fn into_owned(self) -> NcsReqAppInfo {
-        self
+pub struct NcsReqAppInfo<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for NcsReqAppInfo<'_> {
+    type Owned = NcsReqAppInfo<'static>;
+    fn into_owned(self) -> NcsReqAppInfo<'static> {
+        NcsReqAppInfo {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppInfo {
+impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppInfo<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(NcsReqAppInfo {})
+        Ok(NcsReqAppInfo {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for NcsReqAppInfo {
+impl ::osmos::xml::XmlEncode for NcsReqAppInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for NcsReqAppInfo {
+impl ::osmos::json::ToJson for NcsReqAppInfo<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for NcsReqAppInfo {
+impl<'a> ::osmos::json::FromJson for NcsReqAppInfo<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(NcsReqAppInfo {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(NcsReqAppInfo {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Context the NCS host gives a plug-in: the object, running order, story or item concerned and information about the host, the user and the window (SPEC285 plug-in messages).
@@ -15981,6 +17332,9 @@ pub struct NcsAppInfo<'a> {
     /// `ncsInformation` (element `<ncsInformation>`).
     /// Information about the NCS host, its user and the plug-in windows.
     pub ncs_information: NcsInformation<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsAppInfo<'_> {
     type Owned = NcsAppInfo<'static>;
@@ -15991,6 +17345,7 @@ impl ::osmos::cbor::IntoOwned for NcsAppInfo<'_> {
             story_id: ::osmos::cbor::IntoOwned::into_owned(self.story_id),
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
             ncs_information: ::osmos::cbor::IntoOwned::into_owned(self.ncs_information),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -16006,7 +17361,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
         let mut f_item: ::osmos::xml::Slot<Item<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_ncs_information: ::osmos::xml::Slot<NcsInformation<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -16022,6 +17377,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                         &mut f_mos_obj,
                         "mosObj",
                         &child,
+                        &mut kept,
                         <MosObj<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -16037,6 +17393,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -16064,6 +17421,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -16091,6 +17449,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                         &mut f_item,
                         "item",
                         &child,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -16106,12 +17465,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                         &mut f_ncs_information,
                         "ncsInformation",
                         &child,
+                        &mut kept,
                         <NcsInformation<
                             'a,
                         > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_obj = d.finish_opt(f_mos_obj);
@@ -16125,6 +17485,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
             story_id: story_id?,
             item: item?,
             ncs_information: ncs_information?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -16132,23 +17493,30 @@ impl ::osmos::xml::XmlEncode for NcsAppInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.mos_obj {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "roID", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(
             &self.ncs_information,
             "ncsInformation",
             out,
         );
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -16172,6 +17540,9 @@ impl ::osmos::json::ToJson for NcsAppInfo<'_> {
             "ncsInformation".into(),
             ::osmos::json::ToJson::to_json(&self.ncs_information),
         );
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -16183,7 +17554,7 @@ impl<'a> ::osmos::json::FromJson for NcsAppInfo<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["mosObj", "roID", "storyID", "item", "ncsInformation"],
+            &["mosObj", "roID", "storyID", "item", "ncsInformation", "#unknown"],
         )?;
         Ok(NcsAppInfo {
             mos_obj: ::osmos::json::opt_field(obj, "mosObj")?,
@@ -16191,6 +17562,7 @@ impl<'a> ::osmos::json::FromJson for NcsAppInfo<'a> {
             story_id: ::osmos::json::opt_field(obj, "storyID")?,
             item: ::osmos::json::opt_field(obj, "item")?,
             ncs_information: ::osmos::json::field(obj, "ncsInformation")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -16211,6 +17583,9 @@ pub struct NcsInformation<'a> {
     /// `UImetric` (element `<UImetric>`).
     /// Geometry and mode of a plug-in window; may be empty.
     pub u_imetric: ::std::vec::Vec<UImetric<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsInformation<'_> {
     type Owned = NcsInformation<'static>;
@@ -16220,6 +17595,7 @@ impl ::osmos::cbor::IntoOwned for NcsInformation<'_> {
             run_context: ::osmos::cbor::IntoOwned::into_owned(self.run_context),
             software: ::osmos::cbor::IntoOwned::into_owned(self.software),
             u_imetric: ::osmos::cbor::IntoOwned::into_owned(self.u_imetric),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -16234,7 +17610,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
         let mut f_software: ::osmos::xml::Slot<Software<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_u_imetric: ::osmos::xml::Many<UImetric<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -16250,6 +17626,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                         &mut f_user_id,
                         "userID",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -16265,6 +17642,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                         &mut f_run_context,
                         "runContext",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<MosRunContext>,
                     )?;
                 }
@@ -16280,6 +17658,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                         &mut f_software,
                         "software",
                         &child,
+                        &mut kept,
                         <Software<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -16294,10 +17673,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                     d.many(
                         &mut f_u_imetric,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <UImetric<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let user_id = d.finish_one(f_user_id, "userID", start);
@@ -16316,6 +17697,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
             run_context: run_context?,
             software: software?,
             u_imetric: u_imetric?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -16323,12 +17705,18 @@ impl ::osmos::xml::XmlEncode for NcsInformation<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.user_id, "userID", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.run_context, "runContext", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.software, "software", out);
         for v in &self.u_imetric {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "UImetric", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -16342,6 +17730,9 @@ impl ::osmos::json::ToJson for NcsInformation<'_> {
         if !self.u_imetric.is_empty() {
             m.insert("UImetric".into(), ::osmos::json::ToJson::to_json(&self.u_imetric));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -16353,13 +17744,14 @@ impl<'a> ::osmos::json::FromJson for NcsInformation<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["userID", "runContext", "software", "UImetric"],
+            &["userID", "runContext", "software", "UImetric", "#unknown"],
         )?;
         Ok(NcsInformation {
             user_id: ::osmos::json::field(obj, "userID")?,
             run_context: ::osmos::json::field(obj, "runContext")?,
             software: ::osmos::json::field(obj, "software")?,
             u_imetric: ::osmos::json::opt_field(obj, "UImetric")?.unwrap_or_default(),
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -16377,6 +17769,9 @@ pub struct Software<'a> {
     /// `version` (element `<version>`).
     /// Version of the host software.
     pub version: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Software<'_> {
     type Owned = Software<'static>;
@@ -16385,6 +17780,7 @@ impl ::osmos::cbor::IntoOwned for Software<'_> {
             manufacturer: ::osmos::cbor::IntoOwned::into_owned(self.manufacturer),
             product: ::osmos::cbor::IntoOwned::into_owned(self.product),
             version: ::osmos::cbor::IntoOwned::into_owned(self.version),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -16398,7 +17794,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
         let mut f_product: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_version: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -16414,6 +17810,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
                         &mut f_manufacturer,
                         "manufacturer",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -16442,6 +17839,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
                         &mut f_product,
                         "product",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -16470,6 +17868,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
                         &mut f_version,
                         "version",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -16486,7 +17885,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
                         },
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
@@ -16496,6 +17895,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
             manufacturer: manufacturer?,
             product: product?,
             version: version?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -16503,9 +17903,14 @@ impl ::osmos::xml::XmlEncode for Software<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.manufacturer, "manufacturer", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.product, "product", out);
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.version, "version", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -16519,6 +17924,9 @@ impl ::osmos::json::ToJson for Software<'_> {
         );
         m.insert("product".into(), ::osmos::json::ToJson::to_json(&self.product));
         m.insert("version".into(), ::osmos::json::ToJson::to_json(&self.version));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -16528,11 +17936,15 @@ impl<'a> ::osmos::json::FromJson for Software<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["manufacturer", "product", "version"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["manufacturer", "product", "version", "#unknown"],
+        )?;
         Ok(Software {
             manufacturer: ::osmos::json::field(obj, "manufacturer")?,
             product: ::osmos::json::field(obj, "product")?,
             version: ::osmos::json::field(obj, "version")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -16570,6 +17982,9 @@ pub struct UImetric<'a> {
     /// `num` (attribute `num`).
     /// Number of this UI metric.
     pub num: ::std::borrow::Cow<'a, str>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for UImetric<'_> {
     type Owned = UImetric<'static>;
@@ -16582,6 +17997,7 @@ impl ::osmos::cbor::IntoOwned for UImetric<'_> {
             mode: ::osmos::cbor::IntoOwned::into_owned(self.mode),
             can_close: ::osmos::cbor::IntoOwned::into_owned(self.can_close),
             num: ::osmos::cbor::IntoOwned::into_owned(self.num),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -16613,7 +18029,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
         let mut f_mode: ::osmos::xml::Slot<MosActiveXMode> = ::osmos::xml::Slot::Empty;
         let mut f_can_close: ::osmos::xml::Slot<MosTrueFalse> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -16629,6 +18045,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_startx,
                         "startx",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -16646,6 +18063,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_starty,
                         "starty",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -16663,6 +18081,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_endx,
                         "endx",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -16680,6 +18099,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_endy,
                         "endy",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
                         >,
@@ -16697,6 +18117,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_mode,
                         "mode",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosActiveXMode>,
                     )?;
                 }
@@ -16712,10 +18133,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                         &mut f_can_close,
                         "canClose",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<MosTrueFalse>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let startx = d.finish_opt(f_startx);
@@ -16733,6 +18155,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
             mode: mode?,
             can_close: can_close?,
             num: num?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -16741,24 +18164,32 @@ impl ::osmos::xml::XmlEncode for UImetric<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "num", &self.num);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.startx {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "startx", out);
         }
         if let ::core::option::Option::Some(v) = &self.starty {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "starty", out);
         }
         if let ::core::option::Option::Some(v) = &self.endx {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "endx", out);
         }
         if let ::core::option::Option::Some(v) = &self.endy {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "endy", out);
         }
         if let ::core::option::Option::Some(v) = &self.mode {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mode", out);
         }
         if let ::core::option::Option::Some(v) = &self.can_close {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "canClose", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -16785,6 +18216,9 @@ impl ::osmos::json::ToJson for UImetric<'_> {
             m.insert("canClose".into(), ::osmos::json::ToJson::to_json(v));
         }
         m.insert("num".into(), ::osmos::json::ToJson::to_json(&self.num));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -16796,7 +18230,7 @@ impl<'a> ::osmos::json::FromJson for UImetric<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["startx", "starty", "endx", "endy", "mode", "canClose", "num"],
+            &["startx", "starty", "endx", "endy", "mode", "canClose", "num", "#unknown"],
         )?;
         Ok(UImetric {
             startx: ::osmos::json::opt_field(obj, "startx")?,
@@ -16806,6 +18240,7 @@ impl<'a> ::osmos::json::FromJson for UImetric<'a> {
             mode: ::osmos::json::opt_field(obj, "mode")?,
             can_close: ::osmos::json::opt_field(obj, "canClose")?,
             num: ::osmos::json::field(obj, "num")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -16817,12 +18252,16 @@ pub struct NcsReqAppMode<'a> {
     /// `UImetric` (element `<UImetric>`).
     /// Geometry and mode of a plug-in window; may be empty.
     pub u_imetric: UImetric<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqAppMode<'_> {
     type Owned = NcsReqAppMode<'static>;
     fn into_owned(self) -> NcsReqAppMode<'static> {
         NcsReqAppMode {
             u_imetric: ::osmos::cbor::IntoOwned::into_owned(self.u_imetric),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -16834,7 +18273,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppMode<'a> {
         d.no_attributes(start)?;
         let mut f_u_imetric: ::osmos::xml::Slot<UImetric<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -16850,15 +18289,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppMode<'a> {
                         &mut f_u_imetric,
                         "UImetric",
                         &child,
+                        &mut kept,
                         <UImetric<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let u_imetric = d.finish_one(f_u_imetric, "UImetric", start);
         Ok(NcsReqAppMode {
             u_imetric: u_imetric?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -16866,7 +18307,10 @@ impl ::osmos::xml::XmlEncode for NcsReqAppMode<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.u_imetric, "UImetric", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -16875,6 +18319,9 @@ impl ::osmos::json::ToJson for NcsReqAppMode<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("UImetric".into(), ::osmos::json::ToJson::to_json(&self.u_imetric));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -16884,9 +18331,10 @@ impl<'a> ::osmos::json::FromJson for NcsReqAppMode<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["UImetric"])?;
+        ::osmos::json::deny_unknown(obj, &["UImetric", "#unknown"])?;
         Ok(NcsReqAppMode {
             u_imetric: ::osmos::json::field(obj, "UImetric")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -16894,102 +18342,132 @@ impl<'a> ::osmos::json::FromJson for NcsReqAppMode<'a> {
 ///
 /// Schema element `ncsStoryRequest`, message `<ncsStoryRequest>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NcsStoryRequest {}
-impl ::osmos::cbor::IntoOwned for NcsStoryRequest {
-    type Owned = NcsStoryRequest;
-    fn into_owned(self) -> NcsStoryRequest {
-        self
+pub struct NcsStoryRequest<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for NcsStoryRequest<'_> {
+    type Owned = NcsStoryRequest<'static>;
+    fn into_owned(self) -> NcsStoryRequest<'static> {
+        NcsStoryRequest {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for NcsStoryRequest {
+impl<'a> ::osmos::xml::XmlDecode<'a> for NcsStoryRequest<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(NcsStoryRequest {})
+        Ok(NcsStoryRequest {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for NcsStoryRequest {
+impl ::osmos::xml::XmlEncode for NcsStoryRequest<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for NcsStoryRequest {
+impl ::osmos::json::ToJson for NcsStoryRequest<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for NcsStoryRequest {
+impl<'a> ::osmos::json::FromJson for NcsStoryRequest<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(NcsStoryRequest {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(NcsStoryRequest {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Sent by a plug-in to ask the NCS host for the current item; answered with ncsItem (SPEC285 plug-in messages).
 ///
 /// Schema element `ncsItemRequest`, message `<ncsItemRequest>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NcsItemRequest {}
-impl ::osmos::cbor::IntoOwned for NcsItemRequest {
-    type Owned = NcsItemRequest;
-    fn into_owned(self) -> NcsItemRequest {
-        self
+pub struct NcsItemRequest<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for NcsItemRequest<'_> {
+    type Owned = NcsItemRequest<'static>;
+    fn into_owned(self) -> NcsItemRequest<'static> {
+        NcsItemRequest {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItemRequest {
+impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItemRequest<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(NcsItemRequest {})
+        Ok(NcsItemRequest {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for NcsItemRequest {
+impl ::osmos::xml::XmlEncode for NcsItemRequest<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for NcsItemRequest {
+impl ::osmos::json::ToJson for NcsItemRequest<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for NcsItemRequest {
+impl<'a> ::osmos::json::FromJson for NcsItemRequest<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(NcsItemRequest {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(NcsItemRequest {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// An item passed between the NCS host and a plug-in, e.g. an item created or edited in the plug-in (SPEC285 plug-in messages).
@@ -17000,12 +18478,16 @@ pub struct NcsItem<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: Item<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsItem<'_> {
     type Owned = NcsItem<'static>;
     fn into_owned(self) -> NcsItem<'static> {
         NcsItem {
             item: ::osmos::cbor::IntoOwned::into_owned(self.item),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -17017,7 +18499,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItem<'a> {
         d.no_attributes(start)?;
         let mut f_item: ::osmos::xml::Slot<Item<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -17033,21 +18515,28 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItem<'a> {
                         &mut f_item,
                         "item",
                         &child,
+                        &mut kept,
                         <Item<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let item = d.finish_one(f_item, "item", start);
-        Ok(NcsItem { item: item? })
+        Ok(NcsItem {
+            item: item?,
+            unknown: kept.into_elements(),
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for NcsItem<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.item, "item", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -17056,6 +18545,9 @@ impl ::osmos::json::ToJson for NcsItem<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("item".into(), ::osmos::json::ToJson::to_json(&self.item));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -17065,9 +18557,10 @@ impl<'a> ::osmos::json::FromJson for NcsItem<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["item"])?;
+        ::osmos::json::deny_unknown(obj, &["item", "#unknown"])?;
         Ok(NcsItem {
             item: ::osmos::json::field(obj, "item")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -17075,51 +18568,66 @@ impl<'a> ::osmos::json::FromJson for NcsItem<'a> {
 ///
 /// Schema element `ncsReqAppClose`, message `<ncsReqAppClose>`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NcsReqAppClose {}
-impl ::osmos::cbor::IntoOwned for NcsReqAppClose {
-    type Owned = NcsReqAppClose;
-    fn into_owned(self) -> NcsReqAppClose {
-        self
+pub struct NcsReqAppClose<'a> {
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
+}
+impl ::osmos::cbor::IntoOwned for NcsReqAppClose<'_> {
+    type Owned = NcsReqAppClose<'static>;
+    fn into_owned(self) -> NcsReqAppClose<'static> {
+        NcsReqAppClose {
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+        }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppClose {
+impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppClose<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
-        Ok(NcsReqAppClose {})
+        Ok(NcsReqAppClose {
+            unknown: kept.into_elements(),
+        })
     }
 }
-impl ::osmos::xml::XmlEncode for NcsReqAppClose {
+impl ::osmos::xml::XmlEncode for NcsReqAppClose<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for NcsReqAppClose {
+impl ::osmos::json::ToJson for NcsReqAppClose<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
-        let m = ::osmos::json::Map::new();
+        let mut m = ::osmos::json::Map::new();
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::FromJson for NcsReqAppClose {
+impl<'a> ::osmos::json::FromJson for NcsReqAppClose<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &[])?;
-        Ok(NcsReqAppClose {})
+        ::osmos::json::deny_unknown(obj, &["#unknown"])?;
+        Ok(NcsReqAppClose {
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
     }
 }
 /// Sent by a plug-in to ask the NCS host to create, update or replace a story (SPEC285 section 5.3.11).
@@ -17139,6 +18647,9 @@ pub struct NcsReqStoryAction<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the plug-in asks (attribute used by the MOS 4.0 examples, as in roReqStoryAction).
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqStoryAction<'_> {
     type Owned = NcsReqStoryAction<'static>;
@@ -17148,6 +18659,7 @@ impl ::osmos::cbor::IntoOwned for NcsReqStoryAction<'_> {
             operation: ::osmos::cbor::IntoOwned::into_owned(self.operation),
             lease_lock: ::osmos::cbor::IntoOwned::into_owned(self.lease_lock),
             username: ::osmos::cbor::IntoOwned::into_owned(self.username),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -17170,7 +18682,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
         }
         let mut f_ro_story_send: ::osmos::xml::Slot<RoStorySend<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -17186,10 +18698,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
                         &mut f_ro_story_send,
                         "roStorySend",
                         &child,
+                        &mut kept,
                         <RoStorySend<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
@@ -17201,6 +18714,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
             operation: operation?,
             lease_lock: lease_lock?,
             username: username?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -17215,7 +18729,10 @@ impl ::osmos::xml::XmlEncode for NcsReqStoryAction<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_story_send, "roStorySend", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -17234,6 +18751,9 @@ impl ::osmos::json::ToJson for NcsReqStoryAction<'_> {
         if let ::core::option::Option::Some(v) = &self.username {
             m.insert("username".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -17245,13 +18765,14 @@ impl<'a> ::osmos::json::FromJson for NcsReqStoryAction<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["roStorySend", "operation", "leaseLock", "username"],
+            &["roStorySend", "operation", "leaseLock", "username", "#unknown"],
         )?;
         Ok(NcsReqStoryAction {
             ro_story_send: ::osmos::json::field(obj, "roStorySend")?,
             operation: ::osmos::json::field(obj, "operation")?,
             lease_lock: ::osmos::json::opt_field(obj, "leaseLock")?,
             username: ::osmos::json::opt_field(obj, "username")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -17273,6 +18794,9 @@ pub struct Mos<'a> {
     >,
     /// `message` (one of several elements).
     pub message: MosMessage<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Mos<'_> {
     type Owned = Mos<'static>;
@@ -17282,6 +18806,7 @@ impl ::osmos::cbor::IntoOwned for Mos<'_> {
             ncs_id: ::osmos::cbor::IntoOwned::into_owned(self.ncs_id),
             message_id: ::osmos::cbor::IntoOwned::into_owned(self.message_id),
             message: ::osmos::cbor::IntoOwned::into_owned(self.message),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -17298,7 +18823,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut f_message: ::osmos::xml::Slot<MosMessage<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -17314,6 +18839,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_mos_id,
                         "mosID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -17341,6 +18867,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_ncs_id,
                         "ncsID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
                             if let ::core::option::Option::Some(v) = &v {
@@ -17368,6 +18895,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message_id,
                         "messageID",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MessageId>,
                         >,
@@ -17385,6 +18913,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17400,6 +18929,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17415,6 +18945,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17430,6 +18961,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17445,6 +18977,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17460,6 +18993,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17475,6 +19009,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17490,6 +19025,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17505,6 +19041,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17520,6 +19057,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17535,6 +19073,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17550,6 +19089,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17565,6 +19105,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17580,6 +19121,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17595,6 +19137,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17610,6 +19153,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17625,6 +19169,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17640,6 +19185,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17655,6 +19201,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17670,6 +19217,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17685,6 +19233,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17700,6 +19249,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17715,6 +19265,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17730,6 +19281,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17745,6 +19297,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17760,6 +19313,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17775,6 +19329,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17790,6 +19345,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17805,6 +19361,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17820,6 +19377,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17835,6 +19393,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17850,6 +19409,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17865,6 +19425,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17880,6 +19441,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17895,6 +19457,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17910,6 +19473,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17925,6 +19489,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17940,6 +19505,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17955,6 +19521,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17970,6 +19537,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -17985,6 +19553,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18000,6 +19569,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18015,6 +19585,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18030,6 +19601,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18045,6 +19617,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18060,6 +19633,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18075,6 +19649,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18090,6 +19665,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18105,6 +19681,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18120,6 +19697,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18135,6 +19713,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18150,6 +19729,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18165,6 +19745,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -18180,21 +19761,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <MosMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let mos_id = d.finish_opt(f_mos_id);
         let ncs_id = d.finish_opt(f_ncs_id);
         let message_id = d.finish_opt(f_message_id);
-        let message = d.finish_choice(f_message, "message", unknown, true, start);
+        let message = d.finish_choice(f_message, "message", kept.first(), true, start);
         Ok(Mos {
             mos_id: mos_id?,
             ncs_id: ncs_id?,
             message_id: message_id?,
             message: message?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -18202,16 +19785,22 @@ impl ::osmos::xml::XmlEncode for Mos<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.mos_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "mosID", out);
         }
         if let ::core::option::Option::Some(v) = &self.ncs_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "ncsID", out);
         }
         if let ::core::option::Option::Some(v) = &self.message_id {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "messageID", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.message, "", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -18229,6 +19818,9 @@ impl ::osmos::json::ToJson for Mos<'_> {
             m.insert("messageID".into(), ::osmos::json::ToJson::to_json(v));
         }
         m.insert("message".into(), ::osmos::json::ToJson::to_json(&self.message));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -18238,12 +19830,16 @@ impl<'a> ::osmos::json::FromJson for Mos<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["mosID", "ncsID", "messageID", "message"])?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["mosID", "ncsID", "messageID", "message", "#unknown"],
+        )?;
         Ok(Mos {
             mos_id: ::osmos::json::opt_field(obj, "mosID")?,
             ncs_id: ::osmos::json::opt_field(obj, "ncsID")?,
             message_id: ::osmos::json::opt_field(obj, "messageID")?,
             message: ::osmos::json::field(obj, "message")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -18254,11 +19850,11 @@ pub enum MosMessage<'a> {
     /// The `heartbeat` alternative.
     Heartbeat(Heartbeat<'a>),
     /// The `reqMachInfo` alternative.
-    ReqMachInfo(ReqMachInfo),
+    ReqMachInfo(ReqMachInfo<'a>),
     /// The `listMachInfo` alternative.
     ListMachInfo(ListMachInfo<'a>),
     /// The `keepAlive` alternative.
-    KeepAlive(KeepAlive),
+    KeepAlive(KeepAlive<'a>),
     /// The `mosAck` alternative.
     MosAck(MosAck<'a>),
     /// The `mosObj` alternative.
@@ -18330,7 +19926,7 @@ pub enum MosMessage<'a> {
     /// The `mosReqObjAction` alternative.
     MosReqObjAction(MosReqObjAction<'a>),
     /// The `roReqAll` alternative.
-    RoReqAll(RoReqAll),
+    RoReqAll(RoReqAll<'a>),
     /// The `roListAll` alternative.
     RoListAll(RoListAll<'a>),
     /// The `roStorySend` alternative.
@@ -18348,17 +19944,17 @@ pub enum MosMessage<'a> {
     /// The `ncsAck` alternative.
     NcsAck(NcsAck<'a>),
     /// The `ncsReqAppInfo` alternative.
-    NcsReqAppInfo(NcsReqAppInfo),
+    NcsReqAppInfo(NcsReqAppInfo<'a>),
     /// The `ncsReqAppMode` alternative.
     NcsReqAppMode(NcsReqAppMode<'a>),
     /// The `ncsStoryRequest` alternative.
-    NcsStoryRequest(NcsStoryRequest),
+    NcsStoryRequest(NcsStoryRequest<'a>),
     /// The `ncsItemRequest` alternative.
-    NcsItemRequest(NcsItemRequest),
+    NcsItemRequest(NcsItemRequest<'a>),
     /// The `ncsItem` alternative.
     NcsItem(NcsItem<'a>),
     /// The `ncsReqAppClose` alternative.
-    NcsReqAppClose(NcsReqAppClose),
+    NcsReqAppClose(NcsReqAppClose<'a>),
 }
 impl ::osmos::cbor::IntoOwned for MosMessage<'_> {
     type Owned = MosMessage<'static>;
@@ -18549,7 +20145,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "reqMachInfo" => {
                 d.apply(
                         start,
-                        <ReqMachInfo as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <ReqMachInfo<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::ReqMachInfo)
             }
@@ -18563,7 +20159,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "keepAlive" => {
                 d.apply(
                         start,
-                        <KeepAlive as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <KeepAlive<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::KeepAlive)
             }
@@ -18843,7 +20439,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
                     .map(MosMessage::MosReqObjAction)
             }
             "roReqAll" => {
-                d.apply(start, <RoReqAll as ::osmos::xml::XmlDecode<'a>>::decode_element)
+                d.apply(
+                        start,
+                        <RoReqAll<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                    )
                     .map(MosMessage::RoReqAll)
             }
             "roListAll" => {
@@ -18909,7 +20508,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "ncsReqAppInfo" => {
                 d.apply(
                         start,
-                        <NcsReqAppInfo as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <NcsReqAppInfo<
+                            'a,
+                        > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::NcsReqAppInfo)
             }
@@ -18925,14 +20526,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "ncsStoryRequest" => {
                 d.apply(
                         start,
-                        <NcsStoryRequest as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <NcsStoryRequest<
+                            'a,
+                        > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::NcsStoryRequest)
             }
             "ncsItemRequest" => {
                 d.apply(
                         start,
-                        <NcsItemRequest as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <NcsItemRequest<
+                            'a,
+                        > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::NcsItemRequest)
             }
@@ -18946,7 +20551,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosMessage<'a> {
             "ncsReqAppClose" => {
                 d.apply(
                         start,
-                        <NcsReqAppClose as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <NcsReqAppClose<
+                            'a,
+                        > as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )
                     .map(MosMessage::NcsReqAppClose)
             }
@@ -19585,9 +21192,9 @@ pub enum Message<'a> {
     /// `<heartbeat>`.
     Heartbeat(Heartbeat<'a>),
     /// `<keepAlive>`.
-    KeepAlive(KeepAlive),
+    KeepAlive(KeepAlive<'a>),
     /// `<reqMachInfo>`.
-    ReqMachInfo(ReqMachInfo),
+    ReqMachInfo(ReqMachInfo<'a>),
     /// `<listMachInfo>`.
     ListMachInfo(ListMachInfo<'a>),
     /// `<mosAck>`.
@@ -19659,7 +21266,7 @@ pub enum Message<'a> {
     /// `<mosObjList>`.
     MosObjList(MosObjList<'a>),
     /// `<roReqAll>`.
-    RoReqAll(RoReqAll),
+    RoReqAll(RoReqAll<'a>),
     /// `<roListAll>`.
     RoListAll(RoListAll<'a>),
     /// `<roItemCue>`.
@@ -19671,19 +21278,19 @@ pub enum Message<'a> {
     /// `<ncsAck>`.
     NcsAck(NcsAck<'a>),
     /// `<ncsReqAppInfo>`.
-    NcsReqAppInfo(NcsReqAppInfo),
+    NcsReqAppInfo(NcsReqAppInfo<'a>),
     /// `<ncsAppInfo>`.
     NcsAppInfo(NcsAppInfo<'a>),
     /// `<ncsReqAppMode>`.
     NcsReqAppMode(NcsReqAppMode<'a>),
     /// `<ncsStoryRequest>`.
-    NcsStoryRequest(NcsStoryRequest),
+    NcsStoryRequest(NcsStoryRequest<'a>),
     /// `<ncsItemRequest>`.
-    NcsItemRequest(NcsItemRequest),
+    NcsItemRequest(NcsItemRequest<'a>),
     /// `<ncsItem>`.
     NcsItem(NcsItem<'a>),
     /// `<ncsReqAppClose>`.
-    NcsReqAppClose(NcsReqAppClose),
+    NcsReqAppClose(NcsReqAppClose<'a>),
     /// `<ncsReqStoryAction>`.
     NcsReqStoryAction(NcsReqStoryAction<'a>),
 }
@@ -20178,11 +21785,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::Heartbeat)
             }
             "keepAlive" => {
-                <KeepAlive as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <KeepAlive<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::KeepAlive)
             }
             "reqMachInfo" => {
-                <ReqMachInfo as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <ReqMachInfo<
+                    'a,
+                > as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::ReqMachInfo)
             }
             "listMachInfo" => {
@@ -20370,7 +21979,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::MosObjList)
             }
             "roReqAll" => {
-                <RoReqAll as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <RoReqAll<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::RoReqAll)
             }
             "roListAll" => {
@@ -20396,7 +22005,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::NcsAck)
             }
             "ncsReqAppInfo" => {
-                <NcsReqAppInfo as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <NcsReqAppInfo<
+                    'a,
+                > as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::NcsReqAppInfo)
             }
             "ncsAppInfo" => {
@@ -20410,13 +22021,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::NcsReqAppMode)
             }
             "ncsStoryRequest" => {
-                <NcsStoryRequest as ::osmos::xml::XmlDecode<
+                <NcsStoryRequest<
                     'a,
-                >>::decode_element(d, start)
+                > as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::NcsStoryRequest)
             }
             "ncsItemRequest" => {
-                <NcsItemRequest as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <NcsItemRequest<
+                    'a,
+                > as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::NcsItemRequest)
             }
             "ncsItem" => {
@@ -20424,7 +22037,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
                     .map(Message::NcsItem)
             }
             "ncsReqAppClose" => {
-                <NcsReqAppClose as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
+                <NcsReqAppClose<
+                    'a,
+                > as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)
                     .map(Message::NcsReqAppClose)
             }
             "ncsReqStoryAction" => {
@@ -20628,13 +22243,13 @@ impl<'a> ::core::convert::From<Heartbeat<'a>> for Message<'a> {
         Message::Heartbeat(m)
     }
 }
-impl<'a> ::core::convert::From<KeepAlive> for Message<'a> {
-    fn from(m: KeepAlive) -> Self {
+impl<'a> ::core::convert::From<KeepAlive<'a>> for Message<'a> {
+    fn from(m: KeepAlive<'a>) -> Self {
         Message::KeepAlive(m)
     }
 }
-impl<'a> ::core::convert::From<ReqMachInfo> for Message<'a> {
-    fn from(m: ReqMachInfo) -> Self {
+impl<'a> ::core::convert::From<ReqMachInfo<'a>> for Message<'a> {
+    fn from(m: ReqMachInfo<'a>) -> Self {
         Message::ReqMachInfo(m)
     }
 }
@@ -20813,8 +22428,8 @@ impl<'a> ::core::convert::From<MosObjList<'a>> for Message<'a> {
         Message::MosObjList(m)
     }
 }
-impl<'a> ::core::convert::From<RoReqAll> for Message<'a> {
-    fn from(m: RoReqAll) -> Self {
+impl<'a> ::core::convert::From<RoReqAll<'a>> for Message<'a> {
+    fn from(m: RoReqAll<'a>) -> Self {
         Message::RoReqAll(m)
     }
 }
@@ -20843,8 +22458,8 @@ impl<'a> ::core::convert::From<NcsAck<'a>> for Message<'a> {
         Message::NcsAck(m)
     }
 }
-impl<'a> ::core::convert::From<NcsReqAppInfo> for Message<'a> {
-    fn from(m: NcsReqAppInfo) -> Self {
+impl<'a> ::core::convert::From<NcsReqAppInfo<'a>> for Message<'a> {
+    fn from(m: NcsReqAppInfo<'a>) -> Self {
         Message::NcsReqAppInfo(m)
     }
 }
@@ -20858,13 +22473,13 @@ impl<'a> ::core::convert::From<NcsReqAppMode<'a>> for Message<'a> {
         Message::NcsReqAppMode(m)
     }
 }
-impl<'a> ::core::convert::From<NcsStoryRequest> for Message<'a> {
-    fn from(m: NcsStoryRequest) -> Self {
+impl<'a> ::core::convert::From<NcsStoryRequest<'a>> for Message<'a> {
+    fn from(m: NcsStoryRequest<'a>) -> Self {
         Message::NcsStoryRequest(m)
     }
 }
-impl<'a> ::core::convert::From<NcsItemRequest> for Message<'a> {
-    fn from(m: NcsItemRequest) -> Self {
+impl<'a> ::core::convert::From<NcsItemRequest<'a>> for Message<'a> {
+    fn from(m: NcsItemRequest<'a>) -> Self {
         Message::NcsItemRequest(m)
     }
 }
@@ -20873,8 +22488,8 @@ impl<'a> ::core::convert::From<NcsItem<'a>> for Message<'a> {
         Message::NcsItem(m)
     }
 }
-impl<'a> ::core::convert::From<NcsReqAppClose> for Message<'a> {
-    fn from(m: NcsReqAppClose) -> Self {
+impl<'a> ::core::convert::From<NcsReqAppClose<'a>> for Message<'a> {
+    fn from(m: NcsReqAppClose<'a>) -> Self {
         Message::NcsReqAppClose(m)
     }
 }

@@ -18,13 +18,16 @@
 //!
 //! Two [`Mode`]s:
 //! - [`Mode::Lenient`] follows the MOS spec's tolerance (SPEC285 §2.1, DESIGN.md "Wire rules"):
-//!   unknown elements and attributes are skipped with their subtree, elements are accepted in
+//!   unknown attributes are skipped; unknown child elements, and repeated elements beyond what
+//!   the schema allows, are kept byte for byte in the struct's [`UnknownElements`] when it has
+//!   one (generated MOS types all do) and skipped otherwise; elements are accepted in
 //!   any order, an empty optional element of a typed value (number, time, enumeration) counts
 //!   as absent, self-closing elements, whitespace, comments, a BOM and an XML declaration are
 //!   fine, and the value types accept hex and zero-padded numbers and the other variants they
 //!   document. Length limits are not enforced. What cannot be represented is still an error:
 //!   a missing required element, an enumeration value outside the set, a value that does not
-//!   parse, a repeated single element, malformed XML, an unknown message.
+//!   parse, a repeated single element of a type that keeps no unknown elements, malformed XML,
+//!   an unknown message.
 //! - [`Mode::Strict`] reports every deviation from the schema — unknown elements and
 //!   attributes, elements out of schema order, missing required elements, repeated single
 //!   elements, element counts, length limits, enumeration values, empty typed values, stray
@@ -37,7 +40,8 @@
 //! # Encoding
 //!
 //! [`XmlEncode`] writes an element into a `String`, in schema order and with nothing invented:
-//! absent optional elements and empty repeated elements are not written. Text and attribute
+//! absent optional elements and empty repeated elements are not written; kept unknown elements
+//! go back between the known ones where they came in ([`UnknownElements`]). Text and attribute
 //! values are escaped (`&`, `<`, `>`, and `"`, tab, CR, LF in attributes, CR in text so that it
 //! survives line-end normalisation); raw content is written back unchanged.
 
@@ -91,6 +95,185 @@ impl IntoOwned for RawXml<'_> {
     type Owned = RawXml<'static>;
     fn into_owned(self) -> RawXml<'static> {
         RawXml(IntoOwned::into_owned(self.0))
+    }
+}
+
+impl<'a> RawXml<'a> {
+    /// Decodes the content as the content of an element `<tag>` of type `T`: a vendor's
+    /// `mosPayload` (several child elements, perhaps text) read into a `#[derive(osmos::Element)]`
+    /// struct whose fields are those children. `tag` only names the element in error paths.
+    ///
+    /// `T` borrows from this value. Error offsets count from the start of the content.
+    pub fn decode_content<'s, T: XmlDecode<'s>>(&'s self, tag: &'static str, mode: Mode) -> Result<T, DecodeErrors> {
+        let content: &'s str = &self.0;
+        let mut d = Decoder::new(content, mode);
+        // The content has no tags of its own: a start tag of that name with nothing in it and
+        // an empty `tag` text stands for it, and the end of input is its end (`next_content`).
+        let start = Start { name: tag, tag: "", empty: false, offset: 0, end: 0 };
+        let result = d.push(tag, None, 0).and_then(|()| T::decode_element(&mut d, &start));
+        d.pop();
+        finish_document(d, result)
+    }
+
+    /// Decodes the content as one element of type `T` (a payload that is a single vendor
+    /// element, `<myGraphic>…</myGraphic>`); whitespace and comments may surround it.
+    pub fn decode_element<'s, T: XmlDecode<'s>>(&'s self, mode: Mode) -> Result<T, DecodeErrors> {
+        decode_document(&self.0, mode, None, false, T::decode_element)
+    }
+
+    /// The children, attributes dropped, of `value` encoded as an element: the inverse of
+    /// [`RawXml::decode_content`].
+    pub fn from_content<T: XmlEncode>(value: &T) -> RawXml<'static> {
+        let mut out = String::new();
+        value.encode_element("x", &mut out);
+        // `<x …>content</x>` or `<x …/>`; attribute values have `>` escaped, so the first `>`
+        // ends the start tag.
+        let content = match out.strip_suffix("</x>") {
+            Some(body) => body.find('>').map_or("", |gt| &body[gt + 1..]).to_owned(),
+            None => String::new(),
+        };
+        RawXml(Cow::Owned(content))
+    }
+
+    /// `value` encoded as the element `<tag>`: the inverse of [`RawXml::decode_element`].
+    pub fn from_element<T: XmlEncode>(value: &T, tag: &str) -> RawXml<'static> {
+        let mut out = String::new();
+        value.encode_element(tag, &mut out);
+        RawXml(Cow::Owned(out))
+    }
+}
+
+/// Child elements of an element that its type does not take in — elements the schema does not
+/// know there (a vendor's own), and repetitions of an element beyond what the schema allows (a
+/// second `mosExternalMetadata` where one is allowed) — kept whole and byte for byte, each with
+/// its place among the known children, so that decoding and encoding again passes them on
+/// unchanged.
+///
+/// Empty, it allocates nothing. Only [`Mode::Lenient`] keeps elements; strict mode reports
+/// each as a deviation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct UnknownElements<'a>(pub Vec<UnknownElement<'a>>);
+
+/// One kept element (see [`UnknownElements`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownElement<'a> {
+    /// How many known children came before it: the encoder writes it after that many. A run
+    /// of elements that fill one value (consecutive elements of a list alternative of a
+    /// choice) counts once, and an empty optional element that decoded as absent not at all,
+    /// so the count means the same to the encoder, which writes values in schema order.
+    pub position: usize,
+    /// The whole element, from its start tag to its end tag.
+    pub xml: RawXml<'a>,
+}
+
+impl<'a> UnknownElement<'a> {
+    /// The element's name, prefix included (empty if `xml` does not start with a tag).
+    pub fn name(&self) -> &str {
+        let tag = self.xml.as_str().strip_prefix('<').unwrap_or("");
+        let end = tag.find(|c: char| is_space_char(c) || c == '/' || c == '>').unwrap_or(tag.len());
+        &tag[..end]
+    }
+}
+
+impl<'a> UnknownElements<'a> {
+    /// None kept.
+    pub const fn new() -> Self {
+        UnknownElements(Vec::new())
+    }
+
+    /// Whether none was kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many were kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The kept elements, in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, UnknownElement<'a>> {
+        self.0.iter()
+    }
+
+    /// A writer that puts the kept elements back between the known children.
+    pub fn writer(&self) -> UnknownWriter<'_, 'a> {
+        UnknownWriter { items: &self.0, next: 0, written: 0 }
+    }
+}
+
+impl IntoOwned for UnknownElements<'_> {
+    type Owned = UnknownElements<'static>;
+    fn into_owned(self) -> UnknownElements<'static> {
+        UnknownElements(
+            self.0.into_iter().map(|e| UnknownElement { position: e.position, xml: e.xml.into_owned() }).collect(),
+        )
+    }
+}
+
+/// JSON: `[{"position": 2, "xml": "<vendor/>"}, …]`, so that the CLI's views stay lossless.
+#[cfg(feature = "json")]
+impl crate::json::ToJson for UnknownElements<'_> {
+    fn to_json(&self) -> crate::json::Value {
+        let items = self.0.iter().map(|e| {
+            let mut m = crate::json::Map::new();
+            m.insert("position".into(), crate::json::Value::from(e.position));
+            m.insert("xml".into(), crate::json::Value::String(e.xml.as_str().to_owned()));
+            crate::json::Value::Object(m)
+        });
+        crate::json::Value::Array(items.collect())
+    }
+}
+
+#[cfg(feature = "json")]
+impl crate::json::FromJson for UnknownElements<'_> {
+    fn from_json(v: &crate::json::Value) -> Result<Self, DecodeError> {
+        const WHAT: &str = "an array of {\"position\": n, \"xml\": \"<element/>\"}";
+        let items = v.as_array().ok_or_else(|| crate::json::expected(WHAT, v))?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let obj = crate::json::object(item, WHAT).map_err(|e| e.at_index(i))?;
+            crate::json::deny_unknown(obj, &["position", "xml"]).map_err(|e| e.at_index(i))?;
+            let position: u64 = crate::json::field(obj, "position").map_err(|e| e.at_index(i))?;
+            let xml: RawXml<'_> = crate::json::field(obj, "xml").map_err(|e| e.at_index(i))?;
+            let position = usize::try_from(position).map_err(|_| {
+                DecodeError::new(ErrorKind::InvalidValue("position out of range".into()), 0).at_index(i)
+            })?;
+            out.push(UnknownElement { position, xml });
+        }
+        Ok(UnknownElements(out))
+    }
+}
+
+/// Writes kept elements back in place (see [`UnknownElements::writer`]).
+#[derive(Debug)]
+pub struct UnknownWriter<'u, 'a> {
+    items: &'u [UnknownElement<'a>],
+    next: usize,
+    written: usize,
+}
+
+impl UnknownWriter<'_, '_> {
+    /// Called before each known child value: writes the kept elements that came before it.
+    pub fn known(&mut self, out: &mut String) {
+        self.flush(out, self.written);
+        self.written += 1;
+    }
+
+    /// Writes the kept elements not written yet (after the last known child).
+    pub fn rest(&mut self, out: &mut String) {
+        self.flush(out, usize::MAX);
+    }
+
+    fn flush(&mut self, out: &mut String, upto: usize) {
+        // Positions are in document order, so they never decrease: one pass over the list.
+        while let Some(e) = self.items.get(self.next) {
+            if e.position > upto {
+                break;
+            }
+            out.push_str(e.xml.as_str());
+            self.next += 1;
+        }
     }
 }
 
@@ -481,7 +664,8 @@ pub struct Start<'a> {
 impl Start<'_> {
     /// True when the tag carries attributes (anything besides whitespace after the name).
     pub fn has_attributes(&self) -> bool {
-        !self.tag[self.name.len()..].trim_matches(is_space_char).is_empty()
+        // `get`: content on its own (`RawXml::decode_content`) has an empty `tag`.
+        self.tag.get(self.name.len()..).is_some_and(|rest| !rest.trim_matches(is_space_char).is_empty())
     }
 }
 
@@ -605,6 +789,35 @@ pub struct Order {
 
 /// The first unknown child element of an element (for reporting an unknown message).
 pub type Unknown<'a> = Option<(&'a str, usize)>;
+
+/// What a generated decoder collects besides its fields: the children it keeps although its
+/// type does not take them in (when the type has [`UnknownElements`]), how many known children
+/// it has taken (their position), and the first unknown child.
+#[derive(Debug)]
+pub struct Kept<'a> {
+    elements: UnknownElements<'a>,
+    keep: bool,
+    known: usize,
+    first: Unknown<'a>,
+}
+
+impl<'a> Kept<'a> {
+    /// Nothing yet; `keep`: the type keeps unknown and surplus children (lenient mode only).
+    /// Allocates nothing.
+    pub const fn new(keep: bool) -> Self {
+        Kept { elements: UnknownElements::new(), keep, known: 0, first: None }
+    }
+
+    /// The first unknown child (for [`Decoder::finish_choice`]).
+    pub fn first(&self) -> Unknown<'a> {
+        self.first
+    }
+
+    /// The kept children.
+    pub fn into_elements(self) -> UnknownElements<'a> {
+        self.elements
+    }
+}
 
 /// A pull decoder over one UTF-8 document; generated `XmlDecode` impls drive it.
 pub struct Decoder<'a> {
@@ -858,10 +1071,17 @@ impl<'a> Decoder<'a> {
         if parent.empty {
             return Ok(None);
         }
+        // A parent with an empty `tag` stands for content on its own (`RawXml::decode_content`):
+        // the end of input ends it, and it has no end tag.
+        let fragment = parent.tag.is_empty();
         match self.next_event()? {
             Event::Start(s) => Ok(Some(Content::Child(s))),
             Event::Text(t, at) => Ok(Some(Content::Text(t, at))),
             Event::CData(t, at) => Ok(Some(Content::CData(t, at))),
+            Event::Eof if fragment => Ok(None),
+            Event::End(name, at) if fragment => {
+                Err(self.malformed(format!("end tag </{name}> without a start tag"), at))
+            }
             Event::End(name, _) if name == parent.name => Ok(None),
             Event::End(name, at) => Err(self.malformed(format!("expected </{}>, found </{name}>", parent.name), at)),
             Event::Eof => Err(self.error(ErrorKind::Incomplete, self.input.len())),
@@ -917,6 +1137,12 @@ impl<'a> Decoder<'a> {
                     if !s.empty {
                         self.push(s.name, None, s.offset)?;
                     }
+                }
+                Event::Eof if start.tag.is_empty() && self.depth == base + 1 => {
+                    return Ok(&self.input[start.end..]);
+                }
+                Event::End(name, at) if start.tag.is_empty() && self.depth == base + 1 => {
+                    return Err(self.malformed(format!("end tag </{name}> without a start tag"), at));
                 }
                 Event::End(name, at) => {
                     let open = self.stack[self.depth - 1].name;
@@ -1030,7 +1256,7 @@ impl<'a> Decoder<'a> {
 
     /// The attributes of `start`, for [`Decoder::next_attribute`].
     pub fn attributes(&self, start: &Start<'a>) -> AttrIter<'a> {
-        let mut attrs = Attributes::new(start.tag, start.name.len());
+        let mut attrs = Attributes::new(start.tag, start.name.len().min(start.tag.len()));
         attrs.with_checks(false);
         AttrIter { attrs, element: start.name, offset: start.offset }
     }
@@ -1146,11 +1372,12 @@ impl<'a> Decoder<'a> {
         });
     }
 
-    /// An element the schema does not know here: skipped with its subtree (a deviation in
-    /// strict mode). The first one is remembered in `unknown`.
-    pub fn unknown(&mut self, child: &Start<'a>, unknown: &mut Unknown<'a>) -> Result<(), DecodeError> {
-        if unknown.is_none() {
-            *unknown = Some((child.name, child.offset));
+    /// An element the schema does not know here: kept in lenient mode if the type keeps
+    /// unknown elements, otherwise skipped with its subtree (a deviation in strict mode). The
+    /// first one is remembered in `kept`.
+    pub fn unknown(&mut self, child: &Start<'a>, kept: &mut Kept<'a>) -> Result<(), DecodeError> {
+        if kept.first.is_none() {
+            kept.first = Some((child.name, child.offset));
         }
         self.tolerated(|d| {
             d.error_in(
@@ -1163,13 +1390,30 @@ impl<'a> Decoder<'a> {
                 child.offset,
             )
         });
-        self.skip(child)
+        self.keep_or_skip(child, kept)
     }
 
-    fn duplicate(&mut self, name: &'static str, child: &Start<'a>) -> Result<(), DecodeError> {
-        let e = self.error_in(child.name, None, ErrorKind::DuplicateField(name), child.offset);
-        self.deviation(e)?;
-        self.skip(child)
+    /// Reads the element `child` whole: kept (lenient mode, a type that keeps) or skipped.
+    fn keep_or_skip(&mut self, child: &Start<'a>, kept: &mut Kept<'a>) -> Result<(), DecodeError> {
+        self.skip(child)?;
+        if kept.keep && self.mode == Mode::Lenient {
+            // After the skip the decoder stands right after the end tag (or the `/>`).
+            let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
+            kept.elements.0.push(UnknownElement { position: kept.known, xml });
+        }
+        Ok(())
+    }
+
+    /// One more of an element than the schema allows: kept (lenient, a type that keeps), a
+    /// deviation (strict), or an error.
+    fn surplus(&mut self, kind: ErrorKind, child: &Start<'a>, kept: &mut Kept<'a>) -> Result<(), DecodeError> {
+        let e = self.error_in(child.name, None, kind, child.offset);
+        if !kept.keep {
+            self.deviation(e)?;
+        } else if self.mode == Mode::Strict {
+            self.record(e);
+        }
+        self.keep_or_skip(child, kept)
     }
 
     /// Decodes a single (required or optional) child element into its slot.
@@ -1178,16 +1422,20 @@ impl<'a> Decoder<'a> {
         slot: &mut Slot<T>,
         name: &'static str,
         child: &Start<'a>,
+        kept: &mut Kept<'a>,
         f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
     ) -> Result<(), DecodeError> {
         if !slot.is_empty() {
-            return self.duplicate(name, child);
+            return self.surplus(ErrorKind::DuplicateField(name), child, kept);
         }
         self.push(child.name, None, child.offset)?;
         let r = f(self, child);
         self.pop();
         match r {
-            Ok(v) => *slot = Slot::Set(v),
+            Ok(v) => {
+                *slot = Slot::Set(v);
+                kept.known += 1;
+            }
             Err(e) => {
                 self.recover(e)?;
                 *slot = Slot::Failed;
@@ -1202,16 +1450,20 @@ impl<'a> Decoder<'a> {
         slot: &mut Slot<T>,
         name: &'static str,
         child: &Start<'a>,
+        kept: &mut Kept<'a>,
         f: impl FnOnce(&mut Self, &Start<'a>) -> Result<Option<T>, DecodeError>,
     ) -> Result<(), DecodeError> {
         if !slot.is_empty() {
-            return self.duplicate(name, child);
+            return self.surplus(ErrorKind::DuplicateField(name), child, kept);
         }
         self.push(child.name, None, child.offset)?;
         let r = f(self, child);
         self.pop();
         match r {
-            Ok(Some(v)) => *slot = Slot::Set(v),
+            Ok(Some(v)) => {
+                *slot = Slot::Set(v);
+                kept.known += 1;
+            }
             Ok(None) => {}
             Err(e) => {
                 self.recover(e)?;
@@ -1221,20 +1473,31 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    /// Decodes one occurrence of a repeated child element.
+    /// Decodes one occurrence of a repeated child element. Beyond `max`, lenient decoding of a
+    /// type that keeps unknown elements keeps it instead (strict mode counts it and reports the
+    /// count).
     pub fn many<T>(
         &mut self,
         many: &mut Many<T>,
         child: &Start<'a>,
+        max: Option<u64>,
+        kept: &mut Kept<'a>,
         f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
     ) -> Result<(), DecodeError> {
+        let full = max.is_some_and(|m| many.seen as u64 >= m);
+        if full && kept.keep && self.mode == Mode::Lenient {
+            return self.keep_or_skip(child, kept);
+        }
         let index = many.seen;
         many.seen += 1;
         self.push(child.name, Some(index), child.offset)?;
         let r = f(self, child);
         self.pop();
         match r {
-            Ok(v) => many.items.push(v),
+            Ok(v) => {
+                many.items.push(v);
+                kept.known += 1;
+            }
             Err(e) => {
                 self.recover(e)?;
                 many.failed = true;
@@ -1255,11 +1518,14 @@ impl<'a> Decoder<'a> {
     /// Decodes one occurrence of a list alternative of a choice field: consecutive elements
     /// of the same alternative go into one list (`take` finds it in the choice, `wrap` makes a
     /// new choice from a list). Another alternative after it is a repeated field.
+    // Only generated code calls it; bundling the arguments would just move them into a struct.
+    #[allow(clippy::too_many_arguments)]
     pub fn choice_item<C, T>(
         &mut self,
         slot: &mut Slot<C>,
         name: &'static str,
         child: &Start<'a>,
+        kept: &mut Kept<'a>,
         take: impl Fn(&mut C) -> Option<&mut Vec<T>>,
         wrap: impl FnOnce(Vec<T>) -> C,
         f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
@@ -1268,7 +1534,7 @@ impl<'a> Decoder<'a> {
             Slot::Empty => Some(0),
             Slot::Set(c) => match take(c) {
                 Some(items) => Some(items.len()),
-                None => return self.duplicate(name, child),
+                None => return self.surplus(ErrorKind::DuplicateField(name), child, kept),
             },
             Slot::Failed => None,
         };
@@ -1276,7 +1542,11 @@ impl<'a> Decoder<'a> {
         let r = f(self, child);
         self.pop();
         match (r, &mut *slot) {
-            (Ok(v), Slot::Empty) => *slot = Slot::Set(wrap(vec![v])),
+            // The list is one value to the encoder: it counts once among the known children.
+            (Ok(v), Slot::Empty) => {
+                *slot = Slot::Set(wrap(vec![v]));
+                kept.known += 1;
+            }
             (Ok(v), Slot::Set(c)) => {
                 // `take` matched above, so this alternative is the one in the slot.
                 if let Some(items) = take(c) {
@@ -1475,6 +1745,11 @@ pub fn decode_document<'a, T>(
 ) -> Result<T, DecodeErrors> {
     let mut d = Decoder::new(input, mode);
     let result = decode_root(&mut d, root, hide_root, f);
+    finish_document(d, result)
+}
+
+/// The outcome of a decode: the value, or every deviation (strict) or the error.
+fn finish_document<T>(mut d: Decoder<'_>, result: Result<T, DecodeError>) -> Result<T, DecodeErrors> {
     let mut deviations = std::mem::take(&mut d.deviations);
     match result {
         Ok(v) if deviations.is_empty() => Ok(v),

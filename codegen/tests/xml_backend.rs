@@ -39,6 +39,13 @@ fn strukt(name: &str, message: bool, fields: Vec<Field>) -> TypeDef {
     }
 }
 
+fn keeping(mut t: TypeDef) -> TypeDef {
+    if let TypeKind::Struct(s) = &mut t.kind {
+        s.unknown = Some("unknown".into());
+    }
+    t
+}
+
 fn variant(name: &str, ty: Ty) -> ChoiceVariant {
     ChoiceVariant { rust_name: None, name: name.into(), ty, element: Some(name.into()) }
 }
@@ -110,6 +117,8 @@ pub fn schema() -> Schema {
             elem("payload", Ty::prim(Prim::Any), Occur::Optional),
         ],
     );
+    // `story` and the envelope keep unknown and surplus children; the other types skip them.
+    let story = keeping(story);
     let source =
         choice("act-source", vec![variant("story", list(Ty::named("story"), 1)), variant("id", list(text(), 1))]);
     let act = strukt(
@@ -156,6 +165,7 @@ pub fn schema() -> Schema {
             field("message", Key::Choice, Ty::named("doc-message"), Occur::One),
         ],
     );
+    let doc = keeping(doc);
     Schema {
         name: "xml_small".into(),
         wire: Wire::Xml,
@@ -217,7 +227,16 @@ fn generated_code_has_the_expected_shapes() {
         "pub fn decode_body(input: &'a str)",
         "pub const ELEMENT: &'static str = \"doc\";",
         "pub fn encode_utf16be(&self) -> ::std::vec::Vec<u8>",
-        "d.finish_choice(f_message, \"message\", unknown, true, start)",
+        "d.finish_choice(f_message, \"message\", kept.first(), true, start)",
+        // Unknown and surplus children: kept by `story`, skipped by `act`; written back in place.
+        "pub unknown: ::osmos::xml::UnknownElements<'a>,",
+        "let mut kept = ::osmos::xml::Kept::new(true);",
+        "let mut kept = ::osmos::xml::Kept::new(false);",
+        "unknown: kept.into_elements(),",
+        "let mut kept = self.unknown.writer();",
+        "kept.known(out);",
+        "kept.rest(out);",
+        "d.many(&mut f_pair, &child, ::core::option::Option::Some(2u64), &mut kept, ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>)?;",
     ] {
         // Compare without whitespace and trailing commas: prettyplease decides where lines break.
         let squeeze = |s: &str| {

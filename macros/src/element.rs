@@ -19,8 +19,22 @@ pub(crate) fn xml_struct(fields: &Fields) -> syn::Result<Struct> {
     };
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+    let mut unknown = None;
     for f in named {
         let it = attrs::item(&f.attrs)?;
+        if let Some(span) = it.unknown {
+            if last_ident(&f.ty).as_deref() != Some("UnknownElements") || unknown.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "`unknown` marks one field of an element, of type `osmos::xml::UnknownElements<'a>`",
+                ));
+            }
+            if it.key.is_some() || it.attribute.is_some() || it.element.is_some() || it.content {
+                return Err(syn::Error::new(span, "an `unknown` field is not also an element, attribute or content"));
+            }
+            unknown = crate::model::rust_name(f);
+            continue;
+        }
         if let Some((_, span)) = it.key {
             return Err(syn::Error::new(
                 span,
@@ -53,7 +67,7 @@ pub(crate) fn xml_struct(fields: &Fields) -> syn::Result<Struct> {
             span: Span::default(),
         });
     }
-    Ok(Struct { layout: Layout::Element, fields: out, unknown: None })
+    Ok(Struct { layout: Layout::Element, fields: out, unknown })
 }
 
 /// An XML field: `Option<T>` is optional, `Vec<T>` repeats the element, anything else is one.

@@ -324,7 +324,7 @@ impl<'a> Lower<'a> {
         if d.is_empty() {
             d = docs(ct);
         }
-        let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None });
+        let kind = TypeKind::Struct(element_struct(fields));
         self.emit(
             key,
             TypeDef {
@@ -712,6 +712,25 @@ impl<'a> Lower<'a> {
         }
         false
     }
+}
+
+/// An element's struct. It keeps the child elements it does not take in (vendor elements,
+/// repetitions beyond the schema's maximum) so that a gateway passes them on; an element with
+/// simple content has no children to keep.
+pub(super) fn element_struct(fields: Vec<Field>) -> Struct {
+    let simple = fields.iter().any(|f| f.key == Key::Content)
+        && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
+    let unknown = (!simple).then(|| {
+        let taken = |n: &str| fields.iter().any(|f| crate::rust::naming::field_name(&f.name) == n);
+        let mut name = "unknown".to_owned();
+        let mut i = 2;
+        while taken(&name) {
+            name = format!("unknown_{i}");
+            i += 1;
+        }
+        name
+    });
+    Struct { layout: Layout::Element, fields, unknown }
 }
 
 fn is_true(v: Option<&str>) -> bool {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::dom::{Node, QName, XS};
 use super::load::{self, Globals, Loaded};
 use crate::diagnostic::{Error, SchemaError};
-use crate::ir::{Field, Key, Layout, MessageKey, Occur, Source, Span, Struct, Ty, TypeDef, TypeKind};
+use crate::ir::{Field, Key, MessageKey, Occur, Source, Span, Ty, TypeDef, TypeKind};
 use crate::rust::naming;
 
 /// `(min, max)` occurrences; `None` is unbounded.
@@ -297,7 +297,7 @@ impl<'a> Lower<'a> {
                 if docs.is_empty() {
                     docs = self::docs(ct);
                 }
-                let kind = TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None });
+                let kind = TypeKind::Struct(super::content::element_struct(fields));
                 self.emit(
                     key,
                     TypeDef {

@@ -200,7 +200,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
         let mut f_em: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(false);
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
             match item {
                 ::osmos::xml::Content::Child(child) => {
@@ -217,10 +217,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
                             d.many(
                                 &mut f_em,
                                 &child,
+                                ::core::option::Option::None,
+                                &mut kept,
                                 ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                             )?;
                         }
-                        _ => d.unknown(&child, &mut unknown)?,
+                        _ => d.unknown(&child, &mut kept)?,
                     }
                 }
                 ::osmos::xml::Content::Text(raw, at) => {
@@ -305,6 +307,9 @@ pub struct Story<'a> {
     pub note: ::core::option::Option<Note<'a>>,
     /// `payload` (element `<payload>`).
     pub payload: ::core::option::Option<::osmos::xml::RawXml<'a>>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Story<'_> {
     type Owned = Story<'static>;
@@ -315,6 +320,7 @@ impl ::osmos::cbor::IntoOwned for Story<'_> {
             path: ::osmos::cbor::IntoOwned::into_owned(self.path),
             note: ::osmos::cbor::IntoOwned::into_owned(self.note),
             payload: ::osmos::cbor::IntoOwned::into_owned(self.payload),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -330,7 +336,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
         let mut f_note: ::osmos::xml::Slot<Note<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_payload: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -346,6 +352,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_story_id,
                         "storyID",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
                             {
@@ -374,6 +381,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_slug,
                         "slug",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -388,6 +396,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                     d.many(
                         &mut f_path,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         <Path<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -403,6 +413,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_note,
                         "note",
                         &child,
+                        &mut kept,
                         <Note<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -418,10 +429,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                         &mut f_payload,
                         "payload",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::raw,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let story_id = d.finish_one(f_story_id, "storyID", start);
@@ -436,6 +448,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
             path: path?,
             note: note?,
             payload: payload?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -443,19 +456,26 @@ impl ::osmos::xml::XmlEncode for Story<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.slug {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "slug", out);
         }
         for v in &self.path {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "path", out);
         }
         if let ::core::option::Option::Some(v) = &self.note {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "note", out);
         }
         if let ::core::option::Option::Some(v) = &self.payload {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "payload", out);
         }
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -476,6 +496,9 @@ impl ::osmos::json::ToJson for Story<'_> {
         if let ::core::option::Option::Some(v) = &self.payload {
             m.insert("payload".into(), ::osmos::json::ToJson::to_json(v));
         }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -487,7 +510,7 @@ impl<'a> ::osmos::json::FromJson for Story<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["storyID", "slug", "path", "note", "payload"],
+            &["storyID", "slug", "path", "note", "payload", "#unknown"],
         )?;
         Ok(Story {
             story_id: ::osmos::json::field(obj, "storyID")?,
@@ -495,6 +518,7 @@ impl<'a> ::osmos::json::FromJson for Story<'a> {
             path: ::osmos::json::opt_field(obj, "path")?.unwrap_or_default(),
             note: ::osmos::json::opt_field(obj, "note")?,
             payload: ::osmos::json::opt_field(obj, "payload")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }
@@ -648,7 +672,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_source: ::osmos::xml::Slot<ActSource<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(false);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -664,6 +688,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -679,6 +704,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
                         &mut f_source,
                         "source",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ActSource::Story(v) => ::core::option::Option::Some(v),
                             #[allow(unreachable_patterns)]
@@ -700,6 +726,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
                         &mut f_source,
                         "source",
                         &child,
+                        &mut kept,
                         |c| match c {
                             ActSource::Id(v) => ::core::option::Option::Some(v),
                             #[allow(unreachable_patterns)]
@@ -709,13 +736,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let level = d.finish_one(f_level, "level", start);
         let count = d.finish_opt(f_count);
         let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let source = d.finish_choice(f_source, "source", unknown, false, start);
+        let source = d.finish_choice(f_source, "source", kept.first(), false, start);
         Ok(Act {
             level: level?,
             count: count?,
@@ -799,7 +826,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
         let mut f_gstatus: ::osmos::xml::Many<Level> = ::osmos::xml::Many::new();
         let mut f_extra: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(false);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -815,6 +842,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                         &mut f_ro_id,
                         "roID",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -829,6 +857,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                     d.many(
                         &mut f_gid,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -843,6 +873,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                     d.many(
                         &mut f_gstatus,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<Level>,
                     )?;
                 }
@@ -857,10 +889,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                     d.many(
                         &mut f_extra,
                         &child,
+                        ::core::option::Option::None,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let ro_id = d.finish_one(f_ro_id, "roID", start);
@@ -971,7 +1005,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut f_pair: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(false);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -987,6 +1021,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                         &mut f_time,
                         "time",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<
                             ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
                         >,
@@ -1004,6 +1039,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                         &mut f_num,
                         "num",
                         &child,
+                        &mut kept,
                         |d, s| {
                             let v = d
                                 .opt_value::<
@@ -1034,10 +1070,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                     d.many(
                         &mut f_pair,
                         &child,
+                        ::core::option::Option::Some(2u64),
+                        &mut kept,
                         ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let time = d.finish_one(f_time, "time", start);
@@ -1238,6 +1276,9 @@ pub struct Doc<'a> {
     pub sender: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `message` (one of several elements).
     pub message: DocMessage<'a>,
+    /** Child elements the schema does not know (or more of them than it allows), kept as
+ received and written back in place.*/
+    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Doc<'_> {
     type Owned = Doc<'static>;
@@ -1245,6 +1286,7 @@ impl ::osmos::cbor::IntoOwned for Doc<'_> {
         Doc {
             sender: ::osmos::cbor::IntoOwned::into_owned(self.sender),
             message: ::osmos::cbor::IntoOwned::into_owned(self.message),
+            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
         }
     }
 }
@@ -1257,7 +1299,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
         let mut f_sender: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_message: ::osmos::xml::Slot<DocMessage<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut unknown: ::osmos::xml::Unknown<'a> = ::core::option::Option::None;
+        let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             #[allow(clippy::match_single_binding)]
             match child.name {
@@ -1273,6 +1315,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                         &mut f_sender,
                         "sender",
                         &child,
+                        &mut kept,
                         ::osmos::xml::Decoder::opt_value::<::std::borrow::Cow<'a, str>>,
                     )?;
                 }
@@ -1288,6 +1331,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <DocMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -1303,6 +1347,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <DocMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
@@ -1318,17 +1363,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                         &mut f_message,
                         "message",
                         &child,
+                        &mut kept,
                         <DocMessage<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
-                _ => d.unknown(&child, &mut unknown)?,
+                _ => d.unknown(&child, &mut kept)?,
             }
         }
         let sender = d.finish_opt(f_sender);
-        let message = d.finish_choice(f_message, "message", unknown, true, start);
+        let message = d.finish_choice(f_message, "message", kept.first(), true, start);
         Ok(Doc {
             sender: sender?,
             message: message?,
+            unknown: kept.into_elements(),
         })
     }
 }
@@ -1336,10 +1383,14 @@ impl ::osmos::xml::XmlEncode for Doc<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
+        let mut kept = self.unknown.writer();
         if let ::core::option::Option::Some(v) = &self.sender {
+            kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "sender", out);
         }
+        kept.known(out);
         ::osmos::xml::XmlEncode::encode_element(&self.message, "", out);
+        kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -1351,6 +1402,9 @@ impl ::osmos::json::ToJson for Doc<'_> {
             m.insert("sender".into(), ::osmos::json::ToJson::to_json(v));
         }
         m.insert("message".into(), ::osmos::json::ToJson::to_json(&self.message));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
         ::osmos::json::Value::Object(m)
     }
 }
@@ -1360,10 +1414,11 @@ impl<'a> ::osmos::json::FromJson for Doc<'a> {
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
-        ::osmos::json::deny_unknown(obj, &["sender", "message"])?;
+        ::osmos::json::deny_unknown(obj, &["sender", "message", "#unknown"])?;
         Ok(Doc {
             sender: ::osmos::json::opt_field(obj, "sender")?,
             message: ::osmos::json::field(obj, "message")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{field_ident, Ctx};
-use crate::ir::{Occur, TypeDef, TypeKind};
+use crate::ir::{Layout, Occur, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
@@ -31,7 +31,14 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                     },
                 }
             });
-            let known = s.fields.iter().map(|f| f.name.as_str());
+            // Kept unknown XML elements under a key no schema name can be.
+            let unknown = s.unknown.as_ref().filter(|_| s.layout == Layout::Element).map(|u| super::naming::ident(u));
+            let unknown_insert = unknown.as_ref().map(|id| {
+                quote!(if !self.#id.is_empty() { m.insert("#unknown".into(), #rt::json::ToJson::to_json(&self.#id)); })
+            });
+            let unknown_read =
+                unknown.as_ref().map(|id| quote!(#id: #rt::json::opt_field(obj, "#unknown")?.unwrap_or_default(),));
+            let known = s.fields.iter().map(|f| f.name.as_str()).chain(unknown.as_ref().map(|_| "#unknown"));
             let reads = s.fields.iter().map(|f| {
                 let id = field_ident(f);
                 let key = &f.name;
@@ -41,23 +48,24 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                     Occur::Many { .. } => quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),),
                 }
             });
-            // Kept unknown entries are a wire matter (a proxy passing them on); the JSON view
+            // Kept CBOR map entries are a wire matter (a proxy passing them on); the JSON view
             // shows the schema's fields only.
-            let unknown = s.unknown.as_ref().map(|u| {
+            let unknown_default = s.unknown.as_ref().filter(|_| s.layout != Layout::Element).map(|u| {
                 let id = super::naming::ident(u);
                 quote!(#id: ::core::default::Default::default(),)
             });
-            let mut_m = if s.fields.is_empty() { quote!(m) } else { quote!(mut m) };
+            let mut_m = if s.fields.is_empty() && unknown.is_none() { quote!(m) } else { quote!(mut m) };
             (
                 quote! {
                     let #mut_m = #rt::json::Map::new();
                     #(#inserts)*
+                    #unknown_insert
                     #rt::json::Value::Object(m)
                 },
                 quote! {
                     let obj = #rt::json::object(v, "an object")?;
                     #rt::json::deny_unknown(obj, &[#(#known),*])?;
-                    Ok(#name { #(#reads)* #unknown })
+                    Ok(#name { #(#reads)* #unknown_read #unknown_default })
                 },
             )
         }

@@ -222,6 +222,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
+    let keep = s.unknown.is_some();
 
     let attrs: Vec<&'s Field> = s.fields.iter().filter(|f| matches!(f.key, Key::Attribute(_))).collect();
     let content = s.fields.iter().find(|f| f.key == Key::Content);
@@ -323,14 +324,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote! {
             let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
             #order_decl
-            let mut unknown: #rt::xml::Unknown<'a> = ::core::option::Option::None;
+            let mut kept = #rt::xml::Kept::new(#keep);
             while let ::core::option::Option::Some(item) = d.next_content(start)? {
                 match item {
                     #rt::xml::Content::Child(child) => {
                         #[allow(clippy::match_single_binding)]
                         match child.name {
                             #(#match_arms)*
-                            _ => d.unknown(&child, &mut unknown)?,
+                            _ => d.unknown(&child, &mut kept)?,
                         }
                     }
                     #rt::xml::Content::Text(raw, at) => {
@@ -347,12 +348,12 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     } else {
         quote! {
             #order_decl
-            let mut unknown: #rt::xml::Unknown<'a> = ::core::option::Option::None;
+            let mut kept = #rt::xml::Kept::new(#keep);
             while let ::core::option::Option::Some(child) = d.next_child(start)? {
                 #[allow(clippy::match_single_binding)]
                 match child.name {
                     #(#match_arms)*
-                    _ => d.unknown(&child, &mut unknown)?,
+                    _ => d.unknown(&child, &mut kept)?,
                 }
             }
         }
@@ -375,7 +376,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             (_, Occur::Optional) => quote!(let #id = d.finish_opt(#slot);),
             (Key::Choice, Occur::One) if uses_unknown => {
                 let messages = choice_of(ctx, &f.ty).is_some_and(|(_, v)| is_message_choice(ctx, v));
-                quote!(let #id = d.finish_choice(#slot, #fname, unknown, #messages, start);)
+                quote!(let #id = d.finish_choice(#slot, #fname, kept.first(), #messages, start);)
             }
             (_, Occur::One) => quote!(let #id = d.finish_one(#slot, #fname, start);),
         }
@@ -383,6 +384,15 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let inits = s.fields.iter().map(|f| {
         let id = field_ident(f);
         quote!(#id: #id?,)
+    });
+    let unknown_init = s.unknown.as_ref().map(|u| {
+        let id = super::naming::ident(u);
+        if uses_unknown {
+            quote!(#id: kept.into_elements(),)
+        } else {
+            // Raw or simple content has no children to keep.
+            quote!(#id: #rt::xml::UnknownElements::new(),)
+        }
     });
 
     // ---- encode
@@ -407,6 +417,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             Key::Content => match value_kind(ctx, &f.ty) {
                 ValueKind::Raw => quote!(out.push_str(#v.as_str());),
                 _ => quote!(#rt::xml::text(out, #v);),
+            },
+            // Kept unknown elements go back before the known child they preceded.
+            _ if keep => quote! {
+                kept.known(out);
+                #rt::xml::XmlEncode::encode_element(#v, #tag, out);
             },
             _ => quote!(#rt::xml::XmlEncode::encode_element(#v, #tag, out);),
         }
@@ -452,12 +467,20 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         });
     }
 
+    let (kept_start, kept_rest) = match &s.unknown {
+        Some(u) => {
+            let id = super::naming::ident(u);
+            (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);))
+        }
+        None => (quote!(), quote!()),
+    };
+
     let decode_body = quote! {
         #attr_decode
         #(#child_decls)*
         #children_decode
         #(#finishes)*
-        Ok(#name { #(#inits)* })
+        Ok(#name { #(#inits)* #unknown_init })
     };
     quote! {
         impl<'a> #rt::xml::XmlDecode<'a> for #name #generics {
@@ -470,7 +493,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
                 #rt::xml::open(out, tag);
                 #(#attr_writes)*
                 let content = #rt::xml::close_start(out);
+                #kept_start
                 #(#body_writes)*
+                #kept_rest
                 #rt::xml::close(out, tag, content);
             }
         }
@@ -518,6 +543,7 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
                     &mut #slot,
                     #fname,
                     &child,
+                    &mut kept,
                     |c| match c {
                         #cname::#var(v) => ::core::option::Option::Some(v),
                         #[allow(unreachable_patterns)]
@@ -528,25 +554,22 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
                 )?;
             }
         }
-        (Some(_), Occur::Many { .. }) => {
+        (_, Occur::Many { max, .. }) => {
             let dec = decoder(ctx, &f.ty, false);
-            quote!(d.many(&mut #slot, &child, #dec)?;)
+            let max = opt(max);
+            quote!(d.many(&mut #slot, &child, #max, &mut kept, #dec)?;)
         }
         (Some(_), _) => {
             let dec = decoder(ctx, &f.ty, false);
-            quote!(d.one(&mut #slot, #fname, &child, #dec)?;)
-        }
-        (None, Occur::Many { .. }) => {
-            let dec = decoder(ctx, &f.ty, false);
-            quote!(d.many(&mut #slot, &child, #dec)?;)
+            quote!(d.one(&mut #slot, #fname, &child, &mut kept, #dec)?;)
         }
         (None, occur) => {
             if optional_decoder(ctx, &f.ty, occur) {
                 let dec = decoder(ctx, &f.ty, true);
-                quote!(d.one_opt(&mut #slot, #fname, &child, #dec)?;)
+                quote!(d.one_opt(&mut #slot, #fname, &child, &mut kept, #dec)?;)
             } else {
                 let dec = decoder(ctx, &f.ty, false);
-                quote!(d.one(&mut #slot, #fname, &child, #dec)?;)
+                quote!(d.one(&mut #slot, #fname, &child, &mut kept, #dec)?;)
             }
         }
     };
