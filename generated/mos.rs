@@ -1701,8 +1701,7 @@ pub struct MosExternalMetadata<'a> {
     /// `mosPayload` (element `<mosPayload>`).
     /// The metadata itself: any well-formed XML or text, whatever the schema.
     pub mos_payload: ::osmos::xml::RawXml<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosExternalMetadata<'_> {
@@ -1856,8 +1855,7 @@ pub struct ObjPaths<'a> {
     /// `objMetadataPath` (element `<objMetadataPath>`).
     /// Path to an XML document describing the object (optional, SPEC285 section 4.1.7).
     pub obj_metadata_path: ::std::vec::Vec<ObjMetadataPath<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ObjPaths<'_> {
@@ -2382,8 +2380,7 @@ pub struct MosObj<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObj<'_> {
@@ -3033,8 +3030,7 @@ pub struct Item<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Item<'_> {
@@ -3707,8 +3703,7 @@ pub struct StoryItem<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for StoryItem<'_> {
@@ -4279,8 +4274,7 @@ pub struct Story<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Story<'_> {
@@ -4563,8 +4557,7 @@ pub struct RoStorySend<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStorySend<'_> {
@@ -4889,8 +4882,7 @@ pub struct Ro<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Ro<'_> {
@@ -5230,8 +5222,7 @@ pub struct ElementTarget<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of the target item within the target story, for item operations.
     pub item_id: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ElementTarget<'_> {
@@ -5379,8 +5370,7 @@ impl<'a> ::osmos::json::FromJson for ElementTarget<'a> {
 pub struct ElementSource<'a> {
     /// `choice` (one of several elements).
     pub choice: ElementSourceChoice<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ElementSource<'_> {
@@ -5772,8 +5762,7 @@ pub struct Heartbeat<'a> {
     /// `time` (element `<time>`).
     /// Current time of the sender.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Heartbeat<'_> {
@@ -5867,8 +5856,7 @@ impl<'a> ::osmos::json::FromJson for Heartbeat<'a> {
 /// Schema element `keepAlive`, message `<keepAlive>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeepAlive<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for KeepAlive<'_> {
@@ -5933,8 +5921,7 @@ impl<'a> ::osmos::json::FromJson for KeepAlive<'a> {
 /// Schema element `reqMachInfo`, message `<reqMachInfo>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReqMachInfo<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ReqMachInfo<'_> {
@@ -6063,8 +6050,7 @@ pub struct ListMachInfo<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for ListMachInfo<'_> {
@@ -6850,8 +6836,7 @@ pub struct SupportedProfiles<'a> {
     /// `deviceType` (attribute `deviceType`).
     /// Whether the machine is an NCS or a MOS.
     pub device_type: MosDeviceType,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for SupportedProfiles<'_> {
@@ -7054,8 +7039,7 @@ pub struct DefaultActiveX<'a> {
     /// `controlDefaultParams` (element `<controlDefaultParams>`).
     /// Parameters passed to the control when it is loaded, e.g. URL=http:....
     pub control_default_params: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for DefaultActiveX<'_> {
@@ -7306,8 +7290,7 @@ pub struct MosAck<'a> {
     /// `statusDescription` (element `<statusDescription>`).
     /// Explanation of the status, e.g. the reason of a NACK or, for a mosObjCreate ACK, the new objID.
     pub status_description: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosAck<'_> {
@@ -7515,8 +7498,7 @@ pub struct MosReqObj<'a> {
     /// `objID` (element `<objID>`).
     /// ID of the requested object.
     pub obj_id: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObj<'_> {
@@ -7622,8 +7604,7 @@ pub struct MosReqAll<'a> {
     /// `pause` (element `<pause>`).
     /// Pause between the mosObj messages of the answer; 0 asks for a single mosListAll instead.
     pub pause: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosNumber>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqAll<'_> {
@@ -7720,8 +7701,7 @@ pub struct MosListAll<'a> {
     /// `mosObj` (element `<mosObj>`).
     /// Description of a media object held by a MOS; sent by the MOS when an object is created or changes, and in answer to mosReqObj (SPEC285 section 3.1.2, Profile 1).
     pub mos_obj: ::std::vec::Vec<MosObj<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosListAll<'_> {
@@ -7837,8 +7817,7 @@ pub struct RoAck<'a> {
     /// `status` (element `<status>`).
     /// Status of the object in the MOS, e.g. LOADED or UNKNOWN.
     pub status: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoAck<'_> {
@@ -8264,8 +8243,7 @@ pub struct RoCreate<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoCreate<'_> {
@@ -8744,8 +8722,7 @@ pub struct RoReplace<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReplace<'_> {
@@ -9224,8 +9201,7 @@ pub struct RoList<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoList<'_> {
@@ -9701,8 +9677,7 @@ pub struct RoMetadataReplace<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::core::option::Option<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoMetadataReplace<'_> {
@@ -10107,8 +10082,7 @@ pub struct RoDelete<'a> {
     /// `roID` (element `<roID>`).
     /// ID of the running order.
     pub ro_id: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoDelete<'_> {
@@ -10214,8 +10188,7 @@ pub struct RoReq<'a> {
     /// `roID` (element `<roID>`).
     /// ID of the running order.
     pub ro_id: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReq<'_> {
@@ -10342,8 +10315,7 @@ pub struct RoElementStat<'a> {
     /// `element` (attribute `element`).
     /// Level the status applies to: RO, STORY or ITEM.
     pub element: MosElementLevel,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoElementStat<'_> {
@@ -10693,8 +10665,7 @@ pub struct RoStat<'a> {
     /// `time` (element `<time>`).
     /// Time the status changed.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStat<'_> {
@@ -10870,8 +10841,7 @@ pub struct RoItemStat<'a> {
     /// `time` (element `<time>`).
     /// Time the status changed.
     pub time: ::osmos::xml::Lenient<'a, ::osmos::mos::value::MosTime>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemStat<'_> {
@@ -11201,8 +11171,7 @@ pub struct RoElementAction<'a> {
     /// `operation` (attribute `operation`).
     /// INSERT, REPLACE, MOVE, DELETE or SWAP.
     pub operation: MosElementActionOperation,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoElementAction<'_> {
@@ -11390,8 +11359,7 @@ pub struct RoReadyToAir<'a> {
     /// `roAir` (element `<roAir>`).
     /// READY or NOT READY.
     pub ro_air: MosAirStatus,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReadyToAir<'_> {
@@ -11524,8 +11492,7 @@ pub struct RoStoryAppend<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryAppend<'_> {
@@ -11666,8 +11633,7 @@ pub struct RoStoryInsert<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryInsert<'_> {
@@ -11845,8 +11811,7 @@ pub struct RoStoryReplace<'a> {
     /// `story` (element `<story>`).
     /// A story of a running order with its items.
     pub story: ::std::vec::Vec<Story<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryReplace<'_> {
@@ -12021,8 +11986,7 @@ pub struct RoStoryMove<'a> {
     /// `storyID` (element `<storyID>`).
     /// Exactly two story IDs: the story to move, then the story it is moved before.
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryMove<'_> {
@@ -12179,8 +12143,7 @@ pub struct RoStorySwap<'a> {
     /// `storyID` (element `<storyID>`).
     /// Exactly two story IDs: the stories to swap.
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStorySwap<'_> {
@@ -12337,8 +12300,7 @@ pub struct RoStoryDelete<'a> {
     /// `storyID` (element `<storyID>`).
     /// ID of a story (for roStoryMoveMultiple: the stories to move, then the story they are moved before, last).
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryDelete<'_> {
@@ -12495,8 +12457,7 @@ pub struct RoStoryMoveMultiple<'a> {
     /// `storyID` (element `<storyID>`).
     /// ID of a story (for roStoryMoveMultiple: the stories to move, then the story they are moved before, last).
     pub story_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoStoryMoveMultiple<'_> {
@@ -12659,8 +12620,7 @@ pub struct RoItemInsert<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemInsert<'_> {
@@ -12881,8 +12841,7 @@ pub struct RoItemReplace<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: ::std::vec::Vec<Item<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemReplace<'_> {
@@ -13100,8 +13059,7 @@ pub struct RoItemDelete<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of an item (for roItemMoveMultiple: the items to move, then the item they are moved before, last).
     pub item_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemDelete<'_> {
@@ -13292,8 +13250,7 @@ pub struct RoItemMoveMultiple<'a> {
     /// `itemID` (element `<itemID>`).
     /// ID of an item (for roItemMoveMultiple: the items to move, then the item they are moved before, last).
     pub item_id: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemMoveMultiple<'_> {
@@ -13506,8 +13463,7 @@ pub struct MosObjCreate<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObjCreate<'_> {
@@ -13935,8 +13891,7 @@ pub struct MosReqObjAction<'a> {
     /// `objID` (attribute `objID`).
     /// ID of the object to update or delete (for UPDATE and DELETE).
     pub obj_id: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObjAction<'_> {
@@ -14454,8 +14409,7 @@ pub struct MosItemReplace<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: Item<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosItemReplace<'_> {
@@ -14622,8 +14576,7 @@ pub struct MosReqSearchableSchema<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the NCS asks.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqSearchableSchema<'_> {
@@ -14711,8 +14664,7 @@ pub struct MosListSearchableSchema<'a> {
     /// `username` (attribute `username`).
     /// User the answer is for.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosListSearchableSchema<'_> {
@@ -14840,8 +14792,7 @@ pub struct MosReqObjList<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the NCS searches.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosReqObjList<'_> {
@@ -15148,8 +15099,7 @@ pub struct SearchGroup<'a> {
     /// `searchField` (element `<searchField>`).
     /// One search condition on a field of the searchable schema, with optional sorting.
     pub search_field: ::std::vec::Vec<SearchField<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for SearchGroup<'_> {
@@ -15263,8 +15213,7 @@ pub struct SearchField<'a> {
     /// `sortType` (attribute `sortType`).
     /// Sort direction for this field, e.g. DESCENDING.
     pub sort_type: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for SearchField<'_> {
@@ -15390,8 +15339,7 @@ pub struct MosObjList<'a> {
     /// `username` (attribute `username`).
     /// User the answer is for.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for MosObjList<'_> {
@@ -15707,8 +15655,7 @@ pub struct List<'a> {
     /// `mosObj` (element `<mosObj>`).
     /// Description of a media object held by a MOS; sent by the MOS when an object is created or changes, and in answer to mosReqObj (SPEC285 section 3.1.2, Profile 1).
     pub mos_obj: ::std::vec::Vec<MosObj<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for List<'_> {
@@ -15803,8 +15750,7 @@ impl<'a> ::osmos::json::FromJson for List<'a> {
 /// Schema element `roReqAll`, message `<roReqAll>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoReqAll<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReqAll<'_> {
@@ -15872,8 +15818,7 @@ pub struct RoListAll<'a> {
     /// `ro` (element `<ro>`).
     /// Summary of one running order in a roListAll answer (SPEC285 Profile 4).
     pub ro: ::std::vec::Vec<Ro<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoListAll<'_> {
@@ -15988,8 +15933,7 @@ pub struct RoItemCue<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoItemCue<'_> {
@@ -16331,8 +16275,7 @@ pub struct RoCtrl<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoCtrl<'_> {
@@ -16591,8 +16534,7 @@ pub struct RoReqStoryAction<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the MOS asks.
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReqStoryAction<'_> {
@@ -16751,8 +16693,7 @@ pub struct RoReqStoryActionRoStorySend<'a> {
     /// `mosExternalMetadata` (element `<mosExternalMetadata>`).
     /// Block of vendor metadata attached to an object, item, story or running order, in a schema named by mosSchema (SPEC285 section 4.1.4).
     pub mos_external_metadata: ::std::vec::Vec<MosExternalMetadata<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for RoReqStoryActionRoStorySend<'_> {
@@ -17118,8 +17059,7 @@ pub struct NcsAck<'a> {
     /// `statusDescription` (element `<statusDescription>`).
     /// Explanation of the status, e.g. the reason of a NACK.
     pub status_description: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsAck<'_> {
@@ -17251,8 +17191,7 @@ impl<'a> ::osmos::json::FromJson for NcsAck<'a> {
 /// Schema element `ncsReqAppInfo`, message `<ncsReqAppInfo>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NcsReqAppInfo<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqAppInfo<'_> {
@@ -17332,8 +17271,7 @@ pub struct NcsAppInfo<'a> {
     /// `ncsInformation` (element `<ncsInformation>`).
     /// Information about the NCS host, its user and the plug-in windows.
     pub ncs_information: NcsInformation<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsAppInfo<'_> {
@@ -17583,8 +17521,7 @@ pub struct NcsInformation<'a> {
     /// `UImetric` (element `<UImetric>`).
     /// Geometry and mode of a plug-in window; may be empty.
     pub u_imetric: ::std::vec::Vec<UImetric<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsInformation<'_> {
@@ -17769,8 +17706,7 @@ pub struct Software<'a> {
     /// `version` (element `<version>`).
     /// Version of the host software.
     pub version: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Software<'_> {
@@ -17982,8 +17918,7 @@ pub struct UImetric<'a> {
     /// `num` (attribute `num`).
     /// Number of this UI metric.
     pub num: ::std::borrow::Cow<'a, str>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for UImetric<'_> {
@@ -18252,8 +18187,7 @@ pub struct NcsReqAppMode<'a> {
     /// `UImetric` (element `<UImetric>`).
     /// Geometry and mode of a plug-in window; may be empty.
     pub u_imetric: UImetric<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqAppMode<'_> {
@@ -18343,8 +18277,7 @@ impl<'a> ::osmos::json::FromJson for NcsReqAppMode<'a> {
 /// Schema element `ncsStoryRequest`, message `<ncsStoryRequest>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NcsStoryRequest<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsStoryRequest<'_> {
@@ -18409,8 +18342,7 @@ impl<'a> ::osmos::json::FromJson for NcsStoryRequest<'a> {
 /// Schema element `ncsItemRequest`, message `<ncsItemRequest>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NcsItemRequest<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsItemRequest<'_> {
@@ -18478,8 +18410,7 @@ pub struct NcsItem<'a> {
     /// `item` (element `<item>`).
     /// An item of a story in a running order: a reference to a MOS object with playout information.
     pub item: Item<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsItem<'_> {
@@ -18569,8 +18500,7 @@ impl<'a> ::osmos::json::FromJson for NcsItem<'a> {
 /// Schema element `ncsReqAppClose`, message `<ncsReqAppClose>`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NcsReqAppClose<'a> {
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqAppClose<'_> {
@@ -18647,8 +18577,7 @@ pub struct NcsReqStoryAction<'a> {
     /// `username` (attribute `username`).
     /// User on whose behalf the plug-in asks (attribute used by the MOS 4.0 examples, as in roReqStoryAction).
     pub username: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for NcsReqStoryAction<'_> {
@@ -18794,8 +18723,7 @@ pub struct Mos<'a> {
     >,
     /// `message` (one of several elements).
     pub message: MosMessage<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Mos<'_> {

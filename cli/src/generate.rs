@@ -36,6 +36,9 @@ pub struct Args {
     /// Accept any type key in --cddl, not only the extension ranges without standard keys.
     #[arg(long, requires = "cddl")]
     allow_any_type_key: bool,
+    /// Write --cddl in derive form: types with `#[derive(osmos::Message)]` (needs `osmos/derive`).
+    #[arg(long, requires = "cddl")]
+    derive_form: bool,
     /// Root of the osmos checkout (for the shipped schemas).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -57,7 +60,7 @@ pub fn run(args: Args) -> Result<(), String> {
         if let Some(Base::Openscreen) = args.extends {
             b = b.extends_openscreen();
         }
-        b = b.allow_any_type_key(args.allow_any_type_key);
+        b = b.allow_any_type_key(args.allow_any_type_key).derive_form(args.derive_form);
         let path = b.compile().map_err(|e| e.to_string())?;
         out!("wrote {}", path.display());
         return Ok(());

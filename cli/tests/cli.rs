@@ -113,3 +113,28 @@ fn mos_strict_decoding_lists_deviations_and_fails() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("mosID"), "{err}");
 }
+
+#[test]
+fn generate_writes_the_derive_form_on_request() {
+    let dir = std::env::temp_dir().join(format!("osmos-cli-derive-{}", std::process::id()));
+    let cddl = dir.join("vendor.cddl");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&cddl, "; type key 50\nping = {\n  0: uint ; seq\n  ? \"note\": text .size (0..16)\n}\n").unwrap();
+    let args = ["generate", "--cddl", cddl.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--derive-form"];
+    let out = osmos(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.join("vendor.rs")).unwrap();
+    for expected in [
+        "#[derive(Debug, Clone, PartialEq, ::osmos::Message)]",
+        "#[osmos(name = \"ping\", type_key = 50)]",
+        "#[osmos(key = 0, name = \"seq\")]",
+        "pub seq: u64,",
+        "#[osmos(key = \"note\", name = \"note\", size(min = 0, max = 16))]",
+        "pub note: Option<Cow<'a, str>>,",
+        "#[derive(Debug, Clone, PartialEq, ::osmos::Messages)]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(!text.contains("impl"), "the derive form holds no impls:\n{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -29,6 +29,7 @@ pub struct Builder {
     keep_unknown_keys: bool,
     base: Option<cddl::Base>,
     allow_any_type_key: bool,
+    derive_form: bool,
 }
 
 impl Builder {
@@ -129,19 +130,34 @@ impl Builder {
         Ok(schema)
     }
 
+    /// Writes the module in derive form (CBOR schemas only): readable types annotated with
+    /// `#[derive(osmos::Message)]` and `#[osmos(...)]` attributes, prost-style, for a crate that
+    /// enables `osmos/derive`. The codecs are the same as the default, expanded form's: the
+    /// derive runs the generator's emitter on what the attributes say.
+    pub fn derive_form(mut self, derive: bool) -> Self {
+        self.derive_form = derive;
+        self
+    }
+
     /// The generated module's text.
     pub fn generate(&self) -> Result<String, Error> {
         let schema = self.schema()?;
+        self.text(&schema)
+    }
+
+    fn text(&self, schema: &Schema) -> Result<String, Error> {
+        if self.derive_form {
+            return rust::generate_derive_form(schema);
+        }
         let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
-        Ok(rust::generate(&schema, &options))
+        Ok(rust::generate(schema, &options))
     }
 
     /// Generates and writes `<out_dir>/<module>.rs` (only when its bytes change, so Cargo does
     /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read.
     pub fn compile(self) -> Result<PathBuf, Error> {
         let schema = self.schema()?;
-        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
-        let text = rust::generate(&schema, &options);
+        let text = self.text(&schema)?;
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
             None => std::env::var_os("OUT_DIR")

@@ -307,8 +307,7 @@ pub struct Story<'a> {
     pub note: ::core::option::Option<Note<'a>>,
     /// `payload` (element `<payload>`).
     pub payload: ::core::option::Option<::osmos::xml::RawXml<'a>>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Story<'_> {
@@ -1276,8 +1275,7 @@ pub struct Doc<'a> {
     pub sender: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `message` (one of several elements).
     pub message: DocMessage<'a>,
-    /** Child elements the schema does not know (or more of them than it allows), kept as
- received and written back in place.*/
+    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
     pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Doc<'_> {

@@ -58,7 +58,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 let (ty, doc) = match s.layout {
                     crate::ir::Layout::Element => (
                         quote!(#rt::xml::UnknownElements<'a>),
-                        " Child elements the schema does not know (or more of them than it allows), kept as\n received and written back in place.",
+                        " Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.",
                     ),
                     _ => (
                         quote!(#rt::cbor::UnknownKeys<'a>),
