@@ -488,6 +488,7 @@ fn unknown_message_is_its_own_error() {
 fn encoded_output_validates_against_the_schema() {
     let Some(samples) = samples() else { return };
     if std::process::Command::new("xmllint").arg("--version").output().is_err() {
+        assert!(std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(), "xmllint is missing under .ci/run");
         eprintln!("skipped: xmllint is not installed");
         return;
     }
@@ -497,10 +498,21 @@ fn encoded_output_validates_against_the_schema() {
     // Nor can it invent a missing ncsID (roItemMoveMultiple.mosromgr.xml: the front end
     // flattens the envelope's header into optional fields, so lenient decoding accepts it).
     // A garbled typed value is kept as received too (roElementStat.sofie-out: `<time>xx</time>`).
+    // And elements the schema does not know, or more of them than it allows, are passed on in
+    // place, as a gateway must: sofie's `objDur` in an item, `objID` in mosObjCreate, `objRev`
+    // in mosReqObjAction, `username` in mosReqObjList, `abstract` and `objSlug` in ncsItem's
+    // items, `roMacroIn` in osm's roListAll.
     const INVALID_OUTPUT: &[&str] = &[
+        "mosItemReplace.sofie-out.xml",
+        "mosObjCreate.sofie-out.xml",
+        "mosReqObjAction.sofie-out.xml",
+        "mosReqObjList.sofie-out.xml",
+        "ncsItem.sofie-sample3_attrs_in_payload.xml",
+        "ncsItem.xml",
         "roAck.sofie-nack_not_found.xml",
         "roElementStat.sofie-out.xml",
         "roItemMoveMultiple.mosromgr.xml",
+        "roListAll.osm-2_8_3.xml",
         "roStorySend.osm-2_8_3.xml",
         "roStorySend.sofie-out.xml",
         "roStorySend.xml",
