@@ -124,7 +124,14 @@ pub fn inputs() -> &'static Inputs {
             .iter()
             .filter_map(|(name, file)| {
                 let text = std::fs::read_to_string(format!("{dir}/{file}")).ok()?;
-                Some((*name, if *name == "roCreate-20" { twenty_stories(&text) } else { text }))
+                let text = if *name == "roCreate-20" { twenty_stories(&text) } else { text };
+                // Bare message bodies travel in an envelope.
+                let text = if text.contains("<mos>") {
+                    text
+                } else {
+                    format!("<mos><mosID>x</mosID><ncsID>y</ncsID><messageID>1</messageID>{}</mos>", text.trim())
+                };
+                Some((*name, text))
             })
             .collect();
         Inputs { cbor, mos }
@@ -290,7 +297,7 @@ pub fn walk(text: &str) -> u64 {
     loop {
         match reader.read_event() {
             Ok(Event::Eof) => return n,
-            Ok(Event::Text(t)) => n += t.decode().map_or(0, |s| s.len() as u64),
+            Ok(Event::Text(t)) => n += quick_xml::escape::unescape(&t).map_or(0, |s| s.len() as u64),
             Ok(_) => n += 1,
             Err(_) => return n,
         }
