@@ -42,8 +42,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
         let mut f_psk_min_bits_of_entropy: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("psk-ease-of-input"))?;
                     ::osmos::cbor::set_once(
@@ -53,7 +78,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -68,7 +93,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("psk-min-bits-of-entropy"))?;
                     ::osmos::cbor::set_once(
@@ -78,7 +103,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthCapabilities {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AuthCapabilities {
@@ -299,13 +323,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthInitiationToken<'a> {
         let mut f_token: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("token"))?;
-                    ::osmos::cbor::set_once(&mut f_token, key_pos, "token", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("token"))?;
+            ::osmos::cbor::set_once(&mut f_token, key_pos, "token", v)?;
         }
         Ok(AuthInitiationToken {
             token: f_token,
@@ -488,32 +519,39 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Confirmation<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = {
-                        let pos = d.position();
-                        ::osmos::cbor::bytes(d)
-                            .and_then(|v| {
-                                ::osmos::cbor::check_len(
-                                        v.len(),
-                                        64u64,
-                                        ::core::option::Option::Some(64u64),
-                                        "bytes",
-                                    )
-                                    .map_err(|k| ::osmos::DecodeError::new(k, pos))?;
-                                Ok(v)
-                            })
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
                     }
-                        .map_err(|err| err.in_field("confirmation-value"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_confirmation_value,
-                        key_pos,
-                        "confirmation-value",
-                        v,
-                    )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
+            };
+            let v = {
+                let pos = d.position();
+                ::osmos::cbor::bytes(d)
+                    .and_then(|v| {
+                        ::osmos::cbor::check_len(
+                                v.len(),
+                                64u64,
+                                ::core::option::Option::Some(64u64),
+                                "bytes",
+                            )
+                            .map_err(|k| ::osmos::DecodeError::new(k, pos))?;
+                        Ok(v)
+                    })
             }
+                .map_err(|err| err.in_field("confirmation-value"))?;
+            ::osmos::cbor::set_once(
+                &mut f_confirmation_value,
+                key_pos,
+                "confirmation-value",
+                v,
+            )?;
         }
         Ok(AuthSpake2Confirmation {
             confirmation_value: f_confirmation_value
@@ -715,14 +753,21 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthStatus {
         let mut f_result: ::core::option::Option<AuthStatusResult> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::Decode::decode(d)
-                        .map_err(|err| err.in_field("result"))?;
-                    ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::Decode::decode(d)
+                .map_err(|err| err.in_field("result"))?;
+            ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
         }
         Ok(AuthStatus {
             result: f_result.ok_or_else(|| ::osmos::cbor::missing(map.start, "result"))?,
@@ -812,8 +857,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
         let mut f_public_value: ::core::option::Option<::std::borrow::Cow<'a, [u8]>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("initiation-token"))?;
                     ::osmos::cbor::set_once(
@@ -823,7 +893,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("psk-status"))?;
                     ::osmos::cbor::set_once(
@@ -833,7 +903,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::bytes(d)
                         .map_err(|err| err.in_field("public-value"))?;
                     ::osmos::cbor::set_once(
@@ -843,7 +913,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Handshake<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AuthSpake2Handshake {
@@ -1299,19 +1368,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoRequest {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("request-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_request_id,
-                        key_pos,
-                        "request-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
+            ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
         Ok(AgentInfoRequest {
             request_id: f_request_id
@@ -1394,8 +1464,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoResponse<'a> {
         let mut f_agent_info: ::core::option::Option<AgentInfo<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -1405,7 +1495,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoResponse<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("agent-info"))?;
                     ::osmos::cbor::set_once(
@@ -1415,7 +1505,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoResponse<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AgentInfoResponse {
@@ -1511,19 +1600,21 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoEvent<'a> {
         let mut f_agent_info: ::core::option::Option<AgentInfo<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::Decode::decode(d)
-                        .map_err(|err| err.in_field("agent-info"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_agent_info,
-                        key_pos,
-                        "agent-info",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::Decode::decode(d)
+                .map_err(|err| err.in_field("agent-info"))?;
+            ::osmos::cbor::set_once(&mut f_agent_info, key_pos, "agent-info", v)?;
         }
         Ok(AgentInfoEvent {
             agent_info: f_agent_info
@@ -1763,8 +1854,43 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("display-name"))?;
                     ::osmos::cbor::set_once(
@@ -1774,7 +1900,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("model-name"))?;
                     ::osmos::cbor::set_once(
@@ -1784,7 +1910,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -1799,7 +1925,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("state-token"))?;
                     ::osmos::cbor::set_once(
@@ -1809,7 +1935,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -1819,7 +1945,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfo<'a> {
                         .map_err(|err| err.in_field("locales"))?;
                     ::osmos::cbor::set_once(&mut f_locales, key_pos, "locales", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AgentInfo {
@@ -1998,8 +2123,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusRequest<'a> {
         let mut f_status: ::core::option::Option<Status<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -2009,12 +2154,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("status"))?;
                     ::osmos::cbor::set_once(&mut f_status, key_pos, "status", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AgentStatusRequest {
@@ -2114,8 +2258,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusResponse<'a> {
         let mut f_status: ::core::option::Option<Status<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -2125,12 +2289,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentStatusResponse<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("status"))?;
                     ::osmos::cbor::set_once(&mut f_status, key_pos, "status", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AgentStatusResponse {
@@ -2221,14 +2384,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for Status<'a> {
         let mut f_status: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::text(d)
-                        .map_err(|err| err.in_field("status"))?;
-                    ::osmos::cbor::set_once(&mut f_status, key_pos, "status", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("status"))?;
+            ::osmos::cbor::set_once(&mut f_status, key_pos, "status", v)?;
         }
         Ok(Status {
             status: f_status.ok_or_else(|| ::osmos::cbor::missing(map.start, "status"))?,
@@ -2324,8 +2493,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
         let mut f_watch_id: ::core::option::Option<WatchId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -2335,7 +2534,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -2345,7 +2544,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
                         .map_err(|err| err.in_field("urls"))?;
                     ::osmos::cbor::set_once(&mut f_urls, key_pos, "urls", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-duration"))?;
                     ::osmos::cbor::set_once(
@@ -2355,12 +2554,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-id"))?;
                     ::osmos::cbor::set_once(&mut f_watch_id, key_pos, "watch-id", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationUrlAvailabilityRequest {
@@ -2506,8 +2704,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -2517,7 +2735,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -2532,7 +2750,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityResponse {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationUrlAvailabilityResponse {
@@ -2644,13 +2861,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityEvent {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-id"))?;
                     ::osmos::cbor::set_once(&mut f_watch_id, key_pos, "watch-id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -2665,7 +2902,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationUrlAvailabilityEvent {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationUrlAvailabilityEvent {
@@ -2788,8 +3024,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
         let mut f_headers: ::core::option::Option<::std::vec::Vec<HttpHeader<'a>>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -2799,7 +3065,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("presentation-id"))?;
                     ::osmos::cbor::set_once(
@@ -2809,11 +3075,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("url"))?;
                     ::osmos::cbor::set_once(&mut f_url, key_pos, "url", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -2823,7 +3089,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartRequest<'a> {
                         .map_err(|err| err.in_field("headers"))?;
                     ::osmos::cbor::set_once(&mut f_headers, key_pos, "headers", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationStartRequest {
@@ -3099,8 +3364,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
         let mut f_http_response_code: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -3110,12 +3405,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-id"))?;
                     ::osmos::cbor::set_once(
@@ -3125,7 +3420,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("http-response-code"))?;
                     ::osmos::cbor::set_once(
@@ -3135,7 +3430,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationStartResponse {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationStartResponse {
@@ -3499,8 +3793,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationRequest<'a> {
         let mut f_reason: ::core::option::Option<PresentationTerminationReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -3510,7 +3829,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("presentation-id"))?;
                     ::osmos::cbor::set_once(
@@ -3520,12 +3839,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("reason"))?;
                     ::osmos::cbor::set_once(&mut f_reason, key_pos, "reason", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationTerminationRequest {
@@ -3640,8 +3958,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -3651,12 +3989,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationTerminationResponse {
@@ -3759,8 +4096,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationEvent<'a> {
         let mut f_reason: ::core::option::Option<PresentationTerminationReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("presentation-id"))?;
                     ::osmos::cbor::set_once(
@@ -3770,17 +4132,16 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationTerminationEvent<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("source"))?;
                     ::osmos::cbor::set_once(&mut f_source, key_pos, "source", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("reason"))?;
                     ::osmos::cbor::set_once(&mut f_reason, key_pos, "reason", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationTerminationEvent {
@@ -3901,8 +4262,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenRequest<'a> {
         let mut f_url: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -3912,7 +4298,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("presentation-id"))?;
                     ::osmos::cbor::set_once(
@@ -3922,11 +4308,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("url"))?;
                     ::osmos::cbor::set_once(&mut f_url, key_pos, "url", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationConnectionOpenRequest {
@@ -4049,8 +4434,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -4060,12 +4475,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-id"))?;
                     ::osmos::cbor::set_once(
@@ -4075,7 +4490,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-count"))?;
                     ::osmos::cbor::set_once(
@@ -4085,7 +4500,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionOpenResponse {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationConnectionOpenResponse {
@@ -4339,8 +4753,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-id"))?;
                     ::osmos::cbor::set_once(
@@ -4350,12 +4794,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("reason"))?;
                     ::osmos::cbor::set_once(&mut f_reason, key_pos, "reason", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("error-message"))?;
                     ::osmos::cbor::set_once(
@@ -4365,7 +4809,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-count"))?;
                     ::osmos::cbor::set_once(
@@ -4375,7 +4819,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionCloseEvent<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationConnectionCloseEvent {
@@ -4516,8 +4959,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationChangeEvent<'a> {
         let mut f_connection_count: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("presentation-id"))?;
                     ::osmos::cbor::set_once(
@@ -4527,7 +4990,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationChangeEvent<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-count"))?;
                     ::osmos::cbor::set_once(
@@ -4537,7 +5000,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationChangeEvent<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationChangeEvent {
@@ -4758,8 +5220,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionMessage<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("connection-id"))?;
                     ::osmos::cbor::set_once(
@@ -4769,12 +5251,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for PresentationConnectionMessage<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("message"))?;
                     ::osmos::cbor::set_once(&mut f_message, key_pos, "message", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(PresentationConnectionMessage {
@@ -4891,8 +5372,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
         let mut f_watch_id: ::core::option::Option<WatchId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -4902,7 +5413,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -4912,7 +5423,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
                         .map_err(|err| err.in_field("sources"))?;
                     ::osmos::cbor::set_once(&mut f_sources, key_pos, "sources", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-duration"))?;
                     ::osmos::cbor::set_once(
@@ -4922,12 +5433,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-id"))?;
                     ::osmos::cbor::set_once(&mut f_watch_id, key_pos, "watch-id", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackAvailabilityRequest {
@@ -5074,8 +5584,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -5085,7 +5615,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5100,7 +5630,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityResponse {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackAvailabilityResponse {
@@ -5211,13 +5740,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityEvent {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("watch-id"))?;
                     ::osmos::cbor::set_once(&mut f_watch_id, key_pos, "watch-id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5232,7 +5781,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackAvailabilityEvent {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackAvailabilityEvent {
@@ -5352,8 +5900,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(1i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(1i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -5363,7 +5936,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5378,7 +5951,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("desired-stats-interval"))?;
                     ::osmos::cbor::set_once(
@@ -5388,7 +5961,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequestParams<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionStartRequestParams {
@@ -5566,8 +6138,53 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -5577,7 +6194,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("remote-playback-id"))?;
                     ::osmos::cbor::set_once(
@@ -5587,7 +6204,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5597,7 +6214,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                         .map_err(|err| err.in_field("sources"))?;
                     ::osmos::cbor::set_once(&mut f_sources, key_pos, "sources", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5612,7 +6229,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5622,17 +6239,16 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartRequest<'a> {
                         .map_err(|err| err.in_field("headers"))?;
                     ::osmos::cbor::set_once(&mut f_headers, key_pos, "headers", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("controls"))?;
                     ::osmos::cbor::set_once(&mut f_controls, key_pos, "controls", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("remoting"))?;
                     ::osmos::cbor::set_once(&mut f_remoting, key_pos, "remoting", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackStartRequest {
@@ -5861,12 +6477,32 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackSource<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("url"))?;
                     ::osmos::cbor::set_once(&mut f_url, key_pos, "url", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("extended-mime-type"))?;
                     ::osmos::cbor::set_once(
@@ -5876,7 +6512,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackSource<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackSource {
@@ -5977,13 +6612,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(1i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(1i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -5998,7 +6658,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("desired-stats-interval"))?;
                     ::osmos::cbor::set_once(
@@ -6008,7 +6668,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponseParams {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionStartResponseParams {
@@ -6152,8 +6811,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartResponse<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -6163,17 +6847,16 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStartResponse<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("state"))?;
                     ::osmos::cbor::set_once(&mut f_state, key_pos, "state", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("remoting"))?;
                     ::osmos::cbor::set_once(&mut f_remoting, key_pos, "remoting", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackStartResponse {
@@ -6383,8 +7066,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequest {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -6394,7 +7102,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("remote-playback-id"))?;
                     ::osmos::cbor::set_once(
@@ -6404,12 +7112,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("reason"))?;
                     ::osmos::cbor::set_once(&mut f_reason, key_pos, "reason", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackTerminationRequest {
@@ -6527,8 +7234,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -6538,12 +7265,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackTerminationResponse {
@@ -6758,8 +7484,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationEvent {
         let mut f_reason: ::core::option::Option<RemotePlaybackTerminationEventReason> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("remote-playback-id"))?;
                     ::osmos::cbor::set_once(
@@ -6769,12 +7515,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackTerminationEvent {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("reason"))?;
                     ::osmos::cbor::set_once(&mut f_reason, key_pos, "reason", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackTerminationEvent {
@@ -6882,8 +7627,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyRequest<'a> {
         let mut f_controls: ::core::option::Option<RemotePlaybackControls<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -6893,7 +7663,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("remote-playback-id"))?;
                     ::osmos::cbor::set_once(
@@ -6903,12 +7673,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("controls"))?;
                     ::osmos::cbor::set_once(&mut f_controls, key_pos, "controls", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackModifyRequest {
@@ -7035,8 +7804,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyResponse<'a> {
         let mut f_state: ::core::option::Option<RemotePlaybackState<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -7046,17 +7840,16 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackModifyResponse<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("state"))?;
                     ::osmos::cbor::set_once(&mut f_state, key_pos, "state", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackModifyResponse {
@@ -7173,8 +7966,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateEvent<'a> {
         let mut f_state: ::core::option::Option<RemotePlaybackState<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("remote-playback-id"))?;
                     ::osmos::cbor::set_once(
@@ -7184,12 +7997,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateEvent<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("state"))?;
                     ::osmos::cbor::set_once(&mut f_state, key_pos, "state", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackStateEvent {
@@ -7456,47 +8268,127 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                7u8 => {
+                    d.set_position(key_pos + 1);
+                    7usize
+                }
+                8u8 => {
+                    d.set_position(key_pos + 1);
+                    8usize
+                }
+                9u8 => {
+                    d.set_position(key_pos + 1);
+                    9usize
+                }
+                10u8 => {
+                    d.set_position(key_pos + 1);
+                    10usize
+                }
+                11u8 => {
+                    d.set_position(key_pos + 1);
+                    11usize
+                }
+                12u8 => {
+                    d.set_position(key_pos + 1);
+                    12usize
+                }
+                13u8 => {
+                    d.set_position(key_pos + 1);
+                    13usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        ::osmos::cbor::MapKey::Int(7i128) => 7usize,
+                        ::osmos::cbor::MapKey::Int(8i128) => 8usize,
+                        ::osmos::cbor::MapKey::Int(9i128) => 9usize,
+                        ::osmos::cbor::MapKey::Int(10i128) => 10usize,
+                        ::osmos::cbor::MapKey::Int(11i128) => 11usize,
+                        ::osmos::cbor::MapKey::Int(12i128) => 12usize,
+                        ::osmos::cbor::MapKey::Int(13i128) => 13usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("source"))?;
                     ::osmos::cbor::set_once(&mut f_source, key_pos, "source", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("preload"))?;
                     ::osmos::cbor::set_once(&mut f_preload, key_pos, "preload", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("loop"))?;
                     ::osmos::cbor::set_once(&mut f_loop, key_pos, "loop", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("paused"))?;
                     ::osmos::cbor::set_once(&mut f_paused, key_pos, "paused", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("muted"))?;
                     ::osmos::cbor::set_once(&mut f_muted, key_pos, "muted", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("volume"))?;
                     ::osmos::cbor::set_once(&mut f_volume, key_pos, "volume", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                6usize => {
                     let v = ::osmos::cbor::float(d).map_err(|err| err.in_field("seek"))?;
                     ::osmos::cbor::set_once(&mut f_seek, key_pos, "seek", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(7i128) => {
+                7usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("fast-seek"))?;
                     ::osmos::cbor::set_once(&mut f_fast_seek, key_pos, "fast-seek", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(8i128) => {
+                8usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("playback-rate"))?;
                     ::osmos::cbor::set_once(
@@ -7506,12 +8398,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(9i128) => {
+                9usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("poster"))?;
                     ::osmos::cbor::set_once(&mut f_poster, key_pos, "poster", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(10i128) => {
+                10usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -7526,7 +8418,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(11i128) => {
+                11usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("selected-video-track-id"))?;
                     ::osmos::cbor::set_once(
@@ -7536,7 +8428,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(12i128) => {
+                12usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -7551,7 +8443,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(13i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -7566,7 +8458,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackControls<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackControls {
@@ -7933,23 +8824,58 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateSupports {
         let mut f_added_cues: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("rate"))?;
                     ::osmos::cbor::set_once(&mut f_rate, key_pos, "rate", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("preload"))?;
                     ::osmos::cbor::set_once(&mut f_preload, key_pos, "preload", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("poster"))?;
                     ::osmos::cbor::set_once(&mut f_poster, key_pos, "poster", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("added-text-track"))?;
                     ::osmos::cbor::set_once(
@@ -7959,7 +8885,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateSupports {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                _ => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("added-cues"))?;
                     ::osmos::cbor::set_once(
@@ -7969,7 +8895,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackStateSupports {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackStateSupports {
@@ -8437,33 +9362,153 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                7u8 => {
+                    d.set_position(key_pos + 1);
+                    7usize
+                }
+                8u8 => {
+                    d.set_position(key_pos + 1);
+                    8usize
+                }
+                9u8 => {
+                    d.set_position(key_pos + 1);
+                    9usize
+                }
+                10u8 => {
+                    d.set_position(key_pos + 1);
+                    10usize
+                }
+                11u8 => {
+                    d.set_position(key_pos + 1);
+                    11usize
+                }
+                12u8 => {
+                    d.set_position(key_pos + 1);
+                    12usize
+                }
+                13u8 => {
+                    d.set_position(key_pos + 1);
+                    13usize
+                }
+                14u8 => {
+                    d.set_position(key_pos + 1);
+                    14usize
+                }
+                15u8 => {
+                    d.set_position(key_pos + 1);
+                    15usize
+                }
+                16u8 => {
+                    d.set_position(key_pos + 1);
+                    16usize
+                }
+                17u8 => {
+                    d.set_position(key_pos + 1);
+                    17usize
+                }
+                18u8 => {
+                    d.set_position(key_pos + 1);
+                    18usize
+                }
+                19u8 => {
+                    d.set_position(key_pos + 1);
+                    19usize
+                }
+                20u8 => {
+                    d.set_position(key_pos + 1);
+                    20usize
+                }
+                21u8 => {
+                    d.set_position(key_pos + 1);
+                    21usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        ::osmos::cbor::MapKey::Int(7i128) => 7usize,
+                        ::osmos::cbor::MapKey::Int(8i128) => 8usize,
+                        ::osmos::cbor::MapKey::Int(9i128) => 9usize,
+                        ::osmos::cbor::MapKey::Int(10i128) => 10usize,
+                        ::osmos::cbor::MapKey::Int(11i128) => 11usize,
+                        ::osmos::cbor::MapKey::Int(12i128) => 12usize,
+                        ::osmos::cbor::MapKey::Int(13i128) => 13usize,
+                        ::osmos::cbor::MapKey::Int(14i128) => 14usize,
+                        ::osmos::cbor::MapKey::Int(15i128) => 15usize,
+                        ::osmos::cbor::MapKey::Int(16i128) => 16usize,
+                        ::osmos::cbor::MapKey::Int(17i128) => 17usize,
+                        ::osmos::cbor::MapKey::Int(18i128) => 18usize,
+                        ::osmos::cbor::MapKey::Int(19i128) => 19usize,
+                        ::osmos::cbor::MapKey::Int(20i128) => 20usize,
+                        ::osmos::cbor::MapKey::Int(21i128) => 21usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("supports"))?;
                     ::osmos::cbor::set_once(&mut f_supports, key_pos, "supports", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("source"))?;
                     ::osmos::cbor::set_once(&mut f_source, key_pos, "source", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("loading"))?;
                     ::osmos::cbor::set_once(&mut f_loading, key_pos, "loading", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("loaded"))?;
                     ::osmos::cbor::set_once(&mut f_loaded, key_pos, "loaded", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("error"))?;
                     ::osmos::cbor::set_once(&mut f_error, key_pos, "error", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = match ::osmos::cbor::take_null(d) {
                         Ok(true) => Ok(::osmos::cbor::Nullable::Null),
                         Ok(false) => {
@@ -8474,7 +9519,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         .map_err(|err| err.in_field("epoch"))?;
                     ::osmos::cbor::set_once(&mut f_epoch, key_pos, "epoch", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                6usize => {
                     let v = match ::osmos::cbor::take_null(d) {
                         Ok(true) => Ok(::osmos::cbor::Nullable::Null),
                         Ok(false) => {
@@ -8485,7 +9530,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         .map_err(|err| err.in_field("duration"))?;
                     ::osmos::cbor::set_once(&mut f_duration, key_pos, "duration", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(7i128) => {
+                7usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8500,7 +9545,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(8i128) => {
+                8usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8515,7 +9560,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(9i128) => {
+                9usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8530,12 +9575,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(10i128) => {
+                10usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("position"))?;
                     ::osmos::cbor::set_once(&mut f_position, key_pos, "position", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(11i128) => {
+                11usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("playback-rate"))?;
                     ::osmos::cbor::set_once(
@@ -8545,37 +9590,37 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(12i128) => {
+                12usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("paused"))?;
                     ::osmos::cbor::set_once(&mut f_paused, key_pos, "paused", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(13i128) => {
+                13usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("seeking"))?;
                     ::osmos::cbor::set_once(&mut f_seeking, key_pos, "seeking", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(14i128) => {
+                14usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("stalled"))?;
                     ::osmos::cbor::set_once(&mut f_stalled, key_pos, "stalled", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(15i128) => {
+                15usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("ended"))?;
                     ::osmos::cbor::set_once(&mut f_ended, key_pos, "ended", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(16i128) => {
+                16usize => {
                     let v = ::osmos::cbor::float(d)
                         .map_err(|err| err.in_field("volume"))?;
                     ::osmos::cbor::set_once(&mut f_volume, key_pos, "volume", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(17i128) => {
+                17usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("muted"))?;
                     ::osmos::cbor::set_once(&mut f_muted, key_pos, "muted", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(18i128) => {
+                18usize => {
                     let v = match ::osmos::cbor::take_null(d) {
                         Ok(true) => Ok(::osmos::cbor::Nullable::Null),
                         Ok(false) => {
@@ -8592,7 +9637,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(19i128) => {
+                19usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8607,7 +9652,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(20i128) => {
+                20usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8622,7 +9667,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(21i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -8637,7 +9682,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for RemotePlaybackState<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(RemotePlaybackState {
@@ -9281,22 +10325,46 @@ impl<'a> ::osmos::cbor::Decode<'a> for AddedTextTrack<'a> {
         let mut f_language: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("kind"))?;
                     ::osmos::cbor::set_once(&mut f_kind, key_pos, "kind", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("label"))?;
                     ::osmos::cbor::set_once(&mut f_label, key_pos, "label", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("language"))?;
                     ::osmos::cbor::set_once(&mut f_language, key_pos, "language", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AddedTextTrack {
@@ -9426,17 +10494,47 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("mode"))?;
                     ::osmos::cbor::set_once(&mut f_mode, key_pos, "mode", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -9451,7 +10549,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -9466,7 +10564,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ChangedTextTrack<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(ChangedTextTrack {
@@ -9711,21 +10808,45 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextTrackCue<'a> {
         let mut f_text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("range"))?;
                     ::osmos::cbor::set_once(&mut f_range, key_pos, "range", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("text"))?;
                     ::osmos::cbor::set_once(&mut f_text, key_pos, "text", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(TextTrackCue {
@@ -10176,26 +11297,55 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioTrackState<'a> {
         let mut f_enabled: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("label"))?;
                     ::osmos::cbor::set_once(&mut f_label, key_pos, "label", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("language"))?;
                     ::osmos::cbor::set_once(&mut f_language, key_pos, "language", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("enabled"))?;
                     ::osmos::cbor::set_once(&mut f_enabled, key_pos, "enabled", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AudioTrackState {
@@ -10328,26 +11478,55 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoTrackState<'a> {
         let mut f_selected: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("label"))?;
                     ::osmos::cbor::set_once(&mut f_label, key_pos, "label", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("language"))?;
                     ::osmos::cbor::set_once(&mut f_language, key_pos, "language", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("selected"))?;
                     ::osmos::cbor::set_once(&mut f_selected, key_pos, "selected", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoTrackState {
@@ -10480,26 +11659,55 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextTrackState<'a> {
         let mut f_mode: ::core::option::Option<TextTrackMode> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("label"))?;
                     ::osmos::cbor::set_once(&mut f_label, key_pos, "label", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("language"))?;
                     ::osmos::cbor::set_once(&mut f_language, key_pos, "language", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("mode"))?;
                     ::osmos::cbor::set_once(&mut f_mode, key_pos, "mode", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(TextTrackState {
@@ -10621,18 +11829,37 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrameOptional {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("duration"))?;
                     ::osmos::cbor::set_once(&mut f_duration, key_pos, "duration", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("sync-time"))?;
                     ::osmos::cbor::set_once(&mut f_sync_time, key_pos, "sync-time", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AudioFrameOptional {
@@ -10971,8 +12198,58 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                7u8 => {
+                    d.set_position(key_pos + 1);
+                    7usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        ::osmos::cbor::MapKey::Int(7i128) => 7usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -10982,7 +12259,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("sequence-number"))?;
                     ::osmos::cbor::set_once(
@@ -10992,7 +12269,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -11007,7 +12284,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("start-time"))?;
                     ::osmos::cbor::set_once(
@@ -11017,17 +12294,17 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("duration"))?;
                     ::osmos::cbor::set_once(&mut f_duration, key_pos, "duration", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = ::osmos::cbor::bytes(d)
                         .map_err(|err| err.in_field("payload"))?;
                     ::osmos::cbor::set_once(&mut f_payload, key_pos, "payload", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                6usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("video-rotation"))?;
                     ::osmos::cbor::set_once(
@@ -11037,12 +12314,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(7i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("sync-time"))?;
                     ::osmos::cbor::set_once(&mut f_sync_time, key_pos, "sync-time", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoFrame {
@@ -11291,8 +12567,48 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
         let mut f_sync_time: ::core::option::Option<MediaSyncTime> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -11302,7 +12618,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("sequence-number"))?;
                     ::osmos::cbor::set_once(
@@ -11312,7 +12628,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("start-time"))?;
                     ::osmos::cbor::set_once(
@@ -11322,22 +12638,21 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataFrame<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("duration"))?;
                     ::osmos::cbor::set_once(&mut f_duration, key_pos, "duration", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::bytes(d)
                         .map_err(|err| err.in_field("payload"))?;
                     ::osmos::cbor::set_once(&mut f_payload, key_pos, "payload", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("sync-time"))?;
                     ::osmos::cbor::set_once(&mut f_sync_time, key_pos, "sync-time", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(DataFrame {
@@ -11630,19 +12945,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesRequest {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("request-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_request_id,
-                        key_pos,
-                        "request-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
+            ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
         Ok(StreamingCapabilitiesRequest {
             request_id: f_request_id
@@ -11729,8 +13045,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesResponse<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -11740,7 +13076,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesResponse<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("streaming-capabilities"))?;
                     ::osmos::cbor::set_once(
@@ -11750,7 +13086,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesResponse<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingCapabilitiesResponse {
@@ -11861,8 +13196,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -11877,7 +13237,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -11892,7 +13252,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -11907,7 +13267,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilities<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingCapabilities {
@@ -12054,19 +13413,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for Format<'a> {
         let mut f_codec_name: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::text(d)
-                        .map_err(|err| err.in_field("codec-name"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_codec_name,
-                        key_pos,
-                        "codec-name",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("codec-name"))?;
+            ::osmos::cbor::set_once(&mut f_codec_name, key_pos, "codec-name", v)?;
         }
         Ok(Format {
             codec_name: f_codec_name
@@ -12152,13 +13512,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveAudioCapability<'a> {
         let mut f_min_bit_rate: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("codec"))?;
                     ::osmos::cbor::set_once(&mut f_codec, key_pos, "codec", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("max-audio-channels"))?;
                     ::osmos::cbor::set_once(
@@ -12168,7 +13553,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveAudioCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("min-bit-rate"))?;
                     ::osmos::cbor::set_once(
@@ -12178,7 +13563,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveAudioCapability<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(ReceiveAudioCapability {
@@ -12294,17 +13678,36 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoResolution {
         let mut f_width: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("height"))?;
                     ::osmos::cbor::set_once(&mut f_height, key_pos, "height", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("width"))?;
                     ::osmos::cbor::set_once(&mut f_width, key_pos, "width", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoResolution {
@@ -12403,8 +13806,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoHdrFormat<'a> {
         let mut f_hdr_metadata: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("transfer-function"))?;
                     ::osmos::cbor::set_once(
@@ -12414,7 +13837,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoHdrFormat<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("hdr-metadata"))?;
                     ::osmos::cbor::set_once(
@@ -12424,7 +13847,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoHdrFormat<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoHdrFormat {
@@ -12577,13 +13999,78 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                7u8 => {
+                    d.set_position(key_pos + 1);
+                    7usize
+                }
+                8u8 => {
+                    d.set_position(key_pos + 1);
+                    8usize
+                }
+                9u8 => {
+                    d.set_position(key_pos + 1);
+                    9usize
+                }
+                10u8 => {
+                    d.set_position(key_pos + 1);
+                    10usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        ::osmos::cbor::MapKey::Int(7i128) => 7usize,
+                        ::osmos::cbor::MapKey::Int(8i128) => 8usize,
+                        ::osmos::cbor::MapKey::Int(9i128) => 9usize,
+                        ::osmos::cbor::MapKey::Int(10i128) => 10usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("codec"))?;
                     ::osmos::cbor::set_once(&mut f_codec, key_pos, "codec", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("max-resolution"))?;
                     ::osmos::cbor::set_once(
@@ -12593,7 +14080,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("max-frames-per-second"))?;
                     ::osmos::cbor::set_once(
@@ -12603,7 +14090,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("max-pixels-per-second"))?;
                     ::osmos::cbor::set_once(
@@ -12613,7 +14100,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("min-bit-rate"))?;
                     ::osmos::cbor::set_once(
@@ -12623,7 +14110,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("aspect-ratio"))?;
                     ::osmos::cbor::set_once(
@@ -12633,7 +14120,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                6usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("color-gamut"))?;
                     ::osmos::cbor::set_once(
@@ -12643,7 +14130,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(7i128) => {
+                7usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -12658,7 +14145,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(8i128) => {
+                8usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("supports-scaling"))?;
                     ::osmos::cbor::set_once(
@@ -12668,7 +14155,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(9i128) => {
+                9usize => {
                     let v = ::osmos::cbor::boolean(d)
                         .map_err(|err| err.in_field("supports-rotation"))?;
                     ::osmos::cbor::set_once(
@@ -12678,7 +14165,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(10i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -12693,7 +14180,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveVideoCapability<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(ReceiveVideoCapability {
@@ -12980,14 +14466,21 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveDataCapability<'a> {
         let mut f_data_type: ::core::option::Option<Format<'a>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::Decode::decode(d)
-                        .map_err(|err| err.in_field("data-type"))?;
-                    ::osmos::cbor::set_once(&mut f_data_type, key_pos, "data-type", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::Decode::decode(d)
+                .map_err(|err| err.in_field("data-type"))?;
+            ::osmos::cbor::set_once(&mut f_data_type, key_pos, "data-type", v)?;
         }
         Ok(ReceiveDataCapability {
             data_type: f_data_type
@@ -13086,8 +14579,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -13097,7 +14620,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -13107,7 +14630,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -13122,7 +14645,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("desired-stats-interval"))?;
                     ::osmos::cbor::set_once(
@@ -13132,7 +14655,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartRequest<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionStartRequest {
@@ -13302,8 +14824,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
         let mut f_desired_stats_interval: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -13313,12 +14865,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -13333,7 +14885,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("desired-stats-interval"))?;
                     ::osmos::cbor::set_once(
@@ -13343,7 +14895,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionStartResponse {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionStartResponse {
@@ -13497,8 +15048,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -13508,7 +15084,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -13518,7 +15094,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -13533,7 +15109,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyRequest {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionModifyRequest {
@@ -13667,8 +15242,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyResponse {
         let mut f_result: ::core::option::Option<ResultType> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -13678,12 +15273,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionModifyResponse {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("result"))?;
                     ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionModifyResponse {
@@ -13779,8 +15373,28 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateRequest {
         let mut f_streaming_session_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -13790,7 +15404,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -13800,7 +15414,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateRequest {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionTerminateRequest {
@@ -13900,19 +15513,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateResponse {
         let mut f_request_id: ::core::option::Option<RequestId> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("request-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_request_id,
-                        key_pos,
-                        "request-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
+            ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
         Ok(StreamingSessionTerminateResponse {
             request_id: f_request_id
@@ -13989,19 +15603,26 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateEvent {
         let mut f_streaming_session_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("streaming-session-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_streaming_session_id,
-                        key_pos,
-                        "streaming-session-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d)
+                .map_err(|err| err.in_field("streaming-session-id"))?;
+            ::osmos::cbor::set_once(
+                &mut f_streaming_session_id,
+                key_pos,
+                "streaming-session-id",
+                v,
+            )?;
         }
         Ok(StreamingSessionTerminateEvent {
             streaming_session_id: f_streaming_session_id
@@ -14103,8 +15724,43 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
         let mut f_data: ::core::option::Option<::std::vec::Vec<DataEncodingOffer<'a>>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("media-stream-id"))?;
                     ::osmos::cbor::set_once(
@@ -14114,7 +15770,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("display-name"))?;
                     ::osmos::cbor::set_once(
@@ -14124,7 +15780,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -14134,7 +15790,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -14144,7 +15800,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -14154,7 +15810,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamOffer<'a> {
                         .map_err(|err| err.in_field("data"))?;
                     ::osmos::cbor::set_once(&mut f_data, key_pos, "data", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(MediaStreamOffer {
@@ -14341,8 +15996,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamRequest {
         let mut f_data: ::core::option::Option<DataEncodingRequest> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("media-stream-id"))?;
                     ::osmos::cbor::set_once(
@@ -14352,22 +16037,21 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaStreamRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("data"))?;
                     ::osmos::cbor::set_once(&mut f_data, key_pos, "data", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(MediaStreamRequest {
@@ -14517,8 +16201,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
         let mut f_default_duration: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -14528,7 +16242,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("codec-name"))?;
                     ::osmos::cbor::set_once(
@@ -14538,7 +16252,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("time-scale"))?;
                     ::osmos::cbor::set_once(
@@ -14548,7 +16262,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("default-duration"))?;
                     ::osmos::cbor::set_once(
@@ -14558,7 +16272,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(AudioEncodingOffer {
@@ -14707,8 +16420,43 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
         let mut f_default_rotation: ::core::option::Option<VideoRotation> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -14718,7 +16466,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("codec-name"))?;
                     ::osmos::cbor::set_once(
@@ -14728,7 +16476,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("time-scale"))?;
                     ::osmos::cbor::set_once(
@@ -14738,7 +16486,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("default-duration"))?;
                     ::osmos::cbor::set_once(
@@ -14748,7 +16496,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("default-rotation"))?;
                     ::osmos::cbor::set_once(
@@ -14758,7 +16506,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoEncodingOffer {
@@ -14929,8 +16676,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
         let mut f_default_duration: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -14940,7 +16717,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("data-type-name"))?;
                     ::osmos::cbor::set_once(
@@ -14950,7 +16727,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("time-scale"))?;
                     ::osmos::cbor::set_once(
@@ -14960,7 +16737,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("default-duration"))?;
                     ::osmos::cbor::set_once(
@@ -14970,7 +16747,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingOffer<'a> {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(DataEncodingOffer {
@@ -15100,19 +16876,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingRequest {
         let mut f_encoding_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("encoding-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_encoding_id,
-                        key_pos,
-                        "encoding-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("encoding-id"))?;
+            ::osmos::cbor::set_once(&mut f_encoding_id, key_pos, "encoding-id", v)?;
         }
         Ok(AudioEncodingRequest {
             encoding_id: f_encoding_id
@@ -15193,8 +16970,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
         let mut f_max_frames_per_second: ::core::option::Option<Ratio> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -15204,7 +17006,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("target-resolution"))?;
                     ::osmos::cbor::set_once(
@@ -15214,7 +17016,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("max-frames-per-second"))?;
                     ::osmos::cbor::set_once(
@@ -15224,7 +17026,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for VideoEncodingRequest {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VideoEncodingRequest {
@@ -15344,19 +17145,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingRequest {
         let mut f_encoding_id: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d)
-                        .map_err(|err| err.in_field("encoding-id"))?;
-                    ::osmos::cbor::set_once(
-                        &mut f_encoding_id,
-                        key_pos,
-                        "encoding-id",
-                        v,
-                    )?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("encoding-id"))?;
+            ::osmos::cbor::set_once(&mut f_encoding_id, key_pos, "encoding-id", v)?;
         }
         Ok(DataEncodingRequest {
             encoding_id: f_encoding_id
@@ -15540,8 +17342,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
         let mut f_cumulative_encode_delay: ::core::option::Option<Microseconds> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -15551,7 +17378,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-sent-frames"))?;
                     ::osmos::cbor::set_once(
@@ -15561,7 +17388,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-encode-delay"))?;
                     ::osmos::cbor::set_once(
@@ -15571,7 +17398,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsAudio {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(SenderStatsAudio {
@@ -15706,8 +17532,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
         let mut f_cumulative_dropped_frames: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -15717,7 +17573,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-sent-duration"))?;
                     ::osmos::cbor::set_once(
@@ -15727,7 +17583,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-encode-delay"))?;
                     ::osmos::cbor::set_once(
@@ -15737,7 +17593,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-dropped-frames"))?;
                     ::osmos::cbor::set_once(
@@ -15747,7 +17603,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for SenderStatsVideo {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(SenderStatsVideo {
@@ -15919,8 +17774,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
         let mut f_video: ::core::option::Option<::std::vec::Vec<SenderStatsVideo>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -15930,7 +17815,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("system-time"))?;
                     ::osmos::cbor::set_once(
@@ -15940,7 +17825,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -15950,7 +17835,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -15960,7 +17845,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionSenderStatsEvent {
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionSenderStatsEvent {
@@ -16228,8 +18112,48 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
         let mut f_remote_buffer_status: ::core::option::Option<StreamingBufferStatus> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -16239,7 +18163,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-received-duration"))?;
                     ::osmos::cbor::set_once(
@@ -16249,7 +18173,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-lost-duration"))?;
                     ::osmos::cbor::set_once(
@@ -16259,7 +18183,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-buffer-delay"))?;
                     ::osmos::cbor::set_once(
@@ -16269,7 +18193,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-decode-delay"))?;
                     ::osmos::cbor::set_once(
@@ -16279,7 +18203,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("remote-buffer-status"))?;
                     ::osmos::cbor::set_once(
@@ -16289,7 +18213,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsAudio {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(ReceiverStatsAudio {
@@ -16503,8 +18426,48 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
         let mut f_remote_buffer_status: ::core::option::Option<StreamingBufferStatus> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("encoding-id"))?;
                     ::osmos::cbor::set_once(
@@ -16514,7 +18477,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-decoded-frames"))?;
                     ::osmos::cbor::set_once(
@@ -16524,7 +18487,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-lost-frames"))?;
                     ::osmos::cbor::set_once(
@@ -16534,7 +18497,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-buffer-delay"))?;
                     ::osmos::cbor::set_once(
@@ -16544,7 +18507,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("cumulative-decode-delay"))?;
                     ::osmos::cbor::set_once(
@@ -16554,7 +18517,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("remote-buffer-status"))?;
                     ::osmos::cbor::set_once(
@@ -16564,7 +18527,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiverStatsVideo {
                         v,
                     )?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(ReceiverStatsVideo {
@@ -16775,8 +18737,38 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
         let mut f_video: ::core::option::Option<::std::vec::Vec<ReceiverStatsVideo>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("streaming-session-id"))?;
                     ::osmos::cbor::set_once(
@@ -16786,7 +18778,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("system-time"))?;
                     ::osmos::cbor::set_once(
@@ -16796,7 +18788,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -16806,7 +18798,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                         .map_err(|err| err.in_field("audio"))?;
                     ::osmos::cbor::set_once(&mut f_audio, key_pos, "audio", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -16816,7 +18808,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionReceiverStatsEvent {
                         .map_err(|err| err.in_field("video"))?;
                     ::osmos::cbor::set_once(&mut f_video, key_pos, "video", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(StreamingSessionReceiverStatsEvent {

@@ -338,13 +338,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for SwitchInline {
         let mut f_on: ::core::option::Option<bool> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("on"))?;
-                    ::osmos::cbor::set_once(&mut f_on, key_pos, "on", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => ::osmos::cbor::skip(d)?,
-            }
+            };
+            let v = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("on"))?;
+            ::osmos::cbor::set_once(&mut f_on, key_pos, "on", v)?;
         }
         Ok(SwitchInline {
             on: f_on.ok_or_else(|| ::osmos::cbor::missing(map.start, "on"))?,
@@ -434,23 +441,53 @@ impl<'a> ::osmos::cbor::Decode<'a> for Switch<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("mode"))?;
                     ::osmos::cbor::set_once(&mut f_mode, key_pos, "mode", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("level"))?;
                     ::osmos::cbor::set_once(&mut f_level, key_pos, "level", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("value"))?;
                     ::osmos::cbor::set_once(&mut f_value, key_pos, "value", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = match ::osmos::cbor::take_null(d) {
                         Ok(true) => Ok(::osmos::cbor::Nullable::Null),
                         Ok(false) => {
@@ -462,7 +499,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Switch<'a> {
                         .map_err(|err| err.in_field("inline"))?;
                     ::osmos::cbor::set_once(&mut f_inline, key_pos, "inline", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Switch {

@@ -259,13 +259,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for Lookup<'a> {
         let mut f_flags: ::core::option::Option<::std::vec::Vec<PairTextBool<'a>>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("entry"))?;
                     ::osmos::cbor::set_once(&mut f_entry, key_pos, "entry", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -275,7 +295,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Lookup<'a> {
                         .map_err(|err| err.in_field("flags"))?;
                     ::osmos::cbor::set_once(&mut f_flags, key_pos, "flags", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Lookup {

@@ -47,8 +47,34 @@ impl<'a> ::osmos::cbor::Decode<'a> for Relay<'a> {
         let mut kept = ::osmos::cbor::UnknownKeys::new();
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 1usize,
+                        ::osmos::cbor::MapKey::Text(k) if k == "vendor" => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            kept.keep(d, key_pos)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("request-id"))?;
                     ::osmos::cbor::set_once(
@@ -58,21 +84,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for Relay<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                1usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("note"))?;
                     ::osmos::cbor::set_once(&mut f_note, key_pos, "note", v)?;
                 }
-                ::osmos::cbor::MapKey::Text(k) if k == "vendor" => {
+                2usize => {
                     let v = ::osmos::cbor::bytes(d)
                         .map_err(|err| err.in_field("vendor"))?;
                     ::osmos::cbor::set_once(&mut f_vendor, key_pos, "vendor", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("hop"))?;
                     ::osmos::cbor::set_once(&mut f_hop, key_pos, "hop", v)?;
                 }
-                _ => kept.keep(d, key_pos)?,
             }
         }
         Ok(Relay {
@@ -214,13 +239,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for RelayHop<'a> {
         let mut kept = ::osmos::cbor::UnknownKeys::new();
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
-                    let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("index"))?;
-                    ::osmos::cbor::set_once(&mut f_index, key_pos, "index", v)?;
+            match ::osmos::cbor::peek(d)? {
+                0u8 => d.set_position(key_pos + 1),
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => {}
+                        _ => {
+                            kept.keep(d, key_pos)?;
+                            continue;
+                        }
+                    }
                 }
-                _ => kept.keep(d, key_pos)?,
-            }
+            };
+            let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("index"))?;
+            ::osmos::cbor::set_once(&mut f_index, key_pos, "index", v)?;
         }
         Ok(RelayHop {
             index: f_index.ok_or_else(|| ::osmos::cbor::missing(map.start, "index"))?,

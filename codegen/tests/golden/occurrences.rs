@@ -41,8 +41,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for Batch<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             2u64,
@@ -52,7 +77,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Batch<'a> {
                         .map_err(|err| err.in_field("samples"))?;
                     ::osmos::cbor::set_once(&mut f_samples, key_pos, "samples", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::list(
                             d,
                             1u64,
@@ -62,7 +87,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Batch<'a> {
                         .map_err(|err| err.in_field("names"))?;
                     ::osmos::cbor::set_once(&mut f_names, key_pos, "names", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                _ => {
                     let v = ::osmos::cbor::list(
                             d,
                             0u64,
@@ -72,7 +97,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Batch<'a> {
                         .map_err(|err| err.in_field("blobs"))?;
                     ::osmos::cbor::set_once(&mut f_blobs, key_pos, "blobs", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Batch {

@@ -64,8 +64,53 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
         let mut f_index: ::core::option::Option<u64> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                4u8 => {
+                    d.set_position(key_pos + 1);
+                    4usize
+                }
+                5u8 => {
+                    d.set_position(key_pos + 1);
+                    5usize
+                }
+                6u8 => {
+                    d.set_position(key_pos + 1);
+                    6usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        ::osmos::cbor::MapKey::Int(4i128) => 4usize,
+                        ::osmos::cbor::MapKey::Int(5i128) => 5usize,
+                        ::osmos::cbor::MapKey::Int(6i128) => 6usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::uint(d)
@@ -82,7 +127,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         .map_err(|err| err.in_field("port"))?;
                     ::osmos::cbor::set_once(&mut f_port, key_pos, "port", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::int(d)
@@ -104,12 +149,12 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         v,
                     )?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.in_field("retries"))?;
                     ::osmos::cbor::set_once(&mut f_retries, key_pos, "retries", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                3usize => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::float(d)
@@ -126,7 +171,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         .map_err(|err| err.in_field("gain"))?;
                     ::osmos::cbor::set_once(&mut f_gain, key_pos, "gain", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(4i128) => {
+                4usize => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::text(d)
@@ -144,7 +189,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         .map_err(|err| err.in_field("tag"))?;
                     ::osmos::cbor::set_once(&mut f_tag, key_pos, "tag", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(5i128) => {
+                5usize => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::uint(d)
@@ -161,7 +206,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         .map_err(|err| err.in_field("level"))?;
                     ::osmos::cbor::set_once(&mut f_level, key_pos, "level", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(6i128) => {
+                _ => {
                     let v = {
                         let pos = d.position();
                         ::osmos::cbor::uint(d)
@@ -178,7 +223,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Settings<'a> {
                         .map_err(|err| err.in_field("index"))?;
                     ::osmos::cbor::set_once(&mut f_index, key_pos, "index", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Settings {

@@ -116,18 +116,37 @@ impl<'a> ::osmos::cbor::Decode<'a> for Paint<'a> {
         let mut f_finish: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                9u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(9i128) => 1usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.in_field("color"))?;
                     ::osmos::cbor::set_once(&mut f_color, key_pos, "color", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(9i128) => {
+                _ => {
                     let v = ::osmos::cbor::text(d)
                         .map_err(|err| err.in_field("finish"))?;
                     ::osmos::cbor::set_once(&mut f_finish, key_pos, "finish", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Paint {

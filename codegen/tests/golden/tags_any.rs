@@ -45,25 +45,55 @@ impl<'a> ::osmos::cbor::Decode<'a> for Envelope<'a> {
         > = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Int(0i128) => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                    0usize
+                }
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    1usize
+                }
+                2u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                3u8 => {
+                    d.set_position(key_pos + 1);
+                    3usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Int(0i128) => 0usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 1usize,
+                        ::osmos::cbor::MapKey::Int(2i128) => 2usize,
+                        ::osmos::cbor::MapKey::Int(3i128) => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::expect_tag(d, 1u64)
                         .and_then(|()| ::osmos::cbor::uint(d))
                         .map_err(|err| err.in_field("stamp"))?;
                     ::osmos::cbor::set_once(&mut f_stamp, key_pos, "stamp", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                1usize => {
                     let v = ::osmos::cbor::expect_tag(d, 32u64)
                         .and_then(|()| ::osmos::cbor::text(d))
                         .map_err(|err| err.in_field("link"))?;
                     ::osmos::cbor::set_once(&mut f_link, key_pos, "link", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(2i128) => {
+                2usize => {
                     let v = ::osmos::cbor::any(d)
                         .map_err(|err| err.in_field("payload"))?;
                     ::osmos::cbor::set_once(&mut f_payload, key_pos, "payload", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(3i128) => {
+                _ => {
                     let v = match ::osmos::cbor::take_null(d) {
                         Ok(true) => Ok(::osmos::cbor::Nullable::Null),
                         Ok(false) => {
@@ -74,7 +104,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Envelope<'a> {
                         .map_err(|err| err.in_field("note"))?;
                     ::osmos::cbor::set_once(&mut f_note, key_pos, "note", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(Envelope {

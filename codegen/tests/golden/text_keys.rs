@@ -43,24 +43,41 @@ impl<'a> ::osmos::cbor::Decode<'a> for VendorHello<'a> {
         let mut f_label: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         while map.next(d)? {
             let key_pos = d.position();
-            match ::osmos::cbor::map_key(d)? {
-                ::osmos::cbor::MapKey::Text(k) if k == "name" => {
+            let field: usize = match ::osmos::cbor::peek(d)? {
+                1u8 => {
+                    d.set_position(key_pos + 1);
+                    2usize
+                }
+                _ => {
+                    match ::osmos::cbor::map_key(d)? {
+                        ::osmos::cbor::MapKey::Text(k) if k == "name" => 0usize,
+                        ::osmos::cbor::MapKey::Text(k) if k == "count" => 1usize,
+                        ::osmos::cbor::MapKey::Int(1i128) => 2usize,
+                        ::osmos::cbor::MapKey::Text(k) if k == "label" => 3usize,
+                        _ => {
+                            ::osmos::cbor::skip(d)?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            match field {
+                0usize => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("name"))?;
                     ::osmos::cbor::set_once(&mut f_name, key_pos, "name", v)?;
                 }
-                ::osmos::cbor::MapKey::Text(k) if k == "count" => {
+                1usize => {
                     let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("count"))?;
                     ::osmos::cbor::set_once(&mut f_count, key_pos, "count", v)?;
                 }
-                ::osmos::cbor::MapKey::Int(1i128) => {
+                2usize => {
                     let v = ::osmos::cbor::int(d).map_err(|err| err.in_field("id"))?;
                     ::osmos::cbor::set_once(&mut f_id, key_pos, "id", v)?;
                 }
-                ::osmos::cbor::MapKey::Text(k) if k == "label" => {
+                _ => {
                     let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("label"))?;
                     ::osmos::cbor::set_once(&mut f_label, key_pos, "label", v)?;
                 }
-                _ => ::osmos::cbor::skip(d)?,
             }
         }
         Ok(VendorHello {

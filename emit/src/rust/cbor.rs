@@ -260,6 +260,83 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     } else {
         (quote!(key_pos), quote!())
     };
+    // Keys that encode to one byte (integers -24..=23, the Open Screen norm) are matched on that
+    // byte before any key is decoded; every other form of a key (text, wider or non-minimal
+    // integers) goes through `map_key`. Both yield the field's index, so each field's decoder
+    // is emitted once.
+    let fast: Vec<(u8, usize)> = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match encoded_key(&f.key).as_slice() {
+            [b] => Some((*b, i)),
+            _ => None,
+        })
+        .collect();
+    if !fast.is_empty() {
+        // With one field there is no index to dispatch on.
+        let single = s.fields.len() == 1;
+        let fast_arms = fast.iter().map(|(b, i)| match single {
+            true => quote!(#b => d.set_position(key_pos + 1),),
+            false => quote!(#b => { d.set_position(key_pos + 1); #i }),
+        });
+        let slow_arms = s.fields.iter().enumerate().map(|(i, f)| {
+            let pat = key_pattern(&f.key);
+            match single {
+                true => quote!(#pat => {}),
+                false => quote!(#pat => #i,),
+            }
+        });
+        let unknown_stmt = match &s.unknown {
+            Some(_) => quote!(kept.keep(d, key_pos)?;),
+            None => quote!(#rt::cbor::skip(d)?;),
+        };
+        let last = s.fields.len() - 1;
+        let field_arms: Vec<TokenStream> = s
+            .fields
+            .iter()
+            .zip(&slots)
+            .enumerate()
+            .map(|(i, (f, slot))| {
+                let dec = decode_value(ctx, &f.ty);
+                let fname = &f.name;
+                let body = quote! {
+                    let v = #dec.map_err(|err| err.in_field(#fname))?;
+                    #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
+                };
+                match (single, i == last) {
+                    (true, _) => body,
+                    (false, true) => quote!(_ => { #body }),
+                    (false, false) => quote!(#i => { #body }),
+                }
+            })
+            .collect();
+        let (binding, dispatch) = if single {
+            (quote!(), quote!(#(#field_arms)*))
+        } else {
+            (quote!(let field: usize =), quote!(match field { #(#field_arms)* }))
+        };
+        return quote! {
+            let mut map = #rt::cbor::Seq::map(d)?;
+            #(#decls)*
+            #unknown_decl
+            while map.next(d)? {
+                let key_pos = d.position();
+                #binding match #rt::cbor::peek(d)? {
+                    #(#fast_arms)*
+                    _ => match #rt::cbor::map_key(d)? {
+                        #(#slow_arms)*
+                        _ => {
+                            #unknown_stmt
+                            continue;
+                        }
+                    },
+                };
+                #dispatch
+            }
+            Ok(#name { #(#inits)* #unknown_init })
+        };
+    }
     quote! {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
