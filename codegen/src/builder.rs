@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{Schema, Source, Wire};
 use crate::rust::{self, JsonImpls, Options};
 use crate::{cddl, check};
@@ -106,6 +106,12 @@ impl Builder {
 
     /// Reads and checks the schemas.
     pub fn schema(&self) -> Result<Schema, Error> {
+        self.schema_and_warnings().map(|(schema, _)| schema)
+    }
+
+    /// Reads and checks the schemas, and lists what compiles but looks wrong (an integer key
+    /// without a `; name` comment, a CDDL schema without a `; type key`).
+    pub fn schema_and_warnings(&self) -> Result<(Schema, Vec<SchemaError>), Error> {
         let name = self.module_name();
         let schema = match (self.cddl.is_empty(), self.xsd.is_empty()) {
             (false, true) => cddl::compile_extending(&name, self.base.as_ref(), read_all(&self.cddl)?)?,
@@ -127,7 +133,8 @@ impl Builder {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        Ok(schema)
+        let warnings = crate::lint::warnings(&schema);
+        Ok((schema, warnings))
     }
 
     /// Writes the module in derive form (CBOR schemas only): readable types annotated with
@@ -154,9 +161,26 @@ impl Builder {
     }
 
     /// Generates and writes `<out_dir>/<module>.rs` (only when its bytes change, so Cargo does
-    /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read.
+    /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read,
+    /// and each warning as `cargo:warning` lines (one per rendered line: Cargo shows a
+    /// multi-line warning that way).
     pub fn compile(self) -> Result<PathBuf, Error> {
-        let schema = self.schema()?;
+        let in_build_script = in_build_script();
+        let (path, warnings) = self.compile_with_warnings()?;
+        if in_build_script {
+            for w in &warnings {
+                for line in w.render(false).lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+        Ok(path)
+    }
+
+    /// [`compile`](Self::compile), returning the warnings instead of printing them (for tools
+    /// that show them their own way, like the CLI).
+    pub fn compile_with_warnings(self) -> Result<(PathBuf, Vec<SchemaError>), Error> {
+        let (schema, warnings) = self.schema_and_warnings()?;
         let text = self.text(&schema)?;
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
@@ -166,16 +190,20 @@ impl Builder {
         };
         let path = dir.join(format!("{}.rs", self.module_name()));
         write_if_changed(&path, &text)?;
-        // Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
-        if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some() {
+        if in_build_script() {
             // The base schema's files are embedded in the generator, not read from disk.
             let skip = self.base.as_ref().map_or(0, |b| b.sources.len());
             for s in &schema.sources[skip..] {
                 println!("cargo:rerun-if-changed={}", s.path);
             }
         }
-        Ok(path)
+        Ok((path, warnings))
     }
+}
+
+/// Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
+fn in_build_script() -> bool {
+    std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some()
 }
 
 /// Marks every map struct as keeping its unknown entries, in a field named `unknown` (or
