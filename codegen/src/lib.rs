@@ -17,7 +17,7 @@ mod output;
 pub mod shipped;
 pub mod xsd;
 
-pub use builder::{display, read, read_all, write_if_changed, Builder};
+pub use builder::{display, read, read_all, write_if_changed, Builder, Extras};
 pub use diagnostic::{Error, SchemaError, Severity};
 pub use osmos_emit::{ir, keys};
 pub use rust::{JsonImpls, Options};
