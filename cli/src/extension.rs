@@ -30,7 +30,7 @@ impl Extension {
             .extends_openscreen()
             .allow_any_type_key(true)
             .schema()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::output::diagnostics(&e))?;
         let messages = schema
             .types
             .iter()

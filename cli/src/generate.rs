@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use osmos_codegen::shipped::{self, SHIPPED};
 use osmos_codegen::{Builder, JsonImpls};
 
+use crate::output::diagnostics;
+use crate::Failure;
+
 /// The shipped schemas an extension can build on.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Base {
@@ -39,15 +42,31 @@ pub struct Args {
     /// Write --cddl in derive form: types with `#[derive(osmos::Message)]` (needs `osmos/derive`).
     #[arg(long, requires = "cddl")]
     derive_form: bool,
+    /// JSON views (`osmos::json`, needs `osmos/json`) for --cddl/--xsd: `off` (the default:
+    /// the module needs nothing but `osmos`), `on`, or `feature=NAME` to put them behind a
+    /// feature of the including crate.
+    #[arg(long, value_name = "MODE", default_value = "off", value_parser = parse_json)]
+    json: JsonImpls,
     /// Root of the osmos checkout (for the shipped schemas).
     #[arg(long, default_value = ".")]
     root: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<(), String> {
+fn parse_json(s: &str) -> Result<JsonImpls, String> {
+    match s {
+        "off" => Ok(JsonImpls::Off),
+        "on" => Ok(JsonImpls::On),
+        _ => match s.strip_prefix("feature=") {
+            Some(name) if !name.is_empty() => Ok(JsonImpls::Feature(name.into())),
+            _ => Err("expected `off`, `on` or `feature=NAME`".into()),
+        },
+    }
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
     if !args.cddl.is_empty() || !args.xsd.is_empty() {
         let out = args.out.ok_or("--out DIR is required with --cddl/--xsd")?;
-        let mut b = Builder::new().out_dir(&out).json(JsonImpls::Feature("json".into()));
+        let mut b = Builder::new().out_dir(&out).json(args.json);
         for f in &args.cddl {
             b = b.cddl(f);
         }
@@ -61,7 +80,8 @@ pub fn run(args: Args) -> Result<(), String> {
             b = b.extends_openscreen();
         }
         b = b.allow_any_type_key(args.allow_any_type_key).derive_form(args.derive_form);
-        let path = b.compile().map_err(|e| e.to_string())?;
+        let (path, warnings) = b.compile_with_warnings().map_err(|e| diagnostics(&e))?;
+        crate::output::warnings(&warnings);
         out!("wrote {}", path.display());
         return Ok(());
     }
@@ -70,25 +90,27 @@ pub fn run(args: Args) -> Result<(), String> {
     let mut tables = Vec::new();
     for (module, files) in SHIPPED {
         let builder = shipped::builder(module, files);
-        let schema = builder.schema().map_err(|e| e.to_string())?;
+        let (schema, warnings) = builder.schema_and_warnings().map_err(|e| diagnostics(&e))?;
+        crate::output::warnings(&warnings);
         tables.push(table(&schema));
-        let text = builder.generate().map_err(|e| e.to_string())?;
+        let text = builder.generate().map_err(|e| diagnostics(&e))?;
         let path = Path::new("generated").join(format!("{module}.rs"));
         if args.check {
-            if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
-                stale.push(path.display().to_string());
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if old != text {
+                stale.push(format!("{}\n{}", path.display(), short_diff(&old, &text, 12)));
             }
-        } else if osmos_codegen::write_if_changed(&path, &text).map_err(|e| e.to_string())? {
+        } else if osmos_codegen::write_if_changed(&path, &text).map_err(|e| diagnostics(&e))? {
             out!("wrote {}", path.display());
         } else {
             out!("unchanged {}", path.display());
         }
     }
     if !stale.is_empty() {
-        return Err(format!(
-            "stale generated bindings: {} (run `cargo run -p osmos-cli -- generate`)",
-            stale.join(", ")
-        ));
+        return Err(Failure::stale(format!(
+            "stale generated bindings (run `cargo run -p osmos-cli -- generate`):\n{}",
+            stale.join("\n")
+        )));
     }
     if !args.check {
         for t in tables {
@@ -116,4 +138,36 @@ pub fn table(schema: &osmos_codegen::ir::Schema) -> String {
         out.push_str(&format!("{key:>10}  {varint:<10}  {:<42}  {rust}\n", t.name));
     }
     out
+}
+
+/// The lines that differ between `old` and `new`, after their common head and tail, as `-`/`+`
+/// lines with the line number where they start; at most `max` of each, then a count.
+pub fn short_diff(old: &str, new: &str, max: usize) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (gone, came) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let mut out = format!("@@ line {} @@\n", head + 1);
+    for (sign, lines) in [('-', gone), ('+', came)] {
+        for l in lines.iter().take(max) {
+            out.push_str(&format!("{sign}{l}\n"));
+        }
+        if lines.len() > max {
+            out.push_str(&format!("{sign}… {} more lines\n", lines.len() - max));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_diff;
+
+    #[test]
+    fn short_diff_shows_only_what_changed() {
+        let diff = short_diff("a\nb\nc\nd\n", "a\nB\nc\nd\n", 5);
+        assert_eq!(diff, "@@ line 2 @@\n-b\n+B\n");
+        let diff = short_diff("", "x\ny\nz\n", 2);
+        assert_eq!(diff, "@@ line 1 @@\n+x\n+y\n+… 1 more lines\n");
+    }
 }

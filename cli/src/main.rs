@@ -13,8 +13,31 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// Examples and exit codes, shown by `osmos --help`.
+const AFTER_HELP: &str = "\
+Examples:
+  osmos generate                                  regenerate generated/ from schemas/
+  osmos generate --check                          exit 3 (with a diff) when generated/ is stale
+  osmos generate --cddl my.cddl --out src/gen     compile your own CDDL into src/gen/my.rs
+  osmos generate --xsd my.xsd --out src/gen --json on
+  osmos list openscreen                           the message table, sorted by type key
+  echo 0aa10001 | osmos decode openscreen -       frames (hex, binary or -) as JSON, with byte offsets
+  osmos decode openscreen frames.bin | osmos encode openscreen -
+  osmos decode mos roCreate.xml --strict          every deviation from the schema
+
+Exit codes:
+  0  success
+  1  failure: a schema error, undecodable input, an unreadable file
+  2  usage error (unknown option, missing argument)
+  3  generate --check: generated files are stale";
+
 #[derive(Parser)]
-#[command(name = "osmos", version, about = "Schema compiler and traffic inspector for Open Screen and MOS")]
+#[command(
+    name = "osmos",
+    version,
+    about = "Schema compiler and traffic inspector for Open Screen and MOS",
+    after_help = AFTER_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,9 +93,34 @@ enum Command {
     },
 }
 
+/// Why a command failed, and the exit code that says so.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// `generate --check` found stale files (exit code 3).
+    pub fn stale(message: String) -> Self {
+        Failure { code: 3, message }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { code: 1, message }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure { code: 1, message: message.into() }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let result: Result<(), Failure> = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Decode { protocol: Protocol::Openscreen, strict: true, .. } => {
             Err("--strict applies to mos only".into())
@@ -83,12 +131,18 @@ fn main() -> ExitCode {
         Command::Decode { protocol: Protocol::Mos, with: Some(_), .. }
         | Command::List { protocol: Protocol::Mos, with: Some(_) } => Err("--with applies to openscreen only".into()),
         Command::Decode { protocol: Protocol::Openscreen, input, with, .. } => {
-            openscreen::decode(&input, with.as_deref())
+            openscreen::decode(&input, with.as_deref()).map_err(Failure::from)
         }
-        Command::Encode { protocol: Protocol::Openscreen, input, .. } => openscreen::encode(&input),
-        Command::Decode { protocol: Protocol::Mos, input, strict, .. } => mos::decode(&input, strict),
-        Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16),
-        Command::List { protocol: Protocol::Openscreen, with } => openscreen::list(with.as_deref()),
+        Command::Encode { protocol: Protocol::Openscreen, input, .. } => {
+            openscreen::encode(&input).map_err(Failure::from)
+        }
+        Command::Decode { protocol: Protocol::Mos, input, strict, .. } => {
+            mos::decode(&input, strict).map_err(Failure::from)
+        }
+        Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16).map_err(Failure::from),
+        Command::List { protocol: Protocol::Openscreen, with } => {
+            openscreen::list(with.as_deref()).map_err(Failure::from)
+        }
         Command::List { protocol: Protocol::Mos, .. } => {
             mos::list();
             Ok(())
@@ -96,9 +150,14 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        Err(Failure { code, message }) => {
+            // Rendered diagnostics carry their own `error:` (possibly coloured).
+            if message.starts_with("error") || message.starts_with('\x1b') {
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
+            ExitCode::from(code)
         }
     }
 }

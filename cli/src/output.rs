@@ -19,3 +19,21 @@ pub fn line(args: std::fmt::Arguments<'_>) {
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
 }
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset (<https://no-color.org>).
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A generator error rendered like rustc's, in colour on a terminal.
+pub fn diagnostics(e: &osmos_codegen::Error) -> String {
+    e.render(color())
+}
+
+/// Prints schema warnings to stderr, rendered like rustc's.
+pub fn warnings(warnings: &[osmos_codegen::SchemaError]) {
+    for w in warnings {
+        eprintln!("{}\n", w.render(color()));
+    }
+}

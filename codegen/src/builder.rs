@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{Schema, Source, Wire};
 use crate::rust::{self, JsonImpls, Options};
 use crate::{cddl, check};
@@ -30,6 +30,19 @@ pub struct Builder {
     base: Option<cddl::Base>,
     allow_any_type_key: bool,
     derive_form: bool,
+    file_name: Option<String>,
+    extras: Extras,
+    renames: Vec<(String, String)>,
+    replacements: Vec<(String, String)>,
+}
+
+/// What the builder adds to the generated items, applied to the parsed file before formatting.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Visibility of the top-level items instead of `pub`.
+    pub visibility: Option<String>,
+    /// `(schema type name or ".", attribute)`: attributes for one type, or all of them.
+    pub attributes: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -53,6 +66,47 @@ impl Builder {
     /// The module (and output file) name; defaults to the first schema file's stem.
     pub fn module(mut self, name: impl Into<String>) -> Self {
         self.module = Some(name.into());
+        self
+    }
+
+    /// The output file's name in the output directory; defaults to `<module>.rs`.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The visibility of the generated types, functions and constants (`pub(crate)`,
+    /// `pub(super)`, …) instead of `pub`. Restricted items are `#[allow(dead_code)]`: a module
+    /// compiled from a schema rarely uses every type it defines.
+    pub fn visibility(mut self, vis: impl Into<String>) -> Self {
+        self.extras.visibility = Some(vis.into());
+        self
+    }
+
+    /// Adds `#[derive(<what>)]` to every generated struct and enum (`"serde::Serialize"`).
+    pub fn derive(self, what: &str) -> Self {
+        self.type_attribute(".", format!("#[derive({what})]"))
+    }
+
+    /// Adds an attribute to the type the schema calls `name` (its struct or enum), or to every
+    /// generated struct and enum with `"."`, as prost-build's `type_attribute` does.
+    pub fn type_attribute(mut self, name: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.extras.attributes.push((name.into(), attribute.into()));
+        self
+    }
+
+    /// Gives the schema type `name` the Rust identifier `ident` (references follow).
+    pub fn rename(mut self, name: impl Into<String>, ident: impl Into<String>) -> Self {
+        self.renames.push((name.into(), ident.into()));
+        self
+    }
+
+    /// Uses an existing Rust type for the schema type `name`, as typify's replacements do:
+    /// nothing is generated for it and references name `path`. The type must have the codecs
+    /// (`osmos::cbor::Decode`/`Encode`, or the XML ones) and the lifetime (`<'a>` when the
+    /// generated type would borrow) that the generated one would have had.
+    pub fn replace(mut self, name: impl Into<String>, path: impl Into<String>) -> Self {
+        self.replacements.push((name.into(), path.into()));
         self
     }
 
@@ -106,6 +160,12 @@ impl Builder {
 
     /// Reads and checks the schemas.
     pub fn schema(&self) -> Result<Schema, Error> {
+        self.schema_and_warnings().map(|(schema, _)| schema)
+    }
+
+    /// Reads and checks the schemas, and lists what compiles but looks wrong (an integer key
+    /// without a `; name` comment, a CDDL schema without a `; type key`).
+    pub fn schema_and_warnings(&self) -> Result<(Schema, Vec<SchemaError>), Error> {
         let name = self.module_name();
         let schema = match (self.cddl.is_empty(), self.xsd.is_empty()) {
             (false, true) => cddl::compile_extending(&name, self.base.as_ref(), read_all(&self.cddl)?)?,
@@ -117,6 +177,7 @@ impl Builder {
             (false, false) => return Err(Error::Usage("one module is either CDDL or XSD, not both".into())),
         };
         let mut schema = schema;
+        self.patch(&mut schema)?;
         if self.keep_unknown_keys {
             keep_unknown_keys(&mut schema);
         }
@@ -127,7 +188,8 @@ impl Builder {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        Ok(schema)
+        let warnings = crate::lint::warnings(&schema);
+        Ok((schema, warnings))
     }
 
     /// Writes the module in derive form (CBOR schemas only): readable types annotated with
@@ -150,13 +212,71 @@ impl Builder {
             return rust::generate_derive_form(schema);
         }
         let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
-        Ok(rust::generate(schema, &options))
+        crate::output::generate_with(schema, &options, &self.extras)
+    }
+
+    /// Applies renames and replacements; a name the schema does not define, or text that is
+    /// no identifier or path, is a usage error (it would otherwise be silently ignored).
+    fn patch(&self, schema: &mut Schema) -> Result<(), Error> {
+        let own = |schema: &mut Schema, name: &str, what: &str| -> Result<usize, Error> {
+            schema.types.iter().position(|t| t.name == name && t.external.is_none()).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{what}: the schema defines no type `{name}` (use the schema's name, not the Rust one)"
+                ))
+            })
+        };
+        for (name, ident) in &self.renames {
+            let i = own(schema, name, "rename")?;
+            if syn::parse_str::<syn::Ident>(ident).is_err() {
+                return Err(Error::Usage(format!("rename of `{name}`: `{ident}` is not a Rust identifier")));
+            }
+            schema.types[i].rust_name = Some(ident.clone());
+        }
+        for (name, path) in &self.replacements {
+            let i = own(schema, name, "replace")?;
+            if syn::parse_str::<syn::Path>(path).is_err() {
+                return Err(Error::Usage(format!("replacement of `{name}`: `{path}` is not a Rust path")));
+            }
+            schema.types[i].external = Some(path.clone());
+        }
+        let known: Vec<&str> = schema.types.iter().map(|t| t.name.as_str()).collect();
+        for (name, attr) in &self.extras.attributes {
+            if name != "." && !known.contains(&name.as_str()) {
+                return Err(Error::Usage(format!("type_attribute: the schema defines no type `{name}`")));
+            }
+            if syn::parse_str::<crate::output::Attributes>(attr).is_err() {
+                return Err(Error::Usage(format!("type_attribute for `{name}`: `{attr}` is not an attribute")));
+            }
+        }
+        if let Some(vis) = &self.extras.visibility {
+            if syn::parse_str::<syn::Visibility>(vis).is_err() {
+                return Err(Error::Usage(format!("visibility: `{vis}` is not a Rust visibility")));
+            }
+        }
+        Ok(())
     }
 
     /// Generates and writes `<out_dir>/<module>.rs` (only when its bytes change, so Cargo does
-    /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read.
+    /// not rebuild for nothing). Under Cargo it prints `rerun-if-changed` for every file read,
+    /// and each warning as `cargo:warning` lines (one per rendered line: Cargo shows a
+    /// multi-line warning that way).
     pub fn compile(self) -> Result<PathBuf, Error> {
-        let schema = self.schema()?;
+        let in_build_script = in_build_script();
+        let (path, warnings) = self.compile_with_warnings()?;
+        if in_build_script {
+            for w in &warnings {
+                for line in w.render(false).lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+        Ok(path)
+    }
+
+    /// [`compile`](Self::compile), returning the warnings instead of printing them (for tools
+    /// that show them their own way, like the CLI).
+    pub fn compile_with_warnings(self) -> Result<(PathBuf, Vec<SchemaError>), Error> {
+        let (schema, warnings) = self.schema_and_warnings()?;
         let text = self.text(&schema)?;
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
@@ -164,18 +284,22 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or_else(|| Error::Usage("OUT_DIR is not set: call out_dir() outside build.rs".into()))?,
         };
-        let path = dir.join(format!("{}.rs", self.module_name()));
+        let path = dir.join(self.file_name.clone().unwrap_or_else(|| format!("{}.rs", self.module_name())));
         write_if_changed(&path, &text)?;
-        // Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
-        if std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some() {
+        if in_build_script() {
             // The base schema's files are embedded in the generator, not read from disk.
             let skip = self.base.as_ref().map_or(0, |b| b.sources.len());
             for s in &schema.sources[skip..] {
                 println!("cargo:rerun-if-changed={}", s.path);
             }
         }
-        Ok(path)
+        Ok((path, warnings))
     }
+}
+
+/// Only a build script has both; `cargo run` of a tool sets CARGO but neither of these.
+fn in_build_script() -> bool {
+    std::env::var_os("OUT_DIR").is_some() && std::env::var_os("TARGET").is_some()
 }
 
 /// Marks every map struct as keeping its unknown entries, in a field named `unknown` (or

@@ -87,17 +87,16 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
 
 fn parse_error(source: &Source, e: cddl::parser::Error) -> SchemaError {
     match e {
-        cddl::parser::Error::PARSER { position, msg } => {
-            let mut err = SchemaError::at_line(
-                &source.path,
-                position.line.max(1),
-                position.column.max(1),
-                format!("CDDL syntax: {}", msg.short),
-            );
-            err.range = position.range;
-            err
+        cddl::parser::Error::PARSER { position, msg } => SchemaError::at_line(
+            &source.path,
+            position.line.max(1),
+            position.column.max(1),
+            format!("CDDL syntax: {}", msg.short),
+        )
+        .in_text(&source.text, position.range),
+        other => {
+            SchemaError::at_line(&source.path, 1, 1, format!("CDDL syntax: {other}")).in_text(&source.text, (0, 0))
         }
-        other => SchemaError::at_line(&source.path, 1, 1, format!("CDDL syntax: {other}")),
     }
 }
 

@@ -20,15 +20,20 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
     for t in &schema.types {
         if let Some(prev) = names.insert(t.name.clone(), t) {
             let at = SchemaError::at(&schema.sources, prev.span, "");
-            errors.push(err(t, format!("type `{}` is defined twice (first at {}:{})", t.name, at.line, at.column)));
+            errors.push(
+                err(t, format!("type `{}` is defined twice (first at {}:{})", t.name, at.line, at.column)).note(
+                    &schema.sources,
+                    prev.span,
+                    "first defined here",
+                ),
+            );
             continue;
         }
         let rust = naming::type_name(&t.name);
         if let Some(prev) = rust_names.insert(rust.clone(), t) {
-            errors.push(err(
-                t,
-                format!("`{}` and `{}` both become the Rust type `{rust}`; rename one", prev.name, t.name),
-            ));
+            let e = err(t, format!("`{}` and `{}` both become the Rust type `{rust}`; rename one", prev.name, t.name))
+                .note(&schema.sources, prev.span, format!("`{}` is defined here", prev.name));
+            errors.push(differ_only_by_case(e, &prev.name, &t.name));
         }
     }
 
@@ -40,7 +45,11 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
             }
         }
         if let Some(prev) = keys.insert(key, t) {
-            errors.push(err(t, format!("`{}` reuses the {} of `{}`", t.name, describe(key), prev.name)));
+            errors.push(
+                err(t, format!("`{}` reuses the {} of `{}`", t.name, describe(key), prev.name))
+                    .note(&schema.sources, prev.span, format!("first used by `{}` here", prev.name))
+                    .help("every message needs its own key"),
+            );
         }
         if schema.wire == Wire::Cbor && !matches!(t.kind, TypeKind::Struct(_)) {
             errors.push(err(t, format!("message `{}` must be a map or an array", t.name)));
@@ -50,18 +59,25 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
     for t in &schema.types {
         match &t.kind {
             TypeKind::Struct(s) => {
-                let mut seen: BTreeMap<&Key, &str> = BTreeMap::new();
-                let mut field_names = BTreeSet::new();
+                let mut seen: BTreeMap<&Key, &crate::ir::Field> = BTreeMap::new();
+                let mut field_names: BTreeMap<String, &crate::ir::Field> = BTreeMap::new();
                 for f in &s.fields {
-                    if let Some(prev) = seen.insert(&f.key, &f.name) {
-                        errors.push(SchemaError::at(
-                            &schema.sources,
-                            f.span,
-                            format!("field `{}` of `{}` reuses {} of `{prev}`", f.name, t.name, f.key),
-                        ));
+                    if let Some(prev) = seen.insert(&f.key, f) {
+                        errors.push(
+                            SchemaError::at(
+                                &schema.sources,
+                                f.span,
+                                format!("field `{}` of `{}` reuses {} of `{}`", f.name, t.name, f.key, prev.name),
+                            )
+                            .note(
+                                &schema.sources,
+                                prev.span,
+                                format!("first used by `{}` here", prev.name),
+                            ),
+                        );
                     }
-                    if !field_names.insert(naming::field_name(&f.name)) {
-                        errors.push(SchemaError::at(
+                    if let Some(prev) = field_names.insert(naming::field_name(&f.name), f) {
+                        let e = SchemaError::at(
                             &schema.sources,
                             f.span,
                             format!(
@@ -69,7 +85,9 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                                 t.name,
                                 naming::field_name(&f.name)
                             ),
-                        ));
+                        )
+                        .note(&schema.sources, prev.span, format!("`{}` is here", prev.name));
+                        errors.push(differ_only_by_case(e, &prev.name, &f.name));
                     }
                     resolve(schema, &f.ty, t, &mut errors);
                 }
@@ -215,6 +233,20 @@ fn unique_variants<'n>(
                 ),
             ));
         }
+    }
+}
+
+/// A hint for two names that are one Rust identifier because they differ only in case or in
+/// `-`/`_`, which is easy to miss when reading the schema.
+fn differ_only_by_case(e: SchemaError, a: &str, b: &str) -> SchemaError {
+    let fold = |s: &str| s.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_lowercase();
+    if fold(a) == fold(b) {
+        e.help(format!(
+            "`{a}` and `{b}` differ only in case or `-`/`_`, which Rust names do not keep; \
+             rename one in the schema, or give one a Rust name with `Builder::rename`"
+        ))
+    } else {
+        e
     }
 }
 

@@ -3,19 +3,95 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::builder::Extras;
 use crate::ir::Schema;
 use crate::rust::Options;
 
 /// Generates the module text for `schema`.
 pub fn generate(schema: &Schema, options: &Options) -> String {
+    match generate_with(schema, options, &Extras::default()) {
+        Ok(text) => text,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Generates the module text with the builder's extras (visibility, attributes) applied.
+pub(crate) fn generate_with(schema: &Schema, options: &Options, extras: &Extras) -> Result<String, crate::Error> {
     let tokens = osmos_emit::rust::items(schema, options);
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    let mut file: syn::File = match syn::parse2(tokens.clone()) {
         Ok(f) => f,
         Err(e) => panic!("generated tokens do not parse ({e}); this is a bug in osmos-codegen:\n{tokens}"),
     };
+    apply(schema, &mut file, extras)?;
     let mut out = header(schema);
     out.push_str(&prettyplease::unparse(&file));
-    out
+    Ok(out)
+}
+
+/// Attributes as written by a user: `#[derive(Hash)] #[serde(rename_all = "kebab-case")]`.
+pub(crate) struct Attributes(Vec<syn::Attribute>);
+
+impl syn::parse::Parse for Attributes {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = syn::Attribute::parse_outer(input)?;
+        if attrs.is_empty() {
+            return Err(input.error("expected `#[...]`"));
+        }
+        Ok(Attributes(attrs))
+    }
+}
+
+/// Visibility and attributes on the top-level items. The emitters stay unaware of them: they
+/// are the user's, added to whatever the emitters print.
+fn apply(schema: &Schema, file: &mut syn::File, extras: &Extras) -> Result<(), crate::Error> {
+    let usage = |e: syn::Error| crate::Error::Usage(e.to_string());
+    let vis = extras.visibility.as_deref().map(syn::parse_str::<syn::Visibility>).transpose().map_err(usage)?;
+    let mut per_type: Vec<(String, Vec<syn::Attribute>)> = Vec::new();
+    for (name, attr) in &extras.attributes {
+        let Attributes(attrs) = syn::parse_str(attr).map_err(usage)?;
+        let ident = if name == "." {
+            ".".to_owned()
+        } else {
+            match schema.types.iter().find(|t| &t.name == name) {
+                Some(t) => osmos_emit::rust::type_ident(t).to_string(),
+                None => {
+                    return Err(crate::Error::Usage(format!("type_attribute: the schema defines no type `{name}`")))
+                }
+            }
+        };
+        per_type.push((ident, attrs));
+    }
+    let restricted = vis.as_ref().is_some_and(|v| !matches!(v, syn::Visibility::Public(_)));
+    for item in &mut file.items {
+        let (item_vis, attrs, ident) = match item {
+            // Inherent methods (`name()`, `<field>_or_default()`) are dead code too when unused.
+            syn::Item::Impl(i) if restricted && i.trait_.is_none() => {
+                i.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                continue;
+            }
+            syn::Item::Struct(i) => (&mut i.vis, &mut i.attrs, Some(i.ident.to_string())),
+            syn::Item::Enum(i) => (&mut i.vis, &mut i.attrs, Some(i.ident.to_string())),
+            syn::Item::Type(i) => (&mut i.vis, &mut i.attrs, None),
+            syn::Item::Const(i) => (&mut i.vis, &mut i.attrs, None),
+            syn::Item::Static(i) => (&mut i.vis, &mut i.attrs, None),
+            syn::Item::Fn(i) => (&mut i.vis, &mut i.attrs, None),
+            _ => continue,
+        };
+        if let (Some(vis), syn::Visibility::Public(_)) = (&vis, &item_vis) {
+            *item_vis = vis.clone();
+            if !matches!(vis, syn::Visibility::Public(_)) {
+                attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+            }
+        }
+        if let Some(ident) = ident {
+            for (target, extra) in &per_type {
+                if target == "." || *target == ident {
+                    attrs.extend(extra.iter().cloned());
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first lines of every generated file: provenance and the schema hash.

@@ -255,10 +255,13 @@ pub fn index<'a>(loaded: &'a Loaded, errors: &mut Vec<SchemaError>) -> Globals<'
         };
         if let Some(prev) = prev {
             let at = SchemaError::at(&loaded.sources, prev.span, "");
-            errors.push(err(
-                node.span,
-                format!("xs:{kind} `{name}` is declared twice (first at {}:{}:{})", at.file, at.line, at.column),
-            ));
+            errors.push(
+                err(
+                    node.span,
+                    format!("xs:{kind} `{name}` is declared twice (first at {}:{}:{})", at.file, at.line, at.column),
+                )
+                .note(&loaded.sources, prev.span, "first declared here"),
+            );
         }
         if kind == "complexType" {
             // The same name may not be both a complex and a simple type.

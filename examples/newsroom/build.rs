@@ -1,0 +1,27 @@
+//! Compiles the crate's own schemas into `OUT_DIR`, the way a downstream crate uses osmos:
+//! `schemas/newsroom.cddl` (Open Screen framing) and `schemas/rundown.xsd` (XML), with a few
+//! Builder options. It also compiles the generator's construct schemas
+//! (`codegen/tests/golden/*.cddl`: tags, choices, generics, sockets, …) so `tests/constructs.rs`
+//! proves every construct builds in a crate whose only dependency is `osmos`.
+
+use osmos_codegen::Builder;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    Builder::new()
+        .cddl("schemas/newsroom.cddl")
+        // StoryDelete goes into hash sets; attributes can name one type or (".") every type.
+        .type_attribute("story-delete", "#[derive(Eq, Hash)]")
+        .rename("status", "StoryStatus")
+        .compile()?;
+    Builder::new().xsd("schemas/rundown.xsd").module("rundown").compile()?;
+    let golden = std::path::Path::new("../../codegen/tests/golden");
+    for name in ["choices", "generics", "occurrences", "ranges", "sockets", "tags_any", "text_keys"] {
+        Builder::new()
+            .cddl(golden.join(format!("{name}.cddl")))
+            .module(name)
+            .allow_any_type_key(true)
+            .visibility("pub(crate)")
+            .compile()?;
+    }
+    Ok(())
+}
