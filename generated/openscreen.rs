@@ -123,22 +123,22 @@ impl ::osmos::cbor::Encode for AuthCapabilities {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.psk_ease_of_input;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "psk-ease-of-input",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.psk_input_methods;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "psk-input-methods",
@@ -159,12 +159,12 @@ impl ::osmos::cbor::Encode for AuthCapabilities {
         }
         {
             let v = &self.psk_min_bits_of_entropy;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "psk-min-bits-of-entropy",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -274,7 +274,7 @@ impl ::osmos::cbor::Encode for PskInputMethod {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -348,14 +348,14 @@ impl ::osmos::cbor::Encode for AuthInitiationToken<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(u64::from(self.token.is_some())));
+        ::osmos::cbor::head(e, 5, u64::from(self.token.is_some()));
         if let ::core::option::Option::Some(v) = &self.token {
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "token",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -460,7 +460,7 @@ impl ::osmos::cbor::Encode for AuthSpake2PskStatus {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -564,10 +564,10 @@ impl ::osmos::cbor::Encode for AuthSpake2Confirmation<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.confirmation_value;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "confirmation-value",
@@ -579,7 +579,7 @@ impl ::osmos::cbor::Encode for AuthSpake2Confirmation<'_> {
                             "bytes",
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
@@ -700,7 +700,7 @@ impl ::osmos::cbor::Encode for AuthStatusResult {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -779,10 +779,10 @@ impl ::osmos::cbor::Encode for AuthStatus {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -930,10 +930,10 @@ impl ::osmos::cbor::Encode for AuthSpake2Handshake<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.initiation_token;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "initiation-token",
@@ -945,7 +945,7 @@ impl ::osmos::cbor::Encode for AuthSpake2Handshake<'_> {
         }
         {
             let v = &self.psk_status;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "psk-status",
@@ -957,12 +957,12 @@ impl ::osmos::cbor::Encode for AuthSpake2Handshake<'_> {
         }
         {
             let v = &self.public_value;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "public-value",
                 |e| {
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
@@ -1088,14 +1088,14 @@ impl ::osmos::cbor::Encode for MediaTimelineRange {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.start;
             ::osmos::cbor::encode_field(
                 e,
                 "start",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
@@ -1106,7 +1106,7 @@ impl ::osmos::cbor::Encode for MediaTimelineRange {
                 e,
                 "end",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
@@ -1203,14 +1203,14 @@ impl ::osmos::cbor::Encode for HttpHeader<'_> {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.key;
             ::osmos::cbor::encode_field(
                 e,
                 "key",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -1221,7 +1221,7 @@ impl ::osmos::cbor::Encode for HttpHeader<'_> {
                 e,
                 "value",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -1317,7 +1317,7 @@ impl ::osmos::cbor::Encode for UrlAvailability {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -1394,15 +1394,15 @@ impl ::osmos::cbor::Encode for AgentInfoRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -1520,22 +1520,22 @@ impl ::osmos::cbor::Encode for AgentInfoResponse<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.agent_info;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "agent-info",
@@ -1627,10 +1627,10 @@ impl ::osmos::cbor::Encode for AgentInfoEvent<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.agent_info;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "agent-info",
@@ -1779,7 +1779,7 @@ impl ::osmos::cbor::Encode for AgentCapability {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -1966,34 +1966,34 @@ impl ::osmos::cbor::Encode for AgentInfo<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(5u64));
+        ::osmos::cbor::head(e, 5, 5u64);
         {
             let v = &self.display_name;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "display-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.model_name;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "model-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.capabilities;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "capabilities",
@@ -2014,19 +2014,19 @@ impl ::osmos::cbor::Encode for AgentInfo<'_> {
         }
         {
             let v = &self.state_token;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "state-token",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.locales;
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "locales",
@@ -2037,7 +2037,7 @@ impl ::osmos::cbor::Encode for AgentInfo<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -2173,21 +2173,21 @@ impl ::osmos::cbor::Encode for AgentStatusRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64 + u64::from(self.status.is_some())));
+        ::osmos::cbor::head(e, 5, 1u64 + u64::from(self.status.is_some()));
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.status {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "status",
@@ -2308,21 +2308,21 @@ impl ::osmos::cbor::Encode for AgentStatusResponse<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64 + u64::from(self.status.is_some())));
+        ::osmos::cbor::head(e, 5, 1u64 + u64::from(self.status.is_some()));
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.status {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "status",
@@ -2409,15 +2409,15 @@ impl ::osmos::cbor::Encode for Status<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.status;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "status",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -2577,22 +2577,22 @@ impl ::osmos::cbor::Encode for PresentationUrlAvailabilityRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.urls;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "urls",
@@ -2603,7 +2603,7 @@ impl ::osmos::cbor::Encode for PresentationUrlAvailabilityRequest<'_> {
                         1u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -2613,24 +2613,24 @@ impl ::osmos::cbor::Encode for PresentationUrlAvailabilityRequest<'_> {
         }
         {
             let v = &self.watch_duration;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.watch_id;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -2765,22 +2765,22 @@ impl ::osmos::cbor::Encode for PresentationUrlAvailabilityResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url_availabilities;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url-availabilities",
@@ -2917,22 +2917,22 @@ impl ::osmos::cbor::Encode for PresentationUrlAvailabilityEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.watch_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url_availabilities;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url-availabilities",
@@ -3107,46 +3107,46 @@ impl ::osmos::cbor::Encode for PresentationStartRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.presentation_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "presentation-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.headers;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "headers",
@@ -3302,7 +3302,7 @@ impl ::osmos::cbor::Encode for ResultType {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -3447,22 +3447,22 @@ impl ::osmos::cbor::Encode for PresentationStartResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64 + u64::from(self.http_response_code.is_some())));
+        ::osmos::cbor::head(e, 5, 3u64 + u64::from(self.http_response_code.is_some()));
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -3474,23 +3474,23 @@ impl ::osmos::cbor::Encode for PresentationStartResponse {
         }
         {
             let v = &self.connection_id;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.http_response_code {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "http-response-code",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -3598,7 +3598,7 @@ impl ::osmos::cbor::Encode for PresentationTerminationSource {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -3731,7 +3731,7 @@ impl ::osmos::cbor::Encode for PresentationTerminationReason {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -3860,34 +3860,34 @@ impl ::osmos::cbor::Encode for PresentationTerminationRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.presentation_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "presentation-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.reason;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "reason",
@@ -4008,22 +4008,22 @@ impl ::osmos::cbor::Encode for PresentationTerminationResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -4157,22 +4157,22 @@ impl ::osmos::cbor::Encode for PresentationTerminationEvent<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.presentation_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "presentation-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.source;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "source",
@@ -4184,7 +4184,7 @@ impl ::osmos::cbor::Encode for PresentationTerminationEvent<'_> {
         }
         {
             let v = &self.reason;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "reason",
@@ -4328,39 +4328,39 @@ impl ::osmos::cbor::Encode for PresentationConnectionOpenRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.presentation_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "presentation-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -4518,22 +4518,22 @@ impl ::osmos::cbor::Encode for PresentationConnectionOpenResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -4545,24 +4545,24 @@ impl ::osmos::cbor::Encode for PresentationConnectionOpenResponse {
         }
         {
             let v = &self.connection_id;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.connection_count;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-count",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -4685,7 +4685,7 @@ impl ::osmos::cbor::Encode for PresentationConnectionCloseEventReason {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -4836,22 +4836,22 @@ impl ::osmos::cbor::Encode for PresentationConnectionCloseEvent<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64 + u64::from(self.error_message.is_some())));
+        ::osmos::cbor::head(e, 5, 3u64 + u64::from(self.error_message.is_some()));
         {
             let v = &self.connection_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.reason;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "reason",
@@ -4862,24 +4862,24 @@ impl ::osmos::cbor::Encode for PresentationConnectionCloseEvent<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.error_message {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "error-message",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.connection_count;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-count",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -5015,27 +5015,27 @@ impl ::osmos::cbor::Encode for PresentationChangeEvent<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.presentation_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "presentation-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.connection_count;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-count",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -5120,10 +5120,10 @@ impl ::osmos::cbor::Encode for PresentationConnectionMessageMessage<'_> {
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         match self {
             PresentationConnectionMessageMessage::Bytes(v) => {
-                ::osmos::cbor::put(e.bytes(v));
+                ::osmos::cbor::write_bytes(e, v);
             }
             PresentationConnectionMessageMessage::Text(v) => {
-                ::osmos::cbor::put(e.str(v));
+                ::osmos::cbor::write_text(e, v);
             }
         }
         Ok(())
@@ -5271,22 +5271,22 @@ impl ::osmos::cbor::Encode for PresentationConnectionMessage<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.connection_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "connection-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.message;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "message",
@@ -5457,22 +5457,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackAvailabilityRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.sources;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sources",
@@ -5493,24 +5493,24 @@ impl ::osmos::cbor::Encode for RemotePlaybackAvailabilityRequest<'_> {
         }
         {
             let v = &self.watch_duration;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.watch_id;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -5645,22 +5645,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackAvailabilityResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url_availabilities;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url-availabilities",
@@ -5796,22 +5796,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackAvailabilityEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.watch_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "watch-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.url_availabilities;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url-availabilities",
@@ -5984,22 +5984,22 @@ impl ::osmos::cbor::Encode for StreamingSessionStartRequestParams<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.stream_offers;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stream-offers",
@@ -6020,12 +6020,12 @@ impl ::osmos::cbor::Encode for StreamingSessionStartRequestParams<'_> {
         }
         {
             let v = &self.desired_stats_interval;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "desired-stats-interval",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -6269,42 +6269,40 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.sources.is_some())
-                        + u64::from(self.text_track_urls.is_some())
-                        + u64::from(self.headers.is_some())
-                        + u64::from(self.controls.is_some())
-                        + u64::from(self.remoting.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.sources.is_some())
+                + u64::from(self.text_track_urls.is_some())
+                + u64::from(self.headers.is_some()) + u64::from(self.controls.is_some())
+                + u64::from(self.remoting.is_some()),
         );
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.remote_playback_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-playback-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.sources {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sources",
@@ -6324,7 +6322,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.text_track_urls {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "text-track-urls",
@@ -6335,7 +6333,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -6344,7 +6342,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.headers {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "headers",
@@ -6364,7 +6362,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.controls {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "controls",
@@ -6375,7 +6373,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartRequest<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.remoting {
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remoting",
@@ -6526,27 +6524,27 @@ impl ::osmos::cbor::Encode for RemotePlaybackSource<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.url;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "url",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.extended_mime_type;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "extended-mime-type",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -6687,10 +6685,10 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponseParams {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -6702,7 +6700,7 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponseParams {
         }
         {
             let v = &self.stream_requests;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stream-requests",
@@ -6723,12 +6721,12 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponseParams {
         }
         {
             let v = &self.desired_stats_interval;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "desired-stats-interval",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -6872,27 +6870,25 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartResponse<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.state.is_some())
-                        + u64::from(self.remoting.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.state.is_some()) + u64::from(self.remoting.is_some()),
         );
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.state {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "state",
@@ -6903,7 +6899,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStartResponse<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.remoting {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remoting",
@@ -7007,7 +7003,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackTerminationRequestReason {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -7133,34 +7129,34 @@ impl ::osmos::cbor::Encode for RemotePlaybackTerminationRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.remote_playback_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-playback-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.reason;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "reason",
@@ -7284,22 +7280,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackTerminationResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -7430,7 +7426,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackTerminationEventReason {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -7534,22 +7530,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackTerminationEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.remote_playback_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-playback-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.reason;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "reason",
@@ -7695,34 +7691,34 @@ impl ::osmos::cbor::Encode for RemotePlaybackModifyRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.remote_playback_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-playback-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.controls;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "controls",
@@ -7865,22 +7861,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackModifyResponse<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64 + u64::from(self.state.is_some())));
+        ::osmos::cbor::head(e, 5, 2u64 + u64::from(self.state.is_some()));
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -7891,7 +7887,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackModifyResponse<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.state {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "state",
@@ -8016,22 +8012,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackStateEvent<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.remote_playback_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-playback-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.state;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "state",
@@ -8139,7 +8135,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackControlsPreload {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -8483,26 +8479,22 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    u64::from(self.source.is_some()) + u64::from(self.preload.is_some())
-                        + u64::from(self.r#loop.is_some())
-                        + u64::from(self.paused.is_some())
-                        + u64::from(self.muted.is_some())
-                        + u64::from(self.volume.is_some())
-                        + u64::from(self.seek.is_some())
-                        + u64::from(self.fast_seek.is_some())
-                        + u64::from(self.playback_rate.is_some())
-                        + u64::from(self.poster.is_some())
-                        + u64::from(self.enabled_audio_track_ids.is_some())
-                        + u64::from(self.selected_video_track_id.is_some())
-                        + u64::from(self.added_text_tracks.is_some())
-                        + u64::from(self.changed_text_tracks.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            u64::from(self.source.is_some()) + u64::from(self.preload.is_some())
+                + u64::from(self.r#loop.is_some()) + u64::from(self.paused.is_some())
+                + u64::from(self.muted.is_some()) + u64::from(self.volume.is_some())
+                + u64::from(self.seek.is_some()) + u64::from(self.fast_seek.is_some())
+                + u64::from(self.playback_rate.is_some())
+                + u64::from(self.poster.is_some())
+                + u64::from(self.enabled_audio_track_ids.is_some())
+                + u64::from(self.selected_video_track_id.is_some())
+                + u64::from(self.added_text_tracks.is_some())
+                + u64::from(self.changed_text_tracks.is_some()),
         );
         if let ::core::option::Option::Some(v) = &self.source {
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "source",
@@ -8513,7 +8505,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.preload {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "preload",
@@ -8524,95 +8516,95 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.r#loop {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "loop",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.paused {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "paused",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.muted {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "muted",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.volume {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "volume",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.seek {
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "seek",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.fast_seek {
-            ::osmos::cbor::put(e.u64(7u64));
+            ::osmos::cbor::raw(e, &[7u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "fast-seek",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.playback_rate {
-            ::osmos::cbor::put(e.u64(8u64));
+            ::osmos::cbor::raw(e, &[8u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "playback-rate",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.poster {
-            ::osmos::cbor::put(e.u64(9u64));
+            ::osmos::cbor::raw(e, &[9u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "poster",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.enabled_audio_track_ids {
-            ::osmos::cbor::put(e.u64(10u64));
+            ::osmos::cbor::raw(e, &[10u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "enabled-audio-track-ids",
@@ -8623,7 +8615,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -8632,18 +8624,18 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.selected_video_track_id {
-            ::osmos::cbor::put(e.u64(11u64));
+            ::osmos::cbor::raw(e, &[11u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "selected-video-track-id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.added_text_tracks {
-            ::osmos::cbor::put(e.u64(12u64));
+            ::osmos::cbor::raw(e, &[12u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "added-text-tracks",
@@ -8663,7 +8655,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackControls<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.changed_text_tracks {
-            ::osmos::cbor::put(e.u64(13u64));
+            ::osmos::cbor::raw(e, &[13u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "changed-text-tracks",
@@ -8914,63 +8906,63 @@ impl ::osmos::cbor::Encode for RemotePlaybackStateSupports {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(5u64));
+        ::osmos::cbor::head(e, 5, 5u64);
         {
             let v = &self.rate;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "rate",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.preload;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "preload",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.poster;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "poster",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.added_text_track;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "added-text-track",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.added_cues;
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "added-cues",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
@@ -9088,7 +9080,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStateLoading {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -9193,7 +9185,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackStateLoaded {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -9715,34 +9707,28 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    u64::from(self.supports.is_some()) + u64::from(self.source.is_some())
-                        + u64::from(self.loading.is_some())
-                        + u64::from(self.loaded.is_some())
-                        + u64::from(self.error.is_some())
-                        + u64::from(self.epoch.is_some())
-                        + u64::from(self.duration.is_some())
-                        + u64::from(self.buffered_time_ranges.is_some())
-                        + u64::from(self.seekable_time_ranges.is_some())
-                        + u64::from(self.played_time_ranges.is_some())
-                        + u64::from(self.position.is_some())
-                        + u64::from(self.playback_rate.is_some())
-                        + u64::from(self.paused.is_some())
-                        + u64::from(self.seeking.is_some())
-                        + u64::from(self.stalled.is_some())
-                        + u64::from(self.ended.is_some())
-                        + u64::from(self.volume.is_some())
-                        + u64::from(self.muted.is_some())
-                        + u64::from(self.resolution.is_some())
-                        + u64::from(self.audio_tracks.is_some())
-                        + u64::from(self.video_tracks.is_some())
-                        + u64::from(self.text_tracks.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            u64::from(self.supports.is_some()) + u64::from(self.source.is_some())
+                + u64::from(self.loading.is_some()) + u64::from(self.loaded.is_some())
+                + u64::from(self.error.is_some()) + u64::from(self.epoch.is_some())
+                + u64::from(self.duration.is_some())
+                + u64::from(self.buffered_time_ranges.is_some())
+                + u64::from(self.seekable_time_ranges.is_some())
+                + u64::from(self.played_time_ranges.is_some())
+                + u64::from(self.position.is_some())
+                + u64::from(self.playback_rate.is_some())
+                + u64::from(self.paused.is_some()) + u64::from(self.seeking.is_some())
+                + u64::from(self.stalled.is_some()) + u64::from(self.ended.is_some())
+                + u64::from(self.volume.is_some()) + u64::from(self.muted.is_some())
+                + u64::from(self.resolution.is_some())
+                + u64::from(self.audio_tracks.is_some())
+                + u64::from(self.video_tracks.is_some())
+                + u64::from(self.text_tracks.is_some()),
         );
         if let ::core::option::Option::Some(v) = &self.supports {
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "supports",
@@ -9753,7 +9739,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.source {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "source",
@@ -9764,7 +9750,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.loading {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "loading",
@@ -9775,7 +9761,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.loaded {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "loaded",
@@ -9786,7 +9772,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.error {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "error",
@@ -9797,15 +9783,15 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.epoch {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "epoch",
                 |e| {
                     match v {
-                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::put(e.null()),
+                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::write_null(e),
                         ::osmos::cbor::Nullable::Value(v) => {
-                            ::osmos::cbor::put(e.i64(*v));
+                            ::osmos::cbor::write_int(e, *v);
                         }
                     }
                     Ok(())
@@ -9813,15 +9799,15 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.duration {
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "duration",
                 |e| {
                     match v {
-                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::put(e.null()),
+                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::write_null(e),
                         ::osmos::cbor::Nullable::Value(v) => {
-                            ::osmos::cbor::put(e.f64(*v));
+                            ::osmos::cbor::write_f64(e, *v);
                         }
                     }
                     Ok(())
@@ -9829,7 +9815,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.buffered_time_ranges {
-            ::osmos::cbor::put(e.u64(7u64));
+            ::osmos::cbor::raw(e, &[7u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "buffered-time-ranges",
@@ -9849,7 +9835,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.seekable_time_ranges {
-            ::osmos::cbor::put(e.u64(8u64));
+            ::osmos::cbor::raw(e, &[8u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "seekable-time-ranges",
@@ -9869,7 +9855,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.played_time_ranges {
-            ::osmos::cbor::put(e.u64(9u64));
+            ::osmos::cbor::raw(e, &[9u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "played-time-ranges",
@@ -9889,101 +9875,101 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.position {
-            ::osmos::cbor::put(e.u64(10u64));
+            ::osmos::cbor::raw(e, &[10u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "position",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.playback_rate {
-            ::osmos::cbor::put(e.u64(11u64));
+            ::osmos::cbor::raw(e, &[11u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "playback-rate",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.paused {
-            ::osmos::cbor::put(e.u64(12u64));
+            ::osmos::cbor::raw(e, &[12u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "paused",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.seeking {
-            ::osmos::cbor::put(e.u64(13u64));
+            ::osmos::cbor::raw(e, &[13u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "seeking",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.stalled {
-            ::osmos::cbor::put(e.u64(14u64));
+            ::osmos::cbor::raw(e, &[14u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stalled",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.ended {
-            ::osmos::cbor::put(e.u64(15u64));
+            ::osmos::cbor::raw(e, &[15u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "ended",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.volume {
-            ::osmos::cbor::put(e.u64(16u64));
+            ::osmos::cbor::raw(e, &[16u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "volume",
                 |e| {
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.muted {
-            ::osmos::cbor::put(e.u64(17u64));
+            ::osmos::cbor::raw(e, &[17u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "muted",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.resolution {
-            ::osmos::cbor::put(e.u64(18u64));
+            ::osmos::cbor::raw(e, &[18u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "resolution",
                 |e| {
                     match v {
-                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::put(e.null()),
+                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::write_null(e),
                         ::osmos::cbor::Nullable::Value(v) => {
                             ::osmos::cbor::Encode::encode(v, e)?;
                         }
@@ -9993,7 +9979,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.audio_tracks {
-            ::osmos::cbor::put(e.u64(19u64));
+            ::osmos::cbor::raw(e, &[19u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "audio-tracks",
@@ -10013,7 +9999,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video_tracks {
-            ::osmos::cbor::put(e.u64(20u64));
+            ::osmos::cbor::raw(e, &[20u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video-tracks",
@@ -10033,7 +10019,7 @@ impl ::osmos::cbor::Encode for RemotePlaybackState<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.text_tracks {
-            ::osmos::cbor::put(e.u64(21u64));
+            ::osmos::cbor::raw(e, &[21u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "text-tracks",
@@ -10269,7 +10255,7 @@ impl ::osmos::cbor::Encode for AddedTextTrackKind {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -10379,16 +10365,14 @@ impl ::osmos::cbor::Encode for AddedTextTrack<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.label.is_some())
-                        + u64::from(self.language.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.label.is_some()) + u64::from(self.language.is_some()),
         );
         {
             let v = &self.kind;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "kind",
@@ -10399,23 +10383,23 @@ impl ::osmos::cbor::Encode for AddedTextTrack<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.label {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "label",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.language {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "language",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -10579,28 +10563,27 @@ impl ::osmos::cbor::Encode for ChangedTextTrack<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.added_cues.is_some())
-                        + u64::from(self.removed_cue_ids.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.added_cues.is_some())
+                + u64::from(self.removed_cue_ids.is_some()),
         );
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.mode;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "mode",
@@ -10611,7 +10594,7 @@ impl ::osmos::cbor::Encode for ChangedTextTrack<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.added_cues {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "added-cues",
@@ -10631,7 +10614,7 @@ impl ::osmos::cbor::Encode for ChangedTextTrack<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.removed_cue_ids {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "removed-cue-ids",
@@ -10642,7 +10625,7 @@ impl ::osmos::cbor::Encode for ChangedTextTrack<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -10752,7 +10735,7 @@ impl ::osmos::cbor::Encode for TextTrackMode {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -10861,22 +10844,22 @@ impl ::osmos::cbor::Encode for TextTrackCue<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.range;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "range",
@@ -10888,12 +10871,12 @@ impl ::osmos::cbor::Encode for TextTrackCue<'_> {
         }
         {
             let v = &self.text;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "text",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -10990,14 +10973,14 @@ impl ::osmos::cbor::Encode for MediaSyncTime {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.value;
             ::osmos::cbor::encode_field(
                 e,
                 "value",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -11008,7 +10991,7 @@ impl ::osmos::cbor::Encode for MediaSyncTime {
                 e,
                 "scale",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -11122,7 +11105,7 @@ impl ::osmos::cbor::Encode for MediaErrorCode {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -11212,7 +11195,7 @@ impl ::osmos::cbor::Encode for MediaError<'_> {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.code;
             ::osmos::cbor::encode_field(
@@ -11230,7 +11213,7 @@ impl ::osmos::cbor::Encode for MediaError<'_> {
                 e,
                 "message",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -11363,51 +11346,51 @@ impl ::osmos::cbor::Encode for AudioTrackState<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.label;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "label",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.language;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "language",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.enabled;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "enabled",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
@@ -11544,51 +11527,51 @@ impl ::osmos::cbor::Encode for VideoTrackState<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.label;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "label",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.language;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "language",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.selected;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "selected",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
@@ -11724,46 +11707,46 @@ impl ::osmos::cbor::Encode for TextTrackState<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.label;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "label",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.language;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "language",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.mode;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "mode",
@@ -11873,26 +11856,24 @@ impl ::osmos::cbor::Encode for AudioFrameOptional {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    u64::from(self.duration.is_some())
-                        + u64::from(self.sync_time.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            u64::from(self.duration.is_some()) + u64::from(self.sync_time.is_some()),
         );
         if let ::core::option::Option::Some(v) = &self.duration {
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.sync_time {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sync-time",
@@ -12044,14 +12025,14 @@ impl ::osmos::cbor::Encode for AudioFrame<'_> {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = if self.optional.is_some() { 4u64 } else { 3u64 };
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.encoding_id;
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -12062,7 +12043,7 @@ impl ::osmos::cbor::Encode for AudioFrame<'_> {
                 e,
                 "start-time",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -12073,7 +12054,7 @@ impl ::osmos::cbor::Encode for AudioFrame<'_> {
                 e,
                 "payload",
                 |e| {
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
@@ -12342,41 +12323,40 @@ impl ::osmos::cbor::Encode for VideoFrame<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    4u64 + u64::from(self.depends_on.is_some())
-                        + u64::from(self.duration.is_some())
-                        + u64::from(self.video_rotation.is_some())
-                        + u64::from(self.sync_time.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            4u64 + u64::from(self.depends_on.is_some())
+                + u64::from(self.duration.is_some())
+                + u64::from(self.video_rotation.is_some())
+                + u64::from(self.sync_time.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.sequence_number;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sequence-number",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.depends_on {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "depends-on",
@@ -12387,7 +12367,7 @@ impl ::osmos::cbor::Encode for VideoFrame<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.i64(*v));
+                            ::osmos::cbor::write_int(e, *v);
                             Ok(())
                         },
                     )?;
@@ -12397,52 +12377,52 @@ impl ::osmos::cbor::Encode for VideoFrame<'_> {
         }
         {
             let v = &self.start_time;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "start-time",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.duration {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.payload;
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "payload",
                 |e| {
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video_rotation {
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video-rotation",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.sync_time {
-            ::osmos::cbor::put(e.u64(7u64));
+            ::osmos::cbor::raw(e, &[7u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sync-time",
@@ -12672,74 +12652,73 @@ impl ::osmos::cbor::Encode for DataFrame<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.sequence_number.is_some())
-                        + u64::from(self.start_time.is_some())
-                        + u64::from(self.duration.is_some())
-                        + u64::from(self.sync_time.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.sequence_number.is_some())
+                + u64::from(self.start_time.is_some())
+                + u64::from(self.duration.is_some())
+                + u64::from(self.sync_time.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.sequence_number {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sequence-number",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.start_time {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "start-time",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.duration {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.payload;
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "payload",
                 |e| {
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.sync_time {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "sync-time",
@@ -12869,14 +12848,14 @@ impl ::osmos::cbor::Encode for Ratio {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.antecedent;
             ::osmos::cbor::encode_field(
                 e,
                 "antecedent",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -12887,7 +12866,7 @@ impl ::osmos::cbor::Encode for Ratio {
                 e,
                 "consequent",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -12971,15 +12950,15 @@ impl ::osmos::cbor::Encode for StreamingCapabilitiesRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -13104,22 +13083,22 @@ impl ::osmos::cbor::Encode for StreamingCapabilitiesResponse<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.streaming_capabilities;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-capabilities",
@@ -13284,10 +13263,10 @@ impl ::osmos::cbor::Encode for StreamingCapabilities<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.receive_audio;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "receive-audio",
@@ -13308,7 +13287,7 @@ impl ::osmos::cbor::Encode for StreamingCapabilities<'_> {
         }
         {
             let v = &self.receive_video;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "receive-video",
@@ -13329,7 +13308,7 @@ impl ::osmos::cbor::Encode for StreamingCapabilities<'_> {
         }
         {
             let v = &self.receive_data;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "receive-data",
@@ -13439,15 +13418,15 @@ impl ::osmos::cbor::Encode for Format<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.codec_name;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "codec-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -13577,16 +13556,15 @@ impl ::osmos::cbor::Encode for ReceiveAudioCapability<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.max_audio_channels.is_some())
-                        + u64::from(self.min_bit_rate.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.max_audio_channels.is_some())
+                + u64::from(self.min_bit_rate.is_some()),
         );
         {
             let v = &self.codec;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "codec",
@@ -13597,23 +13575,23 @@ impl ::osmos::cbor::Encode for ReceiveAudioCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.max_audio_channels {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "max-audio-channels",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.min_bit_rate {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "min-bit-rate",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -13721,27 +13699,27 @@ impl ::osmos::cbor::Encode for VideoResolution {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.height;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "height",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.width;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "width",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -13861,26 +13839,26 @@ impl ::osmos::cbor::Encode for VideoHdrFormat<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64 + u64::from(self.hdr_metadata.is_some())));
+        ::osmos::cbor::head(e, 5, 1u64 + u64::from(self.hdr_metadata.is_some()));
         {
             let v = &self.transfer_function;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "transfer-function",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.hdr_metadata {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "hdr-metadata",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -14202,24 +14180,23 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.max_resolution.is_some())
-                        + u64::from(self.max_frames_per_second.is_some())
-                        + u64::from(self.max_pixels_per_second.is_some())
-                        + u64::from(self.min_bit_rate.is_some())
-                        + u64::from(self.aspect_ratio.is_some())
-                        + u64::from(self.color_gamut.is_some())
-                        + u64::from(self.native_resolutions.is_some())
-                        + u64::from(self.supports_scaling.is_some())
-                        + u64::from(self.supports_rotation.is_some())
-                        + u64::from(self.hdr_formats.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.max_resolution.is_some())
+                + u64::from(self.max_frames_per_second.is_some())
+                + u64::from(self.max_pixels_per_second.is_some())
+                + u64::from(self.min_bit_rate.is_some())
+                + u64::from(self.aspect_ratio.is_some())
+                + u64::from(self.color_gamut.is_some())
+                + u64::from(self.native_resolutions.is_some())
+                + u64::from(self.supports_scaling.is_some())
+                + u64::from(self.supports_rotation.is_some())
+                + u64::from(self.hdr_formats.is_some()),
         );
         {
             let v = &self.codec;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "codec",
@@ -14230,7 +14207,7 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.max_resolution {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "max-resolution",
@@ -14241,7 +14218,7 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.max_frames_per_second {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "max-frames-per-second",
@@ -14252,29 +14229,29 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.max_pixels_per_second {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "max-pixels-per-second",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.min_bit_rate {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "min-bit-rate",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.aspect_ratio {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "aspect-ratio",
@@ -14285,18 +14262,18 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.color_gamut {
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "color-gamut",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.native_resolutions {
-            ::osmos::cbor::put(e.u64(7u64));
+            ::osmos::cbor::raw(e, &[7u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "native-resolutions",
@@ -14316,29 +14293,29 @@ impl ::osmos::cbor::Encode for ReceiveVideoCapability<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.supports_scaling {
-            ::osmos::cbor::put(e.u64(8u64));
+            ::osmos::cbor::raw(e, &[8u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "supports-scaling",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.supports_rotation {
-            ::osmos::cbor::put(e.u64(9u64));
+            ::osmos::cbor::raw(e, &[9u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "supports-rotation",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.hdr_formats {
-            ::osmos::cbor::put(e.u64(10u64));
+            ::osmos::cbor::raw(e, &[10u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "hdr-formats",
@@ -14493,10 +14470,10 @@ impl ::osmos::cbor::Encode for ReceiveDataCapability<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.data_type;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "data-type",
@@ -14680,34 +14657,34 @@ impl ::osmos::cbor::Encode for StreamingSessionStartRequest<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.stream_offers;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stream-offers",
@@ -14728,12 +14705,12 @@ impl ::osmos::cbor::Encode for StreamingSessionStartRequest<'_> {
         }
         {
             let v = &self.desired_stats_interval;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "desired-stats-interval",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -14916,22 +14893,22 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -14943,7 +14920,7 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponse {
         }
         {
             let v = &self.stream_requests;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stream-requests",
@@ -14964,12 +14941,12 @@ impl ::osmos::cbor::Encode for StreamingSessionStartResponse {
         }
         {
             let v = &self.desired_stats_interval;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "desired-stats-interval",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -15129,34 +15106,34 @@ impl ::osmos::cbor::Encode for StreamingSessionModifyRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64));
+        ::osmos::cbor::head(e, 5, 3u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.stream_requests;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stream-requests",
@@ -15292,22 +15269,22 @@ impl ::osmos::cbor::Encode for StreamingSessionModifyResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.result;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "result",
@@ -15432,27 +15409,27 @@ impl ::osmos::cbor::Encode for StreamingSessionTerminateRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -15539,15 +15516,15 @@ impl ::osmos::cbor::Encode for StreamingSessionTerminateResponse {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.request_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -15638,15 +15615,15 @@ impl ::osmos::cbor::Encode for StreamingSessionTerminateEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -15827,40 +15804,38 @@ impl ::osmos::cbor::Encode for MediaStreamOffer<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.display_name.is_some())
-                        + u64::from(self.audio.is_some())
-                        + u64::from(self.video.is_some())
-                        + u64::from(self.data.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.display_name.is_some())
+                + u64::from(self.audio.is_some()) + u64::from(self.video.is_some())
+                + u64::from(self.data.is_some()),
         );
         {
             let v = &self.media_stream_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "media-stream-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.display_name {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "display-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.audio {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "audio",
@@ -15880,7 +15855,7 @@ impl ::osmos::cbor::Encode for MediaStreamOffer<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video",
@@ -15900,7 +15875,7 @@ impl ::osmos::cbor::Encode for MediaStreamOffer<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.data {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "data",
@@ -16068,28 +16043,26 @@ impl ::osmos::cbor::Encode for MediaStreamRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.audio.is_some())
-                        + u64::from(self.video.is_some())
-                        + u64::from(self.data.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.audio.is_some()) + u64::from(self.video.is_some())
+                + u64::from(self.data.is_some()),
         );
         {
             let v = &self.media_stream_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "media-stream-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.audio {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "audio",
@@ -16100,7 +16073,7 @@ impl ::osmos::cbor::Encode for MediaStreamRequest {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video",
@@ -16111,7 +16084,7 @@ impl ::osmos::cbor::Encode for MediaStreamRequest {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.data {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "data",
@@ -16290,50 +16263,50 @@ impl ::osmos::cbor::Encode for AudioEncodingOffer<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64 + u64::from(self.default_duration.is_some())));
+        ::osmos::cbor::head(e, 5, 3u64 + u64::from(self.default_duration.is_some()));
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.codec_name;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "codec-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.time_scale;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "time-scale",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.default_duration {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "default-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -16525,62 +16498,61 @@ impl ::osmos::cbor::Encode for VideoEncodingOffer<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    3u64 + u64::from(self.default_duration.is_some())
-                        + u64::from(self.default_rotation.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            3u64 + u64::from(self.default_duration.is_some())
+                + u64::from(self.default_rotation.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.codec_name;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "codec-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.time_scale;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "time-scale",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.default_duration {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "default-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.default_rotation {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "default-rotation",
@@ -16765,50 +16737,50 @@ impl ::osmos::cbor::Encode for DataEncodingOffer<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64 + u64::from(self.default_duration.is_some())));
+        ::osmos::cbor::head(e, 5, 3u64 + u64::from(self.default_duration.is_some()));
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.data_type_name;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "data-type-name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.time_scale;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "time-scale",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.default_duration {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "default-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -16902,15 +16874,15 @@ impl ::osmos::cbor::Encode for AudioEncodingRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -17041,27 +17013,26 @@ impl ::osmos::cbor::Encode for VideoEncodingRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.target_resolution.is_some())
-                        + u64::from(self.max_frames_per_second.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.target_resolution.is_some())
+                + u64::from(self.max_frames_per_second.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.target_resolution {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "target-resolution",
@@ -17072,7 +17043,7 @@ impl ::osmos::cbor::Encode for VideoEncodingRequest {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.max_frames_per_second {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "max-frames-per-second",
@@ -17171,15 +17142,15 @@ impl ::osmos::cbor::Encode for DataEncodingRequest {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -17290,7 +17261,7 @@ impl ::osmos::cbor::Encode for VideoRotation {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -17413,43 +17384,42 @@ impl ::osmos::cbor::Encode for SenderStatsAudio {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.cumulative_sent_frames.is_some())
-                        + u64::from(self.cumulative_encode_delay.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.cumulative_sent_frames.is_some())
+                + u64::from(self.cumulative_encode_delay.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_sent_frames {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-sent-frames",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_encode_delay {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-encode-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -17619,55 +17589,54 @@ impl ::osmos::cbor::Encode for SenderStatsVideo {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.cumulative_sent_duration.is_some())
-                        + u64::from(self.cumulative_encode_delay.is_some())
-                        + u64::from(self.cumulative_dropped_frames.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.cumulative_sent_duration.is_some())
+                + u64::from(self.cumulative_encode_delay.is_some())
+                + u64::from(self.cumulative_dropped_frames.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_sent_duration {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-sent-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_encode_delay {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-encode-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_dropped_frames {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-dropped-frames",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -17865,39 +17834,37 @@ impl ::osmos::cbor::Encode for StreamingSessionSenderStatsEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.audio.is_some())
-                        + u64::from(self.video.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.audio.is_some()) + u64::from(self.video.is_some()),
         );
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.system_time;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "system-time",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.audio {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "audio",
@@ -17917,7 +17884,7 @@ impl ::osmos::cbor::Encode for StreamingSessionSenderStatsEvent {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video",
@@ -18051,7 +18018,7 @@ impl ::osmos::cbor::Encode for StreamingBufferStatus {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.u64(self.value()));
+        ::osmos::cbor::write_uint(e, self.value());
         Ok(())
     }
 }
@@ -18231,74 +18198,73 @@ impl ::osmos::cbor::Encode for ReceiverStatsAudio {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.cumulative_received_duration.is_some())
-                        + u64::from(self.cumulative_lost_duration.is_some())
-                        + u64::from(self.cumulative_buffer_delay.is_some())
-                        + u64::from(self.cumulative_decode_delay.is_some())
-                        + u64::from(self.remote_buffer_status.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.cumulative_received_duration.is_some())
+                + u64::from(self.cumulative_lost_duration.is_some())
+                + u64::from(self.cumulative_buffer_delay.is_some())
+                + u64::from(self.cumulative_decode_delay.is_some())
+                + u64::from(self.remote_buffer_status.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_received_duration {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-received-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_lost_duration {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-lost-duration",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_buffer_delay {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-buffer-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_decode_delay {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-decode-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.remote_buffer_status {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-buffer-status",
@@ -18545,74 +18511,73 @@ impl ::osmos::cbor::Encode for ReceiverStatsVideo {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.cumulative_decoded_frames.is_some())
-                        + u64::from(self.cumulative_lost_frames.is_some())
-                        + u64::from(self.cumulative_buffer_delay.is_some())
-                        + u64::from(self.cumulative_decode_delay.is_some())
-                        + u64::from(self.remote_buffer_status.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.cumulative_decoded_frames.is_some())
+                + u64::from(self.cumulative_lost_frames.is_some())
+                + u64::from(self.cumulative_buffer_delay.is_some())
+                + u64::from(self.cumulative_decode_delay.is_some())
+                + u64::from(self.remote_buffer_status.is_some()),
         );
         {
             let v = &self.encoding_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "encoding-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_decoded_frames {
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-decoded-frames",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_lost_frames {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-lost-frames",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_buffer_delay {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-buffer-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.cumulative_decode_delay {
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "cumulative-decode-delay",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.remote_buffer_status {
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "remote-buffer-status",
@@ -18828,39 +18793,37 @@ impl ::osmos::cbor::Encode for StreamingSessionReceiverStatsEvent {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.audio.is_some())
-                        + u64::from(self.video.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.audio.is_some()) + u64::from(self.video.is_some()),
         );
         {
             let v = &self.streaming_session_id;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "streaming-session-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.system_time;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "system-time",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.audio {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "audio",
@@ -18880,7 +18843,7 @@ impl ::osmos::cbor::Encode for StreamingSessionReceiverStatsEvent {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.video {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "video",

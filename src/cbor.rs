@@ -715,6 +715,89 @@ pub fn put<T, E>(r: Result<T, minicbor::encode::Error<E>>) {
     let _ = r;
 }
 
+// Writers for generated encoders. The output is always a `Vec`, which cannot fail, so these
+// write CBOR heads straight into it instead of going through minicbor's fallible calls (whose
+// `Result`s cost a drop per value); the bytes are the same, in deterministic (shortest) form.
+
+/// Writes a head: major type and argument, in the shortest form.
+#[inline]
+pub fn head(e: &mut Enc<'_>, major: u8, arg: u64) {
+    let out = e.writer_mut();
+    let m = major << 5;
+    if arg < 24 {
+        out.push(m | arg as u8);
+    } else if arg <= u64::from(u8::MAX) {
+        out.extend_from_slice(&[m | 24, arg as u8]);
+    } else if arg <= u64::from(u16::MAX) {
+        let b = (arg as u16).to_be_bytes();
+        out.extend_from_slice(&[m | 25, b[0], b[1]]);
+    } else if arg <= u64::from(u32::MAX) {
+        let b = (arg as u32).to_be_bytes();
+        out.extend_from_slice(&[m | 26, b[0], b[1], b[2], b[3]]);
+    } else {
+        out.push(m | 27);
+        out.extend_from_slice(&arg.to_be_bytes());
+    }
+}
+
+/// Writes an unsigned integer.
+#[inline]
+pub fn write_uint(e: &mut Enc<'_>, v: u64) {
+    head(e, 0, v);
+}
+
+/// Writes a signed integer.
+#[inline]
+pub fn write_int(e: &mut Enc<'_>, v: i64) {
+    if v >= 0 {
+        head(e, 0, v as u64);
+    } else {
+        head(e, 1, !(v as u64));
+    }
+}
+
+/// Writes a text string.
+#[inline]
+pub fn write_text(e: &mut Enc<'_>, v: &str) {
+    head(e, 3, v.len() as u64);
+    e.writer_mut().extend_from_slice(v.as_bytes());
+}
+
+/// Writes a byte string.
+#[inline]
+pub fn write_bytes(e: &mut Enc<'_>, v: &[u8]) {
+    head(e, 2, v.len() as u64);
+    e.writer_mut().extend_from_slice(v);
+}
+
+/// Writes a float64, always as 8 bytes (Open Screen's rule).
+#[inline]
+pub fn write_f64(e: &mut Enc<'_>, v: f64) {
+    let out = e.writer_mut();
+    out.push(0xfb);
+    out.extend_from_slice(&v.to_bits().to_be_bytes());
+}
+
+/// Writes a float32 as 4 bytes.
+#[inline]
+pub fn write_f32(e: &mut Enc<'_>, v: f32) {
+    let out = e.writer_mut();
+    out.push(0xfa);
+    out.extend_from_slice(&v.to_bits().to_be_bytes());
+}
+
+/// Writes a boolean.
+#[inline]
+pub fn write_bool(e: &mut Enc<'_>, v: bool) {
+    e.writer_mut().push(if v { 0xf5 } else { 0xf4 });
+}
+
+/// Writes null.
+#[inline]
+pub fn write_null(e: &mut Enc<'_>) {
+    e.writer_mut().push(0xf6);
+}
+
 /// Encodes one field, adding its name to the path of any error.
 #[inline]
 pub fn encode_field<'o>(
@@ -735,7 +818,7 @@ pub fn encode_items<'o, T>(
     mut f: impl FnMut(&mut Enc<'o>, &T) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     check_count(items.len(), min, max).map_err(invalid)?;
-    put(e.array(items.len() as u64));
+    head(e, 4, items.len() as u64);
     for (i, item) in items.iter().enumerate() {
         f(e, item).map_err(|err| err.at_index(i))?;
     }

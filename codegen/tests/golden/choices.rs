@@ -66,7 +66,7 @@ impl ::osmos::cbor::Encode for Mode {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.str(self.value()));
+        ::osmos::cbor::write_text(e, self.value());
         Ok(())
     }
 }
@@ -153,7 +153,7 @@ impl ::osmos::cbor::Encode for Level {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.i64(self.value()));
+        ::osmos::cbor::write_int(e, self.value());
         Ok(())
     }
 }
@@ -233,7 +233,7 @@ impl ::osmos::cbor::Encode for SwitchValue<'_> {
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         match self {
             SwitchValue::Int(v) => {
-                ::osmos::cbor::put(e.i64(*v));
+                ::osmos::cbor::write_int(e, *v);
             }
             SwitchValue::Array(v) => {
                 ::osmos::cbor::encode_items(
@@ -242,13 +242,13 @@ impl ::osmos::cbor::Encode for SwitchValue<'_> {
                     0u64,
                     ::core::option::Option::None,
                     |e, v| {
-                        ::osmos::cbor::put(e.str(v));
+                        ::osmos::cbor::write_text(e, v);
                         Ok(())
                     },
                 )?;
             }
             SwitchValue::Bytes(v) => {
-                ::osmos::cbor::put(e.bytes(v));
+                ::osmos::cbor::write_bytes(e, v);
             }
         }
         Ok(())
@@ -363,15 +363,15 @@ impl ::osmos::cbor::Encode for SwitchInline {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64));
+        ::osmos::cbor::head(e, 5, 1u64);
         {
             let v = &self.on;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "on",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
@@ -514,10 +514,10 @@ impl ::osmos::cbor::Encode for Switch<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(4u64));
+        ::osmos::cbor::head(e, 5, 4u64);
         {
             let v = &self.mode;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "mode",
@@ -529,7 +529,7 @@ impl ::osmos::cbor::Encode for Switch<'_> {
         }
         {
             let v = &self.level;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "level",
@@ -541,7 +541,7 @@ impl ::osmos::cbor::Encode for Switch<'_> {
         }
         {
             let v = &self.value;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "value",
@@ -553,13 +553,13 @@ impl ::osmos::cbor::Encode for Switch<'_> {
         }
         {
             let v = &self.inline;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "inline",
                 |e| {
                     match v {
-                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::put(e.null()),
+                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::write_null(e),
                         ::osmos::cbor::Nullable::Value(v) => {
                             ::osmos::cbor::Encode::encode(v, e)?;
                         }

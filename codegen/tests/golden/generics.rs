@@ -66,14 +66,14 @@ impl ::osmos::cbor::Encode for PairUintText<'_> {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.key;
             ::osmos::cbor::encode_field(
                 e,
                 "key",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
@@ -84,7 +84,7 @@ impl ::osmos::cbor::Encode for PairUintText<'_> {
                 e,
                 "value",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -179,14 +179,14 @@ impl ::osmos::cbor::Encode for PairTextBool<'_> {
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         let len: u64 = 2u64;
-        ::osmos::cbor::put(e.array(len));
+        ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.key;
             ::osmos::cbor::encode_field(
                 e,
                 "key",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
@@ -197,7 +197,7 @@ impl ::osmos::cbor::Encode for PairTextBool<'_> {
                 e,
                 "value",
                 |e| {
-                    ::osmos::cbor::put(e.bool(*v));
+                    ::osmos::cbor::write_bool(e, *v);
                     Ok(())
                 },
             )?;
@@ -308,10 +308,10 @@ impl ::osmos::cbor::Encode for Lookup<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64));
+        ::osmos::cbor::head(e, 5, 2u64);
         {
             let v = &self.entry;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "entry",
@@ -323,7 +323,7 @@ impl ::osmos::cbor::Encode for Lookup<'_> {
         }
         {
             let v = &self.flags;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "flags",

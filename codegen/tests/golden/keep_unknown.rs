@@ -115,43 +115,41 @@ impl ::osmos::cbor::Encode for Relay<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    1u64 + u64::from(self.note.is_some())
-                        + u64::from(self.vendor.is_some())
-                        + u64::from(self.hop.is_some()) + self.unknown.len() as u64,
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            1u64 + u64::from(self.note.is_some()) + u64::from(self.vendor.is_some())
+                + u64::from(self.hop.is_some()) + self.unknown.len() as u64,
         );
         let mut unknown = self.unknown.writer();
         {
             let v = &self.request_id;
             unknown.before(e, &[0u8])?;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "request-id",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.note {
             unknown.before(e, &[2u8])?;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "note",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.hop {
             unknown.before(e, &[3u8])?;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "hop",
@@ -163,12 +161,12 @@ impl ::osmos::cbor::Encode for Relay<'_> {
         }
         if let ::core::option::Option::Some(v) = &self.vendor {
             unknown.before(e, &[102u8, 118u8, 101u8, 110u8, 100u8, 111u8, 114u8])?;
-            ::osmos::cbor::put(e.str("vendor"));
+            ::osmos::cbor::raw(e, &[102u8, 118u8, 101u8, 110u8, 100u8, 111u8, 114u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "vendor",
                 |e| {
-                    ::osmos::cbor::put(e.bytes(v));
+                    ::osmos::cbor::write_bytes(e, v);
                     Ok(())
                 },
             )?;
@@ -265,17 +263,17 @@ impl ::osmos::cbor::Encode for RelayHop<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64 + self.unknown.len() as u64));
+        ::osmos::cbor::head(e, 5, 1u64 + self.unknown.len() as u64);
         let mut unknown = self.unknown.writer();
         {
             let v = &self.index;
             unknown.before(e, &[0u8])?;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "index",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;

@@ -112,10 +112,10 @@ impl ::osmos::cbor::Encode for Batch<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(2u64 + u64::from(self.blobs.is_some())));
+        ::osmos::cbor::head(e, 5, 2u64 + u64::from(self.blobs.is_some()));
         {
             let v = &self.samples;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "samples",
@@ -126,7 +126,7 @@ impl ::osmos::cbor::Encode for Batch<'_> {
                         2u64,
                         ::core::option::Option::Some(4u64),
                         |e, v| {
-                            ::osmos::cbor::put(e.u64(*v));
+                            ::osmos::cbor::write_uint(e, *v);
                             Ok(())
                         },
                     )?;
@@ -136,7 +136,7 @@ impl ::osmos::cbor::Encode for Batch<'_> {
         }
         {
             let v = &self.names;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "names",
@@ -147,7 +147,7 @@ impl ::osmos::cbor::Encode for Batch<'_> {
                         1u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                             Ok(())
                         },
                     )?;
@@ -156,7 +156,7 @@ impl ::osmos::cbor::Encode for Batch<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.blobs {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "blobs",
@@ -167,7 +167,7 @@ impl ::osmos::cbor::Encode for Batch<'_> {
                         0u64,
                         ::core::option::Option::None,
                         |e, v| {
-                            ::osmos::cbor::put(e.bytes(v));
+                            ::osmos::cbor::write_bytes(e, v);
                             Ok(())
                         },
                     )?;

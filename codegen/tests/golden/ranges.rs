@@ -242,10 +242,10 @@ impl ::osmos::cbor::Encode for Settings<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(6u64 + u64::from(self.retries.is_some())));
+        ::osmos::cbor::head(e, 5, 6u64 + u64::from(self.retries.is_some()));
         {
             let v = &self.port;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "port",
@@ -256,14 +256,14 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             ::core::option::Option::Some((65535u64, true)),
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.temperature;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "temperature",
@@ -274,25 +274,25 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             ::core::option::Option::Some((125i64, true)),
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.i64(*v));
+                    ::osmos::cbor::write_int(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.retries {
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "retries",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.gain;
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "gain",
@@ -303,14 +303,14 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             ::core::option::Option::None,
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.f64(*v));
+                    ::osmos::cbor::write_f64(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.tag;
-            ::osmos::cbor::put(e.u64(4u64));
+            ::osmos::cbor::raw(e, &[4u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "tag",
@@ -322,14 +322,14 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             "bytes",
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.level;
-            ::osmos::cbor::put(e.u64(5u64));
+            ::osmos::cbor::raw(e, &[5u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "level",
@@ -340,14 +340,14 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             ::core::option::Option::Some((255u64, true)),
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.index;
-            ::osmos::cbor::put(e.u64(6u64));
+            ::osmos::cbor::raw(e, &[6u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "index",
@@ -358,7 +358,7 @@ impl ::osmos::cbor::Encode for Settings<'_> {
                             ::core::option::Option::Some((10u64, false)),
                         )
                         .map_err(::osmos::cbor::invalid)?;
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;

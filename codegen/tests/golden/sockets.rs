@@ -61,7 +61,7 @@ impl ::osmos::cbor::Encode for Color {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.str(self.value()));
+        ::osmos::cbor::write_text(e, self.value());
         Ok(())
     }
 }
@@ -160,10 +160,10 @@ impl ::osmos::cbor::Encode for Paint<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(1u64 + u64::from(self.finish.is_some())));
+        ::osmos::cbor::head(e, 5, 1u64 + u64::from(self.finish.is_some()));
         {
             let v = &self.color;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "color",
@@ -174,12 +174,12 @@ impl ::osmos::cbor::Encode for Paint<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.finish {
-            ::osmos::cbor::put(e.u64(9u64));
+            ::osmos::cbor::raw(e, &[9u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "finish",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;

@@ -120,36 +120,36 @@ impl ::osmos::cbor::Encode for Envelope<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(e.map(3u64 + u64::from(self.note.is_some())));
+        ::osmos::cbor::head(e, 5, 3u64 + u64::from(self.note.is_some()));
         {
             let v = &self.stamp;
-            ::osmos::cbor::put(e.u64(0u64));
+            ::osmos::cbor::raw(e, &[0u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "stamp",
                 |e| {
-                    ::osmos::cbor::put(e.tag(::osmos::cbor::Tag::new(1u64)));
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::head(e, 6, 1u64);
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.link;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "link",
                 |e| {
-                    ::osmos::cbor::put(e.tag(::osmos::cbor::Tag::new(32u64)));
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::head(e, 6, 32u64);
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.payload;
-            ::osmos::cbor::put(e.u64(2u64));
+            ::osmos::cbor::raw(e, &[2u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "payload",
@@ -160,15 +160,15 @@ impl ::osmos::cbor::Encode for Envelope<'_> {
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.note {
-            ::osmos::cbor::put(e.u64(3u64));
+            ::osmos::cbor::raw(e, &[3u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "note",
                 |e| {
                     match v {
-                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::put(e.null()),
+                        ::osmos::cbor::Nullable::Null => ::osmos::cbor::write_null(e),
                         ::osmos::cbor::Nullable::Value(v) => {
-                            ::osmos::cbor::put(e.str(v));
+                            ::osmos::cbor::write_text(e, v);
                         }
                     }
                     Ok(())

@@ -93,55 +93,53 @@ impl ::osmos::cbor::Encode for VendorHello<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        ::osmos::cbor::put(
-            e
-                .map(
-                    2u64 + u64::from(self.count.is_some())
-                        + u64::from(self.label.is_some()),
-                ),
+        ::osmos::cbor::head(
+            e,
+            5,
+            2u64 + u64::from(self.count.is_some()) + u64::from(self.label.is_some()),
         );
         {
             let v = &self.id;
-            ::osmos::cbor::put(e.u64(1u64));
+            ::osmos::cbor::raw(e, &[1u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "id",
                 |e| {
-                    ::osmos::cbor::put(e.i64(*v));
+                    ::osmos::cbor::write_int(e, *v);
                     Ok(())
                 },
             )?;
         }
         {
             let v = &self.name;
-            ::osmos::cbor::put(e.str("name"));
+            ::osmos::cbor::raw(e, &[100u8, 110u8, 97u8, 109u8, 101u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "name",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.count {
-            ::osmos::cbor::put(e.str("count"));
+            ::osmos::cbor::raw(e, &[101u8, 99u8, 111u8, 117u8, 110u8, 116u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "count",
                 |e| {
-                    ::osmos::cbor::put(e.u64(*v));
+                    ::osmos::cbor::write_uint(e, *v);
                     Ok(())
                 },
             )?;
         }
         if let ::core::option::Option::Some(v) = &self.label {
-            ::osmos::cbor::put(e.str("label"));
+            ::osmos::cbor::raw(e, &[101u8, 108u8, 97u8, 98u8, 101u8, 108u8]);
             ::osmos::cbor::encode_field(
                 e,
                 "label",
                 |e| {
-                    ::osmos::cbor::put(e.str(v));
+                    ::osmos::cbor::write_text(e, v);
                     Ok(())
                 },
             )?;

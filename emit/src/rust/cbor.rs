@@ -123,21 +123,21 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
     let checks = checks(ctx, eff.kind, &eff.constraints, quote!(*v));
     let write = match eff.kind {
         TyKind::Prim(p) => match p {
-            Prim::Uint => quote!(#rt::cbor::put(e.u64(*v));),
-            Prim::Int => quote!(#rt::cbor::put(e.i64(*v));),
+            Prim::Uint => quote!(#rt::cbor::write_uint(e, *v);),
+            Prim::Int => quote!(#rt::cbor::write_int(e, *v);),
             Prim::Nint => quote! {
                 if *v >= 0 {
                     return Err(#rt::cbor::invalid(#rt::ErrorKind::Constraint(format!("{} is not negative", v))));
                 }
-                #rt::cbor::put(e.i64(*v));
+                #rt::cbor::write_int(e, *v);
             },
-            Prim::Float { bits: 64 } => quote!(#rt::cbor::put(e.f64(*v));),
-            Prim::Float { .. } => quote!(#rt::cbor::put(e.f32(*v));),
-            Prim::Bool => quote!(#rt::cbor::put(e.bool(*v));),
-            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::put(e.str(v));),
-            Prim::Bytes => quote!(#rt::cbor::put(e.bytes(v));),
+            Prim::Float { bits: 64 } => quote!(#rt::cbor::write_f64(e, *v);),
+            Prim::Float { .. } => quote!(#rt::cbor::write_f32(e, *v);),
+            Prim::Bool => quote!(#rt::cbor::write_bool(e, *v);),
+            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::write_text(e, v);),
+            Prim::Bytes => quote!(#rt::cbor::write_bytes(e, v);),
             Prim::Any => quote!(#rt::cbor::raw(e, v.as_bytes());),
-            Prim::Null => quote!(let _ = v; #rt::cbor::put(e.null());),
+            Prim::Null => quote!(let _ = v; #rt::cbor::write_null(e);),
         },
         TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Encode::encode(v, e)?;),
         TyKind::List { item, min, max } => {
@@ -146,12 +146,12 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             quote!(#rt::cbor::encode_items(e, v, #min, #max, |e, v| { #item Ok(()) })?;)
         }
     };
-    let tag = eff.tag.map(|n| quote!(#rt::cbor::put(e.tag(#rt::cbor::Tag::new(#n)));));
+    let tag = eff.tag.map(|n| quote!(#rt::cbor::head(e, 6, #n);));
     let body = quote!(#( #checks.map_err(#rt::cbor::invalid)?; )* #tag #write);
     if eff.nullable {
         quote! {
             match v {
-                #rt::cbor::Nullable::Null => #rt::cbor::put(e.null()),
+                #rt::cbor::Nullable::Null => #rt::cbor::write_null(e),
                 #rt::cbor::Nullable::Value(v) => { #body }
             }
         }
@@ -392,15 +392,9 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
     let writes = fields.iter().map(|f| {
         let id = field_ident(f);
         let fname = &f.name;
-        let key = match &f.key {
-            Key::Int(i) if *i >= 0 => {
-                let i = *i as u64;
-                quote!(#rt::cbor::put(e.u64(#i));)
-            }
-            Key::Int(i) => quote!(#rt::cbor::put(e.i64(#i));),
-            Key::Text(t) => quote!(#rt::cbor::put(e.str(#t));),
-            _ => unreachable!(),
-        };
+        // The key's bytes are known now: write them as they are.
+        let key_bytes = encoded_key(&f.key);
+        let key = quote!(#rt::cbor::raw(e, &[#(#key_bytes),*]););
         let value = encode_value(ctx, &f.ty);
         let before = unknown.as_ref().map(|_| {
             let bytes = encoded_key(&f.key);
@@ -422,7 +416,7 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         None => (quote!(), quote!()),
     };
     quote! {
-        #rt::cbor::put(e.map(#count));
+        #rt::cbor::head(e, 5, #count);
         #start
         #(#writes)*
         #finish
@@ -507,7 +501,7 @@ fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
     let writes: Vec<_> = writes.collect();
     quote! {
         let len: u64 = #count;
-        #rt::cbor::put(e.array(len));
+        #rt::cbor::head(e, 4, len);
         #(#writes)*
         Ok(())
     }
@@ -523,21 +517,21 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
             let v = #rt::cbor::text(d)?;
             Self::from_value(&v).ok_or_else(|| #rt::cbor::unknown_value(pos, format!("{:?}", v)))
         };
-        (decode, quote!(#rt::cbor::put(e.str(self.value())); Ok(())))
+        (decode, quote!(#rt::cbor::write_text(e, self.value()); Ok(())))
     } else if value_ty == "i64" {
         let decode = quote! {
             let pos = d.position();
             let v = #rt::cbor::int(d)?;
             Self::from_value(v).ok_or_else(|| #rt::cbor::unknown_value(pos, v))
         };
-        (decode, quote!(#rt::cbor::put(e.i64(self.value())); Ok(())))
+        (decode, quote!(#rt::cbor::write_int(e, self.value()); Ok(())))
     } else {
         let decode = quote! {
             let pos = d.position();
             let v = #rt::cbor::uint(d)?;
             Self::from_value(v).ok_or_else(|| #rt::cbor::unknown_value(pos, v))
         };
-        (decode, quote!(#rt::cbor::put(e.u64(self.value())); Ok(())))
+        (decode, quote!(#rt::cbor::write_uint(e, self.value()); Ok(())))
     }
 }
 
