@@ -1,3 +1,4 @@
+#![cfg(feature = "json")]
 //! Regressions for the nine findings of issue 10, each with its reproducer: the exact error
 //! (kind, path, offset) or a count of work at size n and 4n (never wall time).
 
