@@ -389,14 +389,70 @@ pub fn null(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
 pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let pos = d.position();
     if peek(d)? != 0x7f {
-        return d.str().map(Cow::Borrowed).map_err(|e| lift(d, pos, "text string", e));
+        return d.str().map(Cow::Borrowed).map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)));
     }
     let mut s = String::new();
+    let input = d.input();
     let iter = d.str_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
     for chunk in iter {
-        s.push_str(chunk.map_err(|e| DecodeError::new(chunk_error(&e), pos))?);
+        s.push_str(chunk.map_err(|e| utf8_at(input, pos, DecodeError::new(chunk_error(&e), pos)))?);
     }
     Ok(Cow::Owned(s))
+}
+
+/// Moves an invalid-UTF-8 error from the text string's header at `pos` to the first bad byte,
+/// which is where someone reading a hex dump needs to look. Only runs on the error path.
+#[cold]
+fn utf8_at(input: &[u8], pos: usize, e: DecodeError) -> DecodeError {
+    // minicbor reports bad UTF-8 in an indefinite string's chunk as a plain decode error.
+    let utf8 = match e.kind() {
+        ErrorKind::InvalidUtf8 => true,
+        ErrorKind::Malformed(m) => m.contains("utf-8") || m.contains("utf8") || m.contains("UTF-8"),
+        _ => false,
+    };
+    if !utf8 {
+        return e;
+    }
+    // (payload start, payload length) of a definite string header at `at`.
+    let header = |at: usize| -> Option<(usize, usize)> {
+        let b = *input.get(at)?;
+        let (extra, small) = match b & 0x1f {
+            n @ 0..=23 => (0, u64::from(n)),
+            24 => (1, 0),
+            25 => (2, 0),
+            26 => (4, 0),
+            27 => (8, 0),
+            _ => return None,
+        };
+        let len = if extra == 0 {
+            small
+        } else {
+            input.get(at + 1..at + 1 + extra)?.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x))
+        };
+        Some((at + 1 + extra, usize::try_from(len).ok()?))
+    };
+    let bad_in = |start: usize, len: usize| -> Option<usize> {
+        let bytes = input.get(start..start.checked_add(len)?)?;
+        std::str::from_utf8(bytes).err().map(|u| start + u.valid_up_to())
+    };
+    let found = if input.get(pos) == Some(&0x7f) {
+        let mut at = pos + 1;
+        let mut found = None;
+        while let Some((start, len)) = input.get(at).filter(|&&b| b != 0xff).and_then(|_| header(at)) {
+            if let Some(bad) = bad_in(start, len) {
+                found = Some(bad);
+                break;
+            }
+            at = start + len;
+        }
+        found
+    } else {
+        header(pos).and_then(|(start, len)| bad_in(start, len))
+    };
+    match found {
+        Some(at) => DecodeError::new(ErrorKind::InvalidUtf8, at),
+        None => e,
+    }
 }
 
 /// Bytes: borrowed when definite, owned when they came in chunks.
@@ -559,6 +615,14 @@ impl Seq {
         self.remaining.map_or(0, |r| (r as usize).min(left))
     }
 
+    /// [`Seq::capacity_hint`] for items of type `T`: also never more memory than the bytes
+    /// left, since an item of a few wire bytes can be a large value in memory (one `a0` is a
+    /// 200-byte struct) and a declared length must not multiply the input into an allocation.
+    pub fn capacity_for<T>(&self, d: &Decoder<'_>) -> usize {
+        let left = d.input().len().saturating_sub(d.position());
+        self.capacity_hint(d).min(left / std::mem::size_of::<T>().max(1))
+    }
+
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
     #[inline]
     pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
@@ -633,7 +697,7 @@ pub fn list<'a, T>(
     mut item: impl FnMut(&mut Decoder<'a>) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     let mut seq = Seq::array(d, "array")?;
-    let mut out = Vec::with_capacity(seq.capacity_hint(d));
+    let mut out = Vec::with_capacity(seq.capacity_for::<T>(d));
     while seq.next(d)? {
         let i = out.len();
         if max.is_some_and(|m| i as u64 >= m) {

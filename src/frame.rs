@@ -35,6 +35,12 @@ pub struct FrameReader {
     buf: Vec<u8>,
     start: usize,
     max_frame: usize,
+    /// How far the incomplete frame at `start` was checked for completeness.
+    scan: Scan,
+    /// Bytes pending when the frame at `start` was last decoded in full and found incomplete
+    /// (0: not yet). Decoding again only once the frame is complete or has doubled keeps the
+    /// work per frame linear however finely the stream is chunked.
+    tried: usize,
 }
 
 impl Default for FrameReader {
@@ -51,7 +57,7 @@ impl FrameReader {
 
     /// A reader that fails once an incomplete frame holds more than `max_frame` bytes.
     pub fn with_max_frame(max_frame: usize) -> Self {
-        FrameReader { buf: Vec::new(), start: 0, max_frame }
+        FrameReader { buf: Vec::new(), start: 0, max_frame, scan: Scan::default(), tried: 0 }
     }
 
     /// Appends bytes read from the stream.
@@ -75,21 +81,167 @@ impl FrameReader {
     /// The next complete frame, `Ok(None)` until enough bytes arrived. After an error the
     /// stream cannot be resynchronised (frames carry no length): Open Screen closes the
     /// connection, with application error 404 for an unknown type key.
+    ///
+    /// An error inside a frame that is still incomplete is reported once the frame is
+    /// complete, once its pending bytes have doubled since the last attempt, or by
+    /// [`FrameReader::finish`]: re-decoding an unfinished frame on every push would make a
+    /// frame sent in k pieces cost k times its length.
     pub fn next_frame<'s, M: FrameDecode<'s>>(&'s mut self) -> Result<Option<M>, DecodeError> {
         let start = self.start;
+        let pending = self.buf.len() - start;
+        if self.tried > 0 && pending < self.tried.saturating_mul(2) {
+            match self.scan.run(&self.buf[start..]) {
+                Scanned::NeedMore if pending > self.max_frame => return Err(self.too_large(pending)),
+                Scanned::NeedMore => return Ok(None),
+                Scanned::Done => {}
+            }
+        }
         let input: &'s [u8] = &self.buf[start..];
+        crate::work::add(input.len());
         match M::decode_frame(input) {
             Ok(Some((message, used))) => {
                 self.start += used;
+                self.scan = Scan::default();
+                self.tried = 0;
                 Ok(Some(message))
             }
-            Ok(None) if input.len() > self.max_frame => Err(DecodeError::new(
-                ErrorKind::Constraint(format!("frame larger than {} bytes", self.max_frame)),
-                input.len(),
-            )),
-            Ok(None) => Ok(None),
+            Ok(None) if input.len() > self.max_frame => Err(self.too_large(input.len())),
+            Ok(None) => {
+                self.tried = input.len().max(1);
+                if self.scan.pos > 0 && self.scan.open.is_empty() {
+                    // The scan thought the item complete and the decoder disagrees: trust the
+                    // decoder, and stop asking the scan so this cannot repeat on every push.
+                    self.scan.give_up();
+                }
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
+    }
+
+    /// Declares the end of the stream: `Ok` when no bytes are pending, else the error the
+    /// pending frame has, [`ErrorKind::Incomplete`] when it is only cut short.
+    pub fn finish<'s, M: FrameDecode<'s>>(&'s mut self) -> Result<(), DecodeError> {
+        let input: &'s [u8] = &self.buf[self.start..];
+        match M::decode_frame(input) {
+            _ if input.is_empty() => Ok(()),
+            Ok(_) => Err(DecodeError::new(ErrorKind::Incomplete, input.len())),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn too_large(&self, pending: usize) -> DecodeError {
+        DecodeError::new(ErrorKind::Constraint(format!("frame larger than {} bytes", self.max_frame)), pending)
+    }
+}
+
+/// Where a resumable well-formedness scan of one frame (`varint ‖ CBOR item`) stands: it only
+/// tells whether the item may be complete, so each byte of a frame is looked at once however
+/// it is chunked; the generated decoder still has the last word.
+#[derive(Debug, Default)]
+struct Scan {
+    /// Next byte to look at, from the frame's start (0: the type key is not read yet).
+    pos: usize,
+    /// Items still expected at each open level, `None` for an indefinite one (until `ff`).
+    open: Vec<Option<u64>>,
+    /// The scan gave up (malformed or too deep): the decoder decides on doubling alone.
+    gave_up: bool,
+}
+
+enum Scanned {
+    NeedMore,
+    /// Complete, or something only the decoder can judge.
+    Done,
+}
+
+/// Deeper than any Open Screen message plus `any`'s depth cap: past it the decoder decides.
+const SCAN_DEPTH: usize = 2 * crate::cbor::MAX_DEPTH;
+
+impl Scan {
+    fn run(&mut self, frame: &[u8]) -> Scanned {
+        if self.gave_up {
+            return Scanned::NeedMore;
+        }
+        if self.pos == 0 {
+            let Some((_, used)) = crate::varint::decode(frame) else { return Scanned::NeedMore };
+            self.pos = used;
+            self.open.push(Some(1));
+        }
+        let from = self.pos;
+        let result = self.step(frame);
+        crate::work::add(self.pos - from);
+        result
+    }
+
+    fn step(&mut self, frame: &[u8]) -> Scanned {
+        loop {
+            match self.open.last_mut() {
+                None => return Scanned::Done,
+                Some(Some(0)) => {
+                    self.open.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let Some(&first) = frame.get(self.pos) else { return Scanned::NeedMore };
+            let indefinite = matches!(self.open.last(), Some(None));
+            if first == 0xff {
+                if !indefinite {
+                    return self.give_up();
+                }
+                self.pos += 1;
+                self.open.pop();
+                continue;
+            }
+            let (major, info) = (first >> 5, first & 0x1f);
+            let extra = match info {
+                0..=23 => 0,
+                24 => 1,
+                25 => 2,
+                26 => 4,
+                27 => 8,
+                31 if matches!(major, 2..=5) => 0,
+                _ => return self.give_up(),
+            };
+            let Some(arg_bytes) = frame.get(self.pos + 1..self.pos + 1 + extra) else { return Scanned::NeedMore };
+            let arg =
+                if extra == 0 { u64::from(info) } else { arg_bytes.iter().fold(0, |a, &b| (a << 8) | u64::from(b)) };
+            let mut next = self.pos + 1 + extra;
+            let child = match (major, info) {
+                (2..=5, 31) => Some(None),
+                (2 | 3, _) => {
+                    let end = usize::try_from(arg).ok().and_then(|n| next.checked_add(n));
+                    match end {
+                        Some(end) if end <= frame.len() => next = end,
+                        _ => return Scanned::NeedMore,
+                    }
+                    None
+                }
+                (4, _) => Some(Some(arg)),
+                (5, _) => match arg.checked_mul(2) {
+                    Some(n) => Some(Some(n)),
+                    None => return self.give_up(),
+                },
+                (6, _) => Some(Some(1)),
+                _ => None,
+            };
+            if let Some(Some(n)) = self.open.last_mut() {
+                *n -= 1;
+            }
+            self.pos = next;
+            if let Some(child) = child {
+                if self.open.len() >= SCAN_DEPTH {
+                    return self.give_up();
+                }
+                self.open.push(child);
+            }
+        }
+    }
+
+    fn give_up(&mut self) -> Scanned {
+        self.gave_up = true;
+        self.open = Vec::new();
+        Scanned::Done
     }
 }
 

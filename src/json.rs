@@ -109,14 +109,47 @@ impl FromJson for i64 {
         v.as_i64().ok_or_else(|| expected("an integer", v))
     }
 }
+/// The bits of the NaN a JSON view writes as plain `"NaN"` (what CBOR's `f97e00` and
+/// `fb7ff8000000000000` decode to); any other NaN keeps its bits as `"NaN:7ff8000000000001"`.
+const CANONICAL_NAN: u64 = 0x7ff8_0000_0000_0000;
+
+/// JSON has no NaN or infinities, and `null` already means CBOR null: non-finite floats
+/// are the strings JavaScript's `String(x)` gives, so a JSON view stays lossless.
 impl ToJson for f64 {
     fn to_json(&self) -> Value {
-        serde_json::Number::from_f64(*self).map_or(Value::Null, Value::Number)
+        if let Some(n) = serde_json::Number::from_f64(*self) {
+            return Value::Number(n);
+        }
+        let text = if self.is_nan() {
+            match self.to_bits() {
+                CANONICAL_NAN => "NaN".to_owned(),
+                bits => format!("NaN:{bits:016x}"),
+            }
+        } else if *self > 0.0 {
+            "Infinity".to_owned()
+        } else {
+            "-Infinity".to_owned()
+        };
+        Value::String(text)
     }
 }
 impl FromJson for f64 {
     fn from_json(v: &Value) -> Result<Self, DecodeError> {
-        v.as_f64().ok_or_else(|| expected("a number", v))
+        const WHAT: &str = "a number, \"NaN\", \"Infinity\" or \"-Infinity\"";
+        match v {
+            Value::String(s) => match s.as_str() {
+                "NaN" => Ok(f64::from_bits(CANONICAL_NAN)),
+                "Infinity" => Ok(f64::INFINITY),
+                "-Infinity" => Ok(f64::NEG_INFINITY),
+                s => s
+                    .strip_prefix("NaN:")
+                    .and_then(|h| u64::from_str_radix(h, 16).ok())
+                    .map(f64::from_bits)
+                    .filter(|f| f.is_nan())
+                    .ok_or_else(|| expected(WHAT, v)),
+            },
+            _ => v.as_f64().ok_or_else(|| expected(WHAT, v)),
+        }
     }
 }
 impl ToJson for f32 {

@@ -15,6 +15,26 @@ pub mod mos;
 pub mod varint;
 pub mod xml;
 
+/// Counts of work done by this thread (bytes re-read, entries compared), so tests can show
+/// that a cost is linear in its input by counting rather than timing. Not a stable API.
+#[doc(hidden)]
+pub mod work {
+    use std::cell::Cell;
+
+    thread_local!(static UNITS: Cell<u64> = const { Cell::new(0) });
+
+    /// Adds `n` units of work.
+    #[inline]
+    pub fn add(n: usize) {
+        UNITS.with(|u| u.set(u.get().wrapping_add(n as u64)));
+    }
+
+    /// The units counted since the last call, resetting the count.
+    pub fn take() -> u64 {
+        UNITS.with(|u| u.replace(0))
+    }
+}
+
 /// Open Screen Protocol messages, generated from `schemas/openscreen/*.cddl`.
 ///
 /// Every type-keyed message is a struct implementing [`cbor::Decode`], [`cbor::Encode`] and

@@ -829,6 +829,10 @@ pub struct Decoder<'a> {
     /// Leading stack frames left out of paths (the `<mos>` envelope).
     hidden: usize,
     deviations: Vec<DecodeError>,
+    /// Indices into `deviations` by a hash of the error: a repeated deviation is found by
+    /// hash, not by comparing with every one so far (which made strict decoding of a document
+    /// full of deviations quadratic; all attributes of one element share an offset).
+    recorded: std::collections::HashMap<u64, Vec<usize>>,
 }
 
 impl fmt::Debug for Decoder<'_> {
@@ -844,6 +848,22 @@ impl fmt::Debug for Decoder<'_> {
 
 fn abandoned() -> DecodeError {
     DecodeError::new(ErrorKind::Constraint("value abandoned after a recorded deviation".into()), usize::MAX)
+}
+
+/// A hash of everything that makes two errors equal (`ErrorKind` holds no float, so its
+/// `Debug` text stands for it), without allocating.
+fn error_hash(e: &DecodeError) -> u64 {
+    use std::hash::Hasher;
+    struct H(std::collections::hash_map::DefaultHasher);
+    impl fmt::Write for H {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut h = H(std::collections::hash_map::DefaultHasher::new());
+    let _ = fmt::Write::write_fmt(&mut h, format_args!("{:?}{}{}", e.kind(), e.path(), e.offset()));
+    h.0.finish()
 }
 
 fn is_fatal(e: &DecodeError) -> bool {
@@ -868,6 +888,7 @@ impl<'a> Decoder<'a> {
             depth: 0,
             hidden: 0,
             deviations: Vec::new(),
+            recorded: std::collections::HashMap::new(),
         }
     }
 
@@ -937,9 +958,19 @@ impl<'a> Decoder<'a> {
     }
 
     fn record(&mut self, e: DecodeError) {
-        if e != abandoned() && !self.deviations.contains(&e) {
+        if e == abandoned() {
+            return;
+        }
+        let same = self.recorded.entry(error_hash(&e)).or_default();
+        crate::work::add(same.len());
+        if !same.iter().any(|&i| self.deviations[i] == e) {
+            same.push(self.deviations.len());
             self.deviations.push(e);
         }
+    }
+
+    fn is_recorded(&self, e: &DecodeError) -> bool {
+        self.recorded.get(&error_hash(e)).is_some_and(|at| at.iter().any(|&i| self.deviations[i] == *e))
     }
 
     /// After a field failed to decode: lenient (and malformed input) propagates the error;
@@ -965,6 +996,17 @@ impl<'a> Decoder<'a> {
         self.depth = self.depth.saturating_sub(1);
     }
 
+    /// Strict: a character XML forbids in `text` (at `offset`) is a deviation. Lenient mode
+    /// keeps it; writers replace it, so it never goes out raw.
+    fn check_chars(&mut self, text: &str, offset: usize, refs: bool) {
+        if self.mode == Mode::Strict {
+            if let Some((i, c)) = forbidden_char(text, refs) {
+                let e = self.malformed(format!("character U+{c:04X} is not allowed in XML"), offset + i);
+                self.record(e);
+            }
+        }
+    }
+
     fn malformed(&self, message: impl Into<String>, offset: usize) -> DecodeError {
         self.error(ErrorKind::Malformed(message.into()), offset)
     }
@@ -982,6 +1024,7 @@ impl<'a> Decoder<'a> {
             if bytes[at] != b'<' {
                 let end = input[at..].find('<').map_or(bytes.len(), |i| at + i);
                 self.pos = end;
+                self.check_chars(&input[at..end], at, true);
                 return Ok(Event::Text(&input[at..end], at));
             }
             let rest = &input[at..];
@@ -1008,6 +1051,7 @@ impl<'a> Decoder<'a> {
                     return Err(self.error(ErrorKind::Incomplete, at));
                 };
                 self.pos = end + 3;
+                self.check_chars(&input[at + 9..end], at + 9, false);
                 return Ok(Event::CData(&input[at + 9..end], at));
             }
             if rest.starts_with("<!") {
@@ -1062,6 +1106,7 @@ impl<'a> Decoder<'a> {
                 return Err(self.malformed(format!("bad start tag {:?}", &input[at..=gt]), at));
             }
             self.pos = gt + 1;
+            self.check_chars(tag, at + 1, true);
             return Ok(Event::Start(Start { name, tag, empty, offset: at, end: gt + 1 }));
         }
     }
@@ -1115,22 +1160,26 @@ impl<'a> Decoder<'a> {
 
     /// Skips the element `start` with its whole subtree.
     pub fn skip(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
-        self.raw_span(start).map(drop)
+        self.raw_span(start, false).map(drop)
     }
 
-    fn raw_span(&mut self, start: &Start<'a>) -> Result<&'a str, DecodeError> {
+    /// The content of `start`; `on_stack` when the caller pushed `start` already (a field's
+    /// decoder), so errors inside name it once.
+    fn raw_span(&mut self, start: &Start<'a>, on_stack: bool) -> Result<&'a str, DecodeError> {
         if start.empty {
             return Ok("");
         }
         let base = self.depth;
-        let result = self.raw_span_inner(start);
+        let result = self.raw_span_inner(start, on_stack);
         self.depth = base;
         result
     }
 
-    fn raw_span_inner(&mut self, start: &Start<'a>) -> Result<&'a str, DecodeError> {
-        let base = self.depth;
-        self.push(start.name, None, start.offset)?;
+    fn raw_span_inner(&mut self, start: &Start<'a>, on_stack: bool) -> Result<&'a str, DecodeError> {
+        if !on_stack {
+            self.push(start.name, None, start.offset)?;
+        }
+        let base = self.depth - 1;
         loop {
             match self.next_event()? {
                 Event::Start(s) => {
@@ -1161,8 +1210,18 @@ impl<'a> Decoder<'a> {
     }
 
     /// The raw content of `start`, byte for byte.
+    ///
+    /// Characters XML forbids (`&#1;`, `&#xFFFE;`, raw control characters) are a deviation in
+    /// strict mode; lenient mode replaces them with U+FFFD so the span never writes back as
+    /// XML that is not well-formed.
     pub fn raw(&mut self, start: &Start<'a>) -> Result<RawXml<'a>, DecodeError> {
-        self.raw_span(start).map(|s| RawXml(Cow::Borrowed(s)))
+        // Pushed already when a field's decoder runs it: the frame names this very tag.
+        let on_stack = self.depth > 0 && std::ptr::eq(self.stack[self.depth - 1].name.as_ptr(), start.name.as_ptr());
+        let span = self.raw_span(start, on_stack)?;
+        if forbidden_char(span, true).is_none() {
+            return Ok(RawXml(Cow::Borrowed(span)));
+        }
+        Ok(RawXml(Cow::Owned(replace_forbidden(span))))
     }
 
     /// Expands entities and normalises line ends of a raw text run.
@@ -1648,6 +1707,10 @@ impl<'a> Decoder<'a> {
                     // The unknown element deviation becomes this one.
                     self.deviations
                         .retain(|d| !(d.offset() == at && matches!(d.kind(), ErrorKind::UnexpectedType { .. })));
+                    self.recorded.clear();
+                    for (i, d) in self.deviations.iter().enumerate() {
+                        self.recorded.entry(error_hash(d)).or_default().push(i);
+                    }
                     self.record(e.clone());
                 }
                 Err(e)
@@ -1750,12 +1813,13 @@ pub fn decode_document<'a, T>(
 
 /// The outcome of a decode: the value, or every deviation (strict) or the error.
 fn finish_document<T>(mut d: Decoder<'_>, result: Result<T, DecodeError>) -> Result<T, DecodeErrors> {
+    let seen = matches!(&result, Err(e) if e == &abandoned() || d.is_recorded(e));
     let mut deviations = std::mem::take(&mut d.deviations);
     match result {
         Ok(v) if deviations.is_empty() => Ok(v),
         Ok(_) => Err(DecodeErrors(deviations)),
         Err(e) => {
-            if e != abandoned() && !deviations.contains(&e) {
+            if !seen {
                 deviations.push(e);
             }
             if deviations.is_empty() {
@@ -1841,24 +1905,112 @@ pub fn escape_attr(out: &mut String, text: &str) {
 }
 
 /// Copies `text`, replacing the ASCII bytes `rep` names (and always `&`, `<`, `>`, CR).
+/// Characters XML forbids even as references (C0 controls but tab, LF and CR; U+FFFE,
+/// U+FFFF) become U+FFFD: a lenient decode keeps them, and our output must stay well-formed.
 fn escape_with(out: &mut String, text: &str, rep: impl Fn(u8) -> Option<&'static str>) {
+    let bytes = text.as_bytes();
     let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let r = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'\r' => "&#13;",
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (r, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'\r' => ("&#13;", 1),
+            _ if is_forbidden_byte(b) => ("\u{FFFD}", 1),
+            0xEF if is_nonchar_at(bytes, i) => ("\u{FFFD}", 3),
             _ => match rep(b) {
-                Some(r) => r,
-                None => continue,
+                Some(r) => (r, 1),
+                None => {
+                    i += 1;
+                    continue;
+                }
             },
         };
         out.push_str(&text[last..i]);
         out.push_str(r);
-        last = i + 1;
+        i += len;
+        last = i;
     }
     out.push_str(&text[last..]);
+}
+
+fn is_forbidden_byte(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')
+}
+
+/// U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`) at `i`.
+fn is_nonchar_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i..i + 3).is_some_and(|t| t[0] == 0xEF && t[1] == 0xBF && t[2] >= 0xBE)
+}
+
+/// The code point a character reference at `text[i..]` (`&#…;`) stands for, and its length.
+fn char_ref_at(text: &[u8], i: usize) -> Option<(u32, usize)> {
+    let rest = text.get(i + 2..)?;
+    if text.get(i..i + 2)? != b"&#" {
+        return None;
+    }
+    let (digits, radix, skip) = match rest.first() {
+        Some(b'x') => (&rest[1..], 16, 3),
+        _ => (rest, 10, 2),
+    };
+    let end = digits.iter().take(12).position(|&b| b == b';')?;
+    let value = std::str::from_utf8(&digits[..end]).ok().and_then(|d| u32::from_str_radix(d, radix).ok());
+    // An unparsable or huge number is not a character either: report it as forbidden.
+    Some((value.unwrap_or(u32::MAX), skip + end + 1))
+}
+
+fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// Offset of the first character XML 1.0 forbids (§2.2): as a raw character, or with `refs`
+/// also as a character reference, which is not well-formed either (§4.1).
+pub(crate) fn forbidden_char(text: &str, refs: bool) -> Option<(usize, u32)> {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_forbidden_byte(b) {
+            return Some((i, u32::from(b)));
+        }
+        if b == 0xEF && is_nonchar_at(bytes, i) {
+            return Some((i, if bytes[i + 2] == 0xBE { 0xFFFE } else { 0xFFFF }));
+        }
+        if refs && b == b'&' {
+            if let Some((c, _)) = char_ref_at(bytes, i).filter(|&(c, _)| !is_xml_char(c)) {
+                return Some((i, c));
+            }
+        }
+    }
+    None
+}
+
+/// `text` with every forbidden character (raw or referenced) replaced by U+FFFD.
+fn replace_forbidden(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut last, mut i) = (0, 0);
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            b if is_forbidden_byte(b) => 1,
+            0xEF if is_nonchar_at(bytes, i) => 3,
+            b'&' => match char_ref_at(bytes, i) {
+                Some((c, len)) if !is_xml_char(c) => len,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[last..i]);
+        out.push('\u{FFFD}');
+        i += len;
+        last = i;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// Starts a start tag: `<tag`.

@@ -1,6 +1,69 @@
 //! Reading command inputs: a file or stdin, as bytes; hex text is recognised and decoded.
+//! Captures are read in chunks, so what is held in memory is bounded by the decoders' limits
+//! (one frame, one message), not by the size of the file.
 
 use std::io::Read;
+
+/// How much of a capture is read at a time.
+pub const CHUNK: usize = 64 * 1024;
+
+/// A file or stdin (`-`), to read in chunks.
+pub fn open(path: &str) -> Result<Box<dyn Read>, String> {
+    if path == "-" {
+        Ok(Box::new(std::io::stdin()))
+    } else {
+        std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+/// The next chunk of `r` (empty at the end).
+pub fn chunk(r: &mut dyn Read, path: &str) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::with_capacity(CHUNK);
+    r.take(CHUNK as u64).read_to_end(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+    Ok(buf)
+}
+
+/// Hex text read in chunks: whitespace is skipped and a digit pair may straddle two chunks.
+/// Whether the input is hex is decided on its first chunk (`bytes_or_hex`'s rule).
+#[derive(Debug, Default)]
+pub struct Hex {
+    odd: Option<u8>,
+    /// Bytes of hex text seen, for error offsets.
+    seen: usize,
+}
+
+impl Hex {
+    /// True when `first` (a capture's first chunk) is hex text.
+    pub fn is_hex(first: &[u8]) -> bool {
+        !first.is_empty() && first.iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
+    }
+
+    /// Appends the bytes `text` spells to `out`.
+    pub fn decode(&mut self, text: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+        for &b in text {
+            self.seen += 1;
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            let Some(v) = (b as char).to_digit(16) else {
+                return Err(format!("hex input: invalid character {:?} at byte {}", b as char, self.seen - 1));
+            };
+            match self.odd.take() {
+                None => self.odd = Some(v as u8),
+                Some(hi) => out.push((hi << 4) | v as u8),
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the text: an odd digit left over is an error.
+    pub fn finish(&self) -> Result<(), String> {
+        match self.odd {
+            Some(_) => Err("hex input: odd number of digits".into()),
+            None => Ok(()),
+        }
+    }
+}
 
 /// The bytes of `path` (`-` is stdin).
 pub fn read(path: &str) -> Result<Vec<u8>, String> {
@@ -11,16 +74,6 @@ pub fn read(path: &str) -> Result<Vec<u8>, String> {
     } else {
         std::fs::read(path).map_err(|e| format!("{path}: {e}"))
     }
-}
-
-/// Binary input as is; text made only of hex digits and whitespace is decoded from hex.
-pub fn bytes_or_hex(raw: Vec<u8>) -> Result<Vec<u8>, String> {
-    let is_hex_text = !raw.is_empty() && raw.iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
-    if !is_hex_text {
-        return Ok(raw);
-    }
-    let digits: String = raw.iter().filter(|b| !b.is_ascii_whitespace()).map(|&b| b as char).collect();
-    hex::decode(&digits).map_err(|e| format!("hex input: {e}"))
 }
 
 /// The JSON documents of `path`: one value, an array of them, or several values in a row.

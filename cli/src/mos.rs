@@ -29,33 +29,92 @@ fn report(what: &str, errors: osmos::xml::DecodeErrors) -> String {
 
 /// Decodes every message of the input; prints one JSON document per message. With `strict`,
 /// every deviation from the schema is an error (all of them are listed).
+///
+/// A capture is read in chunks through the stream decoder, so memory is bounded by its
+/// maximum message size, and a bad message (bad bytes, a decode error) is reported on stderr
+/// while the messages around it are still printed; the command then fails, saying how many.
 pub fn decode(path: &str, strict: bool) -> Result<(), String> {
     let mode = if strict { Mode::Strict } else { Mode::Lenient };
-    let bytes = input::read(path)?;
-    let text = osmos::mos::to_utf8(&bytes).map_err(|e| format!("input: {e}"))?;
-    let root = osmos::xml::root_element(&text).unwrap_or("mos");
-    if root != Mos::ELEMENT {
+    let mut reader = input::open(path)?;
+    let first = input::chunk(&mut *reader, path)?;
+    if !is_envelope(&first) {
+        // One bare message: read it whole, within the stream's size limit.
+        let mut bytes = first;
+        loop {
+            let more = input::chunk(&mut *reader, path)?;
+            if more.is_empty() {
+                break;
+            }
+            bytes.extend_from_slice(&more);
+            if bytes.len() > 2 * osmos::mos::stream::DEFAULT_MAX_MESSAGE_SIZE {
+                return Err(format!(
+                    "input: a message without <mos> envelope larger than {} bytes",
+                    2 * osmos::mos::stream::DEFAULT_MAX_MESSAGE_SIZE
+                ));
+            }
+        }
+        let text = osmos::mos::to_utf8(&bytes).map_err(|e| format!("input: {e}"))?;
         let msg = Message::decode_body_with(&text, mode).map_err(|e| report("message", e))?;
         print_json(&msg.to_json());
         return Ok(());
     }
     let mut stream = MosStreamDecoder::new();
-    stream.push(&bytes);
-    let mut count = 0;
-    while let Some(next) = stream.next_message() {
-        let m = next.map_err(|e| format!("message {count}: {e}"))?;
-        let at = m.input_offset();
-        let mos = Mos::decode_with(m.as_str(), mode).map_err(|e| {
-            report(&format!("message {count} (at input byte {at}; offsets below count in its UTF-8 text)"), e)
-        })?;
-        print_json(&mos.to_json());
-        count += 1;
+    let (mut count, mut failed) = (0usize, 0usize);
+    let mut chunk = first;
+    loop {
+        let end = chunk.is_empty();
+        stream.push(&chunk);
+        while let Some(next) = stream.next_message() {
+            let index = count;
+            count += 1;
+            let m = match next {
+                Ok(m) => m,
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("message {index}: {e}");
+                    continue;
+                }
+            };
+            let at = m.input_offset();
+            match Mos::decode_with(m.as_str(), mode) {
+                Ok(mos) => print_json(&mos.to_json()),
+                Err(e) => {
+                    failed += 1;
+                    let what = format!("message {index} (at input byte {at}; offsets below count in its UTF-8 text)");
+                    eprintln!("{}", report(&what, e));
+                }
+            }
+        }
+        if end {
+            break;
+        }
+        chunk = input::chunk(&mut *reader, path)?;
     }
-    stream.finish().map_err(|e| format!("after message {count}: {e}"))?;
+    let end = stream.finish().map_err(|e| format!("after message {count}: {e}"));
+    match (count, failed) {
+        (_, 0) => end?,
+        (n, f) => {
+            if let Err(e) = end {
+                eprintln!("{e}");
+            }
+            return Err(format!("{f} of {n} messages could not be decoded (see above)"));
+        }
+    }
     if count == 0 {
         return Err("no <mos> message in the input".into());
     }
     Ok(())
+}
+
+/// Whether a capture's first chunk starts a `<mos>` envelope (or cannot tell: a capture is
+/// the likelier input), decoding only as much of it as forms whole characters.
+fn is_envelope(first: &[u8]) -> bool {
+    let encoding = osmos::mos::detect_encoding(first);
+    // Cut at most one character's bytes off the end until what is left transcodes.
+    (0..4)
+        .filter_map(|cut| first.len().checked_sub(cut))
+        .find_map(|n| osmos::mos::to_utf8_with(&first[..n], encoding).ok())
+        .is_none_or(|text| osmos::xml::root_element(&text).unwrap_or("mos") == Mos::ELEMENT)
 }
 
 /// Encodes one JSON object, an array of them, or a stream of them: each an envelope or a

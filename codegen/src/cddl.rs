@@ -56,6 +56,10 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     let mut asts = Vec::new();
     let mut errors = Vec::new();
     for source in &sources {
+        if let Some(e) = too_deep(source) {
+            errors.push(e);
+            continue;
+        }
         match cddl::pest_bridge::cddl_from_pest_str(&source.text) {
             Ok(ast) => asts.push(ast),
             Err(e) => errors.push(parse_error(source, e)),
@@ -83,6 +87,51 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
         types
     };
     Ok(Schema { name: name.to_owned(), wire: Wire::Cbor, sources, types })
+}
+
+/// How deep `(`, `[` and `{` may nest in a CDDL file. The `cddl` crate's PEG parser
+/// backtracks exponentially in the nesting depth (`[[[…[uint]…]]]` 14 deep took 51 s, each
+/// level doubling it), and a `build.rs` must fail, never hang. Open Screen nests 3 deep.
+pub const MAX_CDDL_NESTING: usize = 8;
+
+/// The first bracket nested deeper than [`MAX_CDDL_NESTING`], outside comments and strings,
+/// as an error at its line and column. One pass over the text, before the parser sees it.
+fn too_deep(source: &Source) -> Option<SchemaError> {
+    let bytes = source.text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_CDDL_NESTING {
+                    let (line, column) = crate::diagnostic::line_col(&source.text, i);
+                    let mut e = SchemaError::at_line(
+                        &source.path,
+                        line,
+                        column,
+                        format!("CDDL nested more than {MAX_CDDL_NESTING} deep (the parser's time doubles per level)"),
+                    );
+                    e.range = (i, i + 1);
+                    return Some(e);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn parse_error(source: &Source, e: cddl::parser::Error) -> SchemaError {

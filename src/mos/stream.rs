@@ -14,7 +14,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use crate::error::{DecodeError, ErrorKind};
-use crate::mos::wire::{detect_encoding, sniff_encoding, Encoding, Utf16Decoder};
+use crate::mos::wire::{detect_encoding, Encoding, Utf16Decoder, SNIFF_LIMIT};
 
 /// Default bound on one message, in bytes of UTF-8 text: large running orders with rich
 /// payloads run to a few MiB, and a peer that never closes `<mos>` must not exhaust memory.
@@ -156,7 +156,7 @@ fn utf16_units(text: &[u8]) -> usize {
 /// assert_eq!(message.as_str(), "<mos><mosID>a</mosID><heartbeat/></mos>");
 /// ```
 ///
-/// - Encoding: detected once from the first bytes with [`sniff_encoding`] (UTF-8, UTF-16BE
+/// - Encoding: detected once from the first bytes with [`sniff_encoding`](crate::mos::sniff_encoding) (UTF-8, UTF-16BE
 ///   or UTF-16LE, with or without BOM), or fixed with [`MosStreamDecoder::with_encoding`].
 ///   UTF-16 is transcoded chunk by chunk; an odd trailing byte and the high half of a
 ///   surrogate pair wait for the next push. UTF-8 is buffered as it is and validated once per
@@ -180,8 +180,12 @@ fn utf16_units(text: &[u8]) -> usize {
 pub struct MosStreamDecoder {
     max_message_size: usize,
     encoding: Option<Encoding>,
-    /// Bytes held until [`sniff_encoding`] can tell the encoding.
+    /// Bytes held until the encoding can be told.
     sniffed: Vec<u8>,
+    /// How far `sniffed` was searched for the first `<`, and the zero bytes before it at even
+    /// and odd offsets: resumed on each push, so sniffing is linear and its verdict depends on
+    /// the bytes only, never on how they were chunked.
+    sniff: (usize, usize, usize),
     utf16: Option<Utf16Decoder>,
     /// UTF-8 text: the input itself for a UTF-8 stream (not yet validated), else transcoded.
     /// Positions below are absolute: counted in text bytes from the start of the stream.
@@ -219,6 +223,7 @@ impl MosStreamDecoder {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             encoding: None,
             sniffed: Vec::new(),
+            sniff: (0, 0, 0),
             utf16: None,
             buf: Vec::new(),
             base: 0,
@@ -277,11 +282,49 @@ impl MosStreamDecoder {
             return;
         }
         self.sniffed.extend_from_slice(bytes);
-        if let Some(encoding) = sniff_encoding(&self.sniffed) {
+        if let Some(encoding) = self.sniff_step() {
             self.set_encoding(encoding);
             let held = std::mem::take(&mut self.sniffed);
             self.feed(&held);
         }
+    }
+
+    /// [`crate::mos::wire::sniff_encoding`]'s rules, resumable: a BOM decides; else the first
+    /// `<` and the zero bytes before it; else, once a whole message's worth of bytes came
+    /// without any `<`, the zero-byte pattern. Junk before the first message (up to the
+    /// maximum message size) therefore never decides the encoding by itself.
+    fn sniff_step(&mut self) -> Option<Encoding> {
+        let p = &self.sniffed;
+        for enc in [Encoding::Utf8, Encoding::Utf16Be, Encoding::Utf16Le] {
+            if p.starts_with(enc.bom()) {
+                return Some(enc);
+            }
+            if !p.is_empty() && enc.bom().starts_with(p) {
+                return None;
+            }
+        }
+        let limit = self.max_message_size.max(SNIFF_LIMIT);
+        let (scanned, even, odd) = &mut self.sniff;
+        let by_zeros = |even: usize, odd: usize| match even.cmp(&odd) {
+            std::cmp::Ordering::Greater => Encoding::Utf16Be,
+            std::cmp::Ordering::Less => Encoding::Utf16Le,
+            std::cmp::Ordering::Equal => Encoding::Utf8,
+        };
+        while *scanned < p.len().min(limit) {
+            let i = *scanned;
+            match p[i] {
+                b'<' if i % 2 == 1 && p[i - 1] == 0 => return Some(Encoding::Utf16Be),
+                b'<' => {
+                    let next = *p.get(i + 1)?;
+                    return Some(if next == 0 { Encoding::Utf16Le } else { by_zeros(*even, *odd) });
+                }
+                0 if i % 2 == 0 => *even += 1,
+                0 => *odd += 1,
+                _ => {}
+            }
+            *scanned += 1;
+        }
+        (p.len() >= limit).then(|| by_zeros(*even, *odd))
     }
 
     fn feed(&mut self, bytes: &[u8]) {

@@ -44,7 +44,11 @@ pub fn type_name(name: &str) -> String {
 /// The Rust field name: `connection-id` → `connection_id`, `loop` → `r#loop`.
 pub fn field_name(name: &str) -> String {
     let mut s = clean(name).to_snake_case();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.trim_matches('_').is_empty() {
+        // `"-"` or `"_"` leave no word, and `_` is no field name: a made-up one, which the
+        // collision check reports like any other if it clashes.
+        s = "unnamed".into();
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("_{s}");
     }
     if NOT_RAW.contains(&s.as_str()) {
