@@ -334,10 +334,32 @@ macro_rules! prim {
     };
 }
 
-prim!(
-    /// `uint`.
-    uint, u64, u64, "unsigned integer"
-);
+/// `uint`.
+#[inline]
+pub fn uint(d: &mut Decoder<'_>) -> Result<u64, DecodeError> {
+    let pos = d.position();
+    // Small values (0..=23) are the head byte itself: most keys, IDs and enumeration values.
+    if let Some(&b) = d.input().get(pos) {
+        if b < 0x18 {
+            d.set_position(pos + 1);
+            return Ok(u64::from(b));
+        }
+    }
+    d.u64().map_err(|e| lift(d, pos, "unsigned integer", e))
+}
+
+/// The payload of a definite string whose length fits in its head (or one more byte), when it
+/// is all there: `(start, end)` of the payload. Anything else takes the general path.
+#[inline]
+fn short_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)> {
+    let b = *input.get(pos)?;
+    let (start, len) = match b.wrapping_sub(major << 5) {
+        n @ 0..=23 => (pos + 1, usize::from(n)),
+        24 => (pos + 2, usize::from(*input.get(pos + 1)?)),
+        _ => return None,
+    };
+    (start + len <= input.len()).then_some((start, start + len))
+}
 prim!(
     /// `bool`.
     boolean, bool, bool, "bool"
@@ -388,6 +410,13 @@ pub fn null(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
 #[inline]
 pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let pos = d.position();
+    let input = d.input();
+    if let Some((start, end)) = short_string(input, pos, 3) {
+        if let Ok(s) = std::str::from_utf8(&input[start..end]) {
+            d.set_position(end);
+            return Ok(Cow::Borrowed(s));
+        }
+    }
     if peek(d)? != 0x7f {
         return d.str().map(Cow::Borrowed).map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)));
     }
@@ -459,6 +488,11 @@ fn utf8_at(input: &[u8], pos: usize, e: DecodeError) -> DecodeError {
 #[inline]
 pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
     let pos = d.position();
+    let input = d.input();
+    if let Some((start, end)) = short_string(input, pos, 2) {
+        d.set_position(end);
+        return Ok(Cow::Borrowed(&input[start..end]));
+    }
     if peek(d)? != 0x5f {
         return d.bytes().map(Cow::Borrowed).map_err(|e| lift(d, pos, "byte string", e));
     }
