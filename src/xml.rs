@@ -726,8 +726,14 @@ fn is_blank(s: &str) -> bool {
     s.bytes().all(is_space)
 }
 
+/// The offset of `needle` in `haystack` at or after `from` (SIMD search: this runs once per tag).
 fn find(haystack: &str, from: usize, needle: &str) -> Option<usize> {
-    haystack.get(from..)?.find(needle).map(|i| from + i)
+    let rest = haystack.as_bytes().get(from..)?;
+    match needle.as_bytes() {
+        [b] => memchr::memchr(*b, rest),
+        n => memchr::memmem::find(rest, n),
+    }
+    .map(|i| from + i)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,7 +1028,7 @@ impl<'a> Decoder<'a> {
                 return Ok(Event::Eof);
             }
             if bytes[at] != b'<' {
-                let end = input[at..].find('<').map_or(bytes.len(), |i| at + i);
+                let end = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
                 self.pos = end;
                 self.check_chars(&input[at..end], at, true);
                 return Ok(Event::Text(&input[at..end], at));

@@ -135,7 +135,7 @@ fn classify(rest: &[u8]) -> Markup {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// UTF-16 code units of a stretch of UTF-8: one per character, two for a supplementary one.
@@ -448,7 +448,7 @@ impl MosStreamDecoder {
         let found = loop {
             match self.lex {
                 Lex::Text => {
-                    let Some(off) = buf[p..].iter().position(|&b| b == b'<') else {
+                    let Some(off) = memchr::memchr(b'<', &buf[p..]) else {
                         p = buf.len();
                         break None;
                     };

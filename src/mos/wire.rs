@@ -189,6 +189,12 @@ pub fn encode_text(s: &str, encoding: Encoding, out: &mut Vec<u8>) {
 pub(crate) trait Utf8Sink {
     fn push_char(&mut self, c: char);
     fn text_len(&self) -> usize;
+    /// Appends ASCII bytes (each below 0x80, so each is one character).
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        for &b in ascii {
+            self.push_char(char::from(b));
+        }
+    }
 }
 
 impl Utf8Sink for String {
@@ -201,6 +207,9 @@ impl Utf8Sink for String {
 }
 
 impl Utf8Sink for Vec<u8> {
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        self.extend_from_slice(ascii);
+    }
     fn push_char(&mut self, c: char) {
         if c.is_ascii() {
             self.push(c as u8);
@@ -252,7 +261,24 @@ impl Utf16Decoder {
             self.unit(self.combine(first, second), base - 1, out, on_error);
             i = 1;
         }
+        // MOS text is mostly ASCII: four code units at a time while all four are below 0x80
+        // (a zero high byte and a low byte under 0x80), which the mask tests in one comparison.
+        let ascii_mask: u64 = if self.big_endian { 0xFF80_FF80_FF80_FF80 } else { 0x80FF_80FF_80FF_80FF };
+        let low = usize::from(self.big_endian);
         while i + 1 < bytes.len() {
+            if self.high.is_none() {
+                while let Some(chunk) = bytes.get(i..i + 8) {
+                    let word = u64::from_be_bytes(chunk.try_into().expect("8 bytes"));
+                    if word & ascii_mask != 0 {
+                        break;
+                    }
+                    out.push_ascii(&[chunk[low], chunk[low + 2], chunk[low + 4], chunk[low + 6]]);
+                    i += 8;
+                }
+                if i + 1 >= bytes.len() {
+                    break;
+                }
+            }
             self.unit(self.combine(bytes[i], bytes[i + 1]), base + i, out, on_error);
             i += 2;
         }
