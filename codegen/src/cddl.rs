@@ -388,6 +388,13 @@ impl<'a> Lowerer<'a> {
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
                     }
+                    // `alg = 1`, a named constant (often a map key): a one-value enumeration.
+                    t2 if matches!(literal_of(t2), Some(ref l) if !matches!(l, Literal::Bool(_))) => {
+                        let value = literal_of(t2).expect("literal");
+                        let variant =
+                            EnumVariant { rust_name: None, name: literal_name(&value), value, docs: Vec::new() };
+                        return TypeKind::Enum(Enum { variants: vec![variant] });
+                    }
                     Type2::ChoiceFromGroup { ident, generic_args: None, span, .. } => {
                         if let Some(kind) = self.group_enum_kind(ident.ident, *span) {
                             return kind;
