@@ -35,6 +35,10 @@ mod keep_unknown {
     include!("../codegen/tests/golden/keep_unknown.rs");
 }
 #[allow(dead_code)]
+mod world {
+    include!("../codegen/tests/golden/world.rs");
+}
+#[allow(dead_code)]
 mod choices {
     include!("../codegen/tests/golden/choices.rs");
 }
@@ -196,4 +200,55 @@ fn unknown_entries_are_kept_when_asked_and_written_back_in_order() {
         unknown: Default::default(),
     };
     assert_eq!(hex::encode(to_vec(&plain).unwrap()), "a2000103a10000");
+}
+
+/// Named constant keys are their integer keys, `* label => values` entries are kept and written
+/// back in key order, `~time` is the untagged number.
+#[test]
+fn world_header_map() {
+    use world::{Header, HeaderAlg, Number};
+    // {1: -7, 4: h'01', 6: 1700000000, 100: 5, -70000: "x", "note": true}
+    let bytes = h("a6 01 26 04 41 01 06 1a 6553f100 18 64 05 3a 0001116f 61 78 64 6e6f7465 f5");
+    let v: Header = from_slice(bytes).unwrap();
+    assert_eq!(v.alg, Some(HeaderAlg::Int(-7)));
+    assert_eq!(v.kid.as_deref(), Some(&[1u8][..]));
+    assert_eq!(v.issued, Some(Number::Int(1_700_000_000)));
+    assert_eq!(v.key_100, Some(5));
+    assert_eq!(v.unknown.len(), 2);
+    assert_eq!(to_vec(&v).unwrap(), bytes);
+}
+
+/// Alternatives that start alike are tried in order: an array of three whose last item is a
+/// list is `encrypted`, not `signed`; a tagged one is the third alternative.
+#[test]
+fn world_choices_by_content() {
+    use world::{EncryptedRecipientsItem, MessageType};
+    let signed = h("83 40 f6 41 00");
+    assert!(matches!(from_slice::<MessageType>(signed).unwrap(), MessageType::Signed(_)));
+    let encrypted = h("83 40 f6 82 61 61 01");
+    match from_slice::<MessageType>(encrypted).unwrap() {
+        MessageType::Encrypted(e) => {
+            assert_eq!(e.recipients, vec![EncryptedRecipientsItem::Tstr("a".into()), EncryptedRecipientsItem::Int(1)]);
+            assert_eq!(to_vec(&MessageType::Encrypted(e)).unwrap(), encrypted);
+        }
+        other => panic!("{other:?}"),
+    }
+    let tagged = h("d8 62 83 40 f6 41 00");
+    let v = from_slice::<MessageType>(tagged).unwrap();
+    assert!(matches!(v, MessageType::Tag98(_)));
+    assert_eq!(to_vec(&v).unwrap(), tagged);
+    // Neither: the error of the alternative that read furthest.
+    assert!(from_slice::<MessageType>(h("83 40 f6 f6")).is_err());
+}
+
+/// `time` is tag 1 over `number`, `bigint` a choice of tag 2 and tag 3 bytes.
+#[test]
+fn world_prelude() {
+    use world::{Bigint, Number, Stamp};
+    let bytes = h("83 c1 fb 3ff8000000000000 20 c3 41 01");
+    let v: Stamp = from_slice(bytes).unwrap();
+    assert_eq!(v.when, Number::Float(1.5));
+    assert_eq!(v.amount, Number::Int(-1));
+    assert!(matches!(v.big, Bigint::Bignint(ref b) if b.as_ref() == [1]));
+    assert_eq!(to_vec(&v).unwrap(), bytes);
 }

@@ -186,6 +186,12 @@ struct Lowerer<'a> {
     base_files: usize,
     /// How many types the base's rules produced (set once the first extension rule is lowered).
     base_types: Option<usize>,
+    /// Map structs (by name) whose schema allows entries beyond its fields (`* K => any`,
+    /// `* ext` with `ext = (text => any)`): they keep those entries, so nothing is lost.
+    open_maps: BTreeSet<String>,
+    /// Set while splicing a repeated group (`* ext`): its entries may each occur or not, and a
+    /// computed key in it is a repeated one.
+    repeated: bool,
 }
 
 fn rule_name(ident: &ast::Identifier) -> String {
@@ -283,6 +289,8 @@ impl<'a> Lowerer<'a> {
             errors: Vec::new(),
             base_files,
             base_types: None,
+            open_maps: BTreeSet::new(),
+            repeated: false,
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -418,7 +426,8 @@ impl<'a> Lowerer<'a> {
                 match &t1.type2 {
                     Type2::Map { group, .. } => {
                         let fields = self.fields(group, Layout::Map, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None });
+                        let unknown = self.open_field(name, &fields);
+                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
                         let _ = span;
@@ -427,6 +436,13 @@ impl<'a> Lowerer<'a> {
                     }
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
+                    }
+                    // `alg = 1`, a named constant (often a map key): a one-value enumeration.
+                    t2 if matches!(literal_of(t2), Some(ref l) if !matches!(l, Literal::Bool(_))) => {
+                        let value = literal_of(t2).expect("literal");
+                        let variant =
+                            EnumVariant { rust_name: None, name: literal_name(&value), value, docs: Vec::new() };
+                        return TypeKind::Enum(Enum { variants: vec![variant] });
                     }
                     Type2::ChoiceFromGroup { ident, generic_args: None, span, .. } => {
                         if let Some(kind) = self.group_enum_kind(ident.ident, *span) {
@@ -457,7 +473,27 @@ impl<'a> Lowerer<'a> {
             variants.push(ChoiceVariant { rust_name: None, name: vname, ty, element: None });
         }
         let _ = span;
-        TypeKind::Choice(Choice { variants })
+        // `bstr .cbor header_map / bstr .size 0`: a plain primitive takes every value of the
+        // same primitive with constraints, so those alternatives add nothing.
+        let plain: Vec<Ty> = variants
+            .iter()
+            .filter(|v| matches!(v.ty.kind, TyKind::Prim(_)) && v.ty == Ty::new(v.ty.kind.clone()))
+            .map(|v| v.ty.clone())
+            .collect();
+        let mut kept: Vec<ChoiceVariant> = Vec::new();
+        for v in variants {
+            let subsumed = v.ty.tag.is_none()
+                && !v.ty.nullable
+                && plain.iter().any(|p| p.kind == v.ty.kind)
+                && (v.ty != Ty::new(v.ty.kind.clone()) || kept.iter().any(|k| k.ty == v.ty));
+            if !subsumed {
+                kept.push(v);
+            }
+        }
+        if let [only] = kept.as_slice() {
+            return TypeKind::Alias(only.ty.clone());
+        }
+        TypeKind::Choice(Choice { variants: kept })
     }
 
     fn variant_name(&self, t1: &Type1) -> String {
@@ -500,6 +536,8 @@ impl<'a> Lowerer<'a> {
                 }
                 occur_of(&ge.occur)?
             }
+            // `[+ (tstr / int)]`: the parentheses hold one type, not a group.
+            GroupEntry::InlineGroup { occur, group, .. } if paren_type(group).is_some() => occur_of(occur)?,
             _ => return None,
         };
         let (min, max) = list_bounds(occur)?;
@@ -560,12 +598,13 @@ impl<'a> Lowerer<'a> {
                     &mut fields,
                 );
             }
+            let unknown = self.open_field(group_name, &fields);
             self.push(
                 group_name.to_owned(),
                 docs,
                 span,
                 None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None }),
+                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
             );
             self.file = saved;
         }
@@ -686,15 +725,22 @@ impl<'a> Lowerer<'a> {
                         match (t1.operator.is_none()).then(|| literal_of(&t1.type2)).flatten() {
                             Some(l) => Some(FieldName::Lit(l)),
                             None => {
-                                if layout == Layout::Map
-                                    && occur.is_some_and(|o| list_bounds(o).is_some())
-                                    && self.is_any(&ge.entry_type)
-                                {
-                                    // `* tstr => any`: an open map. Decoders skip unknown keys anyway.
+                                let repeated = self.repeated || occur.is_some_and(|o| list_bounds(o).is_some());
+                                if layout == Layout::Map && repeated && self.is_any(&ge.entry_type) {
+                                    // `* tstr => any`: an open map, whose other entries are kept.
+                                    self.open_maps.insert(parent.to_owned());
                                     return;
                                 }
-                                self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
-                                return;
+                                if let Some(named) = (layout == Layout::Map && !repeated && t1.operator.is_none())
+                                    .then(|| self.named_constant(&t1.type2))
+                                    .flatten()
+                                {
+                                    // `lbl => T` with `lbl = 1`, `&(lbl: 1) => T`: the constant is the key.
+                                    Some(named)
+                                } else {
+                                    self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+                                    return;
+                                }
                             }
                         }
                     }
@@ -728,11 +774,23 @@ impl<'a> Lowerer<'a> {
                         docs.extend(doc_lines(trailing.get(1..).unwrap_or_default()));
                         (name, Key::Int(k))
                     }
+                    (Some(FieldName::Const(n, Literal::Int(k))), Layout::Map) => {
+                        let Ok(k) = i64::try_from(k) else {
+                            self.error(*span, "map key out of range");
+                            return;
+                        };
+                        docs.extend(doc_lines(&trailing));
+                        (n, Key::Int(k))
+                    }
+                    (Some(FieldName::Const(n, Literal::Text(t))), Layout::Map) => {
+                        docs.extend(doc_lines(&trailing));
+                        (n, Key::Text(t))
+                    }
                     (Some(FieldName::Lit(Literal::Text(t))), Layout::Map) => {
                         docs.extend(doc_lines(&trailing));
                         (t.clone(), Key::Text(t))
                     }
-                    (Some(FieldName::Lit(_)), _) => {
+                    (Some(FieldName::Lit(_) | FieldName::Const(..)), _) => {
                         self.error(*span, "only integer and text literals can be map keys, and arrays take no keys");
                         return;
                     }
@@ -769,11 +827,15 @@ impl<'a> Lowerer<'a> {
                 let group_rules = self.index.get(&name).map(|&i| self.rules[i].1.groups.clone());
                 match group_rules {
                     Some(groups) if !groups.is_empty() => {
+                        // `* group` in a map: a key occurs at most once, so each entry of the
+                        // group is optional, and a computed key in it is a repeated one.
+                        let repeated = layout == Layout::Map && occur.is_some_and(|o| list_bounds(o).is_some());
                         let opt = match occur {
                             None => optional,
                             Some(AstOccur::Optional { .. }) => true,
+                            Some(_) if repeated => true,
                             Some(_) => {
-                                self.error(*span, format!("repeating the group `{name}` is not supported"));
+                                self.error(*span, format!("repeating the group `{name}` inside an array is not supported; write `[* T]` as its own array"));
                                 return;
                             }
                         };
@@ -781,9 +843,12 @@ impl<'a> Lowerer<'a> {
                         let opt = opt || name.starts_with("$$");
                         let file = self.rules[self.index[&name]].1.file;
                         let saved = std::mem::replace(&mut self.file, file);
+                        let saved_repeated = self.repeated;
+                        self.repeated |= repeated;
                         for g in groups {
                             self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, opt, out);
                         }
+                        self.repeated = saved_repeated;
                         self.file = saved;
                     }
                     None if name.starts_with("$$") => {} // an empty group socket: an extension point
@@ -821,22 +886,70 @@ impl<'a> Lowerer<'a> {
                 }
             }
             GroupEntry::InlineGroup { occur, group, span, .. } => {
+                let repeated = layout == Layout::Map && occur_of(occur).is_some_and(|o| list_bounds(o).is_some());
                 let opt = match occur_of(occur) {
                     None => optional,
                     Some(AstOccur::Optional { .. }) => true,
+                    Some(_) if repeated => true,
                     Some(_) => {
-                        self.error(*span, "repeated inline groups are not supported");
+                        self.error(
+                            *span,
+                            "repeated inline groups inside an array are not supported; write `[* T]` as its own array",
+                        );
                         return;
                     }
                 };
+                let saved_repeated = self.repeated;
+                self.repeated |= repeated;
                 self.group_fields(group, layout, parent, opt, out);
+                self.repeated = saved_repeated;
             }
         }
     }
 
+    /// `any`, or a rule that is another name for it (`values = any`).
     fn is_any(&self, ty: &Type) -> bool {
-        matches!(ty.type_choices.as_slice(), [c] if matches!(&c.type1.type2, Type2::Any { .. })
-            || matches!(&c.type1.type2, Type2::Typename { ident, .. } if ident.ident == "any"))
+        let [c] = ty.type_choices.as_slice() else { return false };
+        if c.type1.operator.is_some() {
+            return false;
+        }
+        match &c.type1.type2 {
+            Type2::Any { .. } => true,
+            Type2::Typename { ident, generic_args: None, .. } if ident.ident == "any" => true,
+            Type2::Typename { ident, generic_args: None, .. } => match self.index.get(&rule_name(ident)) {
+                Some(&i) => self.rules[i].1.types.len() == 1 && self.is_any(&self.rules[i].1.types[0].value),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// A map key written as a name for one literal: `lbl` with `lbl = 1`, or `&(lbl: 1)`.
+    fn named_constant(&self, t2: &Type2) -> Option<FieldName> {
+        match t2 {
+            Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => {
+                let value = self.constant(t2)?;
+                Some(FieldName::Const(ident.ident.to_owned(), value))
+            }
+            Type2::ChoiceFromInlineGroup { group, .. } => {
+                let [gc] = group.group_choices.as_slice() else { return None };
+                let [(GroupEntry::ValueMemberKey { ge, .. }, _)] = gc.group_entries.as_slice() else { return None };
+                let Some(MemberKey::Bareword { ident, .. }) = &ge.member_key else { return None };
+                let [c] = ge.entry_type.type_choices.as_slice() else { return None };
+                let value = c.type1.operator.is_none().then(|| self.constant(&c.type1.type2)).flatten()?;
+                Some(FieldName::Const(ident.ident.to_owned(), value))
+            }
+            _ => None,
+        }
+    }
+
+    /// The field that keeps a map's other entries, where the schema allows them.
+    fn open_field(&mut self, name: &str, fields: &[Field]) -> Option<String> {
+        if !self.open_maps.remove(name) {
+            return None;
+        }
+        let taken = fields.iter().any(|f| crate::rust::field_ident(f) == "unknown");
+        Some(if taken { "unknown_entries" } else { "unknown" }.into())
     }
 
     /// A type in a field or alias position.
@@ -911,8 +1024,19 @@ impl<'a> Lowerer<'a> {
                     }
                     ControlOperator::DEFAULT => match self.constant(&op.type2) {
                         Some(v) => ty.default = Some(v),
+                        // `.default null`: absence already reads as no value.
+                        None if matches!(&op.type2, Type2::Typename { ident, .. } if ident.ident == "null" || ident.ident == "nil") =>
+                            {}
                         None => self.error(t1.span, "`.default` takes a literal value"),
                     },
+                    // The embedded item stays its exact bytes: signatures (COSE, SUIT) cover
+                    // them, and re-encoding could change them. Decode it with its own type.
+                    ControlOperator::CBOR | ControlOperator::CBORSEQ
+                        if matches!(self.prim_of(&ty), Some(Prim::Bytes)) => {}
+                    // Validator notions the generated types do not check: a bit set is its
+                    // integer or bytes, a feature annotation changes nothing on the wire, and
+                    // `.ne` excludes one value the decoder lets through.
+                    ControlOperator::BITS | ControlOperator::FEATURE | ControlOperator::NE => {}
                     ControlOperator::REGEXP | ControlOperator::PCRE => match literal_of(&op.type2) {
                         Some(Literal::Text(re)) => ty.constraints.push(Constraint::Pattern(re)),
                         _ => self.error(t1.span, "`.regexp` takes a text literal"),
@@ -996,11 +1120,12 @@ impl<'a> Lowerer<'a> {
                 Some(g) => self.group_struct(&g),
                 None => {
                     let fields = self.fields(group, Layout::Map, hint);
+                    let unknown = self.open_field(hint, &fields);
                     self.hoist(
                         hint,
                         Vec::new(),
                         *span,
-                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown: None }),
+                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
                     )
                 }
             },
@@ -1012,7 +1137,10 @@ impl<'a> Lowerer<'a> {
                         GroupEntry::TypeGroupname { ge, span, .. } => {
                             self.typename(&ge.name, ge.generic_args.as_ref(), *span, &item_hint)
                         }
-                        GroupEntry::InlineGroup { .. } => unreachable!("list_of only returns keyless entries"),
+                        GroupEntry::InlineGroup { group, .. } => match paren_type(group) {
+                            Some(ty) => self.lower_ty(ty, &item_hint),
+                            None => unreachable!("list_of only returns keyless entries"),
+                        },
                     };
                     Ty::new(TyKind::List { item: Box::new(item), min, max })
                 }
@@ -1058,9 +1186,25 @@ impl<'a> Lowerer<'a> {
                 self.error(*span, "generic groups as enumerations are not supported");
                 Ty::prim(Prim::Any)
             }
-            Type2::Unwrap { span, .. } => {
-                self.error(*span, "the unwrap operator `~` is not supported");
-                Ty::prim(Prim::Any)
+            Type2::Unwrap { ident, generic_args, span, .. } => {
+                // `~tagged`: the tag's content (`~time` is `number`, `~uri` is `text`).
+                let ident = ident.clone();
+                let ty = self.typename(&ident, generic_args.as_ref(), *span, hint);
+                let ty = match &ty.kind {
+                    TyKind::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(inner)) if inner.tag.is_some() => inner.clone(),
+                        _ => ty,
+                    },
+                    _ => ty,
+                };
+                if ty.tag.is_none() {
+                    self.error(
+                        *span,
+                        "the unwrap operator `~` is supported on tagged types (`~time`); to splice a map's or array's group, name the group as a rule and use it",
+                    );
+                    return Ty::prim(Prim::Any);
+                }
+                Ty { tag: None, ..ty }
             }
             Type2::DataMajorType { span, .. } => {
                 self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
@@ -1072,7 +1216,8 @@ impl<'a> Lowerer<'a> {
     /// A literal in a type position: a one-value enumeration.
     fn literal_type(&mut self, l: Literal, hint: &str, span: ast::Span) -> Ty {
         if matches!(l, Literal::Bool(_)) {
-            self.error(span, "`true`/`false` as a type is not supported; use `bool`");
+            // `true`/`false` as a type: a `bool` (the literal is not enforced).
+            let _ = span;
             return Ty::prim(Prim::Bool);
         }
         let variant = EnumVariant { rust_name: None, name: literal_name(&l), value: l, docs: Vec::new() };
@@ -1116,6 +1261,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            None if self.prelude_rule(&name) => Ty::named(name),
             None => match prelude(&name) {
                 Some((prim, tag)) => {
                     let mut ty = Ty::prim(prim);
@@ -1133,6 +1279,117 @@ impl<'a> Lowerer<'a> {
                 }
             },
         }
+    }
+
+    /// RFC 8610 Appendix D names that are not one primitive: emitted as types on first use,
+    /// unless the schema defines them itself.
+    fn prelude_rule(&mut self, name: &str) -> bool {
+        let tagged = |n: &str, tag: u64| Ty { tag: Some(tag), ..Ty::named(n) };
+        let prim_tagged = |p: Prim, tag: u64| Ty { tag: Some(tag), ..Ty::prim(p) };
+        let choice = |alts: &[(&str, Ty)]| {
+            TypeKind::Choice(Choice {
+                variants: alts
+                    .iter()
+                    .map(|(n, ty)| ChoiceVariant { name: (*n).into(), rust_name: None, ty: ty.clone(), element: None })
+                    .collect(),
+            })
+        };
+        let (kind, doc) = match name {
+            "number" => (
+                choice(&[("int", Ty::prim(Prim::Int)), ("float", Ty::prim(Prim::Float { bits: 64 }))]),
+                "An integer or a float (`number`, RFC 8610 Appendix D).",
+            ),
+            "time" => {
+                (TypeKind::Alias(tagged("number", 1)), "Seconds since the epoch, tag 1 (`time`, RFC 8610 Appendix D).")
+            }
+            "biguint" => (
+                TypeKind::Alias(prim_tagged(Prim::Bytes, 2)),
+                "An unsigned bignum: big-endian bytes under tag 2 (RFC 8610 Appendix D).",
+            ),
+            "bignint" => (
+                TypeKind::Alias(prim_tagged(Prim::Bytes, 3)),
+                "A negative bignum (-1 - n): big-endian bytes under tag 3 (RFC 8610 Appendix D).",
+            ),
+            "bigint" => (
+                choice(&[("biguint", Ty::named("biguint")), ("bignint", Ty::named("bignint"))]),
+                "A bignum, positive or negative (RFC 8610 Appendix D).",
+            ),
+            "eb64url" => (
+                TypeKind::Alias(prim_tagged(Prim::Any, 21)),
+                "Any item, expected to be converted to base64url (tag 21).",
+            ),
+            "eb64legacy" => {
+                (TypeKind::Alias(prim_tagged(Prim::Any, 22)), "Any item, expected to be converted to base64 (tag 22).")
+            }
+            "eb16" => {
+                (TypeKind::Alias(prim_tagged(Prim::Any, 23)), "Any item, expected to be converted to base16 (tag 23).")
+            }
+            "cbor-any" => {
+                (TypeKind::Alias(prim_tagged(Prim::Any, 55799)), "Any item under the self-described CBOR tag 55799.")
+            }
+            "decfrac" | "bigfloat" => {
+                let (tag, exp) = if name == "decfrac" { (4, "e10") } else { (5, "e2") };
+                let field = |n: &str, i: usize, ty: Ty| Field {
+                    name: n.into(),
+                    rust_name: None,
+                    docs: Vec::new(),
+                    key: Key::Position(i),
+                    ty,
+                    occur: Occur::One,
+                    group: None,
+                    span: Span::default(),
+                };
+                let inner = format!("{name}-value");
+                if self.derived.insert(inner.clone()) {
+                    let fields = vec![field(exp, 0, Ty::prim(Prim::Int)), field("m", 1, Ty::prim(Prim::Int))];
+                    let docs = vec![format!("The exponent and mantissa of a `{name}`.")];
+                    self.types.push(TypeDef {
+                        name: inner.clone(),
+                        rust_name: None,
+                        external: None,
+                        docs,
+                        span: Span::default(),
+                        message: None,
+                        kind: TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                    });
+                }
+                let doc = if tag == 4 {
+                    "A decimal fraction m × 10^e10, tag 4 (RFC 8610 Appendix D)."
+                } else {
+                    "A binary float m × 2^e2, tag 5 (RFC 8610 Appendix D)."
+                };
+                (TypeKind::Alias(tagged(&inner, tag)), doc)
+            }
+            _ => return false,
+        };
+        if self.derived.insert(name.to_owned()) {
+            // What it refers to first, so the schema's order reads top-down.
+            let refs: Vec<String> = match &kind {
+                TypeKind::Alias(Ty { kind: TyKind::Named(n), .. }) => vec![n.clone()],
+                TypeKind::Choice(c) => c
+                    .variants
+                    .iter()
+                    .filter_map(|v| match &v.ty.kind {
+                        TyKind::Named(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for r in refs {
+                self.prelude_rule(&r);
+            }
+            self.types.push(TypeDef {
+                name: name.to_owned(),
+                rust_name: None,
+                external: None,
+                docs: vec![doc.into()],
+                span: Span::default(),
+                message: None,
+                kind,
+            });
+        }
+        true
     }
 
     /// Monomorphises a generic rule for the given arguments.
@@ -1170,6 +1427,19 @@ impl<'a> Lowerer<'a> {
 enum FieldName {
     Bare(String),
     Lit(Literal),
+    /// A key written as a named constant: the field takes the constant's name.
+    Const(String, Literal),
+}
+
+/// The one type inside parentheses that the parser read as a group (`(tstr / int)`).
+fn paren_type<'g, 'a>(group: &'g Group<'a>) -> Option<&'g Type<'a>> {
+    let [gc] = group.group_choices.as_slice() else { return None };
+    match gc.group_entries.as_slice() {
+        [(GroupEntry::ValueMemberKey { ge, .. }, _)] if ge.member_key.is_none() && ge.occur.is_none() => {
+            Some(&ge.entry_type)
+        }
+        _ => None,
+    }
 }
 
 /// The choices of a type without `null`, and whether `null` was one of them.

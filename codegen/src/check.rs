@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::SchemaError;
-use crate::ir::{Key, Literal, MessageKey, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
+use crate::ir::{Key, Literal, MessageKey, Prim, Schema, Ty, TyKind, TypeDef, TypeKind, Wire};
 use crate::keys;
 use crate::rust::naming;
 
@@ -271,23 +271,46 @@ fn resolve(schema: &Schema, ty: &Ty, owner: &TypeDef, errors: &mut Vec<SchemaErr
     }
 }
 
+/// Alternatives that can start alike are decoded by trying them in schema order (the first
+/// that decodes wins, as a CDDL validator matches), so what is left to reject is an
+/// alternative that can never win: an earlier one takes every value it could.
 fn disjoint(schema: &Schema, t: &TypeDef, errors: &mut Vec<SchemaError>) {
     let TypeKind::Choice(c) = &t.kind else { return };
-    let mut seen: BTreeMap<u8, &str> = BTreeMap::new();
-    for v in &c.variants {
-        for m in schema.major_types(&v.ty) {
-            if let Some(prev) = seen.insert(m, &v.name) {
-                errors.push(SchemaError::at(
-                    &schema.sources,
-                    t.span,
-                    format!(
-                        "the alternatives `{prev}` and `{}` of `{}` can both start with CBOR major type {m}; \
-                         the generator only emits choices it can tell apart by their first byte",
-                        v.name, t.name
-                    ),
-                ));
-                return;
-            }
+    for (i, v) in c.variants.iter().enumerate() {
+        let covering = c.variants[..i].iter().find(|p| {
+            let (pe, ve) = (effective(schema, &p.ty), effective(schema, &v.ty));
+            (pe == ve && !pe.nullable)
+                || (pe.kind == TyKind::Prim(Prim::Any) && pe.tag.is_none() && pe.constraints.is_empty())
+        });
+        if let Some(prev) = covering {
+            errors.push(SchemaError::at(
+                &schema.sources,
+                t.span,
+                format!(
+                    "the alternative `{}` of `{}` can never be decoded: `{}` before it accepts every value it could; \
+                     drop it or put it first",
+                    v.name, t.name, prev.name
+                ),
+            ));
+            return;
         }
     }
+}
+
+/// A type with its aliases looked through.
+fn effective(schema: &Schema, ty: &Ty) -> Ty {
+    let mut ty = ty.clone();
+    for _ in 0..32 {
+        let TyKind::Named(n) = &ty.kind else { break };
+        let Some(TypeDef { kind: TypeKind::Alias(inner), .. }) = schema.get(n) else { break };
+        if ty.tag.is_some() && inner.tag.is_some() {
+            break;
+        }
+        let outer = ty.clone();
+        ty = inner.clone();
+        ty.nullable |= outer.nullable;
+        ty.tag = outer.tag.or(ty.tag);
+        ty.constraints.extend(outer.constraints);
+    }
+    ty
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use osmos_codegen::{Builder, JsonImpls};
 
 const CONSTRUCTS: &[&str] =
-    &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices", "keep_unknown"];
+    &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices", "keep_unknown", "world"];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option.
 fn builder(name: &str, cddl: &str) -> Builder {

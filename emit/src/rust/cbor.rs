@@ -536,6 +536,59 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
 }
 
 fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
+    if let Some(decode) = trial_choice_decode(ctx, t, c) {
+        let (_, encode) = first_byte_choice_codec(ctx, t, c);
+        return (decode, encode);
+    }
+    first_byte_choice_codec(ctx, t, c)
+}
+
+/// The decoder of a choice whose alternatives can start with the same major type (COSE's
+/// messages are all arrays, its tagged forms all tags): alternatives sharing the first byte's
+/// major type are tried in schema order from the same position, and the first that decodes
+/// wins, as a CDDL validator matches. The error kept is the one that got furthest, which names
+/// what the input most likely meant. `None` when the first byte tells every alternative apart
+/// (then nothing is tried twice) or a Rust type's major types are known only to the compiler.
+fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<TokenStream> {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    if c.variants.iter().any(|v| !dynamic_majors(ctx, &v.ty, 0).is_empty()) {
+        return None;
+    }
+    let mut by_major: std::collections::BTreeMap<u8, Vec<&crate::ir::ChoiceVariant>> = Default::default();
+    for v in &c.variants {
+        for m in ctx.schema.major_types(&v.ty) {
+            by_major.entry(m).or_default().push(v);
+        }
+    }
+    if by_major.values().all(|vs| vs.len() < 2) {
+        return None;
+    }
+    let expected = c.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(" or ");
+    let arms = by_major.iter().map(|(m, vs)| {
+        let tries = vs.iter().enumerate().map(|(i, v)| {
+            let id = super::variant_ident(&v.name, &v.rust_name);
+            let dec = decode_value(ctx, &v.ty);
+            let keep = if i == 0 { quote!(err) } else { quote!(if err.offset() > best.offset() { err } else { best }) };
+            quote! {
+                let best = match #dec {
+                    Ok(v) => return Ok(#name::#id(v)),
+                    Err(err) => { d.set_position(pos); #keep }
+                };
+            }
+        });
+        quote!(#m => { #(#tries)* Err(best) })
+    });
+    Some(quote! {
+        let pos = d.position();
+        match #rt::cbor::major(d)? {
+            #(#arms)*
+            _ => Err(#rt::cbor::mismatch(d, pos, #expected)),
+        }
+    })
+}
+
+fn first_byte_choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let mut expected = Vec::new();

@@ -1,0 +1,37 @@
+//! Compiles the published schemas of `../shared/corpus/cddl-world/` (COSE, SUIT, CoSWID, EAT,
+//! the RFC 8610 examples) that the generator supports, as a downstream crate would. The corpus
+//! is not part of the repository: without it the crate builds empty (`cfg(corpus)` unset), and
+//! under `OSMOS_REQUIRE_CORPUS` that is a failure.
+
+use std::path::Path;
+
+use osmos_codegen::Builder;
+
+/// Module, then files in the order their SOURCE.txt gives.
+pub const SCHEMAS: &[(&str, &[&str])] = &[
+    ("cose", &["cose-rfc9052.cddl"]),
+    ("reputon", &["rfc8610-reputon.cddl"]),
+    ("socketplug", &["rfc8610-socketplug.cddl"]),
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rustc-check-cfg=cfg(corpus)");
+    println!("cargo:rerun-if-env-changed=OSMOS_REQUIRE_CORPUS");
+    let dir = Path::new("../../../shared/corpus/cddl-world");
+    if !dir.exists() {
+        if std::env::var_os("OSMOS_REQUIRE_CORPUS").is_some() {
+            return Err(format!("{} is absent, and OSMOS_REQUIRE_CORPUS is set", dir.display()).into());
+        }
+        println!("cargo:warning=skipped: {} is absent (a fresh clone without ../shared)", dir.display());
+        return Ok(());
+    }
+    for (module, files) in SCHEMAS {
+        let mut b = Builder::new().module(*module);
+        for f in *files {
+            b = b.cddl(dir.join(f));
+        }
+        b.compile()?;
+    }
+    println!("cargo:rustc-cfg=corpus");
+    Ok(())
+}
