@@ -44,9 +44,9 @@ impl Extension {
         Ok(Extension { schema, messages })
     }
 
-    /// The extension's messages: type key, schema name.
-    pub fn table(&self) -> impl Iterator<Item = (u64, &str)> {
-        self.messages.iter().map(|(k, &i)| (*k, self.schema.types[i].name.as_str()))
+    /// The extension's schema, the standard types it builds on included (as `external`).
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// Decodes the frame at the start of `input` into `{"message", "type-key", "body"}`: the

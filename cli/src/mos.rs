@@ -77,11 +77,3 @@ pub fn encode(path: &str, utf16: bool) -> Result<(), String> {
     }
     out.flush().map_err(|e| format!("stdout: {e}"))
 }
-
-/// Prints the message table.
-pub fn list() {
-    out!("{:<28}  rust type", "element");
-    for m in &MESSAGES {
-        out!("{:<28}  {}", format!("<{}>", m.element), m.rust_name);
-    }
-}

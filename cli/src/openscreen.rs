@@ -1,7 +1,7 @@
 //! `osmos decode|encode|list openscreen`.
 
 use osmos::json::{FromJson, ToJson};
-use osmos::openscreen::{Message, MESSAGES};
+use osmos::openscreen::Message;
 
 use crate::extension::Extension;
 use crate::input;
@@ -39,25 +39,4 @@ pub fn encode(path: &str) -> Result<(), String> {
         out!("{}", hex::encode(out));
     }
     Ok(())
-}
-
-/// Prints the message table, with an extension schema's messages after the standard ones.
-pub fn list(with: Option<&str>) -> Result<(), String> {
-    let ext = with.map(Extension::load).transpose()?;
-    print_table();
-    for (key, name) in ext.iter().flat_map(|e| e.table()) {
-        let mut varint = Vec::new();
-        osmos::varint::encode(key, &mut varint);
-        let rust = osmos_codegen::rust::naming::type_name(name);
-        out!("{key:>8}  {:<10}  {name:<42}  {rust}", hex::encode(varint));
-    }
-    Ok(())
-}
-
-/// The table `generate` prints too.
-pub fn print_table() {
-    out!("{:>8}  {:<10}  {:<42}  rust type", "type key", "varint", "message");
-    for m in &MESSAGES {
-        out!("{:>8}  {:<10}  {:<42}  {}", m.type_key, hex::encode(m.varint), m.name, m.rust_name);
-    }
 }
