@@ -3,8 +3,9 @@
 //! Decoding takes UTF-8 or UTF-16 (either byte order, with or without BOM) XML: one or more
 //! `<mos>` documents back to back (a capture of a MOS connection; cut with the stream
 //! decoder), or a single message element without the envelope. Each prints as JSON: an
-//! envelope as `{"mosID": …, "ncsID": …, "messageID": …, "message": {"<element>": {…}}}`, a bare
-//! message as `{"<element>": {…}}`. Encoding reads that JSON back and writes XML in schema order.
+//! envelope as `{"offset": …, "mosID": …, "ncsID": …, "messageID": …, "message": {"<element>": {…}}}`,
+//! a bare message as `{"offset": 0, "<element>": {…}}`; `offset` is where the message starts in
+//! the input, in bytes. Encoding reads that JSON back and writes XML in schema order.
 
 use std::io::Write;
 
@@ -27,7 +28,8 @@ fn report(what: &str, errors: osmos::xml::DecodeErrors) -> String {
     out
 }
 
-/// Decodes every message of the input; prints one JSON document per message. With `strict`,
+/// Decodes every message of the input; prints one JSON document per message, with the byte
+/// offset of its `<` in the input (`"offset"`, in the input's own encoding). With `strict`,
 /// every deviation from the schema is an error (all of them are listed).
 pub fn decode(path: &str, strict: bool) -> Result<(), String> {
     let mode = if strict { Mode::Strict } else { Mode::Lenient };
@@ -36,7 +38,7 @@ pub fn decode(path: &str, strict: bool) -> Result<(), String> {
     let root = osmos::xml::root_element(&text).unwrap_or("mos");
     if root != Mos::ELEMENT {
         let msg = Message::decode_body_with(&text, mode).map_err(|e| report("message", e))?;
-        print_json(&msg.to_json());
+        print_json(&input::with_offset(msg.to_json(), 0));
         return Ok(());
     }
     let mut stream = MosStreamDecoder::new();
@@ -48,7 +50,7 @@ pub fn decode(path: &str, strict: bool) -> Result<(), String> {
         let mos = Mos::decode_with(m.as_str(), mode).map_err(|e| {
             report(&format!("message {count} (at input byte {at}; offsets below count in its UTF-8 text)"), e)
         })?;
-        print_json(&mos.to_json());
+        print_json(&input::with_offset(mos.to_json(), at));
         count += 1;
     }
     stream.finish().map_err(|e| format!("after message {count}: {e}"))?;

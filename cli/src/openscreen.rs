@@ -6,7 +6,8 @@ use osmos::openscreen::Message;
 use crate::extension::Extension;
 use crate::input;
 
-/// Decodes every frame of the input; prints one JSON document per frame. With an extension
+/// Decodes every frame of the input; prints one JSON document per frame, with the byte offset
+/// where the frame starts (`"offset"`, which `encode` ignores). With an extension
 /// schema, its messages decode too (by schema, see `extension`).
 pub fn decode(path: &str, with: Option<&str>) -> Result<(), String> {
     let ext = with.map(Extension::load).transpose()?;
@@ -19,7 +20,7 @@ pub fn decode(path: &str, with: Option<&str>) -> Result<(), String> {
         };
         match frame {
             Ok(Some((json, used))) => {
-                out!("{}", serde_json::to_string_pretty(&json).expect("JSON values print"));
+                out!("{}", serde_json::to_string_pretty(&input::with_offset(json, at)).expect("JSON values print"));
                 at += used;
             }
             Ok(None) => return Err(format!("input ends inside the frame at byte {at}")),
