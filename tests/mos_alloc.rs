@@ -128,6 +128,12 @@ fn typed_time_values_allocate_nothing() {
 fn corpus_messages_allocate_nothing() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mos/samples");
     if !dir.is_dir() {
+        // Under .ci/run a missing corpus must fail, not pass as a skip.
+        assert!(
+            std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
+            "{} is absent, and OSMOS_REQUIRE_CORPUS is set",
+            dir.display()
+        );
         eprintln!("skipped: no MOS samples at {}", dir.display());
         return;
     }

@@ -15,10 +15,17 @@ fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mos/samples")
 }
 
-/// Every sample as (file name, UTF-8 text), or `None` (with a note) when the corpus is absent.
+/// Every sample as (file name, UTF-8 text), or `None` (with a note) when the corpus is absent;
+/// a failure instead under `OSMOS_REQUIRE_CORPUS` (`.ci/run`).
 fn samples() -> Option<Vec<(String, String)>> {
     let dir = samples_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
+        // Under .ci/run a missing corpus must fail, not pass as a skip.
+        assert!(
+            std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
+            "{} is absent, and OSMOS_REQUIRE_CORPUS is set",
+            dir.display()
+        );
         eprintln!("skipped: no MOS samples at {}", dir.display());
         return None;
     };

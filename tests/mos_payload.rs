@@ -15,7 +15,13 @@ fn sample(name: &str) -> Option<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mos/samples").join(name);
     match std::fs::read(&path) {
         Ok(bytes) => Some(osmos::mos::wire::to_utf8(&bytes).expect("text").into_owned()),
-        Err(_) => {
+        Err(e) => {
+            // Under .ci/run a missing corpus must fail, not pass as a skip.
+            assert!(
+                std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
+                "{}: {e}, and OSMOS_REQUIRE_CORPUS is set",
+                path.display()
+            );
             eprintln!("skipped: no MOS sample at {}", path.display());
             None
         }

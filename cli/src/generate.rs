@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use osmos_codegen::shipped::{self, SHIPPED};
 use osmos_codegen::{Builder, JsonImpls};
 
+use crate::catalog::{self, SchemaView};
 use crate::output::diagnostics;
 use crate::Failure;
 
@@ -87,57 +88,41 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     std::env::set_current_dir(&args.root).map_err(|e| format!("{}: {e}", args.root.display()))?;
     let mut stale = Vec::new();
-    let mut tables = Vec::new();
-    for (module, files) in SHIPPED {
-        let builder = shipped::builder(module, files);
-        let (schema, warnings) = builder.schema_and_warnings().map_err(|e| diagnostics(&e))?;
-        crate::output::warnings(&warnings);
-        tables.push(table(&schema));
-        let text = builder.generate().map_err(|e| diagnostics(&e))?;
-        let path = Path::new("generated").join(format!("{module}.rs"));
+    let mut views = Vec::new();
+    let mut write = |path: PathBuf, text: &str| -> Result<(), Failure> {
         if args.check {
             let old = std::fs::read_to_string(&path).unwrap_or_default();
             if old != text {
-                stale.push(format!("{}\n{}", path.display(), short_diff(&old, &text, 12)));
+                stale.push(format!("{}\n{}", path.display(), short_diff(&old, text, 12)));
             }
-        } else if osmos_codegen::write_if_changed(&path, &text).map_err(|e| diagnostics(&e))? {
+        } else if osmos_codegen::write_if_changed(&path, text).map_err(|e| diagnostics(&e))? {
             out!("wrote {}", path.display());
         } else {
             out!("unchanged {}", path.display());
         }
+        Ok(())
+    };
+    for (module, files) in SHIPPED {
+        let builder = shipped::builder(module, files);
+        let (schema, warnings) = builder.schema_and_warnings().map_err(|e| diagnostics(&e))?;
+        crate::output::warnings(&warnings);
+        views.push(SchemaView::new(&schema));
+        let text = builder.generate().map_err(|e| diagnostics(&e))?;
+        write(Path::new("generated").join(format!("{module}.rs")), &text)?;
     }
+    write(Path::new("generated").join("CATALOG.md"), &catalog::render(&views)?)?;
     if !stale.is_empty() {
         return Err(Failure::stale(format!(
-            "stale generated bindings (run `cargo run -p osmos-cli -- generate`):\n{}",
+            "stale generated files (run `cargo run -p osmos-cli -- generate`):\n{}",
             stale.join("\n")
         )));
     }
     if !args.check {
-        for t in tables {
-            out!("\n{t}");
+        for v in views {
+            out!("\n{}: {} messages\n{}", v.module, v.messages.len(), v.index_text().trim_end());
         }
     }
     Ok(())
-}
-
-/// The message table of a schema, as `generate` prints it.
-pub fn table(schema: &osmos_codegen::ir::Schema) -> String {
-    use osmos_codegen::ir::MessageKey;
-    let mut out = format!("{}: {} messages\n", schema.name, schema.messages().count());
-    out.push_str(&format!("{:>10}  {:<10}  {:<42}  {}\n", "key", "varint", "message", "rust type"));
-    for (t, key) in schema.messages() {
-        let (key, varint) = match key {
-            MessageKey::TypeKey(k) => {
-                let mut v = Vec::new();
-                osmos::varint::encode(*k, &mut v);
-                (k.to_string(), hex::encode(v))
-            }
-            MessageKey::Element(e) => (format!("<{e}>"), String::new()),
-        };
-        let rust = osmos_codegen::rust::naming::type_name(&t.name);
-        out.push_str(&format!("{key:>10}  {varint:<10}  {:<42}  {rust}\n", t.name));
-    }
-    out
 }
 
 /// The lines that differ between `old` and `new`, after their common head and tail, as `-`/`+`

@@ -76,7 +76,20 @@ pub fn read(path: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The key `decode` adds to each message: where it starts in the input, in bytes.
+pub const OFFSET: &str = "offset";
+
+/// `json` (an object) with [`OFFSET`] first, so a capture's messages can be found in it.
+pub fn with_offset(json: serde_json::Value, at: usize) -> serde_json::Value {
+    let serde_json::Value::Object(fields) = json else { return json };
+    let mut out = serde_json::Map::with_capacity(fields.len() + 1);
+    out.insert(OFFSET.into(), at.into());
+    out.extend(fields);
+    serde_json::Value::Object(out)
+}
+
 /// The JSON documents of `path`: one value, an array of them, or several values in a row.
+/// The [`OFFSET`] that `decode` adds is dropped, so its output encodes back as it is.
 pub fn json_documents(path: &str) -> Result<Vec<serde_json::Value>, String> {
     let text = String::from_utf8(read(path)?).map_err(|_| "input is not UTF-8 JSON".to_string())?;
     let mut docs = Vec::new();
@@ -84,6 +97,11 @@ pub fn json_documents(path: &str) -> Result<Vec<serde_json::Value>, String> {
         match doc.map_err(|e| format!("JSON: {e}"))? {
             serde_json::Value::Array(items) => docs.extend(items),
             other => docs.push(other),
+        }
+    }
+    for doc in &mut docs {
+        if let Some(fields) = doc.as_object_mut() {
+            fields.shift_remove(OFFSET);
         }
     }
     Ok(docs)

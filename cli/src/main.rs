@@ -3,9 +3,11 @@
 
 #[macro_use]
 mod output;
+mod catalog;
 mod extension;
 mod generate;
 mod input;
+mod list;
 mod mos;
 mod openscreen;
 
@@ -21,6 +23,7 @@ Examples:
   osmos generate --cddl my.cddl --out src/gen     compile your own CDDL into src/gen/my.rs
   osmos generate --xsd my.xsd --out src/gen --json on
   osmos list openscreen                           the message table, sorted by type key
+  osmos list mos roCreate                         one message's fields, types and limits
   echo 0aa10001 | osmos decode openscreen -       frames (hex, binary or -) as JSON, with byte offsets
   osmos decode openscreen frames.bin | osmos encode openscreen -
   osmos decode mos roCreate.xml --strict          every deviation from the schema
@@ -83,10 +86,16 @@ enum Command {
         #[arg(long)]
         utf16: bool,
     },
-    /// Print the message table of a shipped protocol.
+    /// Print the message table of a shipped protocol (the index of generated/CATALOG.md), or
+    /// one message's fields.
     List {
         /// Which protocol.
         protocol: Protocol,
+        /// A message (schema name, type key or `<element>`) or other type: print its fields.
+        message: Option<String>,
+        /// Root of the osmos checkout whose schemas to read.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/.."))]
+        root: std::path::PathBuf,
         /// Open Screen: also list the messages of this extension CDDL schema.
         #[arg(long, value_name = "CDDL")]
         with: Option<String>,
@@ -129,7 +138,9 @@ fn main() -> ExitCode {
             Err("--utf16 applies to mos only".into())
         }
         Command::Decode { protocol: Protocol::Mos, with: Some(_), .. }
-        | Command::List { protocol: Protocol::Mos, with: Some(_) } => Err("--with applies to openscreen only".into()),
+        | Command::List { protocol: Protocol::Mos, with: Some(_), .. } => {
+            Err("--with applies to openscreen only".into())
+        }
         Command::Decode { protocol: Protocol::Openscreen, input, with, .. } => {
             openscreen::decode(&input, with.as_deref()).map_err(Failure::from)
         }
@@ -140,12 +151,12 @@ fn main() -> ExitCode {
             mos::decode(&input, strict).map_err(Failure::from)
         }
         Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16).map_err(Failure::from),
-        Command::List { protocol: Protocol::Openscreen, with } => {
-            openscreen::list(with.as_deref()).map_err(Failure::from)
-        }
-        Command::List { protocol: Protocol::Mos, .. } => {
-            mos::list();
-            Ok(())
+        Command::List { protocol, message, root, with } => {
+            let module = match protocol {
+                Protocol::Openscreen => "openscreen",
+                Protocol::Mos => "mos",
+            };
+            list::run(module, &root, with.as_deref(), message.as_deref()).map_err(Failure::from)
         }
     };
     match result {

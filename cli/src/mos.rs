@@ -3,8 +3,9 @@
 //! Decoding takes UTF-8 or UTF-16 (either byte order, with or without BOM) XML: one or more
 //! `<mos>` documents back to back (a capture of a MOS connection; cut with the stream
 //! decoder), or a single message element without the envelope. Each prints as JSON: an
-//! envelope as `{"mosID": …, "ncsID": …, "messageID": …, "message": {"<element>": {…}}}`, a bare
-//! message as `{"<element>": {…}}`. Encoding reads that JSON back and writes XML in schema order.
+//! envelope as `{"offset": …, "mosID": …, "ncsID": …, "messageID": …, "message": {"<element>": {…}}}`,
+//! a bare message as `{"offset": 0, "<element>": {…}}`; `offset` is where the message starts in
+//! the input, in bytes. Encoding reads that JSON back and writes XML in schema order.
 
 use std::io::Write;
 
@@ -27,7 +28,8 @@ fn report(what: &str, errors: osmos::xml::DecodeErrors) -> String {
     out
 }
 
-/// Decodes every message of the input; prints one JSON document per message. With `strict`,
+/// Decodes every message of the input; prints one JSON document per message, with the byte
+/// offset of its `<` in the input (`"offset"`, in the input's own encoding). With `strict`,
 /// every deviation from the schema is an error (all of them are listed).
 ///
 /// A capture is read in chunks through the stream decoder, so memory is bounded by its
@@ -55,7 +57,7 @@ pub fn decode(path: &str, strict: bool) -> Result<(), String> {
         }
         let text = osmos::mos::to_utf8(&bytes).map_err(|e| format!("input: {e}"))?;
         let msg = Message::decode_body_with(&text, mode).map_err(|e| report("message", e))?;
-        print_json(&msg.to_json());
+        print_json(&input::with_offset(msg.to_json(), 0));
         return Ok(());
     }
     let mut stream = MosStreamDecoder::new();
@@ -77,7 +79,7 @@ pub fn decode(path: &str, strict: bool) -> Result<(), String> {
             };
             let at = m.input_offset();
             match Mos::decode_with(m.as_str(), mode) {
-                Ok(mos) => print_json(&mos.to_json()),
+                Ok(mos) => print_json(&input::with_offset(mos.to_json(), at)),
                 Err(e) => {
                     failed += 1;
                     let what = format!("message {index} (at input byte {at}; offsets below count in its UTF-8 text)");
@@ -135,12 +137,4 @@ pub fn encode(path: &str, utf16: bool) -> Result<(), String> {
         written.map_err(|e| format!("stdout: {e}"))?;
     }
     out.flush().map_err(|e| format!("stdout: {e}"))
-}
-
-/// Prints the message table.
-pub fn list() {
-    out!("{:<28}  rust type", "element");
-    for m in &MESSAGES {
-        out!("{:<28}  {}", format!("<{}>", m.element), m.rust_name);
-    }
 }

@@ -1,15 +1,16 @@
 //! `osmos decode|encode|list openscreen`.
 
 use osmos::json::{FromJson, ToJson};
-use osmos::openscreen::{Message, MESSAGES};
+use osmos::openscreen::Message;
 
 use crate::extension::Extension;
 use crate::input;
 
 /// Decodes every frame of the input; prints one JSON document per frame as soon as it is
-/// complete, so the frames before a bad one are printed. The capture is read in chunks and at
-/// most one frame ([`osmos::frame::DEFAULT_MAX_FRAME`]) is held. With an extension schema,
-/// its messages decode too (by schema, see `extension`).
+/// complete, with the byte offset where the frame starts (`"offset"`, which `encode` ignores),
+/// so the frames before a bad one are printed. The capture is read in chunks and at most one
+/// frame ([`osmos::frame::DEFAULT_MAX_FRAME`]) is held. With an extension schema, its messages
+/// decode too (by schema, see `extension`).
 pub fn decode(path: &str, with: Option<&str>) -> Result<(), String> {
     let ext = with.map(Extension::load).transpose()?;
     let mut reader = input::open(path)?;
@@ -40,6 +41,7 @@ pub fn decode(path: &str, with: Option<&str>) -> Result<(), String> {
             };
             match frame {
                 Ok(Some((json, used))) => {
+                    let json = input::with_offset(json, at + used_total);
                     out!("{}", serde_json::to_string_pretty(&json).expect("JSON values print"));
                     used_total += used;
                 }
@@ -81,25 +83,4 @@ pub fn encode(path: &str) -> Result<(), String> {
         out!("{}", hex::encode(out));
     }
     Ok(())
-}
-
-/// Prints the message table, with an extension schema's messages after the standard ones.
-pub fn list(with: Option<&str>) -> Result<(), String> {
-    let ext = with.map(Extension::load).transpose()?;
-    print_table();
-    for (key, name) in ext.iter().flat_map(|e| e.table()) {
-        let mut varint = Vec::new();
-        osmos::varint::encode(key, &mut varint);
-        let rust = osmos_codegen::rust::naming::type_name(name);
-        out!("{key:>8}  {:<10}  {name:<42}  {rust}", hex::encode(varint));
-    }
-    Ok(())
-}
-
-/// The table `generate` prints too.
-pub fn print_table() {
-    out!("{:>8}  {:<10}  {:<42}  rust type", "type key", "varint", "message");
-    for m in &MESSAGES {
-        out!("{:>8}  {:<10}  {:<42}  {}", m.type_key, hex::encode(m.varint), m.name, m.rust_name);
-    }
 }

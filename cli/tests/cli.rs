@@ -141,3 +141,51 @@ fn generate_writes_the_derive_form_on_request() {
     assert!(!text.contains("impl"), "the derive form holds no impls:\n{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn json_stream(out: &Output) -> Vec<serde_json::Value> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::Deserializer::from_slice(&out.stdout).into_iter().map(Result::unwrap).collect()
+}
+
+/// Each frame of a capture carries the byte offset where it starts; `encode` ignores it.
+#[test]
+fn decode_reports_each_frames_byte_offset() {
+    // 4 bytes, 8 bytes, then agent-info-request again behind a non-minimal 2-byte varint.
+    let capture = "0aa10001\n10a2000101626869\n400aa10002\n";
+    let docs = json_stream(&osmos(&["decode", "openscreen", "-"], capture));
+    let offsets: Vec<u64> = docs.iter().map(|d| d["offset"].as_u64().unwrap()).collect();
+    assert_eq!(offsets, [0, 4, 12]);
+    assert_eq!(docs[2]["message"], "agent-info-request");
+    assert_eq!(docs[2].as_object().unwrap().keys().next().unwrap(), "offset", "first, to scan by eye");
+
+    let json = String::from_utf8(osmos(&["decode", "openscreen", "-"], capture).stdout).unwrap();
+    let encoded = osmos(&["encode", "openscreen", "-"], &json);
+    assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+    assert_eq!(String::from_utf8(encoded.stdout).unwrap(), "0aa10001\n10a2000101626869\n0aa10002\n");
+
+    // A bad frame names its offset too.
+    let out = osmos(&["decode", "openscreen", "-"], "0aa10001\n0aa1");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inside the frame at byte 4"));
+}
+
+/// MOS messages of a capture carry the byte offset of their `<` in the input's own encoding.
+#[test]
+fn decode_reports_each_mos_messages_byte_offset() {
+    let second = "<mos><mosID>m</mosID><ncsID>n</ncsID><heartbeat><time>2009-04-11T17:20:42</time></heartbeat></mos>";
+    let text = format!("{MOS}\r\n{second}");
+    let docs = json_stream(&osmos(&["decode", "mos", "-"], &text));
+    let offsets: Vec<u64> = docs.iter().map(|d| d["offset"].as_u64().unwrap()).collect();
+    assert_eq!(offsets, [0, MOS.len() as u64 + 2]);
+
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let docs = json_stream(&osmos_bytes(&["decode", "mos", "-"], &utf16));
+    let offsets: Vec<u64> = docs.iter().map(|d| d["offset"].as_u64().unwrap()).collect();
+    assert_eq!(offsets, [0, 2 * (MOS.len() as u64 + 2)], "UTF-16 input: offsets in its bytes");
+    assert!(docs[1]["message"].get("heartbeat").is_some(), "{}", docs[1]);
+
+    let json = String::from_utf8(osmos_bytes(&["decode", "mos", "-"], &utf16).stdout).unwrap();
+    let xml = osmos(&["encode", "mos", "-"], &json);
+    assert!(xml.status.success(), "{}", String::from_utf8_lossy(&xml.stderr));
+    assert_eq!(String::from_utf8(xml.stdout).unwrap().lines().count(), 2);
+}

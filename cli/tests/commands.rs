@@ -65,6 +65,67 @@ fn list_prints_both_tables() {
     }
 }
 
+/// `list` prints the catalogue's index: sorted, columns aligned, the same cells.
+#[test]
+fn list_is_the_catalogue_index_sorted_and_aligned() {
+    let (stdout, _) = text(&osmos(&["list", "openscreen"]));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1 + 47);
+    assert!(lines[0].split_whitespace().take(4).eq(["type", "key", "varint", "message"]), "{stdout}");
+    let at = lines[0].find("message").unwrap();
+    for l in &lines[1..] {
+        assert!(l.as_bytes()[at - 1] == b' ' && l.as_bytes()[at] != b' ', "aligned: {l:?}");
+        assert_eq!(l.trim_end(), *l, "no trailing spaces");
+    }
+    let keys: Vec<u64> = lines[1..].iter().map(|l| l.split_whitespace().next().unwrap().parse().unwrap()).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted: {keys:?}");
+    let row = lines.iter().find(|l| l.trim_start().starts_with("16 ")).unwrap();
+    assert!(
+        row.split_whitespace().take(5).eq([
+            "16",
+            "10",
+            "presentation-connection-message",
+            "PresentationConnectionMessage",
+            "2"
+        ]),
+        "{row}"
+    );
+    let catalog = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/CATALOG.md")).unwrap();
+    let summary = row.split("  2  ").nth(1).unwrap();
+    assert!(catalog.contains(&format!("| 2 | {summary} |")), "the catalogue's summary: {summary}");
+
+    let (stdout, _) = text(&osmos(&["list", "mos"]));
+    let elements: Vec<&str> = stdout.lines().skip(1).map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(elements.len(), 54);
+    assert!(elements.windows(2).all(|w| w[0] < w[1]), "sorted: {elements:?}");
+}
+
+#[test]
+fn list_one_message_prints_its_fields() {
+    let (stdout, _) = text(&osmos(&["list", "openscreen", "presentation-connection-message"]));
+    let by_key = text(&osmos(&["list", "openscreen", "16"])).0;
+    assert_eq!(stdout, by_key);
+    assert!(stdout.starts_with("presentation-connection-message  16 (varint 10)  PresentationConnectionMessage  map\n"));
+    let fields: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("field"))
+        .map(|l| l.split_whitespace().take(4).collect())
+        .collect();
+    assert_eq!(fields[1], ["connection-id", "0", "uint", "required"]);
+    assert_eq!(fields[2], ["message", "1", "bytes", "/"]);
+
+    let (stdout, _) = text(&osmos(&["list", "mos", "<roCreate>"]));
+    let row = stdout.lines().find(|l| l.starts_with("roSlug ")).unwrap();
+    assert!(row.contains("at most 128 characters"), "{row}");
+
+    let out = osmos(&["list", "mos", "noSuchMessage"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out).1, "error: no message or type `noSuchMessage` in mos\n");
+    let out = osmos(&["list", "mos", "--root", "/nonexistent"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("/nonexistent/schemas/mos/mos.xsd is absent"), "{}", text(&out).1);
+}
+
 #[test]
 fn schema_errors_exit_1_rendered_and_warnings_go_to_stderr() {
     let d = temp("schema");
@@ -128,13 +189,19 @@ fn generate_check_fails_after_a_schema_edit_and_passes_after_regeneration() {
     let out = check();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("stale generated bindings") && stderr.contains("generated/openscreen.rs"), "{stderr}");
+    assert!(stderr.contains("stale generated files") && stderr.contains("generated/openscreen.rs"), "{stderr}");
     assert!(stderr.contains("@@ line ") && stderr.contains("\n-") && stderr.contains("\n+"), "a short diff: {stderr}");
     assert!(!stderr.contains("generated/mos.rs"), "only what is stale: {stderr}");
     assert!(stderr.lines().count() < 60, "short: {stderr}");
 
+    // The catalogue is checked like the bindings: a changed limit makes it stale too.
+    assert!(stderr.contains("generated/CATALOG.md"), "{stderr}");
+
     let regen = osmos(&["generate", "--root", root_arg]);
     assert_eq!(regen.status.code(), Some(0), "{}", text(&regen).1);
     assert!(text(&regen).0.contains("wrote generated/openscreen.rs"));
+    assert!(text(&regen).0.contains("wrote generated/CATALOG.md"));
+    let catalog = std::fs::read_to_string(root.join("generated/CATALOG.md")).unwrap();
+    assert!(catalog.contains("| psk-ease-of-input | 0 | `uint` | required | ≤ 100 |"), "the edit is in the catalogue");
     assert_eq!(check().status.code(), Some(0));
 }
