@@ -4,43 +4,17 @@
 //! raw payloads byte for byte, strict-mode deviations, and xmllint validation of our output.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use osmos::mos::messages::{Message, Mos, MosMessage};
 use osmos::mos::wire::{to_utf8, utf8_to_utf16be};
 use osmos::xml::{DecodeErrors, Lenient, Mode};
 use osmos::{DecodeError, ErrorKind};
 
-fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mos/samples")
-}
+mod support;
 
-/// Every sample as (file name, UTF-8 text), or `None` (with a note) when the corpus is absent;
-/// a failure instead under `OSMOS_REQUIRE_CORPUS` (`.ci/run`).
 fn samples() -> Option<Vec<(String, String)>> {
-    let dir = samples_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        // Under .ci/run a missing corpus must fail, not pass as a skip.
-        assert!(
-            std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
-            "{} is absent, and OSMOS_REQUIRE_CORPUS is set",
-            dir.display()
-        );
-        eprintln!("skipped: no MOS samples at {}", dir.display());
-        return None;
-    };
-    let mut out: Vec<(String, String)> = entries
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .map(|p| {
-            let bytes = std::fs::read(&p).expect("sample");
-            let text = to_utf8(&bytes).expect("sample text").into_owned();
-            (p.file_name().expect("name").to_string_lossy().into_owned(), text)
-        })
-        .collect();
-    out.sort();
-    assert!(out.len() >= 100, "expected the whole corpus, found {} samples", out.len());
-    Some(out)
+    support::mos_samples()
 }
 
 /// A decoded sample: the `<mos>` envelope, or a message element on its own (the

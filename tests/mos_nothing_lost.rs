@@ -5,43 +5,15 @@
 //! hand-made surplus elements (what sofie-mos-connection writes), and against strict mode, which
 //! reports each kept element with its path and offset.
 
-use std::path::{Path, PathBuf};
-
 use osmos::mos::messages::{Message, Mos, MosMessage};
-use osmos::mos::wire::to_utf8;
 use osmos::xml::{DecodeErrors, Mode};
 use osmos::ErrorKind;
 use quick_xml::events::Event;
 
-fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mos/samples")
-}
+mod support;
 
-/// Every sample as (file name, UTF-8 text), or `None` (with a note) when the corpus is absent;
-/// a failure instead under `OSMOS_REQUIRE_CORPUS` (`.ci/run`).
 fn samples() -> Option<Vec<(String, String)>> {
-    let dir = samples_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        // Under .ci/run a missing corpus must fail, not pass as a skip.
-        assert!(
-            std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
-            "{} is absent, and OSMOS_REQUIRE_CORPUS is set",
-            dir.display()
-        );
-        eprintln!("skipped: no MOS samples at {}", dir.display());
-        return None;
-    };
-    let mut out: Vec<(String, String)> = entries
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .map(|p| {
-            let text = to_utf8(&std::fs::read(&p).expect("sample")).expect("sample text").into_owned();
-            (p.file_name().expect("name").to_string_lossy().into_owned(), text)
-        })
-        .collect();
-    out.sort();
-    assert!(out.len() >= 100, "expected the whole corpus, found {} samples", out.len());
-    Some(out)
+    support::mos_samples()
 }
 
 /// The samples lenient decoding rejects, with the reasons in `tests/mos_codec.rs`

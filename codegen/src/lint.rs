@@ -32,7 +32,16 @@ pub fn warnings(schema: &Schema) -> Vec<SchemaError> {
             );
         }
     }
-    if let Some(first) = own().next() {
+    // Only a schema written the Open Screen way (integer keys named in trailing comments) is
+    // expected to carry type keys; COSE, CoSWID and the like have no messages and need none.
+    let open_screen_style = own().any(|t| match &t.kind {
+        TypeKind::Struct(s) => {
+            s.layout == Layout::Map
+                && s.fields.iter().any(|f| matches!(f.key, Key::Int(_)) && has_comment(schema, f.span))
+        }
+        _ => false,
+    });
+    if let (Some(first), true) = (own().next(), open_screen_style) {
         if own().all(|t| t.message.is_none()) {
             out.push(
                 SchemaError::at(&schema.sources, first.span, "no rule has a `; type key N` comment: the module has no messages")

@@ -25,3 +25,21 @@ pub fn corpus_json(relative: &str) -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
+
+/// Every MOS corpus sample as (file name, UTF-8 text), sorted, or `None` as [`corpus_path`] says.
+pub fn mos_samples() -> Option<Vec<(String, String)>> {
+    let dir = corpus_path("mos/samples")?;
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("sample");
+            let text = osmos::mos::to_utf8(&bytes).expect("sample text").into_owned();
+            (p.file_name().expect("name").to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 100, "expected the whole corpus, found {} samples", out.len());
+    Some(out)
+}
