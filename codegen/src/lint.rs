@@ -32,12 +32,13 @@ pub fn warnings(schema: &Schema) -> Vec<SchemaError> {
             );
         }
     }
-    // Only a schema written the Open Screen way (integer keys named in trailing comments) is
-    // expected to carry type keys; COSE, CoSWID and the like have no messages and need none.
+    // Only a schema written the Open Screen way (`0: uint ; name`: colon keys named in trailing
+    // comments) is expected to carry type keys; COSE, CoSWID and the like (`1 => int`) have no
+    // messages and need none.
     let open_screen_style = own().any(|t| match &t.kind {
         TypeKind::Struct(s) => {
             s.layout == Layout::Map
-                && s.fields.iter().any(|f| matches!(f.key, Key::Int(_)) && has_comment(schema, f.span))
+                && s.fields.iter().any(|f| matches!(f.key, Key::Int(_)) && colon_key_with_comment(schema, f.span))
         }
         _ => false,
     });
@@ -51,6 +52,19 @@ pub fn warnings(schema: &Schema) -> Vec<SchemaError> {
         }
     }
     out
+}
+
+/// Whether the entry at `span` is written `N: type ; comment`, the Open Screen way.
+fn colon_key_with_comment(schema: &Schema, span: crate::ir::Span) -> bool {
+    let Some(source) = schema.sources.get(span.file) else { return false };
+    let text = &source.text;
+    let start = span.start.min(text.len());
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..line_end];
+    match line.split_once(';') {
+        Some((entry, _)) => entry.contains(':') && !entry.contains("=>"),
+        None => false,
+    }
 }
 
 /// Whether the line(s) of `span` carry a `;` comment after the entry.
