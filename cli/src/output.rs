@@ -15,7 +15,7 @@ pub fn line(args: std::fmt::Arguments<'_>) {
     }
 }
 
-/// `println!` through [`line`].
+/// `println!` through [`line()`](fn@line).
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
 }

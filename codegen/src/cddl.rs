@@ -1,4 +1,4 @@
-//! CDDL front end: the `cddl` crate's AST → [`ir::Schema`].
+//! CDDL front end: the `cddl` crate's AST → [`ir::Schema`](crate::ir::Schema).
 //!
 //! Translation only. Open Screen conventions live in comments, so they are read here: a
 //! `; type key N` line before a rule makes it a message, and the trailing `; name` after an

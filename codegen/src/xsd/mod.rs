@@ -1,8 +1,8 @@
 //! XSD front end: XML Schema files → [`ir::Schema`](crate::ir::Schema) with [`Wire::Xml`].
 //!
-//! Translation only, read with quick-xml into a small positioned tree ([`dom`]). Files are
+//! Translation only, read with quick-xml into a small positioned tree (`dom`). Files are
 //! followed through `xs:include` (and `xs:import` without a namespace), relative to the
-//! including file ([`load`]). The mapping ([`lower`], [`content`], [`simple`]):
+//! including file (`load`). The mapping (`lower`, `content`, `simple`):
 //!
 //! - Every global `xs:element` with a complex type is one [`TypeDef`](crate::ir::TypeDef) named
 //!   after the element, a struct with [`Layout::Element`](crate::ir::Layout::Element): the

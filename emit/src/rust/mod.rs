@@ -1,7 +1,7 @@
 //! Rust back end: prints an [`ir::Schema`](crate::ir::Schema) as one formatted Rust module.
 //!
-//! [`types`] emits the data types, [`cbor`] their CBOR codecs, [`json`] their JSON views and
-//! [`messages`] the message enum with its type-key dispatch. The output names the runtime as
+//! `types` emits the data types, `cbor` their CBOR codecs, `json` their JSON views and
+//! `messages` the message enum with its type-key dispatch. The output names the runtime as
 //! `::osmos` and is deterministic: same schema, same bytes. Formatting and the provenance header
 //! are the generator's (`osmos-codegen`); this crate stays free of front ends and formatters so
 //! the derive macros can share it.
