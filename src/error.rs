@@ -114,67 +114,85 @@ impl fmt::Display for ErrorKind {
 }
 
 /// A decode failure: the kind, the field path and the byte offset in the input.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeError {
+///
+/// Boxed, so that every `Result` a decoder returns stays one pointer wider than its value: the
+/// success path moves less, and errors are rare.
+#[derive(Clone, PartialEq)]
+pub struct DecodeError(Box<DecodeErrorInner>);
+
+#[derive(Clone, PartialEq)]
+struct DecodeErrorInner {
     kind: ErrorKind,
     offset: usize,
     path: Path,
 }
 
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("kind", &self.0.kind)
+            .field("offset", &self.0.offset)
+            .field("path", &self.0.path)
+            .finish()
+    }
+}
+
 impl DecodeError {
     /// A new error at `offset` with an empty path.
+    #[cold]
     pub fn new(kind: ErrorKind, offset: usize) -> Self {
-        DecodeError { kind, offset, path: Path::default() }
+        DecodeError(Box::new(DecodeErrorInner { kind, offset, path: Path::default() }))
     }
 
     /// Adds the enclosing field: called by each level as the error travels outwards.
     #[must_use]
     pub fn in_field(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.path.0.push(PathSegment::Field(name.into()));
+        self.0.path.0.push(PathSegment::Field(name.into()));
         self
     }
 
     /// Adds the enclosing array index.
     #[must_use]
     pub fn at_index(mut self, index: usize) -> Self {
-        self.path.0.push(PathSegment::Index(index));
+        self.0.path.0.push(PathSegment::Index(index));
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// Byte offset into the decoded input where the failing value starts (or where input ran out).
     pub fn offset(&self) -> usize {
-        self.offset
+        self.0.offset
     }
 
     /// Shifts the offset, for decoders that run on a slice of a larger input.
     #[must_use]
     pub fn shifted(mut self, by: usize) -> Self {
-        self.offset += by;
+        self.0.offset += by;
         self
     }
 
     /// The path from the message root to the failing value.
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.0.path
     }
 
     /// True when more input could complete the value.
     pub fn is_incomplete(&self) -> bool {
-        self.kind == ErrorKind::Incomplete
+        self.0.kind == ErrorKind::Incomplete
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{} (at byte {})", self.kind, self.offset)
+        let e = &self.0;
+        if e.path.is_empty() {
+            write!(f, "{} (at byte {})", e.kind, e.offset)
         } else {
-            write!(f, "{}: {} (at byte {})", self.path, self.kind, self.offset)
+            write!(f, "{}: {} (at byte {})", e.path, e.kind, e.offset)
         }
     }
 }
