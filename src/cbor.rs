@@ -306,6 +306,16 @@ pub fn mismatch(d: &Decoder<'_>, pos: usize, expected: &'static str) -> DecodeEr
 
 /// Maps a minicbor error at `pos` onto our kinds.
 pub fn lift(d: &Decoder<'_>, pos: usize, expected: &'static str, e: minicbor::decode::Error) -> DecodeError {
+    // Additional information 28–30 is reserved in every major type (RFC 8949 §3): not a
+    // value of another type, a head no encoder may write.
+    if let Some(&b) = d.input().get(pos) {
+        if (28..=30).contains(&(b & 0x1f)) {
+            return DecodeError::new(
+                ErrorKind::Malformed(format!("reserved additional information {} in head byte 0x{b:02x}", b & 0x1f)),
+                pos,
+            );
+        }
+    }
     if e.is_end_of_input() {
         DecodeError::new(ErrorKind::Incomplete, d.input().len())
     } else if e.is_type_mismatch() {
