@@ -324,7 +324,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthInitiationToken<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -334,7 +336,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthInitiationToken<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("token"))?;
             ::osmos::cbor::set_once(&mut f_token, key_pos, "token", v)?;
         }
@@ -520,7 +522,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Confirmation<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -530,7 +534,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthSpake2Confirmation<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = {
                 let pos = d.position();
                 ::osmos::cbor::bytes(d)
@@ -754,7 +758,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthStatus {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -764,7 +770,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AuthStatus {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::Decode::decode(d)
                 .map_err(|err| err.in_field("result"))?;
             ::osmos::cbor::set_once(&mut f_result, key_pos, "result", v)?;
@@ -1369,7 +1375,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoRequest {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -1379,7 +1387,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoRequest {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
             ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
@@ -1601,7 +1609,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoEvent<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -1611,7 +1621,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AgentInfoEvent<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::Decode::decode(d)
                 .map_err(|err| err.in_field("agent-info"))?;
             ::osmos::cbor::set_once(&mut f_agent_info, key_pos, "agent-info", v)?;
@@ -2385,7 +2395,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Status<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -2395,7 +2407,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Status<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("status"))?;
             ::osmos::cbor::set_once(&mut f_status, key_pos, "status", v)?;
         }
@@ -12925,7 +12937,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesRequest {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -12935,7 +12949,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingCapabilitiesRequest {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
             ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
@@ -13393,7 +13407,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Format<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -13403,7 +13419,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Format<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::text(d).map_err(|err| err.in_field("codec-name"))?;
             ::osmos::cbor::set_once(&mut f_codec_name, key_pos, "codec-name", v)?;
         }
@@ -14444,7 +14460,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveDataCapability<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -14454,7 +14472,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReceiveDataCapability<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::Decode::decode(d)
                 .map_err(|err| err.in_field("data-type"))?;
             ::osmos::cbor::set_once(&mut f_data_type, key_pos, "data-type", v)?;
@@ -15491,7 +15509,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateResponse {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -15501,7 +15521,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateResponse {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("request-id"))?;
             ::osmos::cbor::set_once(&mut f_request_id, key_pos, "request-id", v)?;
         }
@@ -15581,7 +15601,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateEvent {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -15591,7 +15613,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for StreamingSessionTerminateEvent {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d)
                 .map_err(|err| err.in_field("streaming-session-id"))?;
             ::osmos::cbor::set_once(
@@ -16849,7 +16871,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingRequest {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -16859,7 +16883,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioEncodingRequest {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("encoding-id"))?;
             ::osmos::cbor::set_once(&mut f_encoding_id, key_pos, "encoding-id", v)?;
         }
@@ -17117,7 +17141,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingRequest {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -17127,7 +17153,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for DataEncodingRequest {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("encoding-id"))?;
             ::osmos::cbor::set_once(&mut f_encoding_id, key_pos, "encoding-id", v)?;
         }

@@ -358,17 +358,25 @@ pub fn uint(d: &mut Decoder<'_>) -> Result<u64, DecodeError> {
     d.u64().map_err(|e| lift(d, pos, "unsigned integer", e))
 }
 
-/// The payload of a definite string whose length fits in its head (or one more byte), when it
-/// is all there: `(start, end)` of the payload. Anything else takes the general path.
+/// The payload of the definite string of major type `major` whose head is at `pos`, when all
+/// of it is in `input`: `(start, end)`. `None` for anything else (another type, an indefinite
+/// string, a reserved head, a payload not all there), which the callers leave to minicbor.
 #[inline]
-fn short_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)> {
-    let b = *input.get(pos)?;
-    let (start, len) = match b.wrapping_sub(major << 5) {
-        n @ 0..=23 => (pos + 1, usize::from(n)),
-        24 => (pos + 2, usize::from(*input.get(pos + 1)?)),
+fn definite_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)> {
+    // Subtracting the major type's base leaves the additional information 0..=31 for a head
+    // of that type, and something larger for any other.
+    let (start, len) = match input.get(pos)?.wrapping_sub(major << 5) {
+        n @ 0..=23 => (pos + 1, u64::from(n)),
+        24 => (pos + 2, u64::from(*input.get(pos + 1)?)),
+        n @ 25..=27 => {
+            let width = 1usize << (n - 24);
+            let arg = input.get(pos + 1..pos + 1 + width)?;
+            (pos + 1 + width, arg.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x)))
+        }
         _ => return None,
     };
-    (start + len <= input.len()).then_some((start, start + len))
+    let end = start.checked_add(usize::try_from(len).ok()?)?;
+    (end <= input.len()).then_some((start, end))
 }
 prim!(
     /// `bool`.
@@ -421,7 +429,7 @@ pub fn null(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
 pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let pos = d.position();
     let input = d.input();
-    if let Some((start, end)) = short_string(input, pos, 3) {
+    if let Some((start, end)) = definite_string(input, pos, 3) {
         if let Ok(s) = std::str::from_utf8(&input[start..end]) {
             d.set_position(end);
             return Ok(Cow::Borrowed(s));
@@ -452,41 +460,22 @@ fn utf8_at(input: &[u8], pos: usize, e: DecodeError) -> DecodeError {
     if !utf8 {
         return e;
     }
-    // (payload start, payload length) of a definite string header at `at`.
-    let header = |at: usize| -> Option<(usize, usize)> {
-        let b = *input.get(at)?;
-        let (extra, small) = match b & 0x1f {
-            n @ 0..=23 => (0, u64::from(n)),
-            24 => (1, 0),
-            25 => (2, 0),
-            26 => (4, 0),
-            27 => (8, 0),
-            _ => return None,
-        };
-        let len = if extra == 0 {
-            small
-        } else {
-            input.get(at + 1..at + 1 + extra)?.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x))
-        };
-        Some((at + 1 + extra, usize::try_from(len).ok()?))
-    };
-    let bad_in = |start: usize, len: usize| -> Option<usize> {
-        let bytes = input.get(start..start.checked_add(len)?)?;
-        std::str::from_utf8(bytes).err().map(|u| start + u.valid_up_to())
+    let bad_in = |(start, end): (usize, usize)| -> Option<usize> {
+        std::str::from_utf8(&input[start..end]).err().map(|u| start + u.valid_up_to())
     };
     let found = if input.get(pos) == Some(&0x7f) {
         let mut at = pos + 1;
         let mut found = None;
-        while let Some((start, len)) = input.get(at).filter(|&&b| b != 0xff).and_then(|_| header(at)) {
-            if let Some(bad) = bad_in(start, len) {
+        while let Some(chunk) = definite_string(input, at, 3) {
+            if let Some(bad) = bad_in(chunk) {
                 found = Some(bad);
                 break;
             }
-            at = start + len;
+            at = chunk.1;
         }
         found
     } else {
-        header(pos).and_then(|(start, len)| bad_in(start, len))
+        definite_string(input, pos, 3).and_then(bad_in)
     };
     match found {
         Some(at) => DecodeError::new(ErrorKind::InvalidUtf8, at),
@@ -499,7 +488,7 @@ fn utf8_at(input: &[u8], pos: usize, e: DecodeError) -> DecodeError {
 pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
     let pos = d.position();
     let input = d.input();
-    if let Some((start, end)) = short_string(input, pos, 2) {
+    if let Some((start, end)) = definite_string(input, pos, 2) {
         d.set_position(end);
         return Ok(Cow::Borrowed(&input[start..end]));
     }
@@ -652,19 +641,15 @@ impl Seq {
         self.len() == Some(0)
     }
 
-    /// A capacity to reserve: the declared length, but never more items than bytes are left,
-    /// so a lying header cannot make us allocate.
-    pub fn capacity_hint(&self, d: &Decoder<'_>) -> usize {
-        let left = d.input().len().saturating_sub(d.position());
-        self.remaining.map_or(0, |r| (r as usize).min(left))
-    }
-
-    /// [`Seq::capacity_hint`] for items of type `T`: also never more memory than the bytes
-    /// left, since an item of a few wire bytes can be a large value in memory (one `a0` is a
-    /// 200-byte struct) and a declared length must not multiply the input into an allocation.
+    /// A capacity to reserve for items of type `T`: the declared length, but never more items
+    /// than bytes are left, nor more memory than the bytes left (an item of a few wire bytes can
+    /// be a large value in memory: one `a0` is a 200-byte struct), so a lying header cannot
+    /// make us allocate.
     pub fn capacity_for<T>(&self, d: &Decoder<'_>) -> usize {
         let left = d.input().len().saturating_sub(d.position());
-        self.capacity_hint(d).min(left / std::mem::size_of::<T>().max(1))
+        self.remaining
+            .map_or(0, |r| usize::try_from(r).unwrap_or(usize::MAX).min(left))
+            .min(left / std::mem::size_of::<T>().max(1))
     }
 
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
@@ -815,13 +800,6 @@ pub fn check_range<T: PartialOrd + std::fmt::Display>(
 
 // ---------------------------------------------------------------------------------------------
 // Encoding. Writing into a `Vec` cannot fail, so minicbor's write errors never occur.
-
-/// Writes through a minicbor call whose only error would come from the writer.
-#[inline]
-pub fn put<T, E>(r: Result<T, minicbor::encode::Error<E>>) {
-    debug_assert!(r.is_ok(), "writing to a Vec cannot fail");
-    let _ = r;
-}
 
 // Writers for generated encoders. The output is always a `Vec`, which cannot fail, so these
 // write CBOR heads straight into it instead of going through minicbor's fallible calls (whose
@@ -1008,37 +986,37 @@ impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
 
 impl Encode for u64 {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.u64(*self));
+        write_uint(e, *self);
         Ok(())
     }
 }
 impl Encode for i64 {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.i64(*self));
+        write_int(e, *self);
         Ok(())
     }
 }
 impl Encode for f64 {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.f64(*self));
+        write_f64(e, *self);
         Ok(())
     }
 }
 impl Encode for bool {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.bool(*self));
+        write_bool(e, *self);
         Ok(())
     }
 }
 impl Encode for Cow<'_, str> {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.str(self));
+        write_text(e, self);
         Ok(())
     }
 }
 impl Encode for Cow<'_, [u8]> {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.bytes(self));
+        write_bytes(e, self);
         Ok(())
     }
 }
@@ -1052,7 +1030,7 @@ impl<T: Encode> Encode for Nullable<T> {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
         match self {
             Nullable::Null => {
-                put(e.null());
+                write_null(e);
                 Ok(())
             }
             Nullable::Value(v) => v.encode(e),
@@ -1061,7 +1039,7 @@ impl<T: Encode> Encode for Nullable<T> {
 }
 impl<T: Encode> Encode for Vec<T> {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
-        put(e.array(self.len() as u64));
+        head(e, 4, self.len() as u64);
         for (i, v) in self.iter().enumerate() {
             v.encode(e).map_err(|err| err.at_index(i))?;
         }
@@ -1115,7 +1093,7 @@ mod tests {
         let input = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x02];
         let mut d = Decoder::new(&input);
         let seq = Seq::array(&mut d, "array").unwrap();
-        assert_eq!(seq.capacity_hint(&d), 2);
+        assert_eq!(seq.capacity_for::<u8>(&d), 2);
         let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
         assert!(e.is_incomplete());
     }

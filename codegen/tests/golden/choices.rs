@@ -339,7 +339,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for SwitchInline {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -349,7 +351,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for SwitchInline {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("on"))?;
             ::osmos::cbor::set_once(&mut f_on, key_pos, "on", v)?;
         }

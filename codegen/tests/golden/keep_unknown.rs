@@ -238,7 +238,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for RelayHop<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             match ::osmos::cbor::peek(d)? {
-                0u8 => d.set_position(key_pos + 1),
+                0u8 => {
+                    d.set_position(key_pos + 1);
+                }
                 _ => {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(0i128) => {}
@@ -248,7 +250,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for RelayHop<'a> {
                         }
                     }
                 }
-            };
+            }
             let v = ::osmos::cbor::uint(d).map_err(|err| err.in_field("index"))?;
             ::osmos::cbor::set_once(&mut f_index, key_pos, "index", v)?;
         }

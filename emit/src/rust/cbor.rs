@@ -22,7 +22,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
         TypeKind::Alias(_) => return quote!(),
     };
-    let majors = majors(ctx, &Ty::named(t.name.clone()));
+    let majors = majors_of(ctx, &Ty::named(t.name.clone()));
     quote! {
         impl<'a> #rt::cbor::Decode<'a> for #name #generics {
             const MAJORS: u8 = #majors;
@@ -202,34 +202,29 @@ fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream)
     out
 }
 
-fn key_pattern(key: &Key) -> TokenStream {
+fn key_pattern(ctx: &Ctx, key: &Key) -> TokenStream {
+    let rt = ctx.rt();
     match key {
         Key::Int(i) => {
             let i = *i as i128;
-            quote!(::osmos::cbor::MapKey::Int(#i))
+            quote!(#rt::cbor::MapKey::Int(#i))
         }
-        Key::Text(t) => quote!(::osmos::cbor::MapKey::Text(k) if k == #t),
+        Key::Text(t) => quote!(#rt::cbor::MapKey::Text(k) if k == #t),
         _ => unreachable!("map fields have integer or text keys"),
     }
 }
 
+/// A map decoder: each entry's key selects a field index (one-byte keys, the Open Screen norm,
+/// by their encoded byte before any key is decoded; every other form through `map_key`), then
+/// the field's decoder runs, emitted once. Unknown entries are skipped, or kept where the type
+/// asks for them.
 fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
+    let name = super::type_ident(t);
     let slots: Vec<_> = s.fields.iter().map(slot).collect();
     let decls = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let ty = ctx.rust_ty(&f.ty);
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
-    });
-    let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
-        let pat = key_pattern(&f.key);
-        let dec = decode_value(ctx, &f.ty);
-        let fname = &f.name;
-        quote! {
-            #pat => {
-                let v = #dec.map_err(|err| err.in_field(#fname))?;
-                #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
-            }
-        }
     });
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let id = field_ident(f);
@@ -239,115 +234,75 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             _ => quote!(#id: #slot,),
         }
     });
-    let name = super::type_ident(t);
-    // Unknown entries are skipped, or kept where the type asks for them.
-    let (unknown_decl, unknown_arm, unknown_init) = match &s.unknown {
+    let (unknown_decl, unknown_stmt, unknown_init) = match &s.unknown {
         Some(u) => {
             let id = super::naming::ident(u);
-            (
-                quote!(let mut kept = #rt::cbor::UnknownKeys::new();),
-                quote!(_ => kept.keep(d, key_pos)?,),
-                quote!(#id: kept,),
-            )
+            (quote!(let mut kept = #rt::cbor::UnknownKeys::new();), quote!(kept.keep(d, key_pos)?;), quote!(#id: kept,))
         }
-        None => (quote!(), quote!(_ => #rt::cbor::skip(d)?,), quote!()),
+        None => (quote!(), quote!(#rt::cbor::skip(d)?;), quote!()),
     };
-    // A map without fields still reads (and skips) every entry.
-    let (key_binding, allow) = if s.fields.is_empty() && s.unknown.is_none() {
-        (quote!(_key_pos), quote!(#[allow(clippy::match_single_binding)]))
-    } else if s.fields.is_empty() {
-        (quote!(key_pos), quote!(#[allow(clippy::match_single_binding)]))
-    } else {
-        (quote!(key_pos), quote!())
-    };
-    // Keys that encode to one byte (integers -24..=23, the Open Screen norm) are matched on that
-    // byte before any key is decoded; every other form of a key (text, wider or non-minimal
-    // integers) goes through `map_key`. Both yield the field's index, so each field's decoder
-    // is emitted once.
-    let fast: Vec<(u8, usize)> = s
-        .fields
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| match encoded_key(&f.key).as_slice() {
-            [b] => Some((*b, i)),
-            _ => None,
-        })
-        .collect();
-    if !fast.is_empty() {
-        // With one field there is no index to dispatch on.
-        let single = s.fields.len() == 1;
-        let fast_arms = fast.iter().map(|(b, i)| match single {
-            true => quote!(#b => d.set_position(key_pos + 1),),
-            false => quote!(#b => { d.set_position(key_pos + 1); #i }),
-        });
-        let slow_arms = s.fields.iter().enumerate().map(|(i, f)| {
-            let pat = key_pattern(&f.key);
-            match single {
-                true => quote!(#pat => {}),
-                false => quote!(#pat => #i,),
-            }
-        });
-        let unknown_stmt = match &s.unknown {
-            Some(_) => quote!(kept.keep(d, key_pos)?;),
-            None => quote!(#rt::cbor::skip(d)?;),
-        };
-        let last = s.fields.len() - 1;
-        let field_arms: Vec<TokenStream> = s
-            .fields
-            .iter()
-            .zip(&slots)
-            .enumerate()
-            .map(|(i, (f, slot))| {
+    let entry = match s.fields.len() {
+        // A map without fields still reads every entry.
+        0 => quote! {
+            let _ = #rt::cbor::map_key(d)?;
+            #unknown_stmt
+        },
+        n => {
+            // With one field there is no index to dispatch on.
+            let index = |i: usize| (n > 1).then(|| quote!(#i));
+            let fast = s.fields.iter().enumerate().filter_map(|(i, f)| match encoded_key(&f.key).as_slice() {
+                [b] => {
+                    let i = index(i);
+                    Some(quote!(#b => { d.set_position(key_pos + 1); #i }))
+                }
+                _ => None,
+            });
+            let fast: Vec<_> = fast.collect();
+            let slow_arms = s.fields.iter().enumerate().map(|(i, f)| {
+                let pat = key_pattern(ctx, &f.key);
+                let i = index(i);
+                quote!(#pat => { #i })
+            });
+            let slow = quote! {
+                match #rt::cbor::map_key(d)? {
+                    #(#slow_arms)*
+                    _ => {
+                        #unknown_stmt
+                        continue;
+                    }
+                }
+            };
+            let select =
+                if fast.is_empty() { slow } else { quote!(match #rt::cbor::peek(d)? { #(#fast)* _ => #slow }) };
+            let bodies = s.fields.iter().zip(&slots).map(|(f, slot)| {
                 let dec = decode_value(ctx, &f.ty);
                 let fname = &f.name;
-                let body = quote! {
+                quote! {
                     let v = #dec.map_err(|err| err.in_field(#fname))?;
                     #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
-                };
-                match (single, i == last) {
-                    (true, _) => body,
-                    (false, true) => quote!(_ => { #body }),
-                    (false, false) => quote!(#i => { #body }),
                 }
-            })
-            .collect();
-        let (binding, dispatch) = if single {
-            (quote!(), quote!(#(#field_arms)*))
-        } else {
-            (quote!(let field: usize =), quote!(match field { #(#field_arms)* }))
-        };
-        return quote! {
-            let mut map = #rt::cbor::Seq::map(d)?;
-            #(#decls)*
-            #unknown_decl
-            while map.next(d)? {
-                let key_pos = d.position();
-                #binding match #rt::cbor::peek(d)? {
-                    #(#fast_arms)*
-                    _ => match #rt::cbor::map_key(d)? {
-                        #(#slow_arms)*
-                        _ => {
-                            #unknown_stmt
-                            continue;
-                        }
-                    },
-                };
-                #dispatch
+            });
+            if n == 1 {
+                quote!(#select #(#bodies)*)
+            } else {
+                let arms = bodies.enumerate().map(|(i, body)| match i + 1 == n {
+                    true => quote!(_ => { #body }),
+                    false => quote!(#i => { #body }),
+                });
+                quote! {
+                    let field: usize = #select;
+                    match field { #(#arms)* }
+                }
             }
-            Ok(#name { #(#inits)* #unknown_init })
-        };
-    }
+        }
+    };
     quote! {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         #unknown_decl
         while map.next(d)? {
-            let #key_binding = d.position();
-            #allow
-            match #rt::cbor::map_key(d)? {
-                #(#arms)*
-                #unknown_arm
-            }
+            let key_pos = d.position();
+            #entry
         }
         Ok(#name { #(#inits)* #unknown_init })
     }
@@ -536,11 +491,8 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
 }
 
 fn choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
-    if let Some(decode) = trial_choice_decode(ctx, t, c) {
-        let (_, encode) = first_byte_choice_codec(ctx, t, c);
-        return (decode, encode);
-    }
-    first_byte_choice_codec(ctx, t, c)
+    let decode = trial_choice_decode(ctx, t, c).unwrap_or_else(|| first_byte_choice_decode(ctx, t, c));
+    (decode, choice_encode(ctx, t, c))
 }
 
 /// The decoder of a choice whose alternatives can start with the same major type (COSE's
@@ -588,7 +540,7 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
     })
 }
 
-fn first_byte_choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (TokenStream, TokenStream) {
+fn first_byte_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let mut expected = Vec::new();
@@ -608,31 +560,28 @@ fn first_byte_choice_codec(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> (To
     });
     let arms: Vec<_> = arms.collect();
     let expected = expected.join(" or ");
-    let decode = quote! {
+    quote! {
         match #rt::cbor::major(d)? {
             #(#arms)*
             _ => Err(#rt::cbor::mismatch(d, d.position(), #expected)),
         }
-    };
+    }
+}
+
+fn choice_encode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
+    let name = super::type_ident(t);
     let enc_arms = c.variants.iter().map(|v| {
         let id = super::variant_ident(&v.name, &v.rust_name);
         let value = encode_value(ctx, &v.ty);
         quote!(#name::#id(v) => { #value })
     });
-    let encode = quote! {
+    quote! {
         match self { #(#enc_arms)* }
         Ok(())
-    };
-    (decode, encode)
+    }
 }
 
-/// `Decode::MAJORS` of a type: a constant expression, with a bit set for each CBOR major type
-/// a value can start with.
-fn majors(ctx: &Ctx, ty: &Ty) -> TokenStream {
-    majors_of(ctx, ty)
-}
-
-/// The bits the schema knows, or'ed with the `MAJORS` of the Rust types it cannot see into.
+/// `Decode::MAJORS` of a type, a constant expression: the bits the schema knows, or'ed with the `MAJORS` of the Rust types it cannot see into.
 pub(crate) fn majors_of(ctx: &Ctx, ty: &Ty) -> TokenStream {
     let known: u8 = ctx.schema.major_types(ty).into_iter().fold(0, |m, b| m | (1 << b));
     let dynamic = dynamic_majors(ctx, ty, 0);
