@@ -43,6 +43,10 @@ pub struct Args {
     /// Write --cddl in derive form: types with `#[derive(osmos::Message)]` (needs `osmos/derive`).
     #[arg(long, requires = "cddl")]
     derive_form: bool,
+    /// Owned types for --cddl/--xsd: no lifetime parameter; text, bytes and raw values are
+    /// copied out of the input (`Cow<'static, _>`), so decoded values outlive their buffer.
+    #[arg(long)]
+    owned: bool,
     /// JSON views (`osmos::json`, needs `osmos/json`) for --cddl/--xsd: `off` (the default:
     /// the module needs nothing but `osmos`), `on`, or `feature=NAME` to put them behind a
     /// feature of the including crate.
@@ -80,7 +84,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if let Some(Base::Openscreen) = args.extends {
             b = b.extends_openscreen();
         }
-        b = b.allow_any_type_key(args.allow_any_type_key).derive_form(args.derive_form);
+        b = b.allow_any_type_key(args.allow_any_type_key).derive_form(args.derive_form).owned(args.owned);
         let (path, warnings) = b.compile_with_warnings().map_err(|e| diagnostics(&e))?;
         crate::output::warnings(&warnings);
         out!("wrote {}", path.display());

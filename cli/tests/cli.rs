@@ -142,6 +142,25 @@ fn generate_writes_the_derive_form_on_request() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn generate_writes_owned_types_on_request() {
+    let dir = std::env::temp_dir().join(format!("osmos-cli-owned-{}", std::process::id()));
+    let xsd = dir.join("notice.xsd");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        &xsd,
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="notice"><xs:complexType><xs:sequence><xs:element name="text" type="xs:string"/></xs:sequence></xs:complexType></xs:element></xs:schema>"#,
+    )
+    .unwrap();
+    let args = ["generate", "--xsd", xsd.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--owned"];
+    let out = osmos(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.join("notice.rs")).unwrap();
+    assert!(text.contains("pub struct Notice {"), "{text}");
+    assert!(text.contains("pub text: ::std::borrow::Cow<'static, str>,"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn json_stream(out: &Output) -> Vec<serde_json::Value> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::Deserializer::from_slice(&out.stdout).into_iter().map(Result::unwrap).collect()

@@ -30,6 +30,7 @@ pub struct Builder {
     base: Option<cddl::Base>,
     allow_any_type_key: bool,
     derive_form: bool,
+    owned: bool,
     file_name: Option<String>,
     extras: Extras,
     renames: Vec<(String, String)>,
@@ -140,6 +141,17 @@ impl Builder {
         self
     }
 
+    /// Generates owned types: no lifetime parameter, text and bytes as `Cow<'static, _>` (raw
+    /// values and kept unknown entries likewise), copied out of the input while decoding. A
+    /// decoded value then outlives its buffer and moves freely between threads and tasks, at
+    /// the cost of one allocation per text, byte string or raw value. Off by default: decoding
+    /// borrows from the input and allocates nothing for them. Not with `extends_openscreen`
+    /// (the shipped Open Screen types borrow) nor `derive_form`.
+    pub fn owned(mut self, owned: bool) -> Self {
+        self.owned = owned;
+        self
+    }
+
     /// Accepts any `; type key N` a QUIC varint can carry. By default a CDDL message's type key
     /// must lie in the extension ranges (1 byte 49–63, 2 bytes 8193–16383, 4 bytes
     /// 2^29+1…2^30−1) and must not be a standard Open Screen key, like the derive's
@@ -208,10 +220,20 @@ impl Builder {
     }
 
     fn text(&self, schema: &Schema) -> Result<String, Error> {
+        if self.owned && self.derive_form {
+            return Err(Error::Usage("owned types are not available in the derive form".into()));
+        }
+        if self.owned && self.base.is_some() {
+            return Err(Error::Usage(
+                "owned types cannot build on the shipped Open Screen types, which borrow: drop `owned` or \
+                 `extends_openscreen`"
+                    .into(),
+            ));
+        }
         if self.derive_form {
             return rust::generate_derive_form(schema);
         }
-        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off) };
+        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off), owned: self.owned };
         crate::output::generate_with(schema, &options, &self.extras)
     }
 

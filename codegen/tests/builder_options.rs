@@ -117,3 +117,22 @@ fn json_views_are_opt_in() {
     let gated = text(Builder::new().cddl(d.join("ping.cddl")).json(JsonImpls::Feature("wire-json".into())));
     assert!(gated.contains("#[cfg(feature = \"wire-json\")]"));
 }
+
+#[test]
+fn owned_types_have_no_lifetime_and_copy_what_they_read() {
+    let d = dir("owned");
+    let borrowed = text(Builder::new().cddl(d.join("pong.cddl")));
+    assert!(borrowed.contains("pub struct Pong<'a>"), "{borrowed}");
+    assert!(borrowed.contains("note: ::core::option::Option<::std::borrow::Cow<'a, str>>"), "{borrowed}");
+    let owned = text(Builder::new().cddl(d.join("pong.cddl")).owned(true));
+    assert!(owned.contains("pub struct Pong {"), "{owned}");
+    assert!(owned.contains("note: ::core::option::Option<::std::borrow::Cow<'static, str>>"), "{owned}");
+    assert!(owned.contains(".map(::osmos::cbor::IntoOwned::into_owned)"), "{owned}");
+    assert!(owned.contains("pub enum Message {"), "{owned}");
+    assert!(!owned.contains("Pong<'a>") && !owned.contains("Message<'a>"), "no type takes a lifetime: {owned}");
+
+    let err = Builder::new().cddl(d.join("pong.cddl")).owned(true).derive_form(true).generate().unwrap_err();
+    assert!(matches!(err, Error::Usage(ref m) if m.contains("derive form")), "{err}");
+    let err = Builder::new().cddl(d.join("pong.cddl")).owned(true).extends_openscreen().generate().unwrap_err();
+    assert!(matches!(err, Error::Usage(ref m) if m.contains("extends_openscreen")), "{err}");
+}

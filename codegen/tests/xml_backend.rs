@@ -177,7 +177,7 @@ pub fn schema() -> Schema {
 fn generate() -> String {
     let schema = schema();
     check::check(&schema).unwrap_or_else(|e| panic!("hand-built IR does not check: {e:?}"));
-    rust::generate(&schema, &Options { json: JsonImpls::Feature("json".into()) })
+    rust::generate(&schema, &Options { json: JsonImpls::Feature("json".into()), ..Default::default() })
 }
 
 #[test]

@@ -14,6 +14,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .rename("status", "StoryStatus")
         .compile()?;
     Builder::new().xsd("schemas/rundown.xsd").module("rundown").compile()?;
+    // The same schemas as owned types (no lifetime parameter), and the shipped Open Screen and
+    // MOS schemas likewise: `tests/owned.rs` keeps decoded values past their buffers.
+    Builder::new().cddl("schemas/newsroom.cddl").module("newsroom_owned").owned(true).compile()?;
+    Builder::new().xsd("schemas/rundown.xsd").module("rundown_owned").owned(true).compile()?;
+    Builder::new()
+        .cddl("../../schemas/openscreen/network.cddl")
+        .cddl("../../schemas/openscreen/application.cddl")
+        .module("openscreen_owned")
+        .allow_any_type_key(true)
+        .keep_unknown_keys(true)
+        .owned(true)
+        .compile()?;
+    Builder::new().xsd("../../schemas/mos/mos.xsd").module("mos_owned").owned(true).compile()?;
     let golden = std::path::Path::new("../../codegen/tests/golden");
     for name in ["choices", "generics", "occurrences", "ranges", "sockets", "tags_any", "text_keys"] {
         Builder::new()

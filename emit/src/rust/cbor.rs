@@ -50,9 +50,9 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             Prim::Float { bits: 64 } => quote!(#rt::cbor::float(d)),
             Prim::Float { .. } => quote!(#rt::cbor::float32(d)),
             Prim::Bool => quote!(#rt::cbor::boolean(d)),
-            Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::text(d)),
-            Prim::Bytes => quote!(#rt::cbor::bytes(d)),
-            Prim::Any => quote!(#rt::cbor::any(d)),
+            Prim::Text | Prim::TextValue(_) => ctx.owning(&Ty::new(eff.kind.clone()), quote!(#rt::cbor::text(d))),
+            Prim::Bytes => ctx.owning(&Ty::new(eff.kind.clone()), quote!(#rt::cbor::bytes(d))),
+            Prim::Any => ctx.owning(&Ty::new(eff.kind.clone()), quote!(#rt::cbor::any(d))),
             Prim::Null => quote!(#rt::cbor::null(d)),
         },
         TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Decode::decode(d)),
@@ -94,7 +94,8 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
 fn decode_fn(ctx: &Ctx, ty: &Ty) -> Option<TokenStream> {
     let rt = ctx.rt();
     let eff = ctx.effective(ty);
-    if eff.nullable || eff.tag.is_some() || !eff.constraints.is_empty() {
+    // Owned mode copies text, bytes and raw values after reading them.
+    if eff.nullable || eff.tag.is_some() || !eff.constraints.is_empty() || ctx.copies(ty) {
         return None;
     }
     Some(match eff.kind {
@@ -237,7 +238,12 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let (unknown_decl, unknown_stmt, unknown_init) = match &s.unknown {
         Some(u) => {
             let id = super::naming::ident(u);
-            (quote!(let mut kept = #rt::cbor::UnknownKeys::new();), quote!(kept.keep(d, key_pos)?;), quote!(#id: kept,))
+            let kept = ctx.stored(quote!(kept));
+            (
+                quote!(let mut kept = #rt::cbor::UnknownKeys::new();),
+                quote!(kept.keep(d, key_pos)?;),
+                quote!(#id: #kept,),
+            )
         }
         None => (quote!(), quote!(#rt::cbor::skip(d)?;), quote!()),
     };

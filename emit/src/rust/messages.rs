@@ -22,8 +22,12 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
         return quote!();
     }
     let borrows = msgs.iter().any(|(t, _)| ctx.borrows(t));
-    let (generics, anon, stat) =
-        if borrows { (quote!(<'a>), quote!(<'_>), quote!(<'static>)) } else { (quote!(), quote!(), quote!()) };
+    // Owned messages need no lifetime on the input.
+    let (generics, anon, stat, input) = if borrows {
+        (quote!(<'a>), quote!(<'_>), quote!(<'static>), quote!(&'a [u8]))
+    } else {
+        (quote!(), quote!(), quote!(), quote!(&[u8]))
+    };
     let variants: Vec<_> = msgs.iter().map(|(t, _)| super::type_ident(t)).collect();
     let tys: Vec<_> = msgs.iter().map(|(t, _)| ctx.type_ref(&t.name)).collect();
     let names: Vec<&str> = msgs.iter().map(|(t, _)| t.name.as_str()).collect();
@@ -103,7 +107,7 @@ pub(crate) fn emit(ctx: &Ctx, options: &Options) -> TokenStream {
             /// Decodes the frame at the start of `input`: the message and the bytes it used,
             /// `Ok(None)` when `input` ends inside the frame, or an error with the field path
             /// (rooted at the message name) and the byte offset in `input`.
-            pub fn decode_frame(input: &'a [u8]) -> ::core::result::Result<::core::option::Option<(Self, usize)>, #rt::DecodeError> {
+            pub fn decode_frame(input: #input) -> ::core::result::Result<::core::option::Option<(Self, usize)>, #rt::DecodeError> {
                 let ::core::option::Option::Some((key, n)) = #rt::varint::decode(input) else {
                     return Ok(::core::option::Option::None);
                 };

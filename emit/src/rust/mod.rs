@@ -37,17 +37,20 @@ pub enum JsonImpls {
 pub struct Options {
     /// JSON views of the generated types.
     pub json: JsonImpls,
+    /// Types without a lifetime parameter: text, bytes and raw values are copied out of the
+    /// input (`Cow<'static, str>` and the like), so a decoded value outlives its buffer.
+    pub owned: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { json: JsonImpls::Off }
+        Options { json: JsonImpls::Off, owned: false }
     }
 }
 
 /// The items of the module for `schema`, unformatted: types, codecs, JSON views and dispatch.
 pub fn items(schema: &Schema, options: &Options) -> TokenStream {
-    let ctx = Ctx::new(schema);
+    let ctx = Ctx::new(schema, options.owned);
     let mut items = Vec::new();
     // Types that already exist elsewhere (the standard ones an extension builds on) are only referred to.
     for t in schema.types.iter().filter(|t| t.external.is_none()) {
@@ -78,7 +81,7 @@ pub fn derive_form(schema: &Schema) -> Result<TokenStream, String> {
     if schema.wire != Wire::Cbor {
         return Err("the derive form is for CBOR schemas".into());
     }
-    let ctx = Ctx::new(schema);
+    let ctx = Ctx::new(schema, false);
     let mut items = Vec::new();
     for t in schema.types.iter().filter(|t| t.external.is_none()) {
         items.push(types::definition(&ctx, t, types::Form::Derive).map_err(|e| format!("`{}`: {e}", t.name))?);
@@ -114,7 +117,7 @@ pub fn derive_form(schema: &Schema) -> Result<TokenStream, String> {
 /// What a derive adds to types the user wrote: everything [`items`] emits for them except the
 /// definitions themselves (and JSON views, which need a feature the user's crate may not have).
 pub fn derived(schema: &Schema) -> TokenStream {
-    let ctx = Ctx::new(schema);
+    let ctx = Ctx::new(schema, false);
     let mut items = Vec::new();
     for t in schema.types.iter().filter(|t| t.external.is_none()) {
         items.push(types::impls(&ctx, t));
@@ -130,8 +133,10 @@ pub fn derived(schema: &Schema) -> TokenStream {
 pub(crate) struct Ctx<'s> {
     pub schema: &'s Schema,
     index: BTreeMap<&'s str, usize>,
-    /// Types whose Rust form borrows from the input (`<'a>`).
+    /// Types whose Rust form borrows from the input (`<'a>`); none in owned mode.
     lifetimes: BTreeSet<String>,
+    /// Owned mode ([`Options::owned`]): leaves are `'static` and decoders copy them.
+    owned: bool,
 }
 
 /// A value type seen through its aliases: the constraints, tag and nullability of every alias
@@ -144,9 +149,12 @@ pub(crate) struct Effective<'s> {
 }
 
 impl<'s> Ctx<'s> {
-    fn new(schema: &'s Schema) -> Self {
+    fn new(schema: &'s Schema, owned: bool) -> Self {
         let index = schema.index();
-        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new() };
+        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new(), owned };
+        if owned {
+            return ctx;
+        }
         // Fixpoint: a type borrows if anything it contains borrows.
         loop {
             let mut changed = false;
@@ -228,8 +236,64 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// The lifetime of the values a type holds: `'a`, or `'static` in owned mode.
+    pub fn leaf_lifetime(&self) -> TokenStream {
+        if self.owned {
+            quote!('static)
+        } else {
+            quote!('a)
+        }
+    }
+
+    /// `expr`, a `Result` of a value decoded as [`Ctx::borrowed_ty`] of `ty`, turned into the
+    /// [`Ctx::rust_ty`] of `ty`: unchanged, except in owned mode where borrowed leaves are copied.
+    pub fn owning(&self, ty: &Ty, expr: TokenStream) -> TokenStream {
+        if self.copies(ty) {
+            let rt = self.rt();
+            quote!(#expr.map(#rt::cbor::IntoOwned::into_owned))
+        } else {
+            expr
+        }
+    }
+
+    /// Whether a decoded value of `ty` is copied before it is stored (owned mode).
+    pub fn copies(&self, ty: &Ty) -> bool {
+        self.owned && self.ty_holds_borrowed_leaf(ty)
+    }
+
+    /// `expr` (a value holding `'a` data, such as kept unknown entries) as stored: copied in
+    /// owned mode.
+    pub fn stored(&self, expr: TokenStream) -> TokenStream {
+        if self.owned {
+            let rt = self.rt();
+            quote!(#rt::cbor::IntoOwned::into_owned(#expr))
+        } else {
+            expr
+        }
+    }
+
+    /// Does the value type (not through named types) hold text, bytes or raw values?
+    fn ty_holds_borrowed_leaf(&self, ty: &Ty) -> bool {
+        match &self.effective(ty).kind {
+            TyKind::Prim(Prim::TextValue(_)) => self.schema.wire == Wire::Xml,
+            TyKind::Prim(p) => matches!(p, Prim::Text | Prim::Bytes | Prim::Any),
+            TyKind::List { item, .. } => self.ty_holds_borrowed_leaf(item),
+            TyKind::Named(_) | TyKind::Rust { .. } => false,
+        }
+    }
+
     /// The Rust type of a value (without the field's occurrence).
     pub fn rust_ty(&self, ty: &Ty) -> TokenStream {
+        self.rust_ty_with(ty, self.leaf_lifetime())
+    }
+
+    /// The type a decoder reads a value as before owned mode copies it: [`Ctx::rust_ty`] with
+    /// its text, bytes and raw values borrowing for `'a` (named types as they are).
+    pub fn borrowed_ty(&self, ty: &Ty) -> TokenStream {
+        self.rust_ty_with(ty, quote!('a))
+    }
+
+    fn rust_ty_with(&self, ty: &Ty, lt: TokenStream) -> TokenStream {
         let rt = self.rt();
         let base = match &ty.kind {
             TyKind::Prim(p) => match p {
@@ -238,18 +302,18 @@ impl<'s> Ctx<'s> {
                 Prim::Float { bits: 64 } => quote!(f64),
                 Prim::Float { .. } => quote!(f32),
                 Prim::Bool => quote!(bool),
-                Prim::Text => quote!(::std::borrow::Cow<'a, str>),
-                Prim::Bytes => quote!(::std::borrow::Cow<'a, [u8]>),
+                Prim::Text => quote!(::std::borrow::Cow<#lt, str>),
+                Prim::Bytes => quote!(::std::borrow::Cow<#lt, [u8]>),
                 Prim::Any => match self.schema.wire {
-                    Wire::Cbor => quote!(#rt::cbor::RawCbor<'a>),
-                    Wire::Xml => quote!(#rt::xml::RawXml<'a>),
+                    Wire::Cbor => quote!(#rt::cbor::RawCbor<#lt>),
+                    Wire::Xml => quote!(#rt::xml::RawXml<#lt>),
                 },
                 Prim::Null => quote!(()),
                 Prim::TextValue(path) => {
                     let path: syn::Path = syn::parse_str(path).expect("runtime value path");
                     match self.schema.wire {
                         // XML peers send garbled values too: keep their text rather than fail.
-                        Wire::Xml => quote!(#rt::xml::Lenient<'a, #rt::#path>),
+                        Wire::Xml => quote!(#rt::xml::Lenient<#lt, #rt::#path>),
                         Wire::Cbor => quote!(#rt::#path),
                     }
                 }
@@ -257,7 +321,7 @@ impl<'s> Ctx<'s> {
             TyKind::Named(n) => self.type_ref(n),
             TyKind::Rust { path, .. } => rust_path(path),
             TyKind::List { item, .. } => {
-                let item = self.rust_ty(item);
+                let item = self.rust_ty_with(item, lt);
                 quote!(::std::vec::Vec<#item>)
             }
         };

@@ -55,13 +55,14 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
             let default = if s.fields.is_empty() { quote!(Default,) } else { quote!() };
             let unknown = s.unknown.as_ref().map(|u| {
                 let id = super::naming::ident(u);
+                let lt = ctx.leaf_lifetime();
                 let (ty, doc) = match s.layout {
                     crate::ir::Layout::Element => (
-                        quote!(#rt::xml::UnknownElements<'a>),
+                        quote!(#rt::xml::UnknownElements<#lt>),
                         " Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.",
                     ),
                     _ => (
-                        quote!(#rt::cbor::UnknownKeys<'a>),
+                        quote!(#rt::cbor::UnknownKeys<#lt>),
                         " Entries with keys the schema does not know (extension fields), kept as received.",
                     ),
                 };

@@ -67,6 +67,13 @@ fn value_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
     ctx.rust_ty(&Ty::new(eff.kind.clone()))
 }
 
+/// The same, borrowing from the input even in owned mode (attributes and text content are read
+/// borrowed and copied when the struct is built).
+fn borrowed_value_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
+    let eff = ctx.effective(ty);
+    ctx.borrowed_ty(&Ty::new(eff.kind.clone()))
+}
+
 /// Checks on a decoded text value `v` (a reference), as statements on `d` with the value's
 /// element start tag `s`. Only lenient-tolerated constraints are checked: strict mode records them.
 fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
@@ -127,11 +134,34 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
 /// `None` for an empty element of a typed value).
 fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
     let rt = ctx.rt();
+    let copy = ctx.copies(ty);
     match value_kind(ctx, ty) {
+        ValueKind::Raw if copy => quote! {
+            |d: &mut #rt::xml::Decoder<'a>, s: &#rt::xml::Start<'a>| d.raw(s).map(#rt::cbor::IntoOwned::into_owned)
+        },
         ValueKind::Raw => quote!(#rt::xml::Decoder::raw),
         ValueKind::Element => {
             let t = value_ty(ctx, ty);
             quote!(<#t as #rt::xml::XmlDecode<'a>>::decode_element)
+        }
+        // Owned mode: read the borrowed form, check it, then copy it.
+        ValueKind::Text if copy => {
+            let t = borrowed_value_ty(ctx, ty);
+            let checks = checks(ctx, ty);
+            let read = match optional {
+                false if checks.is_empty() => quote!(let v = d.value::<#t>(s)?;),
+                false => quote!(let v = d.value::<#t>(s)?; { let v = &v; #(#checks)* }),
+                true if checks.is_empty() => quote!(let v = d.opt_value::<#t>(s)?;),
+                true => {
+                    quote!(let v = d.opt_value::<#t>(s)?; if let ::core::option::Option::Some(v) = &v { #(#checks)* })
+                }
+            };
+            quote! {
+                |d: &mut #rt::xml::Decoder<'a>, s: &#rt::xml::Start<'a>| {
+                    #read
+                    Ok(#rt::cbor::IntoOwned::into_owned(v))
+                }
+            }
         }
         ValueKind::Text => {
             let t = value_ty(ctx, ty);
@@ -234,7 +264,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     } else {
         let decls = attrs.iter().map(|f| {
             let slot = slot(f);
-            let ty = value_ty(ctx, &f.ty);
+            let ty = borrowed_value_ty(ctx, &f.ty);
             quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;)
         });
         let arms = attrs.iter().map(|f| {
@@ -319,7 +349,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         // Mixed: text runs between the children make up the content.
         let c = content.expect("content");
         let slot = slot(c);
-        let ty = value_ty(ctx, &c.ty);
+        let ty = borrowed_value_ty(ctx, &c.ty);
         let opt = optional_decoder(ctx, &c.ty, c.occur);
         quote! {
             let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
@@ -383,12 +413,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     });
     let inits = s.fields.iter().map(|f| {
         let id = field_ident(f);
-        quote!(#id: #id?,)
+        let value = ctx.stored(quote!(#id?));
+        quote!(#id: #value,)
     });
     let unknown_init = s.unknown.as_ref().map(|u| {
         let id = super::naming::ident(u);
         if uses_unknown {
-            quote!(#id: kept.into_elements(),)
+            let kept = ctx.stored(quote!(kept.into_elements()));
+            quote!(#id: #kept,)
         } else {
             // Raw or simple content has no children to keep.
             quote!(#id: #rt::xml::UnknownElements::new(),)
@@ -729,6 +761,8 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
         let tag = &env.name;
         let generics = if ctx.borrows(env) { quote!(<'a>) } else { quote!() };
         let lt_decl = if ctx.borrows(env) { quote!() } else { quote!(<'a>) };
+        // Owned results need no lifetime on the input.
+        let input = if ctx.borrows(env) { quote!(&'a str) } else { quote!(&str) };
         let doc = format!(" The `<{tag}>` document: decoding from UTF-8 text, encoding to UTF-8 or UTF-16BE.");
         items.push(quote! {
             #[doc = #doc]
@@ -738,7 +772,7 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
 
                 /// Decodes a whole document leniently (see `osmos::xml`); errors carry the path
                 /// below the root and the byte offset in `input`.
-                pub fn decode #lt_decl (input: &'a str) -> ::core::result::Result<Self, #rt::DecodeError> {
+                pub fn decode(input: #input) -> ::core::result::Result<Self, #rt::DecodeError> {
                     Self::decode_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
                 }
 
@@ -768,10 +802,10 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
 fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> TokenStream {
     let rt = ctx.rt();
     let borrows = msgs.iter().any(|(t, _)| ctx.borrows(t));
-    let (generics, anon, stat, lt_decl) = if borrows {
-        (quote!(<'a>), quote!(<'_>), quote!(<'static>), quote!())
+    let (generics, anon, stat, lt_decl, input) = if borrows {
+        (quote!(<'a>), quote!(<'_>), quote!(<'static>), quote!(), quote!(&'a str))
     } else {
-        (quote!(), quote!(), quote!(), quote!(<'a>))
+        (quote!(), quote!(), quote!(), quote!(<'a>), quote!(&str))
     };
     let variants: Vec<_> = msgs.iter().map(|(t, _)| super::type_ident(t)).collect();
     let tys: Vec<_> = msgs.iter().map(|(t, _)| ctx.type_ref(&t.name)).collect();
@@ -828,7 +862,7 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
             /// Decodes a message element on its own (no envelope) leniently; an element that is
             /// no message of the schema is `ErrorKind::UnknownMessage`.
-            pub fn decode_body #lt_decl (input: &'a str) -> ::core::result::Result<Self, #rt::DecodeError> {
+            pub fn decode_body(input: #input) -> ::core::result::Result<Self, #rt::DecodeError> {
                 Self::decode_body_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
             }
 

@@ -11,3 +11,23 @@ pub mod newsroom {
 pub mod rundown {
     include!(concat!(env!("OUT_DIR"), "/rundown.rs"));
 }
+
+/// `schemas/newsroom.cddl` as owned types (`Builder::owned`): no lifetime parameter.
+pub mod newsroom_owned {
+    include!(concat!(env!("OUT_DIR"), "/newsroom_owned.rs"));
+}
+
+/// `schemas/rundown.xsd` as owned types.
+pub mod rundown_owned {
+    include!(concat!(env!("OUT_DIR"), "/rundown_owned.rs"));
+}
+
+/// The shipped Open Screen schema as owned types.
+pub mod openscreen_owned {
+    include!(concat!(env!("OUT_DIR"), "/openscreen_owned.rs"));
+}
+
+/// The shipped MOS schema as owned types.
+pub mod mos_owned {
+    include!(concat!(env!("OUT_DIR"), "/mos_owned.rs"));
+}
