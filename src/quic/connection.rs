@@ -71,8 +71,8 @@ impl Server {
 /// Connects to the agent at `peer`, checking its certificate as `verify` says. Must be called
 /// within a tokio runtime.
 pub async fn connect<M: MessageSet>(peer: SocketAddr, verify: Verify, config: &Config) -> Result<Connection<M>, Error> {
-    let crypto =
-        QuicClientConfig::try_from(verify.client_tls()?).map_err(|e| Error::Tls { peer: None, detail: e.to_string() })?;
+    let (tls, rejected) = verify.client_tls()?;
+    let crypto = QuicClientConfig::try_from(tls).map_err(|e| Error::Tls { peer: None, detail: e.to_string() })?;
     let mut client = quinn::ClientConfig::new(Arc::new(crypto));
     client.transport_config(transport(config)?);
     let local: SocketAddr =
@@ -83,7 +83,16 @@ pub async fn connect<M: MessageSet>(peer: SocketAddr, verify: Verify, config: &C
     let connecting = endpoint
         .connect_with(client, peer, &peer.ip().to_string())
         .map_err(|e| Error::ConnectionLost(format!("cannot connect to {peer}: {e}")))?;
-    let conn = handshake(connecting, peer, config).await?;
+    let conn = handshake(connecting, peer, config).await.map_err(|e| {
+        let found = rejected.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match (found, &verify) {
+            (Some(found), Verify::Fingerprint(expected)) => Error::Tls {
+                peer: Some(peer),
+                detail: format!("the certificate's fingerprint is {found}, expected {expected}"),
+            },
+            _ => e,
+        }
+    })?;
     Ok(Connection::start(conn, Some(endpoint), config))
 }
 

@@ -7,13 +7,13 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use super::Error;
 
@@ -145,9 +145,15 @@ pub enum Verify {
 }
 
 impl Verify {
-    pub(crate) fn client_tls(&self) -> Result<rustls::ClientConfig, Error> {
+    /// The client's TLS configuration, and where its verifier notes a rejected certificate.
+    pub(crate) fn client_tls(&self) -> Result<(rustls::ClientConfig, Rejected), Error> {
         let provider = provider();
-        let verifier = Arc::new(PinnedServer { expected: self.clone(), algorithms: provider.signature_verification_algorithms });
+        let rejected = Rejected::default();
+        let verifier = Arc::new(PinnedServer {
+            expected: self.clone(),
+            algorithms: provider.signature_verification_algorithms,
+            rejected: rejected.clone(),
+        });
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13])
             .map_err(tls_setup)?
@@ -156,7 +162,7 @@ impl Verify {
             .with_no_client_auth();
         tls.alpn_protocols = vec![super::ALPN.to_vec()];
         tls.enable_early_data = false;
-        Ok(tls)
+        Ok((tls, rejected))
     }
 }
 
@@ -166,7 +172,11 @@ impl Verify {
 struct PinnedServer {
     expected: Verify,
     algorithms: WebPkiSupportedAlgorithms,
+    rejected: Rejected,
 }
+
+/// The fingerprint of a certificate the client rejected, if it did.
+pub(crate) type Rejected = Arc<Mutex<Option<Fingerprint>>>;
 
 impl ServerCertVerifier for PinnedServer {
     fn verify_server_cert(
@@ -184,8 +194,10 @@ impl ServerCertVerifier for PinnedServer {
                 if found == *expected {
                     Ok(ServerCertVerified::assertion())
                 } else {
-                    let mismatch = FingerprintMismatch { found, expected: *expected };
-                    Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(mismatch)))))
+                    // rustls's text for a custom error is its Debug form: keep the facts for
+                    // `connect` to word, and send the peer the standard alert.
+                    *self.rejected.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
+                    Err(rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
                 }
             }
         }
@@ -213,20 +225,6 @@ impl ServerCertVerifier for PinnedServer {
         self.algorithms.supported_schemes()
     }
 }
-
-#[derive(Debug)]
-struct FingerprintMismatch {
-    found: Fingerprint,
-    expected: Fingerprint,
-}
-
-impl fmt::Display for FingerprintMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "its fingerprint is {}, expected {}", self.found, self.expected)
-    }
-}
-
-impl std::error::Error for FingerprintMismatch {}
 
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
