@@ -74,7 +74,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         match conn.recv_timeout(ANSWER_TIMEOUT).await? {
             Some(Message::AgentInfoResponse(r)) => {
                 let info = &r.agent_info;
-                println!("agent-info-response: {:?} ({}), capabilities {:?}", info.display_name, info.model_name, info.capabilities);
+                println!(
+                    "agent-info-response: {:?} ({}), capabilities {:?}",
+                    info.display_name, info.model_name, info.capabilities
+                );
             }
             Some(Message::PresentationUrlAvailabilityResponse(r)) => {
                 println!("presentation-url-availability-response: {url} is {:?}", r.url_availabilities);

@@ -109,12 +109,10 @@ fn answer(message: &Message<'_>, connection_ids: &AtomicU64) -> Option<Message<'
                 locales: vec!["en".into()],
             },
         }),
-        Message::PresentationUrlAvailabilityRequest(request) => {
-            Message::from(PresentationUrlAvailabilityResponse {
-                request_id: request.request_id,
-                url_availabilities: request.urls.iter().map(|url| availability(url)).collect(),
-            })
-        }
+        Message::PresentationUrlAvailabilityRequest(request) => Message::from(PresentationUrlAvailabilityResponse {
+            request_id: request.request_id,
+            url_availabilities: request.urls.iter().map(|url| availability(url)).collect(),
+        }),
         Message::PresentationStartRequest(request) => {
             let presentable = availability(&request.url) == UrlAvailability::Available;
             Message::from(PresentationStartResponse {
@@ -144,10 +142,9 @@ fn state_token() -> String {
     static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TOKEN
         .get_or_init(|| {
-            let mut seed = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64)
-                ^ u64::from(std::process::id());
+            let mut seed =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+                    ^ u64::from(std::process::id());
             (0..8)
                 .map(|_| {
                     seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);

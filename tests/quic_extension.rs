@@ -18,6 +18,8 @@ pub struct VendorPing<'a> {
     pub note: Option<Cow<'a, str>>,
 }
 
+// The standard set is large; boxing it would only cost an allocation per message here.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, osmos::Messages)]
 pub enum Incoming<'a> {
     #[osmos(set)]

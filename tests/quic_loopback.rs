@@ -30,7 +30,8 @@ async fn pair(server_config: Config) -> (Server, AgentIdentity, Conn, Conn) {
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(identity.fingerprint());
     let client_config = config();
-    let (accepted, client) = tokio::join!(server.accept::<Message<'static>>(), quic::connect(addr, verify, &client_config));
+    let (accepted, client) =
+        tokio::join!(server.accept::<Message<'static>>(), quic::connect(addr, verify, &client_config));
     (server, identity, client.unwrap(), accepted.unwrap().unwrap())
 }
 
@@ -293,8 +294,11 @@ async fn a_wrong_fingerprint_fails_the_handshake_on_both_sides() {
     match &err {
         Error::Tls { peer: Some(peer), detail } => {
             assert_eq!(*peer, addr);
-            let expected =
-                format!("the certificate's fingerprint is {}, expected {}", identity.fingerprint(), impostor.fingerprint());
+            let expected = format!(
+                "the certificate's fingerprint is {}, expected {}",
+                identity.fingerprint(),
+                impostor.fingerprint()
+            );
             assert_eq!(*detail, expected);
         }
         other => panic!("{other:?}"),

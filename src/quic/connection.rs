@@ -96,7 +96,11 @@ pub async fn connect<M: MessageSet>(peer: SocketAddr, verify: Verify, config: &C
     Ok(Connection::start(conn, Some(endpoint), config))
 }
 
-async fn handshake(connecting: quinn::Connecting, peer: SocketAddr, config: &Config) -> Result<quinn::Connection, Error> {
+async fn handshake(
+    connecting: quinn::Connecting,
+    peer: SocketAddr,
+    config: &Config,
+) -> Result<quinn::Connection, Error> {
     match tokio::time::timeout(config.handshake_timeout, connecting).await {
         Ok(Ok(conn)) => Ok(conn),
         Ok(Err(quinn::ConnectionError::TimedOut)) | Err(_) => Err(Error::Timeout {
@@ -240,7 +244,9 @@ impl SendStream {
     /// Ends the stream after what was written (the receiver then knows no frame is cut short).
     pub fn finish(mut self) -> Result<(), Error> {
         let id = u64::from(self.stream.id());
-        self.stream.finish().map_err(|_| Error::ConnectionLost(format!("{}: stream {id} was closed already", self.peer)))
+        self.stream
+            .finish()
+            .map_err(|_| Error::ConnectionLost(format!("{}: stream {id} was closed already", self.peer)))
     }
 }
 
@@ -310,12 +316,14 @@ async fn read_stream<M: MessageSet>(
             // connection goes on.
             Err(ReadError::Reset(code)) if !reader.pending().is_empty() => {
                 let how = format!("the peer reset the stream with code {code}");
-                let _ = tx.send(Err(Error::PeerClosedMidFrame { stream: id, buffered: reader.pending().len(), how })).await;
+                let _ =
+                    tx.send(Err(Error::PeerClosedMidFrame { stream: id, buffered: reader.pending().len(), how })).await;
                 return;
             }
             Err(ReadError::ConnectionLost(e)) if !reader.pending().is_empty() => {
                 let how = format!("connection ended: {e}");
-                let _ = tx.send(Err(Error::PeerClosedMidFrame { stream: id, buffered: reader.pending().len(), how })).await;
+                let _ =
+                    tx.send(Err(Error::PeerClosedMidFrame { stream: id, buffered: reader.pending().len(), how })).await;
                 return;
             }
             // Nothing pending: the connection's end is reported once, by `accept_streams`.
@@ -352,7 +360,10 @@ async fn drain<M: MessageSet>(
             Ok(Some(message)) => {
                 let used = before - reader.pending().len();
                 if used > max_frame {
-                    return Drained::Failed(FRAME_TOO_LARGE, Error::FrameTooLarge { stream, max: max_frame, buffered: used });
+                    return Drained::Failed(
+                        FRAME_TOO_LARGE,
+                        Error::FrameTooLarge { stream, max: max_frame, buffered: used },
+                    );
                 }
                 *frame_offset += used as u64;
                 if tx.send(Ok(message)).await.is_err() {
@@ -360,7 +371,10 @@ async fn drain<M: MessageSet>(
                 }
             }
             Ok(None) if before > max_frame => {
-                return Drained::Failed(FRAME_TOO_LARGE, Error::FrameTooLarge { stream, max: max_frame, buffered: before })
+                return Drained::Failed(
+                    FRAME_TOO_LARGE,
+                    Error::FrameTooLarge { stream, max: max_frame, buffered: before },
+                )
             }
             Ok(None) => return Drained::More,
             Err(e) => {

@@ -166,7 +166,9 @@ impl Error {
                 code: c.error_code.into_inner(),
                 reason: String::from_utf8_lossy(&c.reason).into_owned(),
             },
-            C::TimedOut => Error::Timeout { waiting_for: format!("any packet from {peer} (idle timeout)"), after: idle },
+            C::TimedOut => {
+                Error::Timeout { waiting_for: format!("any packet from {peer} (idle timeout)"), after: idle }
+            }
             C::VersionMismatch => Error::Refused { peer, reason: "no common QUIC version".into() },
             other => Error::ConnectionLost(format!("{peer}: {other}")),
         }
