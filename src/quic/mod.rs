@@ -64,12 +64,32 @@ pub const FRAME_TOO_LARGE: u32 = 413;
 ///
 /// Frames are decoded borrowing the stream's buffer ([`MessageSet::Frame`]) and detached at once
 /// with [`IntoOwned`], so a received message outlives the buffer. The shipped set implements it;
-/// a derived set implements it in one line:
+/// a derived set implements it in one line (the last `impl` here):
 ///
-/// ```ignore
+/// ```
+/// # #[cfg(feature = "derive")]
+/// # mod vendor {
+/// use osmos::openscreen;
+///
+/// #[derive(Debug, Clone, PartialEq, osmos::Message)]
+/// #[osmos(type_key = 50)]
+/// pub struct VendorPing {
+///     #[osmos(key = 0)]
+///     pub request_id: u64,
+/// }
+///
+/// #[derive(Debug, Clone, PartialEq, osmos::Messages)]
+/// # #[allow(clippy::large_enum_variant)]
+/// pub enum Incoming<'a> {
+///     #[osmos(set)]
+///     Standard(openscreen::Message<'a>),
+///     Ping(VendorPing),
+/// }
+///
 /// impl osmos::quic::MessageSet for Incoming<'static> {
 ///     type Frame<'a> = Incoming<'a>;
 /// }
+/// # }
 /// ```
 pub trait MessageSet: Send + Sized + 'static {
     /// The same set borrowing from a buffer.
