@@ -360,3 +360,17 @@ async fn binding_an_address_in_use_says_which() {
     assert!(matches!(&err, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AddrInUse), "{err:?}");
     assert!(err.to_string().starts_with(&format!("cannot listen on {addr}: ")), "{err}");
 }
+
+/// QUIC's CONNECTION_REFUSED, as a server that stopped accepting sends it.
+#[tokio::test]
+async fn a_closed_server_refuses() {
+    let identity = AgentIdentity::generate("receiver.test").unwrap();
+    let server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config()).unwrap();
+    let addr = server.local_addr().unwrap();
+    server.close();
+    let verify = Verify::Fingerprint(identity.fingerprint());
+    let short = Config { handshake_timeout: Duration::from_millis(500), ..config() };
+    let err = quic::connect::<Message<'static>>(addr, verify, &short).await.unwrap_err();
+    assert!(matches!(&err, Error::Refused { peer, .. } if *peer == addr), "{err:?}");
+    assert_eq!(err.to_string(), format!("{addr} refused the connection (it is not accepting connections)"));
+}

@@ -99,6 +99,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Refused { peer, reason } if reason.is_empty() => {
+                write!(f, "{peer} refused the connection (it is not accepting connections)")
+            }
             Error::Refused { peer, reason } => write!(f, "{peer} refused the connection: {reason}"),
             Error::Tls { peer: Some(peer), detail } => write!(f, "TLS handshake with {peer} failed: {detail}"),
             Error::Tls { peer: None, detail } => write!(f, "TLS failed: {detail}"),
