@@ -56,7 +56,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         None => AgentIdentity::generate("osmos-receiver.local")?,
     };
-    let server = Server::bind(addr, &identity, Config::default())?;
+    let mut server = Server::bind(addr, &identity, Config::default())?;
     println!("listening on {}", server.local_addr()?);
     println!("fingerprint {}", identity.fingerprint());
     let connection_ids = Arc::new(AtomicU64::new(1));

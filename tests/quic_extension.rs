@@ -36,7 +36,7 @@ const WAIT: Duration = Duration::from_secs(5);
 async fn pair() -> (Server, Connection<Incoming<'static>>, Connection<Incoming<'static>>) {
     let config = Config { handshake_timeout: WAIT, idle_timeout: WAIT, keep_alive: None, ..Config::default() };
     let identity = AgentIdentity::generate("vendor.test").unwrap();
-    let server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config.clone()).unwrap();
+    let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config.clone()).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(identity.fingerprint());
     let (accepted, client) = tokio::join!(server.accept::<Incoming<'static>>(), quic::connect(addr, verify, &config));

@@ -26,7 +26,7 @@ fn config() -> Config {
 /// A server on an ephemeral loopback port and a client connected to it, pinning its fingerprint.
 async fn pair(server_config: Config) -> (Server, AgentIdentity, Conn, Conn) {
     let identity = AgentIdentity::generate("receiver.test").unwrap();
-    let server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, server_config).unwrap();
+    let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, server_config).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(identity.fingerprint());
     let client_config = config();
@@ -281,7 +281,7 @@ async fn a_malformed_frame_is_a_decode_error_at_its_stream_offset() {
 async fn a_wrong_fingerprint_fails_the_handshake_on_both_sides() {
     let identity = AgentIdentity::generate("receiver.test").unwrap();
     let impostor = AgentIdentity::generate("receiver.test").unwrap();
-    let server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config()).unwrap();
+    let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config()).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(impostor.fingerprint());
     let client_config = config();

@@ -25,11 +25,20 @@ const QUEUE: usize = 64;
 /// The reason phrase of a close is cut to this many bytes, so it always fits in one packet.
 const MAX_REASON: usize = 200;
 
+/// Handshakes done and waiting for [`Server::accept`].
+const ACCEPTED: usize = 16;
+
 /// An agent accepting connections (a receiver, typically).
+///
+/// Handshakes run concurrently in the background, each bounded by
+/// [`Config::handshake_timeout`], so a slow or silent client does not hold up the others.
+/// Dropping the server stops accepting; connections already accepted go on.
 #[derive(Debug)]
 pub struct Server {
     endpoint: quinn::Endpoint,
     config: Config,
+    handshakes: mpsc::Receiver<Result<quinn::Connection, Error>>,
+    acceptor: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
@@ -42,7 +51,9 @@ impl Server {
         server.transport_config(transport(&config)?);
         let endpoint = quinn::Endpoint::server(server, addr)
             .map_err(|source| Error::Io { context: format!("cannot listen on {addr}"), source })?;
-        Ok(Server { endpoint, config })
+        let (tx, handshakes) = mpsc::channel(ACCEPTED);
+        let acceptor = tokio::spawn(accept_connections(endpoint.clone(), tx, config.clone()));
+        Ok(Server { endpoint, config, handshakes, acceptor })
     }
 
     /// The address the server listens on.
@@ -50,21 +61,44 @@ impl Server {
         self.endpoint.local_addr().map_err(|source| Error::Io { context: "local address".into(), source })
     }
 
-    /// The next connection, once its handshake is done; `None` once the server is closed. An
-    /// error concerns that one connection attempt: the server goes on accepting.
-    pub async fn accept<M: MessageSet>(&self) -> Option<Result<Connection<M>, Error>> {
-        let incoming = self.endpoint.accept().await?;
-        let peer = incoming.remote_address();
-        let connecting = match incoming.accept() {
-            Ok(connecting) => connecting,
-            Err(e) => return Some(Err(Error::from_connection(e, peer, self.config.idle_timeout))),
-        };
-        Some(handshake(connecting, peer, &self.config).await.map(|conn| Connection::start(conn, None, &self.config)))
+    /// The next connection whose handshake is done; `None` once the server is closed. An error
+    /// concerns one connection attempt (a client that rejected the certificate, say): the
+    /// server goes on accepting.
+    pub async fn accept<M: MessageSet>(&mut self) -> Option<Result<Connection<M>, Error>> {
+        let handshake = self.handshakes.recv().await?;
+        Some(handshake.map(|conn| Connection::start(conn, None, &self.config)))
     }
 
     /// Stops accepting and closes every connection of this server.
     pub fn close(&self) {
         self.endpoint.close(VarInt::from_u32(0), b"server closing");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // The acceptor holds the endpoint: without it, the socket closes once the accepted
+        // connections are gone.
+        self.acceptor.abort();
+    }
+}
+
+/// Takes each incoming connection through its handshake in a task of its own.
+async fn accept_connections(
+    endpoint: quinn::Endpoint,
+    tx: mpsc::Sender<Result<quinn::Connection, Error>>,
+    config: Config,
+) {
+    while let Some(incoming) = endpoint.accept().await {
+        let peer = incoming.remote_address();
+        let (tx, config) = (tx.clone(), config.clone());
+        tokio::spawn(async move {
+            let result = match incoming.accept() {
+                Ok(connecting) => handshake(connecting, peer, &config).await,
+                Err(e) => Err(Error::from_connection(e, peer, config.idle_timeout)),
+            };
+            let _ = tx.send(result).await;
+        });
     }
 }
 
@@ -121,6 +155,7 @@ fn transport(config: &Config) -> Result<Arc<quinn::TransportConfig>, Error> {
     transport.keep_alive_interval(config.keep_alive);
     // Open Screen only uses unidirectional streams.
     transport.max_concurrent_bidi_streams(VarInt::from_u32(0));
+    transport.max_concurrent_uni_streams(VarInt::from_u32(config.max_incoming_streams));
     Ok(Arc::new(transport))
 }
 

@@ -106,6 +106,9 @@ pub struct Config {
     /// The largest frame accepted from the peer; a larger one closes the connection with
     /// [`FRAME_TOO_LARGE`] ([`Error::FrameTooLarge`]). Bounds the memory one stream can hold.
     pub max_frame: usize,
+    /// How many incoming streams the peer may have open at once (QUIC flow control holds the
+    /// rest back). With `max_frame`, it bounds what one connection can make this side buffer.
+    pub max_incoming_streams: u32,
     /// How long the QUIC/TLS handshake may take ([`Error::Timeout`] after it).
     pub handshake_timeout: Duration,
     /// A connection with no traffic for this long is dropped by QUIC ([`Error::Timeout`]).
@@ -118,6 +121,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             max_frame: crate::frame::DEFAULT_MAX_FRAME,
+            max_incoming_streams: 100,
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
             keep_alive: Some(Duration::from_secs(10)),
