@@ -355,6 +355,8 @@ async fn read_stream<M: MessageSet>(
                     tx.send(Err(Error::PeerClosedMidFrame { stream: id, buffered: reader.pending().len(), how })).await;
                 return;
             }
+            // Closed here (for another stream's error, or by the owner): nothing to add.
+            Err(ReadError::ConnectionLost(quinn::ConnectionError::LocallyClosed)) => return,
             Err(ReadError::ConnectionLost(e)) if !reader.pending().is_empty() => {
                 let how = format!("connection ended: {e}");
                 let _ =
