@@ -374,3 +374,27 @@ async fn a_closed_server_refuses() {
     assert!(matches!(&err, Error::Refused { peer, .. } if *peer == addr), "{err:?}");
     assert_eq!(err.to_string(), format!("{addr} refused the connection (it is not accepting connections)"));
 }
+
+#[tokio::test]
+async fn independent_messages_each_on_a_stream_all_arrive() {
+    let (_server, _identity, client, mut receiver) = pair(config()).await;
+    // More streams than `max_incoming_streams` (100) and than the receive queue holds: the
+    // sender waits on flow control until the receiver reads.
+    let sender = tokio::spawn(async move {
+        for id in 1..=250 {
+            client.send(&Message::from(AgentInfoRequest { request_id: id })).await.unwrap();
+        }
+        client
+    });
+    let mut ids = Vec::new();
+    for _ in 1..=250 {
+        match next(&mut receiver).await.unwrap() {
+            Some(Message::AgentInfoRequest(r)) => ids.push(r.request_id),
+            other => panic!("{other:?}"),
+        }
+    }
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=250).collect::<Vec<u64>>());
+    drop(sender.await.unwrap());
+    assert!(matches!(next(&mut receiver).await, Ok(None)));
+}
