@@ -15,7 +15,7 @@ use std::time::Duration;
 use osmos::openscreen::{
     AgentInfoRequest, HttpHeader, Message, PresentationStartRequest, PresentationUrlAvailabilityRequest,
 };
-use osmos::quic::{self, Config, Fingerprint, Verify};
+use osmos::quic::{self, AgentIdentity, Config, Fingerprint, Verify};
 
 const USAGE: &str = "usage: osp_controller ADDRESS (FINGERPRINT | --insecure) [URL]";
 
@@ -44,7 +44,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let url = args.get(2).map_or("https://example.com/slides.html", String::as_str);
 
     let config = Config { handshake_timeout: Duration::from_secs(5), ..Config::default() };
-    let mut conn = quic::connect::<Message<'static>>(addr, verify, &config).await?;
+    let me = AgentIdentity::generate("osmos-controller.local")?;
+    let mut conn = quic::connect::<Message<'static>>(addr, &me, verify, &config).await?;
     println!("connected to {addr}");
 
     // One stream: the receiver reads the three requests in this order.

@@ -39,7 +39,9 @@ async fn pair() -> (Server, Connection<Incoming<'static>>, Connection<Incoming<'
     let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config.clone()).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(identity.fingerprint());
-    let (accepted, client) = tokio::join!(server.accept::<Incoming<'static>>(), quic::connect(addr, verify, &config));
+    let me = AgentIdentity::generate("controller.test").unwrap();
+    let (accepted, client) =
+        tokio::join!(server.accept::<Incoming<'static>>(), quic::connect(addr, &me, verify, &config));
     (server, client.unwrap(), accepted.unwrap().unwrap())
 }
 

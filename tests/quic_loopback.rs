@@ -23,15 +23,23 @@ fn config() -> Config {
     Config { handshake_timeout: WAIT, idle_timeout: WAIT, keep_alive: None, ..Config::default() }
 }
 
+fn controller() -> AgentIdentity {
+    AgentIdentity::generate("controller.test").unwrap()
+}
+
 /// A server on an ephemeral loopback port and a client connected to it, pinning its fingerprint.
 async fn pair(server_config: Config) -> (Server, AgentIdentity, Conn, Conn) {
+    pair_as(&controller(), server_config).await
+}
+
+async fn pair_as(controller: &AgentIdentity, server_config: Config) -> (Server, AgentIdentity, Conn, Conn) {
     let identity = AgentIdentity::generate("receiver.test").unwrap();
     let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, server_config).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(identity.fingerprint());
     let client_config = config();
     let (accepted, client) =
-        tokio::join!(server.accept::<Message<'static>>(), quic::connect(addr, verify, &client_config));
+        tokio::join!(server.accept::<Message<'static>>(), quic::connect(addr, controller, verify, &client_config));
     (server, identity, client.unwrap(), accepted.unwrap().unwrap())
 }
 
@@ -96,9 +104,11 @@ async fn answer_three(mut conn: Conn) -> Conn {
 
 #[tokio::test]
 async fn full_exchange_over_one_ordered_stream() {
-    let (_server, identity, mut client, receiver) = pair(config()).await;
+    let me = controller();
+    let (_server, identity, mut client, receiver) = pair_as(&me, config()).await;
+    // Each side knows the other by its certificate's fingerprint.
     assert_eq!(client.peer_fingerprint(), Some(identity.fingerprint()));
-    assert_eq!(receiver.peer_fingerprint(), None);
+    assert_eq!(receiver.peer_fingerprint(), Some(me.fingerprint()));
     let receiver = tokio::spawn(answer_three(receiver));
 
     let mut stream = client.open_stream().await.unwrap();
@@ -284,10 +294,10 @@ async fn a_wrong_fingerprint_fails_the_handshake_on_both_sides() {
     let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &identity, config()).unwrap();
     let addr = server.local_addr().unwrap();
     let verify = Verify::Fingerprint(impostor.fingerprint());
-    let client_config = config();
+    let (client_config, me) = (config(), controller());
     let (accepted, client) = tokio::join!(
         server.accept::<Message<'static>>(),
-        quic::connect::<Message<'static>>(addr, verify, &client_config)
+        quic::connect::<Message<'static>>(addr, &me, verify, &client_config)
     );
 
     let err = client.unwrap_err();
@@ -312,7 +322,7 @@ async fn a_wrong_fingerprint_fails_the_handshake_on_both_sides() {
     // The testing-only switch accepts the same server.
     let (accepted, client) = tokio::join!(
         server.accept::<Message<'static>>(),
-        quic::connect::<Message<'static>>(addr, Verify::AnyCertificateForTesting, &client_config)
+        quic::connect::<Message<'static>>(addr, &me, Verify::AnyCertificateForTesting, &client_config)
     );
     assert_eq!(client.unwrap().peer_fingerprint(), Some(identity.fingerprint()));
     assert!(accepted.unwrap().is_ok());
@@ -326,7 +336,7 @@ async fn nobody_listening_is_a_handshake_timeout() {
     let addr = silent.local_addr().unwrap();
     let short = Config { handshake_timeout: Duration::from_millis(300), ..config() };
     let verify = Verify::Fingerprint(AgentIdentity::generate("x").unwrap().fingerprint());
-    let err = quic::connect::<Message<'static>>(addr, verify, &short).await.unwrap_err();
+    let err = quic::connect::<Message<'static>>(addr, &controller(), verify, &short).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(300)), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -370,7 +380,7 @@ async fn a_closed_server_refuses() {
     server.close();
     let verify = Verify::Fingerprint(identity.fingerprint());
     let short = Config { handshake_timeout: Duration::from_millis(500), ..config() };
-    let err = quic::connect::<Message<'static>>(addr, verify, &short).await.unwrap_err();
+    let err = quic::connect::<Message<'static>>(addr, &controller(), verify, &short).await.unwrap_err();
     assert!(matches!(&err, Error::Refused { peer, .. } if *peer == addr), "{err:?}");
     assert_eq!(err.to_string(), format!("{addr} refused the connection (it is not accepting connections)"));
 }

@@ -102,10 +102,15 @@ async fn accept_connections(
     }
 }
 
-/// Connects to the agent at `peer`, checking its certificate as `verify` says. Must be called
-/// within a tokio runtime.
-pub async fn connect<M: MessageSet>(peer: SocketAddr, verify: Verify, config: &Config) -> Result<Connection<M>, Error> {
-    let (tls, rejected) = verify.client_tls()?;
+/// Connects to the agent at `peer` as `identity`, checking the peer's certificate as `verify`
+/// says. Must be called within a tokio runtime.
+pub async fn connect<M: MessageSet>(
+    peer: SocketAddr,
+    identity: &AgentIdentity,
+    verify: Verify,
+    config: &Config,
+) -> Result<Connection<M>, Error> {
+    let (tls, rejected) = verify.client_tls(identity)?;
     let crypto = QuicClientConfig::try_from(tls).map_err(|e| Error::Tls { peer: None, detail: e.to_string() })?;
     let mut client = quinn::ClientConfig::new(Arc::new(crypto));
     client.transport_config(transport(config)?);
@@ -219,8 +224,7 @@ impl<M> Connection<M> {
         self.conn.remote_address()
     }
 
-    /// The fingerprint of the certificate the peer presented (a server's, seen by a client;
-    /// `None` on a server, whose clients present none).
+    /// The fingerprint of the certificate the peer presented (both sides present one).
     pub fn peer_fingerprint(&self) -> Option<Fingerprint> {
         let identity = self.conn.peer_identity()?;
         let certs = identity.downcast_ref::<Vec<rustls::pki_types::CertificateDer<'static>>>()?;

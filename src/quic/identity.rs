@@ -3,7 +3,9 @@
 //! Open Screen agents use self-signed certificates: no CA vouches for a TV on a home network.
 //! An agent is identified by its fingerprint (advertised over mDNS, or shown to the user), and a
 //! controller accepts a receiver only when the certificate it presents has the fingerprint it
-//! expects.
+//! expects. Both sides present a certificate, so a receiver learns each controller's
+//! fingerprint too (to recognise it later, or to authenticate it with the spec's SPAKE2
+//! messages).
 
 use std::fmt;
 use std::str::FromStr;
@@ -13,7 +15,8 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
 use super::Error;
 
@@ -73,7 +76,7 @@ impl AgentIdentity {
         let mut tls = rustls::ServerConfig::builder_with_provider(provider())
             .with_protocol_versions(&[&rustls::version::TLS13])
             .map_err(tls_setup)?
-            .with_no_client_auth()
+            .with_client_cert_verifier(Arc::new(AnyAgent { algorithms: provider().signature_verification_algorithms }))
             .with_single_cert(vec![self.cert.clone()], self.key.clone_key())
             .map_err(tls_setup)?;
         tls.alpn_protocols = vec![super::ALPN.to_vec()];
@@ -146,7 +149,7 @@ pub enum Verify {
 
 impl Verify {
     /// The client's TLS configuration, and where its verifier notes a rejected certificate.
-    pub(crate) fn client_tls(&self) -> Result<(rustls::ClientConfig, Rejected), Error> {
+    pub(crate) fn client_tls(&self, identity: &AgentIdentity) -> Result<(rustls::ClientConfig, Rejected), Error> {
         let provider = provider();
         let rejected = Rejected::default();
         let verifier = Arc::new(PinnedServer {
@@ -159,7 +162,8 @@ impl Verify {
             .map_err(tls_setup)?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
+            .with_client_auth_cert(vec![identity.cert.clone()], identity.key.clone_key())
+            .map_err(tls_setup)?;
         tls.alpn_protocols = vec![super::ALPN.to_vec()];
         tls.enable_early_data = false;
         Ok((tls, rejected))
@@ -201,6 +205,51 @@ impl ServerCertVerifier for PinnedServer {
                 }
             }
         }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Takes any client certificate (agents' certificates are self-signed; the server records the
+/// fingerprint, see `Connection::peer_fingerprint`) but requires one, and checks that the
+/// client holds its key.
+#[derive(Debug)]
+struct AnyAgent {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ClientCertVerifier for AnyAgent {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        Ok(ClientCertVerified::assertion())
     }
 
     fn verify_tls12_signature(

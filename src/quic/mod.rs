@@ -5,6 +5,7 @@
 //! - ALPN `osp`, TLS 1.3 only, no early data ([`identity`]: the TLS configurations);
 //! - each agent has a self-signed certificate and is known by its fingerprint, the SHA-256 of
 //!   that certificate: a controller pins the receiver's [`Fingerprint`] ([`Verify`]), never a CA;
+//!   the controller presents its own certificate too, so the receiver learns its fingerprint;
 //! - every message is a frame, `varint(type key) ‖ CBOR`, written on a unidirectional stream; a
 //!   group of messages whose order matters shares one stream ([`SendStream`]), independent
 //!   messages each get their own ([`Connection::send`]);
@@ -19,12 +20,13 @@
 //!
 //! ```no_run
 //! use osmos::openscreen::{AgentInfoRequest, Message};
-//! use osmos::quic::{self, Config, Fingerprint, Verify};
+//! use osmos::quic::{self, AgentIdentity, Config, Fingerprint, Verify};
 //!
 //! # async fn run(fingerprint: &str) -> Result<(), quic::Error> {
+//! let me = AgentIdentity::generate("controller.local")?;
 //! let verify = Verify::Fingerprint(fingerprint.parse::<Fingerprint>()?);
 //! let addr = "127.0.0.1:4433".parse().unwrap();
-//! let mut conn = quic::connect::<Message<'static>>(addr, verify, &Config::default()).await?;
+//! let mut conn = quic::connect::<Message<'static>>(addr, &me, verify, &Config::default()).await?;
 //! conn.send(&Message::from(AgentInfoRequest { request_id: 1 })).await?;
 //! if let Some(Message::AgentInfoResponse(info)) = conn.recv().await? {
 //!     println!("{}", info.agent_info.display_name);
