@@ -87,7 +87,8 @@ impl AgentIdentity {
 }
 
 /// The SHA-256 of an agent's certificate (DER), written as 32 colon-separated hex pairs
-/// (`3F:A0:…`, the RFC 8122 form); parsing also takes plain hex, in either case.
+/// (`3F:A0:…`, the RFC 8122 form). Parsing also takes plain hex in either case, and standard
+/// base64 (44 characters), the form agents put in the mDNS `fp` record ([`Fingerprint::to_base64`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 
@@ -98,6 +99,14 @@ impl Fingerprint {
         let mut out = [0; 32];
         out.copy_from_slice(digest.as_ref());
         Fingerprint(out)
+    }
+}
+
+impl Fingerprint {
+    /// The fingerprint in standard base64, as agents advertise it over mDNS (`fp`).
+    pub fn to_base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(self.0)
     }
 }
 
@@ -124,9 +133,15 @@ impl FromStr for Fingerprint {
 
     fn from_str(s: &str) -> Result<Fingerprint, Error> {
         let bad = |why: &str| Error::InvalidFingerprint(format!("{s:?}: {why}"));
+        if s.len() == 44 && s.ends_with('=') {
+            use base64::Engine;
+            let bytes =
+                base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| bad(&format!("bad base64: {e}")))?;
+            return bytes.try_into().map(Fingerprint).map_err(|_| bad("base64 of other than 32 bytes"));
+        }
         let digits: Vec<u8> = s.bytes().filter(|&b| b != b':').collect();
         if digits.len() != 64 {
-            return Err(bad("expected 32 bytes of hex (64 digits, colons optional)"));
+            return Err(bad("expected 32 bytes as hex (64 digits, colons optional) or base64 (44 characters)"));
         }
         let mut out = [0; 32];
         for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
@@ -296,7 +311,12 @@ mod tests {
         assert_eq!(text.parse::<Fingerprint>().unwrap(), fp);
         assert_eq!(text.replace(':', "").to_lowercase().parse::<Fingerprint>().unwrap(), fp);
         let short = text[..10].parse::<Fingerprint>().unwrap_err().to_string();
-        assert!(short.contains("expected 32 bytes of hex"), "{short}");
+        assert!(short.contains("expected 32 bytes as hex"), "{short}");
+        let b64 = fp.to_base64();
+        assert_eq!(b64.len(), 44);
+        assert_eq!(b64.parse::<Fingerprint>().unwrap(), fp);
+        let bad_b64 = format!("!{}", &b64[1..]).parse::<Fingerprint>().unwrap_err().to_string();
+        assert!(bad_b64.contains("bad base64"), "{bad_b64}");
         let not_hex = "zz".repeat(32).parse::<Fingerprint>().unwrap_err().to_string();
         assert!(not_hex.contains("not hex"), "{not_hex}");
     }
