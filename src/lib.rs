@@ -12,6 +12,8 @@ pub mod frame;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mos;
+#[cfg(feature = "quic")]
+pub mod quic;
 pub mod varint;
 pub mod xml;
 

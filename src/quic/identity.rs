@@ -1,0 +1,335 @@
+//! Agent certificates and how a peer's certificate is checked.
+//!
+//! Open Screen agents use self-signed certificates: no CA vouches for a TV on a home network.
+//! An agent is identified by its fingerprint (advertised over mDNS, or shown to the user), and a
+//! controller accepts a receiver only when the certificate it presents has the fingerprint it
+//! expects. Both sides present a certificate, so a receiver learns each controller's
+//! fingerprint too (to recognise it later, or to authenticate it with the spec's SPAKE2
+//! messages).
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
+
+use super::Error;
+
+/// An agent's certificate and private key.
+pub struct AgentIdentity {
+    cert: CertificateDer<'static>,
+    key: PrivateKeyDer<'static>,
+    /// Both as PEM, as generated or read.
+    pem: String,
+}
+
+impl fmt::Debug for AgentIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the private key.
+        f.debug_struct("AgentIdentity").field("fingerprint", &self.fingerprint()).finish_non_exhaustive()
+    }
+}
+
+impl AgentIdentity {
+    /// A new self-signed certificate (ECDSA P-256) naming the agent `name`.
+    pub fn generate(name: &str) -> Result<AgentIdentity, Error> {
+        let certified = rcgen::generate_simple_self_signed(vec![name.to_owned()])
+            .map_err(|e| Error::Certificate(format!("cannot create a certificate for {name:?}: {e}")))?;
+        Ok(AgentIdentity {
+            cert: certified.cert.der().clone(),
+            key: PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into()),
+            pem: certified.cert.pem() + &certified.key_pair.serialize_pem(),
+        })
+    }
+
+    /// Reads an identity written by [`AgentIdentity::to_pem`] (a certificate and a private key,
+    /// PEM, in one text), so an agent keeps its fingerprint across restarts.
+    pub fn from_pem(pem: &str) -> Result<AgentIdentity, Error> {
+        let cert = CertificateDer::from_pem_slice(pem.as_bytes())
+            .map_err(|e| Error::Certificate(format!("no certificate in the PEM text: {e}")))?;
+        let key = PrivateKeyDer::from_pem_slice(pem.as_bytes())
+            .map_err(|e| Error::Certificate(format!("no private key in the PEM text: {e}")))?;
+        Ok(AgentIdentity { cert, key, pem: pem.to_owned() })
+    }
+
+    /// The certificate and the private key as PEM (keep it private: it holds the key).
+    pub fn to_pem(&self) -> &str {
+        &self.pem
+    }
+
+    /// The certificate's fingerprint, which peers pin.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.cert)
+    }
+
+    /// The certificate (DER).
+    pub fn certificate(&self) -> &CertificateDer<'static> {
+        &self.cert
+    }
+
+    pub(crate) fn server_tls(&self) -> Result<rustls::ServerConfig, Error> {
+        let mut tls = rustls::ServerConfig::builder_with_provider(provider())
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .map_err(tls_setup)?
+            .with_client_cert_verifier(Arc::new(AnyAgent { algorithms: provider().signature_verification_algorithms }))
+            .with_single_cert(vec![self.cert.clone()], self.key.clone_key())
+            .map_err(tls_setup)?;
+        tls.alpn_protocols = vec![super::ALPN.to_vec()];
+        // The spec forbids early data; 0 is rustls's default, kept explicit.
+        tls.max_early_data_size = 0;
+        Ok(tls)
+    }
+}
+
+/// The SHA-256 of an agent's certificate (DER), written as 32 colon-separated hex pairs
+/// (`3F:A0:…`, the RFC 8122 form). Parsing also takes plain hex in either case, and standard
+/// base64 (44 characters), the form agents put in the mDNS `fp` record ([`Fingerprint::to_base64`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a certificate.
+    pub fn of(cert: &CertificateDer<'_>) -> Fingerprint {
+        let digest = ring::digest::digest(&ring::digest::SHA256, cert.as_ref());
+        let mut out = [0; 32];
+        out.copy_from_slice(digest.as_ref());
+        Fingerprint(out)
+    }
+}
+
+impl Fingerprint {
+    /// The fingerprint in standard base64, as agents advertise it over mDNS (`fp`).
+    pub fn to_base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+impl FromStr for Fingerprint {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Fingerprint, Error> {
+        let bad = |why: &str| Error::InvalidFingerprint(format!("{s:?}: {why}"));
+        if s.len() == 44 && s.ends_with('=') {
+            use base64::Engine;
+            let bytes =
+                base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| bad(&format!("bad base64: {e}")))?;
+            return bytes.try_into().map(Fingerprint).map_err(|_| bad("base64 of other than 32 bytes"));
+        }
+        let digits: Vec<u8> = s.bytes().filter(|&b| b != b':').collect();
+        if digits.len() != 64 {
+            return Err(bad("expected 32 bytes as hex (64 digits, colons optional) or base64 (44 characters)"));
+        }
+        let mut out = [0; 32];
+        for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
+            let text = std::str::from_utf8(pair).map_err(|_| bad("not hex"))?;
+            *byte = u8::from_str_radix(text, 16).map_err(|_| bad("not hex"))?;
+        }
+        Ok(Fingerprint(out))
+    }
+}
+
+/// How a client checks the certificate the server presents.
+#[derive(Debug, Clone)]
+pub enum Verify {
+    /// Accept only a certificate with this fingerprint (what Open Screen does).
+    Fingerprint(Fingerprint),
+    /// Accept any certificate. **For tests and debugging only**: anyone on the path can pose as
+    /// the receiver. The TLS handshake signature is still checked.
+    AnyCertificateForTesting,
+}
+
+impl Verify {
+    /// The client's TLS configuration, and where its verifier notes a rejected certificate.
+    pub(crate) fn client_tls(&self, identity: &AgentIdentity) -> Result<(rustls::ClientConfig, Rejected), Error> {
+        let provider = provider();
+        let rejected = Rejected::default();
+        let verifier = Arc::new(PinnedServer {
+            expected: self.clone(),
+            algorithms: provider.signature_verification_algorithms,
+            rejected: rejected.clone(),
+        });
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .map_err(tls_setup)?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_client_auth_cert(vec![identity.cert.clone()], identity.key.clone_key())
+            .map_err(tls_setup)?;
+        tls.alpn_protocols = vec![super::ALPN.to_vec()];
+        tls.enable_early_data = false;
+        Ok((tls, rejected))
+    }
+}
+
+/// Checks the server's certificate against a pinned fingerprint instead of a CA chain; the
+/// handshake signatures are checked as usual, so the server must hold the certificate's key.
+#[derive(Debug)]
+struct PinnedServer {
+    expected: Verify,
+    algorithms: WebPkiSupportedAlgorithms,
+    rejected: Rejected,
+}
+
+/// The fingerprint of a certificate the client rejected, if it did.
+pub(crate) type Rejected = Arc<Mutex<Option<Fingerprint>>>;
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match &self.expected {
+            Verify::AnyCertificateForTesting => Ok(ServerCertVerified::assertion()),
+            Verify::Fingerprint(expected) => {
+                let found = Fingerprint::of(end_entity);
+                if found == *expected {
+                    Ok(ServerCertVerified::assertion())
+                } else {
+                    // rustls's text for a custom error is its Debug form: keep the facts for
+                    // `connect` to word, and send the peer the standard alert.
+                    *self.rejected.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
+                    Err(rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
+                }
+            }
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Takes any client certificate (agents' certificates are self-signed; the server records the
+/// fingerprint, see `Connection::peer_fingerprint`) but requires one, and checks that the
+/// client holds its key.
+#[derive(Debug)]
+struct AnyAgent {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ClientCertVerifier for AnyAgent {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn tls_setup(e: rustls::Error) -> Error {
+    Error::Tls { peer: None, detail: format!("TLS configuration: {e}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_text_round_trips_and_rejects_garbage() {
+        let id = AgentIdentity::generate("receiver.local").unwrap();
+        let fp = id.fingerprint();
+        let text = fp.to_string();
+        assert_eq!(text.len(), 32 * 3 - 1);
+        assert_eq!(text.parse::<Fingerprint>().unwrap(), fp);
+        assert_eq!(text.replace(':', "").to_lowercase().parse::<Fingerprint>().unwrap(), fp);
+        let short = text[..10].parse::<Fingerprint>().unwrap_err().to_string();
+        assert!(short.contains("expected 32 bytes as hex"), "{short}");
+        let b64 = fp.to_base64();
+        assert_eq!(b64.len(), 44);
+        assert_eq!(b64.parse::<Fingerprint>().unwrap(), fp);
+        let bad_b64 = format!("!{}", &b64[1..]).parse::<Fingerprint>().unwrap_err().to_string();
+        assert!(bad_b64.contains("bad base64"), "{bad_b64}");
+        let not_hex = "zz".repeat(32).parse::<Fingerprint>().unwrap_err().to_string();
+        assert!(not_hex.contains("not hex"), "{not_hex}");
+    }
+
+    #[test]
+    fn identity_survives_pem() {
+        let id = AgentIdentity::generate("receiver.local").unwrap();
+        let pem = id.to_pem();
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"), "{pem}");
+        let back = AgentIdentity::from_pem(pem).unwrap();
+        assert_eq!(back.fingerprint(), id.fingerprint());
+        assert_eq!(back.key.secret_der(), id.key.secret_der());
+        let err = AgentIdentity::from_pem("nothing").unwrap_err().to_string();
+        assert!(err.contains("no certificate"), "{err}");
+    }
+}
