@@ -1946,6 +1946,15 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Runs checks on the value of the attribute `name` of the current element (start tag at
+    /// `offset`), so that what they record names the attribute in its path.
+    pub fn in_attribute(&mut self, name: &'a str, offset: usize, checks: impl FnOnce(&mut Self)) {
+        if self.push(name, None, offset).is_ok() {
+            checks(self);
+            self.pop();
+        }
+    }
+
     /// Strict: records a number outside its range.
     pub fn check_range<T: PartialOrd + fmt::Display>(
         &mut self,

@@ -18,17 +18,73 @@ struct Member {
 enum Alt<'a> {
     Element(&'a Node, Occ),
     Sequence(&'a Node, Occ),
+    /// `xs:any`: an element the struct keeps among its unknown elements.
+    Any,
 }
 
 impl<'a> Lower<'a> {
-    /// The fields of a complex type (which is not raw).
+    /// The fields of a complex type. Mixed content with elements of its own gets a `text`
+    /// field first (the text between the children); raw content (mixed or `xs:any` without
+    /// elements of its own) kept with its attributes is their fields and a `content` field.
     pub fn struct_fields(&mut self, ct: &'a Node, parent: &str) -> Vec<Field> {
         // No cycle guard here: a type containing itself goes through a hoisted (cached) local
         // element or a global element reference; derivations are guarded where they recurse.
         let mut fields = Vec::new();
+        let raw = self.is_raw(ct);
+        let content = |name: &str, prim: Prim| Field {
+            rust_name: None,
+            name: name.into(),
+            docs: Vec::new(),
+            key: Key::Content,
+            ty: Ty::prim(prim),
+            occur: occur(ONE),
+            group: None,
+            span: ct.span,
+        };
+        if !raw && is_mixed(ct) {
+            fields.push(content("text", Prim::Text));
+        }
         self.type_body(ct, parent, &mut fields);
+        if raw {
+            fields.push(content("content", Prim::Any));
+        }
         Self::distinct_field_names(&mut fields);
         fields
+    }
+
+    /// An element's struct. It keeps the child elements it does not take in (vendor elements,
+    /// `xs:any`, repetitions beyond the schema's maximum) so that a gateway passes them on; an
+    /// element with simple content has no children to keep. In a namespaced schema it keeps
+    /// the attributes no field takes too: namespace declarations must survive for the prefixes
+    /// in kept elements and raw content.
+    pub fn element_struct(&self, mut fields: Vec<Field>) -> Struct {
+        let taken = |fields: &[Field], n: &str| fields.iter().any(|f| crate::rust::naming::field_name(&f.name) == n);
+        let free = |fields: &[Field], base: &str| {
+            let mut name = base.to_owned();
+            let mut i = 2;
+            while taken(fields, &name) {
+                name = format!("{base}_{i}");
+                i += 1;
+            }
+            name
+        };
+        if self.namespace.is_some() {
+            let name = free(&fields, "other_attributes");
+            fields.push(Field {
+                rust_name: None,
+                name,
+                docs: Vec::new(),
+                key: Key::AnyAttribute,
+                ty: Ty::new(TyKind::Rust { path: "::osmos::xml::OtherAttributes<'a>".into(), borrows: true }),
+                occur: occur(ONE),
+                group: None,
+                span: crate::ir::Span::default(),
+            });
+        }
+        let simple = fields.iter().any(|f| f.key == Key::Content)
+            && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
+        let unknown = (!simple).then(|| free(&fields, "unknown"));
+        Struct { layout: Layout::Element, fields, unknown }
     }
 
     /// The content of an `xs:complexType`, `xs:extension` or `xs:restriction` of complex content.
@@ -203,7 +259,8 @@ impl<'a> Lower<'a> {
                     self.busy.remove(&key);
                 }
             }
-            "any" => self.err(node.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
+            // Elements it matches are kept among the struct's unknown elements, in place.
+            "any" => {}
             other => self.err(node.span, format!("xs:{other} is not supported in a content model")),
         }
     }
@@ -236,16 +293,8 @@ impl<'a> Lower<'a> {
         if o.1 == Some(0) {
             return None;
         }
-        Some(Field {
-            rust_name: None,
-            name: name.clone(),
-            docs,
-            key: Key::Element(name),
-            ty,
-            occur: occur(o),
-            group: None,
-            span: node.span,
-        })
+        let key = Key::Element(self.element_key(&name));
+        Some(Field { rust_name: None, name, docs, key, ty, occur: occur(o), group: None, span: node.span })
     }
 
     /// The name, type and docs of an element particle (local declaration or `ref`).
@@ -281,6 +330,7 @@ impl<'a> Lower<'a> {
             self.err(node.span, "an element needs a name or a ref");
             return None;
         };
+        self.check_local_form(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
             ElemKind::Complex(ct) => {
@@ -324,7 +374,7 @@ impl<'a> Lower<'a> {
         if d.is_empty() {
             d = docs(ct);
         }
-        let kind = TypeKind::Struct(element_struct(fields));
+        let kind = TypeKind::Struct(self.element_struct(fields));
         self.emit(
             key,
             TypeDef {
@@ -350,6 +400,7 @@ impl<'a> Lower<'a> {
             match c.local.as_str() {
                 "element" => alts.push(Alt::Element(c, occ)),
                 "sequence" | "all" => alts.push(Alt::Sequence(c, occ)),
+                "any" => alts.push(Alt::Any),
                 "choice" => {
                     let o = mul(occ, self.occurs(c));
                     self.alternatives(c, o, alts);
@@ -371,7 +422,6 @@ impl<'a> Lower<'a> {
                         }
                     }
                 }
-                "any" => self.err(c.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
                 other => self.err(c.span, format!("xs:{other} is not supported in xs:choice")),
             }
         }
@@ -408,6 +458,8 @@ impl<'a> Lower<'a> {
         let mut always = true;
         for alt in alts {
             match alt {
+                // Nothing the struct takes: the choice field may be absent.
+                Alt::Any => always = false,
                 Alt::Element(e, outer) => {
                     at.get_or_insert(out.len());
                     if let Some(m) = self.member(e, parent, outer) {
@@ -461,7 +513,7 @@ impl<'a> Lower<'a> {
                 rust_name: None,
                 name: m.name.clone(),
                 docs: Vec::new(),
-                key: Key::Element(m.name.clone()),
+                key: Key::Element(self.element_key(&m.name)),
                 ty: m.ty.clone(),
                 occur: occur(o),
                 group: None,
@@ -478,7 +530,7 @@ impl<'a> Lower<'a> {
                     (_, Some(1)) => m.ty.clone(),
                     (min, max) => Ty::new(TyKind::List { item: Box::new(m.ty.clone()), min: min.max(1), max }),
                 };
-                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(m.name.clone()) }
+                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(self.element_key(&m.name)) }
             })
             .collect();
         if envelope.is_some() {
@@ -581,6 +633,15 @@ impl<'a> Lower<'a> {
                 self.err(node.span, "an attribute needs a name or a ref");
                 return None;
             };
+            if let Some(a) = node.attr("form").filter(|a| a.value.trim() == "qualified") {
+                let e = crate::diagnostic::SchemaError::at(
+                    self.sources,
+                    a.span,
+                    "form=\"qualified\": attributes in a namespace are not supported",
+                )
+                .help("declare the attribute unqualified (the default)");
+                self.errors.push(e);
+            }
             (node, name.to_owned())
         };
         let occ = match node.get("use").map(str::trim) {
@@ -643,16 +704,78 @@ impl<'a> Lower<'a> {
         self.busy.remove(&key);
     }
 
-    /// Whether a complex type's content is raw XML: mixed, or with `xs:any` anywhere in its
-    /// content model (or its base's).
+    /// Whether a complex type's content is raw XML: mixed, or with `xs:any` in its content
+    /// model (or its base's), and no element declaration of its own there. A type with
+    /// elements of its own is a struct; `xs:any` elements are then kept among its unknown
+    /// elements, mixed text in a `text` field.
     pub fn is_raw(&mut self, ct: &'a Node) -> bool {
         let key = (ct.span.file, ct.span.start);
         if !self.raw_busy.insert(key) {
             return false; // a derivation cycle; reported when the fields are lowered
         }
-        let raw = self.raw_type(ct);
+        let raw = self.raw_type(ct) && !self.has_elements(ct);
         self.raw_busy.remove(&key);
         raw
+    }
+
+    /// Whether an element of complex type `ct` is raw content with nothing else: raw content
+    /// with attributes is a struct in a namespaced schema, so that the attributes survive. (A
+    /// schema without namespace keeps its raw elements' shape: MOS's `storyBody` stays `RawXml`.)
+    pub fn raw_element(&mut self, ct: &'a Node) -> bool {
+        self.is_raw(ct) && !(self.namespace.is_some() && has_attributes(ct))
+    }
+
+    /// Whether a content model declares (or references) an element, its base's included.
+    fn has_elements(&mut self, node: &'a Node) -> bool {
+        for c in node.content() {
+            let found = match c.local.as_str() {
+                _ if !c.in_xs() => false,
+                "element" => true,
+                "sequence" | "choice" | "all" | "complexContent" => self.has_elements(c),
+                "extension" | "restriction" => {
+                    let base = c
+                        .get("base")
+                        .and_then(|b| c.resolve(b).ok())
+                        .filter(|b| b.ns.as_deref() == self.namespace.as_deref())
+                        .and_then(|b| self.g.complex.get(b.local.as_str()).copied());
+                    let from_base = match base {
+                        Some(b) if c.local == "extension" => {
+                            let key = (b.span.file, b.span.start);
+                            self.raw_busy.insert(key) && {
+                                let found = self.has_elements(b);
+                                self.raw_busy.remove(&key);
+                                found
+                            }
+                        }
+                        _ => false,
+                    };
+                    from_base || self.has_elements(c)
+                }
+                "group" => {
+                    let model = c
+                        .get("ref")
+                        .and_then(|r| c.resolve(r).ok())
+                        .filter(|q| q.ns.as_deref() == self.namespace.as_deref())
+                        .and_then(|q| self.g.groups.get(q.local.as_str()).copied());
+                    match model {
+                        Some(m) => {
+                            let key = (m.span.file, m.span.start);
+                            self.raw_busy.insert(key) && {
+                                let found = self.has_elements(m);
+                                self.raw_busy.remove(&key);
+                                found
+                            }
+                        }
+                        None => false,
+                    }
+                }
+                _ => false,
+            };
+            if found {
+                return true;
+            }
+        }
+        false
     }
 
     fn raw_type(&mut self, ct: &'a Node) -> bool {
@@ -667,7 +790,7 @@ impl<'a> Lower<'a> {
                 for d in c.content() {
                     if d.is_xs("extension") {
                         let base = d.get("base").and_then(|b| d.resolve(b).ok());
-                        if let Some(b) = base.filter(|b| b.ns.is_none()) {
+                        if let Some(b) = base.filter(|b| b.ns.as_deref() == self.namespace.as_deref()) {
                             if let Some(&bt) = self.g.complex.get(b.local.as_str()) {
                                 if self.is_raw(bt) {
                                     return true;
@@ -698,7 +821,7 @@ impl<'a> Lower<'a> {
             let model = p
                 .get("ref")
                 .and_then(|r| p.resolve(r).ok())
-                .filter(|q| q.ns.is_none())
+                .filter(|q| q.ns.as_deref() == self.namespace.as_deref())
                 .and_then(|q| self.g.groups.get(q.local.as_str()).copied())
                 .and_then(|g| g.content().next());
             if let Some(m) = model {
@@ -714,23 +837,19 @@ impl<'a> Lower<'a> {
     }
 }
 
-/// An element's struct. It keeps the child elements it does not take in (vendor elements,
-/// repetitions beyond the schema's maximum) so that a gateway passes them on; an element with
-/// simple content has no children to keep.
-pub(super) fn element_struct(fields: Vec<Field>) -> Struct {
-    let simple = fields.iter().any(|f| f.key == Key::Content)
-        && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
-    let unknown = (!simple).then(|| {
-        let taken = |n: &str| fields.iter().any(|f| crate::rust::naming::field_name(&f.name) == n);
-        let mut name = "unknown".to_owned();
-        let mut i = 2;
-        while taken(&name) {
-            name = format!("unknown_{i}");
-            i += 1;
-        }
-        name
-    });
-    Struct { layout: Layout::Element, fields, unknown }
+/// Whether a complex type is mixed (`mixed="true"` on it or on its complex content).
+fn is_mixed(ct: &Node) -> bool {
+    is_true(ct.get("mixed")) || ct.content().any(|c| c.is_xs("complexContent") && is_true(c.get("mixed")))
+}
+
+/// Whether a complex type declares attributes (directly or in its derivation).
+fn has_attributes(ct: &Node) -> bool {
+    ct.content().any(|c| {
+        c.is_xs("attribute")
+            || c.is_xs("attributeGroup")
+            || ((c.is_xs("complexContent") || c.is_xs("simpleContent"))
+                && c.content().any(|d| d.content().any(|a| a.is_xs("attribute") || a.is_xs("attributeGroup"))))
+    })
 }
 
 fn is_true(v: Option<&str>) -> bool {

@@ -19,6 +19,11 @@ pub struct Loaded {
     /// The top-level components (file, child index) in schema order: document order, with each
     /// included file's components where its `xs:include` stands.
     pub order: Vec<(usize, usize)>,
+    /// The target namespace every file shares (`None`: no namespace, as MOS).
+    pub namespace: Option<String>,
+    /// `elementFormDefault="qualified"` of each file, by index: its local elements are in the
+    /// target namespace.
+    pub qualified: Vec<bool>,
 }
 
 /// Reads `paths` and everything they include. I/O errors on the given paths are
@@ -31,6 +36,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         seen: HashMap::new(),
         stack: Vec::new(),
         errors: Vec::new(),
+        namespace: None,
+        qualified: Vec::new(),
     };
     for p in paths {
         l.file(p, display(p), None)?;
@@ -39,7 +46,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         return Err(l.errors.into());
     }
     let docs = l.docs.into_iter().map(|d| d.expect("every read file is parsed or an error")).collect();
-    Ok(Loaded { sources: l.sources, docs, order: l.order })
+    let namespace = l.namespace.and_then(|(ns, _)| ns);
+    Ok(Loaded { sources: l.sources, docs, order: l.order, namespace, qualified: l.qualified })
 }
 
 struct Loader {
@@ -51,6 +59,9 @@ struct Loader {
     /// Files being read (canonical path, display path), outermost first.
     stack: Vec<(PathBuf, String)>,
     errors: Vec<SchemaError>,
+    /// The target namespace of the first file, and where it is declared.
+    namespace: Option<(Option<String>, Option<Span>)>,
+    qualified: Vec<bool>,
 }
 
 impl Loader {
@@ -98,6 +109,7 @@ impl Loader {
         let file = self.sources.len();
         self.sources.push(Source { path: shown.clone(), text });
         self.docs.push(None);
+        self.qualified.push(false);
         self.seen.insert(canonical.clone(), file);
         let root = match dom::parse(&self.sources, file) {
             Ok(root) => root,
@@ -110,13 +122,7 @@ impl Loader {
             let msg = format!("the root element is <{}>, not <xs:schema> (namespace {})", root.display_name(), dom::XS);
             self.err(root.span, msg);
         }
-        if let Some(tns) = root.attr("targetNamespace").filter(|a| !a.value.is_empty()) {
-            let msg = format!(
-                "targetNamespace `{}`: schemas with a target namespace are not supported (MOS has none)",
-                tns.value
-            );
-            self.err(tns.span, msg);
-        }
+        self.target_namespace(&root, file);
         self.stack.push((canonical, shown.clone()));
         for (i, child) in root.children.iter().enumerate() {
             if child.is_xs("include") || child.is_xs("import") {
@@ -130,15 +136,47 @@ impl Loader {
         Ok(())
     }
 
+    /// Records the file's target namespace: every file of one schema shares one (or none), so
+    /// element names are that namespace's.
+    fn target_namespace(&mut self, root: &Node, file: usize) {
+        let tns = root.attr("targetNamespace").filter(|a| !a.value.is_empty());
+        let this = (tns.map(|a| a.value.clone()), tns.map(|a| a.span));
+        match &self.namespace {
+            None => self.namespace = Some(this),
+            Some((first, at)) if *first != this.0 => {
+                let first = first.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+                let here = this.0.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+                let mut e = SchemaError::at(
+                    &self.sources,
+                    this.1.unwrap_or(root.span),
+                    format!("{here} differs from the first schema file's {first}"),
+                );
+                if let Some(at) = at {
+                    e = e.note(&self.sources, *at, "the first file's target namespace");
+                }
+                self.errors.push(e.help(
+                    "one module compiles one namespace: give each namespace its own module, or one targetNamespace to all files",
+                ));
+            }
+            Some(_) => {}
+        }
+        self.qualified[file] = root.get("elementFormDefault").map(str::trim) == Some("qualified");
+        if let Some(a) = root.attr("attributeFormDefault").filter(|a| a.value.trim() == "qualified") {
+            let msg = "attributeFormDefault=\"qualified\": attributes in a namespace are not supported";
+            let e = SchemaError::at(&self.sources, a.span, msg).help("declare attributes unqualified (the default)");
+            self.errors.push(e);
+        }
+    }
+
     fn include(&mut self, path: &Path, shown: &str, node: &Node) -> Result<(), Error> {
         let what = node.display_name();
         if node.is_xs("import") {
             if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
-                let msg = format!(
-                    "xs:import of namespace `{}` is not supported: only schemas without a target namespace can be compiled",
-                    ns.value
+                let msg = format!("xs:import of namespace `{}`: a module compiles one namespace", ns.value);
+                let e = SchemaError::at(&self.sources, ns.span, msg).help(
+                    "elements of another namespace are kept as raw XML where the schema has xs:any; declare the imported components in this schema's namespace, or compile the other schema as its own module",
                 );
-                self.err(ns.span, msg);
+                self.errors.push(e);
                 return Ok(());
             }
         }

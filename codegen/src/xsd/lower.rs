@@ -82,6 +82,10 @@ pub struct Lower<'a> {
     groups: u32,
     /// Global elements no other element refers to.
     roots: BTreeSet<String>,
+    /// The schema's target namespace.
+    pub namespace: Option<String>,
+    /// `elementFormDefault="qualified"`, by file.
+    qualified: Vec<bool>,
 }
 
 /// Lowers a loaded schema into its types, in schema order.
@@ -115,6 +119,8 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         messages: Vec::new(),
         groups: 0,
         roots,
+        namespace: loaded.namespace.clone(),
+        qualified: loaded.qualified.clone(),
     };
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
@@ -130,18 +136,32 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
             _ => {}
         }
     }
-    let Lower { mut out, errors, messages, .. } = l;
+    let key = |name: &str| element_key(loaded.namespace.as_deref(), name);
+    let Lower { mut out, errors, mut messages, g, .. } = l;
     if !errors.is_empty() {
         return Err(errors.into());
     }
     out.sort_by_key(|(k, _)| *k);
     let mut types: Vec<TypeDef> = out.into_iter().map(|(_, t)| t).collect();
+    if loaded.namespace.is_some() {
+        // No envelope names the messages of a namespaced schema (GPX, XML Signature): any global
+        // element can be a document's root.
+        messages.extend(g.elements.keys().map(|n| n.to_string()));
+    }
     for m in messages {
         if let Some(t) = types.iter_mut().find(|t| t.name == m && matches!(t.kind, TypeKind::Struct(_))) {
-            t.message.get_or_insert(MessageKey::Element(m));
+            t.message.get_or_insert(MessageKey::Element(key(&m)));
         }
     }
     Ok(types)
+}
+
+/// The wire name of an element: `{namespace}local` in a namespaced schema (see `ir::Key::Element`).
+pub fn element_key(namespace: Option<&str>, local: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{{{ns}}}{local}"),
+        None => local.to_owned(),
+    }
 }
 
 /// Every `ref` of an `xs:element` in a file.
@@ -207,21 +227,54 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// A name in no namespace (a component of this schema), or an error at `span`.
+    /// The wire name of an element of this schema.
+    pub fn element_key(&self, local: &str) -> String {
+        element_key(self.namespace.as_deref(), local)
+    }
+
+    /// A name in the schema's target namespace (a component of this schema), or an error at
+    /// `span`.
     pub fn local_name(&mut self, q: &QName, span: Span) -> Option<String> {
         match q.ns.as_deref() {
-            None => Some(q.local.clone()),
+            ns if ns == self.namespace.as_deref() => Some(q.local.clone()),
             Some(XS) => {
                 self.err(span, format!("xs:{} is not a component of this kind", q.local));
                 None
             }
-            Some(ns) => {
-                self.err(
+            found => {
+                let found = found.map_or("no namespace".to_owned(), |n| format!("namespace `{n}`"));
+                let own = self.namespace.as_deref().map_or("no namespace".to_owned(), |n| format!("`{n}`"));
+                let e = SchemaError::at(
+                    self.sources,
                     span,
-                    format!("`{}` is in namespace `{ns}`; only no-namespace schemas are supported", q.local),
-                );
+                    format!("`{}` is in {found}, but this schema's components are in {own}", q.local),
+                )
+                .help("check the prefix: a module compiles the components of one namespace");
+                self.errors.push(e);
                 None
             }
+        }
+    }
+
+    /// Whether local element declarations of the file of `node` are in the target namespace;
+    /// reports one that would be in no namespace while the schema has one.
+    pub fn check_local_form(&mut self, node: &Node) {
+        if self.namespace.is_none() {
+            return;
+        }
+        let qualified = match node.get("form").map(str::trim) {
+            Some("qualified") => true,
+            Some(_) => false,
+            None => self.qualified.get(node.span.file).copied().unwrap_or(false),
+        };
+        if !qualified {
+            let e = SchemaError::at(
+                self.sources,
+                node.span,
+                "a local element in no namespace inside a schema with a targetNamespace is not supported",
+            )
+            .help("write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)");
+            self.errors.push(e);
         }
     }
 
@@ -297,7 +350,7 @@ impl<'a> Lower<'a> {
                 if docs.is_empty() {
                     docs = self::docs(ct);
                 }
-                let kind = TypeKind::Struct(super::content::element_struct(fields));
+                let kind = TypeKind::Struct(self.element_struct(fields));
                 self.emit(
                     key,
                     TypeDef {
@@ -339,7 +392,7 @@ impl<'a> Lower<'a> {
             return self.type_ref(&q, span);
         }
         if let Some(ct) = inline_complex {
-            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+            return if self.raw_element(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
         }
         if let Some(st) = inline_simple {
             return ElemKind::Simple(self.anonymous_simple(st, preferred, fallback));
@@ -363,7 +416,7 @@ impl<'a> Lower<'a> {
             return ElemKind::Simple(Ty::prim(crate::ir::Prim::Text));
         };
         if let Some(&ct) = self.g.complex.get(name.as_str()) {
-            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+            return if self.raw_element(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
         }
         if self.g.simple.contains_key(name.as_str()) {
             return ElemKind::Simple(self.named_simple(&name, span));

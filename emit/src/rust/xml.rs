@@ -31,6 +31,51 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     }
 }
 
+/// An element's wire name split into namespace and local name (`{ns}local`, see
+/// `ir::Key::Element`).
+fn split(tag: &str) -> (Option<&str>, &str) {
+    match tag.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((ns, local)) => (Some(ns), local),
+        None => (None, tag),
+    }
+}
+
+/// The local name of an element's wire name: what the encoder writes (namespaced documents
+/// are written without prefixes) and what errors name.
+fn local(tag: &str) -> &str {
+    split(tag).1
+}
+
+/// Whether the schema's elements are in a namespace: its decoders then resolve names against
+/// namespace declarations (`Decoder::resolve`) instead of comparing them as written.
+fn namespaced(ctx: &Ctx) -> bool {
+    ctx.schema.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| matches!(&f.key, Key::Element(e) if split(e).0.is_some())),
+        TypeKind::Choice(c) => c.variants.iter().any(|v| v.element.as_deref().is_some_and(|e| split(e).0.is_some())),
+        _ => matches!(&t.message, Some(MessageKey::Element(e)) if split(e).0.is_some()),
+    })
+}
+
+/// The pattern that matches an element named `tag`: its name as written, or after
+/// `let (ns, local) = d.resolve(..)?` in a namespaced schema, `(ns.as_deref(), local)`.
+fn name_pattern(tag: &str, namespaced: bool) -> TokenStream {
+    match (namespaced, split(tag)) {
+        (false, _) => quote!(#tag),
+        (true, (Some(ns), local)) => quote!((::core::option::Option::Some(#ns), #local)),
+        (true, (None, local)) => quote!((::core::option::Option::None, #local)),
+    }
+}
+
+/// The statement and expression a generated decoder matches the element `start` (a `Start`
+/// or a reference to one) by (see [`name_pattern`]).
+fn name_scrutinee(start: TokenStream, namespaced: bool) -> (TokenStream, TokenStream) {
+    if namespaced {
+        (quote!(let (ns, local) = d.resolve(&#start)?;), quote!((ns.as_deref(), local)))
+    } else {
+        (quote!(), quote!(#start.name))
+    }
+}
+
 /// How a value is read from text, if it is a text value at all.
 enum ValueKind {
     /// Parsed from the element's text with `XmlText`.
@@ -69,18 +114,18 @@ fn value_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
 
 /// Checks on a decoded text value `v` (a reference), as statements on `d` with the value's
 /// element start tag `s`. Only lenient-tolerated constraints are checked: strict mode records them.
-fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
+fn checks(ctx: &Ctx, ty: &Ty, at: &TokenStream) -> Vec<TokenStream> {
     let eff = ctx.effective(ty);
     let mut out = Vec::new();
     for c in &eff.constraints {
         match (c, eff.kind) {
             (Constraint::Chars { min, max }, TyKind::Prim(Prim::Text)) => {
                 let max = opt(*max);
-                out.push(quote!(d.check_len(v.chars().count(), #min, #max, "characters", s.end);));
+                out.push(quote!(d.check_len(v.chars().count(), #min, #max, "characters", #at);));
             }
             (Constraint::Size { min, max }, TyKind::Prim(Prim::Text | Prim::Bytes)) => {
                 let max = opt(*max);
-                out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", s.end);));
+                out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", #at);));
             }
             (Constraint::Range { min, max }, kind) => {
                 let (prim, value) = match kind {
@@ -92,6 +137,9 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
                     }
                     TyKind::Prim(Prim::TextValue(path)) if path.ends_with("MessageId") => {
                         (Prim::Int, quote!(i64::from(v.get())))
+                    }
+                    TyKind::Prim(Prim::TextValue(path)) if path.ends_with("xml::Decimal") => {
+                        (Prim::Float { bits: 64 }, quote!(v.to_f64()))
                     }
                     _ => continue,
                 };
@@ -110,10 +158,10 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
                     // A lenient value that did not parse is already a deviation: no range to check.
                     TyKind::Prim(Prim::TextValue(_)) => quote! {
                         if let ::core::option::Option::Some(v) = v.value() {
-                            d.check_range(#value, #lo, #hi, s.end);
+                            d.check_range(#value, #lo, #hi, #at);
                         }
                     },
-                    _ => quote!(d.check_range(#value, #lo, #hi, s.end);),
+                    _ => quote!(d.check_range(#value, #lo, #hi, #at);),
                 });
             }
             _ => {}
@@ -135,7 +183,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
         }
         ValueKind::Text => {
             let t = value_ty(ctx, ty);
-            let checks = checks(ctx, ty);
+            let checks = checks(ctx, ty, &quote!(s.end));
             match (optional, checks.is_empty()) {
                 (false, true) => quote!(#rt::xml::Decoder::value::<#t>),
                 (true, true) => quote!(#rt::xml::Decoder::opt_value::<#t>),
@@ -223,13 +271,26 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let keep = s.unknown.is_some();
+    let ns = namespaced(ctx);
+    let other = s.fields.iter().find(|f| f.key == Key::AnyAttribute);
 
     let attrs: Vec<&'s Field> = s.fields.iter().filter(|f| matches!(f.key, Key::Attribute(_))).collect();
     let content = s.fields.iter().find(|f| f.key == Key::Content);
     let children: Vec<&'s Field> = s.fields.iter().filter(|f| matches!(f.key, Key::Element(_) | Key::Choice)).collect();
 
     // ---- decode: attributes
-    let attr_decode = if attrs.is_empty() {
+    let other_decl = other.map(|f| {
+        let slot = slot(f);
+        quote!(let mut #slot = #rt::xml::OtherAttributes::new();)
+    });
+    let unknown_attr = match other {
+        Some(f) => {
+            let slot = slot(f);
+            quote!(_ => d.other_attribute(&mut #slot, a),)
+        }
+        None => quote!(_ => d.unknown_attribute(&a),),
+    };
+    let attr_decode = if attrs.is_empty() && other.is_none() {
         quote!(d.no_attributes(start)?;)
     } else {
         let decls = attrs.iter().map(|f| {
@@ -240,15 +301,28 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let arms = attrs.iter().map(|f| {
             let Key::Attribute(a) = &f.key else { unreachable!() };
             let slot = slot(f);
-            quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+            let checks = checks(ctx, &f.ty, &quote!(start.offset));
+            if checks.is_empty() {
+                quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+            } else {
+                // Bounds on an attribute (GPX's latitude): strict mode reports them at the
+                // attribute, as it reports a value that does not parse.
+                quote!(#a => {
+                    d.attribute(&mut #slot, #a, a)?;
+                    if let #rt::xml::Slot::Set(v) = &#slot {
+                        d.in_attribute(#a, start.offset, |d| { #(#checks)* });
+                    }
+                })
+            }
         });
         quote! {
             #(#decls)*
+            #other_decl
             let mut attrs = d.attributes(start);
             while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
                 match a.name {
                     #(#arms)*
-                    _ => d.unknown_attribute(&a),
+                    #unknown_attr
                 }
             }
         }
@@ -283,6 +357,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             _ => quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;),
         }
     });
+    let (resolve_child, child_name) = name_scrutinee(quote!(child), ns);
     let match_arms = arms_by_tag.iter().map(|(tag, arms)| {
         // Fields sharing a tag fill in schema order: the first while it is empty, then the next.
         let mut body = quote!();
@@ -298,7 +373,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
                 }
             };
         }
-        quote!(#tag => { #body })
+        let pattern = name_pattern(tag, ns);
+        quote!(#pattern => { #body })
     });
     let has_text_content = content.is_some_and(|c| !matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
     let raw_content = content.filter(|c| matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
@@ -328,8 +404,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             while let ::core::option::Option::Some(item) = d.next_content(start)? {
                 match item {
                     #rt::xml::Content::Child(child) => {
+                        #resolve_child
                         #[allow(clippy::match_single_binding)]
-                        match child.name {
+                        match #child_name {
                             #(#match_arms)*
                             _ => d.unknown(&child, &mut kept)?,
                         }
@@ -350,8 +427,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             #order_decl
             let mut kept = #rt::xml::Kept::new(#keep);
             while let ::core::option::Option::Some(child) = d.next_child(start)? {
+                #resolve_child
                 #[allow(clippy::match_single_binding)]
-                match child.name {
+                match #child_name {
                     #(#match_arms)*
                     _ => d.unknown(&child, &mut kept)?,
                 }
@@ -365,10 +443,13 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let id = field_ident(f);
         let slot = slot(f);
         let fname = match &f.key {
-            Key::Element(tag) | Key::Attribute(tag) => tag.clone(),
+            Key::Element(tag) | Key::Attribute(tag) => local(tag).to_owned(),
             _ => f.name.clone(),
         };
         match (&f.key, f.occur) {
+            (Key::AnyAttribute, _) => {
+                quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(#slot);)
+            }
             (_, Occur::Many { min, max }) => {
                 let max = opt(max);
                 quote!(let #id = d.finish_many(#slot, #fname, #min, #max, start);)
@@ -408,9 +489,13 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             },
         }
     });
+    let other_write = other.map(|f| {
+        let id = field_ident(f);
+        quote!(self.#id.write(out);)
+    });
     let write_one = |f: &Field, v: TokenStream| {
         let tag = match &f.key {
-            Key::Element(tag) => tag.clone(),
+            Key::Element(tag) => local(tag).to_owned(),
             _ => String::new(),
         };
         match &f.key {
@@ -428,7 +513,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     };
     let mut body_writes = Vec::new();
     let mut done = BTreeSet::new();
-    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_))) {
+    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute)) {
         if done.contains(&f.name) {
             continue;
         }
@@ -492,6 +577,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
                 #rt::xml::open(out, tag);
                 #(#attr_writes)*
+                #other_write
                 let content = #rt::xml::close_start(out);
                 #kept_start
                 #(#body_writes)*
@@ -521,11 +607,11 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
     let slot = slot(f);
     let pos = arm.pos;
     let fname = match &f.key {
-        Key::Element(tag) => tag.clone(),
+        Key::Element(tag) => local(tag).to_owned(),
         _ => f.name.clone(),
     };
     let order_name = match arm.variant {
-        Some(v) => variant_element(ctx, v),
+        Some(v) => local(&variant_element(ctx, v)).to_owned(),
         None => fname.clone(),
     };
     let run = opt(arm.run);
@@ -625,28 +711,43 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
+    let ns = namespaced(ctx);
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), ns);
     let mut seen = BTreeSet::new();
     let dec_arms = variants.iter().filter_map(|v| {
         let tag = variant_element(ctx, v);
         if !seen.insert(tag.clone()) {
             return None;
         }
+        let pattern = name_pattern(&tag, ns);
         let var = super::variant_ident(&v.name, &v.rust_name);
         Some(match list_item(v) {
             Some(item) => {
                 let dec = decoder(ctx, item, false);
-                quote!(#tag => d.apply(start, #dec).map(|v| #name::#var(::std::vec![v])),)
+                quote!(#pattern => d.apply(start, #dec).map(|v| #name::#var(::std::vec![v])),)
             }
             None => {
                 let dec = decoder(ctx, &v.ty, false);
-                quote!(#tag => d.apply(start, #dec).map(#name::#var),)
+                quote!(#pattern => d.apply(start, #dec).map(#name::#var),)
             }
         })
     });
-    let names: Vec<String> = variants.iter().map(|v| format!("<{}>", variant_element(ctx, v))).collect();
+    let names: Vec<String> = variants.iter().map(|v| format!("<{}>", local(&variant_element(ctx, v)))).collect();
     let expected = format!("one of {}", names.join(", "));
+    let fallback = if ns {
+        quote!(_ => Err(d.error(
+            #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{}>", start.name) },
+            start.offset,
+        )),)
+    } else {
+        quote!(other => Err(d.error(
+            #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{other}>") },
+            start.offset,
+        )),)
+    };
     let enc_arms = variants.iter().map(|v| {
         let tag = variant_element(ctx, v);
+        let tag = local(&tag);
         let var = super::variant_ident(&v.name, &v.rust_name);
         if list_item(v).is_some() {
             quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),)
@@ -657,12 +758,10 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
     quote! {
         impl<'a> #rt::xml::XmlDecode<'a> for #name #generics {
             fn decode_element(d: &mut #rt::xml::Decoder<'a>, start: &#rt::xml::Start<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
-                match start.name {
+                #resolve
+                match #scrutinee {
                     #(#dec_arms)*
-                    other => Err(d.error(
-                        #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{other}>") },
-                        start.offset,
-                    )),
+                    #fallback
                 }
             }
         }
@@ -724,6 +823,9 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
     if !msgs.is_empty() {
         items.push(message_enum(ctx, options, &msgs));
     }
+    for (t, tag) in msgs.iter().filter(|(_, tag)| split(tag).0.is_some()) {
+        items.push(document(ctx, t, tag));
+    }
     for env in envelopes(ctx) {
         let name = super::type_ident(env);
         let tag = &env.name;
@@ -765,8 +867,61 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// A namespaced global element's entry points: a document with it as root, decoded whatever
+/// prefix it uses, encoded with the namespace as the default.
+fn document(ctx: &Ctx, t: &TypeDef, tag: &str) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let (ns, local) = split(tag);
+    let ns = ns.expect("a namespaced element");
+    let generics = if ctx.borrows(t) { quote!(<'a>) } else { quote!() };
+    let lt_decl = if ctx.borrows(t) { quote!() } else { quote!(<'a>) };
+    let doc = format!(" A document with root `<{local}>` in `{ns}`: decoding from UTF-8 text, encoding to UTF-8.");
+    quote! {
+        #[doc = #doc]
+        impl #generics #name #generics {
+            /// The root element's local name.
+            pub const ELEMENT: &'static str = #local;
+            /// The root element's namespace.
+            pub const NAMESPACE: &'static str = #ns;
+
+            /// Decodes a whole document leniently (see `osmos::xml`): the root must be this
+            /// element in this namespace, with whatever prefix; errors carry the path below it
+            /// and the byte offset in `input`.
+            pub fn decode #lt_decl (input: &'a str) -> ::core::result::Result<Self, #rt::DecodeError> {
+                Self::decode_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
+            }
+
+            /// Decodes a whole document in the given mode; strict mode returns every deviation
+            /// from the schema.
+            pub fn decode_with #lt_decl (input: &'a str, mode: #rt::xml::Mode) -> ::core::result::Result<Self, #rt::xml::DecodeErrors> {
+                #rt::xml::decode_namespaced_document(
+                    input,
+                    mode,
+                    ::core::option::Option::Some((#ns, #local)),
+                    <Self as #rt::xml::XmlDecode<'a>>::decode_element,
+                )
+            }
+
+            /// The document as UTF-8 XML without XML declaration: elements in schema order and
+            /// without prefix, the namespace declared on the root.
+            pub fn encode(&self) -> ::std::string::String {
+                let mut out = ::std::string::String::new();
+                #rt::xml::XmlEncode::encode_element(self, #local, &mut out);
+                #rt::xml::declare_namespace(&mut out, #local, #ns);
+                out
+            }
+        }
+    }
+}
+
 fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> TokenStream {
     let rt = ctx.rt();
+    let ns = namespaced(ctx);
+    let patterns: Vec<TokenStream> = msgs.iter().map(|(_, e)| name_pattern(e, ns)).collect();
+    let namespaces: Vec<Option<&str>> = msgs.iter().map(|(_, e)| split(e).0).collect();
+    let msgs: Vec<(&TypeDef, &str)> = msgs.iter().map(|(t, e)| (*t, local(e))).collect();
+    let msgs = msgs.as_slice();
     let borrows = msgs.iter().any(|(t, _)| ctx.borrows(t));
     let (generics, anon, stat, lt_decl) = if borrows {
         (quote!(<'a>), quote!(<'_>), quote!(<'static>), quote!())
@@ -780,6 +935,38 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
     let docs = msgs.iter().map(|(_, e)| format!(" `<{e}>`."));
     let count = msgs.len();
     let expected = "an object with one message element name as its only key";
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), ns);
+    let unknown_message = if ns {
+        quote!(_ => Err(d.error(#rt::ErrorKind::UnknownMessage(start.name.into()), start.offset)),)
+    } else {
+        quote!(other => Err(d.error(#rt::ErrorKind::UnknownMessage(other.into()), start.offset)),)
+    };
+    let decode_document = if ns {
+        quote!(#rt::xml::decode_namespaced_document(input, mode, ::core::option::Option::None, <Self as #rt::xml::XmlDecode<'a>>::decode_element))
+    } else {
+        quote!(#rt::xml::decode_document(input, mode, ::core::option::Option::None, false, <Self as #rt::xml::XmlDecode<'a>>::decode_element))
+    };
+    let (declare, namespace_fn) = if ns {
+        let nss = namespaces.iter().map(|n| match n {
+            Some(n) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        });
+        (
+            quote! {
+                if let ::core::option::Option::Some(ns) = self.namespace() {
+                    #rt::xml::declare_namespace(&mut out, self.element_name(), ns);
+                }
+            },
+            quote! {
+                /// The message element's namespace.
+                pub fn namespace(&self) -> ::core::option::Option<&'static str> {
+                    match self { #(Message::#variants(_) => #nss,)* }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let json = ctx.json_gate(
         options,
         quote! {
@@ -834,15 +1021,17 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
             /// [`Message::decode_body`] in the given mode.
             pub fn decode_body_with #lt_decl (input: &'a str, mode: #rt::xml::Mode) -> ::core::result::Result<Self, #rt::xml::DecodeErrors> {
-                #rt::xml::decode_document(input, mode, ::core::option::Option::None, false, <Self as #rt::xml::XmlDecode<'a>>::decode_element)
+                #decode_document
             }
 
             /// The message element as UTF-8 XML (no envelope).
             pub fn encode(&self) -> ::std::string::String {
                 let mut out = ::std::string::String::new();
                 #rt::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
+                #declare
                 out
             }
+            #namespace_fn
 
             /// Copies whatever the message borrows from its input.
             pub fn into_owned(self) -> Message #stat {
@@ -852,9 +1041,10 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
         impl<'a> #rt::xml::XmlDecode<'a> for Message #generics {
             fn decode_element(d: &mut #rt::xml::Decoder<'a>, start: &#rt::xml::Start<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
-                match start.name {
-                    #( #tags => <#tys as #rt::xml::XmlDecode<'a>>::decode_element(d, start).map(Message::#variants), )*
-                    other => Err(d.error(#rt::ErrorKind::UnknownMessage(other.into()), start.offset)),
+                #resolve
+                match #scrutinee {
+                    #( #patterns => <#tys as #rt::xml::XmlDecode<'a>>::decode_element(d, start).map(Message::#variants), )*
+                    #unknown_message
                 }
             }
         }
