@@ -224,7 +224,10 @@ fn sequence_of_simple_elements() {
   </xs:element>
 "#,
     );
-    assert_types(&s, &["heartbeat = { <time>: text, <count>: int, <ok>: bool, <ratio>: float64, <n>: uint }"]);
+    assert_types(
+        &s,
+        &["heartbeat = { <time>: text, <count>: int, <ok>: bool, <ratio>: value(xml::Decimal), <n>: uint }"],
+    );
     assert_eq!(s.name, "test");
     assert!(s.messages().next().is_none(), "a root without a choice has no messages");
 }
@@ -535,10 +538,14 @@ fn any_and_mixed_content_are_raw_xml() {
   </xs:element>
 "#,
     );
-    // No struct for `body`, `payload`, `abstract` or `ext`: their content is kept raw.
+    // No struct for `body`, `payload` or `abstract`: their content is kept raw. `ext` has an
+    // element of its own: a struct, whose unknown elements take what `xs:any` matches.
     assert_types(
         &s,
-        &["meta = { <schema>: text, <payload>: any, <abstract>?: any, <ext>: any, <untyped>: any, <body>: any }"],
+        &[
+            "meta = { <schema>: text, <payload>: any, <abstract>?: any, <ext>: ext, <untyped>: any, <body>: any }",
+            "ext = { <head>: text }",
+        ],
     );
 }
 
@@ -1054,13 +1061,43 @@ fn rejects_namespaces_and_unsupported_constructs() {
     let p = write(
         &dir,
         "tns.xsd",
-        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\">\n  <xs:import namespace=\"urn:y\" schemaLocation=\"y.xsd\"/>\n</xs:schema>\n",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\" attributeFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:y\" schemaLocation=\"y.xsd\"/>\n</xs:schema>\n",
     );
     let errors = schema_errors(xsd::compile("tns", &[p]));
-    let got: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
-    assert_eq!(got, [(1, 56), (2, 14)]);
-    assert!(errors[0].message.contains("target namespace are not supported"), "{}", errors[0].message);
-    assert!(errors[1].message.contains("xs:import of namespace `urn:y` is not supported"), "{}", errors[1].message);
+    let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (1, 80, "attributeFormDefault=\"qualified\": attributes in a namespace are not supported"),
+            (2, 14, "xs:import of namespace `urn:y`: a module compiles one namespace"),
+        ]
+    );
+    let p = write(
+        &dir,
+        "tns2.xsd",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\">\n\n  <xs:element name=\"r\">\n    <xs:complexType>\n      <xs:sequence><xs:element name=\"local\" type=\"xs:string\"/></xs:sequence>\n      <xs:attribute name=\"q\" form=\"qualified\"/>\n    </xs:complexType>\n  </xs:element>\n  <xs:element name=\"s\" type=\"t\"/>\n</xs:schema>\n",
+    );
+    let errors = schema_errors(xsd::compile("tns", &[p]));
+    let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (5, 20, "a local element in no namespace inside a schema with a targetNamespace is not supported"),
+            (6, 30, "form=\"qualified\": attributes in a namespace are not supported"),
+            (9, 24, "`t` is in no namespace, but this schema's components are in `urn:x`"),
+        ]
+    );
+    assert_eq!(errors[0].help, ["write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)"]);
+
+    // Files of one module share one target namespace.
+    let a =
+        write(&dir, "a.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:a\"/>\n");
+    let b =
+        write(&dir, "b.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:b\"/>\n");
+    let errors = schema_errors(xsd::compile("two", &[a, b]));
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].line, errors[0].column), (1, 56));
+    assert_eq!(errors[0].message, "`urn:b` differs from the first schema file's `urn:a`");
 
     let body = r#"  <xs:simpleType name="l">
     <xs:list itemType="xs:int"/>
