@@ -871,6 +871,8 @@ pub type Unknown<'a> = Option<(&'a str, usize)>;
 pub struct Kept<'a> {
     elements: UnknownElements<'a>,
     keep: bool,
+    /// The schema allows other elements here (`xs:any`): they are content, not deviations.
+    open: bool,
     known: usize,
     first: Unknown<'a>,
 }
@@ -879,7 +881,13 @@ impl<'a> Kept<'a> {
     /// Nothing yet; `keep`: the type keeps unknown and surplus children (lenient mode only).
     /// Allocates nothing.
     pub const fn new(keep: bool) -> Self {
-        Kept { elements: UnknownElements::new(), keep, known: 0, first: None }
+        Kept { elements: UnknownElements::new(), keep, open: false, known: 0, first: None }
+    }
+
+    /// For a type whose schema allows elements it does not name (`xs:any`): they are kept in
+    /// strict mode too, and are no deviation. Allocates nothing.
+    pub const fn open() -> Self {
+        Kept { elements: UnknownElements::new(), keep: true, open: true, known: 0, first: None }
     }
 
     /// The first unknown child (for [`Decoder::finish_choice`]).
@@ -1604,6 +1612,12 @@ impl<'a> Decoder<'a> {
     pub fn unknown(&mut self, child: &Start<'a>, kept: &mut Kept<'a>) -> Result<(), DecodeError> {
         if kept.first.is_none() {
             kept.first = Some((child.name, child.offset));
+        }
+        if kept.open {
+            self.skip(child)?;
+            let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
+            kept.elements.0.push(UnknownElement { position: kept.known, xml });
+            return Ok(());
         }
         self.tolerated(|d| {
             d.error_in(

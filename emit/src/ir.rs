@@ -164,6 +164,10 @@ pub enum Key {
     /// Every attribute no other field takes (namespace declarations, attributes of other
     /// namespaces), kept as they came: a field of type `osmos::xml::OtherAttributes`.
     AnyAttribute,
+    /// The child elements no other field takes where the schema allows any (`xs:any`), kept in
+    /// place in lenient and strict mode alike: a field of type `osmos::xml::UnknownElements`,
+    /// which then stands for [`Struct::unknown`] (the struct has no other).
+    AnyElement,
 }
 
 impl std::fmt::Display for Key {
@@ -177,6 +181,7 @@ impl std::fmt::Display for Key {
             Key::Content => f.write_str("text content"),
             Key::Choice => f.write_str("one of several elements"),
             Key::AnyAttribute => f.write_str("the other attributes"),
+            Key::AnyElement => f.write_str("any other elements"),
         }
     }
 }

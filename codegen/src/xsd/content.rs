@@ -44,9 +44,24 @@ impl<'a> Lower<'a> {
         if !raw && is_mixed(ct) {
             fields.push(content("text", Prim::Text));
         }
+        let outer = std::mem::replace(&mut self.saw_any, false);
         self.type_body(ct, parent, &mut fields);
+        let any = std::mem::replace(&mut self.saw_any, outer);
         if raw {
             fields.push(content("content", Prim::Any));
+        } else if any {
+            fields.push(Field {
+                rust_name: None,
+                name: "any".into(),
+                docs: vec![
+                    "The elements `xs:any` matches (and any other the schema does not name here), in place.".into()
+                ],
+                key: Key::AnyElement,
+                ty: Ty::new(TyKind::Rust { path: "::osmos::xml::UnknownElements<'a>".into(), borrows: true }),
+                occur: occur(ONE),
+                group: None,
+                span: ct.span,
+            });
         }
         Self::distinct_field_names(&mut fields);
         fields
@@ -83,7 +98,8 @@ impl<'a> Lower<'a> {
         }
         let simple = fields.iter().any(|f| f.key == Key::Content)
             && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
-        let unknown = (!simple).then(|| free(&fields, "unknown"));
+        let open = fields.iter().any(|f| f.key == Key::AnyElement);
+        let unknown = (!simple && !open).then(|| free(&fields, "unknown"));
         Struct { layout: Layout::Element, fields, unknown }
     }
 
@@ -259,8 +275,8 @@ impl<'a> Lower<'a> {
                     self.busy.remove(&key);
                 }
             }
-            // Elements it matches are kept among the struct's unknown elements, in place.
-            "any" => {}
+            // Elements it matches are kept in the struct's `any` field, in place.
+            "any" => self.saw_any = true,
             other => self.err(node.span, format!("xs:{other} is not supported in a content model")),
         }
     }
@@ -458,8 +474,11 @@ impl<'a> Lower<'a> {
         let mut always = true;
         for alt in alts {
             match alt {
-                // Nothing the struct takes: the choice field may be absent.
-                Alt::Any => always = false,
+                // Taken by the struct's `any` field: the choice field may be absent.
+                Alt::Any => {
+                    always = false;
+                    self.saw_any = true;
+                }
                 Alt::Element(e, outer) => {
                     at.get_or_insert(out.len());
                     if let Some(m) = self.member(e, parent, outer) {

@@ -84,6 +84,8 @@ pub struct Lower<'a> {
     roots: BTreeSet<String>,
     /// The schema's target namespace.
     pub namespace: Option<String>,
+    /// Whether the content model being lowered has an `xs:any` (see `struct_fields`).
+    pub saw_any: bool,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
 }
@@ -120,6 +122,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         groups: 0,
         roots,
         namespace: loaded.namespace.clone(),
+        saw_any: false,
         qualified: loaded.qualified.clone(),
     };
     let order = l.g.order.clone();

@@ -10,10 +10,11 @@ pub struct Entry<'a> {
     pub key: ::core::option::Option<Key<'a>>,
     /// `extensions` (element `<{urn:osmos:open}extensions>`).
     pub extensions: ::core::option::Option<::osmos::xml::RawXml<'a>>,
+    /// `any` (any other elements).
+    /// The elements `xs:any` matches (and any other the schema does not name here), in place.
+    pub any: ::osmos::xml::UnknownElements<'a>,
     /// `other_attributes` (the other attributes).
     pub other_attributes: ::osmos::xml::OtherAttributes<'a>,
-    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
-    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Entry<'_> {
     type Owned = Entry<'static>;
@@ -22,10 +23,8 @@ impl ::osmos::cbor::IntoOwned for Entry<'_> {
             method: ::osmos::cbor::IntoOwned::into_owned(self.method),
             key: ::osmos::cbor::IntoOwned::into_owned(self.key),
             extensions: ::osmos::cbor::IntoOwned::into_owned(self.extensions),
-            other_attributes: ::osmos::cbor::IntoOwned::into_owned(
-                self.other_attributes,
-            ),
-            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+            any: ::osmos::cbor::IntoOwned::into_owned(self.any),
+            other_attributes: ::osmos::cbor::IntoOwned::into_owned(self.other_attributes),
         }
     }
 }
@@ -45,7 +44,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let mut f_key: ::osmos::xml::Slot<Key<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_extensions: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut kept = ::osmos::xml::Kept::new(true);
+        let mut kept = ::osmos::xml::Kept::open();
         while let ::core::option::Option::Some(child) = d.next_child(start)? {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
@@ -108,12 +107,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
+        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+            kept.into_elements(),
+        );
         Ok(Entry {
             method: method?,
             key: key?,
             extensions: extensions?,
+            any: any?,
             other_attributes: other_attributes?,
-            unknown: kept.into_elements(),
         })
     }
 }
@@ -122,7 +124,7 @@ impl ::osmos::xml::XmlEncode for Entry<'_> {
         ::osmos::xml::open(out, tag);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.any.writer();
         for v in &self.method {
             kept.known(out);
             ::osmos::xml::XmlEncode::encode_element(v, "method", out);
@@ -148,10 +150,11 @@ pub struct Method<'a> {
     pub length: ::std::vec::Vec<i64>,
     /// `algorithm` (attribute `algorithm`).
     pub algorithm: ::std::borrow::Cow<'a, str>,
+    /// `any` (any other elements).
+    /// The elements `xs:any` matches (and any other the schema does not name here), in place.
+    pub any: ::osmos::xml::UnknownElements<'a>,
     /// `other_attributes` (the other attributes).
     pub other_attributes: ::osmos::xml::OtherAttributes<'a>,
-    /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
-    pub unknown: ::osmos::xml::UnknownElements<'a>,
 }
 impl ::osmos::cbor::IntoOwned for Method<'_> {
     type Owned = Method<'static>;
@@ -160,10 +163,8 @@ impl ::osmos::cbor::IntoOwned for Method<'_> {
             text: ::osmos::cbor::IntoOwned::into_owned(self.text),
             length: ::osmos::cbor::IntoOwned::into_owned(self.length),
             algorithm: ::osmos::cbor::IntoOwned::into_owned(self.algorithm),
-            other_attributes: ::osmos::cbor::IntoOwned::into_owned(
-                self.other_attributes,
-            ),
-            unknown: ::osmos::cbor::IntoOwned::into_owned(self.unknown),
+            any: ::osmos::cbor::IntoOwned::into_owned(self.any),
+            other_attributes: ::osmos::cbor::IntoOwned::into_owned(self.other_attributes),
         }
     }
 }
@@ -184,7 +185,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Method<'a> {
         let mut f_length: ::osmos::xml::Many<i64> = ::osmos::xml::Many::new();
         let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
         let mut order = ::osmos::xml::Order::default();
-        let mut kept = ::osmos::xml::Kept::new(true);
+        let mut kept = ::osmos::xml::Kept::open();
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
             match item {
                 ::osmos::xml::Content::Child(child) => {
@@ -230,12 +231,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Method<'a> {
         let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
+        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+            kept.into_elements(),
+        );
         Ok(Method {
             text: text?,
             length: length?,
             algorithm: algorithm?,
+            any: any?,
             other_attributes: other_attributes?,
-            unknown: kept.into_elements(),
         })
     }
 }
@@ -245,7 +249,7 @@ impl ::osmos::xml::XmlEncode for Method<'_> {
         ::osmos::xml::attr(out, "algorithm", &self.algorithm);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.any.writer();
         ::osmos::xml::text(out, &self.text);
         for v in &self.length {
             kept.known(out);

@@ -270,7 +270,10 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
-    let keep = s.unknown.is_some();
+    // `xs:any`: a field that keeps the other children in place, in strict mode too.
+    let any = s.fields.iter().find(|f| f.key == Key::AnyElement);
+    let keep = s.unknown.is_some() || any.is_some();
+    let kept_new = if any.is_some() { quote!(#rt::xml::Kept::open()) } else { quote!(#rt::xml::Kept::new(#keep)) };
     let ns = namespaced(ctx);
     let other = s.fields.iter().find(|f| f.key == Key::AnyAttribute);
 
@@ -400,7 +403,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote! {
             let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
             #order_decl
-            let mut kept = #rt::xml::Kept::new(#keep);
+            let mut kept = #kept_new;
             while let ::core::option::Option::Some(item) = d.next_content(start)? {
                 match item {
                     #rt::xml::Content::Child(child) => {
@@ -425,7 +428,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     } else {
         quote! {
             #order_decl
-            let mut kept = #rt::xml::Kept::new(#keep);
+            let mut kept = #kept_new;
             while let ::core::option::Option::Some(child) = d.next_child(start)? {
                 #resolve_child
                 #[allow(clippy::match_single_binding)]
@@ -439,7 +442,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let uses_unknown = raw_content.is_none() && !(has_text_content && children.is_empty());
 
     // ---- decode: finishing
-    let finishes = s.fields.iter().map(|f| {
+    let any_finish = any.map(|f| {
+        let id = field_ident(f);
+        quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(kept.into_elements());)
+    });
+    let finishes = s.fields.iter().filter(|f| f.key != Key::AnyElement).map(|f| {
         let id = field_ident(f);
         let slot = slot(f);
         let fname = match &f.key {
@@ -513,7 +520,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     };
     let mut body_writes = Vec::new();
     let mut done = BTreeSet::new();
-    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute)) {
+    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement)) {
         if done.contains(&f.name) {
             continue;
         }
@@ -552,11 +559,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         });
     }
 
-    let (kept_start, kept_rest) = match &s.unknown {
-        Some(u) => {
-            let id = super::naming::ident(u);
-            (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);))
-        }
+    let kept_field = s.unknown.as_ref().map(|u| super::naming::ident(u)).or_else(|| any.map(field_ident));
+    let (kept_start, kept_rest) = match kept_field {
+        Some(id) => (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);)),
         None => (quote!(), quote!()),
     };
 
@@ -565,6 +570,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         #(#child_decls)*
         #children_decode
         #(#finishes)*
+        #any_finish
         Ok(#name { #(#inits)* #unknown_init })
     };
     quote! {
