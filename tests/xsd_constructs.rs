@@ -53,6 +53,11 @@ fn namespaces_match_by_uri_whatever_the_prefix() {
     let b = Notebook::decode(prefixed).unwrap();
     assert_eq!((&b.title, &b.note), (&a.title, &a.note));
     assert_eq!(b.other_attributes.get("xmlns:n"), Some("urn:osmos:notes"));
+    // `xml:lang` (declared by reference to the XML namespace) is kept with the other attributes.
+    let lang = plain.replace(r#"owner="ann""#, r#"owner="ann" xml:lang="de""#);
+    let c = Notebook::decode_with(&lang, Mode::Strict).unwrap();
+    assert_eq!(c.other_attributes.get("xml:lang"), Some("de"));
+    assert_eq!(c.encode(), lang);
     assert_eq!(
         b.encode(),
         r#"<notebook xmlns="urn:osmos:notes" owner="ann" xmlns:n="urn:osmos:notes"><title>T</title><note id="n1">one</note><note>two</note></notebook>"#

@@ -641,6 +641,10 @@ impl<'a> Lower<'a> {
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
+            if q.ns.as_deref() == Some(super::dom::XML_NS) {
+                // `xml:lang`, `xml:space`, …: kept with the other attributes, not a field.
+                return None;
+            }
             let name = self.local_name(&q, span)?;
             let Some(&d) = self.g.attributes.get(name.as_str()) else {
                 self.err(span, format!("unresolved attribute `{name}`"));

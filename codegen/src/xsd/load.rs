@@ -171,6 +171,11 @@ impl Loader {
     fn include(&mut self, path: &Path, shown: &str, node: &Node) -> Result<(), Error> {
         let what = node.display_name();
         if node.is_xs("import") {
+            // The XML namespace's attributes (`xml:lang`) need no schema: they are kept as
+            // other attributes (see `content::attribute`).
+            if node.get("namespace") == Some(dom::XML_NS) {
+                return Ok(());
+            }
             if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
                 let msg = format!("xs:import of namespace `{}`: a module compiles one namespace", ns.value);
                 let e = SchemaError::at(&self.sources, ns.span, msg).help(
