@@ -27,16 +27,29 @@
 //! - The envelope: a global element that no other element references, whose own content has a
 //!   choice. That choice field is called `message` (type `<root>-message`), and every global
 //!   element among its alternatives is a message keyed by its element name.
-//! - `mixed="true"` or `xs:any` anywhere in a complex type makes its content raw XML:
-//!   elements of such a type are fields of type [`Prim::Any`](crate::ir::Prim::Any), no struct.
+//! - `mixed="true"` or `xs:any` in a complex type without element declarations of its own
+//!   makes its content raw XML: elements of such a type are fields of type
+//!   [`Prim::Any`](crate::ir::Prim::Any), no struct (in a namespaced schema, a type with
+//!   attributes is a struct of them and a raw `content` field, so they survive). With elements
+//!   of its own, `xs:any` is an [`Key::AnyElement`](crate::ir::Key::AnyElement) field `any` and
+//!   mixed text a [`Key::Content`](crate::ir::Key::Content) field `text`.
+//! - A target namespace (GPX, XML Signature): component references resolve in it, element keys
+//!   are `{namespace}local` ([`Key::Element`](crate::ir::Key::Element)), every global element
+//!   is a message (a document root), and every element struct gets an
+//!   [`Key::AnyAttribute`](crate::ir::Key::AnyAttribute) field `other_attributes` keeping
+//!   namespace declarations for the encoder. Local elements must be qualified. An import of the
+//!   XML namespace is skipped: `xml:lang` and its kin are other attributes.
+//! - `xs:union` is text; built-ins without an exact Rust primitive (`xs:decimal`,
+//!   `xs:dateTime`, `xs:gYear`, `xs:base64Binary`) are runtime text values (`osmos::xml`).
 //! - Simple types map to primitives with constraints; named enumerations are enum types;
 //!   `<osmos:value type="path"/>` in a simple type's `xs:appinfo` makes it a
 //!   [`Prim::TextValue`](crate::ir::Prim::TextValue) parsed by that runtime type.
 //!
-//! Not supported, reported with file, line and column: target namespaces and imports of other
-//! namespaces, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
-//! `nillable`, `xs:list`/`xs:union`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open
-//! content, and any other XSD element in a place where it has no mapping. Identity constraints
+//! Not supported, reported with file, line and column: imports of other namespaces, files of
+//! one module in different namespaces, unqualified local elements or qualified attributes in a
+//! namespaced schema, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
+//! `nillable`, `xs:list`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
+//! and any other XSD element in a place where it has no mapping. Identity constraints
 //! (`xs:key`, `xs:keyref`, `xs:unique`), `xs:anyAttribute`, `xs:notation` and the facets
 //! `whiteSpace`, `totalDigits` and `fractionDigits` constrain documents without changing their
 //! shape and are ignored.
