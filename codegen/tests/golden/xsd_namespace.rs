@@ -261,7 +261,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
-        let (ns, local) = d.resolve(&start)?;
+        let (ns, local) = d.resolve(start)?;
         match (ns.as_deref(), local) {
             (::core::option::Option::Some("urn:osmos:notes"), "notebook") => {
                 <Notebook<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)

@@ -36,9 +36,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let mut f_other_attributes = ::osmos::xml::OtherAttributes::new();
         let mut attrs = d.attributes(start);
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
-            match a.name {
-                _ => d.other_attribute(&mut f_other_attributes, a),
-            }
+            d.other_attribute(&mut f_other_attributes, a);
         }
         let mut f_method: ::osmos::xml::Many<Method<'a>> = ::osmos::xml::Many::new();
         let mut f_key: ::osmos::xml::Slot<Key<'a>> = ::osmos::xml::Slot::Empty;
@@ -312,7 +310,7 @@ impl ::osmos::xml::XmlEncode for Key<'_> {
         ::osmos::xml::attr(out, "name", &self.name);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        out.push_str(&self.content.as_str());
+        out.push_str(::osmos::xml::RawXml::as_str(&self.content));
         ::osmos::xml::close(out, tag, content);
     }
 }
@@ -384,7 +382,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Message<'a> {
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
-        let (ns, local) = d.resolve(&start)?;
+        let (ns, local) = d.resolve(start)?;
         match (ns.as_deref(), local) {
             (::core::option::Option::Some("urn:osmos:open"), "entry") => {
                 <Entry<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element(d, start)

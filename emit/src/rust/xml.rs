@@ -66,13 +66,13 @@ fn name_pattern(tag: &str, namespaced: bool) -> TokenStream {
     }
 }
 
-/// The statement and expression a generated decoder matches the element `start` (a `Start`
-/// or a reference to one) by (see [`name_pattern`]).
-fn name_scrutinee(start: TokenStream, namespaced: bool) -> (TokenStream, TokenStream) {
+/// The statement and expression a generated decoder matches an element by (see
+/// [`name_pattern`]): `start` is a `&Start` expression, `name` its name as written.
+fn name_scrutinee(start: TokenStream, name: TokenStream, namespaced: bool) -> (TokenStream, TokenStream) {
     if namespaced {
-        (quote!(let (ns, local) = d.resolve(&#start)?;), quote!((ns.as_deref(), local)))
+        (quote!(let (ns, local) = d.resolve(#start)?;), quote!((ns.as_deref(), local)))
     } else {
-        (quote!(), quote!(#start.name))
+        (quote!(), name)
     }
 }
 
@@ -318,15 +318,21 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
                 })
             }
         });
+        let take = if attrs.is_empty() {
+            let slot = slot(other.expect("attributes to take"));
+            quote!(d.other_attribute(&mut #slot, a);)
+        } else {
+            quote!(match a.name {
+                #(#arms)*
+                #unknown_attr
+            })
+        };
         quote! {
             #(#decls)*
             #other_decl
             let mut attrs = d.attributes(start);
             while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
-                match a.name {
-                    #(#arms)*
-                    #unknown_attr
-                }
+                #take
             }
         }
     };
@@ -360,7 +366,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             _ => quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;),
         }
     });
-    let (resolve_child, child_name) = name_scrutinee(quote!(child), ns);
+    let (resolve_child, child_name) = name_scrutinee(quote!(&child), quote!(child.name), ns);
     let match_arms = arms_by_tag.iter().map(|(tag, arms)| {
         // Fields sharing a tag fill in schema order: the first while it is empty, then the next.
         let mut body = quote!();
@@ -507,7 +513,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         };
         match &f.key {
             Key::Content => match value_kind(ctx, &f.ty) {
-                ValueKind::Raw => quote!(out.push_str(#v.as_str());),
+                ValueKind::Raw => quote!(out.push_str(#rt::xml::RawXml::as_str(#v));),
                 _ => quote!(#rt::xml::text(out, #v);),
             },
             // Kept unknown elements go back before the known child they preceded.
@@ -718,7 +724,7 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let ns = namespaced(ctx);
-    let (resolve, scrutinee) = name_scrutinee(quote!(start), ns);
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), quote!(start.name), ns);
     let mut seen = BTreeSet::new();
     let dec_arms = variants.iter().filter_map(|v| {
         let tag = variant_element(ctx, v);
@@ -941,7 +947,7 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
     let docs = msgs.iter().map(|(_, e)| format!(" `<{e}>`."));
     let count = msgs.len();
     let expected = "an object with one message element name as its only key";
-    let (resolve, scrutinee) = name_scrutinee(quote!(start), ns);
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), quote!(start.name), ns);
     let unknown_message = if ns {
         quote!(_ => Err(d.error(#rt::ErrorKind::UnknownMessage(start.name.into()), start.offset)),)
     } else {
