@@ -1100,17 +1100,34 @@ impl<'a> Decoder<'a> {
     fn pop(&mut self) {
         self.depth = self.depth.saturating_sub(1);
         if self.namespaces {
-            while self.scope.last().is_some_and(|d| d.depth > self.depth) {
-                self.scope.pop();
-            }
+            self.unscope();
+        }
+    }
+
+    /// Drops the namespace declarations of the elements left (out of line: `pop` stays small).
+    #[inline(never)]
+    fn unscope(&mut self) {
+        while self.scope.last().is_some_and(|d| d.depth > self.depth) {
+            self.scope.pop();
         }
     }
 
     /// Enters the child element `start` (its frame on the path; its namespace declarations in
-    /// scope when names are resolved).
+    /// scope when names are resolved). Without namespaces, as cheap as `push`.
+    #[inline]
     fn enter(&mut self, start: &Start<'a>, index: Option<usize>) -> Result<(), DecodeError> {
         self.push(start.name, index, start.offset)?;
-        if self.namespaces && start.tag.contains("xmlns") {
+        if self.namespaces {
+            self.declare(start)?;
+        }
+        Ok(())
+    }
+
+    /// Puts the namespace declarations of the element just entered in scope (out of line:
+    /// `enter` stays as small as `push`).
+    #[inline(never)]
+    fn declare(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
+        if start.tag.contains("xmlns") {
             let mut attrs = self.attributes(start);
             while let Some(a) = self.next_attribute(&mut attrs)? {
                 let prefix = match a.name.strip_prefix("xmlns") {
