@@ -61,6 +61,10 @@ pub use values::{Base64, DateTime, Decimal, GYear, TimeZone};
 /// The deepest element nesting the decoder follows (root included).
 pub const MAX_DEPTH: usize = 64;
 
+/// The most namespace declarations in scope at once (real documents have a handful): name
+/// lookups go through them, so a bound keeps decoding linear.
+pub const MAX_NAMESPACES: usize = 64;
+
 // ---------------------------------------------------------------------------------------------
 // Values
 
@@ -1135,6 +1139,10 @@ impl<'a> Decoder<'a> {
                     Some(p) if p.starts_with(':') => &p[1..],
                     _ => continue,
                 };
+                if self.scope.len() >= MAX_NAMESPACES {
+                    let msg = format!("more than {MAX_NAMESPACES} namespace declarations in scope");
+                    return Err(self.malformed(msg, start.offset));
+                }
                 self.scope.push(NsDecl { prefix, uri: a.value, depth: self.depth });
             }
         }

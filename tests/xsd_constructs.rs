@@ -199,3 +199,38 @@ YmFy</digest><ele>-0.50</ele></fix>"#;
     assert_eq!(errors.first().path().to_string(), "fix.time");
     assert_eq!(errors.first().offset(), garbled.find("yesterday").unwrap());
 }
+
+#[test]
+fn namespace_declarations_in_scope_are_bounded() {
+    use xsd_namespace::Notebook;
+    // Declarations on one element, within the bound: fine; beyond it, malformed input at the
+    // element, found in time linear in the input.
+    let decls = |n: usize| (0..n).map(|i| format!(r#" xmlns:p{i}="urn:p{i}""#)).collect::<String>();
+    let doc =
+        |n: usize| format!(r#"<notebook xmlns="urn:osmos:notes" owner="a"{}><title>T</title></notebook>"#, decls(n));
+    assert!(Notebook::decode(&doc(xml::MAX_NAMESPACES - 1)).is_ok());
+    let e = Notebook::decode(&doc(xml::MAX_NAMESPACES + 1)).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("namespace declarations")), "{e}");
+    assert_eq!(e.offset(), 0);
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn json_views_keep_namespaced_documents_whole() {
+    use osmos::json::{FromJson, ToJson};
+    use xsd_open_content::Entry;
+    let doc = r#"<e:entry xmlns:e="urn:osmos:open" xmlns:v="urn:vendor"><e:method algorithm="urn:a"><e:length>1</e:length><v:h/></e:method><v:t/></e:entry>"#;
+    let e = Entry::decode(doc).unwrap();
+    let json = e.to_json();
+    assert_eq!(json["other_attributes"]["xmlns:e"], "urn:osmos:open");
+    assert_eq!(json["any"][0]["xml"], "<v:t/>");
+    let back = Entry::from_json(&json).unwrap();
+    assert_eq!(back, e);
+    use xsd_values::Fix;
+    let f: Fix =
+        decode(r#"<fix lat="1.50"><time>2020-01-01T00:00:00Z</time><digest>Zm9v</digest></fix>"#, "fix", Mode::Strict)
+            .unwrap();
+    let json = f.to_json();
+    assert_eq!((json["lat"].as_str(), json["digest"].as_str()), (Some("1.50"), Some("Zm9v")));
+    assert_eq!(Fix::from_json(&json).unwrap(), f);
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use osmos_codegen::Builder;
+use osmos_codegen::{Builder, JsonImpls};
 
 const CONSTRUCTS: &[&str] = &["xsd_namespace", "xsd_twice", "xsd_union", "xsd_open_content", "xsd_values"];
 
@@ -13,7 +13,10 @@ fn generated_code_matches_golden_files() {
     let mut stale = Vec::new();
     for name in CONSTRUCTS {
         let xsd = format!("tests/golden/{name}.xsd");
-        let generate = || Builder::new().module(*name).xsd(&xsd).generate().unwrap_or_else(|e| panic!("{xsd}: {e}"));
+        let generate = || {
+            let b = Builder::new().module(*name).xsd(&xsd).json(JsonImpls::Feature("json".into()));
+            b.generate().unwrap_or_else(|e| panic!("{xsd}: {e}"))
+        };
         let text = generate();
         let golden = Path::new("tests/golden").join(format!("{name}.rs"));
         if std::env::var_os("OSMOS_BLESS").is_some() {

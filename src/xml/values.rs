@@ -374,6 +374,31 @@ macro_rules! xsd_values {
 }
 xsd_values!(Decimal => "xs:decimal", DateTime => "xs:dateTime", GYear => "xs:gYear", Base64 => "xs:base64Binary");
 
+/// JSON: the XSD text form, as the XML has it (a decimal stays a string: its digits are exact).
+#[cfg(feature = "json")]
+macro_rules! xsd_values_json {
+    ($($t:ty => $what:literal),* $(,)?) => {$(
+        impl crate::json::ToJson for $t {
+            fn to_json(&self) -> crate::json::Value {
+                crate::json::Value::String(self.to_string())
+            }
+        }
+        impl crate::json::FromJson for $t {
+            fn from_json(v: &crate::json::Value) -> Result<Self, DecodeError> {
+                let s = v.as_str().ok_or_else(|| crate::json::expected($what, v))?;
+                <$t>::parse(s)
+            }
+        }
+    )*};
+}
+#[cfg(feature = "json")]
+xsd_values_json!(
+    Decimal => "an xs:decimal string",
+    DateTime => "an xs:dateTime string",
+    GYear => "an xs:gYear string",
+    Base64 => "an xs:base64Binary string",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,6 +119,44 @@ impl ::osmos::xml::XmlEncode for Notebook<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Notebook<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("title".into(), ::osmos::json::ToJson::to_json(&self.title));
+        if !self.note.is_empty() {
+            m.insert("note".into(), ::osmos::json::ToJson::to_json(&self.note));
+        }
+        m.insert("owner".into(), ::osmos::json::ToJson::to_json(&self.owner));
+        m.insert(
+            "other_attributes".into(),
+            ::osmos::json::ToJson::to_json(&self.other_attributes),
+        );
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Notebook<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["title", "note", "owner", "other_attributes", "#unknown"],
+        )?;
+        Ok(Notebook {
+            title: ::osmos::json::field(obj, "title")?,
+            note: ::osmos::json::opt_field(obj, "note")?.unwrap_or_default(),
+            owner: ::osmos::json::field(obj, "owner")?,
+            other_attributes: ::osmos::json::field(obj, "other_attributes")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
+    }
+}
 /// Schema element `note`, message `<{urn:osmos:notes}note>`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note<'a> {
@@ -180,6 +218,35 @@ impl ::osmos::xml::XmlEncode for Note<'_> {
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
         ::osmos::xml::close(out, tag, content);
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Note<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("value".into(), ::osmos::json::ToJson::to_json(&self.value));
+        if let ::core::option::Option::Some(v) = &self.id {
+            m.insert("id".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        m.insert(
+            "other_attributes".into(),
+            ::osmos::json::ToJson::to_json(&self.other_attributes),
+        );
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Note<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(obj, &["value", "id", "other_attributes"])?;
+        Ok(Note {
+            value: ::osmos::json::field(obj, "value")?,
+            id: ::osmos::json::opt_field(obj, "id")?,
+            other_attributes: ::osmos::json::field(obj, "other_attributes")?,
+        })
     }
 }
 /// Every message of the schema, told apart by element name.
@@ -301,6 +368,62 @@ impl<'a> ::core::convert::From<Notebook<'a>> for Message<'a> {
 impl<'a> ::core::convert::From<Note<'a>> for Message<'a> {
     fn from(m: Note<'a>) -> Self {
         Message::Note(m)
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Message<'_> {
+    /// `{"<element>": <message>}`.
+    fn to_json(&self) -> ::osmos::json::Value {
+        let body = match self {
+            Message::Notebook(m) => ::osmos::json::ToJson::to_json(m),
+            Message::Note(m) => ::osmos::json::ToJson::to_json(m),
+        };
+        let mut m = ::osmos::json::Map::new();
+        m.insert(self.element_name().into(), body);
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Message<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(
+            v,
+            "an object with one message element name as its only key",
+        )?;
+        let mut entries = obj.iter();
+        let (::core::option::Option::Some((k, body)), ::core::option::Option::None) = (
+            entries.next(),
+            entries.next(),
+        ) else {
+            return Err(
+                ::osmos::json::expected(
+                    "an object with one message element name as its only key",
+                    v,
+                ),
+            );
+        };
+        match k.as_str() {
+            "notebook" => {
+                ::osmos::json::FromJson::from_json(body)
+                    .map(Message::Notebook)
+                    .map_err(|e| e.in_field("notebook"))
+            }
+            "note" => {
+                ::osmos::json::FromJson::from_json(body)
+                    .map(Message::Note)
+                    .map_err(|e| e.in_field("note"))
+            }
+            other => {
+                Err(
+                    ::osmos::DecodeError::new(
+                        ::osmos::ErrorKind::UnknownMessage(other.into()),
+                        0,
+                    ),
+                )
+            }
+        }
     }
 }
 /// A document with root `<notebook>` in `urn:osmos:notes`: decoding from UTF-8 text, encoding to UTF-8.

@@ -139,6 +139,46 @@ impl ::osmos::xml::XmlEncode for Entry<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Entry<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        if !self.method.is_empty() {
+            m.insert("method".into(), ::osmos::json::ToJson::to_json(&self.method));
+        }
+        if let ::core::option::Option::Some(v) = &self.key {
+            m.insert("key".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        if let ::core::option::Option::Some(v) = &self.extensions {
+            m.insert("extensions".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        m.insert("any".into(), ::osmos::json::ToJson::to_json(&self.any));
+        m.insert(
+            "other_attributes".into(),
+            ::osmos::json::ToJson::to_json(&self.other_attributes),
+        );
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Entry<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["method", "key", "extensions", "any", "other_attributes"],
+        )?;
+        Ok(Entry {
+            method: ::osmos::json::opt_field(obj, "method")?.unwrap_or_default(),
+            key: ::osmos::json::opt_field(obj, "key")?,
+            extensions: ::osmos::json::opt_field(obj, "extensions")?,
+            any: ::osmos::json::field(obj, "any")?,
+            other_attributes: ::osmos::json::field(obj, "other_attributes")?,
+        })
+    }
+}
 /// Schema element `method`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method<'a> {
@@ -257,6 +297,42 @@ impl ::osmos::xml::XmlEncode for Method<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Method<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("text".into(), ::osmos::json::ToJson::to_json(&self.text));
+        if !self.length.is_empty() {
+            m.insert("length".into(), ::osmos::json::ToJson::to_json(&self.length));
+        }
+        m.insert("algorithm".into(), ::osmos::json::ToJson::to_json(&self.algorithm));
+        m.insert("any".into(), ::osmos::json::ToJson::to_json(&self.any));
+        m.insert(
+            "other_attributes".into(),
+            ::osmos::json::ToJson::to_json(&self.other_attributes),
+        );
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Method<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["text", "length", "algorithm", "any", "other_attributes"],
+        )?;
+        Ok(Method {
+            text: ::osmos::json::field(obj, "text")?,
+            length: ::osmos::json::opt_field(obj, "length")?.unwrap_or_default(),
+            algorithm: ::osmos::json::field(obj, "algorithm")?,
+            any: ::osmos::json::field(obj, "any")?,
+            other_attributes: ::osmos::json::field(obj, "other_attributes")?,
+        })
+    }
+}
 /// Schema element `key`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key<'a> {
@@ -312,6 +388,33 @@ impl ::osmos::xml::XmlEncode for Key<'_> {
         let content = ::osmos::xml::close_start(out);
         out.push_str(::osmos::xml::RawXml::as_str(&self.content));
         ::osmos::xml::close(out, tag, content);
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Key<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("name".into(), ::osmos::json::ToJson::to_json(&self.name));
+        m.insert("content".into(), ::osmos::json::ToJson::to_json(&self.content));
+        m.insert(
+            "other_attributes".into(),
+            ::osmos::json::ToJson::to_json(&self.other_attributes),
+        );
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Key<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(obj, &["name", "content", "other_attributes"])?;
+        Ok(Key {
+            name: ::osmos::json::field(obj, "name")?,
+            content: ::osmos::json::field(obj, "content")?,
+            other_attributes: ::osmos::json::field(obj, "other_attributes")?,
+        })
     }
 }
 /// Every message of the schema, told apart by element name.
@@ -410,6 +513,56 @@ impl ::osmos::xml::XmlEncode for Message<'_> {
 impl<'a> ::core::convert::From<Entry<'a>> for Message<'a> {
     fn from(m: Entry<'a>) -> Self {
         Message::Entry(m)
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Message<'_> {
+    /// `{"<element>": <message>}`.
+    fn to_json(&self) -> ::osmos::json::Value {
+        let body = match self {
+            Message::Entry(m) => ::osmos::json::ToJson::to_json(m),
+        };
+        let mut m = ::osmos::json::Map::new();
+        m.insert(self.element_name().into(), body);
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Message<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(
+            v,
+            "an object with one message element name as its only key",
+        )?;
+        let mut entries = obj.iter();
+        let (::core::option::Option::Some((k, body)), ::core::option::Option::None) = (
+            entries.next(),
+            entries.next(),
+        ) else {
+            return Err(
+                ::osmos::json::expected(
+                    "an object with one message element name as its only key",
+                    v,
+                ),
+            );
+        };
+        match k.as_str() {
+            "entry" => {
+                ::osmos::json::FromJson::from_json(body)
+                    .map(Message::Entry)
+                    .map_err(|e| e.in_field("entry"))
+            }
+            other => {
+                Err(
+                    ::osmos::DecodeError::new(
+                        ::osmos::ErrorKind::UnknownMessage(other.into()),
+                        0,
+                    ),
+                )
+            }
+        }
     }
 }
 /// A document with root `<entry>` in `urn:osmos:open`: decoding from UTF-8 text, encoding to UTF-8.

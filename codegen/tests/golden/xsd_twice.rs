@@ -120,3 +120,33 @@ impl ::osmos::xml::XmlEncode for StoryMove<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for StoryMove<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("roID".into(), ::osmos::json::ToJson::to_json(&self.ro_id));
+        m.insert("storyID".into(), ::osmos::json::ToJson::to_json(&self.story_id));
+        if let ::core::option::Option::Some(v) = &self.story_id_2 {
+            m.insert("storyID-2".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for StoryMove<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(obj, &["roID", "storyID", "storyID-2", "#unknown"])?;
+        Ok(StoryMove {
+            ro_id: ::osmos::json::field(obj, "roID")?,
+            story_id: ::osmos::json::field(obj, "storyID")?,
+            story_id_2: ::osmos::json::opt_field(obj, "storyID-2")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
+    }
+}

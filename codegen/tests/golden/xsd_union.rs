@@ -82,3 +82,31 @@ impl ::osmos::xml::XmlEncode for BoxType<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for BoxType<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("width".into(), ::osmos::json::ToJson::to_json(&self.width));
+        if let ::core::option::Option::Some(v) = &self.height {
+            m.insert("height".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for BoxType<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(obj, &["width", "height", "#unknown"])?;
+        Ok(BoxType {
+            width: ::osmos::json::field(obj, "width")?,
+            height: ::osmos::json::opt_field(obj, "height")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
+    }
+}

@@ -192,3 +192,42 @@ impl ::osmos::xml::XmlEncode for Fix<'_> {
         ::osmos::xml::close(out, tag, content);
     }
 }
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Fix<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        let mut m = ::osmos::json::Map::new();
+        m.insert("time".into(), ::osmos::json::ToJson::to_json(&self.time));
+        if let ::core::option::Option::Some(v) = &self.year {
+            m.insert("year".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        m.insert("digest".into(), ::osmos::json::ToJson::to_json(&self.digest));
+        if let ::core::option::Option::Some(v) = &self.ele {
+            m.insert("ele".into(), ::osmos::json::ToJson::to_json(v));
+        }
+        m.insert("lat".into(), ::osmos::json::ToJson::to_json(&self.lat));
+        if !self.unknown.is_empty() {
+            m.insert("#unknown".into(), ::osmos::json::ToJson::to_json(&self.unknown));
+        }
+        ::osmos::json::Value::Object(m)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Fix<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        let obj = ::osmos::json::object(v, "an object")?;
+        ::osmos::json::deny_unknown(
+            obj,
+            &["time", "year", "digest", "ele", "lat", "#unknown"],
+        )?;
+        Ok(Fix {
+            time: ::osmos::json::field(obj, "time")?,
+            year: ::osmos::json::opt_field(obj, "year")?,
+            digest: ::osmos::json::field(obj, "digest")?,
+            ele: ::osmos::json::opt_field(obj, "ele")?,
+            lat: ::osmos::json::field(obj, "lat")?,
+            unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
+        })
+    }
+}
