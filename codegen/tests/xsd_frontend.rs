@@ -165,6 +165,8 @@ fn render(t: &TypeDef) -> String {
                         Key::Attribute(a) => format!("{}=@{a}", f.name),
                         Key::Content => format!("{}=#content", f.name),
                         Key::Choice => format!("{}=choice", f.name),
+                        Key::AnyElement => format!("{}=<*>", f.name),
+                        Key::AnyAttribute => format!("{}=@*", f.name),
                         other => format!("{other:?}"),
                     };
                     format!("{key}{}: {}", occur(f.occur), ty(&f.ty))
@@ -544,7 +546,7 @@ fn any_and_mixed_content_are_raw_xml() {
         &s,
         &[
             "meta = { <schema>: text, <payload>: any, <abstract>?: any, <ext>: ext, <untyped>: any, <body>: any }",
-            "ext = { <head>: text }",
+            "ext = { <head>: text, any=<*>: rust(::osmos::xml::UnknownElements<'a>) }",
         ],
     );
 }
@@ -1065,13 +1067,7 @@ fn rejects_namespaces_and_unsupported_constructs() {
     );
     let errors = schema_errors(xsd::compile("tns", &[p]));
     let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
-    assert_eq!(
-        got,
-        [
-            (1, 80, "attributeFormDefault=\"qualified\": attributes in a namespace are not supported"),
-            (2, 14, "xs:import of namespace `urn:y`: a module compiles one namespace"),
-        ]
-    );
+    assert_eq!(got, [(1, 80, "attributeFormDefault=\"qualified\": attributes in a namespace are not supported"),]);
     let p = write(
         &dir,
         "tns2.xsd",
@@ -1302,4 +1298,48 @@ fn mos_schema_compiles_and_checks() {
 #[test]
 fn mos_schema_output_is_deterministic() {
     assert_eq!(mos(), mos());
+}
+
+#[test]
+fn target_namespace_constructs() {
+    let dir = temp_dir("ns");
+    let p = write(
+        &dir,
+        "ns.xsd",
+        r###"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t" elementFormDefault="qualified">
+  <xs:import namespace="urn:other"/>
+  <xs:element name="id" type="xs:string"/>
+  <xs:element name="move">
+    <xs:complexType mixed="true">
+      <xs:sequence>
+        <xs:element ref="t:id"/>
+        <xs:element ref="t:id" minOccurs="0"/>
+        <xs:choice minOccurs="0">
+          <xs:element name="at" type="t:lat"/>
+          <xs:any namespace="##other"/>
+        </xs:choice>
+      </xs:sequence>
+      <xs:attribute name="size">
+        <xs:simpleType><xs:union memberTypes="xs:int xs:boolean"/></xs:simpleType>
+      </xs:attribute>
+    </xs:complexType>
+  </xs:element>
+  <xs:simpleType name="lat">
+    <xs:restriction base="xs:decimal">
+      <xs:minInclusive value="-90"/>
+      <xs:maxExclusive value="90"/>
+    </xs:restriction>
+  </xs:simpleType>
+</xs:schema>
+"###,
+    );
+    let s = xsd::compile("ns", &[p]).unwrap_or_else(|e| panic!("{e}"));
+    osmos_codegen::check::check(&s).unwrap();
+    assert_types(
+        &s,
+        &["move (message <{urn:t}move>) = { text=#content: text, id=<{urn:t}id>: text, id-2=<{urn:t}id>?: text, \
+           at=<{urn:t}at>?: value(xml::Decimal) range(>=-90.0..<90.0), @size?: text, \
+           any=<*>: rust(::osmos::xml::UnknownElements<'a>), \
+           other_attributes=@*: rust(::osmos::xml::OtherAttributes<'a>) }"],
+    );
 }

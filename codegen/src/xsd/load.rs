@@ -24,6 +24,8 @@ pub struct Loaded {
     /// `elementFormDefault="qualified"` of each file, by index: its local elements are in the
     /// target namespace.
     pub qualified: Vec<bool>,
+    /// Namespaces `xs:import`ed (not read: see `Loader::include`), with the import's place.
+    pub imported: Vec<(String, Span)>,
 }
 
 /// Reads `paths` and everything they include. I/O errors on the given paths are
@@ -38,6 +40,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         errors: Vec::new(),
         namespace: None,
         qualified: Vec::new(),
+        imported: Vec::new(),
     };
     for p in paths {
         l.file(p, display(p), None)?;
@@ -47,7 +50,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
     }
     let docs = l.docs.into_iter().map(|d| d.expect("every read file is parsed or an error")).collect();
     let namespace = l.namespace.and_then(|(ns, _)| ns);
-    Ok(Loaded { sources: l.sources, docs, order: l.order, namespace, qualified: l.qualified })
+    Ok(Loaded { sources: l.sources, docs, order: l.order, namespace, qualified: l.qualified, imported: l.imported })
 }
 
 struct Loader {
@@ -62,6 +65,7 @@ struct Loader {
     /// The target namespace of the first file, and where it is declared.
     namespace: Option<(Option<String>, Option<Span>)>,
     qualified: Vec<bool>,
+    imported: Vec<(String, Span)>,
 }
 
 impl Loader {
@@ -171,17 +175,12 @@ impl Loader {
     fn include(&mut self, path: &Path, shown: &str, node: &Node) -> Result<(), Error> {
         let what = node.display_name();
         if node.is_xs("import") {
-            // The XML namespace's attributes (`xml:lang`) need no schema: they are kept as
-            // other attributes (see `content::attribute`).
-            if node.get("namespace") == Some(dom::XML_NS) {
-                return Ok(());
-            }
+            // Another namespace is not read: its elements are kept raw where the schema has
+            // `xs:any` (what most imports are for), a reference to one of its components is an
+            // error at the reference, and the XML namespace's attributes (`xml:lang`) are kept
+            // as other attributes (see `content::attribute`).
             if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
-                let msg = format!("xs:import of namespace `{}`: a module compiles one namespace", ns.value);
-                let e = SchemaError::at(&self.sources, ns.span, msg).help(
-                    "elements of another namespace are kept as raw XML where the schema has xs:any; declare the imported components in this schema's namespace, or compile the other schema as its own module",
-                );
-                self.errors.push(e);
+                self.imported.push((ns.value.clone(), ns.span));
                 return Ok(());
             }
         }

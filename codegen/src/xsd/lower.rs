@@ -88,6 +88,8 @@ pub struct Lower<'a> {
     pub saw_any: bool,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
+    /// Imported namespaces, with the import.
+    imported: Vec<(String, Span)>,
 }
 
 /// Lowers a loaded schema into its types, in schema order.
@@ -124,6 +126,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         namespace: loaded.namespace.clone(),
         saw_any: false,
         qualified: loaded.qualified.clone(),
+        imported: loaded.imported.clone(),
     };
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
@@ -245,14 +248,24 @@ impl<'a> Lower<'a> {
                 None
             }
             found => {
+                let import = found.and_then(|n| self.imported.iter().find(|(i, _)| i == n)).map(|(_, at)| *at);
                 let found = found.map_or("no namespace".to_owned(), |n| format!("namespace `{n}`"));
                 let own = self.namespace.as_deref().map_or("no namespace".to_owned(), |n| format!("`{n}`"));
-                let e = SchemaError::at(
-                    self.sources,
-                    span,
-                    format!("`{}` is in {found}, but this schema's components are in {own}", q.local),
-                )
-                .help("check the prefix: a module compiles the components of one namespace");
+                let e = match import {
+                    Some(at) => SchemaError::at(
+                        self.sources,
+                        span,
+                        format!("`{}` is in the imported {found}: components of another namespace are not compiled", q.local),
+                    )
+                    .note(self.sources, at, "imported here")
+                    .help("a module compiles one namespace: compile the other schema as its own module, or take its elements with xs:any (kept raw)"),
+                    None => SchemaError::at(
+                        self.sources,
+                        span,
+                        format!("`{}` is in {found}, but this schema's components are in {own}", q.local),
+                    )
+                    .help("check the prefix: a module compiles the components of one namespace"),
+                };
                 self.errors.push(e);
                 None
             }

@@ -37,15 +37,16 @@
 //!   are `{namespace}local` ([`Key::Element`](crate::ir::Key::Element)), every global element
 //!   is a message (a document root), and every element struct gets an
 //!   [`Key::AnyAttribute`](crate::ir::Key::AnyAttribute) field `other_attributes` keeping
-//!   namespace declarations for the encoder. Local elements must be qualified. An import of the
-//!   XML namespace is skipped: `xml:lang` and its kin are other attributes.
+//!   namespace declarations for the encoder. Local elements must be qualified. An import of
+//!   another namespace is not read (`load`): `xs:any` keeps its elements raw, `xml:lang` and
+//!   its kin are other attributes, and a reference to one of its components is an error.
 //! - `xs:union` is text; built-ins without an exact Rust primitive (`xs:decimal`,
 //!   `xs:dateTime`, `xs:gYear`, `xs:base64Binary`) are runtime text values (`osmos::xml`).
 //! - Simple types map to primitives with constraints; named enumerations are enum types;
 //!   `<osmos:value type="path"/>` in a simple type's `xs:appinfo` makes it a
 //!   [`Prim::TextValue`](crate::ir::Prim::TextValue) parsed by that runtime type.
 //!
-//! Not supported, reported with file, line and column: imports of other namespaces, files of
+//! Not supported, reported with file, line and column: references into imported namespaces, files of
 //! one module in different namespaces, unqualified local elements or qualified attributes in a
 //! namespaced schema, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
 //! `nillable`, `xs:list`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
