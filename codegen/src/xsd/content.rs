@@ -372,21 +372,36 @@ impl<'a> Lower<'a> {
     }
 
     /// The struct of a local element with a complex type.
+    ///
+    /// In a namespaced schema, local elements of one named complex type share one struct named
+    /// after the type (GPX's `wpt`, `rtept` and `trkpt` are all `WptType`), as its users expect;
+    /// a schema without namespace keeps a struct per element name (MOS's shape).
     fn hoist_element(&mut self, node: &'a Node, ct: &'a Node, name: &str, fallback: &str) -> Ty {
+        let by_type = self.namespace.is_some() && node.get("type").is_some();
         let key = match node.get("type") {
+            _ if by_type => HoistKey::Decl(ct.span.file, ct.span.start),
             Some(t) => HoistKey::Element(name.to_owned(), t.trim().to_owned()),
             None => HoistKey::Decl(node.span.file, node.span.start),
         };
         if let Some(n) = self.hoisted.get(&key) {
             return Ty::named(n.clone());
         }
-        let tname = self.unique_name(name, fallback);
+        let tname = match ct.get("name") {
+            // The type's name is reserved for it, unless a global element's struct has its
+            // Rust name (elements and types are separate symbol spaces in XSD).
+            Some(t) if by_type && !self.element_takes(t) => t.to_owned(),
+            Some(t) if by_type => {
+                let wanted = format!("{t}-type");
+                self.unique_name(&wanted, &wanted)
+            }
+            _ => self.unique_name(name, fallback),
+        };
         self.hoisted.insert(key, tname.clone());
         let key = self.reserve();
         let saved = self.envelope.take();
         let fields = self.struct_fields(ct, &tname);
         self.envelope = saved;
-        let mut d = docs(node);
+        let mut d = if by_type { docs(ct) } else { docs(node) };
         if d.is_empty() {
             d = docs(ct);
         }

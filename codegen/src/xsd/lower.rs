@@ -215,6 +215,12 @@ impl<'a> Lower<'a> {
         fallback.to_owned()
     }
 
+    /// Whether a global element's struct has the Rust name `name` would get.
+    pub fn element_takes(&self, name: &str) -> bool {
+        let rust = naming::type_name(name);
+        self.g.elements.keys().any(|e| naming::type_name(e) == rust)
+    }
+
     /// Whether `name` is a global element (so a type of that name is the element's).
     pub fn is_global_element(&self, name: &str) -> bool {
         self.g.elements.contains_key(name)

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry<'a> {
     /// `method` (element `<{urn:osmos:open}method>`).
-    pub method: ::std::vec::Vec<Method<'a>>,
+    pub method: ::std::vec::Vec<MethodType<'a>>,
     /// `key` (element `<{urn:osmos:open}key>`).
-    pub key: ::core::option::Option<Key<'a>>,
+    pub key: ::core::option::Option<KeyType<'a>>,
     /// `extensions` (element `<{urn:osmos:open}extensions>`).
     pub extensions: ::core::option::Option<::osmos::xml::RawXml<'a>>,
     /// `any` (any other elements).
@@ -38,8 +38,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
             d.other_attribute(&mut f_other_attributes, a);
         }
-        let mut f_method: ::osmos::xml::Many<Method<'a>> = ::osmos::xml::Many::new();
-        let mut f_key: ::osmos::xml::Slot<Key<'a>> = ::osmos::xml::Slot::Empty;
+        let mut f_method: ::osmos::xml::Many<MethodType<'a>> = ::osmos::xml::Many::new();
+        let mut f_key: ::osmos::xml::Slot<KeyType<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_extensions: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::open();
@@ -60,7 +60,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
                         &child,
                         ::core::option::Option::None,
                         &mut kept,
-                        <Method<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <MethodType<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
                 (::core::option::Option::Some("urn:osmos:open"), "key") => {
@@ -76,7 +76,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
                         "key",
                         &child,
                         &mut kept,
-                        <Key<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
+                        <KeyType<'a> as ::osmos::xml::XmlDecode<'a>>::decode_element,
                     )?;
                 }
                 (::core::option::Option::Some("urn:osmos:open"), "extensions") => {
@@ -179,9 +179,9 @@ impl<'a> ::osmos::json::FromJson for Entry<'a> {
         })
     }
 }
-/// Schema element `method`.
+/// Schema element `methodType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Method<'a> {
+pub struct MethodType<'a> {
     /// `text` (text content).
     pub text: ::std::borrow::Cow<'a, str>,
     /// `length` (element `<{urn:osmos:open}length>`).
@@ -194,10 +194,10 @@ pub struct Method<'a> {
     /// `other_attributes` (the other attributes).
     pub other_attributes: ::osmos::xml::OtherAttributes<'a>,
 }
-impl ::osmos::cbor::IntoOwned for Method<'_> {
-    type Owned = Method<'static>;
-    fn into_owned(self) -> Method<'static> {
-        Method {
+impl ::osmos::cbor::IntoOwned for MethodType<'_> {
+    type Owned = MethodType<'static>;
+    fn into_owned(self) -> MethodType<'static> {
+        MethodType {
             text: ::osmos::cbor::IntoOwned::into_owned(self.text),
             length: ::osmos::cbor::IntoOwned::into_owned(self.length),
             algorithm: ::osmos::cbor::IntoOwned::into_owned(self.algorithm),
@@ -206,7 +206,7 @@ impl ::osmos::cbor::IntoOwned for Method<'_> {
         }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for Method<'a> {
+impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
@@ -272,7 +272,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Method<'a> {
         let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             kept.into_elements(),
         );
-        Ok(Method {
+        Ok(MethodType {
             text: text?,
             length: length?,
             algorithm: algorithm?,
@@ -281,7 +281,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Method<'a> {
         })
     }
 }
-impl ::osmos::xml::XmlEncode for Method<'_> {
+impl ::osmos::xml::XmlEncode for MethodType<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "algorithm", &self.algorithm);
@@ -298,7 +298,7 @@ impl ::osmos::xml::XmlEncode for Method<'_> {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for Method<'_> {
+impl ::osmos::json::ToJson for MethodType<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("text".into(), ::osmos::json::ToJson::to_json(&self.text));
@@ -315,7 +315,7 @@ impl ::osmos::json::ToJson for Method<'_> {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for Method<'a> {
+impl<'a> ::osmos::json::FromJson for MethodType<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
@@ -324,7 +324,7 @@ impl<'a> ::osmos::json::FromJson for Method<'a> {
             obj,
             &["text", "length", "algorithm", "any", "other_attributes"],
         )?;
-        Ok(Method {
+        Ok(MethodType {
             text: ::osmos::json::field(obj, "text")?,
             length: ::osmos::json::opt_field(obj, "length")?.unwrap_or_default(),
             algorithm: ::osmos::json::field(obj, "algorithm")?,
@@ -333,9 +333,9 @@ impl<'a> ::osmos::json::FromJson for Method<'a> {
         })
     }
 }
-/// Schema element `key`.
+/// Schema element `keyType`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Key<'a> {
+pub struct KeyType<'a> {
     /// `name` (attribute `name`).
     pub name: ::std::borrow::Cow<'a, str>,
     /// `content` (text content).
@@ -343,17 +343,17 @@ pub struct Key<'a> {
     /// `other_attributes` (the other attributes).
     pub other_attributes: ::osmos::xml::OtherAttributes<'a>,
 }
-impl ::osmos::cbor::IntoOwned for Key<'_> {
-    type Owned = Key<'static>;
-    fn into_owned(self) -> Key<'static> {
-        Key {
+impl ::osmos::cbor::IntoOwned for KeyType<'_> {
+    type Owned = KeyType<'static>;
+    fn into_owned(self) -> KeyType<'static> {
+        KeyType {
             name: ::osmos::cbor::IntoOwned::into_owned(self.name),
             content: ::osmos::cbor::IntoOwned::into_owned(self.content),
             other_attributes: ::osmos::cbor::IntoOwned::into_owned(self.other_attributes),
         }
     }
 }
-impl<'a> ::osmos::xml::XmlDecode<'a> for Key<'a> {
+impl<'a> ::osmos::xml::XmlDecode<'a> for KeyType<'a> {
     fn decode_element(
         d: &mut ::osmos::xml::Decoder<'a>,
         start: &::osmos::xml::Start<'a>,
@@ -373,14 +373,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Key<'a> {
         let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
-        Ok(Key {
+        Ok(KeyType {
             name: name?,
             content: content?,
             other_attributes: other_attributes?,
         })
     }
 }
-impl ::osmos::xml::XmlEncode for Key<'_> {
+impl ::osmos::xml::XmlEncode for KeyType<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "name", &self.name);
@@ -391,7 +391,7 @@ impl ::osmos::xml::XmlEncode for Key<'_> {
     }
 }
 #[cfg(feature = "json")]
-impl ::osmos::json::ToJson for Key<'_> {
+impl ::osmos::json::ToJson for KeyType<'_> {
     fn to_json(&self) -> ::osmos::json::Value {
         let mut m = ::osmos::json::Map::new();
         m.insert("name".into(), ::osmos::json::ToJson::to_json(&self.name));
@@ -404,13 +404,13 @@ impl ::osmos::json::ToJson for Key<'_> {
     }
 }
 #[cfg(feature = "json")]
-impl<'a> ::osmos::json::FromJson for Key<'a> {
+impl<'a> ::osmos::json::FromJson for KeyType<'a> {
     fn from_json(
         v: &::osmos::json::Value,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(obj, &["name", "content", "other_attributes"])?;
-        Ok(Key {
+        Ok(KeyType {
             name: ::osmos::json::field(obj, "name")?,
             content: ::osmos::json::field(obj, "content")?,
             other_attributes: ::osmos::json::field(obj, "other_attributes")?,

@@ -169,12 +169,26 @@ fn check(name: &str, original: &str, encoded: &str, again: &str) {
     assert_eq!(encoded, again, "{name}: encoding is not a fixed point");
 }
 
+/// Waypoints, route points and track points share GPX's `wptType`, and so one Rust type.
+fn points<'d, 'a>(doc: &'d gpx::Gpx<'a>) -> Vec<&'d gpx::WptType<'a>> {
+    let routes = doc.rte.iter().flat_map(|r| &r.rtept);
+    let tracks = doc.trk.iter().flat_map(|t| &t.trkseg).flat_map(|s| &s.trkpt);
+    doc.wpt.iter().chain(routes).chain(tracks).collect()
+}
+
 #[test]
 fn gpx_examples_decode_and_reencode_to_equal_documents() {
     let files = examples("gpx");
     assert_eq!(files.len(), 8);
+    let mut total = 0;
     for (name, text) in &files {
         let doc = gpx::Gpx::decode(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Every point's coordinates are in range and kept with their digits.
+        for p in points(&doc) {
+            let (lat, lon) = (p.lat.value().unwrap(), p.lon.value().unwrap());
+            assert!((-90.0..=90.0).contains(&lat.to_f64()) && (-180.0..180.0).contains(&lon.to_f64()), "{name}");
+            total += 1;
+        }
         let encoded = doc.encode();
         let again = gpx::Gpx::decode(&encoded).unwrap_or_else(|e| panic!("{name} re-encoded: {e}\n{encoded}")).encode();
         check(name, text, &encoded, &again);
@@ -183,6 +197,9 @@ fn gpx_examples_decode_and_reencode_to_equal_documents() {
             panic!("{name}: strict: {e}");
         }
     }
+    // The points the eight files hold (counted independently: `cat *.gpx | grep -o
+    // '<trkpt\b\|<rtept\b\|<wpt\b' | wc -l`).
+    assert_eq!(total, 533);
 }
 
 #[test]
