@@ -263,3 +263,42 @@ fn bounds_and_namespaces_are_checked() {
         ["<name xmlns=\"urn:x\">x</name>"]
     );
 }
+
+/// The re-encoded documents validate against the published schemas (`xmllint --schema`), as the
+/// examples themselves do.
+#[test]
+fn reencoded_documents_validate_against_the_published_schemas() {
+    if std::process::Command::new("xmllint").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("OSMOS_REQUIRE_CORPUS").is_none(),
+            "xmllint is missing, and OSMOS_REQUIRE_CORPUS is set"
+        );
+        eprintln!("skipped: xmllint is not installed");
+        return;
+    }
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/xsd-world");
+    let out = std::env::temp_dir().join(format!("osmos-xsd-world-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let mut files = Vec::new();
+    for (name, text) in examples("gpx") {
+        let path = out.join(&name);
+        std::fs::write(&path, gpx::Gpx::decode(&text).unwrap().encode()).unwrap();
+        files.push(("gpx-1.1.xsd", path));
+    }
+    for (name, text) in examples("xmldsig") {
+        let path = out.join(&name);
+        std::fs::write(&path, xmldsig::Signature::decode(&text).unwrap().encode()).unwrap();
+        files.push(("xmldsig-core-schema.xsd", path));
+    }
+    for (schema, path) in &files {
+        let result = std::process::Command::new("xmllint")
+            .args(["--noout", "--nonet", "--schema"])
+            .arg(corpus.join(schema))
+            .arg(path)
+            .output()
+            .expect("xmllint runs");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{}: {stderr}", path.display());
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
