@@ -2133,11 +2133,17 @@ fn decode_root<'a, T>(
 /// Declares `namespace` as the default namespace of the element `<tag …>` that `out` starts
 /// with (the root of a document of a namespaced schema, written without prefixes).
 pub fn declare_namespace(out: &mut String, tag: &str, namespace: &str) {
+    declare_namespace_at(out, 0, tag, namespace);
+}
+
+/// [`declare_namespace`] for the element `<tag …>` written at `at` in `out` (a child in another
+/// namespace than its parent; `""` undeclares the default).
+pub fn declare_namespace_at(out: &mut String, at: usize, tag: &str, namespace: &str) {
     let mut decl = String::with_capacity(namespace.len() + 9);
     decl.push_str(" xmlns=\"");
     escape_attr(&mut decl, namespace);
     decl.push('"');
-    out.insert_str(1 + tag.len(), &decl);
+    out.insert_str(at + 1 + tag.len(), &decl);
 }
 
 /// Appends text content, escaped (`&`, `<`, `>`, and CR as `&#13;`).

@@ -24,6 +24,10 @@ mod xsd_open_content {
 mod xsd_values {
     include!("../codegen/tests/golden/xsd_values.rs");
 }
+#[allow(dead_code)]
+mod xsd_import {
+    include!("../codegen/tests/golden/xsd_import.rs");
+}
 
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
@@ -233,4 +237,26 @@ fn json_views_keep_namespaced_documents_whole() {
     let json = f.to_json();
     assert_eq!((json["lat"].as_str(), json["digest"].as_str()), (Some("1.50"), Some("Zm9v")));
     assert_eq!(Fix::from_json(&json).unwrap(), f);
+}
+
+#[test]
+fn imported_components_keep_their_namespace() {
+    use xsd_import::{Doc, DocChoice, Stars};
+    let doc = r#"<d:doc xmlns:d="urn:osmos:doc" xmlns:c="urn:osmos:common"><d:title>T</d:title><c:author id="a"><c:name>N</c:name></c:author><d:rating>2</d:rating><c:note>x</c:note></d:doc>"#;
+    let d = Doc::decode_with(doc, Mode::Strict).unwrap();
+    assert_eq!((d.author[0].name.as_ref(), d.author[0].id.as_deref()), ("N", Some("a")));
+    assert_eq!(d.rating, Some(Stars::V2));
+    assert_eq!(d.choice, Some(DocChoice::Note("x".into())));
+    // Written without prefixes: each imported element declares its namespace where it starts.
+    let out = d.encode();
+    assert_eq!(
+        out,
+        r#"<doc xmlns="urn:osmos:doc" xmlns:d="urn:osmos:doc" xmlns:c="urn:osmos:common"><title>T</title><author xmlns="urn:osmos:common" id="a"><name>N</name></author><rating>2</rating><note xmlns="urn:osmos:common">x</note></doc>"#
+    );
+    assert_eq!(Doc::decode_with(&out, Mode::Strict).unwrap().encode(), out);
+    // `author` in the document's own namespace is not the imported one.
+    let wrong =
+        doc.replace("<c:author id=\"a\"><c:name>N</c:name></c:author>", "<d:author><d:name>N</d:name></d:author>");
+    let e = Doc::decode(&wrong).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MissingField("author"));
 }

@@ -1063,7 +1063,7 @@ fn rejects_namespaces_and_unsupported_constructs() {
     let p = write(
         &dir,
         "tns.xsd",
-        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\" attributeFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:y\" schemaLocation=\"y.xsd\"/>\n</xs:schema>\n",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\" attributeFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:y\"/>\n</xs:schema>\n",
     );
     let errors = schema_errors(xsd::compile("tns", &[p]));
     let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
@@ -1342,4 +1342,20 @@ fn target_namespace_constructs() {
            any=<*>: rust(::osmos::xml::UnknownElements<'a>), \
            other_attributes=@*: rust(::osmos::xml::OtherAttributes<'a>) }"],
     );
+}
+
+#[test]
+fn an_imported_schema_has_the_imported_namespace() {
+    let dir = temp_dir("import");
+    let main = write(
+        &dir,
+        "main.xsd",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:a\" elementFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:b\" schemaLocation=\"b.xsd\"/>\n</xs:schema>\n",
+    );
+    write(&dir, "b.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:c\"/>\n");
+    let errors = schema_errors(xsd::compile("import", &[main]));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].file.ends_with("b.xsd"), "{}", errors[0].file);
+    assert_eq!((errors[0].line, errors[0].column), (1, 56));
+    assert_eq!(errors[0].message, "this schema's `urn:c` differs from `urn:b`, which it is imported as");
 }

@@ -9,6 +9,8 @@ use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyK
 /// One element alternative of a choice.
 struct Member {
     name: String,
+    /// The wire name.
+    key: String,
     ty: Ty,
     /// The alternative's own occurrence (its `minOccurs`/`maxOccurs` times any nested choice's).
     occ: Occ,
@@ -144,7 +146,7 @@ impl<'a> Lower<'a> {
             return;
         };
         let base_complex = match q.ns.as_deref() {
-            None => self.g.complex.get(q.local.as_str()).copied(),
+            _ if q.ns.as_deref() != Some(XS) => self.key_of(&q).and_then(|k| self.g.complex.get(&k).copied()),
             _ => None,
         };
         match base_complex {
@@ -305,23 +307,26 @@ impl<'a> Lower<'a> {
     /// The field of an element particle; `None` when it may not occur (`maxOccurs="0"`).
     fn element_field(&mut self, node: &'a Node, parent: &str, occ: Occ) -> Option<Field> {
         let o = mul(occ, self.occurs(node));
-        let (name, ty, docs) = self.element_decl(node, parent)?;
+        let (name, key, ty, docs) = self.element_decl(node, parent)?;
         if o.1 == Some(0) {
             return None;
         }
-        let key = Key::Element(self.element_key(&name));
+        let key = Key::Element(key);
         Some(Field { rust_name: None, name, docs, key, ty, occur: occur(o), group: None, span: node.span })
     }
 
-    /// The name, type and docs of an element particle (local declaration or `ref`).
-    fn element_decl(&mut self, node: &'a Node, parent: &str) -> Option<(String, Ty, Vec<String>)> {
+    /// The name, wire name (`ir::Key::Element`), type and docs of an element particle (local
+    /// declaration or `ref`).
+    fn element_decl(&mut self, node: &'a Node, parent: &str) -> Option<(String, String, Ty, Vec<String>)> {
         self.check_element_decl(node);
         if let Some((q, span)) = self.qname(node, "ref") {
-            let name = self.local_name(&q, span)?;
-            let Some(&g) = self.g.elements.get(name.as_str()) else {
-                self.err(span, format!("unresolved element `{name}`"));
+            let index = self.local_name(&q, span)?;
+            let Some(&g) = self.g.elements.get(&index) else {
+                self.err(span, format!("unresolved element `{index}`"));
                 return None;
             };
+            let name = q.local.clone();
+            let key = self.element_key(g, &name);
             // An inline enumeration of a global element: the element's name is reserved for
             // element types, so the enumeration is `<name>-type`.
             let enum_name = format!("{name}-type");
@@ -337,7 +342,7 @@ impl<'a> Lower<'a> {
             if d.is_empty() {
                 d = docs(g);
             }
-            return Some((name, ty, d));
+            return Some((name, key, ty, d));
         }
         if node.get("ref").is_some() {
             return None; // the ref failed to resolve; reported
@@ -359,7 +364,7 @@ impl<'a> Lower<'a> {
                 ty
             }
         };
-        Some((name.to_owned(), ty, docs(node)))
+        Some((name.to_owned(), self.element_key(node, name), ty, docs(node)))
     }
 
     /// Reports a `default`/`fixed` value on an element whose content is not simple.
@@ -389,7 +394,13 @@ impl<'a> Lower<'a> {
         let tname = match ct.get("name") {
             // The type's name is reserved for it, unless a global element's struct has its
             // Rust name (elements and types are separate symbol spaces in XSD).
-            Some(t) if by_type && !self.element_takes(t) => t.to_owned(),
+            Some(t)
+                if by_type
+                    && !self.element_takes(t)
+                    && !(self.ns_of(ct) != self.namespace.as_deref() && self.own_name(t)) =>
+            {
+                t.to_owned()
+            }
             Some(t) if by_type => {
                 let wanted = format!("{t}-type");
                 self.unique_name(&wanted, &wanted)
@@ -461,8 +472,8 @@ impl<'a> Lower<'a> {
     /// An element alternative of a choice.
     fn member(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Option<Member> {
         let occ = mul(outer, self.occurs(node));
-        let (name, ty, _) = self.element_decl(node, parent)?;
-        (occ.1 != Some(0)).then_some(Member { name, ty, occ })
+        let (name, key, ty, _) = self.element_decl(node, parent)?;
+        (occ.1 != Some(0)).then_some(Member { name, key, ty, occ })
     }
 
     /// An `xs:choice` with occurrence `occ` (its own included).
@@ -547,7 +558,7 @@ impl<'a> Lower<'a> {
                 rust_name: None,
                 name: m.name.clone(),
                 docs: Vec::new(),
-                key: Key::Element(self.element_key(&m.name)),
+                key: Key::Element(m.key.clone()),
                 ty: m.ty.clone(),
                 occur: occur(o),
                 group: None,
@@ -564,7 +575,7 @@ impl<'a> Lower<'a> {
                     (_, Some(1)) => m.ty.clone(),
                     (min, max) => Ty::new(TyKind::List { item: Box::new(m.ty.clone()), min: min.max(1), max }),
                 };
-                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(self.element_key(&m.name)) }
+                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(m.key.clone()) }
             })
             .collect();
         if envelope.is_some() {
@@ -609,7 +620,7 @@ impl<'a> Lower<'a> {
 
     /// Adds a choice member; the same element twice with the same type is one alternative.
     fn add_member(&mut self, members: &mut Vec<Member>, m: Member, node: &Node) {
-        match members.iter_mut().find(|x| x.name == m.name) {
+        match members.iter_mut().find(|x| x.key == m.key) {
             Some(x) if x.ty == m.ty => {
                 x.occ = (x.occ.0.min(m.occ.0), x.occ.1.zip(m.occ.1).map(|(a, b)| a.max(b)));
             }
@@ -656,8 +667,9 @@ impl<'a> Lower<'a> {
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
-            if q.ns.as_deref() == Some(super::dom::XML_NS) {
-                // `xml:lang`, `xml:space`, …: kept with the other attributes, not a field.
+            if q.ns.is_some() {
+                // A global attribute is in its schema's namespace, written with a prefix
+                // (`xml:lang`, `t:attr`): kept with the other attributes, not a field.
                 return None;
             }
             let name = self.local_name(&q, span)?;
@@ -774,8 +786,8 @@ impl<'a> Lower<'a> {
                     let base = c
                         .get("base")
                         .and_then(|b| c.resolve(b).ok())
-                        .filter(|b| b.ns.as_deref() == self.namespace.as_deref())
-                        .and_then(|b| self.g.complex.get(b.local.as_str()).copied());
+                        .and_then(|b| self.key_of(&b))
+                        .and_then(|b| self.g.complex.get(&b).copied());
                     let from_base = match base {
                         Some(b) if c.local == "extension" => {
                             let key = (b.span.file, b.span.start);
@@ -793,8 +805,8 @@ impl<'a> Lower<'a> {
                     let model = c
                         .get("ref")
                         .and_then(|r| c.resolve(r).ok())
-                        .filter(|q| q.ns.as_deref() == self.namespace.as_deref())
-                        .and_then(|q| self.g.groups.get(q.local.as_str()).copied());
+                        .and_then(|q| self.key_of(&q))
+                        .and_then(|q| self.g.groups.get(&q).copied());
                     match model {
                         Some(m) => {
                             let key = (m.span.file, m.span.start);
@@ -828,8 +840,8 @@ impl<'a> Lower<'a> {
                 for d in c.content() {
                     if d.is_xs("extension") {
                         let base = d.get("base").and_then(|b| d.resolve(b).ok());
-                        if let Some(b) = base.filter(|b| b.ns.as_deref() == self.namespace.as_deref()) {
-                            if let Some(&bt) = self.g.complex.get(b.local.as_str()) {
+                        if let Some(b) = base.and_then(|b| self.key_of(&b)) {
+                            if let Some(&bt) = self.g.complex.get(&b) {
                                 if self.is_raw(bt) {
                                     return true;
                                 }
@@ -859,8 +871,8 @@ impl<'a> Lower<'a> {
             let model = p
                 .get("ref")
                 .and_then(|r| p.resolve(r).ok())
-                .filter(|q| q.ns.as_deref() == self.namespace.as_deref())
-                .and_then(|q| self.g.groups.get(q.local.as_str()).copied())
+                .and_then(|q| self.key_of(&q))
+                .and_then(|q| self.g.groups.get(&q).copied())
                 .and_then(|g| g.content().next());
             if let Some(m) = model {
                 let key = (m.span.file, m.span.start);

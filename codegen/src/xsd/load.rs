@@ -24,8 +24,23 @@ pub struct Loaded {
     /// `elementFormDefault="qualified"` of each file, by index: its local elements are in the
     /// target namespace.
     pub qualified: Vec<bool>,
-    /// Namespaces `xs:import`ed (not read: see `Loader::include`), with the import's place.
+    /// Namespaces `xs:import`ed without a schema to read (see `Loader::include`), with the
+    /// import's place.
     pub imported: Vec<(String, Span)>,
+    /// The target namespace of each file, by index (an imported file's is its own).
+    pub file_ns: Vec<Option<String>>,
+}
+
+impl Loaded {
+    /// The name a global component of namespace `ns` is indexed by: its local name in the
+    /// module's namespace, `{ns}local` in an imported one (`None`: the namespace is not read).
+    pub fn key(&self, ns: Option<&str>, local: &str) -> String {
+        if ns == self.namespace.as_deref() {
+            local.to_owned()
+        } else {
+            format!("{{{}}}{local}", ns.unwrap_or(""))
+        }
+    }
 }
 
 /// Reads `paths` and everything they include. I/O errors on the given paths are
@@ -41,16 +56,25 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         namespace: None,
         qualified: Vec::new(),
         imported: Vec::new(),
+        file_ns: Vec::new(),
     };
     for p in paths {
-        l.file(p, display(p), None)?;
+        l.file(p, display(p), None, None)?;
     }
     if !l.errors.is_empty() {
         return Err(l.errors.into());
     }
     let docs = l.docs.into_iter().map(|d| d.expect("every read file is parsed or an error")).collect();
     let namespace = l.namespace.and_then(|(ns, _)| ns);
-    Ok(Loaded { sources: l.sources, docs, order: l.order, namespace, qualified: l.qualified, imported: l.imported })
+    Ok(Loaded {
+        sources: l.sources,
+        docs,
+        order: l.order,
+        namespace,
+        qualified: l.qualified,
+        imported: l.imported,
+        file_ns: l.file_ns,
+    })
 }
 
 struct Loader {
@@ -66,6 +90,7 @@ struct Loader {
     namespace: Option<(Option<String>, Option<Span>)>,
     qualified: Vec<bool>,
     imported: Vec<(String, Span)>,
+    file_ns: Vec<Option<String>>,
 }
 
 impl Loader {
@@ -74,9 +99,20 @@ impl Loader {
         self.errors.push(e);
     }
 
-    /// Reads one file; `from` is the `xs:include` that names it.
-    fn file(&mut self, path: &Path, shown: String, from: Option<Span>) -> Result<(), Error> {
+    /// Reads one file; `from` is the `xs:include` or `xs:import` that names it, `expect` the
+    /// target namespace it must have (the including file's, or the imported one).
+    fn file(
+        &mut self,
+        path: &Path,
+        shown: String,
+        from: Option<Span>,
+        expect: Option<(Option<String>, bool)>,
+    ) -> Result<(), Error> {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let import = expect.as_ref().is_some_and(|(_, import)| *import);
+        if import && self.stack.iter().any(|(c, _)| *c == canonical) {
+            return Ok(()); // namespaces may import each other
+        }
         if let Some(i) = self.stack.iter().position(|(c, _)| *c == canonical) {
             let mut chain: Vec<&str> = self.stack[i..].iter().map(|(_, s)| s.as_str()).collect();
             chain.push(&shown);
@@ -114,6 +150,7 @@ impl Loader {
         self.sources.push(Source { path: shown.clone(), text });
         self.docs.push(None);
         self.qualified.push(false);
+        self.file_ns.push(None);
         self.seen.insert(canonical.clone(), file);
         let root = match dom::parse(&self.sources, file) {
             Ok(root) => root,
@@ -126,11 +163,12 @@ impl Loader {
             let msg = format!("the root element is <{}>, not <xs:schema> (namespace {})", root.display_name(), dom::XS);
             self.err(root.span, msg);
         }
-        self.target_namespace(&root, file);
+        self.target_namespace(&root, file, expect);
         self.stack.push((canonical, shown.clone()));
+        let own = self.file_ns[file].clone();
         for (i, child) in root.children.iter().enumerate() {
             if child.is_xs("include") || child.is_xs("import") {
-                self.include(path, &shown, child)?;
+                self.include(path, &shown, child, &own)?;
             } else if !child.is_xs("annotation") {
                 self.order.push((file, i));
             }
@@ -140,14 +178,24 @@ impl Loader {
         Ok(())
     }
 
-    /// Records the file's target namespace: every file of one schema shares one (or none), so
-    /// element names are that namespace's.
-    fn target_namespace(&mut self, root: &Node, file: usize) {
+    /// Records the file's target namespace: the given files share one (or none), the module's;
+    /// an included file has its includer's, an imported one the imported namespace.
+    fn target_namespace(&mut self, root: &Node, file: usize, expect: Option<(Option<String>, bool)>) {
         let tns = root.attr("targetNamespace").filter(|a| !a.value.is_empty());
         let this = (tns.map(|a| a.value.clone()), tns.map(|a| a.span));
-        match &self.namespace {
-            None => self.namespace = Some(this),
-            Some((first, at)) if *first != this.0 => {
+        self.file_ns[file] = this.0.clone();
+        let name = |ns: &Option<String>| ns.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+        match (&self.namespace, expect) {
+            (_, Some((want, import))) if want != this.0 => {
+                let how = if import { "imported as" } else { "included by a schema in" };
+                let msg = format!("this schema's {} differs from {}, which it is {how}", name(&this.0), name(&want));
+                let e = SchemaError::at(&self.sources, this.1.unwrap_or(root.span), msg)
+                    .help("an included schema has its includer's namespace (or none); an imported one, the namespace of the xs:import");
+                self.errors.push(e);
+            }
+            (_, Some(_)) => {}
+            (None, None) => self.namespace = Some(this),
+            (Some((first, at)), None) if *first != this.0 => {
                 let first = first.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
                 let here = this.0.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
                 let mut e = SchemaError::at(
@@ -162,7 +210,7 @@ impl Loader {
                     "one module compiles one namespace: give each namespace its own module, or one targetNamespace to all files",
                 ));
             }
-            Some(_) => {}
+            (Some(_), None) => {}
         }
         self.qualified[file] = root.get("elementFormDefault").map(str::trim) == Some("qualified");
         if let Some(a) = root.attr("attributeFormDefault").filter(|a| a.value.trim() == "qualified") {
@@ -172,16 +220,22 @@ impl Loader {
         }
     }
 
-    fn include(&mut self, path: &Path, shown: &str, node: &Node) -> Result<(), Error> {
+    fn include(&mut self, path: &Path, shown: &str, node: &Node, own: &Option<String>) -> Result<(), Error> {
         let what = node.display_name();
+        let mut expect = (own.clone(), false);
         if node.is_xs("import") {
-            // Another namespace is not read: its elements are kept raw where the schema has
-            // `xs:any` (what most imports are for), a reference to one of its components is an
-            // error at the reference, and the XML namespace's attributes (`xml:lang`) are kept
-            // as other attributes (see `content::attribute`).
+            // Another namespace with a schema file is read with its own namespace. Without one
+            // (no schemaLocation, a URL, the XML namespace) it is not: its elements are kept
+            // raw where the schema has `xs:any` (what many imports are for), a reference to
+            // one of its components is an error at the reference, and the XML namespace's
+            // attributes (`xml:lang`) are kept as other attributes (see `content::attribute`).
             if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
-                self.imported.push((ns.value.clone(), ns.span));
-                return Ok(());
+                let local = node.get("schemaLocation").filter(|l| !l.contains("://") && !l.trim().is_empty());
+                if local.is_none() || ns.value == dom::XML_NS {
+                    self.imported.push((ns.value.clone(), ns.span));
+                    return Ok(());
+                }
+                expect = (Some(ns.value.clone()), true);
             }
         }
         let Some(loc) = node.attr("schemaLocation") else {
@@ -196,7 +250,7 @@ impl Loader {
         let dir = path.parent().unwrap_or(Path::new(""));
         let target = dir.join(&loc.value);
         let shown_target = join_display(shown, &loc.value);
-        self.file(&target, shown_target, Some(loc.span))
+        self.file(&target, shown_target, Some(loc.span), Some(expect))
     }
 }
 
@@ -232,20 +286,21 @@ fn join_display(including: &str, location: &str) -> String {
     }
 }
 
-/// The global components of a schema, by name.
+/// The global components of a schema, by name: the local name for the module's own namespace,
+/// `{namespace}local` for an imported one's ([`Loaded::key`]).
 pub struct Globals<'a> {
     /// Global `xs:element`s.
-    pub elements: HashMap<&'a str, &'a Node>,
+    pub elements: HashMap<String, &'a Node>,
     /// Named `xs:complexType`s.
-    pub complex: HashMap<&'a str, &'a Node>,
+    pub complex: HashMap<String, &'a Node>,
     /// Named `xs:simpleType`s, with their slot in [`Loaded::order`].
-    pub simple: HashMap<&'a str, (&'a Node, usize)>,
+    pub simple: HashMap<String, (&'a Node, usize)>,
     /// Named `xs:group`s.
-    pub groups: HashMap<&'a str, &'a Node>,
+    pub groups: HashMap<String, &'a Node>,
     /// Named `xs:attributeGroup`s.
-    pub attribute_groups: HashMap<&'a str, &'a Node>,
+    pub attribute_groups: HashMap<String, &'a Node>,
     /// Global `xs:attribute`s.
-    pub attributes: HashMap<&'a str, &'a Node>,
+    pub attributes: HashMap<String, &'a Node>,
     /// Every top-level component in schema order, with its slot.
     pub order: Vec<&'a Node>,
 }
@@ -286,14 +341,15 @@ pub fn index<'a>(loaded: &'a Loaded, errors: &mut Vec<SchemaError>) -> Globals<'
             errors.push(err(node.span, format!("a global xs:{kind} needs a name")));
             continue;
         };
-        let name = name.value.as_str();
+        let name = loaded.key(loaded.file_ns[file].as_deref(), name.value.as_str());
+        let name = name.as_str();
         let prev = match kind {
-            "element" => g.elements.insert(name, node),
-            "complexType" => g.complex.insert(name, node),
-            "simpleType" => g.simple.insert(name, (node, slot)).map(|(n, _)| n),
-            "group" => g.groups.insert(name, node),
-            "attributeGroup" => g.attribute_groups.insert(name, node),
-            _ => g.attributes.insert(name, node),
+            "element" => g.elements.insert(name.to_owned(), node),
+            "complexType" => g.complex.insert(name.to_owned(), node),
+            "simpleType" => g.simple.insert(name.to_owned(), (node, slot)).map(|(n, _)| n),
+            "group" => g.groups.insert(name.to_owned(), node),
+            "attributeGroup" => g.attribute_groups.insert(name.to_owned(), node),
+            _ => g.attributes.insert(name.to_owned(), node),
         };
         if let Some(prev) = prev {
             let at = SchemaError::at(&loaded.sources, prev.span, "");

@@ -88,8 +88,10 @@ pub struct Lower<'a> {
     pub saw_any: bool,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
-    /// Imported namespaces, with the import.
+    /// Imported namespaces without a schema read, with the import.
     imported: Vec<(String, Span)>,
+    /// The target namespace of each file.
+    file_ns: Vec<Option<String>>,
 }
 
 /// Lowers a loaded schema into its types, in schema order.
@@ -100,10 +102,11 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
     for doc in &loaded.docs {
         element_refs(doc, &mut referenced);
     }
-    let roots = g.elements.keys().filter(|n| !referenced.contains(**n)).map(|n| n.to_string()).collect();
+    let roots = g.elements.keys().filter(|n| !referenced.contains(n.as_str())).cloned().collect();
     let mut names = BTreeSet::new();
     for n in g.elements.keys().chain(g.complex.keys()).chain(g.simple.keys()) {
-        names.insert(n.to_string());
+        // An imported component's struct or enum has its local name.
+        names.insert(local_part(n).to_owned());
     }
     let rust_names = names.iter().map(|n| naming::type_name(n)).collect();
     let mut l = Lower {
@@ -127,6 +130,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         saw_any: false,
         qualified: loaded.qualified.clone(),
         imported: loaded.imported.clone(),
+        file_ns: loaded.file_ns.clone(),
     };
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
@@ -135,7 +139,8 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
             "element" if node.in_xs() => l.global_element(node),
             "simpleType" if node.in_xs() => {
                 if let Some(name) = node.get("name") {
-                    l.named_simple(name, node.span);
+                    let key = loaded.key(l.ns_of(node), name);
+                    l.named_simple(&key, node.span);
                 }
             }
             // Named complex types, groups and attributes are templates: lowered where used.
@@ -143,6 +148,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         }
     }
     let key = |name: &str| element_key(loaded.namespace.as_deref(), name);
+    // Global elements of imported namespaces are no document roots of this module.
     let Lower { mut out, errors, mut messages, g, .. } = l;
     if !errors.is_empty() {
         return Err(errors.into());
@@ -152,7 +158,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
     if loaded.namespace.is_some() {
         // No envelope names the messages of a namespaced schema (GPX, XML Signature): any global
         // element can be a document's root.
-        messages.extend(g.elements.keys().map(|n| n.to_string()));
+        messages.extend(g.elements.keys().filter(|n| !n.starts_with('{')).cloned());
     }
     for m in messages {
         if let Some(t) = types.iter_mut().find(|t| t.name == m && matches!(t.kind, TypeKind::Struct(_))) {
@@ -160,6 +166,14 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         }
     }
     Ok(types)
+}
+
+/// The local name of a global component's index key (`{ns}local` for an imported one's).
+pub fn local_part(key: &str) -> &str {
+    match key.strip_prefix('{').and_then(|k| k.split_once('}')) {
+        Some((_, local)) => local,
+        None => key,
+    }
 }
 
 /// The wire name of an element: `{namespace}local` in a namespaced schema (see `ir::Key::Element`).
@@ -221,6 +235,12 @@ impl<'a> Lower<'a> {
         self.g.elements.keys().any(|e| naming::type_name(e) == rust)
     }
 
+    /// Whether the module's own namespace has a global element or named type called `local`
+    /// (so an imported component of that name takes another).
+    pub fn own_name(&self, local: &str) -> bool {
+        self.g.elements.contains_key(local) || self.g.complex.contains_key(local) || self.g.simple.contains_key(local)
+    }
+
     /// Whether `name` is a global element (so a type of that name is the element's).
     pub fn is_global_element(&self, name: &str) -> bool {
         self.g.elements.contains_key(name)
@@ -239,16 +259,35 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// The wire name of an element of this schema.
-    pub fn element_key(&self, local: &str) -> String {
-        element_key(self.namespace.as_deref(), local)
+    /// The wire name of an element declared in `decl`'s file (its target namespace).
+    pub fn element_key(&self, decl: &Node, local: &str) -> String {
+        element_key(self.ns_of(decl), local)
+    }
+
+    /// The target namespace of the file `node` is in.
+    pub fn ns_of(&self, node: &Node) -> Option<&str> {
+        self.file_ns.get(node.span.file).and_then(|n| n.as_deref())
+    }
+
+    /// The index key of a global component named `q` whose schema was read (see
+    /// `Loaded::key`), without reporting anything.
+    pub fn key_of(&self, q: &QName) -> Option<String> {
+        let ns = q.ns.as_deref();
+        if ns == self.namespace.as_deref() {
+            return Some(q.local.clone());
+        }
+        self.file_ns.iter().any(|f| f.as_deref() == ns).then(|| format!("{{{}}}{}", ns.unwrap_or(""), q.local))
     }
 
     /// A name in the schema's target namespace (a component of this schema), or an error at
     /// `span`.
     pub fn local_name(&mut self, q: &QName, span: Span) -> Option<String> {
+        if q.ns.as_deref() != Some(XS) {
+            if let Some(key) = self.key_of(q) {
+                return Some(key);
+            }
+        }
         match q.ns.as_deref() {
-            ns if ns == self.namespace.as_deref() => Some(q.local.clone()),
             Some(XS) => {
                 self.err(span, format!("xs:{} is not a component of this kind", q.local));
                 None
@@ -281,7 +320,7 @@ impl<'a> Lower<'a> {
     /// Whether local element declarations of the file of `node` are in the target namespace;
     /// reports one that would be in no namespace while the schema has one.
     pub fn check_local_form(&mut self, node: &Node) {
-        if self.namespace.is_none() {
+        if self.ns_of(node).is_none() {
             return;
         }
         let qualified = match node.get("form").map(str::trim) {
@@ -365,7 +404,9 @@ impl<'a> Lower<'a> {
         match self.element_kind(node, &enum_name, &enum_name) {
             ElemKind::Complex(ct) => {
                 let key = self.reserve();
-                let saved = std::mem::replace(&mut self.envelope, self.roots.contains(name).then(|| name.to_owned()));
+                // The MOS envelope; a namespaced schema has none (its global elements are roots).
+                let envelope = self.namespace.is_none() && self.roots.contains(name);
+                let saved = std::mem::replace(&mut self.envelope, envelope.then(|| name.to_owned()));
                 let fields = self.struct_fields(ct, name);
                 self.envelope = saved;
                 let mut docs = docs(node);

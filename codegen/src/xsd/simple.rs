@@ -101,10 +101,17 @@ impl<'a> Lower<'a> {
             return Ty::prim(Prim::Text);
         }
         // An enumeration sharing its name with a global element (a different symbol space in
-        // XSD) takes a suffix: the element's struct owns the name.
-        let enum_name = if self.is_global_element(name) {
-            let wanted = format!("{name}-type");
+        // XSD) takes a suffix: the element's struct owns the name. An imported one's is its
+        // local name, unless this namespace has it.
+        let local = super::lower::local_part(name);
+        let enum_name = if self.is_global_element(name) || self.element_takes(local) {
+            let wanted = format!("{local}-type");
             self.unique_name(&wanted, &wanted)
+        } else if local != name && self.own_name(local) {
+            let wanted = format!("{local}-type");
+            self.unique_name(&wanted, &wanted)
+        } else if local != name {
+            local.to_owned()
         } else {
             name.to_owned()
         };

@@ -10,7 +10,7 @@
 //! the element name, the `MESSAGES` table, and on the envelope (the root element that carries
 //! the message choice, `<mos>`) `decode`, `decode_with`, `encode` and `encode_utf16be`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -73,6 +73,73 @@ fn name_scrutinee(start: TokenStream, name: TokenStream, namespaced: bool) -> (T
         (quote!(let (ns, local) = d.resolve(#start)?;), quote!((ns.as_deref(), local)))
     } else {
         (quote!(), name)
+    }
+}
+
+/// The namespace each struct's element is in, and each choice's parent element: a child in
+/// another namespace is written with its own default namespace declaration (an element of an
+/// imported schema inside this one's).
+fn element_namespaces<'s>(ctx: &Ctx<'s>) -> BTreeMap<&'s str, Option<&'s str>> {
+    fn named(ty: &Ty) -> Option<&str> {
+        match &ty.kind {
+            TyKind::Named(n) => Some(n),
+            TyKind::List { item, .. } => named(item),
+            _ => None,
+        }
+    }
+    let mut out = BTreeMap::new();
+    for t in &ctx.schema.types {
+        if let Some(MessageKey::Element(e)) = &t.message {
+            out.insert(t.name.as_str(), split(e).0);
+        }
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    if let (Key::Element(e), Some(n)) = (&f.key, named(&f.ty)) {
+                        out.insert(n, split(e).0);
+                    }
+                }
+            }
+            TypeKind::Choice(c) => {
+                for v in &c.variants {
+                    if let (Some(e), Some(n)) = (&v.element, named(&v.ty)) {
+                        out.insert(n, split(e).0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for t in &ctx.schema.types {
+        if let TypeKind::Struct(s) = &t.kind {
+            let own = out.get(t.name.as_str()).copied().flatten();
+            for f in s.fields.iter().filter(|f| f.key == Key::Choice) {
+                if let Some(n) = named(&f.ty) {
+                    out.insert(n, own);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Writing one child element: `write` (which appends `<tag …>…`), followed by a declaration of
+/// the child's namespace when it is not its parent's.
+fn in_namespace(
+    rt: &TokenStream,
+    write: TokenStream,
+    tag: &str,
+    child: Option<&str>,
+    parent: Option<&str>,
+) -> TokenStream {
+    if child == parent {
+        return write;
+    }
+    let ns = child.unwrap_or("");
+    quote! {
+        let at = out.len();
+        #write
+        #rt::xml::declare_namespace_at(out, at, #tag, #ns);
     }
 }
 
@@ -506,11 +573,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let id = field_ident(f);
         quote!(self.#id.write(out);)
     });
+    let own_ns = if ns { element_namespaces(ctx).get(t.name.as_str()).copied().flatten() } else { None };
     let write_one = |f: &Field, v: TokenStream| {
-        let tag = match &f.key {
-            Key::Element(tag) => local(tag).to_owned(),
-            _ => String::new(),
+        let (tag, child_ns) = match &f.key {
+            Key::Element(tag) => (local(tag).to_owned(), split(tag).0),
+            _ => (String::new(), own_ns),
         };
+        let write =
+            in_namespace(&rt, quote!(#rt::xml::XmlEncode::encode_element(#v, #tag, out);), &tag, child_ns, own_ns);
         match &f.key {
             Key::Content => match value_kind(ctx, &f.ty) {
                 ValueKind::Raw => quote!(out.push_str(#rt::xml::RawXml::as_str(#v));),
@@ -519,9 +589,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             // Kept unknown elements go back before the known child they preceded.
             _ if keep => quote! {
                 kept.known(out);
-                #rt::xml::XmlEncode::encode_element(#v, #tag, out);
+                #write
             },
-            _ => quote!(#rt::xml::XmlEncode::encode_element(#v, #tag, out);),
+            _ => write,
         }
     };
     let mut body_writes = Vec::new();
@@ -757,14 +827,34 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
             start.offset,
         )),)
     };
+    let parent_ns = if ns { element_namespaces(ctx).get(t.name.as_str()).copied().flatten() } else { None };
     let enc_arms = variants.iter().map(|v| {
-        let tag = variant_element(ctx, v);
-        let tag = local(&tag);
+        let element = variant_element(ctx, v);
+        let (child_ns, tag) = split(&element);
         let var = super::variant_ident(&v.name, &v.rust_name);
-        if list_item(v).is_some() {
-            quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),)
-        } else {
-            quote!(#name::#var(v) => #rt::xml::XmlEncode::encode_element(v, #tag, out),)
+        match list_item(v) {
+            Some(_) if child_ns != parent_ns => {
+                let write = in_namespace(
+                    &rt,
+                    quote!(#rt::xml::XmlEncode::encode_element(v, #tag, out);),
+                    tag,
+                    child_ns,
+                    parent_ns,
+                );
+                quote!(#name::#var(items) => for v in items { #write })
+            }
+            Some(_) => quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),),
+            None if child_ns != parent_ns => {
+                let write = in_namespace(
+                    &rt,
+                    quote!(#rt::xml::XmlEncode::encode_element(v, #tag, out);),
+                    tag,
+                    child_ns,
+                    parent_ns,
+                );
+                quote!(#name::#var(v) => { #write })
+            }
+            None => quote!(#name::#var(v) => #rt::xml::XmlEncode::encode_element(v, #tag, out),),
         }
     });
     quote! {
