@@ -104,17 +104,16 @@ impl<'a> Lower<'a> {
         // XSD) takes a suffix: the element's struct owns the name. An imported one's is its
         // local name, unless this namespace has it.
         let local = super::lower::local_part(name);
-        let enum_name = if self.is_global_element(name) || self.element_takes(local) {
-            let wanted = format!("{local}-type");
-            self.unique_name(&wanted, &wanted)
-        } else if local != name && self.own_name(local) {
-            let wanted = format!("{local}-type");
-            self.unique_name(&wanted, &wanted)
-        } else if local != name {
-            local.to_owned()
-        } else {
-            name.to_owned()
-        };
+        let imported = local != name;
+        let enum_name =
+            if self.is_global_element(name) || self.element_takes(local) || (imported && self.own_name(local)) {
+                let wanted = format!("{local}-type");
+                self.unique_name(&wanted, &wanted)
+            } else if imported {
+                local.to_owned()
+            } else {
+                name.to_owned()
+            };
         let saved = std::mem::replace(&mut self.slot, slot);
         let ty = self.simple_def(node, EnumName::Named(enum_name));
         self.slot = saved;
