@@ -13929,7 +13929,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
             match a.name {
                 "operation" => d.attribute(&mut f_operation, "operation", a)?,
-                "objID" => d.attribute(&mut f_obj_id, "objID", a)?,
+                "objID" => {
+                    d.attribute(&mut f_obj_id, "objID", a)?;
+                    if let ::osmos::xml::Slot::Set(v) = &f_obj_id {
+                        d.in_attribute(
+                            "objID",
+                            start.offset,
+                            |d| {
+                                d.check_len(
+                                    v.chars().count(),
+                                    0u64,
+                                    ::core::option::Option::Some(128u64),
+                                    "characters",
+                                    start.offset,
+                                );
+                            },
+                        );
+                    }
+                }
                 _ => d.unknown_attribute(&a),
             }
         }

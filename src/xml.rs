@@ -55,8 +55,15 @@ use crate::cbor::IntoOwned;
 use crate::error::{DecodeError, ErrorKind};
 use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
 
+mod values;
+pub use values::{Base64, DateTime, Decimal, GYear, TimeZone};
+
 /// The deepest element nesting the decoder follows (root included).
 pub const MAX_DEPTH: usize = 64;
+
+/// The most namespace declarations in scope at once (real documents have a handful): name
+/// lookups go through them, so a bound keeps decoding linear.
+pub const MAX_NAMESPACES: usize = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Values
@@ -274,6 +281,71 @@ impl UnknownWriter<'_, '_> {
             out.push_str(e.xml.as_str());
             self.next += 1;
         }
+    }
+}
+
+/// The attributes of an element of a namespaced schema that no field takes: namespace
+/// declarations (`xmlns:gpxx="…"`), attributes of other namespaces (`xsi:schemaLocation`,
+/// `xml:lang`) and, leniently, unknown ones, in document order, kept so that encoding writes
+/// them back (raw content and kept elements use the prefixes they declare).
+///
+/// A default namespace declaration (`xmlns="…"`) is kept but not written: the encoder declares
+/// the schema's namespace on the root and writes its elements without prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct OtherAttributes<'a>(pub Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl OtherAttributes<'_> {
+    /// None kept.
+    pub const fn new() -> Self {
+        OtherAttributes(Vec::new())
+    }
+
+    /// Whether none was kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of the attribute written `name` (prefix included).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| &**v)
+    }
+
+    /// Writes them into a start tag being written.
+    pub fn write(&self, out: &mut String) {
+        for (name, value) in &self.0 {
+            if name != "xmlns" {
+                attr(out, name, value);
+            }
+        }
+    }
+}
+
+impl IntoOwned for OtherAttributes<'_> {
+    type Owned = OtherAttributes<'static>;
+    fn into_owned(self) -> OtherAttributes<'static> {
+        OtherAttributes(self.0.into_iter().map(|(n, v)| (IntoOwned::into_owned(n), IntoOwned::into_owned(v))).collect())
+    }
+}
+
+/// JSON: `{"xmlns:gpxx": "http://…", …}`.
+#[cfg(feature = "json")]
+impl crate::json::ToJson for OtherAttributes<'_> {
+    fn to_json(&self) -> crate::json::Value {
+        let m = self.0.iter().map(|(n, v)| (n.to_string(), crate::json::Value::String(v.to_string())));
+        crate::json::Value::Object(m.collect())
+    }
+}
+
+#[cfg(feature = "json")]
+impl crate::json::FromJson for OtherAttributes<'_> {
+    fn from_json(v: &crate::json::Value) -> Result<Self, DecodeError> {
+        let obj = crate::json::object(v, "an object of attribute names and values")?;
+        let mut out = Vec::with_capacity(obj.len());
+        for (k, v) in obj {
+            let value = v.as_str().ok_or_else(|| crate::json::expected("a string", v).in_field(k.clone()))?;
+            out.push((Cow::Owned(k.clone()), Cow::Owned(value.to_owned())));
+        }
+        Ok(OtherAttributes(out))
     }
 }
 
@@ -803,6 +875,8 @@ pub type Unknown<'a> = Option<(&'a str, usize)>;
 pub struct Kept<'a> {
     elements: UnknownElements<'a>,
     keep: bool,
+    /// The schema allows other elements here (`xs:any`): they are content, not deviations.
+    open: bool,
     known: usize,
     first: Unknown<'a>,
 }
@@ -811,7 +885,13 @@ impl<'a> Kept<'a> {
     /// Nothing yet; `keep`: the type keeps unknown and surplus children (lenient mode only).
     /// Allocates nothing.
     pub const fn new(keep: bool) -> Self {
-        Kept { elements: UnknownElements::new(), keep, known: 0, first: None }
+        Kept { elements: UnknownElements::new(), keep, open: false, known: 0, first: None }
+    }
+
+    /// For a type whose schema allows elements it does not name (`xs:any`): they are kept in
+    /// strict mode too, and are no deviation. Allocates nothing.
+    pub const fn open() -> Self {
+        Kept { elements: UnknownElements::new(), keep: true, open: true, known: 0, first: None }
     }
 
     /// The first unknown child (for [`Decoder::finish_choice`]).
@@ -839,6 +919,21 @@ pub struct Decoder<'a> {
     /// hash, not by comparing with every one so far (which made strict decoding of a document
     /// full of deviations quadratic; all attributes of one element share an offset).
     recorded: std::collections::HashMap<u64, Vec<usize>>,
+    /// Whether element names are resolved against namespace declarations (documents of a
+    /// schema with a target namespace); off, names are compared as written and nothing below
+    /// costs anything.
+    namespaces: bool,
+    /// The namespace declarations in scope, innermost last, each with the depth of the element
+    /// that declares it.
+    scope: Vec<NsDecl<'a>>,
+}
+
+/// One namespace declaration in scope (`xmlns:p="uri"`; `prefix` is empty for `xmlns`).
+#[derive(Debug, Clone)]
+struct NsDecl<'a> {
+    prefix: &'a str,
+    uri: Cow<'a, str>,
+    depth: usize,
 }
 
 impl fmt::Debug for Decoder<'_> {
@@ -895,7 +990,15 @@ impl<'a> Decoder<'a> {
             hidden: 0,
             deviations: Vec::new(),
             recorded: std::collections::HashMap::new(),
+            namespaces: false,
+            scope: Vec::new(),
         }
+    }
+
+    /// Resolves element names against namespace declarations from now on (see
+    /// [`Decoder::resolve`]); generated decoders of namespaced schemas turn it on.
+    pub fn track_namespaces(&mut self) {
+        self.namespaces = true;
     }
 
     /// The decoding mode.
@@ -1000,6 +1103,97 @@ impl<'a> Decoder<'a> {
 
     fn pop(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+        if self.namespaces {
+            self.unscope();
+        }
+    }
+
+    /// Drops the namespace declarations of the elements left (out of line: `pop` stays small).
+    #[inline(never)]
+    fn unscope(&mut self) {
+        while self.scope.last().is_some_and(|d| d.depth > self.depth) {
+            self.scope.pop();
+        }
+    }
+
+    /// Enters the child element `start` (its frame on the path; its namespace declarations in
+    /// scope when names are resolved). Without namespaces, as cheap as `push`.
+    #[inline]
+    fn enter(&mut self, start: &Start<'a>, index: Option<usize>) -> Result<(), DecodeError> {
+        self.push(start.name, index, start.offset)?;
+        if self.namespaces {
+            self.declare(start)?;
+        }
+        Ok(())
+    }
+
+    /// Puts the namespace declarations of the element just entered in scope (out of line:
+    /// `enter` stays as small as `push`).
+    #[inline(never)]
+    fn declare(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
+        if start.tag.contains("xmlns") {
+            let mut attrs = self.attributes(start);
+            while let Some(a) = self.next_attribute(&mut attrs)? {
+                let prefix = match a.name.strip_prefix("xmlns") {
+                    Some("") => "",
+                    Some(p) if p.starts_with(':') => &p[1..],
+                    _ => continue,
+                };
+                if self.scope.len() >= MAX_NAMESPACES {
+                    let msg = format!("more than {MAX_NAMESPACES} namespace declarations in scope");
+                    return Err(self.malformed(msg, start.offset));
+                }
+                self.scope.push(NsDecl { prefix, uri: a.value, depth: self.depth });
+            }
+        }
+        Ok(())
+    }
+
+    /// The namespace and local name of the element `start` (after [`Decoder::track_namespaces`];
+    /// its own declarations count). An undeclared prefix is malformed input; an unprefixed name
+    /// without a default namespace has none.
+    pub fn resolve(&self, start: &Start<'a>) -> Result<(Option<Cow<'a, str>>, &'a str), DecodeError> {
+        let (prefix, local) = start.name.split_once(':').unwrap_or(("", start.name));
+        let mut found: Option<Cow<'a, str>> = None;
+        // Declarations on the element itself come first; `start` is entered already when a
+        // field's decoder resolves it, and not yet when its parent dispatches on it.
+        if start.tag.contains("xmlns") {
+            let mut attrs = self.attributes(start);
+            while let Some(a) = self.next_attribute(&mut attrs)? {
+                let declared = match a.name.strip_prefix("xmlns") {
+                    Some("") => "",
+                    Some(p) if p.starts_with(':') => &p[1..],
+                    _ => continue,
+                };
+                if declared == prefix {
+                    found = Some(a.value);
+                }
+            }
+        }
+        let uri = match found {
+            Some(uri) => uri,
+            None => match self.scope.iter().rev().find(|d| d.prefix == prefix) {
+                Some(d) => d.uri.clone(),
+                None if prefix.is_empty() => return Ok((None, local)),
+                None if prefix == "xml" => Cow::Borrowed("http://www.w3.org/XML/1998/namespace"),
+                None => {
+                    return Err(self
+                        .malformed(format!("the prefix `{prefix}` of <{}> is not declared", start.name), start.offset))
+                }
+            },
+        };
+        // `xmlns=""` undeclares the default namespace.
+        Ok((if uri.is_empty() { None } else { Some(uri) }, local))
+    }
+
+    /// An attribute no field of a namespaced element takes: kept in `other` (a namespace
+    /// declaration or a qualified attribute as it is; an unknown unqualified one also, and it
+    /// is a deviation in strict mode).
+    pub fn other_attribute(&mut self, other: &mut OtherAttributes<'a>, attr: Attr<'a>) {
+        if !attr.name.contains(':') && attr.name != "xmlns" {
+            self.unknown_attribute(&attr);
+        }
+        other.0.push((Cow::Borrowed(attr.name), attr.value));
     }
 
     /// Strict: a character XML forbids in `text` (at `offset`) is a deviation. Lenient mode
@@ -1444,6 +1638,12 @@ impl<'a> Decoder<'a> {
         if kept.first.is_none() {
             kept.first = Some((child.name, child.offset));
         }
+        if kept.open {
+            self.skip(child)?;
+            let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
+            kept.elements.0.push(UnknownElement { position: kept.known, xml });
+            return Ok(());
+        }
         self.tolerated(|d| {
             d.error_in(
                 child.name,
@@ -1493,7 +1693,7 @@ impl<'a> Decoder<'a> {
         if !slot.is_empty() {
             return self.surplus(ErrorKind::DuplicateField(name), child, kept);
         }
-        self.push(child.name, None, child.offset)?;
+        self.enter(child, None)?;
         let r = f(self, child);
         self.pop();
         match r {
@@ -1521,7 +1721,7 @@ impl<'a> Decoder<'a> {
         if !slot.is_empty() {
             return self.surplus(ErrorKind::DuplicateField(name), child, kept);
         }
-        self.push(child.name, None, child.offset)?;
+        self.enter(child, None)?;
         let r = f(self, child);
         self.pop();
         match r {
@@ -1555,7 +1755,7 @@ impl<'a> Decoder<'a> {
         }
         let index = many.seen;
         many.seen += 1;
-        self.push(child.name, Some(index), child.offset)?;
+        self.enter(child, Some(index))?;
         let r = f(self, child);
         self.pop();
         match r {
@@ -1603,7 +1803,7 @@ impl<'a> Decoder<'a> {
             },
             Slot::Failed => None,
         };
-        self.push(child.name, index, child.offset)?;
+        self.enter(child, index)?;
         let r = f(self, child);
         self.pop();
         match (r, &mut *slot) {
@@ -1785,6 +1985,15 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Runs checks on the value of the attribute `name` of the current element (start tag at
+    /// `offset`), so that what they record names the attribute in its path.
+    pub fn in_attribute(&mut self, name: &'a str, offset: usize, checks: impl FnOnce(&mut Self)) {
+        if self.push(name, None, offset).is_ok() {
+            checks(self);
+            self.pop();
+        }
+    }
+
     /// Strict: records a number outside its range.
     pub fn check_range<T: PartialOrd + fmt::Display>(
         &mut self,
@@ -1814,6 +2023,33 @@ pub fn decode_document<'a, T>(
 ) -> Result<T, DecodeErrors> {
     let mut d = Decoder::new(input, mode);
     let result = decode_root(&mut d, root, hide_root, f);
+    finish_document(d, result)
+}
+
+/// [`decode_document`] for a schema with a target namespace: element names are resolved
+/// against their namespace declarations ([`Decoder::resolve`]), and `root`, if given, is the
+/// root element's `(namespace, local name)`, whatever prefix the document gives it.
+pub fn decode_namespaced_document<'a, T>(
+    input: &'a str,
+    mode: Mode,
+    root: Option<(&'static str, &'static str)>,
+    f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeErrors> {
+    let mut d = Decoder::new(input, mode);
+    d.track_namespaces();
+    let result = decode_root(&mut d, None, false, |d, start| {
+        if let Some((ns, local)) = root {
+            let (found_ns, found) = d.resolve(start)?;
+            if found_ns.as_deref() != Some(ns) || found != local {
+                let found = match found_ns {
+                    Some(n) => format!("root element <{found}> in namespace {n}"),
+                    None => format!("root element <{found}> in no namespace"),
+                };
+                return Err(d.error(ErrorKind::UnexpectedType { expected: local, found }, start.offset));
+            }
+        }
+        f(d, start)
+    });
     finish_document(d, result)
 }
 
@@ -1873,7 +2109,7 @@ fn decode_root<'a, T>(
             return Err(d.error(kind, start.offset));
         }
     }
-    d.push(start.name, None, start.offset)?;
+    d.enter(&start, None)?;
     d.hidden = usize::from(hide_root);
     let value = f(d, &start);
     d.pop();
@@ -1893,6 +2129,22 @@ fn decode_root<'a, T>(
 
 // ---------------------------------------------------------------------------------------------
 // Encoding helpers
+
+/// Declares `namespace` as the default namespace of the element `<tag …>` that `out` starts
+/// with (the root of a document of a namespaced schema, written without prefixes).
+pub fn declare_namespace(out: &mut String, tag: &str, namespace: &str) {
+    declare_namespace_at(out, 0, tag, namespace);
+}
+
+/// [`declare_namespace`] for the element `<tag …>` written at `at` in `out` (a child in another
+/// namespace than its parent; `""` undeclares the default).
+pub fn declare_namespace_at(out: &mut String, at: usize, tag: &str, namespace: &str) {
+    let mut decl = String::with_capacity(namespace.len() + 9);
+    decl.push_str(" xmlns=\"");
+    escape_attr(&mut decl, namespace);
+    decl.push('"');
+    out.insert_str(at + 1 + tag.len(), &decl);
+}
 
 /// Appends text content, escaped (`&`, `<`, `>`, and CR as `&#13;`).
 pub fn escape_text(out: &mut String, text: &str) {

@@ -335,6 +335,8 @@ fn row(schema: &Schema, f: &Field) -> Row {
         Key::Attribute(a) => format!("@{a}"),
         Key::Content => "(text content)".into(),
         Key::Choice => choice_elements(schema, &f.ty),
+        Key::AnyAttribute => "@*".into(),
+        Key::AnyElement => "<*>".into(),
     };
     let occur = match f.occur {
         Occur::One => "required".into(),

@@ -62,7 +62,15 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 let mut seen: BTreeMap<&Key, &crate::ir::Field> = BTreeMap::new();
                 let mut field_names: BTreeMap<String, &crate::ir::Field> = BTreeMap::new();
                 for f in &s.fields {
-                    if let Some(prev) = seen.insert(&f.key, f) {
+                    // An element may stand at several places of an XML sequence (MOS's
+                    // roStoryMove has two storyID): the decoder fills those fields in order, which
+                    // is ambiguous only after a repeated one.
+                    let in_order = |prev: &crate::ir::Field| {
+                        s.layout == crate::ir::Layout::Element
+                            && matches!(f.key, Key::Element(_))
+                            && !matches!(prev.occur, crate::ir::Occur::Many { .. })
+                    };
+                    if let Some(prev) = seen.insert(&f.key, f).filter(|prev| !in_order(prev)) {
                         errors.push(
                             SchemaError::at(
                                 &schema.sources,

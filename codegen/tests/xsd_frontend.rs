@@ -165,6 +165,8 @@ fn render(t: &TypeDef) -> String {
                         Key::Attribute(a) => format!("{}=@{a}", f.name),
                         Key::Content => format!("{}=#content", f.name),
                         Key::Choice => format!("{}=choice", f.name),
+                        Key::AnyElement => format!("{}=<*>", f.name),
+                        Key::AnyAttribute => format!("{}=@*", f.name),
                         other => format!("{other:?}"),
                     };
                     format!("{key}{}: {}", occur(f.occur), ty(&f.ty))
@@ -224,7 +226,10 @@ fn sequence_of_simple_elements() {
   </xs:element>
 "#,
     );
-    assert_types(&s, &["heartbeat = { <time>: text, <count>: int, <ok>: bool, <ratio>: float64, <n>: uint }"]);
+    assert_types(
+        &s,
+        &["heartbeat = { <time>: text, <count>: int, <ok>: bool, <ratio>: value(xml::Decimal), <n>: uint }"],
+    );
     assert_eq!(s.name, "test");
     assert!(s.messages().next().is_none(), "a root without a choice has no messages");
 }
@@ -535,10 +540,14 @@ fn any_and_mixed_content_are_raw_xml() {
   </xs:element>
 "#,
     );
-    // No struct for `body`, `payload`, `abstract` or `ext`: their content is kept raw.
+    // No struct for `body`, `payload` or `abstract`: their content is kept raw. `ext` has an
+    // element of its own: a struct, whose unknown elements take what `xs:any` matches.
     assert_types(
         &s,
-        &["meta = { <schema>: text, <payload>: any, <abstract>?: any, <ext>: any, <untyped>: any, <body>: any }"],
+        &[
+            "meta = { <schema>: text, <payload>: any, <abstract>?: any, <ext>: ext, <untyped>: any, <body>: any }",
+            "ext = { <head>: text, any=<*>: rust(::osmos::xml::UnknownElements<'a>) }",
+        ],
     );
 }
 
@@ -1054,13 +1063,37 @@ fn rejects_namespaces_and_unsupported_constructs() {
     let p = write(
         &dir,
         "tns.xsd",
-        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\">\n  <xs:import namespace=\"urn:y\" schemaLocation=\"y.xsd\"/>\n</xs:schema>\n",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\" attributeFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:y\"/>\n</xs:schema>\n",
     );
     let errors = schema_errors(xsd::compile("tns", &[p]));
-    let got: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
-    assert_eq!(got, [(1, 56), (2, 14)]);
-    assert!(errors[0].message.contains("target namespace are not supported"), "{}", errors[0].message);
-    assert!(errors[1].message.contains("xs:import of namespace `urn:y` is not supported"), "{}", errors[1].message);
+    let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+    assert_eq!(got, [(1, 80, "attributeFormDefault=\"qualified\": attributes in a namespace are not supported"),]);
+    let p = write(
+        &dir,
+        "tns2.xsd",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x\">\n\n  <xs:element name=\"r\">\n    <xs:complexType>\n      <xs:sequence><xs:element name=\"local\" type=\"xs:string\"/></xs:sequence>\n      <xs:attribute name=\"q\" form=\"qualified\"/>\n    </xs:complexType>\n  </xs:element>\n  <xs:element name=\"s\" type=\"t\"/>\n</xs:schema>\n",
+    );
+    let errors = schema_errors(xsd::compile("tns", &[p]));
+    let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (5, 20, "a local element in no namespace inside a schema with a targetNamespace is not supported"),
+            (6, 30, "form=\"qualified\": attributes in a namespace are not supported"),
+            (9, 24, "`t` is in no namespace, but this schema's components are in `urn:x`"),
+        ]
+    );
+    assert_eq!(errors[0].help, ["write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)"]);
+
+    // Files of one module share one target namespace.
+    let a =
+        write(&dir, "a.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:a\"/>\n");
+    let b =
+        write(&dir, "b.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:b\"/>\n");
+    let errors = schema_errors(xsd::compile("two", &[a, b]));
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].line, errors[0].column), (1, 56));
+    assert_eq!(errors[0].message, "`urn:b` differs from the first schema file's `urn:a`");
 
     let body = r#"  <xs:simpleType name="l">
     <xs:list itemType="xs:int"/>
@@ -1265,4 +1298,64 @@ fn mos_schema_compiles_and_checks() {
 #[test]
 fn mos_schema_output_is_deterministic() {
     assert_eq!(mos(), mos());
+}
+
+#[test]
+fn target_namespace_constructs() {
+    let dir = temp_dir("ns");
+    let p = write(
+        &dir,
+        "ns.xsd",
+        r###"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t" elementFormDefault="qualified">
+  <xs:import namespace="urn:other"/>
+  <xs:element name="id" type="xs:string"/>
+  <xs:element name="move">
+    <xs:complexType mixed="true">
+      <xs:sequence>
+        <xs:element ref="t:id"/>
+        <xs:element ref="t:id" minOccurs="0"/>
+        <xs:choice minOccurs="0">
+          <xs:element name="at" type="t:lat"/>
+          <xs:any namespace="##other"/>
+        </xs:choice>
+      </xs:sequence>
+      <xs:attribute name="size">
+        <xs:simpleType><xs:union memberTypes="xs:int xs:boolean"/></xs:simpleType>
+      </xs:attribute>
+    </xs:complexType>
+  </xs:element>
+  <xs:simpleType name="lat">
+    <xs:restriction base="xs:decimal">
+      <xs:minInclusive value="-90"/>
+      <xs:maxExclusive value="90"/>
+    </xs:restriction>
+  </xs:simpleType>
+</xs:schema>
+"###,
+    );
+    let s = xsd::compile("ns", &[p]).unwrap_or_else(|e| panic!("{e}"));
+    osmos_codegen::check::check(&s).unwrap();
+    assert_types(
+        &s,
+        &["move (message <{urn:t}move>) = { text=#content: text, id=<{urn:t}id>: text, id-2=<{urn:t}id>?: text, \
+           at=<{urn:t}at>?: value(xml::Decimal) range(>=-90.0..<90.0), @size?: text, \
+           any=<*>: rust(::osmos::xml::UnknownElements<'a>), \
+           other_attributes=@*: rust(::osmos::xml::OtherAttributes<'a>) }"],
+    );
+}
+
+#[test]
+fn an_imported_schema_has_the_imported_namespace() {
+    let dir = temp_dir("import");
+    let main = write(
+        &dir,
+        "main.xsd",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:a\" elementFormDefault=\"qualified\">\n  <xs:import namespace=\"urn:b\" schemaLocation=\"b.xsd\"/>\n</xs:schema>\n",
+    );
+    write(&dir, "b.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:c\"/>\n");
+    let errors = schema_errors(xsd::compile("import", &[main]));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].file.ends_with("b.xsd"), "{}", errors[0].file);
+    assert_eq!((errors[0].line, errors[0].column), (1, 56));
+    assert_eq!(errors[0].message, "this schema's `urn:c` differs from `urn:b`, which it is imported as");
 }

@@ -150,7 +150,9 @@ pub enum Key {
     Text(String),
     /// A position in an array.
     Position(usize),
-    /// A child element.
+    /// A child element: its name, or `{namespace}local` (James Clark's notation) for an element
+    /// in a namespace (an XSD with a `targetNamespace`). The same notation names namespaced
+    /// elements in [`ChoiceVariant::element`] and [`MessageKey::Element`].
     Element(String),
     /// An attribute.
     Attribute(String),
@@ -159,6 +161,13 @@ pub enum Key {
     /// One child element out of several (an `xs:choice` of elements): the field's type is a
     /// [`TypeKind::Choice`] whose variants name their [`ChoiceVariant::element`].
     Choice,
+    /// Every attribute no other field takes (namespace declarations, attributes of other
+    /// namespaces), kept as they came: a field of type `osmos::xml::OtherAttributes`.
+    AnyAttribute,
+    /// The child elements no other field takes where the schema allows any (`xs:any`), kept in
+    /// place in lenient and strict mode alike: a field of type `osmos::xml::UnknownElements`,
+    /// which then stands for [`Struct::unknown`] (the struct has no other).
+    AnyElement,
 }
 
 impl std::fmt::Display for Key {
@@ -171,6 +180,8 @@ impl std::fmt::Display for Key {
             Key::Attribute(a) => write!(f, "attribute `{a}`"),
             Key::Content => f.write_str("text content"),
             Key::Choice => f.write_str("one of several elements"),
+            Key::AnyAttribute => f.write_str("the other attributes"),
+            Key::AnyElement => f.write_str("any other elements"),
         }
     }
 }

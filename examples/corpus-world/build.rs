@@ -15,6 +15,7 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    xsd_world()?;
     println!("cargo:rustc-check-cfg=cfg(corpus)");
     println!("cargo:rerun-if-env-changed=OSMOS_REQUIRE_CORPUS");
     let dir = Path::new("../../../shared/corpus/cddl-world");
@@ -33,5 +34,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b.compile()?;
     }
     println!("cargo:rustc-cfg=corpus");
+    Ok(())
+}
+
+/// XML Schemas with a target namespace (`../shared/corpus/xsd-world/`), module and file: every
+/// one of them compiles. `cfg(corpus_xsd)` when they are present.
+pub const XSD_SCHEMAS: &[(&str, &str)] = &[("gpx", "gpx-1.1.xsd"), ("xmldsig", "xmldsig-core-schema.xsd")];
+
+fn xsd_world() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rustc-check-cfg=cfg(corpus_xsd)");
+    let dir = Path::new("../../../shared/corpus/xsd-world");
+    if !dir.exists() {
+        if std::env::var_os("OSMOS_REQUIRE_CORPUS").is_some() {
+            return Err(format!("{} is absent, and OSMOS_REQUIRE_CORPUS is set", dir.display()).into());
+        }
+        println!("cargo:warning=skipped: {} is absent (a fresh clone without ../shared)", dir.display());
+        return Ok(());
+    }
+    for (module, file) in XSD_SCHEMAS {
+        Builder::new().module(*module).xsd(dir.join(file)).compile()?;
+    }
+    println!("cargo:rustc-cfg=corpus_xsd");
     Ok(())
 }

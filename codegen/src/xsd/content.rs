@@ -9,6 +9,8 @@ use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyK
 /// One element alternative of a choice.
 struct Member {
     name: String,
+    /// The wire name.
+    key: String,
     ty: Ty,
     /// The alternative's own occurrence (its `minOccurs`/`maxOccurs` times any nested choice's).
     occ: Occ,
@@ -18,17 +20,89 @@ struct Member {
 enum Alt<'a> {
     Element(&'a Node, Occ),
     Sequence(&'a Node, Occ),
+    /// `xs:any`: an element the struct keeps among its unknown elements.
+    Any,
 }
 
 impl<'a> Lower<'a> {
-    /// The fields of a complex type (which is not raw).
+    /// The fields of a complex type. Mixed content with elements of its own gets a `text`
+    /// field first (the text between the children); raw content (mixed or `xs:any` without
+    /// elements of its own) kept with its attributes is their fields and a `content` field.
     pub fn struct_fields(&mut self, ct: &'a Node, parent: &str) -> Vec<Field> {
         // No cycle guard here: a type containing itself goes through a hoisted (cached) local
         // element or a global element reference; derivations are guarded where they recurse.
         let mut fields = Vec::new();
+        let raw = self.is_raw(ct);
+        let content = |name: &str, prim: Prim| Field {
+            rust_name: None,
+            name: name.into(),
+            docs: Vec::new(),
+            key: Key::Content,
+            ty: Ty::prim(prim),
+            occur: occur(ONE),
+            group: None,
+            span: ct.span,
+        };
+        if !raw && is_mixed(ct) {
+            fields.push(content("text", Prim::Text));
+        }
+        let outer = std::mem::replace(&mut self.saw_any, false);
         self.type_body(ct, parent, &mut fields);
+        let any = std::mem::replace(&mut self.saw_any, outer);
+        if raw {
+            fields.push(content("content", Prim::Any));
+        } else if any {
+            fields.push(Field {
+                rust_name: None,
+                name: "any".into(),
+                docs: vec![
+                    "The elements `xs:any` matches (and any other the schema does not name here), in place.".into()
+                ],
+                key: Key::AnyElement,
+                ty: Ty::new(TyKind::Rust { path: "::osmos::xml::UnknownElements<'a>".into(), borrows: true }),
+                occur: occur(ONE),
+                group: None,
+                span: ct.span,
+            });
+        }
         Self::distinct_field_names(&mut fields);
         fields
+    }
+
+    /// An element's struct. It keeps the child elements it does not take in (vendor elements,
+    /// `xs:any`, repetitions beyond the schema's maximum) so that a gateway passes them on; an
+    /// element with simple content has no children to keep. In a namespaced schema it keeps
+    /// the attributes no field takes too: namespace declarations must survive for the prefixes
+    /// in kept elements and raw content.
+    pub fn element_struct(&self, mut fields: Vec<Field>) -> Struct {
+        let taken = |fields: &[Field], n: &str| fields.iter().any(|f| crate::rust::naming::field_name(&f.name) == n);
+        let free = |fields: &[Field], base: &str| {
+            let mut name = base.to_owned();
+            let mut i = 2;
+            while taken(fields, &name) {
+                name = format!("{base}_{i}");
+                i += 1;
+            }
+            name
+        };
+        if self.namespace.is_some() {
+            let name = free(&fields, "other_attributes");
+            fields.push(Field {
+                rust_name: None,
+                name,
+                docs: Vec::new(),
+                key: Key::AnyAttribute,
+                ty: Ty::new(TyKind::Rust { path: "::osmos::xml::OtherAttributes<'a>".into(), borrows: true }),
+                occur: occur(ONE),
+                group: None,
+                span: crate::ir::Span::default(),
+            });
+        }
+        let simple = fields.iter().any(|f| f.key == Key::Content)
+            && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
+        let open = fields.iter().any(|f| f.key == Key::AnyElement);
+        let unknown = (!simple && !open).then(|| free(&fields, "unknown"));
+        Struct { layout: Layout::Element, fields, unknown }
     }
 
     /// The content of an `xs:complexType`, `xs:extension` or `xs:restriction` of complex content.
@@ -72,7 +146,7 @@ impl<'a> Lower<'a> {
             return;
         };
         let base_complex = match q.ns.as_deref() {
-            None => self.g.complex.get(q.local.as_str()).copied(),
+            _ if q.ns.as_deref() != Some(XS) => self.key_of(&q).and_then(|k| self.g.complex.get(&k).copied()),
             _ => None,
         };
         match base_complex {
@@ -203,7 +277,8 @@ impl<'a> Lower<'a> {
                     self.busy.remove(&key);
                 }
             }
-            "any" => self.err(node.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
+            // Elements it matches are kept in the struct's `any` field, in place.
+            "any" => self.saw_any = true,
             other => self.err(node.span, format!("xs:{other} is not supported in a content model")),
         }
     }
@@ -232,31 +307,26 @@ impl<'a> Lower<'a> {
     /// The field of an element particle; `None` when it may not occur (`maxOccurs="0"`).
     fn element_field(&mut self, node: &'a Node, parent: &str, occ: Occ) -> Option<Field> {
         let o = mul(occ, self.occurs(node));
-        let (name, ty, docs) = self.element_decl(node, parent)?;
+        let (name, key, ty, docs) = self.element_decl(node, parent)?;
         if o.1 == Some(0) {
             return None;
         }
-        Some(Field {
-            rust_name: None,
-            name: name.clone(),
-            docs,
-            key: Key::Element(name),
-            ty,
-            occur: occur(o),
-            group: None,
-            span: node.span,
-        })
+        let key = Key::Element(key);
+        Some(Field { rust_name: None, name, docs, key, ty, occur: occur(o), group: None, span: node.span })
     }
 
-    /// The name, type and docs of an element particle (local declaration or `ref`).
-    fn element_decl(&mut self, node: &'a Node, parent: &str) -> Option<(String, Ty, Vec<String>)> {
+    /// The name, wire name (`ir::Key::Element`), type and docs of an element particle (local
+    /// declaration or `ref`).
+    fn element_decl(&mut self, node: &'a Node, parent: &str) -> Option<(String, String, Ty, Vec<String>)> {
         self.check_element_decl(node);
         if let Some((q, span)) = self.qname(node, "ref") {
-            let name = self.local_name(&q, span)?;
-            let Some(&g) = self.g.elements.get(name.as_str()) else {
-                self.err(span, format!("unresolved element `{name}`"));
+            let index = self.local_name(&q, span)?;
+            let Some(&g) = self.g.elements.get(&index) else {
+                self.err(span, format!("unresolved element `{index}`"));
                 return None;
             };
+            let name = q.local.clone();
+            let key = self.element_key(g, &name);
             // An inline enumeration of a global element: the element's name is reserved for
             // element types, so the enumeration is `<name>-type`.
             let enum_name = format!("{name}-type");
@@ -272,7 +342,7 @@ impl<'a> Lower<'a> {
             if d.is_empty() {
                 d = docs(g);
             }
-            return Some((name, ty, d));
+            return Some((name, key, ty, d));
         }
         if node.get("ref").is_some() {
             return None; // the ref failed to resolve; reported
@@ -281,6 +351,7 @@ impl<'a> Lower<'a> {
             self.err(node.span, "an element needs a name or a ref");
             return None;
         };
+        self.check_local_form(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
             ElemKind::Complex(ct) => {
@@ -293,7 +364,7 @@ impl<'a> Lower<'a> {
                 ty
             }
         };
-        Some((name.to_owned(), ty, docs(node)))
+        Some((name.to_owned(), self.element_key(node, name), ty, docs(node)))
     }
 
     /// Reports a `default`/`fixed` value on an element whose content is not simple.
@@ -306,25 +377,46 @@ impl<'a> Lower<'a> {
     }
 
     /// The struct of a local element with a complex type.
+    ///
+    /// In a namespaced schema, local elements of one named complex type share one struct named
+    /// after the type (GPX's `wpt`, `rtept` and `trkpt` are all `WptType`), as its users expect;
+    /// a schema without namespace keeps a struct per element name (MOS's shape).
     fn hoist_element(&mut self, node: &'a Node, ct: &'a Node, name: &str, fallback: &str) -> Ty {
+        let by_type = self.namespace.is_some() && node.get("type").is_some();
         let key = match node.get("type") {
+            _ if by_type => HoistKey::Decl(ct.span.file, ct.span.start),
             Some(t) => HoistKey::Element(name.to_owned(), t.trim().to_owned()),
             None => HoistKey::Decl(node.span.file, node.span.start),
         };
         if let Some(n) = self.hoisted.get(&key) {
             return Ty::named(n.clone());
         }
-        let tname = self.unique_name(name, fallback);
+        let tname = match ct.get("name") {
+            // The type's name is reserved for it, unless a global element's struct has its
+            // Rust name (elements and types are separate symbol spaces in XSD).
+            Some(t)
+                if by_type
+                    && !self.element_takes(t)
+                    && !(self.ns_of(ct) != self.namespace.as_deref() && self.own_name(t)) =>
+            {
+                t.to_owned()
+            }
+            Some(t) if by_type => {
+                let wanted = format!("{t}-type");
+                self.unique_name(&wanted, &wanted)
+            }
+            _ => self.unique_name(name, fallback),
+        };
         self.hoisted.insert(key, tname.clone());
         let key = self.reserve();
         let saved = self.envelope.take();
         let fields = self.struct_fields(ct, &tname);
         self.envelope = saved;
-        let mut d = docs(node);
+        let mut d = if by_type { docs(ct) } else { docs(node) };
         if d.is_empty() {
             d = docs(ct);
         }
-        let kind = TypeKind::Struct(element_struct(fields));
+        let kind = TypeKind::Struct(self.element_struct(fields));
         self.emit(
             key,
             TypeDef {
@@ -350,6 +442,7 @@ impl<'a> Lower<'a> {
             match c.local.as_str() {
                 "element" => alts.push(Alt::Element(c, occ)),
                 "sequence" | "all" => alts.push(Alt::Sequence(c, occ)),
+                "any" => alts.push(Alt::Any),
                 "choice" => {
                     let o = mul(occ, self.occurs(c));
                     self.alternatives(c, o, alts);
@@ -371,7 +464,6 @@ impl<'a> Lower<'a> {
                         }
                     }
                 }
-                "any" => self.err(c.span, "xs:any is only supported in raw content (it makes the whole type raw XML)"),
                 other => self.err(c.span, format!("xs:{other} is not supported in xs:choice")),
             }
         }
@@ -380,8 +472,8 @@ impl<'a> Lower<'a> {
     /// An element alternative of a choice.
     fn member(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Option<Member> {
         let occ = mul(outer, self.occurs(node));
-        let (name, ty, _) = self.element_decl(node, parent)?;
-        (occ.1 != Some(0)).then_some(Member { name, ty, occ })
+        let (name, key, ty, _) = self.element_decl(node, parent)?;
+        (occ.1 != Some(0)).then_some(Member { name, key, ty, occ })
     }
 
     /// An `xs:choice` with occurrence `occ` (its own included).
@@ -408,6 +500,11 @@ impl<'a> Lower<'a> {
         let mut always = true;
         for alt in alts {
             match alt {
+                // Taken by the struct's `any` field: the choice field may be absent.
+                Alt::Any => {
+                    always = false;
+                    self.saw_any = true;
+                }
                 Alt::Element(e, outer) => {
                     at.get_or_insert(out.len());
                     if let Some(m) = self.member(e, parent, outer) {
@@ -461,7 +558,7 @@ impl<'a> Lower<'a> {
                 rust_name: None,
                 name: m.name.clone(),
                 docs: Vec::new(),
-                key: Key::Element(m.name.clone()),
+                key: Key::Element(m.key.clone()),
                 ty: m.ty.clone(),
                 occur: occur(o),
                 group: None,
@@ -478,7 +575,7 @@ impl<'a> Lower<'a> {
                     (_, Some(1)) => m.ty.clone(),
                     (min, max) => Ty::new(TyKind::List { item: Box::new(m.ty.clone()), min: min.max(1), max }),
                 };
-                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(m.name.clone()) }
+                ChoiceVariant { rust_name: None, name: m.name.clone(), ty, element: Some(m.key.clone()) }
             })
             .collect();
         if envelope.is_some() {
@@ -523,7 +620,7 @@ impl<'a> Lower<'a> {
 
     /// Adds a choice member; the same element twice with the same type is one alternative.
     fn add_member(&mut self, members: &mut Vec<Member>, m: Member, node: &Node) {
-        match members.iter_mut().find(|x| x.name == m.name) {
+        match members.iter_mut().find(|x| x.key == m.key) {
             Some(x) if x.ty == m.ty => {
                 x.occ = (x.occ.0.min(m.occ.0), x.occ.1.zip(m.occ.1).map(|(a, b)| a.max(b)));
             }
@@ -570,6 +667,11 @@ impl<'a> Lower<'a> {
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
+            if q.ns.is_some() {
+                // A global attribute is in its schema's namespace, written with a prefix
+                // (`xml:lang`, `t:attr`): kept with the other attributes, not a field.
+                return None;
+            }
             let name = self.local_name(&q, span)?;
             let Some(&d) = self.g.attributes.get(name.as_str()) else {
                 self.err(span, format!("unresolved attribute `{name}`"));
@@ -581,6 +683,15 @@ impl<'a> Lower<'a> {
                 self.err(node.span, "an attribute needs a name or a ref");
                 return None;
             };
+            if let Some(a) = node.attr("form").filter(|a| a.value.trim() == "qualified") {
+                let e = crate::diagnostic::SchemaError::at(
+                    self.sources,
+                    a.span,
+                    "form=\"qualified\": attributes in a namespace are not supported",
+                )
+                .help("declare the attribute unqualified (the default)");
+                self.errors.push(e);
+            }
             (node, name.to_owned())
         };
         let occ = match node.get("use").map(str::trim) {
@@ -643,16 +754,78 @@ impl<'a> Lower<'a> {
         self.busy.remove(&key);
     }
 
-    /// Whether a complex type's content is raw XML: mixed, or with `xs:any` anywhere in its
-    /// content model (or its base's).
+    /// Whether a complex type's content is raw XML: mixed, or with `xs:any` in its content
+    /// model (or its base's), and no element declaration of its own there. A type with
+    /// elements of its own is a struct; `xs:any` elements are then kept among its unknown
+    /// elements, mixed text in a `text` field.
     pub fn is_raw(&mut self, ct: &'a Node) -> bool {
         let key = (ct.span.file, ct.span.start);
         if !self.raw_busy.insert(key) {
             return false; // a derivation cycle; reported when the fields are lowered
         }
-        let raw = self.raw_type(ct);
+        let raw = self.raw_type(ct) && !self.has_elements(ct);
         self.raw_busy.remove(&key);
         raw
+    }
+
+    /// Whether an element of complex type `ct` is raw content with nothing else: raw content
+    /// with attributes is a struct in a namespaced schema, so that the attributes survive. (A
+    /// schema without namespace keeps its raw elements' shape: MOS's `storyBody` stays `RawXml`.)
+    pub fn raw_element(&mut self, ct: &'a Node) -> bool {
+        self.is_raw(ct) && !(self.namespace.is_some() && has_attributes(ct))
+    }
+
+    /// Whether a content model declares (or references) an element, its base's included.
+    fn has_elements(&mut self, node: &'a Node) -> bool {
+        for c in node.content() {
+            let found = match c.local.as_str() {
+                _ if !c.in_xs() => false,
+                "element" => true,
+                "sequence" | "choice" | "all" | "complexContent" => self.has_elements(c),
+                "extension" | "restriction" => {
+                    let base = c
+                        .get("base")
+                        .and_then(|b| c.resolve(b).ok())
+                        .and_then(|b| self.key_of(&b))
+                        .and_then(|b| self.g.complex.get(&b).copied());
+                    let from_base = match base {
+                        Some(b) if c.local == "extension" => {
+                            let key = (b.span.file, b.span.start);
+                            self.raw_busy.insert(key) && {
+                                let found = self.has_elements(b);
+                                self.raw_busy.remove(&key);
+                                found
+                            }
+                        }
+                        _ => false,
+                    };
+                    from_base || self.has_elements(c)
+                }
+                "group" => {
+                    let model = c
+                        .get("ref")
+                        .and_then(|r| c.resolve(r).ok())
+                        .and_then(|q| self.key_of(&q))
+                        .and_then(|q| self.g.groups.get(&q).copied());
+                    match model {
+                        Some(m) => {
+                            let key = (m.span.file, m.span.start);
+                            self.raw_busy.insert(key) && {
+                                let found = self.has_elements(m);
+                                self.raw_busy.remove(&key);
+                                found
+                            }
+                        }
+                        None => false,
+                    }
+                }
+                _ => false,
+            };
+            if found {
+                return true;
+            }
+        }
+        false
     }
 
     fn raw_type(&mut self, ct: &'a Node) -> bool {
@@ -667,8 +840,8 @@ impl<'a> Lower<'a> {
                 for d in c.content() {
                     if d.is_xs("extension") {
                         let base = d.get("base").and_then(|b| d.resolve(b).ok());
-                        if let Some(b) = base.filter(|b| b.ns.is_none()) {
-                            if let Some(&bt) = self.g.complex.get(b.local.as_str()) {
+                        if let Some(b) = base.and_then(|b| self.key_of(&b)) {
+                            if let Some(&bt) = self.g.complex.get(&b) {
                                 if self.is_raw(bt) {
                                     return true;
                                 }
@@ -698,8 +871,8 @@ impl<'a> Lower<'a> {
             let model = p
                 .get("ref")
                 .and_then(|r| p.resolve(r).ok())
-                .filter(|q| q.ns.is_none())
-                .and_then(|q| self.g.groups.get(q.local.as_str()).copied())
+                .and_then(|q| self.key_of(&q))
+                .and_then(|q| self.g.groups.get(&q).copied())
                 .and_then(|g| g.content().next());
             if let Some(m) = model {
                 let key = (m.span.file, m.span.start);
@@ -714,23 +887,19 @@ impl<'a> Lower<'a> {
     }
 }
 
-/// An element's struct. It keeps the child elements it does not take in (vendor elements,
-/// repetitions beyond the schema's maximum) so that a gateway passes them on; an element with
-/// simple content has no children to keep.
-pub(super) fn element_struct(fields: Vec<Field>) -> Struct {
-    let simple = fields.iter().any(|f| f.key == Key::Content)
-        && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
-    let unknown = (!simple).then(|| {
-        let taken = |n: &str| fields.iter().any(|f| crate::rust::naming::field_name(&f.name) == n);
-        let mut name = "unknown".to_owned();
-        let mut i = 2;
-        while taken(&name) {
-            name = format!("unknown_{i}");
-            i += 1;
-        }
-        name
-    });
-    Struct { layout: Layout::Element, fields, unknown }
+/// Whether a complex type is mixed (`mixed="true"` on it or on its complex content).
+fn is_mixed(ct: &Node) -> bool {
+    is_true(ct.get("mixed")) || ct.content().any(|c| c.is_xs("complexContent") && is_true(c.get("mixed")))
+}
+
+/// Whether a complex type declares attributes (directly or in its derivation).
+fn has_attributes(ct: &Node) -> bool {
+    ct.content().any(|c| {
+        c.is_xs("attribute")
+            || c.is_xs("attributeGroup")
+            || ((c.is_xs("complexContent") || c.is_xs("simpleContent"))
+                && c.content().any(|d| d.content().any(|a| a.is_xs("attribute") || a.is_xs("attributeGroup"))))
+    })
 }
 
 fn is_true(v: Option<&str>) -> bool {

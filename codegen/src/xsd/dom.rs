@@ -15,7 +15,7 @@ use crate::ir::{Source, Span};
 /// The XML Schema namespace.
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
 /// The namespace the `xml:` prefix is bound to.
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 /// Namespace declarations in scope: prefix → namespace (`""` is the default namespace; an empty
 /// namespace undeclares it).

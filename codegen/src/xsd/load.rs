@@ -19,6 +19,28 @@ pub struct Loaded {
     /// The top-level components (file, child index) in schema order: document order, with each
     /// included file's components where its `xs:include` stands.
     pub order: Vec<(usize, usize)>,
+    /// The target namespace every file shares (`None`: no namespace, as MOS).
+    pub namespace: Option<String>,
+    /// `elementFormDefault="qualified"` of each file, by index: its local elements are in the
+    /// target namespace.
+    pub qualified: Vec<bool>,
+    /// Namespaces `xs:import`ed without a schema to read (see `Loader::include`), with the
+    /// import's place.
+    pub imported: Vec<(String, Span)>,
+    /// The target namespace of each file, by index (an imported file's is its own).
+    pub file_ns: Vec<Option<String>>,
+}
+
+impl Loaded {
+    /// The name a global component of namespace `ns` is indexed by: its local name in the
+    /// module's namespace, `{ns}local` in an imported one (`None`: the namespace is not read).
+    pub fn key(&self, ns: Option<&str>, local: &str) -> String {
+        if ns == self.namespace.as_deref() {
+            local.to_owned()
+        } else {
+            format!("{{{}}}{local}", ns.unwrap_or(""))
+        }
+    }
 }
 
 /// Reads `paths` and everything they include. I/O errors on the given paths are
@@ -31,15 +53,28 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         seen: HashMap::new(),
         stack: Vec::new(),
         errors: Vec::new(),
+        namespace: None,
+        qualified: Vec::new(),
+        imported: Vec::new(),
+        file_ns: Vec::new(),
     };
     for p in paths {
-        l.file(p, display(p), None)?;
+        l.file(p, display(p), None, None)?;
     }
     if !l.errors.is_empty() {
         return Err(l.errors.into());
     }
     let docs = l.docs.into_iter().map(|d| d.expect("every read file is parsed or an error")).collect();
-    Ok(Loaded { sources: l.sources, docs, order: l.order })
+    let namespace = l.namespace.and_then(|(ns, _)| ns);
+    Ok(Loaded {
+        sources: l.sources,
+        docs,
+        order: l.order,
+        namespace,
+        qualified: l.qualified,
+        imported: l.imported,
+        file_ns: l.file_ns,
+    })
 }
 
 struct Loader {
@@ -51,6 +86,11 @@ struct Loader {
     /// Files being read (canonical path, display path), outermost first.
     stack: Vec<(PathBuf, String)>,
     errors: Vec<SchemaError>,
+    /// The target namespace of the first file, and where it is declared.
+    namespace: Option<(Option<String>, Option<Span>)>,
+    qualified: Vec<bool>,
+    imported: Vec<(String, Span)>,
+    file_ns: Vec<Option<String>>,
 }
 
 impl Loader {
@@ -59,9 +99,20 @@ impl Loader {
         self.errors.push(e);
     }
 
-    /// Reads one file; `from` is the `xs:include` that names it.
-    fn file(&mut self, path: &Path, shown: String, from: Option<Span>) -> Result<(), Error> {
+    /// Reads one file; `from` is the `xs:include` or `xs:import` that names it, `expect` the
+    /// target namespace it must have (the including file's, or the imported one).
+    fn file(
+        &mut self,
+        path: &Path,
+        shown: String,
+        from: Option<Span>,
+        expect: Option<(Option<String>, bool)>,
+    ) -> Result<(), Error> {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let import = expect.as_ref().is_some_and(|(_, import)| *import);
+        if import && self.stack.iter().any(|(c, _)| *c == canonical) {
+            return Ok(()); // namespaces may import each other
+        }
         if let Some(i) = self.stack.iter().position(|(c, _)| *c == canonical) {
             let mut chain: Vec<&str> = self.stack[i..].iter().map(|(_, s)| s.as_str()).collect();
             chain.push(&shown);
@@ -98,6 +149,8 @@ impl Loader {
         let file = self.sources.len();
         self.sources.push(Source { path: shown.clone(), text });
         self.docs.push(None);
+        self.qualified.push(false);
+        self.file_ns.push(None);
         self.seen.insert(canonical.clone(), file);
         let root = match dom::parse(&self.sources, file) {
             Ok(root) => root,
@@ -110,17 +163,12 @@ impl Loader {
             let msg = format!("the root element is <{}>, not <xs:schema> (namespace {})", root.display_name(), dom::XS);
             self.err(root.span, msg);
         }
-        if let Some(tns) = root.attr("targetNamespace").filter(|a| !a.value.is_empty()) {
-            let msg = format!(
-                "targetNamespace `{}`: schemas with a target namespace are not supported (MOS has none)",
-                tns.value
-            );
-            self.err(tns.span, msg);
-        }
+        self.target_namespace(&root, file, expect);
         self.stack.push((canonical, shown.clone()));
+        let own = self.file_ns[file].clone();
         for (i, child) in root.children.iter().enumerate() {
             if child.is_xs("include") || child.is_xs("import") {
-                self.include(path, &shown, child)?;
+                self.include(path, &shown, child, &own)?;
             } else if !child.is_xs("annotation") {
                 self.order.push((file, i));
             }
@@ -130,16 +178,64 @@ impl Loader {
         Ok(())
     }
 
-    fn include(&mut self, path: &Path, shown: &str, node: &Node) -> Result<(), Error> {
-        let what = node.display_name();
-        if node.is_xs("import") {
-            if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
-                let msg = format!(
-                    "xs:import of namespace `{}` is not supported: only schemas without a target namespace can be compiled",
-                    ns.value
+    /// Records the file's target namespace: the given files share one (or none), the module's;
+    /// an included file has its includer's, an imported one the imported namespace.
+    fn target_namespace(&mut self, root: &Node, file: usize, expect: Option<(Option<String>, bool)>) {
+        let tns = root.attr("targetNamespace").filter(|a| !a.value.is_empty());
+        let this = (tns.map(|a| a.value.clone()), tns.map(|a| a.span));
+        self.file_ns[file] = this.0.clone();
+        let name = |ns: &Option<String>| ns.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+        match (&self.namespace, expect) {
+            (_, Some((want, import))) if want != this.0 => {
+                let how = if import { "imported as" } else { "included by a schema in" };
+                let msg = format!("this schema's {} differs from {}, which it is {how}", name(&this.0), name(&want));
+                let e = SchemaError::at(&self.sources, this.1.unwrap_or(root.span), msg)
+                    .help("an included schema has its includer's namespace (or none); an imported one, the namespace of the xs:import");
+                self.errors.push(e);
+            }
+            (_, Some(_)) => {}
+            (None, None) => self.namespace = Some(this),
+            (Some((first, at)), None) if *first != this.0 => {
+                let first = first.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+                let here = this.0.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+                let mut e = SchemaError::at(
+                    &self.sources,
+                    this.1.unwrap_or(root.span),
+                    format!("{here} differs from the first schema file's {first}"),
                 );
-                self.err(ns.span, msg);
-                return Ok(());
+                if let Some(at) = at {
+                    e = e.note(&self.sources, *at, "the first file's target namespace");
+                }
+                self.errors.push(e.help(
+                    "one module compiles one namespace: give each namespace its own module, or one targetNamespace to all files",
+                ));
+            }
+            (Some(_), None) => {}
+        }
+        self.qualified[file] = root.get("elementFormDefault").map(str::trim) == Some("qualified");
+        if let Some(a) = root.attr("attributeFormDefault").filter(|a| a.value.trim() == "qualified") {
+            let msg = "attributeFormDefault=\"qualified\": attributes in a namespace are not supported";
+            let e = SchemaError::at(&self.sources, a.span, msg).help("declare attributes unqualified (the default)");
+            self.errors.push(e);
+        }
+    }
+
+    fn include(&mut self, path: &Path, shown: &str, node: &Node, own: &Option<String>) -> Result<(), Error> {
+        let what = node.display_name();
+        let mut expect = (own.clone(), false);
+        if node.is_xs("import") {
+            // Another namespace with a schema file is read with its own namespace. Without one
+            // (no schemaLocation, a URL, the XML namespace) it is not: its elements are kept
+            // raw where the schema has `xs:any` (what many imports are for), a reference to
+            // one of its components is an error at the reference, and the XML namespace's
+            // attributes (`xml:lang`) are kept as other attributes (see `content::attribute`).
+            if let Some(ns) = node.attr("namespace").filter(|a| !a.value.is_empty()) {
+                let local = node.get("schemaLocation").filter(|l| !l.contains("://") && !l.trim().is_empty());
+                if local.is_none() || ns.value == dom::XML_NS {
+                    self.imported.push((ns.value.clone(), ns.span));
+                    return Ok(());
+                }
+                expect = (Some(ns.value.clone()), true);
             }
         }
         let Some(loc) = node.attr("schemaLocation") else {
@@ -154,7 +250,7 @@ impl Loader {
         let dir = path.parent().unwrap_or(Path::new(""));
         let target = dir.join(&loc.value);
         let shown_target = join_display(shown, &loc.value);
-        self.file(&target, shown_target, Some(loc.span))
+        self.file(&target, shown_target, Some(loc.span), Some(expect))
     }
 }
 
@@ -190,20 +286,21 @@ fn join_display(including: &str, location: &str) -> String {
     }
 }
 
-/// The global components of a schema, by name.
+/// The global components of a schema, by name: the local name for the module's own namespace,
+/// `{namespace}local` for an imported one's ([`Loaded::key`]).
 pub struct Globals<'a> {
     /// Global `xs:element`s.
-    pub elements: HashMap<&'a str, &'a Node>,
+    pub elements: HashMap<String, &'a Node>,
     /// Named `xs:complexType`s.
-    pub complex: HashMap<&'a str, &'a Node>,
+    pub complex: HashMap<String, &'a Node>,
     /// Named `xs:simpleType`s, with their slot in [`Loaded::order`].
-    pub simple: HashMap<&'a str, (&'a Node, usize)>,
+    pub simple: HashMap<String, (&'a Node, usize)>,
     /// Named `xs:group`s.
-    pub groups: HashMap<&'a str, &'a Node>,
+    pub groups: HashMap<String, &'a Node>,
     /// Named `xs:attributeGroup`s.
-    pub attribute_groups: HashMap<&'a str, &'a Node>,
+    pub attribute_groups: HashMap<String, &'a Node>,
     /// Global `xs:attribute`s.
-    pub attributes: HashMap<&'a str, &'a Node>,
+    pub attributes: HashMap<String, &'a Node>,
     /// Every top-level component in schema order, with its slot.
     pub order: Vec<&'a Node>,
 }
@@ -244,14 +341,15 @@ pub fn index<'a>(loaded: &'a Loaded, errors: &mut Vec<SchemaError>) -> Globals<'
             errors.push(err(node.span, format!("a global xs:{kind} needs a name")));
             continue;
         };
-        let name = name.value.as_str();
+        let name = loaded.key(loaded.file_ns[file].as_deref(), name.value.as_str());
+        let name = name.as_str();
         let prev = match kind {
-            "element" => g.elements.insert(name, node),
-            "complexType" => g.complex.insert(name, node),
-            "simpleType" => g.simple.insert(name, (node, slot)).map(|(n, _)| n),
-            "group" => g.groups.insert(name, node),
-            "attributeGroup" => g.attribute_groups.insert(name, node),
-            _ => g.attributes.insert(name, node),
+            "element" => g.elements.insert(name.to_owned(), node),
+            "complexType" => g.complex.insert(name.to_owned(), node),
+            "simpleType" => g.simple.insert(name.to_owned(), (node, slot)).map(|(n, _)| n),
+            "group" => g.groups.insert(name.to_owned(), node),
+            "attributeGroup" => g.attribute_groups.insert(name.to_owned(), node),
+            _ => g.attributes.insert(name.to_owned(), node),
         };
         if let Some(prev) = prev {
             let at = SchemaError::at(&loaded.sources, prev.span, "");

@@ -82,6 +82,16 @@ pub struct Lower<'a> {
     groups: u32,
     /// Global elements no other element refers to.
     roots: BTreeSet<String>,
+    /// The schema's target namespace.
+    pub namespace: Option<String>,
+    /// Whether the content model being lowered has an `xs:any` (see `struct_fields`).
+    pub saw_any: bool,
+    /// `elementFormDefault="qualified"`, by file.
+    qualified: Vec<bool>,
+    /// Imported namespaces without a schema read, with the import.
+    imported: Vec<(String, Span)>,
+    /// The target namespace of each file.
+    file_ns: Vec<Option<String>>,
 }
 
 /// Lowers a loaded schema into its types, in schema order.
@@ -92,10 +102,11 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
     for doc in &loaded.docs {
         element_refs(doc, &mut referenced);
     }
-    let roots = g.elements.keys().filter(|n| !referenced.contains(**n)).map(|n| n.to_string()).collect();
+    let roots = g.elements.keys().filter(|n| !referenced.contains(n.as_str())).cloned().collect();
     let mut names = BTreeSet::new();
     for n in g.elements.keys().chain(g.complex.keys()).chain(g.simple.keys()) {
-        names.insert(n.to_string());
+        // An imported component's struct or enum has its local name.
+        names.insert(local_part(n).to_owned());
     }
     let rust_names = names.iter().map(|n| naming::type_name(n)).collect();
     let mut l = Lower {
@@ -115,6 +126,11 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         messages: Vec::new(),
         groups: 0,
         roots,
+        namespace: loaded.namespace.clone(),
+        saw_any: false,
+        qualified: loaded.qualified.clone(),
+        imported: loaded.imported.clone(),
+        file_ns: loaded.file_ns.clone(),
     };
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
@@ -123,25 +139,49 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
             "element" if node.in_xs() => l.global_element(node),
             "simpleType" if node.in_xs() => {
                 if let Some(name) = node.get("name") {
-                    l.named_simple(name, node.span);
+                    let key = loaded.key(l.ns_of(node), name);
+                    l.named_simple(&key, node.span);
                 }
             }
             // Named complex types, groups and attributes are templates: lowered where used.
             _ => {}
         }
     }
-    let Lower { mut out, errors, messages, .. } = l;
+    let key = |name: &str| element_key(loaded.namespace.as_deref(), name);
+    // Global elements of imported namespaces are no document roots of this module.
+    let Lower { mut out, errors, mut messages, g, .. } = l;
     if !errors.is_empty() {
         return Err(errors.into());
     }
     out.sort_by_key(|(k, _)| *k);
     let mut types: Vec<TypeDef> = out.into_iter().map(|(_, t)| t).collect();
+    if loaded.namespace.is_some() {
+        // No envelope names the messages of a namespaced schema (GPX, XML Signature): any global
+        // element can be a document's root.
+        messages.extend(g.elements.keys().filter(|n| !n.starts_with('{')).cloned());
+    }
     for m in messages {
         if let Some(t) = types.iter_mut().find(|t| t.name == m && matches!(t.kind, TypeKind::Struct(_))) {
-            t.message.get_or_insert(MessageKey::Element(m));
+            t.message.get_or_insert(MessageKey::Element(key(&m)));
         }
     }
     Ok(types)
+}
+
+/// The local name of a global component's index key (`{ns}local` for an imported one's).
+pub fn local_part(key: &str) -> &str {
+    match key.strip_prefix('{').and_then(|k| k.split_once('}')) {
+        Some((_, local)) => local,
+        None => key,
+    }
+}
+
+/// The wire name of an element: `{namespace}local` in a namespaced schema (see `ir::Key::Element`).
+pub fn element_key(namespace: Option<&str>, local: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{{{ns}}}{local}"),
+        None => local.to_owned(),
+    }
 }
 
 /// Every `ref` of an `xs:element` in a file.
@@ -189,6 +229,18 @@ impl<'a> Lower<'a> {
         fallback.to_owned()
     }
 
+    /// Whether a global element's struct has the Rust name `name` would get.
+    pub fn element_takes(&self, name: &str) -> bool {
+        let rust = naming::type_name(name);
+        self.g.elements.keys().any(|e| naming::type_name(e) == rust)
+    }
+
+    /// Whether the module's own namespace has a global element or named type called `local`
+    /// (so an imported component of that name takes another).
+    pub fn own_name(&self, local: &str) -> bool {
+        self.g.elements.contains_key(local) || self.g.complex.contains_key(local) || self.g.simple.contains_key(local)
+    }
+
     /// Whether `name` is a global element (so a type of that name is the element's).
     pub fn is_global_element(&self, name: &str) -> bool {
         self.g.elements.contains_key(name)
@@ -207,21 +259,83 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// A name in no namespace (a component of this schema), or an error at `span`.
+    /// The wire name of an element declared in `decl`'s file (its target namespace).
+    pub fn element_key(&self, decl: &Node, local: &str) -> String {
+        element_key(self.ns_of(decl), local)
+    }
+
+    /// The target namespace of the file `node` is in.
+    pub fn ns_of(&self, node: &Node) -> Option<&str> {
+        self.file_ns.get(node.span.file).and_then(|n| n.as_deref())
+    }
+
+    /// The index key of a global component named `q` whose schema was read (see
+    /// `Loaded::key`), without reporting anything.
+    pub fn key_of(&self, q: &QName) -> Option<String> {
+        let ns = q.ns.as_deref();
+        if ns == self.namespace.as_deref() {
+            return Some(q.local.clone());
+        }
+        self.file_ns.iter().any(|f| f.as_deref() == ns).then(|| format!("{{{}}}{}", ns.unwrap_or(""), q.local))
+    }
+
+    /// A name in the schema's target namespace (a component of this schema), or an error at
+    /// `span`.
     pub fn local_name(&mut self, q: &QName, span: Span) -> Option<String> {
+        if q.ns.as_deref() != Some(XS) {
+            if let Some(key) = self.key_of(q) {
+                return Some(key);
+            }
+        }
         match q.ns.as_deref() {
-            None => Some(q.local.clone()),
             Some(XS) => {
                 self.err(span, format!("xs:{} is not a component of this kind", q.local));
                 None
             }
-            Some(ns) => {
-                self.err(
-                    span,
-                    format!("`{}` is in namespace `{ns}`; only no-namespace schemas are supported", q.local),
-                );
+            found => {
+                let import = found.and_then(|n| self.imported.iter().find(|(i, _)| i == n)).map(|(_, at)| *at);
+                let found = found.map_or("no namespace".to_owned(), |n| format!("namespace `{n}`"));
+                let own = self.namespace.as_deref().map_or("no namespace".to_owned(), |n| format!("`{n}`"));
+                let e = match import {
+                    Some(at) => SchemaError::at(
+                        self.sources,
+                        span,
+                        format!("`{}` is in the imported {found}: components of another namespace are not compiled", q.local),
+                    )
+                    .note(self.sources, at, "imported here")
+                    .help("a module compiles one namespace: compile the other schema as its own module, or take its elements with xs:any (kept raw)"),
+                    None => SchemaError::at(
+                        self.sources,
+                        span,
+                        format!("`{}` is in {found}, but this schema's components are in {own}", q.local),
+                    )
+                    .help("check the prefix: a module compiles the components of one namespace"),
+                };
+                self.errors.push(e);
                 None
             }
+        }
+    }
+
+    /// Whether local element declarations of the file of `node` are in the target namespace;
+    /// reports one that would be in no namespace while the schema has one.
+    pub fn check_local_form(&mut self, node: &Node) {
+        if self.ns_of(node).is_none() {
+            return;
+        }
+        let qualified = match node.get("form").map(str::trim) {
+            Some("qualified") => true,
+            Some(_) => false,
+            None => self.qualified.get(node.span.file).copied().unwrap_or(false),
+        };
+        if !qualified {
+            let e = SchemaError::at(
+                self.sources,
+                node.span,
+                "a local element in no namespace inside a schema with a targetNamespace is not supported",
+            )
+            .help("write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)");
+            self.errors.push(e);
         }
     }
 
@@ -290,14 +404,16 @@ impl<'a> Lower<'a> {
         match self.element_kind(node, &enum_name, &enum_name) {
             ElemKind::Complex(ct) => {
                 let key = self.reserve();
-                let saved = std::mem::replace(&mut self.envelope, self.roots.contains(name).then(|| name.to_owned()));
+                // The MOS envelope; a namespaced schema has none (its global elements are roots).
+                let envelope = self.namespace.is_none() && self.roots.contains(name);
+                let saved = std::mem::replace(&mut self.envelope, envelope.then(|| name.to_owned()));
                 let fields = self.struct_fields(ct, name);
                 self.envelope = saved;
                 let mut docs = docs(node);
                 if docs.is_empty() {
                     docs = self::docs(ct);
                 }
-                let kind = TypeKind::Struct(super::content::element_struct(fields));
+                let kind = TypeKind::Struct(self.element_struct(fields));
                 self.emit(
                     key,
                     TypeDef {
@@ -339,7 +455,7 @@ impl<'a> Lower<'a> {
             return self.type_ref(&q, span);
         }
         if let Some(ct) = inline_complex {
-            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+            return if self.raw_element(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
         }
         if let Some(st) = inline_simple {
             return ElemKind::Simple(self.anonymous_simple(st, preferred, fallback));
@@ -363,7 +479,7 @@ impl<'a> Lower<'a> {
             return ElemKind::Simple(Ty::prim(crate::ir::Prim::Text));
         };
         if let Some(&ct) = self.g.complex.get(name.as_str()) {
-            return if self.is_raw(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
+            return if self.raw_element(ct) { ElemKind::Raw } else { ElemKind::Complex(ct) };
         }
         if self.g.simple.contains_key(name.as_str()) {
             return ElemKind::Simple(self.named_simple(&name, span));

@@ -1,8 +1,7 @@
 //! XSD front end: XML Schema files → [`ir::Schema`](crate::ir::Schema) with [`Wire::Xml`].
 //!
 //! Translation only, read with quick-xml into a small positioned tree (`dom`). Files are
-//! followed through `xs:include` (and `xs:import` without a namespace), relative to the
-//! including file (`load`). The mapping (`lower`, `content`, `simple`):
+//! followed through `xs:include` and `xs:import`, relative to the including file (`load`). The mapping (`lower`, `content`, `simple`):
 //!
 //! - Every global `xs:element` with a complex type is one [`TypeDef`](crate::ir::TypeDef) named
 //!   after the element, a struct with [`Layout::Element`](crate::ir::Layout::Element): the
@@ -27,16 +26,34 @@
 //! - The envelope: a global element that no other element references, whose own content has a
 //!   choice. That choice field is called `message` (type `<root>-message`), and every global
 //!   element among its alternatives is a message keyed by its element name.
-//! - `mixed="true"` or `xs:any` anywhere in a complex type makes its content raw XML:
-//!   elements of such a type are fields of type [`Prim::Any`](crate::ir::Prim::Any), no struct.
+//! - `mixed="true"` or `xs:any` in a complex type without element declarations of its own
+//!   makes its content raw XML: elements of such a type are fields of type
+//!   [`Prim::Any`](crate::ir::Prim::Any), no struct (in a namespaced schema, a type with
+//!   attributes is a struct of them and a raw `content` field, so they survive). With elements
+//!   of its own, `xs:any` is an [`Key::AnyElement`](crate::ir::Key::AnyElement) field `any` and
+//!   mixed text a [`Key::Content`](crate::ir::Key::Content) field `text`.
+//! - A target namespace (GPX, XML Signature): component references resolve in it, element keys
+//!   are `{namespace}local` ([`Key::Element`](crate::ir::Key::Element)), every global element
+//!   is a message (a document root), and every element struct gets an
+//!   [`Key::AnyAttribute`](crate::ir::Key::AnyAttribute) field `other_attributes` keeping
+//!   namespace declarations for the encoder. Local elements must be qualified. An imported
+//!   schema (`xs:import` with a local `schemaLocation`) compiles into the same module with its
+//!   own namespace: its components are indexed as `{ns}local` (`load::Loaded::key`), its
+//!   elements keyed in their namespace. An import without a schema to read is not: `xs:any`
+//!   keeps its elements raw, `xml:lang` and other global attributes are other attributes, and
+//!   a reference to one of its components is an error.
+//! - `xs:union` is text; built-ins without an exact Rust primitive (`xs:decimal`,
+//!   `xs:dateTime`, `xs:gYear`, `xs:base64Binary`) are runtime text values (`osmos::xml`).
 //! - Simple types map to primitives with constraints; named enumerations are enum types;
 //!   `<osmos:value type="path"/>` in a simple type's `xs:appinfo` makes it a
 //!   [`Prim::TextValue`](crate::ir::Prim::TextValue) parsed by that runtime type.
 //!
-//! Not supported, reported with file, line and column: target namespaces and imports of other
-//! namespaces, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
-//! `nillable`, `xs:list`/`xs:union`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open
-//! content, and any other XSD element in a place where it has no mapping. Identity constraints
+//! Not supported, reported with file, line and column: references into namespaces imported
+//! without a schema, files of
+//! one module in different namespaces, unqualified local elements or qualified attributes in a
+//! namespaced schema, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
+//! `nillable`, `xs:list`, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
+//! and any other XSD element in a place where it has no mapping. Identity constraints
 //! (`xs:key`, `xs:keyref`, `xs:unique`), `xs:anyAttribute`, `xs:notation` and the facets
 //! `whiteSpace`, `totalDigits` and `fractionDigits` constrain documents without changing their
 //! shape and are ignored.

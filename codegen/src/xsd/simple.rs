@@ -10,6 +10,9 @@ fn int_range(min: Option<i128>, max: Option<i128>) -> Constraint {
     Constraint::Range { min: bound(min), max: bound(max) }
 }
 
+/// The runtime type of `xs:decimal`: a text value with numeric bounds.
+pub const DECIMAL: &str = "xml::Decimal";
+
 /// The type of an XSD built-in simple type.
 pub fn builtin(local: &str) -> Option<Ty> {
     let ranged = |p: Prim, min: Option<i128>, max: Option<i128>| {
@@ -20,11 +23,15 @@ pub fn builtin(local: &str) -> Option<Ty> {
     Some(match local {
         "string" | "normalizedString" | "token" | "language" | "Name" | "NCName" | "ID" | "IDREF" | "IDREFS"
         | "ENTITY" | "ENTITIES" | "NMTOKEN" | "NMTOKENS" | "anyURI" | "QName" | "NOTATION" | "anySimpleType"
-        | "anyAtomicType" | "dateTime" | "dateTimeStamp" | "date" | "time" | "duration" | "dayTimeDuration"
-        | "yearMonthDuration" | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay" | "base64Binary"
-        | "hexBinary" => Ty::prim(Prim::Text),
+        | "anyAtomicType" | "dateTimeStamp" | "date" | "time" | "duration" | "dayTimeDuration"
+        | "yearMonthDuration" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay" | "hexBinary" => Ty::prim(Prim::Text),
+        // Values no Rust primitive holds exactly: runtime types that write back what they read.
+        "decimal" => Ty::prim(Prim::TextValue(DECIMAL.into())),
+        "dateTime" => Ty::prim(Prim::TextValue("xml::DateTime".into())),
+        "gYear" => Ty::prim(Prim::TextValue("xml::GYear".into())),
+        "base64Binary" => Ty::prim(Prim::TextValue("xml::Base64".into())),
         "boolean" => Ty::prim(Prim::Bool),
-        "decimal" | "double" | "float" => Ty::prim(Prim::Float { bits: 64 }),
+        "double" | "float" => Ty::prim(Prim::Float { bits: 64 }),
         "integer" | "long" => Ty::prim(Prim::Int),
         "int" => ranged(Prim::Int, Some(i32::MIN.into()), Some(i32::MAX.into())),
         "short" => ranged(Prim::Int, Some(i16::MIN.into()), Some(i16::MAX.into())),
@@ -94,13 +101,19 @@ impl<'a> Lower<'a> {
             return Ty::prim(Prim::Text);
         }
         // An enumeration sharing its name with a global element (a different symbol space in
-        // XSD) takes a suffix: the element's struct owns the name.
-        let enum_name = if self.is_global_element(name) {
-            let wanted = format!("{name}-type");
-            self.unique_name(&wanted, &wanted)
-        } else {
-            name.to_owned()
-        };
+        // XSD) takes a suffix: the element's struct owns the name. An imported one's is its
+        // local name, unless this namespace has it.
+        let local = super::lower::local_part(name);
+        let imported = local != name;
+        let enum_name =
+            if self.is_global_element(name) || self.element_takes(local) || (imported && self.own_name(local)) {
+                let wanted = format!("{local}-type");
+                self.unique_name(&wanted, &wanted)
+            } else if imported {
+                local.to_owned()
+            } else {
+                name.to_owned()
+            };
         let saved = std::mem::replace(&mut self.slot, slot);
         let ty = self.simple_def(node, EnumName::Named(enum_name));
         self.slot = saved;
@@ -139,8 +152,16 @@ impl<'a> Lower<'a> {
                 self.err(d.span, "xs:list is not supported");
                 Ty::prim(Prim::Text)
             }
+            // A value of any member type: kept as text (which member it is, the text tells).
             (true, "union") => {
-                self.err(d.span, "xs:union is not supported");
+                for c in d.content() {
+                    if !c.is_xs("simpleType") {
+                        self.err(c.span, format!("<{}> is not allowed in xs:union", c.display_name()));
+                    }
+                }
+                if d.get("memberTypes").is_none() && d.xs_child("simpleType").is_none() {
+                    self.err(d.span, "xs:union needs memberTypes or member simple types");
+                }
                 Ty::prim(Prim::Text)
             }
             _ => {
@@ -196,7 +217,8 @@ impl<'a> Lower<'a> {
             return Ty::named(name);
         }
         let mut ty = base;
-        if matches!(ty.kind, TyKind::Prim(Prim::TextValue(_))) {
+        let decimal = matches!(&ty.kind, TyKind::Prim(Prim::TextValue(p)) if p == DECIMAL);
+        if matches!(ty.kind, TyKind::Prim(Prim::TextValue(_))) && !decimal {
             // The runtime type's grammar is the check; lexical facets describe the same thing.
             return ty;
         }
@@ -223,7 +245,8 @@ impl<'a> Lower<'a> {
                 .push(Constraint::Pattern(many.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join("|"))),
         }
         if facets.min.is_some() || facets.max.is_some() {
-            let numeric = matches!(ty.kind, TyKind::Prim(Prim::Int | Prim::Uint | Prim::Nint | Prim::Float { .. }));
+            let numeric =
+                decimal || matches!(ty.kind, TyKind::Prim(Prim::Int | Prim::Uint | Prim::Nint | Prim::Float { .. }));
             if !numeric {
                 let span = facets.min.as_ref().or(facets.max.as_ref()).map(|(_, s)| *s).unwrap_or(r.span);
                 self.err(span, "numeric bounds need a numeric base type (xs:integer, xs:decimal, ...)");

@@ -10,7 +10,7 @@
 //! the element name, the `MESSAGES` table, and on the envelope (the root element that carries
 //! the message choice, `<mos>`) `decode`, `decode_with`, `encode` and `encode_utf16be`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,6 +28,118 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_codec(ctx, t, e),
         TypeKind::Choice(c) => choice_codec(ctx, t, &c.variants),
         TypeKind::Alias(_) => quote!(),
+    }
+}
+
+/// An element's wire name split into namespace and local name (`{ns}local`, see
+/// `ir::Key::Element`).
+fn split(tag: &str) -> (Option<&str>, &str) {
+    match tag.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((ns, local)) => (Some(ns), local),
+        None => (None, tag),
+    }
+}
+
+/// The local name of an element's wire name: what the encoder writes (namespaced documents
+/// are written without prefixes) and what errors name.
+fn local(tag: &str) -> &str {
+    split(tag).1
+}
+
+/// Whether the schema's elements are in a namespace: its decoders then resolve names against
+/// namespace declarations (`Decoder::resolve`) instead of comparing them as written.
+fn namespaced(ctx: &Ctx) -> bool {
+    ctx.schema.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| matches!(&f.key, Key::Element(e) if split(e).0.is_some())),
+        TypeKind::Choice(c) => c.variants.iter().any(|v| v.element.as_deref().is_some_and(|e| split(e).0.is_some())),
+        _ => matches!(&t.message, Some(MessageKey::Element(e)) if split(e).0.is_some()),
+    })
+}
+
+/// The pattern that matches an element named `tag`: its name as written, or after
+/// `let (ns, local) = d.resolve(..)?` in a namespaced schema, `(ns.as_deref(), local)`.
+fn name_pattern(tag: &str, namespaced: bool) -> TokenStream {
+    match (namespaced, split(tag)) {
+        (false, _) => quote!(#tag),
+        (true, (Some(ns), local)) => quote!((::core::option::Option::Some(#ns), #local)),
+        (true, (None, local)) => quote!((::core::option::Option::None, #local)),
+    }
+}
+
+/// The statement and expression a generated decoder matches an element by (see
+/// [`name_pattern`]): `start` is a `&Start` expression, `name` its name as written.
+fn name_scrutinee(start: TokenStream, name: TokenStream, namespaced: bool) -> (TokenStream, TokenStream) {
+    if namespaced {
+        (quote!(let (ns, local) = d.resolve(#start)?;), quote!((ns.as_deref(), local)))
+    } else {
+        (quote!(), name)
+    }
+}
+
+/// The namespace each struct's element is in, and each choice's parent element: a child in
+/// another namespace is written with its own default namespace declaration (an element of an
+/// imported schema inside this one's).
+fn element_namespaces<'s>(ctx: &Ctx<'s>) -> BTreeMap<&'s str, Option<&'s str>> {
+    fn named(ty: &Ty) -> Option<&str> {
+        match &ty.kind {
+            TyKind::Named(n) => Some(n),
+            TyKind::List { item, .. } => named(item),
+            _ => None,
+        }
+    }
+    let mut out = BTreeMap::new();
+    for t in &ctx.schema.types {
+        if let Some(MessageKey::Element(e)) = &t.message {
+            out.insert(t.name.as_str(), split(e).0);
+        }
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    if let (Key::Element(e), Some(n)) = (&f.key, named(&f.ty)) {
+                        out.insert(n, split(e).0);
+                    }
+                }
+            }
+            TypeKind::Choice(c) => {
+                for v in &c.variants {
+                    if let (Some(e), Some(n)) = (&v.element, named(&v.ty)) {
+                        out.insert(n, split(e).0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for t in &ctx.schema.types {
+        if let TypeKind::Struct(s) = &t.kind {
+            let own = out.get(t.name.as_str()).copied().flatten();
+            for f in s.fields.iter().filter(|f| f.key == Key::Choice) {
+                if let Some(n) = named(&f.ty) {
+                    out.insert(n, own);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Writing one child element: `write` (which appends `<tag …>…`), followed by a declaration of
+/// the child's namespace when it is not its parent's.
+fn in_namespace(
+    rt: &TokenStream,
+    write: TokenStream,
+    tag: &str,
+    child: Option<&str>,
+    parent: Option<&str>,
+) -> TokenStream {
+    if child == parent {
+        return write;
+    }
+    let ns = child.unwrap_or("");
+    quote! {
+        let at = out.len();
+        #write
+        #rt::xml::declare_namespace_at(out, at, #tag, #ns);
     }
 }
 
@@ -76,18 +188,18 @@ fn borrowed_value_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
 
 /// Checks on a decoded text value `v` (a reference), as statements on `d` with the value's
 /// element start tag `s`. Only lenient-tolerated constraints are checked: strict mode records them.
-fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
+fn checks(ctx: &Ctx, ty: &Ty, at: &TokenStream) -> Vec<TokenStream> {
     let eff = ctx.effective(ty);
     let mut out = Vec::new();
     for c in &eff.constraints {
         match (c, eff.kind) {
             (Constraint::Chars { min, max }, TyKind::Prim(Prim::Text)) => {
                 let max = opt(*max);
-                out.push(quote!(d.check_len(v.chars().count(), #min, #max, "characters", s.end);));
+                out.push(quote!(d.check_len(v.chars().count(), #min, #max, "characters", #at);));
             }
             (Constraint::Size { min, max }, TyKind::Prim(Prim::Text | Prim::Bytes)) => {
                 let max = opt(*max);
-                out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", s.end);));
+                out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", #at);));
             }
             (Constraint::Range { min, max }, kind) => {
                 let (prim, value) = match kind {
@@ -99,6 +211,9 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
                     }
                     TyKind::Prim(Prim::TextValue(path)) if path.ends_with("MessageId") => {
                         (Prim::Int, quote!(i64::from(v.get())))
+                    }
+                    TyKind::Prim(Prim::TextValue(path)) if path.ends_with("xml::Decimal") => {
+                        (Prim::Float { bits: 64 }, quote!(v.to_f64()))
                     }
                     _ => continue,
                 };
@@ -117,10 +232,10 @@ fn checks(ctx: &Ctx, ty: &Ty) -> Vec<TokenStream> {
                     // A lenient value that did not parse is already a deviation: no range to check.
                     TyKind::Prim(Prim::TextValue(_)) => quote! {
                         if let ::core::option::Option::Some(v) = v.value() {
-                            d.check_range(#value, #lo, #hi, s.end);
+                            d.check_range(#value, #lo, #hi, #at);
                         }
                     },
-                    _ => quote!(d.check_range(#value, #lo, #hi, s.end);),
+                    _ => quote!(d.check_range(#value, #lo, #hi, #at);),
                 });
             }
             _ => {}
@@ -165,7 +280,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
         }
         ValueKind::Text => {
             let t = value_ty(ctx, ty);
-            let checks = checks(ctx, ty);
+            let checks = checks(ctx, ty, &quote!(s.end));
             match (optional, checks.is_empty()) {
                 (false, true) => quote!(#rt::xml::Decoder::value::<#t>),
                 (true, true) => quote!(#rt::xml::Decoder::opt_value::<#t>),
@@ -252,14 +367,30 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
-    let keep = s.unknown.is_some();
+    // `xs:any`: a field that keeps the other children in place, in strict mode too.
+    let any = s.fields.iter().find(|f| f.key == Key::AnyElement);
+    let keep = s.unknown.is_some() || any.is_some();
+    let kept_new = if any.is_some() { quote!(#rt::xml::Kept::open()) } else { quote!(#rt::xml::Kept::new(#keep)) };
+    let ns = namespaced(ctx);
+    let other = s.fields.iter().find(|f| f.key == Key::AnyAttribute);
 
     let attrs: Vec<&'s Field> = s.fields.iter().filter(|f| matches!(f.key, Key::Attribute(_))).collect();
     let content = s.fields.iter().find(|f| f.key == Key::Content);
     let children: Vec<&'s Field> = s.fields.iter().filter(|f| matches!(f.key, Key::Element(_) | Key::Choice)).collect();
 
     // ---- decode: attributes
-    let attr_decode = if attrs.is_empty() {
+    let other_decl = other.map(|f| {
+        let slot = slot(f);
+        quote!(let mut #slot = #rt::xml::OtherAttributes::new();)
+    });
+    let unknown_attr = match other {
+        Some(f) => {
+            let slot = slot(f);
+            quote!(_ => d.other_attribute(&mut #slot, a),)
+        }
+        None => quote!(_ => d.unknown_attribute(&a),),
+    };
+    let attr_decode = if attrs.is_empty() && other.is_none() {
         quote!(d.no_attributes(start)?;)
     } else {
         let decls = attrs.iter().map(|f| {
@@ -270,16 +401,35 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let arms = attrs.iter().map(|f| {
             let Key::Attribute(a) = &f.key else { unreachable!() };
             let slot = slot(f);
-            quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+            let checks = checks(ctx, &f.ty, &quote!(start.offset));
+            if checks.is_empty() {
+                quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+            } else {
+                // Bounds on an attribute (GPX's latitude): strict mode reports them at the
+                // attribute, as it reports a value that does not parse.
+                quote!(#a => {
+                    d.attribute(&mut #slot, #a, a)?;
+                    if let #rt::xml::Slot::Set(v) = &#slot {
+                        d.in_attribute(#a, start.offset, |d| { #(#checks)* });
+                    }
+                })
+            }
         });
+        let take = if attrs.is_empty() {
+            let slot = slot(other.expect("attributes to take"));
+            quote!(d.other_attribute(&mut #slot, a);)
+        } else {
+            quote!(match a.name {
+                #(#arms)*
+                #unknown_attr
+            })
+        };
         quote! {
             #(#decls)*
+            #other_decl
             let mut attrs = d.attributes(start);
             while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
-                match a.name {
-                    #(#arms)*
-                    _ => d.unknown_attribute(&a),
-                }
+                #take
             }
         }
     };
@@ -313,6 +463,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             _ => quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;),
         }
     });
+    let (resolve_child, child_name) = name_scrutinee(quote!(&child), quote!(child.name), ns);
     let match_arms = arms_by_tag.iter().map(|(tag, arms)| {
         // Fields sharing a tag fill in schema order: the first while it is empty, then the next.
         let mut body = quote!();
@@ -328,7 +479,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
                 }
             };
         }
-        quote!(#tag => { #body })
+        let pattern = name_pattern(tag, ns);
+        quote!(#pattern => { #body })
     });
     let has_text_content = content.is_some_and(|c| !matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
     let raw_content = content.filter(|c| matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
@@ -354,12 +506,13 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote! {
             let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
             #order_decl
-            let mut kept = #rt::xml::Kept::new(#keep);
+            let mut kept = #kept_new;
             while let ::core::option::Option::Some(item) = d.next_content(start)? {
                 match item {
                     #rt::xml::Content::Child(child) => {
+                        #resolve_child
                         #[allow(clippy::match_single_binding)]
-                        match child.name {
+                        match #child_name {
                             #(#match_arms)*
                             _ => d.unknown(&child, &mut kept)?,
                         }
@@ -378,10 +531,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     } else {
         quote! {
             #order_decl
-            let mut kept = #rt::xml::Kept::new(#keep);
+            let mut kept = #kept_new;
             while let ::core::option::Option::Some(child) = d.next_child(start)? {
+                #resolve_child
                 #[allow(clippy::match_single_binding)]
-                match child.name {
+                match #child_name {
                     #(#match_arms)*
                     _ => d.unknown(&child, &mut kept)?,
                 }
@@ -391,14 +545,21 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let uses_unknown = raw_content.is_none() && !(has_text_content && children.is_empty());
 
     // ---- decode: finishing
-    let finishes = s.fields.iter().map(|f| {
+    let any_finish = any.map(|f| {
+        let id = field_ident(f);
+        quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(kept.into_elements());)
+    });
+    let finishes = s.fields.iter().filter(|f| f.key != Key::AnyElement).map(|f| {
         let id = field_ident(f);
         let slot = slot(f);
         let fname = match &f.key {
-            Key::Element(tag) | Key::Attribute(tag) => tag.clone(),
+            Key::Element(tag) | Key::Attribute(tag) => local(tag).to_owned(),
             _ => f.name.clone(),
         };
         match (&f.key, f.occur) {
+            (Key::AnyAttribute, _) => {
+                quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(#slot);)
+            }
             (_, Occur::Many { min, max }) => {
                 let max = opt(max);
                 quote!(let #id = d.finish_many(#slot, #fname, #min, #max, start);)
@@ -440,27 +601,34 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             },
         }
     });
+    let other_write = other.map(|f| {
+        let id = field_ident(f);
+        quote!(self.#id.write(out);)
+    });
+    let own_ns = if ns { element_namespaces(ctx).get(t.name.as_str()).copied().flatten() } else { None };
     let write_one = |f: &Field, v: TokenStream| {
-        let tag = match &f.key {
-            Key::Element(tag) => tag.clone(),
-            _ => String::new(),
+        let (tag, child_ns) = match &f.key {
+            Key::Element(tag) => (local(tag).to_owned(), split(tag).0),
+            _ => (String::new(), own_ns),
         };
+        let write =
+            in_namespace(&rt, quote!(#rt::xml::XmlEncode::encode_element(#v, #tag, out);), &tag, child_ns, own_ns);
         match &f.key {
             Key::Content => match value_kind(ctx, &f.ty) {
-                ValueKind::Raw => quote!(out.push_str(#v.as_str());),
+                ValueKind::Raw => quote!(out.push_str(#rt::xml::RawXml::as_str(#v));),
                 _ => quote!(#rt::xml::text(out, #v);),
             },
             // Kept unknown elements go back before the known child they preceded.
             _ if keep => quote! {
                 kept.known(out);
-                #rt::xml::XmlEncode::encode_element(#v, #tag, out);
+                #write
             },
-            _ => quote!(#rt::xml::XmlEncode::encode_element(#v, #tag, out);),
+            _ => write,
         }
     };
     let mut body_writes = Vec::new();
     let mut done = BTreeSet::new();
-    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_))) {
+    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement)) {
         if done.contains(&f.name) {
             continue;
         }
@@ -499,11 +667,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         });
     }
 
-    let (kept_start, kept_rest) = match &s.unknown {
-        Some(u) => {
-            let id = super::naming::ident(u);
-            (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);))
-        }
+    let kept_field = s.unknown.as_ref().map(|u| super::naming::ident(u)).or_else(|| any.map(field_ident));
+    let (kept_start, kept_rest) = match kept_field {
+        Some(id) => (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);)),
         None => (quote!(), quote!()),
     };
 
@@ -512,6 +678,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         #(#child_decls)*
         #children_decode
         #(#finishes)*
+        #any_finish
         Ok(#name { #(#inits)* #unknown_init })
     };
     quote! {
@@ -524,6 +691,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
                 #rt::xml::open(out, tag);
                 #(#attr_writes)*
+                #other_write
                 let content = #rt::xml::close_start(out);
                 #kept_start
                 #(#body_writes)*
@@ -553,11 +721,11 @@ fn take_child(ctx: &Ctx, arm: &Arm) -> TokenStream {
     let slot = slot(f);
     let pos = arm.pos;
     let fname = match &f.key {
-        Key::Element(tag) => tag.clone(),
+        Key::Element(tag) => local(tag).to_owned(),
         _ => f.name.clone(),
     };
     let order_name = match arm.variant {
-        Some(v) => variant_element(ctx, v),
+        Some(v) => local(&variant_element(ctx, v)).to_owned(),
         None => fname.clone(),
     };
     let run = opt(arm.run);
@@ -657,44 +825,77 @@ fn choice_codec(ctx: &Ctx, t: &TypeDef, variants: &[ChoiceVariant]) -> TokenStre
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
+    let ns = namespaced(ctx);
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), quote!(start.name), ns);
     let mut seen = BTreeSet::new();
     let dec_arms = variants.iter().filter_map(|v| {
         let tag = variant_element(ctx, v);
         if !seen.insert(tag.clone()) {
             return None;
         }
+        let pattern = name_pattern(&tag, ns);
         let var = super::variant_ident(&v.name, &v.rust_name);
         Some(match list_item(v) {
             Some(item) => {
                 let dec = decoder(ctx, item, false);
-                quote!(#tag => d.apply(start, #dec).map(|v| #name::#var(::std::vec![v])),)
+                quote!(#pattern => d.apply(start, #dec).map(|v| #name::#var(::std::vec![v])),)
             }
             None => {
                 let dec = decoder(ctx, &v.ty, false);
-                quote!(#tag => d.apply(start, #dec).map(#name::#var),)
+                quote!(#pattern => d.apply(start, #dec).map(#name::#var),)
             }
         })
     });
-    let names: Vec<String> = variants.iter().map(|v| format!("<{}>", variant_element(ctx, v))).collect();
+    let names: Vec<String> = variants.iter().map(|v| format!("<{}>", local(&variant_element(ctx, v)))).collect();
     let expected = format!("one of {}", names.join(", "));
+    let fallback = if ns {
+        quote!(_ => Err(d.error(
+            #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{}>", start.name) },
+            start.offset,
+        )),)
+    } else {
+        quote!(other => Err(d.error(
+            #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{other}>") },
+            start.offset,
+        )),)
+    };
+    let parent_ns = if ns { element_namespaces(ctx).get(t.name.as_str()).copied().flatten() } else { None };
     let enc_arms = variants.iter().map(|v| {
-        let tag = variant_element(ctx, v);
+        let element = variant_element(ctx, v);
+        let (child_ns, tag) = split(&element);
         let var = super::variant_ident(&v.name, &v.rust_name);
-        if list_item(v).is_some() {
-            quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),)
-        } else {
-            quote!(#name::#var(v) => #rt::xml::XmlEncode::encode_element(v, #tag, out),)
+        match list_item(v) {
+            Some(_) if child_ns != parent_ns => {
+                let write = in_namespace(
+                    &rt,
+                    quote!(#rt::xml::XmlEncode::encode_element(v, #tag, out);),
+                    tag,
+                    child_ns,
+                    parent_ns,
+                );
+                quote!(#name::#var(items) => for v in items { #write })
+            }
+            Some(_) => quote!(#name::#var(items) => #rt::xml::elements(out, #tag, items),),
+            None if child_ns != parent_ns => {
+                let write = in_namespace(
+                    &rt,
+                    quote!(#rt::xml::XmlEncode::encode_element(v, #tag, out);),
+                    tag,
+                    child_ns,
+                    parent_ns,
+                );
+                quote!(#name::#var(v) => { #write })
+            }
+            None => quote!(#name::#var(v) => #rt::xml::XmlEncode::encode_element(v, #tag, out),),
         }
     });
     quote! {
         impl<'a> #rt::xml::XmlDecode<'a> for #name #generics {
             fn decode_element(d: &mut #rt::xml::Decoder<'a>, start: &#rt::xml::Start<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
-                match start.name {
+                #resolve
+                match #scrutinee {
                     #(#dec_arms)*
-                    other => Err(d.error(
-                        #rt::ErrorKind::UnexpectedType { expected: #expected, found: format!("<{other}>") },
-                        start.offset,
-                    )),
+                    #fallback
                 }
             }
         }
@@ -756,6 +957,9 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
     if !msgs.is_empty() {
         items.push(message_enum(ctx, options, &msgs));
     }
+    for (t, tag) in msgs.iter().filter(|(_, tag)| split(tag).0.is_some()) {
+        items.push(document(ctx, t, tag));
+    }
     for env in envelopes(ctx) {
         let name = super::type_ident(env);
         let tag = &env.name;
@@ -799,8 +1003,61 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// A namespaced global element's entry points: a document with it as root, decoded whatever
+/// prefix it uses, encoded with the namespace as the default.
+fn document(ctx: &Ctx, t: &TypeDef, tag: &str) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let (ns, local) = split(tag);
+    let ns = ns.expect("a namespaced element");
+    let generics = if ctx.borrows(t) { quote!(<'a>) } else { quote!() };
+    let lt_decl = if ctx.borrows(t) { quote!() } else { quote!(<'a>) };
+    let doc = format!(" A document with root `<{local}>` in `{ns}`: decoding from UTF-8 text, encoding to UTF-8.");
+    quote! {
+        #[doc = #doc]
+        impl #generics #name #generics {
+            /// The root element's local name.
+            pub const ELEMENT: &'static str = #local;
+            /// The root element's namespace.
+            pub const NAMESPACE: &'static str = #ns;
+
+            /// Decodes a whole document leniently (see `osmos::xml`): the root must be this
+            /// element in this namespace, with whatever prefix; errors carry the path below it
+            /// and the byte offset in `input`.
+            pub fn decode #lt_decl (input: &'a str) -> ::core::result::Result<Self, #rt::DecodeError> {
+                Self::decode_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
+            }
+
+            /// Decodes a whole document in the given mode; strict mode returns every deviation
+            /// from the schema.
+            pub fn decode_with #lt_decl (input: &'a str, mode: #rt::xml::Mode) -> ::core::result::Result<Self, #rt::xml::DecodeErrors> {
+                #rt::xml::decode_namespaced_document(
+                    input,
+                    mode,
+                    ::core::option::Option::Some((#ns, #local)),
+                    <Self as #rt::xml::XmlDecode<'a>>::decode_element,
+                )
+            }
+
+            /// The document as UTF-8 XML without XML declaration: elements in schema order and
+            /// without prefix, the namespace declared on the root.
+            pub fn encode(&self) -> ::std::string::String {
+                let mut out = ::std::string::String::new();
+                #rt::xml::XmlEncode::encode_element(self, #local, &mut out);
+                #rt::xml::declare_namespace(&mut out, #local, #ns);
+                out
+            }
+        }
+    }
+}
+
 fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> TokenStream {
     let rt = ctx.rt();
+    let ns = namespaced(ctx);
+    let patterns: Vec<TokenStream> = msgs.iter().map(|(_, e)| name_pattern(e, ns)).collect();
+    let namespaces: Vec<Option<&str>> = msgs.iter().map(|(_, e)| split(e).0).collect();
+    let msgs: Vec<(&TypeDef, &str)> = msgs.iter().map(|(t, e)| (*t, local(e))).collect();
+    let msgs = msgs.as_slice();
     let borrows = msgs.iter().any(|(t, _)| ctx.borrows(t));
     let (generics, anon, stat, lt_decl, input) = if borrows {
         (quote!(<'a>), quote!(<'_>), quote!(<'static>), quote!(), quote!(&'a str))
@@ -814,6 +1071,38 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
     let docs = msgs.iter().map(|(_, e)| format!(" `<{e}>`."));
     let count = msgs.len();
     let expected = "an object with one message element name as its only key";
+    let (resolve, scrutinee) = name_scrutinee(quote!(start), quote!(start.name), ns);
+    let unknown_message = if ns {
+        quote!(_ => Err(d.error(#rt::ErrorKind::UnknownMessage(start.name.into()), start.offset)),)
+    } else {
+        quote!(other => Err(d.error(#rt::ErrorKind::UnknownMessage(other.into()), start.offset)),)
+    };
+    let decode_document = if ns {
+        quote!(#rt::xml::decode_namespaced_document(input, mode, ::core::option::Option::None, <Self as #rt::xml::XmlDecode<'a>>::decode_element))
+    } else {
+        quote!(#rt::xml::decode_document(input, mode, ::core::option::Option::None, false, <Self as #rt::xml::XmlDecode<'a>>::decode_element))
+    };
+    let (declare, namespace_fn) = if ns {
+        let nss = namespaces.iter().map(|n| match n {
+            Some(n) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        });
+        (
+            quote! {
+                if let ::core::option::Option::Some(ns) = self.namespace() {
+                    #rt::xml::declare_namespace(&mut out, self.element_name(), ns);
+                }
+            },
+            quote! {
+                /// The message element's namespace.
+                pub fn namespace(&self) -> ::core::option::Option<&'static str> {
+                    match self { #(Message::#variants(_) => #nss,)* }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let json = ctx.json_gate(
         options,
         quote! {
@@ -868,15 +1157,17 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
             /// [`Message::decode_body`] in the given mode.
             pub fn decode_body_with #lt_decl (input: &'a str, mode: #rt::xml::Mode) -> ::core::result::Result<Self, #rt::xml::DecodeErrors> {
-                #rt::xml::decode_document(input, mode, ::core::option::Option::None, false, <Self as #rt::xml::XmlDecode<'a>>::decode_element)
+                #decode_document
             }
 
             /// The message element as UTF-8 XML (no envelope).
             pub fn encode(&self) -> ::std::string::String {
                 let mut out = ::std::string::String::new();
                 #rt::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
+                #declare
                 out
             }
+            #namespace_fn
 
             /// Copies whatever the message borrows from its input.
             pub fn into_owned(self) -> Message #stat {
@@ -886,9 +1177,10 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
         impl<'a> #rt::xml::XmlDecode<'a> for Message #generics {
             fn decode_element(d: &mut #rt::xml::Decoder<'a>, start: &#rt::xml::Start<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
-                match start.name {
-                    #( #tags => <#tys as #rt::xml::XmlDecode<'a>>::decode_element(d, start).map(Message::#variants), )*
-                    other => Err(d.error(#rt::ErrorKind::UnknownMessage(other.into()), start.offset)),
+                #resolve
+                match #scrutinee {
+                    #( #patterns => <#tys as #rt::xml::XmlDecode<'a>>::decode_element(d, start).map(Message::#variants), )*
+                    #unknown_message
                 }
             }
         }

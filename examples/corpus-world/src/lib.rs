@@ -18,3 +18,7 @@ pub mod reputon {
 pub mod socketplug {
     include!(concat!(env!("OUT_DIR"), "/socketplug.rs"));
 }
+
+/// The XML Schemas with a target namespace (GPX 1.1, XML Signature).
+#[cfg(corpus_xsd)]
+pub mod xsd_world;

@@ -1,0 +1,262 @@
+//! The XSD construct goldens (`codegen/tests/golden/xsd_*.rs`) compiled and run: each decodes
+//! its documents to the values the schema says and encodes them back to the expected bytes.
+
+use osmos::xml::{self, Base64, DateTime, Decimal, GYear, Lenient, Mode, XmlDecode, XmlEncode};
+use osmos::ErrorKind;
+
+#[allow(dead_code)]
+mod xsd_namespace {
+    include!("../codegen/tests/golden/xsd_namespace.rs");
+}
+#[allow(dead_code)]
+mod xsd_twice {
+    include!("../codegen/tests/golden/xsd_twice.rs");
+}
+#[allow(dead_code)]
+mod xsd_union {
+    include!("../codegen/tests/golden/xsd_union.rs");
+}
+#[allow(dead_code)]
+mod xsd_open_content {
+    include!("../codegen/tests/golden/xsd_open_content.rs");
+}
+#[allow(dead_code)]
+mod xsd_values {
+    include!("../codegen/tests/golden/xsd_values.rs");
+}
+#[allow(dead_code)]
+mod xsd_import {
+    include!("../codegen/tests/golden/xsd_import.rs");
+}
+
+/// A document of a schema without namespace, rooted at `root`.
+fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
+    xml::decode_document(input, mode, Some(root), false, T::decode_element)
+}
+
+fn encode<T: XmlEncode>(value: &T, root: &str) -> String {
+    let mut out = String::new();
+    value.encode_element(root, &mut out);
+    out
+}
+
+#[test]
+fn namespaces_match_by_uri_whatever_the_prefix() {
+    use xsd_namespace::{Message, Notebook};
+    let plain = r#"<notebook xmlns="urn:osmos:notes" owner="ann"><title>T</title><note id="n1">one</note><note>two</note></notebook>"#;
+    let prefixed = r#"<n:notebook xmlns:n="urn:osmos:notes" owner="ann"><n:title>T</n:title><n:note id="n1">one</n:note><n:note>two</n:note></n:notebook>"#;
+    let a = Notebook::decode(plain).unwrap();
+    assert_eq!((a.title.as_ref(), a.owner.as_ref()), ("T", "ann"));
+    assert_eq!(
+        a.note.iter().map(|n| (n.value.as_ref(), n.id.as_deref())).collect::<Vec<_>>(),
+        [("one", Some("n1")), ("two", None)]
+    );
+    // Written unprefixed, the namespace declared once on the root; the declaration read is kept
+    // but the default one is the encoder's own.
+    assert_eq!(a.encode(), plain);
+    let b = Notebook::decode(prefixed).unwrap();
+    assert_eq!((&b.title, &b.note), (&a.title, &a.note));
+    assert_eq!(b.other_attributes.get("xmlns:n"), Some("urn:osmos:notes"));
+    // `xml:lang` (declared by reference to the XML namespace) is kept with the other attributes.
+    let lang = plain.replace(r#"owner="ann""#, r#"owner="ann" xml:lang="de""#);
+    let c = Notebook::decode_with(&lang, Mode::Strict).unwrap();
+    assert_eq!(c.other_attributes.get("xml:lang"), Some("de"));
+    assert_eq!(c.encode(), lang);
+    assert_eq!(
+        b.encode(),
+        r#"<notebook xmlns="urn:osmos:notes" owner="ann" xmlns:n="urn:osmos:notes"><title>T</title><note id="n1">one</note><note>two</note></notebook>"#
+    );
+    // Any global element is a document root through the message table.
+    match Message::decode_body(r#"<note xmlns="urn:osmos:notes">x</note>"#).unwrap() {
+        Message::Note(n) => assert_eq!(n.value, "x"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        Message::decode_body(r#"<x:note xmlns:x="urn:osmos:notes">x</x:note>"#).unwrap().encode(),
+        r#"<note xmlns="urn:osmos:notes" xmlns:x="urn:osmos:notes">x</note>"#
+    );
+
+    // The right local name in another namespace (or none) is not the element.
+    let e = Notebook::decode(r#"<notebook owner="a"><title>T</title></notebook>"#).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::UnexpectedType { expected: "notebook", .. }), "{e}");
+    let wrong = r#"<notebook xmlns="urn:osmos:notes" owner="a"><title xmlns="urn:other">T</title></notebook>"#;
+    let e = Notebook::decode(wrong).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MissingField("title"));
+    // Leniently, the foreign element is kept in place; strict mode reports it and the missing title.
+    let errors = Notebook::decode_with(wrong, Mode::Strict).unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors}");
+    assert_eq!(errors.errors()[0].offset(), wrong.find("<title").unwrap());
+    // A prefix nobody declared is malformed input at its element, with the path.
+    let bad = r#"<notebook xmlns="urn:osmos:notes" owner="a"><title>T</title><q:note>x</q:note></notebook>"#;
+    let e = Notebook::decode(bad).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("`q`")), "{e}");
+    assert_eq!(e.offset(), bad.find("<q:note").unwrap());
+    assert_eq!(e.path().to_string(), "notebook");
+    // Declarations are scoped: `p` declared on one note is not in scope for the next.
+    let scoped = r#"<notebook xmlns="urn:osmos:notes" owner="a"><title>T</title><p:note xmlns:p="urn:osmos:notes">1</p:note><p:note>2</p:note></notebook>"#;
+    let e = Notebook::decode(scoped).unwrap_err();
+    assert_eq!(e.offset(), scoped.rfind("<p:note").unwrap());
+}
+
+#[test]
+fn an_element_twice_in_a_sequence_fills_both_fields_in_order() {
+    use xsd_twice::StoryMove;
+    let two = "<storyMove><roID>R</roID><storyID>A</storyID><storyID>B</storyID></storyMove>";
+    let m: StoryMove = decode(two, "storyMove", Mode::Strict).unwrap();
+    assert_eq!((m.story_id.as_ref(), m.story_id_2.as_deref()), ("A", Some("B")));
+    assert_eq!(encode(&m, "storyMove"), two);
+    let one: StoryMove =
+        decode("<storyMove><roID>R</roID><storyID>A</storyID></storyMove>", "storyMove", Mode::Strict).unwrap();
+    assert_eq!((one.story_id.as_ref(), one.story_id_2), ("A", None));
+    // A third is one more than the schema allows: kept leniently, reported strictly.
+    let three = "<storyMove><roID>R</roID><storyID>A</storyID><storyID>B</storyID><storyID>C</storyID></storyMove>";
+    let m: StoryMove = decode(three, "storyMove", Mode::Lenient).unwrap();
+    assert_eq!(encode(&m, "storyMove"), three);
+    let errors = decode::<StoryMove>(three, "storyMove", Mode::Strict).unwrap_err();
+    assert_eq!(errors.first().kind(), &ErrorKind::DuplicateField("storyID"));
+    assert_eq!(errors.first().offset(), three.rfind("<storyID>").unwrap());
+}
+
+#[test]
+fn a_union_is_its_text() {
+    use xsd_union::BoxType;
+    let doc = r#"<box height="auto"><width>12</width></box>"#;
+    let b: BoxType = decode(doc, "box", Mode::Strict).unwrap();
+    assert_eq!((b.width.as_ref(), b.height.as_deref()), ("12", Some("auto")));
+    assert_eq!(encode(&b, "box"), doc);
+}
+
+#[test]
+fn open_content_keeps_what_the_schema_does_not_name() {
+    use xsd_open_content::Entry;
+    let doc = concat!(
+        r#"<entry xmlns="urn:osmos:open" xmlns:v="urn:vendor">"#,
+        r#"<method algorithm="urn:a">"#,
+        "\n  ",
+        r#"<length>64</length><v:hint>fast</v:hint>"#,
+        "\n",
+        r#"</method>"#,
+        r#"<key name="k1">raw <b>key</b> text</key>"#,
+        r#"<extensions><v:x a="1"/></extensions>"#,
+        r#"<v:trailer/>"#,
+        r#"</entry>"#
+    );
+    let e = Entry::decode_with(doc, Mode::Strict).unwrap();
+    let m = &e.method[0];
+    assert_eq!((m.algorithm.as_ref(), m.length.as_slice()), ("urn:a", &[64][..]));
+    // Mixed content: the text between the children, and the `xs:any` element kept in place.
+    assert_eq!(m.text, "\n  \n");
+    assert_eq!(m.any.iter().map(|u| (u.position, u.xml.as_str())).collect::<Vec<_>>(), [(1, "<v:hint>fast</v:hint>")]);
+    // Raw content with attributes: a struct keeping both.
+    let key = e.key.as_ref().unwrap();
+    assert_eq!((key.name.as_ref(), key.content.as_str()), ("k1", "raw <b>key</b> text"));
+    assert_eq!(e.extensions.as_ref().unwrap().as_str(), r#"<v:x a="1"/>"#);
+    assert_eq!(e.any.iter().map(|u| u.xml.as_str()).collect::<Vec<_>>(), ["<v:trailer/>"]);
+    // Encoding keeps every element and attribute; mixed text is written before the children.
+    let out = e.encode();
+    assert_eq!(
+        out,
+        concat!(
+            r#"<entry xmlns="urn:osmos:open" xmlns:v="urn:vendor">"#,
+            r#"<method algorithm="urn:a">"#,
+            "\n  \n",
+            r#"<length>64</length><v:hint>fast</v:hint></method>"#,
+            r#"<key name="k1">raw <b>key</b> text</key>"#,
+            r#"<extensions><v:x a="1"/></extensions>"#,
+            r#"<v:trailer/>"#,
+            r#"</entry>"#
+        )
+    );
+    assert_eq!(Entry::decode(&out).unwrap().encode(), out);
+}
+
+#[test]
+fn values_are_exact_and_bounds_are_checked() {
+    use xsd_values::Fix;
+    let doc = r#"<fix lat="45.2735188510"><time>2020-12-18T06:15:50.250Z</time><year>2013</year><digest>Zm9v
+YmFy</digest><ele>-0.50</ele></fix>"#;
+    let f: Fix = decode(doc, "fix", Mode::Strict).unwrap();
+    assert_eq!(f.lat, Lenient::Value(Decimal::new(452735188510, 10)));
+    assert_eq!(f.ele, Some(Lenient::Value(Decimal::new(-50, 2))));
+    let t = *f.time.value().unwrap();
+    assert_eq!((t.year, t.second, t.nanos, t.fraction_digits), (2020, 50, 250_000_000, 3));
+    assert_eq!(f.year.as_ref().and_then(|y| y.value()).map(|y: &GYear| y.year), Some(2013));
+    assert_eq!(f.digest, Lenient::Value(Base64(b"foobar".to_vec())));
+    // Digits, fraction and zone come back as written; base64 on one line.
+    assert_eq!(
+        encode(&f, "fix"),
+        r#"<fix lat="45.2735188510"><time>2020-12-18T06:15:50.250Z</time><year>2013</year><digest>Zm9vYmFy</digest><ele>-0.50</ele></fix>"#
+    );
+    // latitude is -90..=90: strict mode reports 90.5 at the attribute; lenient keeps it.
+    let out_of_range = doc.replace("45.2735188510", "90.5");
+    let errors = decode::<Fix>(&out_of_range, "fix", Mode::Strict).unwrap_err();
+    assert!(matches!(errors.first().kind(), ErrorKind::Constraint(_)), "{errors}");
+    assert_eq!(errors.first().path().to_string(), "fix.lat");
+    assert_eq!(errors.first().offset(), 0);
+    assert!(decode::<Fix>(&out_of_range, "fix", Mode::Lenient).is_ok());
+    // A value outside its grammar is kept as text (lenient) and reported (strict).
+    let garbled = doc.replace("2020-12-18T06:15:50.250Z", "yesterday");
+    let f: Fix = decode(&garbled, "fix", Mode::Lenient).unwrap();
+    assert_eq!(f.time, Lenient::<DateTime>::Invalid("yesterday".into()));
+    let errors = decode::<Fix>(&garbled, "fix", Mode::Strict).unwrap_err();
+    assert!(matches!(errors.first().kind(), ErrorKind::InvalidValue(_)), "{errors}");
+    assert_eq!(errors.first().path().to_string(), "fix.time");
+    assert_eq!(errors.first().offset(), garbled.find("yesterday").unwrap());
+}
+
+#[test]
+fn namespace_declarations_in_scope_are_bounded() {
+    use xsd_namespace::Notebook;
+    // Declarations on one element, within the bound: fine; beyond it, malformed input at the
+    // element, found in time linear in the input.
+    let decls = |n: usize| (0..n).map(|i| format!(r#" xmlns:p{i}="urn:p{i}""#)).collect::<String>();
+    let doc =
+        |n: usize| format!(r#"<notebook xmlns="urn:osmos:notes" owner="a"{}><title>T</title></notebook>"#, decls(n));
+    assert!(Notebook::decode(&doc(xml::MAX_NAMESPACES - 1)).is_ok());
+    let e = Notebook::decode(&doc(xml::MAX_NAMESPACES + 1)).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("namespace declarations")), "{e}");
+    assert_eq!(e.offset(), 0);
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn json_views_keep_namespaced_documents_whole() {
+    use osmos::json::{FromJson, ToJson};
+    use xsd_open_content::Entry;
+    let doc = r#"<e:entry xmlns:e="urn:osmos:open" xmlns:v="urn:vendor"><e:method algorithm="urn:a"><e:length>1</e:length><v:h/></e:method><v:t/></e:entry>"#;
+    let e = Entry::decode(doc).unwrap();
+    let json = e.to_json();
+    assert_eq!(json["other_attributes"]["xmlns:e"], "urn:osmos:open");
+    assert_eq!(json["any"][0]["xml"], "<v:t/>");
+    let back = Entry::from_json(&json).unwrap();
+    assert_eq!(back, e);
+    use xsd_values::Fix;
+    let f: Fix =
+        decode(r#"<fix lat="1.50"><time>2020-01-01T00:00:00Z</time><digest>Zm9v</digest></fix>"#, "fix", Mode::Strict)
+            .unwrap();
+    let json = f.to_json();
+    assert_eq!((json["lat"].as_str(), json["digest"].as_str()), (Some("1.50"), Some("Zm9v")));
+    assert_eq!(Fix::from_json(&json).unwrap(), f);
+}
+
+#[test]
+fn imported_components_keep_their_namespace() {
+    use xsd_import::{Doc, DocChoice, Stars};
+    let doc = r#"<d:doc xmlns:d="urn:osmos:doc" xmlns:c="urn:osmos:common"><d:title>T</d:title><c:author id="a"><c:name>N</c:name></c:author><d:rating>2</d:rating><c:note>x</c:note></d:doc>"#;
+    let d = Doc::decode_with(doc, Mode::Strict).unwrap();
+    assert_eq!((d.author[0].name.as_ref(), d.author[0].id.as_deref()), ("N", Some("a")));
+    assert_eq!(d.rating, Some(Stars::V2));
+    assert_eq!(d.choice, Some(DocChoice::Note("x".into())));
+    // Written without prefixes: each imported element declares its namespace where it starts.
+    let out = d.encode();
+    assert_eq!(
+        out,
+        r#"<doc xmlns="urn:osmos:doc" xmlns:d="urn:osmos:doc" xmlns:c="urn:osmos:common"><title>T</title><author xmlns="urn:osmos:common" id="a"><name>N</name></author><rating>2</rating><note xmlns="urn:osmos:common">x</note></doc>"#
+    );
+    assert_eq!(Doc::decode_with(&out, Mode::Strict).unwrap().encode(), out);
+    // `author` in the document's own namespace is not the imported one.
+    let wrong =
+        doc.replace("<c:author id=\"a\"><c:name>N</c:name></c:author>", "<d:author><d:name>N</d:name></d:author>");
+    let e = Doc::decode(&wrong).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MissingField("author"));
+}
