@@ -53,6 +53,8 @@ fn xsd_world() -> Result<(), Box<dyn std::error::Error>> {
     }
     for (module, file) in XSD_SCHEMAS {
         Builder::new().module(*module).xsd(dir.join(file)).compile()?;
+        // And as owned types (`Builder::owned`), which `tests/xsd_examples.rs` compares.
+        Builder::new().module(format!("{module}_owned")).xsd(dir.join(file)).owned(true).compile()?;
     }
     println!("cargo:rustc-cfg=corpus_xsd");
     Ok(())

@@ -284,17 +284,18 @@ impl<'s> Ctx<'s> {
 
     /// The Rust type of a value (without the field's occurrence).
     pub fn rust_ty(&self, ty: &Ty) -> TokenStream {
-        self.rust_ty_with(ty, self.leaf_lifetime())
+        self.rust_ty_with(ty, self.owned)
     }
 
     /// The type a decoder reads a value as before owned mode copies it: [`Ctx::rust_ty`] with
     /// its text, bytes and raw values borrowing for `'a` (named types as they are).
     pub fn borrowed_ty(&self, ty: &Ty) -> TokenStream {
-        self.rust_ty_with(ty, quote!('a))
+        self.rust_ty_with(ty, false)
     }
 
-    fn rust_ty_with(&self, ty: &Ty, lt: TokenStream) -> TokenStream {
+    fn rust_ty_with(&self, ty: &Ty, owned_leaves: bool) -> TokenStream {
         let rt = self.rt();
+        let lt = if owned_leaves { quote!('static) } else { quote!('a) };
         let base = match &ty.kind {
             TyKind::Prim(p) => match p {
                 Prim::Uint => quote!(u64),
@@ -319,9 +320,11 @@ impl<'s> Ctx<'s> {
                 }
             },
             TyKind::Named(n) => self.type_ref(n),
+            // Runtime types that borrow name `'a` (the only lifetime generated code uses).
+            TyKind::Rust { path, borrows: true } if owned_leaves => rust_path(&path.replace("'a", "'static")),
             TyKind::Rust { path, .. } => rust_path(path),
             TyKind::List { item, .. } => {
-                let item = self.rust_ty_with(item, lt);
+                let item = self.rust_ty_with(item, owned_leaves);
                 quote!(::std::vec::Vec<#item>)
             }
         };

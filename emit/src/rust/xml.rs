@@ -262,7 +262,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
         // Owned mode: read the borrowed form, check it, then copy it.
         ValueKind::Text if copy => {
             let t = borrowed_value_ty(ctx, ty);
-            let checks = checks(ctx, ty);
+            let checks = checks(ctx, ty, &quote!(s.end));
             let read = match optional {
                 false if checks.is_empty() => quote!(let v = d.value::<#t>(s)?;),
                 false => quote!(let v = d.value::<#t>(s)?; { let v = &v; #(#checks)* }),

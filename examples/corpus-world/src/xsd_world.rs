@@ -10,3 +10,13 @@ pub mod gpx {
 pub mod xmldsig {
     include!(concat!(env!("OUT_DIR"), "/xmldsig.rs"));
 }
+
+/// GPX 1.1 as owned types (`Builder::owned`): decoded documents outlive their text.
+pub mod gpx_owned {
+    include!(concat!(env!("OUT_DIR"), "/gpx_owned.rs"));
+}
+
+/// XML Signature as owned types.
+pub mod xmldsig_owned {
+    include!(concat!(env!("OUT_DIR"), "/xmldsig_owned.rs"));
+}

@@ -19,7 +19,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use corpus_world::xsd_world::{gpx, xmldsig};
+use corpus_world::xsd_world::{gpx, gpx_owned, xmldsig, xmldsig_owned};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -301,4 +301,20 @@ fn reencoded_documents_validate_against_the_published_schemas() {
         assert!(result.status.success(), "{}: {stderr}", path.display());
     }
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn owned_types_decode_every_example_to_the_same_encoding() {
+    for (name, text) in examples("gpx") {
+        let borrowed = gpx::Gpx::decode(&text).unwrap().encode();
+        let owned = gpx_owned::Gpx::decode(&text.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        drop(text);
+        assert_eq!(owned.encode(), borrowed, "{name}");
+    }
+    for (name, text) in examples("xmldsig") {
+        let borrowed = xmldsig::Signature::decode(&text).unwrap().encode();
+        let owned = xmldsig_owned::Signature::decode(&text.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        drop(text);
+        assert_eq!(owned.encode(), borrowed, "{name}");
+    }
 }
