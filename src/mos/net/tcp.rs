@@ -24,6 +24,15 @@ use super::session::{CloseReason, Inbound, Sink};
 use super::{Config, Connection, Error};
 use crate::error::ErrorKind;
 use crate::mos::stream::MosStreamDecoder;
+use crate::mos::wire::Encoding;
+
+/// Bytes a message's text took in the stream's encoding.
+fn input_len(text: &str, encoding: Option<Encoding>) -> usize {
+    match encoding {
+        Some(Encoding::Utf8) | None => text.len(),
+        Some(Encoding::Utf16Be | Encoding::Utf16Le) => text.encode_utf16().count() * 2,
+    }
+}
 
 /// Dials a MOS 2.x port.
 pub async fn connect(addr: impl ToSocketAddrs + std::fmt::Display, config: &Config) -> Result<Connection, Error> {
@@ -84,6 +93,8 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, max: usize) {
     let mut decoder = MosStreamDecoder::new().max_message_size(max);
     let mut buf = vec![0; 16 * 1024];
     let mut received = 0;
+    // Where the last whole message ended in the input: what came after it is unfinished.
+    let mut last_end = 0;
     loop {
         let n = match read.read(&mut buf).await {
             Ok(0) => break,
@@ -92,9 +103,13 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, max: usize) {
         };
         received += n;
         decoder.push(&buf[..n]);
+        let decoder_encoding = decoder.encoding();
         while let Some(next) = decoder.next_message() {
             let going_on = match next {
-                Ok(message) => inbound.document(message.as_str()).await,
+                Ok(message) => {
+                    last_end = message.input_offset() + input_len(message.as_str(), decoder_encoding);
+                    inbound.document(message.as_str()).await
+                }
                 // The stream decoder's only constraint is the size bound; it has dropped the
                 // message and goes on with the next one.
                 Err(e) if matches!(e.kind(), ErrorKind::Constraint(_)) => inbound.error(Error::TooLarge { max }).await,
@@ -107,7 +122,7 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, max: usize) {
     }
     let end = match decoder.finish() {
         Ok(()) => Error::Closed,
-        Err(e) => Error::Disconnected { received: received - e.offset() },
+        Err(_) => Error::Disconnected { received: received - last_end },
     };
     inbound.fail(end).await;
 }
