@@ -350,6 +350,8 @@ fn start<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    // The handshake's HTTP bytes are no part of a message.
+    count.store(0, Ordering::Relaxed);
     let (sink, stream) = ws.split();
     let max = config.max_message_size;
     Connection::start(config, WsSink(sink), keep_alive, move |inbound| read_loop(stream, inbound, count, max))
