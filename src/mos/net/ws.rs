@@ -252,14 +252,19 @@ impl Server {
         let handshake = async {
             let tls = TlsAcceptor::from(config.tls.rustls()).accept(tcp).await.map_err(|e| Error::Tls(Arc::new(e)))?;
             let (stream, count) = Counted::new(tls);
+            // tungstenite's callback type: its error is the HTTP response to send.
+            #[allow(clippy::result_large_err)]
             let check = |request: &Request, response: Response| match admit(request, config) {
                 Ok(admitted) => {
                     verdict = Ok(admitted);
                     Ok(response)
                 }
-                Err((refusal, error)) => {
-                    verdict = Err(error);
-                    Err(refusal)
+                Err((status, text)) => {
+                    verdict = Err(match status {
+                        StatusCode::UNAUTHORIZED => Error::Unauthorized,
+                        _ => Error::Handshake(text.clone()),
+                    });
+                    Err(refuse(status, text))
                 }
             };
             let ws_config = ws_config(config.session.max_message_size);
@@ -279,15 +284,12 @@ impl Server {
 type Admitted = (Channel, Mode, Option<String>);
 
 /// Checks a client's upgrade request: credentials first (401), then the channel (400).
-fn admit(request: &Request, config: &ServerConfig) -> Result<Admitted, (ErrorResponse, Error)> {
+fn admit(request: &Request, config: &ServerConfig) -> Result<Admitted, (StatusCode, String)> {
     let user = match &config.credentials {
         None => None,
         Some(expected) => match basic_credentials(request) {
             Some(given) if credentials_match(&given, expected) => Some(given.0),
-            _ => {
-                let refusal = refuse(StatusCode::UNAUTHORIZED, "wrong or missing credentials");
-                return Err((refusal, Error::Unauthorized));
-            }
+            _ => return Err((StatusCode::UNAUTHORIZED, "wrong or missing credentials".into())),
         },
     };
     let uri = request.uri();
@@ -297,15 +299,14 @@ fn admit(request: &Request, config: &ServerConfig) -> Result<Admitted, (ErrorRes
         ChannelIn::Path => uri.path().trim_end_matches('/').rsplit('/').next(),
     };
     let Some(channel) = named.and_then(Channel::from_name) else {
-        let what = format!("no MOS channel (mom, ro or aux) in {uri}");
-        return Err((refuse(StatusCode::BAD_REQUEST, &what), Error::Handshake(what)));
+        return Err((StatusCode::BAD_REQUEST, format!("no MOS channel (mom, ro or aux) in {uri}")));
     };
     let passive = query().any(|(k, v)| k == "passive" && matches!(v, "true" | "1"));
     Ok((channel, if passive { Mode::Passive } else { Mode::Standard }, user))
 }
 
-fn refuse(status: StatusCode, text: &str) -> ErrorResponse {
-    let mut response = ErrorResponse::new(Some(text.to_string()));
+fn refuse(status: StatusCode, text: String) -> ErrorResponse {
+    let mut response = ErrorResponse::new(Some(text));
     *response.status_mut() = status;
     if status == StatusCode::UNAUTHORIZED {
         response
