@@ -88,3 +88,41 @@ impl Awaited {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(xml: &str) -> Mos<'_> {
+        Mos::decode(xml).unwrap()
+    }
+
+    #[test]
+    fn answers_by_kind_then_message_id() {
+        let awaited = Awaited { message_id: MessageId::new(7), replies: replies("roCreate").unwrap() };
+        let ack = |id: &str| {
+            format!("<mos><messageID>{id}</messageID><roAck><roID>R</roID><roStatus>OK</roStatus></roAck></mos>")
+        };
+        assert!(awaited.answered_by(&doc(&ack("7"))));
+        assert!(awaited.answered_by(&doc(&ack("0x7"))));
+        assert!(!awaited.answered_by(&doc(&ack("8"))));
+        // MOS 2.6 envelopes carry no messageID: the kind decides.
+        assert!(awaited.answered_by(&doc("<mos><roAck><roID>R</roID><roStatus>OK</roStatus></roAck></mos>")));
+        // The peer's own request with the same number is not an answer.
+        assert!(!awaited.answered_by(&doc("<mos><messageID>7</messageID><roReq><roID>R</roID></roReq></mos>")));
+    }
+
+    #[test]
+    fn replies_follow_the_spec_table() {
+        assert_eq!(replies("heartbeat"), Some(&["heartbeat"][..]));
+        assert_eq!(replies("reqMachInfo"), Some(&["listMachInfo"][..]));
+        assert_eq!(replies("mosObj"), Some(&["mosAck"][..]));
+        assert_eq!(replies("mosReqObj"), Some(&["mosObj", "mosAck"][..]));
+        assert_eq!(replies("roElementAction"), Some(&["roAck"][..]));
+        assert_eq!(replies("mosItemReplace"), Some(&["roAck"][..]));
+        assert_eq!(replies("roReq"), Some(&["roList", "roAck"][..]));
+        for answer in ["roAck", "mosAck", "keepAlive", "listMachInfo", "roList", "roListAll"] {
+            assert_eq!(replies(answer), None, "{answer}");
+        }
+    }
+}

@@ -23,8 +23,9 @@ use crate::mos::value::{MessageId, MosTime};
 use crate::xml::Lenient;
 
 /// Received messages held for [`Connection::recv`] before the reader stops reading (and TCP
-/// flow control slows the peer down).
-const INBOX: usize = 256;
+/// flow control slows the peer down): with the size bound, what an application that does not
+/// read can be made to hold.
+const INBOX: usize = 32;
 
 /// A reason given when closing (a WebSocket close frame; TCP has none).
 #[derive(Debug, Clone, Copy)]

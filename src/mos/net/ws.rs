@@ -244,6 +244,8 @@ impl Server {
 
     /// Accepts the next client. A client that fails the handshake (TLS, 401, a URL without
     /// channel: 400) is an error for that client only; call `accept` again for the next.
+    /// Handshakes run one at a time, each bounded by [`ServerConfig::handshake_timeout`];
+    /// hand each accepted connection to a task of its own.
     pub async fn accept(&self) -> Result<(Connection, Accepted), Error> {
         let (tcp, peer) = self.listener.accept().await?;
         let _ = tcp.set_nodelay(true);
