@@ -342,32 +342,30 @@ async fn write_loop<S: Sink>(
     let idle_deadline = || keep_alive.as_ref().map(|(every, _)| Instant::now() + *every);
     let mut deadline = idle_deadline();
     loop {
-        let idle = async {
-            match deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
+        // `recv` is cancel-safe: a timeout loses nothing.
+        let next = match deadline {
+            Some(at) => tokio::time::timeout_at(at, out.recv()).await.ok(),
+            None => Some(out.recv().await),
         };
-        let written = tokio::select! {
-            next = out.recv() => match next {
-                Some(Outgoing::Document { bytes, done }) => {
-                    let written = sink.write(bytes).await;
-                    let failed = written.is_err();
-                    let _ = done.send(written);
-                    !failed
+        let written = match next {
+            Some(Some(Outgoing::Document { bytes, done })) => {
+                let written = sink.write(bytes).await;
+                let failed = written.is_err();
+                let _ = done.send(written);
+                !failed
+            }
+            Some(Some(Outgoing::Answer(bytes))) => sink.write(bytes).await.is_ok(),
+            Some(Some(Outgoing::Close { reason, done })) => {
+                sink.close(reason).await;
+                shared.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(Error::Closed);
+                if let Some(done) = done {
+                    let _ = done.send(());
                 }
-                Some(Outgoing::Answer(bytes)) => sink.write(bytes).await.is_ok(),
-                Some(Outgoing::Close { reason, done }) => {
-                    sink.close(reason).await;
-                    shared.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(Error::Closed);
-                    if let Some(done) = done {
-                        let _ = done.send(());
-                    }
-                    return;
-                }
-                None => return,
-            },
-            () = idle => match &keep_alive {
+                return;
+            }
+            Some(None) => return,
+            // Idle for the whole interval.
+            None => match &keep_alive {
                 Some((_, bytes)) => sink.write(bytes.clone()).await.is_ok(),
                 None => true,
             },
