@@ -163,7 +163,11 @@ fn client_request(uri: &Uri, channel: Channel, config: &ClientConfig) -> Result<
         query.push("passive=true".into());
     }
     let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
-    let target = format!("wss://{authority}{path}?{}", query.join("&"));
+    let target = if query.is_empty() {
+        format!("wss://{authority}{path}")
+    } else {
+        format!("wss://{authority}{path}?{}", query.join("&"))
+    };
     let mut request = target.into_client_request().map_err(|e| Error::Handshake(e.to_string()))?;
     if let Some((user, password)) = &config.credentials {
         let token = data_encoding::BASE64.encode(format!("{user}:{password}").as_bytes());
