@@ -60,9 +60,6 @@ pub fn wire(text: &str) -> Vec<u8> {
 
 /// A received document's message element name and messageID.
 pub fn kind(doc: &Mos<'_>) -> (String, Option<i32>) {
-    let body = doc.encode();
-    let start = body.find("</messageID>").map_or(body.find("</ncsID>").map_or(5, |i| i + 8), |i| i + 12);
-    let name: String = body[start + 1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     let id = doc.message_id.as_ref().and_then(|id| id.value()).map(|id| id.get());
-    (name, id)
+    (osmos::mos::net::message_name(&doc.message).to_string(), id)
 }

@@ -4,8 +4,8 @@
 use crate::mos::messages::{Mos, MosMessage};
 use crate::mos::value::MessageId;
 
-/// The element name of a message.
-pub(crate) fn name(message: &MosMessage<'_>) -> &'static str {
+/// The element name of a message (`roCreate`, `heartbeat`…).
+pub fn name(message: &MosMessage<'_>) -> &'static str {
     macro_rules! names {
         ($($variant:ident => $name:literal,)*) => {
             match message { $(MosMessage::$variant(_) => $name,)* }

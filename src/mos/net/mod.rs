@@ -20,6 +20,7 @@ pub mod ws;
 
 use std::time::Duration;
 
+pub use ack::name as message_name;
 pub use error::Error;
 pub use session::{heartbeat, Connection};
 
