@@ -1,5 +1,7 @@
 //! MOS protocol: wire encodings, stream framing and typed values.
 
+#[cfg(any(feature = "mos-tcp", feature = "mos-ws"))]
+pub mod net;
 pub mod stream;
 pub mod value;
 pub mod wire;

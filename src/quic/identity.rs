@@ -42,8 +42,8 @@ impl AgentIdentity {
             .map_err(|e| Error::Certificate(format!("cannot create a certificate for {name:?}: {e}")))?;
         Ok(AgentIdentity {
             cert: certified.cert.der().clone(),
-            key: PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into()),
-            pem: certified.cert.pem() + &certified.key_pair.serialize_pem(),
+            key: PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into()),
+            pem: certified.cert.pem() + &certified.signing_key.serialize_pem(),
         })
     }
 
