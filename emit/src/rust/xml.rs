@@ -1012,6 +1012,8 @@ fn document(ctx: &Ctx, t: &TypeDef, tag: &str) -> TokenStream {
     let ns = ns.expect("a namespaced element");
     let generics = if ctx.borrows(t) { quote!(<'a>) } else { quote!() };
     let lt_decl = if ctx.borrows(t) { quote!() } else { quote!(<'a>) };
+    // Owned results need no lifetime on the input.
+    let input = if ctx.borrows(t) { quote!(&'a str) } else { quote!(&str) };
     let doc = format!(" A document with root `<{local}>` in `{ns}`: decoding from UTF-8 text, encoding to UTF-8.");
     quote! {
         #[doc = #doc]
@@ -1024,7 +1026,7 @@ fn document(ctx: &Ctx, t: &TypeDef, tag: &str) -> TokenStream {
             /// Decodes a whole document leniently (see `osmos::xml`): the root must be this
             /// element in this namespace, with whatever prefix; errors carry the path below it
             /// and the byte offset in `input`.
-            pub fn decode #lt_decl (input: &'a str) -> ::core::result::Result<Self, #rt::DecodeError> {
+            pub fn decode(input: #input) -> ::core::result::Result<Self, #rt::DecodeError> {
                 Self::decode_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
             }
 
