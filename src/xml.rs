@@ -2072,7 +2072,42 @@ pub fn elements<T: XmlEncode>(out: &mut String, tag: &str, values: &[T]) {
     }
 }
 
-/// The UTF-16BE bytes of `text`, without BOM (the MOS 2.x wire form).
+thread_local! {
+    /// Where documents are written before they are copied out at their exact length.
+    static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// A scratch buffer that grew beyond this is freed after use instead of kept by the thread.
+const SCRATCH_KEEP: usize = 1 << 20;
+
+/// Writes with `write` into this thread's scratch buffer and returns `finish` of the text. The
+/// buffer is taken out while in use, so an encoder that encodes another document inside
+/// (a payload) gets a fresh one instead of a conflict.
+fn with_scratch<R>(write: impl FnOnce(&mut String), finish: impl FnOnce(&str) -> R) -> R {
+    let mut buf = SCRATCH.with(std::cell::Cell::take);
+    buf.clear();
+    write(&mut buf);
+    let result = finish(&buf);
+    if buf.capacity() <= SCRATCH_KEEP {
+        SCRATCH.with(|s| s.set(buf));
+    }
+    result
+}
+
+/// What `write` writes, in a `String` allocated once at its exact length. Writing straight into
+/// a new `String` would reallocate as it doubles (about log2 of the length times); the text is
+/// written into a per-thread scratch buffer instead, which keeps the capacity of the largest
+/// document so far (up to 1 MiB), and copied out. Generated `encode` methods use this.
+pub fn encode_string(write: impl FnOnce(&mut String)) -> String {
+    with_scratch(write, str::to_owned)
+}
+
+/// What `write` writes, as UTF-16BE without BOM in one allocation (see [`encode_string`]).
+pub fn encode_utf16be(write: impl FnOnce(&mut String)) -> Vec<u8> {
+    with_scratch(write, utf16be)
+}
+
+/// The UTF-16BE bytes of `text`, without BOM (the MOS 2.x wire form), in one allocation.
 pub fn utf16be(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() * 2);
     crate::mos::wire::utf8_to_utf16be(text, &mut out);

@@ -750,14 +750,12 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
 
                 /// The document as UTF-8 XML, in schema order, without XML declaration.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
-                    #rt::xml::XmlEncode::encode_element(self, #tag, &mut out);
-                    out
+                    #rt::xml::encode_string(|out| #rt::xml::XmlEncode::encode_element(self, #tag, out))
                 }
 
                 /// The document as UTF-16BE without BOM: the MOS 2.x wire form.
                 pub fn encode_utf16be(&self) -> ::std::vec::Vec<u8> {
-                    #rt::xml::utf16be(&self.encode())
+                    #rt::xml::encode_utf16be(|out| #rt::xml::XmlEncode::encode_element(self, #tag, out))
                 }
             }
         });
@@ -839,9 +837,7 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
             /// The message element as UTF-8 XML (no envelope).
             pub fn encode(&self) -> ::std::string::String {
-                let mut out = ::std::string::String::new();
-                #rt::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
-                out
+                #rt::xml::encode_string(|out| #rt::xml::XmlEncode::encode_element(self, self.element_name(), out))
             }
 
             /// Copies whatever the message borrows from its input.
