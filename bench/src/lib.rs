@@ -6,7 +6,9 @@
 //! here; MOS inputs are corpus samples from `../shared/corpus/mos/samples` (absent in a fresh
 //! clone: those cases are then left out).
 
+pub mod alloc;
 pub mod handwritten;
+pub mod serde_mos;
 
 use std::borrow::Cow;
 use std::hint::black_box;
@@ -87,11 +89,48 @@ fn video_frame(size: usize) -> osp::VideoFrame<'static> {
     }
 }
 
+/// A receiver's periodic report while playing: position, buffered and seekable ranges, rate,
+/// volume, resolution (the message a controller receives most often).
+fn remote_playback_state_event() -> osp::RemotePlaybackStateEvent<'static> {
+    let range = |start, end| osp::MediaTimelineRange { start, end };
+    osp::RemotePlaybackStateEvent {
+        remote_playback_id: 12,
+        state: osp::RemotePlaybackState {
+            supports: None,
+            source: Some(osp::RemotePlaybackSource {
+                url: "https://media.example.com/news/evening-2026-12-01.m3u8".into(),
+                extended_mime_type: "application/vnd.apple.mpegurl".into(),
+            }),
+            loading: Some(osp::RemotePlaybackStateLoading::Idle),
+            loaded: Some(osp::RemotePlaybackStateLoaded::Enough),
+            error: None,
+            epoch: None,
+            duration: Some(osmos::cbor::Nullable::Value(5400.0)),
+            buffered_time_ranges: Some(vec![range(0.0, 634.5)]),
+            seekable_time_ranges: Some(vec![range(0.0, 5400.0)]),
+            played_time_ranges: None,
+            position: Some(612.25),
+            playback_rate: Some(1.0),
+            paused: Some(false),
+            seeking: Some(false),
+            stalled: Some(false),
+            ended: Some(false),
+            volume: Some(0.8),
+            muted: Some(false),
+            resolution: Some(osmos::cbor::Nullable::Value(osp::VideoResolution { height: 1080, width: 1920 })),
+            audio_tracks: None,
+            video_tracks: None,
+            text_tracks: None,
+        },
+    }
+}
+
 /// The Open Screen message names, as used in case names.
-pub const CBOR_MESSAGES: [&str; 5] = [
+pub const CBOR_MESSAGES: [&str; 6] = [
     "presentation-connection-message",
     "agent-info-response",
     "streaming-capabilities-response",
+    "remote-playback-state-event",
     "video-frame-1k",
     "video-frame-64k",
 ];
@@ -116,8 +155,9 @@ pub fn inputs() -> &'static Inputs {
             (CBOR_MESSAGES[0], to_vec(&pcm).unwrap()),
             (CBOR_MESSAGES[1], to_vec(&agent_info_response()).unwrap()),
             (CBOR_MESSAGES[2], to_vec(&streaming_capabilities_response()).unwrap()),
-            (CBOR_MESSAGES[3], to_vec(&video_frame(1024)).unwrap()),
-            (CBOR_MESSAGES[4], to_vec(&video_frame(65536)).unwrap()),
+            (CBOR_MESSAGES[3], to_vec(&remote_playback_state_event()).unwrap()),
+            (CBOR_MESSAGES[4], to_vec(&video_frame(1024)).unwrap()),
+            (CBOR_MESSAGES[5], to_vec(&video_frame(65536)).unwrap()),
         ];
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/mos/samples");
         let mos = MOS_SAMPLES
@@ -168,11 +208,14 @@ pub fn cases() -> Vec<String> {
             out.push(format!("{peer}/decode/{m}"));
             out.push(format!("{peer}/encode/{m}"));
         }
+        out.push(format!("cddl-validator/validate/{m}"));
         out.push(format!("osmos/decode-owned/{m}"));
         out.push(format!("osmos/decode-frame/{m}"));
+        out.push(format!("osmos/encode-frame/{m}"));
     }
     for (m, _) in &inputs().mos {
         out.push(format!("quick-xml-walk/decode/{m}"));
+        out.push(format!("quick-xml-serde/decode/{m}"));
         out.push(format!("osmos/decode/{m}"));
         out.push(format!("osmos/encode/{m}"));
         out.push(format!("osmos/decode-utf16be-stream/{m}"));
@@ -195,6 +238,17 @@ macro_rules! cbor_case {
             "osmos/encode" => {
                 let v = from_slice::<$osmos>(bytes).unwrap();
                 (0..$n).map(|_| black_box(to_vec(black_box(&v)).unwrap().len() as u64)).sum()
+            }
+            "osmos/encode-frame" => {
+                use osmos::frame::Keyed;
+                let v = from_slice::<$osmos>(bytes).unwrap();
+                (0..$n)
+                    .map(|_| {
+                        let mut out = Vec::new();
+                        black_box(&v).encode_frame(&mut out).unwrap();
+                        black_box(out.len() as u64)
+                    })
+                    .sum()
             }
             "minicbor-derive/decode" => {
                 (0..$n).map(|_| black_box(minicbor::decode::<$derive>(black_box(bytes)).is_ok() as u64)).sum()
@@ -239,6 +293,9 @@ pub fn run(case: &str, n: u64) -> u64 {
             .sum();
     }
     let bytes = body(input);
+    if op2 == "cddl-validator/validate" {
+        return cddl_validate(input, bytes, n);
+    }
     match input {
         "presentation-connection-message" => cbor_case!(
             op2.as_str(),
@@ -257,6 +314,9 @@ pub fn run(case: &str, n: u64) -> u64 {
             osp::StreamingCapabilitiesResponse,
             handwritten::StreamingCapabilitiesResponse
         ),
+        "remote-playback-state-event" => {
+            cbor_case!(op2.as_str(), n, bytes, osp::RemotePlaybackStateEvent, handwritten::RemotePlaybackStateEvent)
+        }
         "video-frame-1k" | "video-frame-64k" => {
             cbor_case!(op2.as_str(), n, bytes, osp::VideoFrame, handwritten::VideoFrame)
         }
@@ -264,10 +324,39 @@ pub fn run(case: &str, n: u64) -> u64 {
     }
 }
 
+/// The Open Screen CDDL as one document whose first rule, the validator's root, is `rule`.
+pub fn cddl_with_root(rule: &str) -> String {
+    let mut text = format!("bench-root = {rule}\n");
+    for file in ["network.cddl", "application.cddl"] {
+        let path = format!("{}/../schemas/openscreen/{file}", env!("CARGO_MANIFEST_DIR"));
+        text.push_str(&std::fs::read_to_string(path).expect("the shipped Open Screen CDDL"));
+        text.push('\n');
+    }
+    text
+}
+
+/// The `cddl` crate's validator on the message body: the schema is parsed once (set-up), each
+/// operation decodes the bytes into the validator's CBOR value and validates it, which is what
+/// `cddl::validate_cbor_from_slice` does after parsing the schema.
+fn cddl_validate(input: &str, bytes: &[u8], n: u64) -> u64 {
+    use cddl::validator::Validator;
+    let rule = if input.starts_with("video-frame") { "video-frame" } else { input };
+    let text = cddl_with_root(rule);
+    let schema = cddl::cddl_from_str(&text, false).expect("the validator parses the Open Screen CDDL");
+    (0..n)
+        .map(|_| {
+            let value = cddl::validator::cbor_value::decode_cbor(black_box(bytes)).expect("CBOR");
+            let mut validator = cddl::validator::cbor::CBORValidator::new(&schema, value, None);
+            black_box(validator.validate().is_ok() as u64)
+        })
+        .sum()
+}
+
 fn mos_case(op: &str, n: u64, text: &'static str) -> u64 {
     use osmos::mos::messages::Mos;
     match op {
         "quick-xml-walk/decode" => (0..n).map(|_| black_box(walk(black_box(text)))).sum(),
+        "quick-xml-serde/decode" => (0..n).map(|_| black_box(serde_mos::decode(black_box(text)).is_ok() as u64)).sum(),
         "osmos/decode" => (0..n).map(|_| black_box(Mos::decode(black_box(text)).is_ok() as u64)).sum(),
         "osmos/encode" => {
             let m = Mos::decode(text).unwrap();
