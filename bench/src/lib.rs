@@ -227,52 +227,53 @@ macro_rules! cbor_case {
     ($op:expr, $n:expr, $bytes:expr, $osmos:ty, $derive:ty) => {{
         let bytes = $bytes;
         match $op {
-            "osmos/decode" => (0..$n).map(|_| black_box(from_slice::<$osmos>(black_box(bytes)).is_ok() as u64)).sum(),
-            "osmos/decode-owned" => (0..$n)
-                .map(|_| {
-                    let v = from_slice::<$osmos>(black_box(bytes)).unwrap();
-                    black_box(osmos::cbor::IntoOwned::into_owned(v));
-                    1
-                })
-                .sum(),
+            "osmos/decode" => repeat($n, || black_box(from_slice::<$osmos>(black_box(bytes)).is_ok() as u64)),
+            "osmos/decode-owned" => repeat($n, || {
+                let v = from_slice::<$osmos>(black_box(bytes)).unwrap();
+                black_box(osmos::cbor::IntoOwned::into_owned(v));
+                1
+            }),
             "osmos/encode" => {
                 let v = from_slice::<$osmos>(bytes).unwrap();
-                (0..$n).map(|_| black_box(to_vec(black_box(&v)).unwrap().len() as u64)).sum()
+                repeat($n, || black_box(to_vec(black_box(&v)).unwrap().len() as u64))
             }
             "osmos/encode-frame" => {
                 use osmos::frame::Keyed;
                 let v = from_slice::<$osmos>(bytes).unwrap();
-                (0..$n)
-                    .map(|_| {
-                        let mut out = Vec::new();
-                        black_box(&v).encode_frame(&mut out).unwrap();
-                        black_box(out.len() as u64)
-                    })
-                    .sum()
+                repeat($n, || {
+                    let mut out = Vec::new();
+                    black_box(&v).encode_frame(&mut out).unwrap();
+                    black_box(out.len() as u64)
+                })
             }
             "minicbor-derive/decode" => {
-                (0..$n).map(|_| black_box(minicbor::decode::<$derive>(black_box(bytes)).is_ok() as u64)).sum()
+                repeat($n, || black_box(minicbor::decode::<$derive>(black_box(bytes)).is_ok() as u64))
             }
             "minicbor-derive/encode" => {
                 let v = minicbor::decode::<$derive>(bytes).unwrap();
-                (0..$n).map(|_| black_box(minicbor::to_vec(black_box(&v)).unwrap().len() as u64)).sum()
+                repeat($n, || black_box(minicbor::to_vec(black_box(&v)).unwrap().len() as u64))
             }
-            "ciborium-value/decode" => (0..$n)
-                .map(|_| black_box(ciborium::from_reader::<ciborium::Value, _>(black_box(bytes)).is_ok() as u64))
-                .sum(),
+            "ciborium-value/decode" => {
+                repeat($n, || black_box(ciborium::from_reader::<ciborium::Value, _>(black_box(bytes)).is_ok() as u64))
+            }
             "ciborium-value/encode" => {
                 let v: ciborium::Value = ciborium::from_reader(bytes).unwrap();
-                (0..$n)
-                    .map(|_| {
-                        let mut out = Vec::new();
-                        ciborium::into_writer(black_box(&v), &mut out).unwrap();
-                        black_box(out.len() as u64)
-                    })
-                    .sum()
+                repeat($n, || {
+                    let mut out = Vec::new();
+                    ciborium::into_writer(black_box(&v), &mut out).unwrap();
+                    black_box(out.len() as u64)
+                })
             }
             other => panic!("unknown operation {other}"),
         }
     }};
+}
+
+/// Runs `op` `n` times in a function of its own (one per case, never inlined), so a case's
+/// instruction count does not move when other cases are added around it.
+#[inline(never)]
+fn repeat(n: u64, mut op: impl FnMut() -> u64) -> u64 {
+    (0..n).map(|_| op()).sum()
 }
 
 /// Runs `case` `n` times; returns a checksum so nothing is optimised away.
@@ -288,9 +289,9 @@ pub fn run(case: &str, n: u64) -> u64 {
         let key = osp::MESSAGES.iter().find(|m| input.starts_with(m.name)).expect("a message").type_key;
         osmos::varint::encode(key, &mut frame);
         frame.extend_from_slice(body(input));
-        return (0..n)
-            .map(|_| black_box(osp::Message::decode_frame(black_box(&frame)).unwrap().map_or(0, |(_, u)| u as u64)))
-            .sum();
+        return repeat(n, || {
+            black_box(osp::Message::decode_frame(black_box(&frame)).unwrap().map_or(0, |(_, u)| u as u64))
+        });
     }
     let bytes = body(input);
     if op2 == "cddl-validator/validate" {
@@ -343,35 +344,31 @@ fn cddl_validate(input: &str, bytes: &[u8], n: u64) -> u64 {
     let rule = if input.starts_with("video-frame") { "video-frame" } else { input };
     let text = cddl_with_root(rule);
     let schema = cddl::cddl_from_str(&text, false).expect("the validator parses the Open Screen CDDL");
-    (0..n)
-        .map(|_| {
-            let value = cddl::validator::cbor_value::decode_cbor(black_box(bytes)).expect("CBOR");
-            let mut validator = cddl::validator::cbor::CBORValidator::new(&schema, value, None);
-            black_box(validator.validate().is_ok() as u64)
-        })
-        .sum()
+    repeat(n, || {
+        let value = cddl::validator::cbor_value::decode_cbor(black_box(bytes)).expect("CBOR");
+        let mut validator = cddl::validator::cbor::CBORValidator::new(&schema, value, None);
+        black_box(validator.validate().is_ok() as u64)
+    })
 }
 
 fn mos_case(op: &str, n: u64, text: &'static str) -> u64 {
     use osmos::mos::messages::Mos;
     match op {
-        "quick-xml-walk/decode" => (0..n).map(|_| black_box(walk(black_box(text)))).sum(),
-        "quick-xml-serde/decode" => (0..n).map(|_| black_box(serde_mos::decode(black_box(text)).is_ok() as u64)).sum(),
-        "osmos/decode" => (0..n).map(|_| black_box(Mos::decode(black_box(text)).is_ok() as u64)).sum(),
+        "quick-xml-walk/decode" => repeat(n, || black_box(walk(black_box(text)))),
+        "quick-xml-serde/decode" => repeat(n, || black_box(serde_mos::decode(black_box(text)).is_ok() as u64)),
+        "osmos/decode" => repeat(n, || black_box(Mos::decode(black_box(text)).is_ok() as u64)),
         "osmos/encode" => {
             let m = Mos::decode(text).unwrap();
-            (0..n).map(|_| black_box(m.encode().len() as u64)).sum()
+            repeat(n, || black_box(m.encode().len() as u64))
         }
         "osmos/decode-utf16be-stream" => {
             let wire: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-            (0..n)
-                .map(|_| {
-                    let mut stream = osmos::mos::MosStreamDecoder::new();
-                    stream.push(black_box(&wire));
-                    let msg = stream.next_message().expect("a message").expect("decodes");
-                    black_box(Mos::decode(msg.as_str()).is_ok() as u64)
-                })
-                .sum()
+            repeat(n, || {
+                let mut stream = osmos::mos::MosStreamDecoder::new();
+                stream.push(black_box(&wire));
+                let msg = stream.next_message().expect("a message").expect("decodes");
+                black_box(Mos::decode(msg.as_str()).is_ok() as u64)
+            })
         }
         other => panic!("unknown operation {other}"),
     }
