@@ -489,12 +489,24 @@ impl MosStreamDecoder {
         let found = loop {
             match self.lex {
                 Lex::Text => {
-                    let Some(off) = next_lt(&buf[p..]) else {
+                    // Other elements' tags, nearly all markup, are passed over here without
+                    // going round the state machine.
+                    let mut i = p;
+                    let markup = loop {
+                        let Some(off) = next_lt(&buf[i..]) else { break None };
+                        i += off;
+                        match classify(&buf[i..]) {
+                            Markup::Other => i += 1,
+                            // CDATA cannot occur outside an element: before a message it is garbage.
+                            Markup::Cdata if self.msg_start.is_none() => i += 1,
+                            markup => break Some(markup),
+                        }
+                    };
+                    let Some(markup) = markup else {
                         p = buf.len();
                         break None;
                     };
-                    let i = p + off;
-                    match classify(&buf[i..]) {
+                    match markup {
                         Markup::NeedMore => {
                             p = i;
                             break None;
@@ -504,8 +516,7 @@ impl MosStreamDecoder {
                             self.construct_start = base + i;
                             p = i + 4;
                         }
-                        // CDATA cannot occur outside an element: before a message it is garbage.
-                        Markup::Cdata if self.msg_start.is_some() => {
+                        Markup::Cdata => {
                             self.lex = Lex::Cdata;
                             p = i + 9;
                         }
@@ -523,7 +534,8 @@ impl MosStreamDecoder {
                             self.lex = Lex::EndTag;
                             p = i + 5;
                         }
-                        Markup::Cdata | Markup::Other => p = i + 1,
+                        // Passed over above.
+                        Markup::Other => p = i + 1,
                     }
                 }
                 Lex::Comment | Lex::Cdata | Lex::Pi => {
