@@ -21541,9 +21541,9 @@ impl<'a> Message<'a> {
     }
     /// The message element as UTF-8 XML (no envelope).
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), out);
+        })
     }
     /// Copies whatever the message borrows from its input.
     pub fn into_owned(self) -> Message<'static> {
@@ -22837,12 +22837,18 @@ impl<'a> Mos<'a> {
     }
     /// The document as UTF-8 XML, in schema order, without XML declaration.
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, "mos", &mut out);
-        out
+        ::osmos::xml::encode_string(|out| ::osmos::xml::XmlEncode::encode_element(
+            self,
+            "mos",
+            out,
+        ))
     }
     /// The document as UTF-16BE without BOM: the MOS 2.x wire form.
     pub fn encode_utf16be(&self) -> ::std::vec::Vec<u8> {
-        ::osmos::xml::utf16be(&self.encode())
+        ::osmos::xml::encode_utf16be(|out| ::osmos::xml::XmlEncode::encode_element(
+            self,
+            "mos",
+            out,
+        ))
     }
 }

@@ -460,6 +460,13 @@ pub trait XmlText<'a>: Sized {
     /// The text form, unescaped.
     fn to_text(&self) -> Cow<'_, str>;
 
+    /// Appends the text form through `escape` ([`escape_text`] or [`escape_attr`]). Types
+    /// whose text is computed (numbers, times) write it in place instead of into a new
+    /// `String`, so an encode allocates only its output.
+    fn write_text(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        escape(out, &self.to_text());
+    }
+
     /// For values kept although they do not parse ([`Lenient::Invalid`]): why they do not,
     /// offset relative to the text. Strict mode reports it; lenient mode keeps the value.
     fn deviation(&self) -> Option<DecodeError> {
@@ -475,7 +482,27 @@ impl<'a, T: XmlText<'a>> XmlDecode<'a> for T {
 
 impl<'a, T: XmlText<'a>> XmlEncode for T {
     fn encode_element(&self, tag: &str, out: &mut String) {
-        text_element(out, tag, &self.to_text());
+        open(out, tag);
+        let content = close_start(out);
+        self.write_text(out, escape_text);
+        close(out, tag, content);
+    }
+}
+
+/// Appends `value`'s `Display` form through `escape` without a temporary `String`: the
+/// canonical forms of numbers, times and IDs contain nothing to escape, so the text is written
+/// in place and only checked (and, should it ever need it, escaped after all).
+fn write_display(out: &mut String, value: &dyn fmt::Display, escape: fn(&mut String, &str)) {
+    use fmt::Write;
+    let start = out.len();
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "{value}");
+    let plain = out.as_bytes()[start..]
+        .iter()
+        .all(|&b| !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\t' | b'\n' | b'\r' | 0xEF) && !is_forbidden_byte(b));
+    if !plain {
+        let raw = out.split_off(start);
+        escape(out, &raw);
     }
 }
 
@@ -519,6 +546,9 @@ macro_rules! text_values {
             }
             fn to_text(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
+            }
+            fn write_text(&self, out: &mut String, escape: fn(&mut String, &str)) {
+                write_display(out, self, escape);
             }
         }
         impl IntoOwned for $t {
@@ -587,6 +617,12 @@ impl<'a, T: TextValue> XmlText<'a> for Lenient<'a, T> {
             Lenient::Invalid(t) => Cow::Borrowed(t),
         }
     }
+    fn write_text(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        match self {
+            Lenient::Value(v) => write_display(out, v, escape),
+            Lenient::Invalid(t) => escape(out, t),
+        }
+    }
     fn deviation(&self) -> Option<DecodeError> {
         match self {
             Lenient::Value(_) => None,
@@ -634,6 +670,9 @@ macro_rules! number_text {
             fn to_text(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
             }
+            fn write_text(&self, out: &mut String, escape: fn(&mut String, &str)) {
+                write_display(out, self, escape);
+            }
         }
     )*};
 }
@@ -680,7 +719,17 @@ impl<'a> XmlText<'a> for Cow<'a, [u8]> {
             .ok_or_else(|| invalid("not hex", &text))
     }
     fn to_text(&self) -> Cow<'_, str> {
-        Cow::Owned(self.iter().map(|b| format!("{b:02X}")).collect())
+        let mut out = String::with_capacity(self.len() * 2);
+        self.write_text(&mut out, |out, hex| out.push_str(hex));
+        Cow::Owned(out)
+    }
+    fn write_text(&self, out: &mut String, _: fn(&mut String, &str)) {
+        // Hex digits need no escaping.
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for &b in self.iter() {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
     }
 }
 
@@ -712,6 +761,14 @@ impl<'a, T: XmlText<'a>> XmlText<'a> for Vec<T> {
             out.push_str(&v.to_text());
         }
         Cow::Owned(out)
+    }
+    fn write_text(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            v.write_text(out, escape);
+        }
     }
 }
 
@@ -2282,7 +2339,7 @@ pub fn attr<'v, T: XmlText<'v>>(out: &mut String, name: &str, value: &T) {
     out.push(' ');
     out.push_str(name);
     out.push_str("=\"");
-    escape_attr(out, &value.to_text());
+    value.write_text(out, escape_attr);
     out.push('"');
 }
 
@@ -2314,7 +2371,7 @@ pub fn text_element(out: &mut String, tag: &str, text: &str) {
 
 /// Appends a text value as content.
 pub fn text<'v, T: XmlText<'v>>(out: &mut String, value: &T) {
-    escape_text(out, &value.to_text());
+    value.write_text(out, escape_text);
 }
 
 /// Appends an element for each value.
@@ -2324,7 +2381,42 @@ pub fn elements<T: XmlEncode>(out: &mut String, tag: &str, values: &[T]) {
     }
 }
 
-/// The UTF-16BE bytes of `text`, without BOM (the MOS 2.x wire form).
+thread_local! {
+    /// Where documents are written before they are copied out at their exact length.
+    static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// A scratch buffer that grew beyond this is freed after use instead of kept by the thread.
+const SCRATCH_KEEP: usize = 1 << 20;
+
+/// Writes with `write` into this thread's scratch buffer and returns `finish` of the text. The
+/// buffer is taken out while in use, so an encoder that encodes another document inside
+/// (a payload) gets a fresh one instead of a conflict.
+fn with_scratch<R>(write: impl FnOnce(&mut String), finish: impl FnOnce(&str) -> R) -> R {
+    let mut buf = SCRATCH.with(std::cell::Cell::take);
+    buf.clear();
+    write(&mut buf);
+    let result = finish(&buf);
+    if buf.capacity() <= SCRATCH_KEEP {
+        SCRATCH.with(|s| s.set(buf));
+    }
+    result
+}
+
+/// What `write` writes, in a `String` allocated once at its exact length. Writing straight into
+/// a new `String` would reallocate as it doubles (about log2 of the length times); the text is
+/// written into a per-thread scratch buffer instead, which keeps the capacity of the largest
+/// document so far (up to 1 MiB), and copied out. Generated `encode` methods use this.
+pub fn encode_string(write: impl FnOnce(&mut String)) -> String {
+    with_scratch(write, str::to_owned)
+}
+
+/// What `write` writes, as UTF-16BE without BOM in one allocation (see [`encode_string`]).
+pub fn encode_utf16be(write: impl FnOnce(&mut String)) -> Vec<u8> {
+    with_scratch(write, utf16be)
+}
+
+/// The UTF-16BE bytes of `text`, without BOM (the MOS 2.x wire form), in one allocation.
 pub fn utf16be(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() * 2);
     crate::mos::wire::utf8_to_utf16be(text, &mut out);

@@ -208,3 +208,99 @@ pub struct VideoFrame<'a> {
     #[n(6)]
     pub video_rotation: Option<u64>,
 }
+
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[cbor(map)]
+pub struct RemotePlaybackStateEvent<'a> {
+    #[n(0)]
+    pub remote_playback_id: u64,
+    #[b(1)]
+    pub state: RemotePlaybackState<'a>,
+}
+
+/// The fields of `remote-playback-state` a periodic report carries; a `media-timeline / null`
+/// field is an `Option` (null and absent are not told apart, which a careful user accepts).
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[cbor(map)]
+pub struct RemotePlaybackState<'a> {
+    #[b(1)]
+    pub source: Option<RemotePlaybackSource<'a>>,
+    #[n(2)]
+    pub loading: Option<Loading>,
+    #[n(3)]
+    pub loaded: Option<Loaded>,
+    #[n(5)]
+    pub epoch: Option<i64>,
+    #[n(6)]
+    pub duration: Option<f64>,
+    #[n(7)]
+    pub buffered_time_ranges: Option<Vec<MediaTimelineRange>>,
+    #[n(8)]
+    pub seekable_time_ranges: Option<Vec<MediaTimelineRange>>,
+    #[n(9)]
+    pub played_time_ranges: Option<Vec<MediaTimelineRange>>,
+    #[n(10)]
+    pub position: Option<f64>,
+    #[n(11)]
+    pub playback_rate: Option<f64>,
+    #[n(12)]
+    pub paused: Option<bool>,
+    #[n(13)]
+    pub seeking: Option<bool>,
+    #[n(14)]
+    pub stalled: Option<bool>,
+    #[n(15)]
+    pub ended: Option<bool>,
+    #[n(16)]
+    pub volume: Option<f64>,
+    #[n(17)]
+    pub muted: Option<bool>,
+    #[n(18)]
+    pub resolution: Option<VideoResolution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[cbor(map)]
+pub struct RemotePlaybackSource<'a> {
+    #[b(0)]
+    pub url: &'a str,
+    #[b(1)]
+    pub extended_mime_type: &'a str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+#[cbor(index_only)]
+pub enum Loading {
+    #[n(0)]
+    Empty,
+    #[n(1)]
+    Idle,
+    #[n(2)]
+    Loading,
+    #[n(3)]
+    NoSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+#[cbor(index_only)]
+pub enum Loaded {
+    #[n(0)]
+    Nothing,
+    #[n(1)]
+    Metadata,
+    #[n(2)]
+    Current,
+    #[n(3)]
+    Future,
+    #[n(4)]
+    Enough,
+}
+
+#[derive(Debug, Clone, PartialEq, Encode, Decode)]
+#[cbor(array)]
+pub struct MediaTimelineRange {
+    #[n(0)]
+    pub start: f64,
+    #[n(1)]
+    pub end: f64,
+}

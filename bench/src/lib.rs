@@ -6,7 +6,9 @@
 //! here; MOS inputs are corpus samples from `../shared/corpus/mos/samples` (absent in a fresh
 //! clone: those cases are then left out).
 
+pub mod alloc;
 pub mod handwritten;
+pub mod serde_mos;
 
 use std::borrow::Cow;
 use std::hint::black_box;
@@ -87,11 +89,48 @@ fn video_frame(size: usize) -> osp::VideoFrame<'static> {
     }
 }
 
+/// A receiver's periodic report while playing: position, buffered and seekable ranges, rate,
+/// volume, resolution (the message a controller receives most often).
+fn remote_playback_state_event() -> osp::RemotePlaybackStateEvent<'static> {
+    let range = |start, end| osp::MediaTimelineRange { start, end };
+    osp::RemotePlaybackStateEvent {
+        remote_playback_id: 12,
+        state: osp::RemotePlaybackState {
+            supports: None,
+            source: Some(osp::RemotePlaybackSource {
+                url: "https://media.example.com/news/evening-2026-12-01.m3u8".into(),
+                extended_mime_type: "application/vnd.apple.mpegurl".into(),
+            }),
+            loading: Some(osp::RemotePlaybackStateLoading::Idle),
+            loaded: Some(osp::RemotePlaybackStateLoaded::Enough),
+            error: None,
+            epoch: None,
+            duration: Some(osmos::cbor::Nullable::Value(5400.0)),
+            buffered_time_ranges: Some(vec![range(0.0, 634.5)]),
+            seekable_time_ranges: Some(vec![range(0.0, 5400.0)]),
+            played_time_ranges: None,
+            position: Some(612.25),
+            playback_rate: Some(1.0),
+            paused: Some(false),
+            seeking: Some(false),
+            stalled: Some(false),
+            ended: Some(false),
+            volume: Some(0.8),
+            muted: Some(false),
+            resolution: Some(osmos::cbor::Nullable::Value(osp::VideoResolution { height: 1080, width: 1920 })),
+            audio_tracks: None,
+            video_tracks: None,
+            text_tracks: None,
+        },
+    }
+}
+
 /// The Open Screen message names, as used in case names.
-pub const CBOR_MESSAGES: [&str; 5] = [
+pub const CBOR_MESSAGES: [&str; 6] = [
     "presentation-connection-message",
     "agent-info-response",
     "streaming-capabilities-response",
+    "remote-playback-state-event",
     "video-frame-1k",
     "video-frame-64k",
 ];
@@ -116,8 +155,9 @@ pub fn inputs() -> &'static Inputs {
             (CBOR_MESSAGES[0], to_vec(&pcm).unwrap()),
             (CBOR_MESSAGES[1], to_vec(&agent_info_response()).unwrap()),
             (CBOR_MESSAGES[2], to_vec(&streaming_capabilities_response()).unwrap()),
-            (CBOR_MESSAGES[3], to_vec(&video_frame(1024)).unwrap()),
-            (CBOR_MESSAGES[4], to_vec(&video_frame(65536)).unwrap()),
+            (CBOR_MESSAGES[3], to_vec(&remote_playback_state_event()).unwrap()),
+            (CBOR_MESSAGES[4], to_vec(&video_frame(1024)).unwrap()),
+            (CBOR_MESSAGES[5], to_vec(&video_frame(65536)).unwrap()),
         ];
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/mos/samples");
         let mos = MOS_SAMPLES
@@ -168,11 +208,14 @@ pub fn cases() -> Vec<String> {
             out.push(format!("{peer}/decode/{m}"));
             out.push(format!("{peer}/encode/{m}"));
         }
+        out.push(format!("cddl-validator/validate/{m}"));
         out.push(format!("osmos/decode-owned/{m}"));
         out.push(format!("osmos/decode-frame/{m}"));
+        out.push(format!("osmos/encode-frame/{m}"));
     }
     for (m, _) in &inputs().mos {
         out.push(format!("quick-xml-walk/decode/{m}"));
+        out.push(format!("quick-xml-serde/decode/{m}"));
         out.push(format!("osmos/decode/{m}"));
         out.push(format!("osmos/encode/{m}"));
         out.push(format!("osmos/decode-utf16be-stream/{m}"));
@@ -184,41 +227,53 @@ macro_rules! cbor_case {
     ($op:expr, $n:expr, $bytes:expr, $osmos:ty, $derive:ty) => {{
         let bytes = $bytes;
         match $op {
-            "osmos/decode" => (0..$n).map(|_| black_box(from_slice::<$osmos>(black_box(bytes)).is_ok() as u64)).sum(),
-            "osmos/decode-owned" => (0..$n)
-                .map(|_| {
-                    let v = from_slice::<$osmos>(black_box(bytes)).unwrap();
-                    black_box(osmos::cbor::IntoOwned::into_owned(v));
-                    1
-                })
-                .sum(),
+            "osmos/decode" => repeat($n, || black_box(from_slice::<$osmos>(black_box(bytes)).is_ok() as u64)),
+            "osmos/decode-owned" => repeat($n, || {
+                let v = from_slice::<$osmos>(black_box(bytes)).unwrap();
+                black_box(osmos::cbor::IntoOwned::into_owned(v));
+                1
+            }),
             "osmos/encode" => {
                 let v = from_slice::<$osmos>(bytes).unwrap();
-                (0..$n).map(|_| black_box(to_vec(black_box(&v)).unwrap().len() as u64)).sum()
+                repeat($n, || black_box(to_vec(black_box(&v)).unwrap().len() as u64))
+            }
+            "osmos/encode-frame" => {
+                use osmos::frame::Keyed;
+                let v = from_slice::<$osmos>(bytes).unwrap();
+                repeat($n, || {
+                    let mut out = Vec::new();
+                    black_box(&v).encode_frame(&mut out).unwrap();
+                    black_box(out.len() as u64)
+                })
             }
             "minicbor-derive/decode" => {
-                (0..$n).map(|_| black_box(minicbor::decode::<$derive>(black_box(bytes)).is_ok() as u64)).sum()
+                repeat($n, || black_box(minicbor::decode::<$derive>(black_box(bytes)).is_ok() as u64))
             }
             "minicbor-derive/encode" => {
                 let v = minicbor::decode::<$derive>(bytes).unwrap();
-                (0..$n).map(|_| black_box(minicbor::to_vec(black_box(&v)).unwrap().len() as u64)).sum()
+                repeat($n, || black_box(minicbor::to_vec(black_box(&v)).unwrap().len() as u64))
             }
-            "ciborium-value/decode" => (0..$n)
-                .map(|_| black_box(ciborium::from_reader::<ciborium::Value, _>(black_box(bytes)).is_ok() as u64))
-                .sum(),
+            "ciborium-value/decode" => {
+                repeat($n, || black_box(ciborium::from_reader::<ciborium::Value, _>(black_box(bytes)).is_ok() as u64))
+            }
             "ciborium-value/encode" => {
                 let v: ciborium::Value = ciborium::from_reader(bytes).unwrap();
-                (0..$n)
-                    .map(|_| {
-                        let mut out = Vec::new();
-                        ciborium::into_writer(black_box(&v), &mut out).unwrap();
-                        black_box(out.len() as u64)
-                    })
-                    .sum()
+                repeat($n, || {
+                    let mut out = Vec::new();
+                    ciborium::into_writer(black_box(&v), &mut out).unwrap();
+                    black_box(out.len() as u64)
+                })
             }
             other => panic!("unknown operation {other}"),
         }
     }};
+}
+
+/// Runs `op` `n` times in a function of its own (one per case, never inlined), so a case's
+/// instruction count does not move when other cases are added around it.
+#[inline(never)]
+fn repeat(n: u64, mut op: impl FnMut() -> u64) -> u64 {
+    (0..n).map(|_| op()).sum()
 }
 
 /// Runs `case` `n` times; returns a checksum so nothing is optimised away.
@@ -234,11 +289,14 @@ pub fn run(case: &str, n: u64) -> u64 {
         let key = osp::MESSAGES.iter().find(|m| input.starts_with(m.name)).expect("a message").type_key;
         osmos::varint::encode(key, &mut frame);
         frame.extend_from_slice(body(input));
-        return (0..n)
-            .map(|_| black_box(osp::Message::decode_frame(black_box(&frame)).unwrap().map_or(0, |(_, u)| u as u64)))
-            .sum();
+        return repeat(n, || {
+            black_box(osp::Message::decode_frame(black_box(&frame)).unwrap().map_or(0, |(_, u)| u as u64))
+        });
     }
     let bytes = body(input);
+    if op2 == "cddl-validator/validate" {
+        return cddl_validate(input, bytes, n);
+    }
     match input {
         "presentation-connection-message" => cbor_case!(
             op2.as_str(),
@@ -257,6 +315,9 @@ pub fn run(case: &str, n: u64) -> u64 {
             osp::StreamingCapabilitiesResponse,
             handwritten::StreamingCapabilitiesResponse
         ),
+        "remote-playback-state-event" => {
+            cbor_case!(op2.as_str(), n, bytes, osp::RemotePlaybackStateEvent, handwritten::RemotePlaybackStateEvent)
+        }
         "video-frame-1k" | "video-frame-64k" => {
             cbor_case!(op2.as_str(), n, bytes, osp::VideoFrame, handwritten::VideoFrame)
         }
@@ -264,25 +325,50 @@ pub fn run(case: &str, n: u64) -> u64 {
     }
 }
 
+/// The Open Screen CDDL as one document whose first rule, the validator's root, is `rule`.
+pub fn cddl_with_root(rule: &str) -> String {
+    let mut text = format!("bench-root = {rule}\n");
+    for file in ["network.cddl", "application.cddl"] {
+        let path = format!("{}/../schemas/openscreen/{file}", env!("CARGO_MANIFEST_DIR"));
+        text.push_str(&std::fs::read_to_string(path).expect("the shipped Open Screen CDDL"));
+        text.push('\n');
+    }
+    text
+}
+
+/// The `cddl` crate's validator on the message body: the schema is parsed once (set-up), each
+/// operation decodes the bytes into the validator's CBOR value and validates it, which is what
+/// `cddl::validate_cbor_from_slice` does after parsing the schema.
+fn cddl_validate(input: &str, bytes: &[u8], n: u64) -> u64 {
+    use cddl::validator::Validator;
+    let rule = if input.starts_with("video-frame") { "video-frame" } else { input };
+    let text = cddl_with_root(rule);
+    let schema = cddl::cddl_from_str(&text, false).expect("the validator parses the Open Screen CDDL");
+    repeat(n, || {
+        let value = cddl::validator::cbor_value::decode_cbor(black_box(bytes)).expect("CBOR");
+        let mut validator = cddl::validator::cbor::CBORValidator::new(&schema, value, None);
+        black_box(validator.validate().is_ok() as u64)
+    })
+}
+
 fn mos_case(op: &str, n: u64, text: &'static str) -> u64 {
     use osmos::mos::messages::Mos;
     match op {
-        "quick-xml-walk/decode" => (0..n).map(|_| black_box(walk(black_box(text)))).sum(),
-        "osmos/decode" => (0..n).map(|_| black_box(Mos::decode(black_box(text)).is_ok() as u64)).sum(),
+        "quick-xml-walk/decode" => repeat(n, || black_box(walk(black_box(text)))),
+        "quick-xml-serde/decode" => repeat(n, || black_box(serde_mos::decode(black_box(text)).is_ok() as u64)),
+        "osmos/decode" => repeat(n, || black_box(Mos::decode(black_box(text)).is_ok() as u64)),
         "osmos/encode" => {
             let m = Mos::decode(text).unwrap();
-            (0..n).map(|_| black_box(m.encode().len() as u64)).sum()
+            repeat(n, || black_box(m.encode().len() as u64))
         }
         "osmos/decode-utf16be-stream" => {
             let wire: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-            (0..n)
-                .map(|_| {
-                    let mut stream = osmos::mos::MosStreamDecoder::new();
-                    stream.push(black_box(&wire));
-                    let msg = stream.next_message().expect("a message").expect("decodes");
-                    black_box(Mos::decode(msg.as_str()).is_ok() as u64)
-                })
-                .sum()
+            repeat(n, || {
+                let mut stream = osmos::mos::MosStreamDecoder::new();
+                stream.push(black_box(&wire));
+                let msg = stream.next_message().expect("a message").expect("decodes");
+                black_box(Mos::decode(msg.as_str()).is_ok() as u64)
+            })
         }
         other => panic!("unknown operation {other}"),
     }

@@ -102,36 +102,61 @@ fn is_xml_space(b: u8) -> bool {
 /// `<mosPayload>` and `<mos:x>` are other elements: `<mos` counts only when a delimiter of
 /// the name follows it.
 fn classify(rest: &[u8]) -> Markup {
-    let mut need_more = false;
-    for (pattern, kind) in [(&b"<!--"[..], Markup::Comment), (b"<![CDATA[", Markup::Cdata), (b"<?", Markup::Pi)] {
-        if rest.len() >= pattern.len() {
-            if rest.starts_with(pattern) {
-                return kind;
-            }
-        } else if pattern.starts_with(rest) {
-            need_more = true;
-        }
-    }
-    for (pattern, kind, delimiters) in
-        [(&b"<mos"[..], Markup::MosStart, &b">/ \t\r\n"[..]), (b"</mos", Markup::MosEnd, b"> \t\r\n")]
-    {
-        if rest.len() >= pattern.len() {
-            if rest.starts_with(pattern) {
-                match rest.get(pattern.len()) {
-                    None => need_more = true,
-                    Some(d) if delimiters.contains(d) => return kind,
-                    Some(_) => {}
+    match rest.get(1) {
+        None => Markup::NeedMore,
+        Some(b'm') => mos_name(rest, 1, Markup::MosStart, true),
+        Some(b'/') => match rest.get(2) {
+            None => Markup::NeedMore,
+            Some(b'm') => mos_name(rest, 2, Markup::MosEnd, false),
+            Some(_) => Markup::Other,
+        },
+        Some(b'?') => Markup::Pi,
+        Some(b'!') => {
+            for (pattern, kind) in [(&b"<!--"[..], Markup::Comment), (b"<![CDATA[", Markup::Cdata)] {
+                let n = pattern.len().min(rest.len());
+                if rest[..n] == pattern[..n] {
+                    return if n == pattern.len() { kind } else { Markup::NeedMore };
                 }
             }
-        } else if pattern.starts_with(rest) {
-            need_more = true;
+            Markup::Other
         }
+        // Most markup is some other element's tag.
+        Some(_) => Markup::Other,
     }
-    if need_more {
-        Markup::NeedMore
-    } else {
-        Markup::Other
+}
+
+/// `kind` when `rest[name..]` is `mos` followed by the end of a name (`/` too in a start tag).
+fn mos_name(rest: &[u8], name: usize, kind: Markup, start: bool) -> Markup {
+    let tail = &rest[name..];
+    if tail.iter().zip(b"mos").any(|(a, b)| a != b) {
+        return Markup::Other;
     }
+    match tail.get(3) {
+        None => Markup::NeedMore,
+        Some(&d) if d == b'>' || is_xml_space(d) || (start && d == b'/') => kind,
+        Some(_) => Markup::Other,
+    }
+}
+
+/// The next `<` in `text`. Markup is dense in MOS, so the first bytes are searched eight at a
+/// time in a register (cheaper than setting up a vector search for a short distance).
+fn next_lt(text: &[u8]) -> Option<usize> {
+    const NEAR: usize = 32;
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let mut i = 0;
+    while let Some(w) = text.get(i..i + 8) {
+        if i == NEAR {
+            return memchr::memchr(b'<', &text[i..]).map(|at| i + at);
+        }
+        // The lowest byte equal to `<` is the lowest flagged one (exact for the first match).
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'<'));
+        let found = x.wrapping_sub(ONES) & !x & (ONES << 7);
+        if found != 0 {
+            return Some(i + found.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    text[i..].iter().position(|&b| b == b'<').map(|at| i + at)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -281,11 +306,25 @@ impl MosStreamDecoder {
             self.feed(bytes);
             return;
         }
-        self.sniffed.extend_from_slice(bytes);
-        if let Some(encoding) = self.sniff_step() {
-            self.set_encoding(encoding);
-            let held = std::mem::take(&mut self.sniffed);
-            self.feed(&held);
+        if self.sniffed.is_empty() {
+            // Usually the first push decides, and its bytes go straight to `feed`, uncopied.
+            match self.sniff_step(bytes) {
+                Some(encoding) => {
+                    self.set_encoding(encoding);
+                    self.feed(bytes);
+                }
+                None => self.sniffed.extend_from_slice(bytes),
+            }
+            return;
+        }
+        let mut held = std::mem::take(&mut self.sniffed);
+        held.extend_from_slice(bytes);
+        match self.sniff_step(&held) {
+            Some(encoding) => {
+                self.set_encoding(encoding);
+                self.feed(&held);
+            }
+            None => self.sniffed = held,
         }
     }
 
@@ -293,8 +332,8 @@ impl MosStreamDecoder {
     /// `<` and the zero bytes before it; else, once a whole message's worth of bytes came
     /// without any `<`, the zero-byte pattern. Junk before the first message (up to the
     /// maximum message size) therefore never decides the encoding by itself.
-    fn sniff_step(&mut self) -> Option<Encoding> {
-        let p = &self.sniffed;
+    /// `p` is every byte pushed so far.
+    fn sniff_step(&mut self, p: &[u8]) -> Option<Encoding> {
         for enc in [Encoding::Utf8, Encoding::Utf16Be, Encoding::Utf16Le] {
             if p.starts_with(enc.bom()) {
                 return Some(enc);
@@ -332,6 +371,8 @@ impl MosStreamDecoder {
         match self.utf16.as_mut() {
             None => self.buf.extend_from_slice(bytes),
             Some(decoder) => {
+                // What ASCII text needs, in one allocation; other text grows the buffer.
+                self.buf.reserve(bytes.len() / 2 + 1);
                 let base = self.base;
                 let bad_text = &mut self.bad_text;
                 decoder.decode(bytes, &mut self.buf, &mut |input_offset, text_pos| {
@@ -448,12 +489,24 @@ impl MosStreamDecoder {
         let found = loop {
             match self.lex {
                 Lex::Text => {
-                    let Some(off) = memchr::memchr(b'<', &buf[p..]) else {
+                    // Other elements' tags, nearly all markup, are passed over here without
+                    // going round the state machine.
+                    let mut i = p;
+                    let markup = loop {
+                        let Some(off) = next_lt(&buf[i..]) else { break None };
+                        i += off;
+                        match classify(&buf[i..]) {
+                            Markup::Other => i += 1,
+                            // CDATA cannot occur outside an element: before a message it is garbage.
+                            Markup::Cdata if self.msg_start.is_none() => i += 1,
+                            markup => break Some(markup),
+                        }
+                    };
+                    let Some(markup) = markup else {
                         p = buf.len();
                         break None;
                     };
-                    let i = p + off;
-                    match classify(&buf[i..]) {
+                    match markup {
                         Markup::NeedMore => {
                             p = i;
                             break None;
@@ -463,8 +516,7 @@ impl MosStreamDecoder {
                             self.construct_start = base + i;
                             p = i + 4;
                         }
-                        // CDATA cannot occur outside an element: before a message it is garbage.
-                        Markup::Cdata if self.msg_start.is_some() => {
+                        Markup::Cdata => {
                             self.lex = Lex::Cdata;
                             p = i + 9;
                         }
@@ -482,7 +534,8 @@ impl MosStreamDecoder {
                             self.lex = Lex::EndTag;
                             p = i + 5;
                         }
-                        Markup::Cdata | Markup::Other => p = i + 1,
+                        // Passed over above.
+                        Markup::Other => p = i + 1,
                     }
                 }
                 Lex::Comment | Lex::Cdata | Lex::Pi => {
@@ -627,6 +680,25 @@ mod tests {
         }
         assert_eq!(classify(b"<a"), Markup::Other);
         assert_eq!(classify(b"<![CDATX"), Markup::Other);
+    }
+
+    #[test]
+    fn finds_the_next_lt_near_and_far() {
+        for len in 0..80 {
+            for at in 0..len {
+                let mut text = vec![b'x'; len];
+                text[at] = b'<';
+                // A second `<` later never hides the first; `<` + 1 and - 1 are not `<`.
+                if at + 3 < len {
+                    text[at + 3] = b'<';
+                }
+                if at > 0 {
+                    text[at - 1] = b'<' - 1;
+                }
+                assert_eq!(next_lt(&text), Some(at), "len {len}, at {at}");
+            }
+            assert_eq!(next_lt(&vec![b'='; len]), None);
+        }
     }
 
     #[test]

@@ -603,12 +603,12 @@ impl<'a> Message<'a> {
     }
     /// The message element as UTF-8 XML (no envelope).
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
-        if let ::core::option::Option::Some(ns) = self.namespace() {
-            ::osmos::xml::declare_namespace(&mut out, self.element_name(), ns);
-        }
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), out);
+            if let ::core::option::Option::Some(ns) = self.namespace() {
+                ::osmos::xml::declare_namespace(out, self.element_name(), ns);
+            }
+        })
     }
     /// The message element's namespace.
     pub fn namespace(&self) -> ::core::option::Option<&'static str> {
@@ -737,9 +737,9 @@ impl<'a> Doc<'a> {
     /// The document as UTF-8 XML without XML declaration: elements in schema order and
     /// without prefix, the namespace declared on the root.
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, "doc", &mut out);
-        ::osmos::xml::declare_namespace(&mut out, "doc", "urn:osmos:doc");
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, "doc", out);
+            ::osmos::xml::declare_namespace(out, "doc", "urn:osmos:doc");
+        })
     }
 }

@@ -299,12 +299,12 @@ impl<'a> Message<'a> {
     }
     /// The message element as UTF-8 XML (no envelope).
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
-        if let ::core::option::Option::Some(ns) = self.namespace() {
-            ::osmos::xml::declare_namespace(&mut out, self.element_name(), ns);
-        }
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, self.element_name(), out);
+            if let ::core::option::Option::Some(ns) = self.namespace() {
+                ::osmos::xml::declare_namespace(out, self.element_name(), ns);
+            }
+        })
     }
     /// The message element's namespace.
     pub fn namespace(&self) -> ::core::option::Option<&'static str> {
@@ -455,10 +455,10 @@ impl<'a> Notebook<'a> {
     /// The document as UTF-8 XML without XML declaration: elements in schema order and
     /// without prefix, the namespace declared on the root.
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, "notebook", &mut out);
-        ::osmos::xml::declare_namespace(&mut out, "notebook", "urn:osmos:notes");
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, "notebook", out);
+            ::osmos::xml::declare_namespace(out, "notebook", "urn:osmos:notes");
+        })
     }
 }
 /// A document with root `<note>` in `urn:osmos:notes`: decoding from UTF-8 text, encoding to UTF-8.
@@ -490,9 +490,9 @@ impl<'a> Note<'a> {
     /// The document as UTF-8 XML without XML declaration: elements in schema order and
     /// without prefix, the namespace declared on the root.
     pub fn encode(&self) -> ::std::string::String {
-        let mut out = ::std::string::String::new();
-        ::osmos::xml::XmlEncode::encode_element(self, "note", &mut out);
-        ::osmos::xml::declare_namespace(&mut out, "note", "urn:osmos:notes");
-        out
+        ::osmos::xml::encode_string(|out| {
+            ::osmos::xml::XmlEncode::encode_element(self, "note", out);
+            ::osmos::xml::declare_namespace(out, "note", "urn:osmos:notes");
+        })
     }
 }

@@ -988,14 +988,12 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
 
                 /// The document as UTF-8 XML, in schema order, without XML declaration.
                 pub fn encode(&self) -> ::std::string::String {
-                    let mut out = ::std::string::String::new();
-                    #rt::xml::XmlEncode::encode_element(self, #tag, &mut out);
-                    out
+                    #rt::xml::encode_string(|out| #rt::xml::XmlEncode::encode_element(self, #tag, out))
                 }
 
                 /// The document as UTF-16BE without BOM: the MOS 2.x wire form.
                 pub fn encode_utf16be(&self) -> ::std::vec::Vec<u8> {
-                    #rt::xml::utf16be(&self.encode())
+                    #rt::xml::encode_utf16be(|out| #rt::xml::XmlEncode::encode_element(self, #tag, out))
                 }
             }
         });
@@ -1044,10 +1042,10 @@ fn document(ctx: &Ctx, t: &TypeDef, tag: &str) -> TokenStream {
             /// The document as UTF-8 XML without XML declaration: elements in schema order and
             /// without prefix, the namespace declared on the root.
             pub fn encode(&self) -> ::std::string::String {
-                let mut out = ::std::string::String::new();
-                #rt::xml::XmlEncode::encode_element(self, #local, &mut out);
-                #rt::xml::declare_namespace(&mut out, #local, #ns);
-                out
+                #rt::xml::encode_string(|out| {
+                    #rt::xml::XmlEncode::encode_element(self, #local, out);
+                    #rt::xml::declare_namespace(out, #local, #ns);
+                })
             }
         }
     }
@@ -1092,7 +1090,7 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
         (
             quote! {
                 if let ::core::option::Option::Some(ns) = self.namespace() {
-                    #rt::xml::declare_namespace(&mut out, self.element_name(), ns);
+                    #rt::xml::declare_namespace(out, self.element_name(), ns);
                 }
             },
             quote! {
@@ -1164,10 +1162,10 @@ fn message_enum(ctx: &Ctx, options: &Options, msgs: &[(&TypeDef, &str)]) -> Toke
 
             /// The message element as UTF-8 XML (no envelope).
             pub fn encode(&self) -> ::std::string::String {
-                let mut out = ::std::string::String::new();
-                #rt::xml::XmlEncode::encode_element(self, self.element_name(), &mut out);
-                #declare
-                out
+                #rt::xml::encode_string(|out| {
+                    #rt::xml::XmlEncode::encode_element(self, self.element_name(), out);
+                    #declare
+                })
             }
             #namespace_fn
 
