@@ -261,6 +261,14 @@ impl<T: IntoOwned> IntoOwned for Vec<T> {
     }
 }
 
+/// A table entry (`* K => V`): key and value.
+impl<K: IntoOwned, V: IntoOwned> IntoOwned for (K, V) {
+    type Owned = (K::Owned, V::Owned);
+    fn into_owned(self) -> Self::Owned {
+        (self.0.into_owned(), self.1.into_owned())
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
@@ -1122,5 +1130,112 @@ mod tests {
         assert!(check_range(5u64, Some((1, true)), Some((5, true))).is_ok());
         assert!(check_range(5u64, None, Some((5, false))).is_err());
         assert!(check_range(-1.5f64, Some((-1.0, true)), None).is_err());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed tables (`* K => V`): a map's entries beyond its fixed keys, as `Vec<(K, V)>`.
+
+/// Checks a decoded table: the count bounds, and that no key occurs twice. `keys` are the
+/// entries' key spans in `input`; comparing their bytes costs O(n log n), whatever the keys' type.
+pub fn check_table(
+    input: &[u8],
+    keys: &mut [(usize, usize)],
+    min: u64,
+    max: Option<u64>,
+    start: usize,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    check_count(keys.len(), min, max).map_err(|k| DecodeError::new(k, start).in_field(name))?;
+    keys.sort_by(|a, b| input[a.0..a.1].cmp(&input[b.0..b.1]).then(a.0.cmp(&b.0)));
+    for w in keys.windows(2) {
+        if input[w[0].0..w[0].1] == input[w[1].0..w[1].1] {
+            return Err(DecodeError::new(ErrorKind::DuplicateField(name), w[1].0));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a table's entries in ascending order of their encoded keys, between a struct's fixed
+/// keys (and its kept unknown entries), as deterministic encoding demands.
+#[derive(Debug)]
+pub struct TableWriter {
+    sorted: Vec<(Vec<u8>, Vec<u8>)>,
+    next: usize,
+}
+
+impl TableWriter {
+    /// Encodes every entry (`f` writes the key into its first encoder, the value into the
+    /// second) after checking the count bounds; two entries with the same key are an error.
+    pub fn new<T>(
+        items: &[T],
+        min: u64,
+        max: Option<u64>,
+        mut f: impl FnMut(&mut Enc<'_>, &mut Enc<'_>, &T) -> Result<(), EncodeError>,
+    ) -> Result<Self, EncodeError> {
+        check_count(items.len(), min, max).map_err(invalid)?;
+        let mut sorted = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let (mut k, mut v) = (Vec::new(), Vec::new());
+            f(&mut Encoder::new(&mut k), &mut Encoder::new(&mut v), item).map_err(|err| err.at_index(i))?;
+            sorted.push((k, v));
+        }
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        if sorted.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(invalid(ErrorKind::Constraint("two table entries have the same key".into())));
+        }
+        Ok(TableWriter { sorted, next: 0 })
+    }
+
+    /// How many entries the table has.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// Writes the entries whose keys sort before `key` (a fixed key about to be written), each
+    /// after the kept unknown entries that sort before it; a table key equal to a fixed key is
+    /// an error.
+    pub fn before(
+        &mut self,
+        e: &mut Enc<'_>,
+        key: &[u8],
+        mut unknown: Option<&mut UnknownWriter<'_, '_>>,
+    ) -> Result<(), EncodeError> {
+        while let Some((k, v)) = self.sorted.get(self.next) {
+            match k.as_slice().cmp(key) {
+                std::cmp::Ordering::Less => {
+                    if let Some(u) = unknown.as_deref_mut() {
+                        u.before(e, k)?;
+                    }
+                    raw(e, k);
+                    raw(e, v);
+                    self.next += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    return Err(invalid(ErrorKind::Constraint("a table entry repeats a fixed key".into())))
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the remaining entries (interleaved with the remaining unknown ones).
+    pub fn rest(&mut self, e: &mut Enc<'_>, unknown: Option<&mut UnknownWriter<'_, '_>>) -> Result<(), EncodeError> {
+        let mut unknown = unknown;
+        for (k, v) in &self.sorted[self.next..] {
+            if let Some(u) = unknown.as_deref_mut() {
+                u.before(e, k)?;
+            }
+            raw(e, k);
+            raw(e, v);
+        }
+        self.next = self.sorted.len();
+        Ok(())
     }
 }

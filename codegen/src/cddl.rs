@@ -17,7 +17,7 @@ use crate::comment;
 use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{
     Bound, Choice, ChoiceVariant, Constraint, Enum, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim,
-    Schema, Source, Span, Struct, Ty, TyKind, TypeDef, TypeKind, Wire,
+    Schema, Source, Span, Struct, Table, Ty, TyKind, TypeDef, TypeKind, Wire,
 };
 
 /// Compiles CDDL sources (already read) into one schema called `name`.
@@ -192,6 +192,10 @@ struct Lowerer<'a> {
     /// Set while splicing a repeated group (`* ext`): its entries may each occur or not, and a
     /// computed key in it is a repeated one.
     repeated: bool,
+    /// The typed table (`* K => V`) of each map struct being lowered, by struct name.
+    tables: BTreeMap<String, Table>,
+    /// The group rule being spliced, which names a table found in it.
+    splicing: Option<String>,
 }
 
 fn rule_name(ident: &ast::Identifier) -> String {
@@ -291,6 +295,8 @@ impl<'a> Lowerer<'a> {
             base_types: None,
             open_maps: BTreeSet::new(),
             repeated: false,
+            tables: BTreeMap::new(),
+            splicing: None,
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -427,12 +433,13 @@ impl<'a> Lowerer<'a> {
                     Type2::Map { group, .. } => {
                         let fields = self.fields(group, Layout::Map, name);
                         let unknown = self.open_field(name, &fields);
-                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown });
+                        let table = self.table_field(name, &fields);
+                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
                         let _ = span;
                         let fields = self.fields(group, Layout::Array, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None });
+                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None });
                     }
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
@@ -599,12 +606,13 @@ impl<'a> Lowerer<'a> {
                 );
             }
             let unknown = self.open_field(group_name, &fields);
+            let table = self.table_field(group_name, &fields);
             self.push(
                 group_name.to_owned(),
                 docs,
                 span,
                 None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
+                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
             );
             self.file = saved;
         }
@@ -731,14 +739,17 @@ impl<'a> Lowerer<'a> {
                                     self.open_maps.insert(parent.to_owned());
                                     return;
                                 }
-                                if let Some(named) = (layout == Layout::Map && !repeated && t1.operator.is_none())
+                                if let Some(named) = (layout == Layout::Map && t1.operator.is_none())
                                     .then(|| self.named_constant(&t1.type2))
                                     .flatten()
                                 {
                                     // `lbl => T` with `lbl = 1`, `&(lbl: 1) => T`: the constant is the key.
                                     Some(named)
+                                } else if layout == Layout::Map {
+                                    self.table(parent, t1, ge, occur, optional, *span);
+                                    return;
                                 } else {
-                                    self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+                                    self.error(*span, "computed keys (`K => V`) belong in maps, not arrays");
                                     return;
                                 }
                             }
@@ -845,9 +856,11 @@ impl<'a> Lowerer<'a> {
                         let saved = std::mem::replace(&mut self.file, file);
                         let saved_repeated = self.repeated;
                         self.repeated |= repeated;
+                        let saved_splicing = self.splicing.replace(name.clone());
                         for g in groups {
                             self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, opt, out);
                         }
+                        self.splicing = saved_splicing;
                         self.repeated = saved_repeated;
                         self.file = saved;
                     }
@@ -928,7 +941,13 @@ impl<'a> Lowerer<'a> {
     fn named_constant(&self, t2: &Type2) -> Option<FieldName> {
         match t2 {
             Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => {
-                let value = self.constant(t2)?;
+                let value = match self.constant(t2) {
+                    Some(v) => v,
+                    None => match self.cbor_constant(t2, &HashMap::new(), 0) {
+                        KeyValue::Lit(v) => v,
+                        _ => return None,
+                    },
+                };
                 Some(FieldName::Const(ident.ident.to_owned(), value))
             }
             Type2::ChoiceFromInlineGroup { group, .. } => {
@@ -941,6 +960,115 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A computed key (`* K => V`, `+ tstr => T`, `K => V`): the map's typed table.
+    fn table(
+        &mut self,
+        parent: &str,
+        t1: &Type1<'a>,
+        ge: &ast::ValueMemberKeyEntry<'a>,
+        occur: Option<AstOccur>,
+        optional: bool,
+        span: ast::Span,
+    ) {
+        let (min, max) = match occur {
+            None if self.repeated => (0, None),
+            None => (1, Some(1)),
+            Some(AstOccur::Optional { .. }) => (0, Some(1)),
+            Some(o) => list_bounds(o).unwrap_or((0, None)),
+        };
+        let min = if optional || self.repeated { 0 } else { min };
+        if self.tables.contains_key(parent) {
+            self.error(
+                span,
+                "a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
+            );
+            return;
+        }
+        let name = self.splicing.clone().unwrap_or_else(|| "entries".into());
+        let key = self.lower_type1(t1, &format!("{parent}-{name}-key"));
+        let value = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}-value"));
+        let span = self.span(span);
+        self.tables.insert(parent.to_owned(), Table { name, key, value, min, max, span });
+    }
+
+    /// The table of the map struct `name`, renamed if a field already has its name.
+    fn table_field(&mut self, name: &str, fields: &[Field]) -> Option<Table> {
+        let mut table = self.tables.remove(name)?;
+        let ident = |n: &str| crate::rust::naming::field_name(n);
+        if fields.iter().any(|f| crate::rust::field_ident(f) == ident(&table.name).as_str()) {
+            table.name = format!("{}-entries", table.name);
+        }
+        Some(table)
+    }
+
+    /// The one CBOR literal a key names once JSON-only alternatives are dropped: EAT writes
+    /// its claim keys `JC<"eat_nonce", 10>`, that is `"eat_nonce" .feature "json" / 10 .feature
+    /// "cbor"`, and a CBOR map holds only the second. Follows rules and generic arguments.
+    fn cbor_constant(&self, t2: &Type2<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        if depth > 16 {
+            return KeyValue::Unknown;
+        }
+        if let Some(l) = literal_of(t2) {
+            return KeyValue::Lit(l);
+        }
+        match t2 {
+            Type2::ParenthesizedType { pt, .. } => self.cbor_constant_of(pt, env, depth + 1),
+            Type2::Typename { ident, generic_args, .. } if ident.socket.is_none() => {
+                if let Some(t1) = env.get(ident.ident) {
+                    return self.cbor_constant_t1(&t1.clone(), &HashMap::new(), depth + 1);
+                }
+                let Some(&i) = self.index.get(ident.ident) else { return KeyValue::Unknown };
+                let def = &self.rules[i].1;
+                let [rule] = def.types.as_slice() else { return KeyValue::Unknown };
+                let params = def.generic_params();
+                let mut inner = HashMap::new();
+                match generic_args {
+                    Some(args) if args.args.len() == params.len() => {
+                        for (p, a) in params.iter().zip(&args.args) {
+                            // An argument may name an outer parameter: resolve it now.
+                            let arg = match &a.arg.type2 {
+                                Type2::Typename { ident, generic_args: None, .. } if a.arg.operator.is_none() => {
+                                    env.get(ident.ident).cloned().unwrap_or_else(|| (*a.arg).clone())
+                                }
+                                _ => (*a.arg).clone(),
+                            };
+                            inner.insert((*p).to_owned(), arg);
+                        }
+                    }
+                    None if params.is_empty() => {}
+                    _ => return KeyValue::Unknown,
+                }
+                self.cbor_constant_of(&rule.value, &inner, depth + 1)
+            }
+            _ => KeyValue::Unknown,
+        }
+    }
+
+    fn cbor_constant_t1(&self, t1: &Type1<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        match &t1.operator {
+            None => self.cbor_constant(&t1.type2, env, depth),
+            Some(op) => match &op.operator {
+                RangeCtlOp::CtlOp { ctrl: ControlOperator::FEATURE, .. } => match literal_of(&op.type2) {
+                    Some(Literal::Text(f)) if f == "json" => KeyValue::JsonOnly,
+                    _ => self.cbor_constant(&t1.type2, env, depth),
+                },
+                _ => KeyValue::Unknown,
+            },
+        }
+    }
+
+    fn cbor_constant_of(&self, ty: &Type<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        let mut found = KeyValue::JsonOnly;
+        for c in &ty.type_choices {
+            match (self.cbor_constant_t1(&c.type1, env, depth), &found) {
+                (KeyValue::JsonOnly, _) => {}
+                (KeyValue::Lit(l), KeyValue::JsonOnly) => found = KeyValue::Lit(l),
+                _ => return KeyValue::Unknown,
+            }
+        }
+        found
     }
 
     /// The field that keeps a map's other entries, where the schema allows them.
@@ -1121,11 +1249,12 @@ impl<'a> Lowerer<'a> {
                 None => {
                     let fields = self.fields(group, Layout::Map, hint);
                     let unknown = self.open_field(hint, &fields);
+                    let table = self.table_field(hint, &fields);
                     self.hoist(
                         hint,
                         Vec::new(),
                         *span,
-                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
+                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
                     )
                 }
             },
@@ -1150,7 +1279,7 @@ impl<'a> Lowerer<'a> {
                         hint,
                         Vec::new(),
                         *span,
-                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None }),
                     )
                 }
             },
@@ -1193,6 +1322,11 @@ impl<'a> Lowerer<'a> {
                 let ty = match &ty.kind {
                     TyKind::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
                         Some(TypeKind::Alias(inner)) if inner.tag.is_some() => inner.clone(),
+                        // A rule defined further down (`~oid` before `oid = #6.111(bstr)`): its tag's content.
+                        None => match self.tagged_content(n) {
+                            Some(inner) => return self.lower_ty(&inner, hint),
+                            None => ty,
+                        },
                         _ => ty,
                     },
                     _ => ty,
@@ -1210,6 +1344,19 @@ impl<'a> Lowerer<'a> {
                 self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
                 Ty::prim(Prim::Any)
             }
+        }
+    }
+
+    /// The content type of a rule that is one tagged type (`oid = #6.111(bstr)` → `bstr`).
+    fn tagged_content(&self, name: &str) -> Option<Type<'a>> {
+        let &i = self.index.get(name)?;
+        let [rule] = self.rules[i].1.types.as_slice() else { return None };
+        match rule.value.type_choices.as_slice() {
+            [c] if c.type1.operator.is_none() => match &c.type1.type2 {
+                Type2::TaggedData { t, .. } => Some(t.clone()),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -1350,7 +1497,7 @@ impl<'a> Lowerer<'a> {
                         docs,
                         span: Span::default(),
                         message: None,
-                        kind: TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                        kind: TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None }),
                     });
                 }
                 let doc = if tag == 4 {
@@ -1422,6 +1569,16 @@ impl<'a> Lowerer<'a> {
         }
         Ty::named(inst)
     }
+}
+
+/// What a key expression is on the CBOR wire (see `Lowerer::cbor_constant`).
+enum KeyValue {
+    /// One literal.
+    Lit(Literal),
+    /// Nothing: every alternative is JSON-only.
+    JsonOnly,
+    /// Not a constant.
+    Unknown,
 }
 
 enum FieldName {

@@ -105,6 +105,29 @@ pub struct Struct {
     /// or the unknown and surplus child elements of an XML element with their positions
     /// (`osmos::xml::UnknownElements`), written back in place so nothing a vendor sent is lost.
     pub unknown: Option<String>,
+    /// A typed table (`* K => V`, `+ tstr => T`): the map's entries whose keys are none of the
+    /// fields' keys but decode as `K`, kept in wire order (CBOR maps only).
+    pub table: Option<Table>,
+}
+
+/// The entries of a map beyond its fixed fields whose keys and values have a type
+/// (`* K => V`). Kept as a list of pairs in wire order, not a `BTreeMap`: a key type need not
+/// be `Ord` (arrays, choices, floats), and the encoder sorts by encoded key bytes anyway, as
+/// deterministic encoding demands. Duplicate keys are rejected on both sides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The Rust field's schema-style name (`entries`, or the group the table came from).
+    pub name: String,
+    /// The key type.
+    pub key: Ty,
+    /// The value type.
+    pub value: Ty,
+    /// Minimum number of entries.
+    pub min: u64,
+    /// Maximum number of entries, if bounded.
+    pub max: Option<u64>,
+    /// Where the table's entry is declared.
+    pub span: Span,
 }
 
 /// The wire layout of a [`Struct`].

@@ -730,7 +730,7 @@ pub(super) fn element_struct(fields: Vec<Field>) -> Struct {
         }
         name
     });
-    Struct { layout: Layout::Element, fields, unknown }
+    Struct { layout: Layout::Element, fields, unknown, table: None }
 }
 
 fn is_true(v: Option<&str>) -> bool {

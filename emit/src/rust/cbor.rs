@@ -241,6 +241,43 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
         None => (quote!(), quote!(#rt::cbor::skip(d)?;), quote!()),
     };
+    // A typed table takes the entries whose key is no field's but decodes as its key type;
+    // the rest are skipped or kept as before.
+    let (table_decl, unknown_stmt, table_check, table_init) = match &s.table {
+        Some(tb) => {
+            let id = super::table_ident(tb);
+            let tname = &tb.name;
+            let (kdec, vdec) = (decode_value(ctx, &tb.key), decode_value(ctx, &tb.value));
+            let (kt, vt) = (ctx.rust_ty(&tb.key), ctx.rust_ty(&tb.value));
+            let (min, max) = (tb.min, opt(tb.max));
+            (
+                quote! {
+                    let mut table: ::std::vec::Vec<(#kt, #vt)> = ::std::vec::Vec::new();
+                    let mut table_keys: ::std::vec::Vec<(usize, usize)> = ::std::vec::Vec::new();
+                },
+                quote! {
+                    d.set_position(key_pos);
+                    match #kdec {
+                        Ok(k) => {
+                            let key_end = d.position();
+                            let i = table.len();
+                            let v = #vdec.map_err(|err| err.at_index(i).in_field(#tname))?;
+                            table_keys.push((key_pos, key_end));
+                            table.push((k, v));
+                        }
+                        Err(_) => {
+                            d.set_position(key_pos);
+                            let _ = #rt::cbor::map_key(d)?;
+                            #unknown_stmt
+                        }
+                    }
+                },
+                quote!(#rt::cbor::check_table(d.input(), &mut table_keys, #min, #max, map.start, #tname)?;),
+                quote!(#id: table,),
+            )
+        }
+        None => (quote!(), unknown_stmt, quote!(), quote!()),
+    };
     let entry = match s.fields.len() {
         // A map without fields still reads every entry.
         0 => quote! {
@@ -300,11 +337,13 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         #unknown_decl
+        #table_decl
         while map.next(d)? {
             let key_pos = d.position();
             #entry
         }
-        Ok(#name { #(#inits)* #unknown_init })
+        #table_check
+        Ok(#name { #(#inits)* #table_init #unknown_init })
     }
 }
 
@@ -344,6 +383,37 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         Some(id) => quote!(#count + self.#id.len() as u64),
         None => count,
     };
+    let unknown_arg = match &unknown {
+        Some(_) => quote!(::core::option::Option::Some(&mut unknown)),
+        None => quote!(::core::option::Option::None),
+    };
+    let (table_start, count, table_rest) = match &s.table {
+        Some(tb) => {
+            let id = super::table_ident(tb);
+            let tname = &tb.name;
+            let (kenc, venc) = (encode_value(ctx, &tb.key), encode_value(ctx, &tb.value));
+            let (min, max) = (tb.min, opt(tb.max));
+            (
+                quote! {
+                    let mut table = #rt::cbor::TableWriter::new(&self.#id, #min, #max, |ke, ve, (k, v)| {
+                        {
+                            let (e, v) = (ke, k);
+                            #kenc
+                        }
+                        {
+                            let e = ve;
+                            #venc
+                        }
+                        Ok(())
+                    })
+                    .map_err(|err| err.in_field(#tname))?;
+                },
+                quote!(#count + table.len() as u64),
+                quote!(table.rest(e, #unknown_arg)?;),
+            )
+        }
+        None => (quote!(), count, quote!()),
+    };
     let writes = fields.iter().map(|f| {
         let id = field_ident(f);
         let fname = &f.name;
@@ -351,11 +421,16 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         let key_bytes = encoded_key(&f.key);
         let key = quote!(#rt::cbor::raw(e, &[#(#key_bytes),*]););
         let value = encode_value(ctx, &f.ty);
+        let table_before = s.table.as_ref().map(|_| {
+            let bytes = encoded_key(&f.key);
+            quote!(table.before(e, &[#(#bytes),*], #unknown_arg)?;)
+        });
         let before = unknown.as_ref().map(|_| {
             let bytes = encoded_key(&f.key);
             quote!(unknown.before(e, &[#(#bytes),*])?;)
         });
         let write = quote! {
+            #table_before
             #before
             #key
             #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;
@@ -371,9 +446,11 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         None => (quote!(), quote!()),
     };
     quote! {
+        #table_start
         #rt::cbor::head(e, 5, #count);
         #start
         #(#writes)*
+        #table_rest
         #finish
         Ok(())
     }

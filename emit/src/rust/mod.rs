@@ -173,7 +173,11 @@ impl<'s> Ctx<'s> {
 
     fn def_borrows(&self, t: &TypeDef) -> bool {
         match &t.kind {
-            TypeKind::Struct(s) => s.unknown.is_some() || s.fields.iter().any(|f| self.ty_borrows(&f.ty)),
+            TypeKind::Struct(s) => {
+                s.unknown.is_some()
+                    || s.fields.iter().any(|f| self.ty_borrows(&f.ty))
+                    || s.table.as_ref().is_some_and(|t| self.ty_borrows(&t.key) || self.ty_borrows(&t.value))
+            }
             TypeKind::Enum(_) => false,
             TypeKind::Choice(c) => c.variants.iter().any(|v| self.ty_borrows(&v.ty)),
             TypeKind::Alias(ty) => self.ty_borrows(ty),
@@ -334,6 +338,37 @@ pub fn field_ident(f: &crate::ir::Field) -> proc_macro2::Ident {
     match &f.rust_name {
         Some(n) => naming::ident(n),
         None => naming::ident(&naming::field_name(&f.name)),
+    }
+}
+
+/// The Rust identifier of a struct's table field.
+pub(crate) fn table_ident(t: &crate::ir::Table) -> proc_macro2::Ident {
+    naming::ident(&naming::field_name(&t.name))
+}
+
+/// A type in schema terms, for docs (`text`, `SUIT_Digest`, `[* bstr]`).
+pub(crate) fn ty_text(ty: &Ty) -> String {
+    let base = match &ty.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => "uint".into(),
+            Prim::Nint => "nint".into(),
+            Prim::Int => "int".into(),
+            Prim::Float { bits } => format!("float{bits}"),
+            Prim::Bool => "bool".into(),
+            Prim::Text => "text".into(),
+            Prim::Bytes => "bytes".into(),
+            Prim::Any => "any".into(),
+            Prim::Null => "null".into(),
+            Prim::TextValue(v) => v.clone(),
+        },
+        TyKind::Named(n) => n.clone(),
+        TyKind::Rust { path, .. } => path.clone(),
+        TyKind::List { item, .. } => format!("[* {}]", ty_text(item)),
+    };
+    if ty.nullable {
+        format!("{base} / null")
+    } else {
+        base
     }
 }
 
