@@ -71,11 +71,40 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     let types = {
         let mut lower = Lowerer::new(&sources, &asts, base_files);
         lower.run();
+        // A map with group choices lowers its shared entries once per alternative.
+        let mut seen = BTreeSet::new();
+        lower.errors.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
         if !lower.errors.is_empty() {
             return Err(lower.errors.into());
         }
         let n = lower.base_types.unwrap_or(lower.types.len());
         let mut types = lower.types;
+        // CoSWID has `role = 33` (a key) and `$role /= …` (its values): the socket gets the
+        // suffix, the plain rule keeps its name.
+        let plain: BTreeSet<String> =
+            types.iter().filter(|t| !t.name.starts_with('$')).map(|t| crate::rust::naming::type_name(&t.name)).collect();
+        for t in types.iter_mut().filter(|t| t.name.starts_with('$') && t.rust_name.is_none()) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if plain.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Socket"));
+            }
+        }
+        // `"Infinity" / "-Infinity"` (BiDi): values whose Rust names would collide.
+        for t in &mut types {
+            let TypeKind::Enum(e) = &mut t.kind else { continue };
+            let mut seen = BTreeSet::new();
+            for v in &mut e.variants {
+                let mut rust = crate::rust::naming::variant_name(&v.name);
+                if seen.contains(&rust) {
+                    rust = match v.name.strip_prefix('-') {
+                        Some(rest) => format!("Minus{}", crate::rust::naming::variant_name(rest)),
+                        None => format!("{rust}{}", seen.len() + 1),
+                    };
+                    v.rust_name = Some(rust.clone());
+                }
+                seen.insert(rust);
+            }
+        }
         if let Some(base) = base {
             // The base's rules come first and are lowered first, so its types (hoisted ones
             // included) are exactly the first `n`; whatever the extension derives from base
@@ -196,7 +225,22 @@ struct Lowerer<'a> {
     tables: BTreeMap<String, Table>,
     /// The group rule being spliced, which names a table found in it.
     splicing: Option<String>,
+    /// The alternative to take at each group choice (`//`) met while lowering one map, in the
+    /// order they are met (missing: the first); see `Lowerer::map_kind`.
+    picks: Vec<usize>,
+    /// The group choices met so far in this pass: (pick, number of alternatives, its label).
+    trace: Vec<(usize, usize, String)>,
 }
+
+/// What `Lowerer::rollback` restores: a pass over a map body that is done again.
+struct Snapshot {
+    types: usize,
+    errors: usize,
+    derived: BTreeSet<String>,
+}
+
+/// How many alternatives the group choices of one map may multiply into.
+const MAX_MAP_ALTERNATIVES: usize = 512;
 
 fn rule_name(ident: &ast::Identifier) -> String {
     match ident.socket {
@@ -297,6 +341,8 @@ impl<'a> Lowerer<'a> {
             repeated: false,
             tables: BTreeMap::new(),
             splicing: None,
+            picks: Vec::new(),
+            trace: Vec::new(),
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -430,11 +476,12 @@ impl<'a> Lowerer<'a> {
             let t1 = &only.type1;
             if t1.operator.is_none() {
                 match &t1.type2 {
-                    Type2::Map { group, .. } => {
-                        let fields = self.fields(group, Layout::Map, name);
-                        let unknown = self.open_field(name, &fields);
-                        let table = self.table_field(name, &fields);
-                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table });
+                    // `a = ( b / c )`: the parentheses change nothing.
+                    Type2::ParenthesizedType { pt, .. } => return self.type_kind(pt, name, span),
+                    Type2::Map { group, span, .. } => {
+                        return self.map_kind(name, *span, &|me: &mut Self, parent: &str| {
+                            me.fields(group, Layout::Map, parent)
+                        });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
                         let _ = span;
@@ -473,9 +520,13 @@ impl<'a> Lowerer<'a> {
                 .collect();
             return TypeKind::Enum(Enum { variants });
         }
-        let mut variants = Vec::new();
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
         for c in &choices {
-            let vname = self.variant_name(&c.type1);
+            let mut vname = self.variant_name(&c.type1);
+            // `[2* text] / [2* int]`: both `array`, told apart by their position.
+            if variants.iter().any(|v| v.name == vname) {
+                vname = format!("{vname}-{}", variants.len() + 1);
+            }
             let ty = self.lower_type1(&c.type1, &format!("{name}-{vname}"));
             variants.push(ChoiceVariant { rust_name: None, name: vname, ty, element: None });
         }
@@ -594,26 +645,12 @@ impl<'a> Lowerer<'a> {
                 (def.groups.clone(), doc_lines(&def.comments), def.span, def.file)
             };
             let saved = std::mem::replace(&mut self.file, file);
-            let mut fields = Vec::new();
-            for g in groups {
-                self.entry_fields(
-                    &g.entry,
-                    &ast::OptionalComma::default(),
-                    Layout::Map,
-                    group_name,
-                    false,
-                    &mut fields,
-                );
-            }
-            let unknown = self.open_field(group_name, &fields);
-            let table = self.table_field(group_name, &fields);
-            self.push(
-                group_name.to_owned(),
-                docs,
-                span,
-                None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
-            );
+            let kind = self.map_kind(group_name, span, &|me: &mut Self, parent: &str| {
+                let mut fields = Vec::new();
+                me.splice_rules(group_name, &groups, Layout::Map, parent, false, &mut fields);
+                fields
+            });
+            self.push(group_name.to_owned(), docs, span, None, kind);
             self.file = saved;
         }
         Ty::named(group_name)
@@ -691,18 +728,153 @@ impl<'a> Lowerer<'a> {
     }
 
     fn group_fields(&mut self, group: &Group<'a>, layout: Layout, parent: &str, optional: bool, out: &mut Vec<Field>) {
-        if group.group_choices.len() > 1 {
-            self.error(
-                group.span,
-                "group choices (`//`) inside a map or array are not supported; use a type choice of maps",
-            );
-            return;
-        }
-        for gc in &group.group_choices {
+        self.group_choice(group, layout, parent, optional, false, out);
+    }
+
+    /// A group, or one alternative of its group choice (`a // b`) as `picks` says; `absent`
+    /// adds the alternative of no entries at all (`? (a // b)`).
+    fn group_choice(
+        &mut self,
+        group: &Group<'a>,
+        layout: Layout,
+        parent: &str,
+        optional: bool,
+        absent: bool,
+        out: &mut Vec<Field>,
+    ) {
+        let choices: Vec<&ast::GroupChoice<'a>> = if group.group_choices.len() > 1 || absent {
+            if layout != Layout::Map {
+                self.error(
+                    group.span,
+                    "group choices (`//`) inside an array are not supported; use a type choice of arrays",
+                );
+                return;
+            }
+            let mut labels: Vec<String> =
+                group.group_choices.iter().enumerate().map(|(i, gc)| choice_label(gc, i)).collect();
+            if absent {
+                labels.push("absent".into());
+            }
+            match group.group_choices.get(self.choose(labels)) {
+                Some(gc) => vec![gc],
+                None => return,
+            }
+        } else {
+            group.group_choices.iter().collect()
+        };
+        for gc in choices {
             for (entry, comma) in &gc.group_entries {
                 self.entry_fields(entry, comma, layout, parent, optional, out);
             }
         }
+    }
+
+    /// Takes the next group choice's alternative from `picks` and records it in `trace`.
+    fn choose(&mut self, labels: Vec<String>) -> usize {
+        let n = labels.len();
+        let pick = self.picks.get(self.trace.len()).copied().unwrap_or(0).min(n - 1);
+        let label = labels.into_iter().nth(pick).unwrap_or_default();
+        self.trace.push((pick, n, label));
+        pick
+    }
+
+    /// The rules of a group (one, or several joined by `//=`, a group choice), spliced.
+    fn splice_rules(
+        &mut self,
+        name: &str,
+        groups: &[&'a ast::GroupRule<'a>],
+        layout: Layout,
+        parent: &str,
+        optional: bool,
+        out: &mut Vec<Field>,
+    ) {
+        let chosen: Vec<&'a ast::GroupRule<'a>> = if groups.len() > 1 && !name.starts_with("$$") && layout == Layout::Map
+        {
+            let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
+            vec![groups[self.choose(labels)]]
+        } else {
+            groups.to_vec()
+        };
+        for g in chosen {
+            self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, optional, out);
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot { types: self.types.len(), errors: self.errors.len(), derived: self.derived.clone() }
+    }
+
+    /// Undoes a pass over a map body: its hoisted types, errors and the struct's table.
+    fn rollback(&mut self, s: Snapshot, name: &str) {
+        self.types.truncate(s.types);
+        self.errors.truncate(s.errors);
+        self.derived = s.derived;
+        self.tables.remove(name);
+        self.open_maps.remove(name);
+    }
+
+    /// A map type: a struct of the fields `body` lowers, or, where the body holds group choices
+    /// (`//`), a choice of one struct per combination of alternatives (`<name>-<alternative>`),
+    /// which the decoder tells apart by a key only one of them has or a key's value.
+    fn map_kind(&mut self, name: &str, span: ast::Span, body: &dyn Fn(&mut Self, &str) -> Vec<Field>) -> TypeKind {
+        let saved = (std::mem::take(&mut self.picks), std::mem::take(&mut self.trace));
+        let before = self.snapshot();
+        let fields = body(self, name);
+        if self.trace.is_empty() {
+            (self.picks, self.trace) = saved;
+            let unknown = self.open_field(name, &fields);
+            let table = self.table_field(name, &fields);
+            return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table });
+        }
+        self.rollback(before, name);
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
+        let mut picks: Vec<usize> = Vec::new();
+        loop {
+            // A first pass learns which alternatives this combination takes (and their labels),
+            // the second lowers it under its own name.
+            let probe = format!("{name}-?");
+            let before = self.snapshot();
+            self.picks = picks.clone();
+            self.trace.clear();
+            let _ = body(self, &probe);
+            let trace = std::mem::take(&mut self.trace);
+            self.rollback(before, &probe);
+            let last = trace.last().map(|t| t.2.clone()).unwrap_or_default();
+            let label = if variants.iter().any(|v| v.name == last) {
+                trace.iter().map(|t| t.2.as_str()).collect::<Vec<_>>().join("-")
+            } else {
+                last
+            };
+            let vname = format!("{name}-{label}");
+            self.picks = trace.iter().map(|t| t.0).collect();
+            self.trace.clear();
+            let fields = body(self, &vname);
+            self.trace.clear();
+            let unknown = self.open_field(&vname, &fields);
+            let table = self.table_field(&vname, &fields);
+            let docs = vec![format!("The `{label}` alternative of `{name}`.")];
+            self.push(vname.clone(), docs, span, None, TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }));
+            variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(vname), element: None });
+            if variants.len() > MAX_MAP_ALTERNATIVES {
+                self.error(span, format!("the group choices of `{name}` make more than {MAX_MAP_ALTERNATIVES} alternatives"));
+                break;
+            }
+            // The next combination, odometer-wise from the last choice met.
+            let mut rest: Vec<(usize, usize)> = trace.iter().map(|t| (t.0, t.1)).collect();
+            let mut next = None;
+            while let Some((p, n)) = rest.pop() {
+                if p + 1 < n {
+                    next = Some(rest.iter().map(|r| r.0).chain([p + 1]).collect());
+                    break;
+                }
+            }
+            match next {
+                Some(n) => picks = n,
+                None => break,
+            }
+        }
+        (self.picks, self.trace) = saved;
+        TypeKind::Choice(Choice { variants })
     }
 
     fn entry_fields(
@@ -857,9 +1029,7 @@ impl<'a> Lowerer<'a> {
                         let saved_repeated = self.repeated;
                         self.repeated |= repeated;
                         let saved_splicing = self.splicing.replace(name.clone());
-                        for g in groups {
-                            self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, opt, out);
-                        }
+                        self.splice_rules(&name, &groups, layout, parent, opt, out);
                         self.splicing = saved_splicing;
                         self.repeated = saved_repeated;
                         self.file = saved;
@@ -914,7 +1084,12 @@ impl<'a> Lowerer<'a> {
                 };
                 let saved_repeated = self.repeated;
                 self.repeated |= repeated;
-                self.group_fields(group, layout, parent, opt, out);
+                if group.group_choices.len() > 1 && matches!(occur_of(occur), Some(AstOccur::Optional { .. })) {
+                    // `? (a // b)`: one of them, or neither.
+                    self.group_choice(group, layout, parent, optional, true, out);
+                } else {
+                    self.group_fields(group, layout, parent, opt, out);
+                }
                 self.repeated = saved_repeated;
             }
         }
@@ -1247,15 +1422,9 @@ impl<'a> Lowerer<'a> {
             Type2::Map { group, span, .. } => match self.group_map_ref(group) {
                 Some(g) => self.group_struct(&g),
                 None => {
-                    let fields = self.fields(group, Layout::Map, hint);
-                    let unknown = self.open_field(hint, &fields);
-                    let table = self.table_field(hint, &fields);
-                    self.hoist(
-                        hint,
-                        Vec::new(),
-                        *span,
-                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
-                    )
+                    let kind =
+                        self.map_kind(hint, *span, &|me: &mut Self, parent: &str| me.fields(group, Layout::Map, parent));
+                    self.hoist(hint, Vec::new(), *span, kind)
                 }
             },
             Type2::Array { group, span, .. } => match self.list_of(group, hint) {
@@ -1549,15 +1718,16 @@ impl<'a> Lowerer<'a> {
             self.error(span, format!("`{base}` takes {} generic arguments, {} given", params.len(), args.args.len()));
             return Ty::prim(Prim::Any);
         }
-        let mut bound = BTreeMap::new();
-        let mut arg_names = Vec::new();
-        for (p, a) in params.iter().zip(&args.args) {
-            arg_names.push(self.variant_name(&a.arg));
-            let ty = self.lower_type1(&a.arg, &format!("{base}-{p}"));
-            bound.insert(p.clone(), ty);
-        }
+        let arg_names: Vec<String> = args.args.iter().map(|a| self.variant_name(&a.arg)).collect();
         let inst = format!("{base}-{}", arg_names.join("-"));
         if self.derived.insert(inst.clone()) {
+            // Inline arguments are hoisted under the instance's name, so two instances
+            // (`JC<"a", 1>`, `JC<"b", 2>`) do not hoist two types of one name.
+            let mut bound = BTreeMap::new();
+            for (p, a) in params.iter().zip(&args.args) {
+                let ty = self.lower_type1(&a.arg, &format!("{inst}-{p}"));
+                bound.insert(p.clone(), ty);
+            }
             let ty = self.rule_type(rule);
             let (docs, def_span) = (doc_lines(&self.rules[rule].1.comments), self.rules[rule].1.span);
             let saved = std::mem::replace(&mut self.file, file);
@@ -1586,6 +1756,36 @@ enum FieldName {
     Lit(Literal),
     /// A key written as a named constant: the field takes the constant's name.
     Const(String, Literal),
+}
+
+/// A name for one alternative of a group choice: its first entry's key or group name.
+fn choice_label(gc: &ast::GroupChoice, i: usize) -> String {
+    match gc.group_entries.first() {
+        Some((entry, _)) => entry_label(entry, i),
+        None => "empty".into(),
+    }
+}
+
+fn entry_label(entry: &GroupEntry, i: usize) -> String {
+    match entry {
+        GroupEntry::ValueMemberKey { ge, .. } => match &ge.member_key {
+            Some(MemberKey::Bareword { ident, .. }) => ident.ident.to_owned(),
+            Some(MemberKey::Value { value, .. }) => match value_literal(value) {
+                Some(l) => literal_name(&l),
+                None => format!("alt{i}"),
+            },
+            Some(MemberKey::Type1 { t1, .. }) => match &t1.type2 {
+                Type2::Typename { ident, .. } => ident.ident.to_owned(),
+                other => literal_of(other).map(|l| literal_name(&l)).unwrap_or_else(|| format!("alt{i}")),
+            },
+            _ => format!("alt{i}"),
+        },
+        GroupEntry::TypeGroupname { ge, .. } => rule_name(&ge.name),
+        GroupEntry::InlineGroup { group, .. } => match group.group_choices.first() {
+            Some(gc) => choice_label(gc, i),
+            None => format!("alt{i}"),
+        },
+    }
 }
 
 /// The one type inside parentheses that the parser read as a group (`(tstr / int)`).

@@ -29,7 +29,7 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
             );
             continue;
         }
-        let rust = naming::type_name(&t.name);
+        let rust = t.rust_name.clone().unwrap_or_else(|| naming::type_name(&t.name));
         if let Some(prev) = rust_names.insert(rust.clone(), t) {
             let e = err(t, format!("`{}` and `{}` both become the Rust type `{rust}`; rename one", prev.name, t.name))
                 .note(&schema.sources, prev.span, format!("`{}` is defined here", prev.name));
@@ -103,7 +103,9 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 }
             }
             TypeKind::Enum(e) => {
-                unique_variants(t, e.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
+                // A value given its own Rust name (`-Infinity` → `MinusInfinity`) is out of the way.
+                let named = e.variants.iter().filter(|v| v.rust_name.is_none());
+                unique_variants(t, named.map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 let mut values = Vec::new();
                 for v in &e.variants {
                     if values.contains(&&v.value) {
