@@ -1239,3 +1239,29 @@ impl TableWriter {
         Ok(())
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Map alternatives (`{ a // b }`, a type choice of maps): told apart by a key or a key's value.
+
+/// Looks through the map at the decoder's position, without moving it, for the entry that
+/// selects an alternative: `select` gets each key, with the decoder at its value, and answers
+/// the alternative's index or `None` to look further. `None` when no entry selects one.
+/// One pass over the map; the alternative's decoder then reads it again.
+pub fn map_dispatch<'a>(
+    d: &Decoder<'a>,
+    mut select: impl FnMut(MapKey<'a>, &mut Decoder<'a>) -> Result<Option<usize>, DecodeError>,
+) -> Result<Option<usize>, DecodeError> {
+    let mut p = d.clone();
+    let mut map = Seq::map(&mut p)?;
+    while map.next(&mut p)? {
+        let key = map_key(&mut p)?;
+        let value = p.position();
+        // A value of another type than the selecting one's just does not select.
+        if let Ok(Some(i)) = select(key, &mut p) {
+            return Ok(Some(i));
+        }
+        p.set_position(value);
+        skip(&mut p)?;
+    }
+    Ok(None)
+}

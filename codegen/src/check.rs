@@ -100,6 +100,20 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 unique_variants(t, c.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 if schema.wire == Wire::Cbor {
                     disjoint(schema, t, &mut errors);
+                    let maps: Vec<_> = c
+                        .variants
+                        .iter()
+                        .filter_map(|v| schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s)))
+                        .collect();
+                    if maps.len() > 1 {
+                        if let Err(why) = schema.map_dispatch(&maps) {
+                            errors.push(
+                                err(t, format!("the map alternatives of `{}` cannot be decoded: {why}", t.name)).help(
+                                    "give each alternative a key of its own, or a key all have with a fixed value of its own (`type: \"a\"`)",
+                                ),
+                            );
+                        }
+                    }
                 }
             }
             TypeKind::Enum(e) => {

@@ -393,7 +393,95 @@ pub struct ChoiceVariant {
     pub element: Option<String>,
 }
 
+/// How a decoder tells apart the map alternatives of a choice ([`Schema::map_dispatch`]):
+/// all maps start alike, and maps skip keys they do not know, so trying them in order would
+/// let the first one take everything.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapDispatch {
+    /// Every alternative has this key, with literal values no other alternative has (BiDi's
+    /// `method: "session.new"`, `type: "allowed"`).
+    ByValue {
+        /// The key.
+        key: Key,
+        /// Each alternative's values, in variant order.
+        values: Vec<Vec<Literal>>,
+    },
+    /// Each alternative's key that no other alternative has, in variant order; `None` for the
+    /// one alternative taken when no such key is present (CoSWID's `? (payload // evidence)`).
+    ByKey(Vec<Option<Key>>),
+}
+
 impl Schema {
+    /// The map struct a type is, through aliases (untagged, not nullable).
+    pub fn map_struct(&self, ty: &Ty) -> Option<&Struct> {
+        let mut ty = ty;
+        for _ in 0..32 {
+            if ty.tag.is_some() || ty.nullable {
+                return None;
+            }
+            let TyKind::Named(n) = &ty.kind else { return None };
+            match &self.get(n)?.kind {
+                TypeKind::Struct(s) if s.layout == Layout::Map => return Some(s),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The literal values a type allows, if it is an enumeration (through aliases).
+    fn literal_values(&self, ty: &Ty) -> Option<Vec<Literal>> {
+        let mut ty = ty;
+        for _ in 0..32 {
+            if ty.tag.is_some() || ty.nullable {
+                return None;
+            }
+            let TyKind::Named(n) = &ty.kind else { return None };
+            match &self.get(n)?.kind {
+                TypeKind::Enum(e) => return Some(e.variants.iter().map(|v| v.value.clone()).collect()),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// How the map alternatives `maps` (each a [`Schema::map_struct`]) are told apart: a key all
+    /// have with disjoint literal values, else a key of its own per alternative (one may have
+    /// none: it is taken when no other's key is present). `Err` names the alternatives that
+    /// cannot be told apart.
+    pub fn map_dispatch(&self, maps: &[(&str, &Struct)]) -> Result<MapDispatch, String> {
+        if let Some((_, first)) = maps.first() {
+            'key: for f in &first.fields {
+                let mut values: Vec<Vec<Literal>> = Vec::new();
+                for (_, s) in maps {
+                    let Some(g) = s.fields.iter().find(|g| g.key == f.key && g.occur == Occur::One) else { continue 'key };
+                    let Some(vals) = self.literal_values(&g.ty) else { continue 'key };
+                    if values.iter().flatten().any(|v| vals.contains(v)) {
+                        continue 'key;
+                    }
+                    values.push(vals);
+                }
+                return Ok(MapDispatch::ByValue { key: f.key.clone(), values });
+            }
+        }
+        let mut keys = Vec::new();
+        for (i, (_, s)) in maps.iter().enumerate() {
+            let own = |f: &&Field| maps.iter().enumerate().all(|(j, (_, o))| j == i || o.fields.iter().all(|g| g.key != f.key));
+            let mut candidates: Vec<&Field> = s.fields.iter().filter(own).collect();
+            candidates.sort_by_key(|f| f.occur != Occur::One);
+            keys.push(candidates.first().map(|f| f.key.clone()));
+        }
+        let without: Vec<&str> = maps.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|((n, _), _)| *n).collect();
+        if without.len() > 1 {
+            return Err(format!(
+                "no key or key value tells the map alternatives {} apart",
+                without.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(MapDispatch::ByKey(keys))
+    }
+
     /// Looks a type up by its schema name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)

@@ -595,6 +595,9 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
     }
     let expected = c.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(" or ");
     let arms = by_major.iter().map(|(m, vs)| {
+        if let Some(arm) = map_dispatch_arm(ctx, t, vs, &expected) {
+            return quote!(#m => { #arm });
+        }
         let tries = vs.iter().enumerate().map(|(i, v)| {
             let id = super::variant_ident(&v.name, &v.rust_name);
             let dec = decode_value(ctx, &v.ty);
@@ -613,6 +616,90 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
         match #rt::cbor::major(d)? {
             #(#arms)*
             _ => Err(#rt::cbor::mismatch(d, pos, #expected)),
+        }
+    })
+}
+
+/// The decoder of a choice's map alternatives (two or more), picked by a key or a key's
+/// value ([`MapDispatch`](crate::ir::MapDispatch)), or `None` if they are not all maps or
+/// cannot be told apart (the checker reports that).
+fn map_dispatch_arm(
+    ctx: &Ctx,
+    t: &TypeDef,
+    vs: &[&crate::ir::ChoiceVariant],
+    expected: &str,
+) -> Option<TokenStream> {
+    use crate::ir::{Literal, MapDispatch};
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    if vs.len() < 2 {
+        return None;
+    }
+    let maps: Option<Vec<(&str, &Struct)>> =
+        vs.iter().map(|v| ctx.schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s))).collect();
+    let dispatch = ctx.schema.map_dispatch(&maps?).ok()?;
+    let decode = |i: usize| {
+        let v = vs[i];
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        let dec = decode_value(ctx, &v.ty);
+        quote!(#dec.map(#name::#id))
+    };
+    let (select, fallback) = match &dispatch {
+        MapDispatch::ByValue { key, values } => {
+            let pat = key_pattern(ctx, key);
+            let mut texts = Vec::new();
+            let mut ints = Vec::new();
+            for (i, vals) in values.iter().enumerate() {
+                for v in vals {
+                    match v {
+                        Literal::Text(s) => texts.push(quote!(#s => ::core::option::Option::Some(#i),)),
+                        Literal::Int(n) => {
+                            let n = *n as i64;
+                            ints.push(quote!(#n => ::core::option::Option::Some(#i),));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            (
+                quote! {
+                    match k {
+                        #pat => match #rt::cbor::peek(d)? >> 5 {
+                            3 => match &*#rt::cbor::text(d)? { #(#texts)* _ => ::core::option::Option::None },
+                            0 | 1 => match #rt::cbor::int(d)? { #(#ints)* _ => ::core::option::Option::None },
+                            _ => ::core::option::Option::None,
+                        },
+                        _ => ::core::option::Option::None,
+                    }
+                },
+                None,
+            )
+        }
+        MapDispatch::ByKey(keys) => {
+            let arms = keys.iter().enumerate().filter_map(|(i, k)| {
+                let pat = key_pattern(ctx, k.as_ref()?);
+                Some(quote!(#pat => ::core::option::Option::Some(#i),))
+            });
+            let arms: Vec<_> = arms.collect();
+            (quote!(match k { #(#arms)* _ => ::core::option::Option::None }), keys.iter().position(Option::is_none))
+        }
+    };
+    let arms = (0..vs.len()).filter(|i| Some(*i) != fallback).map(|i| {
+        let dec = decode(i);
+        quote!(::core::option::Option::Some(#i) => #dec,)
+    });
+    let rest = match fallback {
+        Some(i) => decode(i),
+        None => quote!(Err(#rt::cbor::mismatch(d, d.position(), #expected))),
+    };
+    Some(quote! {
+        let which = #rt::cbor::map_dispatch(d, |k, d| {
+            let _ = &d;
+            Ok(#select)
+        })?;
+        match which {
+            #(#arms)*
+            _ => #rest,
         }
     })
 }

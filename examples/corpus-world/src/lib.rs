@@ -18,3 +18,15 @@ pub mod reputon {
 pub mod socketplug {
     include!(concat!(env!("OUT_DIR"), "/socketplug.rs"));
 }
+
+/// CoSWID (RFC 9393).
+#[cfg(corpus)]
+pub mod coswid {
+    include!(concat!(env!("OUT_DIR"), "/coswid.rs"));
+}
+
+/// The Entity Attestation Token (EAT) claims and tokens, with the CoSWID rules it uses.
+#[cfg(corpus)]
+pub mod eat {
+    include!(concat!(env!("OUT_DIR"), "/eat.rs"));
+}
