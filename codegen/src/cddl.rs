@@ -468,7 +468,7 @@ impl<'a> Lowerer<'a> {
 
     /// What a named type rule (or a hoisted inline type) becomes.
     fn type_kind(&mut self, ty: &Type<'a>, name: &str, span: ast::Span) -> TypeKind {
-        let (choices, nullable) = split_null(ty);
+        let (choices, nullable) = self.cbor_choices(ty);
         if nullable || choices.is_empty() {
             return TypeKind::Alias(self.lower_ty(ty, name));
         }
@@ -1246,6 +1246,38 @@ impl<'a> Lowerer<'a> {
         found
     }
 
+    /// The choices of a type without `null` (and whether it was one), less the alternatives
+    /// marked `.feature "json"` (EAT's `JC<json, cbor>`): the generated types speak CBOR.
+    fn cbor_choices<'t>(&self, ty: &'t Type<'a>) -> (Vec<&'t TypeChoice<'a>>, bool) {
+        let (choices, nullable) = split_null(ty);
+        let cbor: Vec<&TypeChoice<'a>> = choices.iter().copied().filter(|c| !self.json_only(&c.type1, 0)).collect();
+        if cbor.is_empty() {
+            (choices, nullable)
+        } else {
+            (cbor, nullable)
+        }
+    }
+
+    /// `T .feature "json"`, or a rule that is (`JSON-ONLY<J> = J .feature "json"`).
+    fn json_only(&self, t1: &Type1, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        if let Some(op) = &t1.operator {
+            return matches!(&op.operator, RangeCtlOp::CtlOp { ctrl: ControlOperator::FEATURE, .. })
+                && matches!(literal_of(&op.type2), Some(Literal::Text(f)) if f == "json");
+        }
+        let Type2::Typename { ident, .. } = &t1.type2 else { return false };
+        let Some(&i) = self.index.get(ident.ident) else { return false };
+        match self.rules[i].1.types.as_slice() {
+            [rule] => match rule.value.type_choices.as_slice() {
+                [c] => self.json_only(&c.type1, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The field that keeps a map's other entries, where the schema allows them.
     fn open_field(&mut self, name: &str, fields: &[Field]) -> Option<String> {
         if !self.open_maps.remove(name) {
@@ -1257,7 +1289,7 @@ impl<'a> Lowerer<'a> {
 
     /// A type in a field or alias position.
     fn lower_ty(&mut self, ty: &Type<'a>, hint: &str) -> Ty {
-        let (choices, nullable) = split_null(ty);
+        let (choices, nullable) = self.cbor_choices(ty);
         let mut out = match choices.as_slice() {
             [] => Ty::prim(Prim::Null),
             [only] => self.lower_type1(&only.type1, hint),
@@ -1718,7 +1750,21 @@ impl<'a> Lowerer<'a> {
             self.error(span, format!("`{base}` takes {} generic arguments, {} given", params.len(), args.args.len()));
             return Ty::prim(Prim::Any);
         }
-        let arg_names: Vec<String> = args.args.iter().map(|a| self.variant_name(&a.arg)).collect();
+        // An argument naming an outer generic parameter (`CBOR-ONLY<C>` inside `JC<J, C>`) is
+        // named after what the parameter is bound to, so each instance gets its own type.
+        let arg_names: Vec<String> = args
+            .args
+            .iter()
+            .map(|a| match (&a.arg.type2, &a.arg.operator) {
+                (Type2::Typename { ident, generic_args: None, .. }, None) => {
+                    match self.env.iter().rev().find_map(|e| e.get(ident.ident)) {
+                        Some(ty) => ty_label(ty),
+                        None => self.variant_name(&a.arg),
+                    }
+                }
+                _ => self.variant_name(&a.arg),
+            })
+            .collect();
         let inst = format!("{base}-{}", arg_names.join("-"));
         if self.derived.insert(inst.clone()) {
             // Inline arguments are hoisted under the instance's name, so two instances
@@ -1756,6 +1802,20 @@ enum FieldName {
     Lit(Literal),
     /// A key written as a named constant: the field takes the constant's name.
     Const(String, Literal),
+}
+
+/// A name for a lowered type, for naming generic instances.
+fn ty_label(ty: &Ty) -> String {
+    let base = match &ty.kind {
+        TyKind::Named(n) => n.clone(),
+        TyKind::Prim(p) => format!("{p:?}").to_lowercase().replace([' ', '{', '}', ':'], ""),
+        TyKind::Rust { path, .. } => path.clone(),
+        TyKind::List { item, .. } => format!("list-{}", ty_label(item)),
+    };
+    match ty.tag {
+        Some(t) => format!("tag{t}-{base}"),
+        None => base,
+    }
 }
 
 /// A name for one alternative of a group choice: its first entry's key or group name.
