@@ -307,7 +307,9 @@ impl<K: ToJson, V: ToJson> ToJson for (K, V) {
 impl<K: FromJson, V: FromJson> FromJson for (K, V) {
     fn from_json(v: &Value) -> Result<Self, DecodeError> {
         match v.as_array().map(Vec::as_slice) {
-            Some([k, x]) => Ok((K::from_json(k).map_err(|e| e.at_index(0))?, V::from_json(x).map_err(|e| e.at_index(1))?)),
+            Some([k, x]) => {
+                Ok((K::from_json(k).map_err(|e| e.at_index(0))?, V::from_json(x).map_err(|e| e.at_index(1))?))
+            }
             _ => Err(expected("a [key, value] array", v)),
         }
     }

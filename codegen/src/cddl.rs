@@ -81,8 +81,11 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
         let mut types = lower.types;
         // CoSWID has `role = 33` (a key) and `$role /= …` (its values): the socket gets the
         // suffix, the plain rule keeps its name.
-        let plain: BTreeSet<String> =
-            types.iter().filter(|t| !t.name.starts_with('$')).map(|t| crate::rust::naming::type_name(&t.name)).collect();
+        let plain: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !t.name.starts_with('$'))
+            .map(|t| crate::rust::naming::type_name(&t.name))
+            .collect();
         for t in types.iter_mut().filter(|t| t.name.starts_with('$') && t.rust_name.is_none()) {
             let rust = crate::rust::naming::type_name(&t.name);
             if plain.contains(&rust) {
@@ -788,13 +791,13 @@ impl<'a> Lowerer<'a> {
         optional: bool,
         out: &mut Vec<Field>,
     ) {
-        let chosen: Vec<&'a ast::GroupRule<'a>> = if groups.len() > 1 && !name.starts_with("$$") && layout == Layout::Map
-        {
-            let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
-            vec![groups[self.choose(labels)]]
-        } else {
-            groups.to_vec()
-        };
+        let chosen: Vec<&'a ast::GroupRule<'a>> =
+            if groups.len() > 1 && !name.starts_with("$$") && layout == Layout::Map {
+                let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
+                vec![groups[self.choose(labels)]]
+            } else {
+                groups.to_vec()
+            };
         for g in chosen {
             self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, optional, out);
         }
@@ -853,10 +856,19 @@ impl<'a> Lowerer<'a> {
             let unknown = self.open_field(&vname, &fields);
             let table = self.table_field(&vname, &fields);
             let docs = vec![format!("The `{label}` alternative of `{name}`.")];
-            self.push(vname.clone(), docs, span, None, TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }));
+            self.push(
+                vname.clone(),
+                docs,
+                span,
+                None,
+                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
+            );
             variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(vname), element: None });
             if variants.len() > MAX_MAP_ALTERNATIVES {
-                self.error(span, format!("the group choices of `{name}` make more than {MAX_MAP_ALTERNATIVES} alternatives"));
+                self.error(
+                    span,
+                    format!("the group choices of `{name}` make more than {MAX_MAP_ALTERNATIVES} alternatives"),
+                );
                 break;
             }
             // The next combination, odometer-wise from the last choice met.
@@ -1454,8 +1466,8 @@ impl<'a> Lowerer<'a> {
             Type2::Map { group, span, .. } => match self.group_map_ref(group) {
                 Some(g) => self.group_struct(&g),
                 None => {
-                    let kind =
-                        self.map_kind(hint, *span, &|me: &mut Self, parent: &str| me.fields(group, Layout::Map, parent));
+                    let kind = self
+                        .map_kind(hint, *span, &|me: &mut Self, parent: &str| me.fields(group, Layout::Map, parent));
                     self.hoist(hint, Vec::new(), *span, kind)
                 }
             },

@@ -455,7 +455,9 @@ impl Schema {
             'key: for f in &first.fields {
                 let mut values: Vec<Vec<Literal>> = Vec::new();
                 for (_, s) in maps {
-                    let Some(g) = s.fields.iter().find(|g| g.key == f.key && g.occur == Occur::One) else { continue 'key };
+                    let Some(g) = s.fields.iter().find(|g| g.key == f.key && g.occur == Occur::One) else {
+                        continue 'key;
+                    };
                     let Some(vals) = self.literal_values(&g.ty) else { continue 'key };
                     if values.iter().flatten().any(|v| vals.contains(v)) {
                         continue 'key;
@@ -467,7 +469,9 @@ impl Schema {
         }
         let mut keys = Vec::new();
         for (i, (_, s)) in maps.iter().enumerate() {
-            let own = |f: &&Field| maps.iter().enumerate().all(|(j, (_, o))| j == i || o.fields.iter().all(|g| g.key != f.key));
+            let own = |f: &&Field| {
+                maps.iter().enumerate().all(|(j, (_, o))| j == i || o.fields.iter().all(|g| g.key != f.key))
+            };
             let mut candidates: Vec<&Field> = s.fields.iter().filter(own).collect();
             candidates.sort_by_key(|f| f.occur != Occur::One);
             keys.push(candidates.first().map(|f| f.key.clone()));

@@ -623,12 +623,7 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
 /// The decoder of a choice's map alternatives (two or more), picked by a key or a key's
 /// value ([`MapDispatch`](crate::ir::MapDispatch)), or `None` if they are not all maps or
 /// cannot be told apart (the checker reports that).
-fn map_dispatch_arm(
-    ctx: &Ctx,
-    t: &TypeDef,
-    vs: &[&crate::ir::ChoiceVariant],
-    expected: &str,
-) -> Option<TokenStream> {
+fn map_dispatch_arm(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], expected: &str) -> Option<TokenStream> {
     use crate::ir::{Literal, MapDispatch};
     let rt = ctx.rt();
     let name = super::type_ident(t);

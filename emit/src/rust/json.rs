@@ -62,7 +62,8 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let table_read =
                 table.as_ref().map(|(key, id)| quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),));
             let known: Vec<&str> = known.chain(table.as_ref().map(|(k, _)| *k)).collect();
-            let mut_m = if s.fields.is_empty() && unknown.is_none() && table.is_none() { quote!(m) } else { quote!(mut m) };
+            let mut_m =
+                if s.fields.is_empty() && unknown.is_none() && table.is_none() { quote!(m) } else { quote!(mut m) };
             (
                 quote! {
                     let #mut_m = #rt::json::Map::new();
