@@ -1181,13 +1181,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The table of the map struct `name`, renamed if a field already has its name.
-    fn table_field(&mut self, name: &str, fields: &[Field]) -> Option<Table> {
+    fn table_field(&mut self, name: &str, fields: &[Field]) -> Option<Box<Table>> {
         let mut table = self.tables.remove(name)?;
         let ident = |n: &str| crate::rust::naming::field_name(n);
         if fields.iter().any(|f| crate::rust::field_ident(f) == ident(&table.name).as_str()) {
             table.name = format!("{}-entries", table.name);
         }
-        Some(table)
+        Some(Box::new(table))
     }
 
     /// The one CBOR literal a key names once JSON-only alternatives are dropped: EAT writes

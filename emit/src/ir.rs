@@ -107,7 +107,7 @@ pub struct Struct {
     pub unknown: Option<String>,
     /// A typed table (`* K => V`, `+ tstr => T`): the map's entries whose keys are none of the
     /// fields' keys but decode as `K`, kept in wire order (CBOR maps only).
-    pub table: Option<Table>,
+    pub table: Option<Box<Table>>,
 }
 
 /// The entries of a map beyond its fixed fields whose keys and values have a type
