@@ -98,11 +98,8 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
             let mut seen = BTreeSet::new();
             for v in &mut e.variants {
                 let mut rust = crate::rust::naming::variant_name(&v.name);
-                if seen.contains(&rust) {
-                    rust = match v.name.strip_prefix('-') {
-                        Some(rest) => format!("Minus{}", crate::rust::naming::variant_name(rest)),
-                        None => format!("{rust}{}", seen.len() + 1),
-                    };
+                if let (true, Some(rest)) = (seen.contains(&rust), v.name.strip_prefix('-')) {
+                    rust = format!("Minus{}", crate::rust::naming::variant_name(rest));
                     v.rust_name = Some(rust.clone());
                 }
                 seen.insert(rust);
@@ -843,11 +840,14 @@ impl<'a> Lowerer<'a> {
             let trace = std::mem::take(&mut self.trace);
             self.rollback(before, &probe);
             let last = trace.last().map(|t| t.2.clone()).unwrap_or_default();
-            let label = if variants.iter().any(|v| v.name == last) {
-                trace.iter().map(|t| t.2.as_str()).collect::<Vec<_>>().join("-")
-            } else {
-                last
-            };
+            let taken = |l: &str| variants.iter().any(|v| v.name == l);
+            let mut label = last;
+            if taken(&label) {
+                label = trace.iter().map(|t| t.2.as_str()).collect::<Vec<_>>().join("-");
+            }
+            if taken(&label) {
+                label = format!("{label}-{}", variants.len() + 1);
+            }
             let vname = format!("{name}-{label}");
             self.picks = trace.iter().map(|t| t.0).collect();
             self.trace.clear();
