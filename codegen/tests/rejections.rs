@@ -33,7 +33,10 @@ fn group_choices() {
         "t.cddl:1:1: the map alternatives of `m` cannot be decoded: no key or key value tells the map alternatives `a`, `a-2` apart",
     );
     // A message is one map or array, not a choice of them.
-    assert_error("; type key 10\nm = {\n  0: uint // 1: text\n}\n", "t.cddl:2:1: message `m` must be a map or an array");
+    assert_error(
+        "; type key 10\nm = {\n  0: uint // 1: text\n}\n",
+        "t.cddl:2:1: message `m` must be a map or an array",
+    );
     assert_error(
         "m = [\n  uint // text\n]\n",
         "t.cddl:2:3: group choices (`//`) inside an array are not supported; use a type choice of arrays",
