@@ -261,6 +261,14 @@ impl<T: IntoOwned> IntoOwned for Vec<T> {
     }
 }
 
+/// A field through which a type contains itself.
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        Box::new((*self).into_owned())
+    }
+}
+
 /// A table entry (`* K => V`): key and value.
 impl<K: IntoOwned, V: IntoOwned> IntoOwned for (K, V) {
     type Owned = (K::Owned, V::Owned);

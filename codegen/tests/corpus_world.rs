@@ -20,7 +20,7 @@ const SCHEMAS: &[(&str, &[&str])] = &[
 ];
 
 /// The schemas that compile today: each must keep compiling.
-const COMPILING: &[&str] = &["cose", "coswid", "eat", "reputon", "socketplug"];
+const COMPILING: &[&str] = &["cose", "coswid", "eat", "reputon", "socketplug", "bidi"];
 
 fn corpus(relative: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(relative);

@@ -409,6 +409,10 @@ pub enum MapDispatch {
     /// Each alternative's key that no other alternative has, in variant order; `None` for the
     /// one alternative taken when no such key is present (CoSWID's `? (payload // evidence)`).
     ByKey(Vec<Option<Key>>),
+    /// No key tells them apart, but each alternative before the last requires a key: tried in
+    /// schema order, the first that decodes wins, as a CDDL validator matches (BiDi's
+    /// `SharedReference` needs `sharedId`, `RemoteObjectReference` needs `handle`).
+    InOrder,
 }
 
 impl Schema {
@@ -477,6 +481,10 @@ impl Schema {
             keys.push(candidates.first().map(|f| f.key.clone()));
         }
         let without: Vec<&str> = maps.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|((n, _), _)| *n).collect();
+        let requires = |s: &Struct| s.fields.iter().any(|f| f.occur == Occur::One);
+        if without.len() > 1 && maps[..maps.len() - 1].iter().all(|(_, s)| requires(s)) {
+            return Ok(MapDispatch::InOrder);
+        }
         if without.len() > 1 {
             return Err(format!(
                 "no key or key value tells the map alternatives {} apart",
@@ -484,6 +492,59 @@ impl Schema {
             ));
         }
         Ok(MapDispatch::ByKey(keys))
+    }
+
+    /// The optional fields of CBOR structs through which a type contains itself (BiDi's
+    /// `NodeProperties` ↔ `NodeRemoteValue`), as (type, field index): the back end boxes them,
+    /// since the Rust type would otherwise have no finite size. Lists break cycles already.
+    pub fn recursive_fields(&self) -> BTreeSet<(String, usize)> {
+        let mut out = BTreeSet::new();
+        if self.wire != Wire::Cbor {
+            return out;
+        }
+        let index = self.index();
+        // The named types a value of `ty` holds inline (not through a list).
+        let direct = |ty: &Ty| -> Option<usize> {
+            match &ty.kind {
+                TyKind::Named(n) => index.get(n.as_str()).copied(),
+                _ => None,
+            }
+        };
+        let edges = |t: &TypeDef| -> Vec<usize> {
+            match &t.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter(|f| !matches!(f.occur, Occur::Many { .. }))
+                    .filter_map(|f| direct(&f.ty))
+                    .collect(),
+                TypeKind::Choice(c) => c.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+                TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            }
+        };
+        let reaches = |from: usize, to: usize| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from];
+            while let Some(i) = stack.pop() {
+                if i == to {
+                    return true;
+                }
+                if seen.insert(i) {
+                    stack.extend(edges(&self.types[i]));
+                }
+            }
+            false
+        };
+        for (ti, t) in self.types.iter().enumerate() {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            for (fi, f) in s.fields.iter().enumerate() {
+                if f.occur == Occur::Optional && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
+                    out.insert((t.name.clone(), fi));
+                }
+            }
+        }
+        out
     }
 
     /// Looks a type up by its schema name.

@@ -15,6 +15,8 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
     // Typed tables, group choices in maps, JC<json, cbor> keys (issue 8).
     ("coswid", &["coswid.cddl"]),
     ("eat", &["eat-cbor.cddl", "coswid.cddl"]),
+    // Describes JSON; compiled here for its shapes (map alternatives, recursion, tables).
+    ("bidi", &["webdriver-bidi-remote.cddl"]),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

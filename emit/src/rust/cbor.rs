@@ -16,8 +16,8 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let (decode, encode) = match &t.kind {
-        TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, s)),
-        TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, s)),
+        TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, t, s)),
+        TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, t, s)),
         TypeKind::Enum(e) => enum_codec(ctx, e),
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
         TypeKind::Alias(_) => return quote!(),
@@ -222,8 +222,10 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let slots: Vec<_> = s.fields.iter().map(slot).collect();
-    let decls = s.fields.iter().zip(&slots).map(|(f, slot)| {
+    let boxed = |i: usize| ctx.is_boxed(t, i);
+    let decls = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
         let ty = ctx.rust_ty(&f.ty);
+        let ty = if boxed(i) { quote!(::std::boxed::Box<#ty>) } else { ty };
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
@@ -311,11 +313,13 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             };
             let select =
                 if fast.is_empty() { slow } else { quote!(match #rt::cbor::peek(d)? { #(#fast)* _ => #slow }) };
-            let bodies = s.fields.iter().zip(&slots).map(|(f, slot)| {
+            let bodies = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
                 let dec = decode_value(ctx, &f.ty);
                 let fname = &f.name;
+                let wrap = boxed(i).then(|| quote!(let v = ::std::boxed::Box::new(v);));
                 quote! {
                     let v = #dec.map_err(|err| err.in_field(#fname))?;
+                    #wrap
                     #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
                 }
             });
@@ -359,7 +363,7 @@ fn encoded_key(key: &Key) -> Vec<u8> {
     e.into_writer()
 }
 
-fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
     let optional: Vec<_> = s
@@ -376,8 +380,8 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         (0, [first, rest @ ..]) => quote!(#first #(+ #rest)*),
         (_, rest) => quote!(#required #(+ #rest)*),
     };
-    let mut fields: Vec<&Field> = s.fields.iter().collect();
-    fields.sort_by_key(|f| encoded_key(&f.key));
+    let mut fields: Vec<(usize, &Field)> = s.fields.iter().enumerate().collect();
+    fields.sort_by_key(|(_, f)| encoded_key(&f.key));
     let unknown = s.unknown.as_ref().map(|u| super::naming::ident(u));
     let count = match &unknown {
         Some(id) => quote!(#count + self.#id.len() as u64),
@@ -414,9 +418,10 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         }
         None => (quote!(), count, quote!()),
     };
-    let writes = fields.iter().map(|f| {
+    let writes = fields.iter().map(|&(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
         // The key's bytes are known now: write them as they are.
         let key_bytes = encoded_key(&f.key);
         let key = quote!(#rt::cbor::raw(e, &[#(#key_bytes),*]););
@@ -437,7 +442,7 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         };
         match f.occur {
             Occur::One => quote!({ let v = &self.#id; #write }),
-            _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #write }),
+            _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #unbox #write }),
         }
     });
     let writes: Vec<_> = writes.collect();
@@ -461,11 +466,12 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
     let total = s.fields.len();
     let expect = if required == total { format!("{total} items") } else { format!("{required} to {total} items") };
-    let steps = s.fields.iter().map(|f| {
+    let steps = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
         let dec = decode_value(ctx, &f.ty);
         let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
+        let read = if ctx.is_boxed(t, i) { quote!(::std::boxed::Box::new(#read)) } else { read };
         match f.occur {
             Occur::One => quote! {
                 if !(more && seq.next(d)?) {
@@ -493,7 +499,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+fn array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
     // Trailing optionals are written up to the last one present.
@@ -508,11 +514,12 @@ fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         quote!(#(#checks)* { #required })
     };
     let mut index = 0u64;
-    let writes = s.fields.iter().map(|f| {
+    let writes = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
         let value = encode_value(ctx, &f.ty);
-        let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
+        let write = quote!(#unbox #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
         match f.occur {
             Occur::One => quote!({ let v = &self.#id; #write }),
             _ => {
@@ -670,6 +677,8 @@ fn map_dispatch_arm(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], ex
                 None,
             )
         }
+        // Trying them in order is what the caller does anyway.
+        MapDispatch::InOrder => return None,
         MapDispatch::ByKey(keys) => {
             let arms = keys.iter().enumerate().filter_map(|(i, k)| {
                 let pat = key_pattern(ctx, k.as_ref()?);

@@ -132,6 +132,8 @@ pub(crate) struct Ctx<'s> {
     index: BTreeMap<&'s str, usize>,
     /// Types whose Rust form borrows from the input (`<'a>`).
     lifetimes: BTreeSet<String>,
+    /// Optional fields through which a type contains itself: `Option<Box<T>>`.
+    boxed: BTreeSet<(String, usize)>,
 }
 
 /// A value type seen through its aliases: the constraints, tag and nullability of every alias
@@ -146,7 +148,7 @@ pub(crate) struct Effective<'s> {
 impl<'s> Ctx<'s> {
     fn new(schema: &'s Schema) -> Self {
         let index = schema.index();
-        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new() };
+        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new(), boxed: schema.recursive_fields() };
         // Fixpoint: a type borrows if anything it contains borrows.
         loop {
             let mut changed = false;
@@ -279,6 +281,21 @@ impl<'s> Ctx<'s> {
             Occur::One => inner,
             Occur::Optional => quote!(::core::option::Option<#inner>),
             Occur::Many { .. } => quote!(::std::vec::Vec<#inner>),
+        }
+    }
+
+    /// Whether field `i` of struct `t` is boxed (see [`Schema::recursive_fields`]).
+    pub fn is_boxed(&self, t: &TypeDef, i: usize) -> bool {
+        !self.boxed.is_empty() && self.boxed.contains(&(t.name.clone(), i))
+    }
+
+    /// The Rust type of field `i` of struct `t`, boxed where the type recurses through it.
+    pub fn struct_field_ty(&self, t: &TypeDef, i: usize, f: &crate::ir::Field) -> TokenStream {
+        if self.is_boxed(t, i) {
+            let inner = self.rust_ty(&f.ty);
+            quote!(::core::option::Option<::std::boxed::Box<#inner>>)
+        } else {
+            self.field_ty(&f.ty, f.occur)
         }
     }
 

@@ -40,10 +40,10 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
     Ok(match &t.kind {
         TypeKind::Struct(s) => {
             let mut fields = Vec::new();
-            for f in &s.fields {
+            for (i, f) in s.fields.iter().enumerate() {
                 let id = field_ident(f);
                 let (ty, attrs) =
-                    if derive { annotate::field(ctx, s.layout, f)? } else { (ctx.field_ty(&f.ty, f.occur), quote!()) };
+                    if derive { annotate::field(ctx, s.layout, f)? } else { (ctx.struct_field_ty(t, i, f), quote!()) };
                 let mut lines = vec![format!("`{}` ({}).", f.name, f.key)];
                 lines.extend(f.docs.iter().cloned());
                 if let Some(d) = &f.ty.default {

@@ -30,3 +30,10 @@ pub mod coswid {
 pub mod eat {
     include!(concat!(env!("OUT_DIR"), "/eat.rs"));
 }
+
+/// WebDriver BiDi, remote end: commands and their parameters (the schema describes JSON; these
+/// types carry its shapes over CBOR).
+#[cfg(corpus)]
+pub mod bidi {
+    include!(concat!(env!("OUT_DIR"), "/bidi.rs"));
+}
