@@ -166,3 +166,22 @@ fn eat_examples_decode_and_reencode() {
     assert_eq!(out.invalid_accepted, ["valid_iot"]);
     assert_eq!(out.exact.len(), 14);
 }
+
+/// BiDi has no corpus instances (and describes JSON); one command in its CBOR form shows the
+/// map alternatives picked by `method`, among some 60 commands.
+#[test]
+fn bidi_command_dispatches_on_method() {
+    use corpus_world::bidi::Command;
+    // {"id": 1, "method": "session.status", "params": {}}
+    let wire = hex::decode("a362696401666d6574686f646e73657373696f6e2e73746174757366706172616d73a0").unwrap();
+    match from_slice::<Command>(&wire).unwrap() {
+        Command::SessionStatus(c) => {
+            assert_eq!(c.id, 1);
+            assert_eq!(to_vec(&Command::SessionStatus(c)).unwrap(), wire);
+        }
+        other => panic!("{other:?}"),
+    }
+    // An unknown method selects no command.
+    let wire = hex::decode("a262696401666d6574686f6463666f6f").unwrap();
+    assert!(from_slice::<Command>(&wire).is_err());
+}
