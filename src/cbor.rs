@@ -621,7 +621,7 @@ pub fn take_null(d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
 }
 
 /// The items of an array or the entries of a map, definite or indefinite.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Seq {
     remaining: Option<u64>,
     /// Where the array or map started.
@@ -666,6 +666,15 @@ impl Seq {
         self.remaining
             .map_or(0, |r| usize::try_from(r).unwrap_or(usize::MAX).min(left))
             .min(left / std::mem::size_of::<T>().max(1))
+    }
+
+    /// Whether another item follows, without advancing.
+    #[inline]
+    pub fn more(&self, d: &Decoder<'_>) -> Result<bool, DecodeError> {
+        match self.remaining {
+            Some(n) => Ok(n > 0),
+            None => Ok(peek(d)? != 0xff),
+        }
     }
 
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
@@ -1272,4 +1281,48 @@ pub fn map_dispatch<'a>(
         skip(&mut p)?;
     }
     Ok(None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups spliced into arrays (`[+ (key, value) // …]`): items, not one item.
+
+/// A group of array items that generated code reads and writes in the enclosing array.
+pub trait Items<'a>: Sized {
+    /// Reads the group's items from the array `seq` (each announced by `seq.next`).
+    fn decode_items(d: &mut Decoder<'a>, seq: &mut Seq) -> Result<Self, DecodeError>;
+    /// Writes the group's items (the enclosing array counted them with [`Items::count`]).
+    fn encode_items(&self, e: &mut Enc<'_>) -> Result<(), EncodeError>;
+    /// How many array items the group is.
+    fn count(&self) -> u64;
+}
+
+/// The next item of a group: an error at the array's start if the array ends first.
+#[inline]
+pub fn group_item(d: &mut Decoder<'_>, seq: &mut Seq, name: &'static str) -> Result<(), DecodeError> {
+    if seq.next(d)? {
+        Ok(())
+    } else {
+        Err(DecodeError::new(ErrorKind::MissingField(name), seq.start))
+    }
+}
+
+/// Reads repeated groups until the array ends, checking the count bounds.
+pub fn group_list<'a, T: Items<'a>>(
+    d: &mut Decoder<'a>,
+    seq: &mut Seq,
+    min: u64,
+    max: Option<u64>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    while seq.more(d)? {
+        let i = out.len();
+        if max.is_some_and(|m| i as u64 >= m) {
+            return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+        }
+        out.push(T::decode_items(d, seq).map_err(|e| e.at_index(i))?);
+    }
+    if (out.len() as u64) < min {
+        return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+    }
+    Ok(out)
 }

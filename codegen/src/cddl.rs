@@ -92,6 +92,20 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
                 t.rust_name = Some(format!("{rust}Socket"));
             }
         }
+        // SUIT's `suit-manifest = 3` (a key) next to `SUIT_Manifest`: the named constant yields.
+        let constant =
+            |t: &TypeDef| matches!(&t.kind, TypeKind::Enum(e) if e.variants.len() == 1) && t.rust_name.is_none();
+        let others: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !constant(t))
+            .map(|t| t.rust_name.clone().unwrap_or_else(|| crate::rust::naming::type_name(&t.name)))
+            .collect();
+        for t in types.iter_mut().filter(|t| constant(t)) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if others.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Value"));
+            }
+        }
         // `"Infinity" / "-Infinity"` (BiDi): values whose Rust names would collide.
         for t in &mut types {
             let TypeKind::Enum(e) = &mut t.kind else { continue };
@@ -1004,8 +1018,13 @@ impl<'a> Lowerer<'a> {
                 let occur = match occur {
                     None => Occur::One,
                     Some(AstOccur::Optional { .. }) => Occur::Optional,
+                    // `[bstr, * bstr]`, `[2* bstr, ?nil]`: the items this entry takes.
+                    Some(o) if layout == Layout::Array && matches!(wire_key, Key::Position(_)) => {
+                        let (min, max) = list_bounds(o).unwrap_or((0, None));
+                        Occur::Many { min, max }
+                    }
                     Some(_) => {
-                        self.error(*span, "repeated entries (`*`, `+`, `n*m`) inside a map or array are not supported; wrap them in an array: `key: [* T]`");
+                        self.error(*span, "repeated entries (`*`, `+`, `n*m`) inside a map are not supported; wrap them in an array: `key: [* T]`");
                         return;
                     }
                 };
@@ -1029,8 +1048,14 @@ impl<'a> Lowerer<'a> {
                             None => optional,
                             Some(AstOccur::Optional { .. }) => true,
                             Some(_) if repeated => true,
-                            Some(_) => {
-                                self.error(*span, format!("repeating the group `{name}` inside an array is not supported; write `[* T]` as its own array"));
+                            Some(o) => {
+                                // `[* group]` inside an array: a list of the group's items.
+                                let alts: Vec<(String, Vec<&GroupEntry<'a>>)> = groups
+                                    .iter()
+                                    .enumerate()
+                                    .flat_map(|(i, g)| self.group_alternatives(&g.entry, i))
+                                    .collect();
+                                self.repeated_group(alts, o, parent, *span, out);
                                 return;
                             }
                         };
@@ -1056,12 +1081,9 @@ impl<'a> Lowerer<'a> {
                         let occur = match occur {
                             None => Occur::One,
                             Some(AstOccur::Optional { .. }) => Occur::Optional,
-                            Some(_) => {
-                                self.error(
-                                    *span,
-                                    "repeated entries inside an array with other entries are not supported",
-                                );
-                                return;
+                            Some(o) => {
+                                let (min, max) = list_bounds(o).unwrap_or((0, None));
+                                Occur::Many { min, max }
                             }
                         };
                         let ty = self.typename(&ge.name, ge.generic_args.as_ref(), *span, &format!("{parent}-{fname}"));
@@ -1086,11 +1108,15 @@ impl<'a> Lowerer<'a> {
                     None => optional,
                     Some(AstOccur::Optional { .. }) => true,
                     Some(_) if repeated => true,
-                    Some(_) => {
-                        self.error(
-                            *span,
-                            "repeated inline groups inside an array are not supported; write `[* T]` as its own array",
-                        );
+                    Some(o) => {
+                        // `[+ (a // b)]`: a list of groups spliced into the array.
+                        let alts: Vec<(String, Vec<&GroupEntry<'a>>)> = group
+                            .group_choices
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(i, gc)| self.choice_alternatives(gc, i))
+                            .collect();
+                        self.repeated_group(alts, o, parent, *span, out);
                         return;
                     }
                 };
@@ -1105,6 +1131,98 @@ impl<'a> Lowerer<'a> {
                 self.repeated = saved_repeated;
             }
         }
+    }
+
+    /// The alternatives of one group choice, each a label and its entries: a choice that names
+    /// a group rule stands for that rule's alternatives (`SUIT_Condition //= (…)`, seven times).
+    fn choice_alternatives<'g>(&self, gc: &'g ast::GroupChoice<'a>, i: usize) -> Vec<(String, Vec<&'g GroupEntry<'a>>)>
+    where
+        'a: 'g,
+    {
+        if let [(entry, _)] = gc.group_entries.as_slice() {
+            return self.group_alternatives(entry, i);
+        }
+        vec![(choice_label(gc, i), gc.group_entries.iter().map(|(e, _)| e).collect())]
+    }
+
+    fn group_alternatives<'g>(&self, entry: &'g GroupEntry<'a>, i: usize) -> Vec<(String, Vec<&'g GroupEntry<'a>>)>
+    where
+        'a: 'g,
+    {
+        match entry {
+            GroupEntry::TypeGroupname { ge, .. } if ge.occur.is_none() && ge.generic_args.is_none() => {
+                let name = rule_name(&ge.name);
+                match self.index.get(&name).map(|&r| &self.rules[r].1.groups) {
+                    Some(groups) if !groups.is_empty() => {
+                        groups.iter().enumerate().flat_map(|(j, g)| self.group_alternatives(&g.entry, j)).collect()
+                    }
+                    _ => vec![(name, vec![entry])],
+                }
+            }
+            GroupEntry::InlineGroup { group, occur: None, .. } => {
+                group.group_choices.iter().enumerate().flat_map(|(j, gc)| self.choice_alternatives(gc, j)).collect()
+            }
+            other => vec![(entry_label(other, i), vec![other])],
+        }
+    }
+
+    /// A repeated group inside an array (`[+ (key, value) // …]`): each alternative a struct
+    /// of its items ([`Layout::Group`]), their choice if several, and a field listing them.
+    fn repeated_group(
+        &mut self,
+        alts: Vec<(String, Vec<&GroupEntry<'a>>)>,
+        o: AstOccur,
+        parent: &str,
+        span: ast::Span,
+        out: &mut Vec<Field>,
+    ) {
+        let (min, max) = list_bounds(o).unwrap_or((0, None));
+        let fname = format!("item{}", out.len());
+        let base = format!("{parent}-{fname}");
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
+        for (label, entries) in alts {
+            let mut label = label;
+            if variants.iter().any(|v| v.name == label) {
+                label = format!("{label}-{}", variants.len() + 1);
+            }
+            let name = format!("{base}-{label}");
+            let mut fields = Vec::new();
+            for e in entries {
+                self.entry_fields(e, &ast::OptionalComma::default(), Layout::Array, &name, false, &mut fields);
+            }
+            if fields.iter().any(|f| f.occur != Occur::One) {
+                self.error(span, "optional or repeated items inside a repeated group are not supported");
+                return;
+            }
+            let docs = vec![format!("One `{label}` group of `{parent}`'s items.")];
+            self.push(
+                name.clone(),
+                docs,
+                span,
+                None,
+                TypeKind::Struct(Struct { layout: Layout::Group, fields, unknown: None, table: None }),
+            );
+            variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(name), element: None });
+        }
+        let ty = match variants.as_slice() {
+            [one] => one.ty.clone(),
+            _ => {
+                let docs = vec![format!("One of the groups `{parent}`'s items repeat.")];
+                self.push(base.clone(), docs, span, None, TypeKind::Choice(Choice { variants }));
+                Ty::named(base)
+            }
+        };
+        let span = self.span(span);
+        out.push(Field {
+            rust_name: None,
+            name: fname,
+            docs: Vec::new(),
+            key: Key::Position(out.len()),
+            ty,
+            occur: Occur::Many { min, max },
+            group: None,
+            span,
+        });
     }
 
     /// `any`, or a rule that is another name for it (`values = any`).

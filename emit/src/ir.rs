@@ -139,6 +139,10 @@ pub enum Layout {
     Array,
     /// An XML element; fields are child elements, attributes, or the text content.
     Element,
+    /// A CBOR group whose items are spliced into the enclosing array, never an item of its own:
+    /// one element of a repeated group in an array (SUIT's `[+ (key, value) // …]` commands);
+    /// fields are [`Key::Position`] within the group.
+    Group,
 }
 
 /// A field of a [`Struct`].

@@ -13,6 +13,7 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
     ("reputon", &["rfc8610-reputon.cddl"]),
     ("socketplug", &["rfc8610-socketplug.cddl"]),
     // Typed tables, group choices in maps, JC<json, cbor> keys (issue 8).
+    ("suit", &["suit-manifest.cddl", "cose-rfc9052.cddl"]),
     ("coswid", &["coswid.cddl"]),
     ("eat", &["eat-cbor.cddl", "coswid.cddl"]),
     // Describes JSON; compiled here for its shapes (map alternatives, recursion, tables).

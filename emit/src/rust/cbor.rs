@@ -16,6 +16,8 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let (decode, encode) = match &t.kind {
+        TypeKind::Struct(s) if s.layout == Layout::Group => return group_items(ctx, t, s),
+        TypeKind::Choice(c) if c.variants.iter().all(|v| is_group(ctx, &v.ty)) => return group_choice_items(ctx, t, c),
         TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, t, s)),
         TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, t, s)),
         TypeKind::Enum(e) => enum_codec(ctx, e),
@@ -461,6 +463,146 @@ fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
+/// An array with a repeated field (`[bstr, * bstr]`, `[+ (key, value)]`): the length counts
+/// every item; absent optionals are left out.
+fn repeated_array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let counts = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        match f.occur {
+            Occur::One => quote!(1u64),
+            Occur::Optional => quote!(u64::from(self.#id.is_some())),
+            Occur::Many { .. } if is_group(ctx, &f.ty) => {
+                quote!(self.#id.iter().map(#rt::cbor::Items::count).sum::<u64>())
+            }
+            Occur::Many { .. } => quote!(self.#id.len() as u64),
+        }
+    });
+    let writes = s.fields.iter().enumerate().map(|(i, f)| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let value = encode_value(ctx, &f.ty);
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
+        let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
+        match f.occur {
+            Occur::One => quote!({ let v = &self.#id; #write }),
+            Occur::Optional => quote!(if let ::core::option::Option::Some(v) = &self.#id { #unbox #write }),
+            Occur::Many { min, max } => {
+                let maxt = opt(max);
+                let item = if is_group(ctx, &f.ty) {
+                    quote!(#rt::cbor::Items::encode_items(v, e))
+                } else {
+                    quote!((|e: &mut #rt::cbor::Enc<'_>| -> ::core::result::Result<(), #rt::EncodeError> { #value Ok(()) })(e))
+                };
+                quote! {
+                    #rt::cbor::check_count(self.#id.len(), #min, #maxt).map_err(|k| #rt::cbor::invalid(k).in_field(#fname))?;
+                    for (i, v) in self.#id.iter().enumerate() {
+                        #item.map_err(|err| err.at_index(i).in_field(#fname))?;
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        let len: u64 = 0 #(+ #counts)*;
+        #rt::cbor::head(e, 4, len);
+        #(#writes)*
+        Ok(())
+    }
+}
+
+/// Whether a type is a group spliced into arrays (a [`Layout::Group`] struct or a choice of them).
+fn is_group(ctx: &Ctx, ty: &Ty) -> bool {
+    let TyKind::Named(n) = &ty.kind else { return false };
+    match ctx.get(n).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.layout == Layout::Group,
+        Some(TypeKind::Choice(c)) => !c.variants.is_empty() && c.variants.iter().all(|v| is_group(ctx, &v.ty)),
+        _ => false,
+    }
+}
+
+/// `Items` for a group of array items: each field is the next item.
+fn group_items(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    let anon = ctx.anon_generics(t);
+    let reads = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let dec = decode_value(ctx, &f.ty);
+        quote! {
+            #rt::cbor::group_item(d, seq, #fname)?;
+            let #id = #dec.map_err(|err| err.in_field(#fname))?;
+        }
+    });
+    let writes = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let value = encode_value(ctx, &f.ty);
+        quote!({ let v = &self.#id; #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?; })
+    });
+    let ids = s.fields.iter().map(field_ident);
+    let n = s.fields.len() as u64;
+    let _ = anon;
+    quote! {
+        impl<'a> #rt::cbor::Items<'a> for #name #generics {
+            fn decode_items(d: &mut #rt::cbor::Decoder<'a>, seq: &mut #rt::cbor::Seq) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #(#reads)*
+                Ok(#name { #(#ids),* })
+            }
+            fn encode_items(&self, e: &mut #rt::cbor::Enc<'_>) -> ::core::result::Result<(), #rt::EncodeError> {
+                #(#writes)*
+                Ok(())
+            }
+            fn count(&self) -> u64 { #n }
+        }
+    }
+}
+
+/// `Items` for a choice of groups: tried in schema order from the same item, the first that
+/// decodes wins (their first items are usually distinct constants, so a wrong one fails at
+/// once); the error kept is the one that got furthest.
+fn group_choice_items(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    let tries = c.variants.iter().enumerate().map(|(i, v)| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        let ty = ctx.rust_ty(&v.ty);
+        let keep = if i == 0 { quote!(err) } else { quote!(if err.offset() > best.offset() { err } else { best }) };
+        quote! {
+            let best = match <#ty as #rt::cbor::Items<'a>>::decode_items(d, seq) {
+                Ok(v) => return Ok(#name::#id(v)),
+                Err(err) => { d.set_position(pos); *seq = start.clone(); #keep }
+            };
+        }
+    });
+    let arms = c.variants.iter().map(|v| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        quote!(#name::#id(v) => #rt::cbor::Items::encode_items(v, e),)
+    });
+    let counts = c.variants.iter().map(|v| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        quote!(#name::#id(v) => #rt::cbor::Items::count(v),)
+    });
+    quote! {
+        impl<'a> #rt::cbor::Items<'a> for #name #generics {
+            fn decode_items(d: &mut #rt::cbor::Decoder<'a>, seq: &mut #rt::cbor::Seq) -> ::core::result::Result<Self, #rt::DecodeError> {
+                let (pos, start) = (d.position(), seq.clone());
+                #(#tries)*
+                Err(best)
+            }
+            fn encode_items(&self, e: &mut #rt::cbor::Enc<'_>) -> ::core::result::Result<(), #rt::EncodeError> {
+                match self { #(#arms)* }
+            }
+            fn count(&self) -> u64 {
+                match self { #(#counts)* }
+            }
+        }
+    }
+}
+
 fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
@@ -472,7 +614,39 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         let dec = decode_value(ctx, &f.ty);
         let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
         let read = if ctx.is_boxed(t, i) { quote!(::std::boxed::Box::new(#read)) } else { read };
+        let last = i + 1 == s.fields.len();
         match f.occur {
+            Occur::Many { min, max } if is_group(ctx, &f.ty) => {
+                let item = ctx.rust_ty(&f.ty);
+                let maxt = opt(max);
+                quote! {
+                    let #id: ::std::vec::Vec<#item> = if more {
+                        #rt::cbor::group_list(d, &mut seq, #min, #maxt).map_err(|err| err.in_field(#fname))?
+                    } else {
+                        ::std::vec::Vec::new()
+                    };
+                }
+            }
+            Occur::Many { min, max } => {
+                let maxt = opt(max);
+                // Items are this field's while they can start as its type (`[2* bstr, ?nil]`).
+                let fits = (!last).then(|| {
+                    let mask = majors_of(ctx, &f.ty);
+                    quote!(&& ((#mask) >> #rt::cbor::major(d)?) & 1 != 0)
+                });
+                quote! {
+                    let mut #id = ::std::vec::Vec::new();
+                    if more {
+                        while seq.more(d)? #fits {
+                            seq.next(d)?;
+                            let i = #id.len();
+                            #id.push(#dec.map_err(|err| err.at_index(i).in_field(#fname))?);
+                        }
+                        #rt::cbor::check_count(#id.len(), #min, #maxt)
+                            .map_err(|k| #rt::DecodeError::new(k, seq.start).in_field(#fname))?;
+                    }
+                }
+            }
             Occur::One => quote! {
                 if !(more && seq.next(d)?) {
                     return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array of {} items, expected {}", seq.count, #expect)), seq.start));
@@ -501,6 +675,9 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
 
 fn array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
+    if s.fields.iter().any(|f| matches!(f.occur, Occur::Many { .. })) {
+        return repeated_array_encode(ctx, t, s);
+    }
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
     // Trailing optionals are written up to the last one present.
     let optionals: Vec<_> = s.fields.iter().filter(|f| f.occur != Occur::One).map(field_ident).collect();

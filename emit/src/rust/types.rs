@@ -303,6 +303,7 @@ fn describe(t: &TypeDef) -> String {
             crate::ir::Layout::Map => "map",
             crate::ir::Layout::Array => "array",
             crate::ir::Layout::Element => "element",
+            crate::ir::Layout::Group => "group of array items",
         },
         TypeKind::Enum(_) => "enumeration",
         TypeKind::Choice(_) => "choice",

@@ -37,3 +37,9 @@ pub mod eat {
 pub mod bidi {
     include!(concat!(env!("OUT_DIR"), "/bidi.rs"));
 }
+
+/// SUIT manifests, with the COSE rules they use.
+#[cfg(corpus)]
+pub mod suit {
+    include!(concat!(env!("OUT_DIR"), "/suit.rs"));
+}
