@@ -661,7 +661,8 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     });
     let ids = s.fields.iter().map(field_ident);
     let name = super::type_ident(t);
-    let more = if required == total { quote!(let more = true;) } else { quote!(let mut more = true;) };
+    let optional = s.fields.iter().any(|f| f.occur == Occur::Optional);
+    let more = if optional { quote!(let mut more = true;) } else { quote!(let more = true;) };
     quote! {
         let mut seq = #rt::cbor::Seq::array(d, "array")?;
         #more

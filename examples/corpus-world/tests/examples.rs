@@ -185,3 +185,56 @@ fn bidi_command_dispatches_on_method() {
     let wire = hex::decode("a262696401666d6574686f6463666f6f").unwrap();
     assert!(from_slice::<Command>(&wire).is_err());
 }
+
+/// Decodes `bytes` as `T` and requires the same bytes back; the value.
+macro_rules! exact {
+    ($t:ty, $bytes:expr, $what:expr) => {{
+        let bytes: &[u8] = $bytes;
+        let v = from_slice::<$t>(bytes).unwrap_or_else(|e| panic!("{}: {e}", $what));
+        assert_eq!(to_vec(&v).unwrap(), bytes, "{}: re-encoded differently", $what);
+        v
+    }};
+}
+
+/// Every SUIT example, and inside it every `bstr .cbor` layer the schema names: the
+/// authentication wrapper, the manifest, its common block, shared sequence and command
+/// sequences (the `[+ (key, value) // …]` groups), each decoded and re-encoded byte for byte.
+#[test]
+fn suit_examples_decode_and_reencode_at_every_layer() {
+    use corpus_world::suit::{
+        SuitAuthentication, SuitCommandSequence, SuitCommon, SuitManifest, SuitManifestSuitInstall, SuitSharedSequence,
+        SuitStart,
+    };
+    let mut sequences = 0;
+    for v in vectors("suit.json") {
+        let name = v["name"].as_str().unwrap().to_owned();
+        assert!(v["valid"].as_bool().unwrap());
+        let bytes = hex::decode(v["cbor_hex"].as_str().unwrap()).unwrap();
+        let SuitStart::SuitEnvelopeTagged(envelope) = exact!(SuitStart, &bytes, name) else {
+            panic!("{name}: not an envelope");
+        };
+        exact!(SuitAuthentication, &envelope.suit_authentication_wrapper, format!("{name} authentication"));
+        let manifest = exact!(SuitManifest, &envelope.suit_manifest, format!("{name} manifest"));
+        let common = exact!(SuitCommon, &manifest.suit_common, format!("{name} common"));
+        if let Some(shared) = &common.suit_shared_sequence {
+            let s = exact!(SuitSharedSequence, shared, format!("{name} shared sequence"));
+            assert!(!s.item0.is_empty());
+        }
+        let install = match &manifest.suit_install {
+            Some(SuitManifestSuitInstall::Bstr(b)) => Some(b.as_ref()),
+            _ => None,
+        };
+        let command_sequences = [
+            manifest.suit_validate.as_deref(),
+            manifest.suit_load.as_deref(),
+            manifest.suit_invoke.as_deref(),
+            install,
+        ];
+        for seq in command_sequences.into_iter().flatten() {
+            let s = exact!(SuitCommandSequence, seq, format!("{name} command sequence"));
+            assert!(!s.item0.is_empty());
+            sequences += 1;
+        }
+    }
+    assert!(sequences >= 13, "{sequences} command sequences");
+}
