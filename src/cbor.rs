@@ -1296,13 +1296,14 @@ pub trait Items<'a>: Sized {
     fn count(&self) -> u64;
 }
 
-/// The next item of a group: an error at the array's start if the array ends first.
+/// The next item of a group: an error where the array ends if it ends first.
 #[inline]
 pub fn group_item(d: &mut Decoder<'_>, seq: &mut Seq, name: &'static str) -> Result<(), DecodeError> {
+    let at = d.position();
     if seq.next(d)? {
         Ok(())
     } else {
-        Err(DecodeError::new(ErrorKind::MissingField(name), seq.start))
+        Err(DecodeError::new(ErrorKind::MissingField(name), at))
     }
 }
 

@@ -1,6 +1,6 @@
-//! Issue 8's map constructs through their golden outputs (`codegen/tests/golden/tables.rs`,
-//! `map_choices.rs`): typed tables and map alternatives decode, reject and re-encode as the
-//! schema says, byte for byte.
+//! Issue 8's constructs through their golden outputs (`codegen/tests/golden/tables.rs`,
+//! `map_choices.rs`, `array_groups.rs`): typed tables, map alternatives and repeated groups in
+//! arrays decode, reject and re-encode as the schema says, byte for byte.
 
 use std::borrow::Cow;
 
@@ -14,6 +14,10 @@ mod tables {
 #[allow(dead_code)]
 mod map_choices {
     include!("../codegen/tests/golden/map_choices.rs");
+}
+#[allow(dead_code)]
+mod array_groups {
+    include!("../codegen/tests/golden/array_groups.rs");
 }
 
 fn h(s: &str) -> Vec<u8> {
@@ -134,4 +138,51 @@ fn type_choices_of_maps_by_a_value_among_several() {
     let v = from_slice::<Shape>(&wire).unwrap();
     assert!(matches!(&v, Shape::Map2(s) if s.kind == ShapeMap2Kind::Box && s.side == 3), "{v:?}");
     assert_eq!(to_vec(&v).unwrap(), wire);
+}
+
+#[test]
+fn a_repeated_tail_and_a_repeated_item_before_an_optional_one() {
+    use array_groups::{Signed, TryEach};
+    let wire = h("83 4101 4102 4103");
+    let v: Signed = from_slice(&wire).unwrap();
+    assert_eq!(v.payload.as_ref(), [1]);
+    assert_eq!(v.signature, vec![Cow::from(&[2u8][..]), Cow::from(&[3u8][..])]);
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let wire = h("81 4101");
+    let v: Signed = from_slice(&wire).unwrap();
+    assert!(v.signature.is_empty());
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // `[2* bstr, ?nil]`: the byte strings, then the null.
+    let wire = h("83 40 40 f6");
+    let v: TryEach = from_slice(&wire).unwrap();
+    assert_eq!((v.item0.len(), v.item1), (2, Some(())));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let e = from_slice::<TryEach>(&h("82 40 f6")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_)), "{e}");
+    assert!(e.to_string().starts_with("item0:"), "{e}");
+    assert!(to_vec(&TryEach { item0: vec![Cow::from(&[][..])], item1: None }).is_err());
+}
+
+#[test]
+fn repeated_key_value_groups_spliced_into_an_array() {
+    use array_groups::{Commands, CommandsItem0, CommandsItem0CustomKeyItem1, CommandsItem0SetIndexItem1};
+    // [1, 5, 12, [1, 2], -3, h'ff', 32, "x"]: four (key, value) groups in one array.
+    let wire = h("88 01 05 0c 82 01 02 22 41ff 1820 6178");
+    let v: Commands = from_slice(&wire).unwrap();
+    assert_eq!(v.item0.len(), 4);
+    assert!(matches!(&v.item0[0], CommandsItem0::CheckVendor(c) if c.item1 == 5));
+    assert!(
+        matches!(&v.item0[1], CommandsItem0::SetIndex(c) if c.item1 == CommandsItem0SetIndexItem1::Array(vec![1, 2]))
+    );
+    assert!(
+        matches!(&v.item0[2], CommandsItem0::CustomKey(c) if c.item0 == -3 && c.item1 == CommandsItem0CustomKeyItem1::Bstr(Cow::from(&[0xffu8][..])))
+    );
+    assert!(matches!(&v.item0[3], CommandsItem0::Run(c) if c.item1 == "x"));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // A key without its value: the group's second item is missing.
+    let e = from_slice::<Commands>(&h("81 01")).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (&ErrorKind::MissingField("item1"), 2));
+    // 7 is no command's key (nor a negative custom one); `+`: at least one group.
+    assert!(from_slice::<Commands>(&h("82 07 01")).is_err());
+    assert!(from_slice::<Commands>(&h("80")).is_err());
 }

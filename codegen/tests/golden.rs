@@ -18,6 +18,7 @@ const CONSTRUCTS: &[&str] = &[
     "world",
     "tables",
     "map_choices",
+    "array_groups",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option.
