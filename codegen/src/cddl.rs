@@ -269,7 +269,17 @@ fn comments_of<'a>(c: &Option<ast::Comments<'a>>) -> Vec<&'a str> {
 }
 
 fn doc_lines(comments: &[&str]) -> Vec<String> {
-    comments.iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()
+    comments
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        // A comment line `- item` is prose, not a Markdown list whose next lines would have
+        // to be indented (EAT's comments are such lists).
+        .map(|c| match c.strip_prefix("- ") {
+            Some(rest) => format!("\\- {rest}"),
+            None => c.to_owned(),
+        })
+        .collect()
 }
 
 fn occur_of(o: &Option<ast::Occurrence>) -> Option<AstOccur> {

@@ -583,11 +583,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Command<'a> {
                                                 _ => ::core::option::Option::None,
                                             }
                                         }
-                                        0 | 1 => {
-                                            match ::osmos::cbor::int(d)? {
-                                                _ => ::core::option::Option::None,
-                                            }
-                                        }
                                         _ => ::core::option::Option::None,
                                     }
                                 }
@@ -1551,11 +1546,6 @@ impl<'a> ::osmos::cbor::Decode<'a> for Shape {
                                                 "circle" => ::core::option::Option::Some(0usize),
                                                 "square" => ::core::option::Option::Some(1usize),
                                                 "box" => ::core::option::Option::Some(1usize),
-                                                _ => ::core::option::Option::None,
-                                            }
-                                        }
-                                        0 | 1 => {
-                                            match ::osmos::cbor::int(d)? {
                                                 _ => ::core::option::Option::None,
                                             }
                                         }

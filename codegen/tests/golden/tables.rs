@@ -54,7 +54,8 @@ impl<'a> ::osmos::cbor::Decode<'a> for Labels<'a> {
                         ::osmos::cbor::MapKey::Int(1i128) => 1usize,
                         _ => {
                             d.set_position(key_pos);
-                            match ::osmos::cbor::text(d) {
+                            let k = ::osmos::cbor::text(d);
+                            match k {
                                 Ok(k) => {
                                     let key_end = d.position();
                                     let i = table.len();
@@ -212,7 +213,8 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextMap<'a> {
             let key_pos = d.position();
             let _ = ::osmos::cbor::map_key(d)?;
             d.set_position(key_pos);
-            match ::osmos::cbor::text(d) {
+            let k = ::osmos::cbor::text(d);
+            match k {
                 Ok(k) => {
                     let key_end = d.position();
                     let i = table.len();
@@ -261,7 +263,7 @@ impl ::osmos::cbor::Encode for TextMap<'_> {
                 },
             )
             .map_err(|err| err.in_field("entries"))?;
-        ::osmos::cbor::head(e, 5, 0u64 + table.len() as u64);
+        ::osmos::cbor::head(e, 5, table.len() as u64);
         table.rest(e, ::core::option::Option::None)?;
         Ok(())
     }
@@ -316,12 +318,13 @@ impl<'a> ::osmos::cbor::Decode<'a> for ByComponent<'a> {
             let key_pos = d.position();
             let _ = ::osmos::cbor::map_key(d)?;
             d.set_position(key_pos);
-            match ::osmos::cbor::list(
+            let k = ::osmos::cbor::list(
                 d,
                 0u64,
                 ::core::option::Option::None,
                 ::osmos::cbor::bytes,
-            ) {
+            );
+            match k {
                 Ok(k) => {
                     let key_end = d.position();
                     let i = table.len();
@@ -379,7 +382,7 @@ impl ::osmos::cbor::Encode for ByComponent<'_> {
                 },
             )
             .map_err(|err| err.in_field("entries"))?;
-        ::osmos::cbor::head(e, 5, 0u64 + table.len() as u64);
+        ::osmos::cbor::head(e, 5, table.len() as u64);
         table.rest(e, ::core::option::Option::None)?;
         Ok(())
     }
@@ -543,7 +546,8 @@ impl<'a> ::osmos::cbor::Decode<'a> for Attributed<'a> {
                         ::osmos::cbor::MapKey::Int(15i128) => {}
                         _ => {
                             d.set_position(key_pos);
-                            match ::osmos::cbor::Decode::decode(d) {
+                            let k = ::osmos::cbor::Decode::decode(d);
+                            match k {
                                 Ok(k) => {
                                     let key_end = d.position();
                                     let i = table.len();

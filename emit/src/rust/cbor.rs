@@ -261,7 +261,8 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
                 },
                 quote! {
                     d.set_position(key_pos);
-                    match #kdec {
+                    let k = #kdec;
+                    match k {
                         Ok(k) => {
                             let key_end = d.position();
                             let i = table.len();
@@ -393,6 +394,19 @@ fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         Some(_) => quote!(::core::option::Option::Some(&mut unknown)),
         None => quote!(::core::option::Option::None),
     };
+    // `0u64 + n` is what clippy calls an operation without effect.
+    let count = if required == 0 && optional.is_empty() && (unknown.is_some() || s.table.is_some()) {
+        let mut terms = Vec::new();
+        if let Some(id) = &unknown {
+            terms.push(quote!(self.#id.len() as u64));
+        }
+        if s.table.is_some() {
+            terms.push(quote!(table.len() as u64));
+        }
+        quote!(#(#terms)+*)
+    } else {
+        count
+    };
     let (table_start, count, table_rest) = match &s.table {
         Some(tb) => {
             let id = super::table_ident(tb);
@@ -414,7 +428,7 @@ fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
                     })
                     .map_err(|err| err.in_field(#tname))?;
                 },
-                quote!(#count + table.len() as u64),
+                if required == 0 && optional.is_empty() { count } else { quote!(#count + table.len() as u64) },
                 quote!(table.rest(e, #unknown_arg)?;),
             )
         }
@@ -788,7 +802,8 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
             let dec = decode_value(ctx, &v.ty);
             let keep = if i == 0 { quote!(err) } else { quote!(if err.offset() > best.offset() { err } else { best }) };
             quote! {
-                let best = match #dec {
+                let r = #dec;
+                let best = match r {
                     Ok(v) => return Ok(#name::#id(v)),
                     Err(err) => { d.set_position(pos); #keep }
                 };
@@ -841,12 +856,16 @@ fn map_dispatch_arm(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], ex
                     }
                 }
             }
+            let text_arm = (!texts.is_empty())
+                .then(|| quote!(3 => match &*#rt::cbor::text(d)? { #(#texts)* _ => ::core::option::Option::None },));
+            let int_arm = (!ints.is_empty())
+                .then(|| quote!(0 | 1 => match #rt::cbor::int(d)? { #(#ints)* _ => ::core::option::Option::None },));
             (
                 quote! {
                     match k {
                         #pat => match #rt::cbor::peek(d)? >> 5 {
-                            3 => match &*#rt::cbor::text(d)? { #(#texts)* _ => ::core::option::Option::None },
-                            0 | 1 => match #rt::cbor::int(d)? { #(#ints)* _ => ::core::option::Option::None },
+                            #text_arm
+                            #int_arm
                             _ => ::core::option::Option::None,
                         },
                         _ => ::core::option::Option::None,
