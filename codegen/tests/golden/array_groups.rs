@@ -79,7 +79,7 @@ impl ::osmos::cbor::Encode for Signed<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        let len: u64 = 0 + 1u64 + self.signature.len() as u64;
+        let len: u64 = 1u64 + self.signature.len() as u64;
         ::osmos::cbor::head(e, 4, len);
         {
             let v = &self.payload;
@@ -98,14 +98,15 @@ impl ::osmos::cbor::Encode for Signed<'_> {
                 ::core::option::Option::None,
             )
             .map_err(|k| ::osmos::cbor::invalid(k).in_field("signature"))?;
+        let item = |
+            e: &mut ::osmos::cbor::Enc<'_>,
+            v: &::std::borrow::Cow<'_, [u8]>,
+        | -> ::core::result::Result<(), ::osmos::EncodeError> {
+            ::osmos::cbor::write_bytes(e, v);
+            Ok(())
+        };
         for (i, v) in self.signature.iter().enumerate() {
-            (|
-                e: &mut ::osmos::cbor::Enc<'_>,
-            | -> ::core::result::Result<(), ::osmos::EncodeError> {
-                ::osmos::cbor::write_bytes(e, v);
-                Ok(())
-            })(e)
-                .map_err(|err| err.at_index(i).in_field("signature"))?;
+            item(e, v).map_err(|err| err.at_index(i).in_field("signature"))?;
         }
         Ok(())
     }
@@ -201,18 +202,19 @@ impl ::osmos::cbor::Encode for TryEach<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        let len: u64 = 0 + self.item0.len() as u64 + u64::from(self.item1.is_some());
+        let len: u64 = self.item0.len() as u64 + u64::from(self.item1.is_some());
         ::osmos::cbor::head(e, 4, len);
         ::osmos::cbor::check_count(self.item0.len(), 2u64, ::core::option::Option::None)
             .map_err(|k| ::osmos::cbor::invalid(k).in_field("item0"))?;
+        let item = |
+            e: &mut ::osmos::cbor::Enc<'_>,
+            v: &::std::borrow::Cow<'_, [u8]>,
+        | -> ::core::result::Result<(), ::osmos::EncodeError> {
+            ::osmos::cbor::write_bytes(e, v);
+            Ok(())
+        };
         for (i, v) in self.item0.iter().enumerate() {
-            (|
-                e: &mut ::osmos::cbor::Enc<'_>,
-            | -> ::core::result::Result<(), ::osmos::EncodeError> {
-                ::osmos::cbor::write_bytes(e, v);
-                Ok(())
-            })(e)
-                .map_err(|err| err.at_index(i).in_field("item0"))?;
+            item(e, v).map_err(|err| err.at_index(i).in_field("item0"))?;
         }
         if let ::core::option::Option::Some(v) = &self.item1 {
             ::osmos::cbor::encode_field(
@@ -1156,8 +1158,7 @@ impl ::osmos::cbor::Encode for Commands<'_> {
         &self,
         e: &mut ::osmos::cbor::Enc<'_>,
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
-        let len: u64 = 0
-            + self.item0.iter().map(::osmos::cbor::Items::count).sum::<u64>();
+        let len: u64 = self.item0.iter().map(::osmos::cbor::Items::count).sum::<u64>();
         ::osmos::cbor::head(e, 4, len);
         ::osmos::cbor::check_count(self.item0.len(), 1u64, ::core::option::Option::None)
             .map_err(|k| ::osmos::cbor::invalid(k).in_field("item0"))?;

@@ -506,10 +506,21 @@ fn repeated_array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
                 let item = if is_group(ctx, &f.ty) {
                     quote!(#rt::cbor::Items::encode_items(v, e))
                 } else {
-                    quote!((|e: &mut #rt::cbor::Enc<'_>| -> ::core::result::Result<(), #rt::EncodeError> { #value Ok(()) })(e))
+                    quote!(item(e, v))
                 };
+                let item_fn = (!is_group(ctx, &f.ty)).then(|| {
+                    // The encoder has no `'a` in scope: the item's lifetime is elided.
+                    let ty: TokenStream = ctx.rust_ty(&f.ty).to_string().replace("'a", "'_").parse().expect("a type");
+                    quote! {
+                        let item = |e: &mut #rt::cbor::Enc<'_>, v: &#ty| -> ::core::result::Result<(), #rt::EncodeError> {
+                            #value
+                            Ok(())
+                        };
+                    }
+                });
                 quote! {
                     #rt::cbor::check_count(self.#id.len(), #min, #maxt).map_err(|k| #rt::cbor::invalid(k).in_field(#fname))?;
+                    #item_fn
                     for (i, v) in self.#id.iter().enumerate() {
                         #item.map_err(|err| err.at_index(i).in_field(#fname))?;
                     }
@@ -517,8 +528,9 @@ fn repeated_array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             }
         }
     });
+    let counts: Vec<_> = counts.collect();
     quote! {
-        let len: u64 = 0 #(+ #counts)*;
+        let len: u64 = #(#counts)+*;
         #rt::cbor::head(e, 4, len);
         #(#writes)*
         Ok(())

@@ -426,7 +426,7 @@ pub(crate) fn number(lit: &crate::ir::Literal, prim: &Prim) -> Option<TokenStrea
             let v = *i as f64;
             Some(quote!(#v))
         }
-        (Literal::Float(f), Prim::Float { bits: 64 }) => Some(quote!(#f)),
+        (Literal::Float(f), Prim::Float { bits: 64 }) => Some(float64(*f)),
         (Literal::Int(i), Prim::Float { .. }) => {
             let v = *i as f32;
             Some(quote!(#v))
@@ -436,5 +436,40 @@ pub(crate) fn number(lit: &crate::ir::Literal, prim: &Prim) -> Option<TokenStrea
             Some(quote!(#v))
         }
         _ => None,
+    }
+}
+
+/// An `f64` literal; a value that is one of `core::f64::consts` (BiDi's `-1.5707963267948966`,
+/// π/2) is written as that constant, which clippy requires over the digits.
+fn float64(f: f64) -> TokenStream {
+    use std::f64::consts;
+    let named = [
+        ("PI", consts::PI),
+        ("TAU", consts::TAU),
+        ("FRAC_PI_2", consts::FRAC_PI_2),
+        ("FRAC_PI_3", consts::FRAC_PI_3),
+        ("FRAC_PI_4", consts::FRAC_PI_4),
+        ("FRAC_PI_6", consts::FRAC_PI_6),
+        ("FRAC_PI_8", consts::FRAC_PI_8),
+        ("FRAC_1_PI", consts::FRAC_1_PI),
+        ("FRAC_2_PI", consts::FRAC_2_PI),
+        ("E", consts::E),
+        ("SQRT_2", consts::SQRT_2),
+        ("FRAC_1_SQRT_2", consts::FRAC_1_SQRT_2),
+        ("LN_2", consts::LN_2),
+        ("LN_10", consts::LN_10),
+        ("LOG2_E", consts::LOG2_E),
+        ("LOG10_E", consts::LOG10_E),
+    ];
+    match named.iter().find(|(_, v)| *v == f.abs()) {
+        Some((name, _)) => {
+            let id = format_ident!("{}", name);
+            if f < 0.0 {
+                quote!((-::core::f64::consts::#id))
+            } else {
+                quote!(::core::f64::consts::#id)
+            }
+        }
+        None => quote!(#f),
     }
 }
