@@ -261,6 +261,22 @@ impl<T: IntoOwned> IntoOwned for Vec<T> {
     }
 }
 
+/// A field through which a type contains itself.
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        Box::new((*self).into_owned())
+    }
+}
+
+/// A table entry (`* K => V`): key and value.
+impl<K: IntoOwned, V: IntoOwned> IntoOwned for (K, V) {
+    type Owned = (K::Owned, V::Owned);
+    fn into_owned(self) -> Self::Owned {
+        (self.0.into_owned(), self.1.into_owned())
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
@@ -605,7 +621,7 @@ pub fn take_null(d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
 }
 
 /// The items of an array or the entries of a map, definite or indefinite.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Seq {
     remaining: Option<u64>,
     /// Where the array or map started.
@@ -650,6 +666,15 @@ impl Seq {
         self.remaining
             .map_or(0, |r| usize::try_from(r).unwrap_or(usize::MAX).min(left))
             .min(left / std::mem::size_of::<T>().max(1))
+    }
+
+    /// Whether another item follows, without advancing.
+    #[inline]
+    pub fn more(&self, d: &Decoder<'_>) -> Result<bool, DecodeError> {
+        match self.remaining {
+            Some(n) => Ok(n > 0),
+            None => Ok(peek(d)? != 0xff),
+        }
     }
 
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
@@ -1123,4 +1148,182 @@ mod tests {
         assert!(check_range(5u64, None, Some((5, false))).is_err());
         assert!(check_range(-1.5f64, Some((-1.0, true)), None).is_err());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed tables (`* K => V`): a map's entries beyond its fixed keys, as `Vec<(K, V)>`.
+
+/// Checks a decoded table: the count bounds, and that no key occurs twice. `keys` are the
+/// entries' key spans in `input`; comparing their bytes costs O(n log n), whatever the keys' type.
+pub fn check_table(
+    input: &[u8],
+    keys: &mut [(usize, usize)],
+    min: u64,
+    max: Option<u64>,
+    start: usize,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    check_count(keys.len(), min, max).map_err(|k| DecodeError::new(k, start).in_field(name))?;
+    keys.sort_by(|a, b| input[a.0..a.1].cmp(&input[b.0..b.1]).then(a.0.cmp(&b.0)));
+    for w in keys.windows(2) {
+        if input[w[0].0..w[0].1] == input[w[1].0..w[1].1] {
+            return Err(DecodeError::new(ErrorKind::DuplicateField(name), w[1].0));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a table's entries in ascending order of their encoded keys, between a struct's fixed
+/// keys (and its kept unknown entries), as deterministic encoding demands.
+#[derive(Debug)]
+pub struct TableWriter {
+    sorted: Vec<(Vec<u8>, Vec<u8>)>,
+    next: usize,
+}
+
+impl TableWriter {
+    /// Encodes every entry (`f` writes the key into its first encoder, the value into the
+    /// second) after checking the count bounds; two entries with the same key are an error.
+    pub fn new<T>(
+        items: &[T],
+        min: u64,
+        max: Option<u64>,
+        mut f: impl FnMut(&mut Enc<'_>, &mut Enc<'_>, &T) -> Result<(), EncodeError>,
+    ) -> Result<Self, EncodeError> {
+        check_count(items.len(), min, max).map_err(invalid)?;
+        let mut sorted = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let (mut k, mut v) = (Vec::new(), Vec::new());
+            f(&mut Encoder::new(&mut k), &mut Encoder::new(&mut v), item).map_err(|err| err.at_index(i))?;
+            sorted.push((k, v));
+        }
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        if sorted.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(invalid(ErrorKind::Constraint("two table entries have the same key".into())));
+        }
+        Ok(TableWriter { sorted, next: 0 })
+    }
+
+    /// How many entries the table has.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// Writes the entries whose keys sort before `key` (a fixed key about to be written), each
+    /// after the kept unknown entries that sort before it; a table key equal to a fixed key is
+    /// an error.
+    pub fn before(
+        &mut self,
+        e: &mut Enc<'_>,
+        key: &[u8],
+        mut unknown: Option<&mut UnknownWriter<'_, '_>>,
+    ) -> Result<(), EncodeError> {
+        while let Some((k, v)) = self.sorted.get(self.next) {
+            match k.as_slice().cmp(key) {
+                std::cmp::Ordering::Less => {
+                    if let Some(u) = unknown.as_deref_mut() {
+                        u.before(e, k)?;
+                    }
+                    raw(e, k);
+                    raw(e, v);
+                    self.next += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    return Err(invalid(ErrorKind::Constraint("a table entry repeats a fixed key".into())))
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the remaining entries (interleaved with the remaining unknown ones).
+    pub fn rest(&mut self, e: &mut Enc<'_>, unknown: Option<&mut UnknownWriter<'_, '_>>) -> Result<(), EncodeError> {
+        let mut unknown = unknown;
+        for (k, v) in &self.sorted[self.next..] {
+            if let Some(u) = unknown.as_deref_mut() {
+                u.before(e, k)?;
+            }
+            raw(e, k);
+            raw(e, v);
+        }
+        self.next = self.sorted.len();
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Map alternatives (`{ a // b }`, a type choice of maps): told apart by a key or a key's value.
+
+/// Looks through the map at the decoder's position, without moving it, for the entry that
+/// selects an alternative: `select` gets each key, with the decoder at its value, and answers
+/// the alternative's index or `None` to look further. `None` when no entry selects one.
+/// One pass over the map; the alternative's decoder then reads it again.
+pub fn map_dispatch<'a>(
+    d: &Decoder<'a>,
+    mut select: impl FnMut(MapKey<'a>, &mut Decoder<'a>) -> Result<Option<usize>, DecodeError>,
+) -> Result<Option<usize>, DecodeError> {
+    let mut p = d.clone();
+    let mut map = Seq::map(&mut p)?;
+    while map.next(&mut p)? {
+        let key = map_key(&mut p)?;
+        let value = p.position();
+        // A value of another type than the selecting one's just does not select.
+        if let Ok(Some(i)) = select(key, &mut p) {
+            return Ok(Some(i));
+        }
+        p.set_position(value);
+        skip(&mut p)?;
+    }
+    Ok(None)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups spliced into arrays (`[+ (key, value) // …]`): items, not one item.
+
+/// A group of array items that generated code reads and writes in the enclosing array.
+pub trait Items<'a>: Sized {
+    /// Reads the group's items from the array `seq` (each announced by `seq.next`).
+    fn decode_items(d: &mut Decoder<'a>, seq: &mut Seq) -> Result<Self, DecodeError>;
+    /// Writes the group's items (the enclosing array counted them with [`Items::count`]).
+    fn encode_items(&self, e: &mut Enc<'_>) -> Result<(), EncodeError>;
+    /// How many array items the group is.
+    fn count(&self) -> u64;
+}
+
+/// The next item of a group: an error where the array ends if it ends first.
+#[inline]
+pub fn group_item(d: &mut Decoder<'_>, seq: &mut Seq, name: &'static str) -> Result<(), DecodeError> {
+    let at = d.position();
+    if seq.next(d)? {
+        Ok(())
+    } else {
+        Err(DecodeError::new(ErrorKind::MissingField(name), at))
+    }
+}
+
+/// Reads repeated groups until the array ends, checking the count bounds.
+pub fn group_list<'a, T: Items<'a>>(
+    d: &mut Decoder<'a>,
+    seq: &mut Seq,
+    min: u64,
+    max: Option<u64>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    while seq.more(d)? {
+        let i = out.len();
+        if max.is_some_and(|m| i as u64 >= m) {
+            return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+        }
+        out.push(T::decode_items(d, seq).map_err(|e| e.at_index(i))?);
+    }
+    if (out.len() as u64) < min {
+        return Err(DecodeError::new(ErrorKind::Constraint(count_text(min, max)), seq.start));
+    }
+    Ok(out)
 }

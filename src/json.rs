@@ -298,6 +298,34 @@ impl<T: FromJson> FromJson for Vec<T> {
         items.iter().enumerate().map(|(i, x)| T::from_json(x).map_err(|e| e.at_index(i))).collect()
     }
 }
+/// A field through which a type contains itself: the value.
+impl<T: ToJson> ToJson for Box<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        T::from_json(v).map(Box::new)
+    }
+}
+
+/// A table entry (`* K => V`): `[key, value]`, since a key need not be text.
+impl<K: ToJson, V: ToJson> ToJson for (K, V) {
+    fn to_json(&self) -> Value {
+        Value::Array(vec![self.0.to_json(), self.1.to_json()])
+    }
+}
+impl<K: FromJson, V: FromJson> FromJson for (K, V) {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        match v.as_array().map(Vec::as_slice) {
+            Some([k, x]) => {
+                Ok((K::from_json(k).map_err(|e| e.at_index(0))?, V::from_json(x).map_err(|e| e.at_index(1))?))
+            }
+            _ => Err(expected("a [key, value] array", v)),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -307,6 +307,7 @@ fn entry(schema: &Schema, module: &str, t: &TypeDef, key: Option<&MessageKey>) -
                 Layout::Map => "map",
                 Layout::Array => "array",
                 Layout::Element => "element",
+                Layout::Group => "group",
             };
             (shape.to_owned(), s.fields.iter().map(|f| row(schema, f)).collect())
         }

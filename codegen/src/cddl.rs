@@ -17,7 +17,7 @@ use crate::comment;
 use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{
     Bound, Choice, ChoiceVariant, Constraint, Enum, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim,
-    Schema, Source, Span, Struct, Ty, TyKind, TypeDef, TypeKind, Wire,
+    Schema, Source, Span, Struct, Table, Ty, TyKind, TypeDef, TypeKind, Wire,
 };
 
 /// Compiles CDDL sources (already read) into one schema called `name`.
@@ -71,11 +71,54 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     let types = {
         let mut lower = Lowerer::new(&sources, &asts, base_files);
         lower.run();
+        // A map with group choices lowers its shared entries once per alternative.
+        let mut seen = BTreeSet::new();
+        lower.errors.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
         if !lower.errors.is_empty() {
             return Err(lower.errors.into());
         }
         let n = lower.base_types.unwrap_or(lower.types.len());
         let mut types = lower.types;
+        // CoSWID has `role = 33` (a key) and `$role /= …` (its values): the socket gets the
+        // suffix, the plain rule keeps its name.
+        let plain: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !t.name.starts_with('$'))
+            .map(|t| crate::rust::naming::type_name(&t.name))
+            .collect();
+        for t in types.iter_mut().filter(|t| t.name.starts_with('$') && t.rust_name.is_none()) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if plain.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Socket"));
+            }
+        }
+        // SUIT's `suit-manifest = 3` (a key) next to `SUIT_Manifest`: the named constant yields.
+        let constant =
+            |t: &TypeDef| matches!(&t.kind, TypeKind::Enum(e) if e.variants.len() == 1) && t.rust_name.is_none();
+        let others: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !constant(t))
+            .map(|t| t.rust_name.clone().unwrap_or_else(|| crate::rust::naming::type_name(&t.name)))
+            .collect();
+        for t in types.iter_mut().filter(|t| constant(t)) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if others.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Value"));
+            }
+        }
+        // `"Infinity" / "-Infinity"` (BiDi): values whose Rust names would collide.
+        for t in &mut types {
+            let TypeKind::Enum(e) = &mut t.kind else { continue };
+            let mut seen = BTreeSet::new();
+            for v in &mut e.variants {
+                let mut rust = crate::rust::naming::variant_name(&v.name);
+                if let (true, Some(rest)) = (seen.contains(&rust), v.name.strip_prefix('-')) {
+                    rust = format!("Minus{}", crate::rust::naming::variant_name(rest));
+                    v.rust_name = Some(rust.clone());
+                }
+                seen.insert(rust);
+            }
+        }
         if let Some(base) = base {
             // The base's rules come first and are lowered first, so its types (hoisted ones
             // included) are exactly the first `n`; whatever the extension derives from base
@@ -192,7 +235,26 @@ struct Lowerer<'a> {
     /// Set while splicing a repeated group (`* ext`): its entries may each occur or not, and a
     /// computed key in it is a repeated one.
     repeated: bool,
+    /// The typed table (`* K => V`) of each map struct being lowered, by struct name.
+    tables: BTreeMap<String, Table>,
+    /// The group rule being spliced, which names a table found in it.
+    splicing: Option<String>,
+    /// The alternative to take at each group choice (`//`) met while lowering one map, in the
+    /// order they are met (missing: the first); see `Lowerer::map_kind`.
+    picks: Vec<usize>,
+    /// The group choices met so far in this pass: (pick, number of alternatives, its label).
+    trace: Vec<(usize, usize, String)>,
 }
+
+/// What `Lowerer::rollback` restores: a pass over a map body that is done again.
+struct Snapshot {
+    types: usize,
+    errors: usize,
+    derived: BTreeSet<String>,
+}
+
+/// How many alternatives the group choices of one map may multiply into.
+const MAX_MAP_ALTERNATIVES: usize = 512;
 
 fn rule_name(ident: &ast::Identifier) -> String {
     match ident.socket {
@@ -207,7 +269,17 @@ fn comments_of<'a>(c: &Option<ast::Comments<'a>>) -> Vec<&'a str> {
 }
 
 fn doc_lines(comments: &[&str]) -> Vec<String> {
-    comments.iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()
+    comments
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        // A comment line `- item` is prose, not a Markdown list whose next lines would have
+        // to be indented (EAT's comments are such lists).
+        .map(|c| match c.strip_prefix("- ") {
+            Some(rest) => format!("\\- {rest}"),
+            None => c.to_owned(),
+        })
+        .collect()
 }
 
 fn occur_of(o: &Option<ast::Occurrence>) -> Option<AstOccur> {
@@ -291,6 +363,10 @@ impl<'a> Lowerer<'a> {
             base_types: None,
             open_maps: BTreeSet::new(),
             repeated: false,
+            tables: BTreeMap::new(),
+            splicing: None,
+            picks: Vec::new(),
+            trace: Vec::new(),
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -416,7 +492,7 @@ impl<'a> Lowerer<'a> {
 
     /// What a named type rule (or a hoisted inline type) becomes.
     fn type_kind(&mut self, ty: &Type<'a>, name: &str, span: ast::Span) -> TypeKind {
-        let (choices, nullable) = split_null(ty);
+        let (choices, nullable) = self.cbor_choices(ty);
         if nullable || choices.is_empty() {
             return TypeKind::Alias(self.lower_ty(ty, name));
         }
@@ -424,15 +500,17 @@ impl<'a> Lowerer<'a> {
             let t1 = &only.type1;
             if t1.operator.is_none() {
                 match &t1.type2 {
-                    Type2::Map { group, .. } => {
-                        let fields = self.fields(group, Layout::Map, name);
-                        let unknown = self.open_field(name, &fields);
-                        return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown });
+                    // `a = ( b / c )`: the parentheses change nothing.
+                    Type2::ParenthesizedType { pt, .. } => return self.type_kind(pt, name, span),
+                    Type2::Map { group, span, .. } => {
+                        return self.map_kind(name, *span, &|me: &mut Self, parent: &str| {
+                            me.fields(group, Layout::Map, parent)
+                        });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
                         let _ = span;
                         let fields = self.fields(group, Layout::Array, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None });
+                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None });
                     }
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
@@ -466,9 +544,13 @@ impl<'a> Lowerer<'a> {
                 .collect();
             return TypeKind::Enum(Enum { variants });
         }
-        let mut variants = Vec::new();
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
         for c in &choices {
-            let vname = self.variant_name(&c.type1);
+            let mut vname = self.variant_name(&c.type1);
+            // `[2* text] / [2* int]`: both `array`, told apart by their position.
+            if variants.iter().any(|v| v.name == vname) {
+                vname = format!("{vname}-{}", variants.len() + 1);
+            }
             let ty = self.lower_type1(&c.type1, &format!("{name}-{vname}"));
             variants.push(ChoiceVariant { rust_name: None, name: vname, ty, element: None });
         }
@@ -587,25 +669,12 @@ impl<'a> Lowerer<'a> {
                 (def.groups.clone(), doc_lines(&def.comments), def.span, def.file)
             };
             let saved = std::mem::replace(&mut self.file, file);
-            let mut fields = Vec::new();
-            for g in groups {
-                self.entry_fields(
-                    &g.entry,
-                    &ast::OptionalComma::default(),
-                    Layout::Map,
-                    group_name,
-                    false,
-                    &mut fields,
-                );
-            }
-            let unknown = self.open_field(group_name, &fields);
-            self.push(
-                group_name.to_owned(),
-                docs,
-                span,
-                None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
-            );
+            let kind = self.map_kind(group_name, span, &|me: &mut Self, parent: &str| {
+                let mut fields = Vec::new();
+                me.splice_rules(group_name, &groups, Layout::Map, parent, false, &mut fields);
+                fields
+            });
+            self.push(group_name.to_owned(), docs, span, None, kind);
             self.file = saved;
         }
         Ty::named(group_name)
@@ -683,18 +752,165 @@ impl<'a> Lowerer<'a> {
     }
 
     fn group_fields(&mut self, group: &Group<'a>, layout: Layout, parent: &str, optional: bool, out: &mut Vec<Field>) {
-        if group.group_choices.len() > 1 {
-            self.error(
-                group.span,
-                "group choices (`//`) inside a map or array are not supported; use a type choice of maps",
-            );
-            return;
-        }
-        for gc in &group.group_choices {
+        self.group_choice(group, layout, parent, optional, false, out);
+    }
+
+    /// A group, or one alternative of its group choice (`a // b`) as `picks` says; `absent`
+    /// adds the alternative of no entries at all (`? (a // b)`).
+    fn group_choice(
+        &mut self,
+        group: &Group<'a>,
+        layout: Layout,
+        parent: &str,
+        optional: bool,
+        absent: bool,
+        out: &mut Vec<Field>,
+    ) {
+        let choices: Vec<&ast::GroupChoice<'a>> = if group.group_choices.len() > 1 || absent {
+            if layout != Layout::Map {
+                self.error(
+                    group.span,
+                    "group choices (`//`) inside an array are not supported; use a type choice of arrays",
+                );
+                return;
+            }
+            let mut labels: Vec<String> =
+                group.group_choices.iter().enumerate().map(|(i, gc)| choice_label(gc, i)).collect();
+            if absent {
+                labels.push("absent".into());
+            }
+            match group.group_choices.get(self.choose(labels)) {
+                Some(gc) => vec![gc],
+                None => return,
+            }
+        } else {
+            group.group_choices.iter().collect()
+        };
+        for gc in choices {
             for (entry, comma) in &gc.group_entries {
                 self.entry_fields(entry, comma, layout, parent, optional, out);
             }
         }
+    }
+
+    /// Takes the next group choice's alternative from `picks` and records it in `trace`.
+    fn choose(&mut self, labels: Vec<String>) -> usize {
+        let n = labels.len();
+        let pick = self.picks.get(self.trace.len()).copied().unwrap_or(0).min(n - 1);
+        let label = labels.into_iter().nth(pick).unwrap_or_default();
+        self.trace.push((pick, n, label));
+        pick
+    }
+
+    /// The rules of a group (one, or several joined by `//=`, a group choice), spliced.
+    fn splice_rules(
+        &mut self,
+        name: &str,
+        groups: &[&'a ast::GroupRule<'a>],
+        layout: Layout,
+        parent: &str,
+        optional: bool,
+        out: &mut Vec<Field>,
+    ) {
+        let chosen: Vec<&'a ast::GroupRule<'a>> =
+            if groups.len() > 1 && !name.starts_with("$$") && layout == Layout::Map {
+                let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
+                vec![groups[self.choose(labels)]]
+            } else {
+                groups.to_vec()
+            };
+        for g in chosen {
+            self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, optional, out);
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot { types: self.types.len(), errors: self.errors.len(), derived: self.derived.clone() }
+    }
+
+    /// Undoes a pass over a map body: its hoisted types, errors and the struct's table.
+    fn rollback(&mut self, s: Snapshot, name: &str) {
+        self.types.truncate(s.types);
+        self.errors.truncate(s.errors);
+        self.derived = s.derived;
+        self.tables.remove(name);
+        self.open_maps.remove(name);
+    }
+
+    /// A map type: a struct of the fields `body` lowers, or, where the body holds group choices
+    /// (`//`), a choice of one struct per combination of alternatives (`<name>-<alternative>`),
+    /// which the decoder tells apart by a key only one of them has or a key's value.
+    fn map_kind(&mut self, name: &str, span: ast::Span, body: &dyn Fn(&mut Self, &str) -> Vec<Field>) -> TypeKind {
+        let saved = (std::mem::take(&mut self.picks), std::mem::take(&mut self.trace));
+        let before = self.snapshot();
+        let fields = body(self, name);
+        if self.trace.is_empty() {
+            (self.picks, self.trace) = saved;
+            let unknown = self.open_field(name, &fields);
+            let table = self.table_field(name, &fields);
+            return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table });
+        }
+        self.rollback(before, name);
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
+        let mut picks: Vec<usize> = Vec::new();
+        loop {
+            // A first pass learns which alternatives this combination takes (and their labels),
+            // the second lowers it under its own name.
+            let probe = format!("{name}-?");
+            let before = self.snapshot();
+            self.picks = picks.clone();
+            self.trace.clear();
+            let _ = body(self, &probe);
+            let trace = std::mem::take(&mut self.trace);
+            self.rollback(before, &probe);
+            let last = trace.last().map(|t| t.2.clone()).unwrap_or_default();
+            let taken = |l: &str| variants.iter().any(|v| v.name == l);
+            let mut label = last;
+            if taken(&label) {
+                label = trace.iter().map(|t| t.2.as_str()).collect::<Vec<_>>().join("-");
+            }
+            if taken(&label) {
+                label = format!("{label}-{}", variants.len() + 1);
+            }
+            let vname = format!("{name}-{label}");
+            self.picks = trace.iter().map(|t| t.0).collect();
+            self.trace.clear();
+            let fields = body(self, &vname);
+            self.trace.clear();
+            let unknown = self.open_field(&vname, &fields);
+            let table = self.table_field(&vname, &fields);
+            let docs = vec![format!("The `{label}` alternative of `{name}`.")];
+            self.push(
+                vname.clone(),
+                docs,
+                span,
+                None,
+                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
+            );
+            variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(vname), element: None });
+            if variants.len() > MAX_MAP_ALTERNATIVES {
+                self.error(
+                    span,
+                    format!("the group choices of `{name}` make more than {MAX_MAP_ALTERNATIVES} alternatives"),
+                );
+                break;
+            }
+            // The next combination, odometer-wise from the last choice met.
+            let mut rest: Vec<(usize, usize)> = trace.iter().map(|t| (t.0, t.1)).collect();
+            let mut next = None;
+            while let Some((p, n)) = rest.pop() {
+                if p + 1 < n {
+                    next = Some(rest.iter().map(|r| r.0).chain([p + 1]).collect());
+                    break;
+                }
+            }
+            match next {
+                Some(n) => picks = n,
+                None => break,
+            }
+        }
+        (self.picks, self.trace) = saved;
+        TypeKind::Choice(Choice { variants })
     }
 
     fn entry_fields(
@@ -731,14 +947,17 @@ impl<'a> Lowerer<'a> {
                                     self.open_maps.insert(parent.to_owned());
                                     return;
                                 }
-                                if let Some(named) = (layout == Layout::Map && !repeated && t1.operator.is_none())
+                                if let Some(named) = (layout == Layout::Map && t1.operator.is_none())
                                     .then(|| self.named_constant(&t1.type2))
                                     .flatten()
                                 {
                                     // `lbl => T` with `lbl = 1`, `&(lbl: 1) => T`: the constant is the key.
                                     Some(named)
+                                } else if layout == Layout::Map {
+                                    self.table(parent, t1, ge, occur, optional, *span);
+                                    return;
                                 } else {
-                                    self.error(*span, "computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is");
+                                    self.error(*span, "computed keys (`K => V`) belong in maps, not arrays");
                                     return;
                                 }
                             }
@@ -809,8 +1028,13 @@ impl<'a> Lowerer<'a> {
                 let occur = match occur {
                     None => Occur::One,
                     Some(AstOccur::Optional { .. }) => Occur::Optional,
+                    // `[bstr, * bstr]`, `[2* bstr, ?nil]`: the items this entry takes.
+                    Some(o) if layout == Layout::Array && matches!(wire_key, Key::Position(_)) => {
+                        let (min, max) = list_bounds(o).unwrap_or((0, None));
+                        Occur::Many { min, max }
+                    }
                     Some(_) => {
-                        self.error(*span, "repeated entries (`*`, `+`, `n*m`) inside a map or array are not supported; wrap them in an array: `key: [* T]`");
+                        self.error(*span, "repeated entries (`*`, `+`, `n*m`) inside a map are not supported; wrap them in an array: `key: [* T]`");
                         return;
                     }
                 };
@@ -834,8 +1058,14 @@ impl<'a> Lowerer<'a> {
                             None => optional,
                             Some(AstOccur::Optional { .. }) => true,
                             Some(_) if repeated => true,
-                            Some(_) => {
-                                self.error(*span, format!("repeating the group `{name}` inside an array is not supported; write `[* T]` as its own array"));
+                            Some(o) => {
+                                // `[* group]` inside an array: a list of the group's items.
+                                let alts: Vec<(String, Vec<&GroupEntry<'a>>)> = groups
+                                    .iter()
+                                    .enumerate()
+                                    .flat_map(|(i, g)| self.group_alternatives(&g.entry, i))
+                                    .collect();
+                                self.repeated_group(alts, o, parent, *span, out);
                                 return;
                             }
                         };
@@ -845,9 +1075,9 @@ impl<'a> Lowerer<'a> {
                         let saved = std::mem::replace(&mut self.file, file);
                         let saved_repeated = self.repeated;
                         self.repeated |= repeated;
-                        for g in groups {
-                            self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, opt, out);
-                        }
+                        let saved_splicing = self.splicing.replace(name.clone());
+                        self.splice_rules(&name, &groups, layout, parent, opt, out);
+                        self.splicing = saved_splicing;
                         self.repeated = saved_repeated;
                         self.file = saved;
                     }
@@ -861,12 +1091,9 @@ impl<'a> Lowerer<'a> {
                         let occur = match occur {
                             None => Occur::One,
                             Some(AstOccur::Optional { .. }) => Occur::Optional,
-                            Some(_) => {
-                                self.error(
-                                    *span,
-                                    "repeated entries inside an array with other entries are not supported",
-                                );
-                                return;
+                            Some(o) => {
+                                let (min, max) = list_bounds(o).unwrap_or((0, None));
+                                Occur::Many { min, max }
                             }
                         };
                         let ty = self.typename(&ge.name, ge.generic_args.as_ref(), *span, &format!("{parent}-{fname}"));
@@ -891,20 +1118,121 @@ impl<'a> Lowerer<'a> {
                     None => optional,
                     Some(AstOccur::Optional { .. }) => true,
                     Some(_) if repeated => true,
-                    Some(_) => {
-                        self.error(
-                            *span,
-                            "repeated inline groups inside an array are not supported; write `[* T]` as its own array",
-                        );
+                    Some(o) => {
+                        // `[+ (a // b)]`: a list of groups spliced into the array.
+                        let alts: Vec<(String, Vec<&GroupEntry<'a>>)> = group
+                            .group_choices
+                            .iter()
+                            .enumerate()
+                            .flat_map(|(i, gc)| self.choice_alternatives(gc, i))
+                            .collect();
+                        self.repeated_group(alts, o, parent, *span, out);
                         return;
                     }
                 };
                 let saved_repeated = self.repeated;
                 self.repeated |= repeated;
-                self.group_fields(group, layout, parent, opt, out);
+                if group.group_choices.len() > 1 && matches!(occur_of(occur), Some(AstOccur::Optional { .. })) {
+                    // `? (a // b)`: one of them, or neither.
+                    self.group_choice(group, layout, parent, optional, true, out);
+                } else {
+                    self.group_fields(group, layout, parent, opt, out);
+                }
                 self.repeated = saved_repeated;
             }
         }
+    }
+
+    /// The alternatives of one group choice, each a label and its entries: a choice that names
+    /// a group rule stands for that rule's alternatives (`SUIT_Condition //= (…)`, seven times).
+    fn choice_alternatives<'g>(&self, gc: &'g ast::GroupChoice<'a>, i: usize) -> Vec<(String, Vec<&'g GroupEntry<'a>>)>
+    where
+        'a: 'g,
+    {
+        if let [(entry, _)] = gc.group_entries.as_slice() {
+            return self.group_alternatives(entry, i);
+        }
+        vec![(choice_label(gc, i), gc.group_entries.iter().map(|(e, _)| e).collect())]
+    }
+
+    fn group_alternatives<'g>(&self, entry: &'g GroupEntry<'a>, i: usize) -> Vec<(String, Vec<&'g GroupEntry<'a>>)>
+    where
+        'a: 'g,
+    {
+        match entry {
+            GroupEntry::TypeGroupname { ge, .. } if ge.occur.is_none() && ge.generic_args.is_none() => {
+                let name = rule_name(&ge.name);
+                match self.index.get(&name).map(|&r| &self.rules[r].1.groups) {
+                    Some(groups) if !groups.is_empty() => {
+                        groups.iter().enumerate().flat_map(|(j, g)| self.group_alternatives(&g.entry, j)).collect()
+                    }
+                    _ => vec![(name, vec![entry])],
+                }
+            }
+            GroupEntry::InlineGroup { group, occur: None, .. } => {
+                group.group_choices.iter().enumerate().flat_map(|(j, gc)| self.choice_alternatives(gc, j)).collect()
+            }
+            other => vec![(entry_label(other, i), vec![other])],
+        }
+    }
+
+    /// A repeated group inside an array (`[+ (key, value) // …]`): each alternative a struct
+    /// of its items ([`Layout::Group`]), their choice if several, and a field listing them.
+    fn repeated_group(
+        &mut self,
+        alts: Vec<(String, Vec<&GroupEntry<'a>>)>,
+        o: AstOccur,
+        parent: &str,
+        span: ast::Span,
+        out: &mut Vec<Field>,
+    ) {
+        let (min, max) = list_bounds(o).unwrap_or((0, None));
+        let fname = format!("item{}", out.len());
+        let base = format!("{parent}-{fname}");
+        let mut variants: Vec<ChoiceVariant> = Vec::new();
+        for (label, entries) in alts {
+            let mut label = label;
+            if variants.iter().any(|v| v.name == label) {
+                label = format!("{label}-{}", variants.len() + 1);
+            }
+            let name = format!("{base}-{label}");
+            let mut fields = Vec::new();
+            for e in entries {
+                self.entry_fields(e, &ast::OptionalComma::default(), Layout::Array, &name, false, &mut fields);
+            }
+            if fields.iter().any(|f| f.occur != Occur::One) {
+                self.error(span, "optional or repeated items inside a repeated group are not supported");
+                return;
+            }
+            let docs = vec![format!("One `{label}` group of `{parent}`'s items.")];
+            self.push(
+                name.clone(),
+                docs,
+                span,
+                None,
+                TypeKind::Struct(Struct { layout: Layout::Group, fields, unknown: None, table: None }),
+            );
+            variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(name), element: None });
+        }
+        let ty = match variants.as_slice() {
+            [one] => one.ty.clone(),
+            _ => {
+                let docs = vec![format!("One of the groups `{parent}`'s items repeat.")];
+                self.push(base.clone(), docs, span, None, TypeKind::Choice(Choice { variants }));
+                Ty::named(base)
+            }
+        };
+        let span = self.span(span);
+        out.push(Field {
+            rust_name: None,
+            name: fname,
+            docs: Vec::new(),
+            key: Key::Position(out.len()),
+            ty,
+            occur: Occur::Many { min, max },
+            group: None,
+            span,
+        });
     }
 
     /// `any`, or a rule that is another name for it (`values = any`).
@@ -928,7 +1256,13 @@ impl<'a> Lowerer<'a> {
     fn named_constant(&self, t2: &Type2) -> Option<FieldName> {
         match t2 {
             Type2::Typename { ident, generic_args: None, .. } if ident.socket.is_none() => {
-                let value = self.constant(t2)?;
+                let value = match self.constant(t2) {
+                    Some(v) => v,
+                    None => match self.cbor_constant(t2, &HashMap::new(), 0) {
+                        KeyValue::Lit(v) => v,
+                        _ => return None,
+                    },
+                };
                 Some(FieldName::Const(ident.ident.to_owned(), value))
             }
             Type2::ChoiceFromInlineGroup { group, .. } => {
@@ -943,6 +1277,147 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A computed key (`* K => V`, `+ tstr => T`, `K => V`): the map's typed table.
+    fn table(
+        &mut self,
+        parent: &str,
+        t1: &Type1<'a>,
+        ge: &ast::ValueMemberKeyEntry<'a>,
+        occur: Option<AstOccur>,
+        optional: bool,
+        span: ast::Span,
+    ) {
+        let (min, max) = match occur {
+            None if self.repeated => (0, None),
+            None => (1, Some(1)),
+            Some(AstOccur::Optional { .. }) => (0, Some(1)),
+            Some(o) => list_bounds(o).unwrap_or((0, None)),
+        };
+        let min = if optional || self.repeated { 0 } else { min };
+        if self.tables.contains_key(parent) {
+            self.error(
+                span,
+                "a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
+            );
+            return;
+        }
+        let name = self.splicing.clone().unwrap_or_else(|| "entries".into());
+        let key = self.lower_type1(t1, &format!("{parent}-{name}-key"));
+        let value = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}-value"));
+        let span = self.span(span);
+        self.tables.insert(parent.to_owned(), Table { name, key, value, min, max, span });
+    }
+
+    /// The table of the map struct `name`, renamed if a field already has its name.
+    fn table_field(&mut self, name: &str, fields: &[Field]) -> Option<Box<Table>> {
+        let mut table = self.tables.remove(name)?;
+        let ident = |n: &str| crate::rust::naming::field_name(n);
+        if fields.iter().any(|f| crate::rust::field_ident(f) == ident(&table.name).as_str()) {
+            table.name = format!("{}-entries", table.name);
+        }
+        Some(Box::new(table))
+    }
+
+    /// The one CBOR literal a key names once JSON-only alternatives are dropped: EAT writes
+    /// its claim keys `JC<"eat_nonce", 10>`, that is `"eat_nonce" .feature "json" / 10 .feature
+    /// "cbor"`, and a CBOR map holds only the second. Follows rules and generic arguments.
+    fn cbor_constant(&self, t2: &Type2<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        if depth > 16 {
+            return KeyValue::Unknown;
+        }
+        if let Some(l) = literal_of(t2) {
+            return KeyValue::Lit(l);
+        }
+        match t2 {
+            Type2::ParenthesizedType { pt, .. } => self.cbor_constant_of(pt, env, depth + 1),
+            Type2::Typename { ident, generic_args, .. } if ident.socket.is_none() => {
+                if let Some(t1) = env.get(ident.ident) {
+                    return self.cbor_constant_t1(&t1.clone(), &HashMap::new(), depth + 1);
+                }
+                let Some(&i) = self.index.get(ident.ident) else { return KeyValue::Unknown };
+                let def = &self.rules[i].1;
+                let [rule] = def.types.as_slice() else { return KeyValue::Unknown };
+                let params = def.generic_params();
+                let mut inner = HashMap::new();
+                match generic_args {
+                    Some(args) if args.args.len() == params.len() => {
+                        for (p, a) in params.iter().zip(&args.args) {
+                            // An argument may name an outer parameter: resolve it now.
+                            let arg = match &a.arg.type2 {
+                                Type2::Typename { ident, generic_args: None, .. } if a.arg.operator.is_none() => {
+                                    env.get(ident.ident).cloned().unwrap_or_else(|| (*a.arg).clone())
+                                }
+                                _ => (*a.arg).clone(),
+                            };
+                            inner.insert((*p).to_owned(), arg);
+                        }
+                    }
+                    None if params.is_empty() => {}
+                    _ => return KeyValue::Unknown,
+                }
+                self.cbor_constant_of(&rule.value, &inner, depth + 1)
+            }
+            _ => KeyValue::Unknown,
+        }
+    }
+
+    fn cbor_constant_t1(&self, t1: &Type1<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        match &t1.operator {
+            None => self.cbor_constant(&t1.type2, env, depth),
+            Some(op) => match &op.operator {
+                RangeCtlOp::CtlOp { ctrl: ControlOperator::FEATURE, .. } => match literal_of(&op.type2) {
+                    Some(Literal::Text(f)) if f == "json" => KeyValue::JsonOnly,
+                    _ => self.cbor_constant(&t1.type2, env, depth),
+                },
+                _ => KeyValue::Unknown,
+            },
+        }
+    }
+
+    fn cbor_constant_of(&self, ty: &Type<'a>, env: &HashMap<String, Type1<'a>>, depth: usize) -> KeyValue {
+        let mut found = KeyValue::JsonOnly;
+        for c in &ty.type_choices {
+            match (self.cbor_constant_t1(&c.type1, env, depth), &found) {
+                (KeyValue::JsonOnly, _) => {}
+                (KeyValue::Lit(l), KeyValue::JsonOnly) => found = KeyValue::Lit(l),
+                _ => return KeyValue::Unknown,
+            }
+        }
+        found
+    }
+
+    /// The choices of a type without `null` (and whether it was one), less the alternatives
+    /// marked `.feature "json"` (EAT's `JC<json, cbor>`): the generated types speak CBOR.
+    fn cbor_choices<'t>(&self, ty: &'t Type<'a>) -> (Vec<&'t TypeChoice<'a>>, bool) {
+        let (choices, nullable) = split_null(ty);
+        let cbor: Vec<&TypeChoice<'a>> = choices.iter().copied().filter(|c| !self.json_only(&c.type1, 0)).collect();
+        if cbor.is_empty() {
+            (choices, nullable)
+        } else {
+            (cbor, nullable)
+        }
+    }
+
+    /// `T .feature "json"`, or a rule that is (`JSON-ONLY<J> = J .feature "json"`).
+    fn json_only(&self, t1: &Type1, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        if let Some(op) = &t1.operator {
+            return matches!(&op.operator, RangeCtlOp::CtlOp { ctrl: ControlOperator::FEATURE, .. })
+                && matches!(literal_of(&op.type2), Some(Literal::Text(f)) if f == "json");
+        }
+        let Type2::Typename { ident, .. } = &t1.type2 else { return false };
+        let Some(&i) = self.index.get(ident.ident) else { return false };
+        match self.rules[i].1.types.as_slice() {
+            [rule] => match rule.value.type_choices.as_slice() {
+                [c] => self.json_only(&c.type1, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The field that keeps a map's other entries, where the schema allows them.
     fn open_field(&mut self, name: &str, fields: &[Field]) -> Option<String> {
         if !self.open_maps.remove(name) {
@@ -954,7 +1429,7 @@ impl<'a> Lowerer<'a> {
 
     /// A type in a field or alias position.
     fn lower_ty(&mut self, ty: &Type<'a>, hint: &str) -> Ty {
-        let (choices, nullable) = split_null(ty);
+        let (choices, nullable) = self.cbor_choices(ty);
         let mut out = match choices.as_slice() {
             [] => Ty::prim(Prim::Null),
             [only] => self.lower_type1(&only.type1, hint),
@@ -1119,14 +1594,9 @@ impl<'a> Lowerer<'a> {
             Type2::Map { group, span, .. } => match self.group_map_ref(group) {
                 Some(g) => self.group_struct(&g),
                 None => {
-                    let fields = self.fields(group, Layout::Map, hint);
-                    let unknown = self.open_field(hint, &fields);
-                    self.hoist(
-                        hint,
-                        Vec::new(),
-                        *span,
-                        TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown }),
-                    )
+                    let kind = self
+                        .map_kind(hint, *span, &|me: &mut Self, parent: &str| me.fields(group, Layout::Map, parent));
+                    self.hoist(hint, Vec::new(), *span, kind)
                 }
             },
             Type2::Array { group, span, .. } => match self.list_of(group, hint) {
@@ -1150,7 +1620,7 @@ impl<'a> Lowerer<'a> {
                         hint,
                         Vec::new(),
                         *span,
-                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None }),
                     )
                 }
             },
@@ -1193,6 +1663,11 @@ impl<'a> Lowerer<'a> {
                 let ty = match &ty.kind {
                     TyKind::Named(n) => match self.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
                         Some(TypeKind::Alias(inner)) if inner.tag.is_some() => inner.clone(),
+                        // A rule defined further down (`~oid` before `oid = #6.111(bstr)`): its tag's content.
+                        None => match self.tagged_content(n) {
+                            Some(inner) => return self.lower_ty(&inner, hint),
+                            None => ty,
+                        },
                         _ => ty,
                     },
                     _ => ty,
@@ -1210,6 +1685,19 @@ impl<'a> Lowerer<'a> {
                 self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
                 Ty::prim(Prim::Any)
             }
+        }
+    }
+
+    /// The content type of a rule that is one tagged type (`oid = #6.111(bstr)` → `bstr`).
+    fn tagged_content(&self, name: &str) -> Option<Type<'a>> {
+        let &i = self.index.get(name)?;
+        let [rule] = self.rules[i].1.types.as_slice() else { return None };
+        match rule.value.type_choices.as_slice() {
+            [c] if c.type1.operator.is_none() => match &c.type1.type2 {
+                Type2::TaggedData { t, .. } => Some(t.clone()),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -1350,7 +1838,7 @@ impl<'a> Lowerer<'a> {
                         docs,
                         span: Span::default(),
                         message: None,
-                        kind: TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None }),
+                        kind: TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None }),
                     });
                 }
                 let doc = if tag == 4 {
@@ -1402,15 +1890,30 @@ impl<'a> Lowerer<'a> {
             self.error(span, format!("`{base}` takes {} generic arguments, {} given", params.len(), args.args.len()));
             return Ty::prim(Prim::Any);
         }
-        let mut bound = BTreeMap::new();
-        let mut arg_names = Vec::new();
-        for (p, a) in params.iter().zip(&args.args) {
-            arg_names.push(self.variant_name(&a.arg));
-            let ty = self.lower_type1(&a.arg, &format!("{base}-{p}"));
-            bound.insert(p.clone(), ty);
-        }
+        // An argument naming an outer generic parameter (`CBOR-ONLY<C>` inside `JC<J, C>`) is
+        // named after what the parameter is bound to, so each instance gets its own type.
+        let arg_names: Vec<String> = args
+            .args
+            .iter()
+            .map(|a| match (&a.arg.type2, &a.arg.operator) {
+                (Type2::Typename { ident, generic_args: None, .. }, None) => {
+                    match self.env.iter().rev().find_map(|e| e.get(ident.ident)) {
+                        Some(ty) => ty_label(ty),
+                        None => self.variant_name(&a.arg),
+                    }
+                }
+                _ => self.variant_name(&a.arg),
+            })
+            .collect();
         let inst = format!("{base}-{}", arg_names.join("-"));
         if self.derived.insert(inst.clone()) {
+            // Inline arguments are hoisted under the instance's name, so two instances
+            // (`JC<"a", 1>`, `JC<"b", 2>`) do not hoist two types of one name.
+            let mut bound = BTreeMap::new();
+            for (p, a) in params.iter().zip(&args.args) {
+                let ty = self.lower_type1(&a.arg, &format!("{inst}-{p}"));
+                bound.insert(p.clone(), ty);
+            }
             let ty = self.rule_type(rule);
             let (docs, def_span) = (doc_lines(&self.rules[rule].1.comments), self.rules[rule].1.span);
             let saved = std::mem::replace(&mut self.file, file);
@@ -1424,11 +1927,65 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What a key expression is on the CBOR wire (see `Lowerer::cbor_constant`).
+enum KeyValue {
+    /// One literal.
+    Lit(Literal),
+    /// Nothing: every alternative is JSON-only.
+    JsonOnly,
+    /// Not a constant.
+    Unknown,
+}
+
 enum FieldName {
     Bare(String),
     Lit(Literal),
     /// A key written as a named constant: the field takes the constant's name.
     Const(String, Literal),
+}
+
+/// A name for a lowered type, for naming generic instances.
+fn ty_label(ty: &Ty) -> String {
+    let base = match &ty.kind {
+        TyKind::Named(n) => n.clone(),
+        TyKind::Prim(p) => format!("{p:?}").to_lowercase().replace([' ', '{', '}', ':'], ""),
+        TyKind::Rust { path, .. } => path.clone(),
+        TyKind::List { item, .. } => format!("list-{}", ty_label(item)),
+    };
+    match ty.tag {
+        Some(t) => format!("tag{t}-{base}"),
+        None => base,
+    }
+}
+
+/// A name for one alternative of a group choice: its first entry's key or group name.
+fn choice_label(gc: &ast::GroupChoice, i: usize) -> String {
+    match gc.group_entries.first() {
+        Some((entry, _)) => entry_label(entry, i),
+        None => "empty".into(),
+    }
+}
+
+fn entry_label(entry: &GroupEntry, i: usize) -> String {
+    match entry {
+        GroupEntry::ValueMemberKey { ge, .. } => match &ge.member_key {
+            Some(MemberKey::Bareword { ident, .. }) => ident.ident.to_owned(),
+            Some(MemberKey::Value { value, .. }) => match value_literal(value) {
+                Some(l) => literal_name(&l),
+                None => format!("alt{i}"),
+            },
+            Some(MemberKey::Type1 { t1, .. }) => match &t1.type2 {
+                Type2::Typename { ident, .. } => ident.ident.to_owned(),
+                other => literal_of(other).map(|l| literal_name(&l)).unwrap_or_else(|| format!("alt{i}")),
+            },
+            _ => format!("alt{i}"),
+        },
+        GroupEntry::TypeGroupname { ge, .. } => rule_name(&ge.name),
+        GroupEntry::InlineGroup { group, .. } => match group.group_choices.first() {
+            Some(gc) => choice_label(gc, i),
+            None => format!("alt{i}"),
+        },
+    }
 }
 
 /// The one type inside parentheses that the parser read as a group (`(tstr / int)`).

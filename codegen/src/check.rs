@@ -29,7 +29,7 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
             );
             continue;
         }
-        let rust = naming::type_name(&t.name);
+        let rust = t.rust_name.clone().unwrap_or_else(|| naming::type_name(&t.name));
         if let Some(prev) = rust_names.insert(rust.clone(), t) {
             let e = err(t, format!("`{}` and `{}` both become the Rust type `{rust}`; rename one", prev.name, t.name))
                 .note(&schema.sources, prev.span, format!("`{}` is defined here", prev.name));
@@ -108,10 +108,26 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 unique_variants(t, c.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 if schema.wire == Wire::Cbor {
                     disjoint(schema, t, &mut errors);
+                    let maps: Vec<_> = c
+                        .variants
+                        .iter()
+                        .filter_map(|v| schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s)))
+                        .collect();
+                    if maps.len() > 1 {
+                        if let Err(why) = schema.map_dispatch(&maps) {
+                            errors.push(
+                                err(t, format!("the map alternatives of `{}` cannot be decoded: {why}", t.name)).help(
+                                    "give each alternative a key of its own, or a key all have with a fixed value of its own (`type: \"a\"`)",
+                                ),
+                            );
+                        }
+                    }
                 }
             }
             TypeKind::Enum(e) => {
-                unique_variants(t, e.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
+                // A value given its own Rust name (`-Infinity` → `MinusInfinity`) is out of the way.
+                let named = e.variants.iter().filter(|v| v.rust_name.is_none());
+                unique_variants(t, named.map(|v| v.name.as_str()), &mut errors, &schema.sources);
                 let mut values = Vec::new();
                 for v in &e.variants {
                     if values.contains(&&v.value) {
@@ -189,7 +205,9 @@ fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
         let mut out = Vec::new();
         match &t.kind {
             TypeKind::Struct(s) => {
-                for f in s.fields.iter().filter(|f| !matches!(f.occur, crate::ir::Occur::Many { .. })) {
+                // CBOR structs box an optional field through which they recurse.
+                let boxed = |f: &crate::ir::Field| schema.wire == Wire::Cbor && f.occur == crate::ir::Occur::Optional;
+                for f in s.fields.iter().filter(|f| !matches!(f.occur, crate::ir::Occur::Many { .. }) && !boxed(f)) {
                     direct(schema, &f.ty, &mut out);
                 }
             }

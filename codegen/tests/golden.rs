@@ -6,8 +6,20 @@ use std::path::Path;
 
 use osmos_codegen::{Builder, JsonImpls};
 
-const CONSTRUCTS: &[&str] =
-    &["text_keys", "occurrences", "ranges", "tags_any", "sockets", "generics", "choices", "keep_unknown", "world"];
+const CONSTRUCTS: &[&str] = &[
+    "text_keys",
+    "occurrences",
+    "ranges",
+    "tags_any",
+    "sockets",
+    "generics",
+    "choices",
+    "keep_unknown",
+    "world",
+    "tables",
+    "map_choices",
+    "array_groups",
+];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option.
 fn builder(name: &str, cddl: &str) -> Builder {

@@ -26,10 +26,20 @@ fn syntax_errors_have_line_and_column() {
 }
 
 #[test]
-fn group_choices_in_maps() {
+fn group_choices() {
+    // In a map, alternatives must be told apart by a key or a key's value.
+    assert_error(
+        "m = {\n  (? a: uint) // (? a: text)\n}\n",
+        "t.cddl:1:1: the map alternatives of `m` cannot be decoded: no key or key value tells the map alternatives `a`, `a-2` apart",
+    );
+    // A message is one map or array, not a choice of them.
     assert_error(
         "; type key 10\nm = {\n  0: uint // 1: text\n}\n",
-        "t.cddl:3:3: group choices (`//`) inside a map or array are not supported; use a type choice of maps",
+        "t.cddl:2:1: message `m` must be a map or an array",
+    );
+    assert_error(
+        "m = [\n  uint // text\n]\n",
+        "t.cddl:2:3: group choices (`//`) inside an array are not supported; use a type choice of arrays",
     );
 }
 
@@ -44,9 +54,10 @@ fn unsupported_control_operators() {
 #[test]
 fn computed_keys() {
     assert_error(
-        "m = {\n  * tstr => uint\n}\n",
-        "t.cddl:2:3: computed map keys (`K => V` tables) are not supported; only `* K => any` (an open map) is",
+        "m = {\n  * tstr => uint,\n  * int => text\n}\n",
+        "t.cddl:3:3: a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
     );
+    assert_error("m = [\n  tstr => uint\n]\n", "t.cddl:2:3: computed keys (`K => V`) belong in maps, not arrays");
 }
 
 #[test]
@@ -108,7 +119,7 @@ fn messages_must_be_maps_or_arrays() {
 
 #[test]
 fn repeated_map_entries() {
-    assert_error("a = {\n  + 0: uint ; x\n}\n", "t.cddl:2:3: repeated entries (`*`, `+`, `n*m`) inside a map or array are not supported; wrap them in an array: `key: [* T]`");
+    assert_error("a = {\n  + 0: uint ; x\n}\n", "t.cddl:2:3: repeated entries (`*`, `+`, `n*m`) inside a map are not supported; wrap them in an array: `key: [* T]`");
 }
 
 #[test]

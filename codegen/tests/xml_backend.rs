@@ -35,7 +35,7 @@ fn strukt(name: &str, message: bool, fields: Vec<Field>) -> TypeDef {
         docs: vec![],
         span: Span::default(),
         message: message.then(|| MessageKey::Element(name.into())),
-        kind: TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None }),
+        kind: TypeKind::Struct(Struct { layout: Layout::Element, fields, unknown: None, table: None }),
     }
 }
 

@@ -45,7 +45,7 @@ fn namespaced_output_has_the_expected_shapes() {
         // Every global element is a document root, decoded by namespace, written unprefixed.
         "pub const NAMESPACE: &'static str = \"urn:osmos:notes\";",
         "::osmos::xml::decode_namespaced_document(",
-        "::osmos::xml::declare_namespace(&mut out, \"notebook\", \"urn:osmos:notes\");",
+        "::osmos::xml::declare_namespace(out, \"notebook\", \"urn:osmos:notes\");",
     ] {
         let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(",)", ")");
         assert!(squeeze(&text).contains(&squeeze(needle)), "generated code lacks `{needle}`");

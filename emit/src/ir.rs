@@ -105,6 +105,29 @@ pub struct Struct {
     /// or the unknown and surplus child elements of an XML element with their positions
     /// (`osmos::xml::UnknownElements`), written back in place so nothing a vendor sent is lost.
     pub unknown: Option<String>,
+    /// A typed table (`* K => V`, `+ tstr => T`): the map's entries whose keys are none of the
+    /// fields' keys but decode as `K`, kept in wire order (CBOR maps only).
+    pub table: Option<Box<Table>>,
+}
+
+/// The entries of a map beyond its fixed fields whose keys and values have a type
+/// (`* K => V`). Kept as a list of pairs in wire order, not a `BTreeMap`: a key type need not
+/// be `Ord` (arrays, choices, floats), and the encoder sorts by encoded key bytes anyway, as
+/// deterministic encoding demands. Duplicate keys are rejected on both sides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The Rust field's schema-style name (`entries`, or the group the table came from).
+    pub name: String,
+    /// The key type.
+    pub key: Ty,
+    /// The value type.
+    pub value: Ty,
+    /// Minimum number of entries.
+    pub min: u64,
+    /// Maximum number of entries, if bounded.
+    pub max: Option<u64>,
+    /// Where the table's entry is declared.
+    pub span: Span,
 }
 
 /// The wire layout of a [`Struct`].
@@ -116,6 +139,10 @@ pub enum Layout {
     Array,
     /// An XML element; fields are child elements, attributes, or the text content.
     Element,
+    /// A CBOR group whose items are spliced into the enclosing array, never an item of its own:
+    /// one element of a repeated group in an array (SUIT's `[+ (key, value) // …]` commands);
+    /// fields are [`Key::Position`] within the group.
+    Group,
 }
 
 /// A field of a [`Struct`].
@@ -381,7 +408,160 @@ pub struct ChoiceVariant {
     pub element: Option<String>,
 }
 
+/// How a decoder tells apart the map alternatives of a choice ([`Schema::map_dispatch`]):
+/// all maps start alike, and maps skip keys they do not know, so trying them in order would
+/// let the first one take everything.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapDispatch {
+    /// Every alternative has this key, with literal values no other alternative has (BiDi's
+    /// `method: "session.new"`, `type: "allowed"`).
+    ByValue {
+        /// The key.
+        key: Key,
+        /// Each alternative's values, in variant order.
+        values: Vec<Vec<Literal>>,
+    },
+    /// Each alternative's key that no other alternative has, in variant order; `None` for the
+    /// one alternative taken when no such key is present (CoSWID's `? (payload // evidence)`).
+    ByKey(Vec<Option<Key>>),
+    /// No key tells them apart, but each alternative before the last requires a key: tried in
+    /// schema order, the first that decodes wins, as a CDDL validator matches (BiDi's
+    /// `SharedReference` needs `sharedId`, `RemoteObjectReference` needs `handle`).
+    InOrder,
+}
+
 impl Schema {
+    /// The map struct a type is, through aliases (untagged, not nullable).
+    pub fn map_struct(&self, ty: &Ty) -> Option<&Struct> {
+        let mut ty = ty;
+        for _ in 0..32 {
+            if ty.tag.is_some() || ty.nullable {
+                return None;
+            }
+            let TyKind::Named(n) = &ty.kind else { return None };
+            match &self.get(n)?.kind {
+                TypeKind::Struct(s) if s.layout == Layout::Map => return Some(s),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The literal values a type allows, if it is an enumeration (through aliases).
+    fn literal_values(&self, ty: &Ty) -> Option<Vec<Literal>> {
+        let mut ty = ty;
+        for _ in 0..32 {
+            if ty.tag.is_some() || ty.nullable {
+                return None;
+            }
+            let TyKind::Named(n) = &ty.kind else { return None };
+            match &self.get(n)?.kind {
+                TypeKind::Enum(e) => return Some(e.variants.iter().map(|v| v.value.clone()).collect()),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// How the map alternatives `maps` (each a [`Schema::map_struct`]) are told apart: a key all
+    /// have with disjoint literal values, else a key of its own per alternative (one may have
+    /// none: it is taken when no other's key is present). `Err` names the alternatives that
+    /// cannot be told apart.
+    pub fn map_dispatch(&self, maps: &[(&str, &Struct)]) -> Result<MapDispatch, String> {
+        if let Some((_, first)) = maps.first() {
+            'key: for f in &first.fields {
+                let mut values: Vec<Vec<Literal>> = Vec::new();
+                for (_, s) in maps {
+                    let Some(g) = s.fields.iter().find(|g| g.key == f.key && g.occur == Occur::One) else {
+                        continue 'key;
+                    };
+                    let Some(vals) = self.literal_values(&g.ty) else { continue 'key };
+                    if values.iter().flatten().any(|v| vals.contains(v)) {
+                        continue 'key;
+                    }
+                    values.push(vals);
+                }
+                return Ok(MapDispatch::ByValue { key: f.key.clone(), values });
+            }
+        }
+        let mut keys = Vec::new();
+        for (i, (_, s)) in maps.iter().enumerate() {
+            let own = |f: &&Field| {
+                maps.iter().enumerate().all(|(j, (_, o))| j == i || o.fields.iter().all(|g| g.key != f.key))
+            };
+            let mut candidates: Vec<&Field> = s.fields.iter().filter(own).collect();
+            candidates.sort_by_key(|f| f.occur != Occur::One);
+            keys.push(candidates.first().map(|f| f.key.clone()));
+        }
+        let without: Vec<&str> = maps.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|((n, _), _)| *n).collect();
+        let requires = |s: &Struct| s.fields.iter().any(|f| f.occur == Occur::One);
+        if without.len() > 1 && maps[..maps.len() - 1].iter().all(|(_, s)| requires(s)) {
+            return Ok(MapDispatch::InOrder);
+        }
+        if without.len() > 1 {
+            return Err(format!(
+                "no key or key value tells the map alternatives {} apart",
+                without.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(MapDispatch::ByKey(keys))
+    }
+
+    /// The optional fields of CBOR structs through which a type contains itself (BiDi's
+    /// `NodeProperties` ↔ `NodeRemoteValue`), as (type, field index): the back end boxes them,
+    /// since the Rust type would otherwise have no finite size. Lists break cycles already.
+    pub fn recursive_fields(&self) -> BTreeSet<(String, usize)> {
+        let mut out = BTreeSet::new();
+        if self.wire != Wire::Cbor {
+            return out;
+        }
+        let index = self.index();
+        // The named types a value of `ty` holds inline (not through a list).
+        let direct = |ty: &Ty| -> Option<usize> {
+            match &ty.kind {
+                TyKind::Named(n) => index.get(n.as_str()).copied(),
+                _ => None,
+            }
+        };
+        let edges = |t: &TypeDef| -> Vec<usize> {
+            match &t.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter(|f| !matches!(f.occur, Occur::Many { .. }))
+                    .filter_map(|f| direct(&f.ty))
+                    .collect(),
+                TypeKind::Choice(c) => c.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+                TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            }
+        };
+        let reaches = |from: usize, to: usize| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from];
+            while let Some(i) = stack.pop() {
+                if i == to {
+                    return true;
+                }
+                if seen.insert(i) {
+                    stack.extend(edges(&self.types[i]));
+                }
+            }
+            false
+        };
+        for (ti, t) in self.types.iter().enumerate() {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            for (fi, f) in s.fields.iter().enumerate() {
+                if f.occur == Occur::Optional && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
+                    out.insert((t.name.clone(), fi));
+                }
+            }
+        }
+        out
+    }
+
     /// Looks a type up by its schema name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)

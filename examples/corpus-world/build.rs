@@ -12,6 +12,12 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
     ("cose", &["cose-rfc9052.cddl"]),
     ("reputon", &["rfc8610-reputon.cddl"]),
     ("socketplug", &["rfc8610-socketplug.cddl"]),
+    // Typed tables, group choices in maps, JC<json, cbor> keys (issue 8).
+    ("suit", &["suit-manifest.cddl", "cose-rfc9052.cddl"]),
+    ("coswid", &["coswid.cddl"]),
+    ("eat", &["eat-cbor.cddl", "coswid.cddl"]),
+    // Describes JSON; compiled here for its shapes (map alternatives, recursion, tables).
+    ("bidi", &["webdriver-bidi-remote.cddl"]),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -28,7 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .compile()?;
     Builder::new().xsd("../../schemas/mos/mos.xsd").module("mos_owned").owned(true).compile()?;
     let golden = std::path::Path::new("../../codegen/tests/golden");
-    for name in ["choices", "generics", "occurrences", "ranges", "sockets", "tags_any", "text_keys"] {
+    for name in
+        ["choices", "generics", "map_choices", "occurrences", "ranges", "sockets", "tables", "tags_any", "text_keys"]
+    {
         Builder::new()
             .cddl(golden.join(format!("{name}.cddl")))
             .module(name)

@@ -14,7 +14,7 @@ use crate::model::{generic_arg, has_lifetime, is_cow_of, last_ident, unsupported
 pub(crate) fn xml_struct(fields: &Fields) -> syn::Result<Struct> {
     let named = match fields {
         Fields::Named(n) => &n.named,
-        Fields::Unit => return Ok(Struct { layout: Layout::Element, fields: Vec::new(), unknown: None }),
+        Fields::Unit => return Ok(Struct { layout: Layout::Element, fields: Vec::new(), unknown: None, table: None }),
         Fields::Unnamed(u) => return Err(syn::Error::new_spanned(u, "osmos elements have named fields")),
     };
     let mut out = Vec::new();
@@ -67,7 +67,7 @@ pub(crate) fn xml_struct(fields: &Fields) -> syn::Result<Struct> {
             span: Span::default(),
         });
     }
-    Ok(Struct { layout: Layout::Element, fields: out, unknown })
+    Ok(Struct { layout: Layout::Element, fields: out, unknown, table: None })
 }
 
 /// An XML field: `Option<T>` is optional, `Vec<T>` repeats the element, anything else is one.

@@ -122,6 +122,7 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
                 layout: if array { Layout::Array } else { Layout::Map },
                 fields: Vec::new(),
                 unknown: None,
+                table: None,
             })
         }
         Fields::Unnamed(u) => return Err(syn::Error::new_spanned(u, "osmos structs have named fields")),
@@ -198,7 +199,7 @@ fn cbor_struct(fields: &Fields, array: bool) -> syn::Result<Struct> {
             span: Span::default(),
         });
     }
-    Ok(Struct { layout: if array { Layout::Array } else { Layout::Map }, fields: out, unknown })
+    Ok(Struct { layout: if array { Layout::Array } else { Layout::Map }, fields: out, unknown, table: None })
 }
 
 fn reject_xml_attrs(it: &attrs::Item) -> syn::Result<()> {

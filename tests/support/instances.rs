@@ -32,25 +32,83 @@ fn key_bytes(k: &Key) -> Vec<u8> {
     e.into_writer()
 }
 
+/// Past this depth optional parts are left out, so recursive types (through boxed optional
+/// fields) end.
+const MAX_FULL_DEPTH: usize = 12;
+
+/// The encoding of one value, on its own.
+fn encoded(schema: &Schema, ty: &Ty, fill: Fill, depth: usize) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    value(schema, ty, fill, &mut e, depth);
+    e.into_writer()
+}
+
+/// The items of one struct's fields in an array (a [`Layout::Group`] in a repeated field
+/// spliced in), each encoded.
+fn array_items(schema: &Schema, name: &str, fill: Fill, depth: usize, out: &mut Vec<Vec<u8>>) {
+    let t = schema.get(name).unwrap_or_else(|| panic!("no type {name}"));
+    let TypeKind::Struct(s) = &t.kind else { panic!("{name} is not a struct") };
+    for f in &s.fields {
+        match f.occur {
+            Occur::One => {}
+            Occur::Optional if fill != Fill::Minimal && depth <= MAX_FULL_DEPTH => {}
+            Occur::Optional => continue,
+            Occur::Many { min, .. } => {
+                let n = if fill != Fill::Minimal && depth <= MAX_FULL_DEPTH { min.max(1) } else { min };
+                for _ in 0..n {
+                    match group_of(schema, &f.ty) {
+                        Some(g) => array_items(schema, &g, fill, depth + 1, out),
+                        None => out.push(encoded(schema, &f.ty, fill, depth + 1)),
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(encoded(schema, &f.ty, fill, depth + 1));
+    }
+}
+
+/// The group struct a repeated array field's items are (its first alternative for a choice).
+fn group_of(schema: &Schema, ty: &Ty) -> Option<String> {
+    let TyKind::Named(n) = &ty.kind else { return None };
+    match &schema.get(n)?.kind {
+        TypeKind::Struct(s) if s.layout == Layout::Group => Some(n.clone()),
+        TypeKind::Choice(c) => group_of(schema, &c.variants.first()?.ty),
+        _ => None,
+    }
+}
+
 fn named(schema: &Schema, name: &str, fill: Fill, e: &mut Encoder<Vec<u8>>, depth: usize) {
     let t = schema.get(name).unwrap_or_else(|| panic!("no type {name}"));
+    let full = fill != Fill::Minimal && depth <= MAX_FULL_DEPTH;
     match &t.kind {
         TypeKind::Struct(s) => {
-            let present: Vec<_> = s.fields.iter().filter(|f| f.occur == Occur::One || fill != Fill::Minimal).collect();
+            let present: Vec<_> = s.fields.iter().filter(|f| f.occur == Occur::One || full).collect();
             match s.layout {
                 Layout::Map => {
-                    let mut present = present;
-                    present.sort_by_key(|f| key_bytes(&f.key));
-                    e.map(present.len() as u64).unwrap();
-                    for f in present {
-                        e.writer_mut().extend_from_slice(&key_bytes(&f.key));
-                        value(schema, &f.ty, fill, e, depth + 1);
+                    let mut entries: Vec<(Vec<u8>, Vec<u8>)> =
+                        present.iter().map(|f| (key_bytes(&f.key), encoded(schema, &f.ty, fill, depth + 1))).collect();
+                    // A table's entry (one when filled, as many as it needs at least), unless
+                    // its key is a field's.
+                    if let Some(tb) = s.table.as_ref().filter(|tb| full || tb.min > 0) {
+                        let key = encoded(schema, &tb.key, fill, depth + 1);
+                        if !entries.iter().any(|(k, _)| *k == key) {
+                            entries.push((key, encoded(schema, &tb.value, fill, depth + 1)));
+                        }
+                    }
+                    entries.sort();
+                    e.map(entries.len() as u64).unwrap();
+                    for (k, v) in entries {
+                        e.writer_mut().extend_from_slice(&k);
+                        e.writer_mut().extend_from_slice(&v);
                     }
                 }
                 _ => {
-                    e.array(present.len() as u64).unwrap();
-                    for f in present {
-                        value(schema, &f.ty, fill, e, depth + 1);
+                    let mut items = Vec::new();
+                    array_items(schema, name, fill, depth, &mut items);
+                    e.array(items.len() as u64).unwrap();
+                    for item in items {
+                        e.writer_mut().extend_from_slice(&item);
                     }
                 }
             }

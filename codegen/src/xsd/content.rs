@@ -102,7 +102,7 @@ impl<'a> Lower<'a> {
             && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
         let open = fields.iter().any(|f| f.key == Key::AnyElement);
         let unknown = (!simple && !open).then(|| free(&fields, "unknown"));
-        Struct { layout: Layout::Element, fields, unknown }
+        Struct { layout: Layout::Element, fields, unknown, table: None }
     }
 
     /// The content of an `xs:complexType`, `xs:extension` or `xs:restriction` of complex content.

@@ -678,14 +678,16 @@ impl<'a> ::osmos::cbor::Decode<'a> for MessageType<'a> {
         let pos = d.position();
         match ::osmos::cbor::major(d)? {
             4u8 => {
-                let best = match ::osmos::cbor::Decode::decode(d) {
+                let r = ::osmos::cbor::Decode::decode(d);
+                let best = match r {
                     Ok(v) => return Ok(MessageType::Signed(v)),
                     Err(err) => {
                         d.set_position(pos);
                         err
                     }
                 };
-                let best = match ::osmos::cbor::Decode::decode(d) {
+                let r = ::osmos::cbor::Decode::decode(d);
+                let best = match r {
                     Ok(v) => return Ok(MessageType::Encrypted(v)),
                     Err(err) => {
                         d.set_position(pos);
@@ -695,9 +697,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for MessageType<'a> {
                 Err(best)
             }
             6u8 => {
-                let best = match ::osmos::cbor::expect_tag(d, 98u64)
-                    .and_then(|()| ::osmos::cbor::Decode::decode(d))
-                {
+                let r = ::osmos::cbor::expect_tag(d, 98u64)
+                    .and_then(|()| ::osmos::cbor::Decode::decode(d));
+                let best = match r {
                     Ok(v) => return Ok(MessageType::Tag98(v)),
                     Err(err) => {
                         d.set_position(pos);
@@ -1255,18 +1257,18 @@ impl<'a> ::osmos::cbor::Decode<'a> for Bigint<'a> {
         let pos = d.position();
         match ::osmos::cbor::major(d)? {
             6u8 => {
-                let best = match ::osmos::cbor::expect_tag(d, 2u64)
-                    .and_then(|()| ::osmos::cbor::bytes(d))
-                {
+                let r = ::osmos::cbor::expect_tag(d, 2u64)
+                    .and_then(|()| ::osmos::cbor::bytes(d));
+                let best = match r {
                     Ok(v) => return Ok(Bigint::Biguint(v)),
                     Err(err) => {
                         d.set_position(pos);
                         err
                     }
                 };
-                let best = match ::osmos::cbor::expect_tag(d, 3u64)
-                    .and_then(|()| ::osmos::cbor::bytes(d))
-                {
+                let r = ::osmos::cbor::expect_tag(d, 3u64)
+                    .and_then(|()| ::osmos::cbor::bytes(d));
+                let best = match r {
                     Ok(v) => return Ok(Bigint::Bignint(v)),
                     Err(err) => {
                         d.set_position(pos);

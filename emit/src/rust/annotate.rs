@@ -24,6 +24,7 @@ pub(crate) fn container(t: &TypeDef) -> Result<TokenStream, String> {
             Layout::Array => parts.push(quote!(array)),
             Layout::Map => {}
             Layout::Element => return Err(format!("`{name}`: the derive form is for CBOR schemas")),
+            Layout::Group => return Err(format!("`{name}`: a group spliced into an array has no derive form")),
         }
     }
     if let Some(MessageKey::TypeKey(k)) = &t.message {

@@ -16,8 +16,10 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     let (decode, encode) = match &t.kind {
-        TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, s)),
-        TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, s)),
+        TypeKind::Struct(s) if s.layout == Layout::Group => return group_items(ctx, t, s),
+        TypeKind::Choice(c) if c.variants.iter().all(|v| is_group(ctx, &v.ty)) => return group_choice_items(ctx, t, c),
+        TypeKind::Struct(s) if s.layout == Layout::Map => (map_decode(ctx, t, s), map_encode(ctx, t, s)),
+        TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, t, s)),
         TypeKind::Enum(e) => enum_codec(ctx, e),
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
         TypeKind::Alias(_) => return quote!(),
@@ -223,8 +225,10 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let slots: Vec<_> = s.fields.iter().map(slot).collect();
-    let decls = s.fields.iter().zip(&slots).map(|(f, slot)| {
+    let boxed = |i: usize| ctx.is_boxed(t, i);
+    let decls = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
         let ty = ctx.rust_ty(&f.ty);
+        let ty = if boxed(i) { quote!(::std::boxed::Box<#ty>) } else { ty };
         quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
@@ -246,6 +250,44 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             )
         }
         None => (quote!(), quote!(#rt::cbor::skip(d)?;), quote!()),
+    };
+    // A typed table takes the entries whose key is no field's but decodes as its key type;
+    // the rest are skipped or kept as before.
+    let (table_decl, unknown_stmt, table_check, table_init) = match &s.table {
+        Some(tb) => {
+            let id = super::table_ident(tb);
+            let tname = &tb.name;
+            let (kdec, vdec) = (decode_value(ctx, &tb.key), decode_value(ctx, &tb.value));
+            let (kt, vt) = (ctx.rust_ty(&tb.key), ctx.rust_ty(&tb.value));
+            let (min, max) = (tb.min, opt(tb.max));
+            (
+                quote! {
+                    let mut table: ::std::vec::Vec<(#kt, #vt)> = ::std::vec::Vec::new();
+                    let mut table_keys: ::std::vec::Vec<(usize, usize)> = ::std::vec::Vec::new();
+                },
+                quote! {
+                    d.set_position(key_pos);
+                    let k = #kdec;
+                    match k {
+                        Ok(k) => {
+                            let key_end = d.position();
+                            let i = table.len();
+                            let v = #vdec.map_err(|err| err.at_index(i).in_field(#tname))?;
+                            table_keys.push((key_pos, key_end));
+                            table.push((k, v));
+                        }
+                        Err(_) => {
+                            d.set_position(key_pos);
+                            let _ = #rt::cbor::map_key(d)?;
+                            #unknown_stmt
+                        }
+                    }
+                },
+                quote!(#rt::cbor::check_table(d.input(), &mut table_keys, #min, #max, map.start, #tname)?;),
+                quote!(#id: table,),
+            )
+        }
+        None => (quote!(), unknown_stmt, quote!(), quote!()),
     };
     let entry = match s.fields.len() {
         // A map without fields still reads every entry.
@@ -280,11 +322,13 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             };
             let select =
                 if fast.is_empty() { slow } else { quote!(match #rt::cbor::peek(d)? { #(#fast)* _ => #slow }) };
-            let bodies = s.fields.iter().zip(&slots).map(|(f, slot)| {
+            let bodies = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
                 let dec = decode_value(ctx, &f.ty);
                 let fname = &f.name;
+                let wrap = boxed(i).then(|| quote!(let v = ::std::boxed::Box::new(v);));
                 quote! {
                     let v = #dec.map_err(|err| err.in_field(#fname))?;
+                    #wrap
                     #rt::cbor::set_once(&mut #slot, key_pos, #fname, v)?;
                 }
             });
@@ -306,11 +350,13 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         #unknown_decl
+        #table_decl
         while map.next(d)? {
             let key_pos = d.position();
             #entry
         }
-        Ok(#name { #(#inits)* #unknown_init })
+        #table_check
+        Ok(#name { #(#inits)* #table_init #unknown_init })
     }
 }
 
@@ -326,7 +372,7 @@ fn encoded_key(key: &Key) -> Vec<u8> {
     e.into_writer()
 }
 
-fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
     let optional: Vec<_> = s
@@ -343,32 +389,82 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         (0, [first, rest @ ..]) => quote!(#first #(+ #rest)*),
         (_, rest) => quote!(#required #(+ #rest)*),
     };
-    let mut fields: Vec<&Field> = s.fields.iter().collect();
-    fields.sort_by_key(|f| encoded_key(&f.key));
+    let mut fields: Vec<(usize, &Field)> = s.fields.iter().enumerate().collect();
+    fields.sort_by_key(|(_, f)| encoded_key(&f.key));
     let unknown = s.unknown.as_ref().map(|u| super::naming::ident(u));
     let count = match &unknown {
         Some(id) => quote!(#count + self.#id.len() as u64),
         None => count,
     };
-    let writes = fields.iter().map(|f| {
+    let unknown_arg = match &unknown {
+        Some(_) => quote!(::core::option::Option::Some(&mut unknown)),
+        None => quote!(::core::option::Option::None),
+    };
+    // `0u64 + n` is what clippy calls an operation without effect.
+    let count = if required == 0 && optional.is_empty() && (unknown.is_some() || s.table.is_some()) {
+        let mut terms = Vec::new();
+        if let Some(id) = &unknown {
+            terms.push(quote!(self.#id.len() as u64));
+        }
+        if s.table.is_some() {
+            terms.push(quote!(table.len() as u64));
+        }
+        quote!(#(#terms)+*)
+    } else {
+        count
+    };
+    let (table_start, count, table_rest) = match &s.table {
+        Some(tb) => {
+            let id = super::table_ident(tb);
+            let tname = &tb.name;
+            let (kenc, venc) = (encode_value(ctx, &tb.key), encode_value(ctx, &tb.value));
+            let (min, max) = (tb.min, opt(tb.max));
+            (
+                quote! {
+                    let mut table = #rt::cbor::TableWriter::new(&self.#id, #min, #max, |ke, ve, (k, v)| {
+                        {
+                            let (e, v) = (ke, k);
+                            #kenc
+                        }
+                        {
+                            let e = ve;
+                            #venc
+                        }
+                        Ok(())
+                    })
+                    .map_err(|err| err.in_field(#tname))?;
+                },
+                if required == 0 && optional.is_empty() { count } else { quote!(#count + table.len() as u64) },
+                quote!(table.rest(e, #unknown_arg)?;),
+            )
+        }
+        None => (quote!(), count, quote!()),
+    };
+    let writes = fields.iter().map(|&(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
         // The key's bytes are known now: write them as they are.
         let key_bytes = encoded_key(&f.key);
         let key = quote!(#rt::cbor::raw(e, &[#(#key_bytes),*]););
         let value = encode_value(ctx, &f.ty);
+        let table_before = s.table.as_ref().map(|_| {
+            let bytes = encoded_key(&f.key);
+            quote!(table.before(e, &[#(#bytes),*], #unknown_arg)?;)
+        });
         let before = unknown.as_ref().map(|_| {
             let bytes = encoded_key(&f.key);
             quote!(unknown.before(e, &[#(#bytes),*])?;)
         });
         let write = quote! {
+            #table_before
             #before
             #key
             #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;
         };
         match f.occur {
             Occur::One => quote!({ let v = &self.#id; #write }),
-            _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #write }),
+            _ => quote!(if let ::core::option::Option::Some(v) = &self.#id { #unbox #write }),
         }
     });
     let writes: Vec<_> = writes.collect();
@@ -377,11 +473,165 @@ fn map_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         None => (quote!(), quote!()),
     };
     quote! {
+        #table_start
         #rt::cbor::head(e, 5, #count);
         #start
         #(#writes)*
+        #table_rest
         #finish
         Ok(())
+    }
+}
+
+/// An array with a repeated field (`[bstr, * bstr]`, `[+ (key, value)]`): the length counts
+/// every item; absent optionals are left out.
+fn repeated_array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let counts = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        match f.occur {
+            Occur::One => quote!(1u64),
+            Occur::Optional => quote!(u64::from(self.#id.is_some())),
+            Occur::Many { .. } if is_group(ctx, &f.ty) => {
+                quote!(self.#id.iter().map(#rt::cbor::Items::count).sum::<u64>())
+            }
+            Occur::Many { .. } => quote!(self.#id.len() as u64),
+        }
+    });
+    let writes = s.fields.iter().enumerate().map(|(i, f)| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let value = encode_value(ctx, &f.ty);
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
+        let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
+        match f.occur {
+            Occur::One => quote!({ let v = &self.#id; #write }),
+            Occur::Optional => quote!(if let ::core::option::Option::Some(v) = &self.#id { #unbox #write }),
+            Occur::Many { min, max } => {
+                let maxt = opt(max);
+                let item = if is_group(ctx, &f.ty) {
+                    quote!(#rt::cbor::Items::encode_items(v, e))
+                } else {
+                    quote!(item(e, v))
+                };
+                let item_fn = (!is_group(ctx, &f.ty)).then(|| {
+                    // The encoder has no `'a` in scope: the item's lifetime is elided.
+                    let ty: TokenStream = ctx.rust_ty(&f.ty).to_string().replace("'a", "'_").parse().expect("a type");
+                    quote! {
+                        let item = |e: &mut #rt::cbor::Enc<'_>, v: &#ty| -> ::core::result::Result<(), #rt::EncodeError> {
+                            #value
+                            Ok(())
+                        };
+                    }
+                });
+                quote! {
+                    #rt::cbor::check_count(self.#id.len(), #min, #maxt).map_err(|k| #rt::cbor::invalid(k).in_field(#fname))?;
+                    #item_fn
+                    for (i, v) in self.#id.iter().enumerate() {
+                        #item.map_err(|err| err.at_index(i).in_field(#fname))?;
+                    }
+                }
+            }
+        }
+    });
+    let counts: Vec<_> = counts.collect();
+    quote! {
+        let len: u64 = #(#counts)+*;
+        #rt::cbor::head(e, 4, len);
+        #(#writes)*
+        Ok(())
+    }
+}
+
+/// Whether a type is a group spliced into arrays (a [`Layout::Group`] struct or a choice of them).
+fn is_group(ctx: &Ctx, ty: &Ty) -> bool {
+    let TyKind::Named(n) = &ty.kind else { return false };
+    match ctx.get(n).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.layout == Layout::Group,
+        Some(TypeKind::Choice(c)) => !c.variants.is_empty() && c.variants.iter().all(|v| is_group(ctx, &v.ty)),
+        _ => false,
+    }
+}
+
+/// `Items` for a group of array items: each field is the next item.
+fn group_items(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    let anon = ctx.anon_generics(t);
+    let reads = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let dec = decode_value(ctx, &f.ty);
+        quote! {
+            #rt::cbor::group_item(d, seq, #fname)?;
+            let #id = #dec.map_err(|err| err.in_field(#fname))?;
+        }
+    });
+    let writes = s.fields.iter().map(|f| {
+        let id = field_ident(f);
+        let fname = &f.name;
+        let value = encode_value(ctx, &f.ty);
+        quote!({ let v = &self.#id; #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?; })
+    });
+    let ids = s.fields.iter().map(field_ident);
+    let n = s.fields.len() as u64;
+    let _ = anon;
+    quote! {
+        impl<'a> #rt::cbor::Items<'a> for #name #generics {
+            fn decode_items(d: &mut #rt::cbor::Decoder<'a>, seq: &mut #rt::cbor::Seq) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #(#reads)*
+                Ok(#name { #(#ids),* })
+            }
+            fn encode_items(&self, e: &mut #rt::cbor::Enc<'_>) -> ::core::result::Result<(), #rt::EncodeError> {
+                #(#writes)*
+                Ok(())
+            }
+            fn count(&self) -> u64 { #n }
+        }
+    }
+}
+
+/// `Items` for a choice of groups: tried in schema order from the same item, the first that
+/// decodes wins (their first items are usually distinct constants, so a wrong one fails at
+/// once); the error kept is the one that got furthest.
+fn group_choice_items(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    let tries = c.variants.iter().enumerate().map(|(i, v)| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        let ty = ctx.rust_ty(&v.ty);
+        let keep = if i == 0 { quote!(err) } else { quote!(if err.offset() > best.offset() { err } else { best }) };
+        quote! {
+            let best = match <#ty as #rt::cbor::Items<'a>>::decode_items(d, seq) {
+                Ok(v) => return Ok(#name::#id(v)),
+                Err(err) => { d.set_position(pos); *seq = start.clone(); #keep }
+            };
+        }
+    });
+    let arms = c.variants.iter().map(|v| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        quote!(#name::#id(v) => #rt::cbor::Items::encode_items(v, e),)
+    });
+    let counts = c.variants.iter().map(|v| {
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        quote!(#name::#id(v) => #rt::cbor::Items::count(v),)
+    });
+    quote! {
+        impl<'a> #rt::cbor::Items<'a> for #name #generics {
+            fn decode_items(d: &mut #rt::cbor::Decoder<'a>, seq: &mut #rt::cbor::Seq) -> ::core::result::Result<Self, #rt::DecodeError> {
+                let (pos, start) = (d.position(), seq.clone());
+                #(#tries)*
+                Err(best)
+            }
+            fn encode_items(&self, e: &mut #rt::cbor::Enc<'_>) -> ::core::result::Result<(), #rt::EncodeError> {
+                match self { #(#arms)* }
+            }
+            fn count(&self) -> u64 {
+                match self { #(#counts)* }
+            }
+        }
     }
 }
 
@@ -390,12 +640,45 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
     let total = s.fields.len();
     let expect = if required == total { format!("{total} items") } else { format!("{required} to {total} items") };
-    let steps = s.fields.iter().map(|f| {
+    let steps = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
         let dec = decode_value(ctx, &f.ty);
         let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
+        let read = if ctx.is_boxed(t, i) { quote!(::std::boxed::Box::new(#read)) } else { read };
+        let last = i + 1 == s.fields.len();
         match f.occur {
+            Occur::Many { min, max } if is_group(ctx, &f.ty) => {
+                let item = ctx.rust_ty(&f.ty);
+                let maxt = opt(max);
+                quote! {
+                    let #id: ::std::vec::Vec<#item> = if more {
+                        #rt::cbor::group_list(d, &mut seq, #min, #maxt).map_err(|err| err.in_field(#fname))?
+                    } else {
+                        ::std::vec::Vec::new()
+                    };
+                }
+            }
+            Occur::Many { min, max } => {
+                let maxt = opt(max);
+                // Items are this field's while they can start as its type (`[2* bstr, ?nil]`).
+                let fits = (!last).then(|| {
+                    let mask = majors_of(ctx, &f.ty);
+                    quote!(&& ((#mask) >> #rt::cbor::major(d)?) & 1 != 0)
+                });
+                quote! {
+                    let mut #id = ::std::vec::Vec::new();
+                    if more {
+                        while seq.more(d)? #fits {
+                            seq.next(d)?;
+                            let i = #id.len();
+                            #id.push(#dec.map_err(|err| err.at_index(i).in_field(#fname))?);
+                        }
+                        #rt::cbor::check_count(#id.len(), #min, #maxt)
+                            .map_err(|k| #rt::DecodeError::new(k, seq.start).in_field(#fname))?;
+                    }
+                }
+            }
             Occur::One => quote! {
                 if !(more && seq.next(d)?) {
                     return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array of {} items, expected {}", seq.count, #expect)), seq.start));
@@ -410,7 +693,8 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     });
     let ids = s.fields.iter().map(field_ident);
     let name = super::type_ident(t);
-    let more = if required == total { quote!(let more = true;) } else { quote!(let mut more = true;) };
+    let optional = s.fields.iter().any(|f| f.occur == Occur::Optional);
+    let more = if optional { quote!(let mut more = true;) } else { quote!(let more = true;) };
     quote! {
         let mut seq = #rt::cbor::Seq::array(d, "array")?;
         #more
@@ -422,8 +706,11 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
+fn array_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
+    if s.fields.iter().any(|f| matches!(f.occur, Occur::Many { .. })) {
+        return repeated_array_encode(ctx, t, s);
+    }
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count() as u64;
     // Trailing optionals are written up to the last one present.
     let optionals: Vec<_> = s.fields.iter().filter(|f| f.occur != Occur::One).map(field_ident).collect();
@@ -437,11 +724,12 @@ fn array_encode(ctx: &Ctx, s: &Struct) -> TokenStream {
         quote!(#(#checks)* { #required })
     };
     let mut index = 0u64;
-    let writes = s.fields.iter().map(|f| {
+    let writes = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let fname = &f.name;
         let value = encode_value(ctx, &f.ty);
-        let write = quote!(#rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
+        let unbox = ctx.is_boxed(t, i).then(|| quote!(let v = &**v;));
+        let write = quote!(#unbox #rt::cbor::encode_field(e, #fname, |e| { #value Ok(()) })?;);
         match f.occur {
             Occur::One => quote!({ let v = &self.#id; #write }),
             _ => {
@@ -524,12 +812,16 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
     }
     let expected = c.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(" or ");
     let arms = by_major.iter().map(|(m, vs)| {
+        if let Some(arm) = map_dispatch_arm(ctx, t, vs, &expected) {
+            return quote!(#m => { #arm });
+        }
         let tries = vs.iter().enumerate().map(|(i, v)| {
             let id = super::variant_ident(&v.name, &v.rust_name);
             let dec = decode_value(ctx, &v.ty);
             let keep = if i == 0 { quote!(err) } else { quote!(if err.offset() > best.offset() { err } else { best }) };
             quote! {
-                let best = match #dec {
+                let r = #dec;
+                let best = match r {
                     Ok(v) => return Ok(#name::#id(v)),
                     Err(err) => { d.set_position(pos); #keep }
                 };
@@ -542,6 +834,91 @@ fn trial_choice_decode(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> Option<
         match #rt::cbor::major(d)? {
             #(#arms)*
             _ => Err(#rt::cbor::mismatch(d, pos, #expected)),
+        }
+    })
+}
+
+/// The decoder of a choice's map alternatives (two or more), picked by a key or a key's
+/// value ([`MapDispatch`](crate::ir::MapDispatch)), or `None` if they are not all maps or
+/// cannot be told apart (the checker reports that).
+fn map_dispatch_arm(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], expected: &str) -> Option<TokenStream> {
+    use crate::ir::{Literal, MapDispatch};
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    if vs.len() < 2 {
+        return None;
+    }
+    let maps: Option<Vec<(&str, &Struct)>> =
+        vs.iter().map(|v| ctx.schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s))).collect();
+    let dispatch = ctx.schema.map_dispatch(&maps?).ok()?;
+    let decode = |i: usize| {
+        let v = vs[i];
+        let id = super::variant_ident(&v.name, &v.rust_name);
+        let dec = decode_value(ctx, &v.ty);
+        quote!(#dec.map(#name::#id))
+    };
+    let (select, fallback) = match &dispatch {
+        MapDispatch::ByValue { key, values } => {
+            let pat = key_pattern(ctx, key);
+            let mut texts = Vec::new();
+            let mut ints = Vec::new();
+            for (i, vals) in values.iter().enumerate() {
+                for v in vals {
+                    match v {
+                        Literal::Text(s) => texts.push(quote!(#s => ::core::option::Option::Some(#i),)),
+                        Literal::Int(n) => {
+                            let n = *n as i64;
+                            ints.push(quote!(#n => ::core::option::Option::Some(#i),));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let text_arm = (!texts.is_empty())
+                .then(|| quote!(3 => match &*#rt::cbor::text(d)? { #(#texts)* _ => ::core::option::Option::None },));
+            let int_arm = (!ints.is_empty())
+                .then(|| quote!(0 | 1 => match #rt::cbor::int(d)? { #(#ints)* _ => ::core::option::Option::None },));
+            (
+                quote! {
+                    match k {
+                        #pat => match #rt::cbor::peek(d)? >> 5 {
+                            #text_arm
+                            #int_arm
+                            _ => ::core::option::Option::None,
+                        },
+                        _ => ::core::option::Option::None,
+                    }
+                },
+                None,
+            )
+        }
+        // Trying them in order is what the caller does anyway.
+        MapDispatch::InOrder => return None,
+        MapDispatch::ByKey(keys) => {
+            let arms = keys.iter().enumerate().filter_map(|(i, k)| {
+                let pat = key_pattern(ctx, k.as_ref()?);
+                Some(quote!(#pat => ::core::option::Option::Some(#i),))
+            });
+            let arms: Vec<_> = arms.collect();
+            (quote!(match k { #(#arms)* _ => ::core::option::Option::None }), keys.iter().position(Option::is_none))
+        }
+    };
+    let arms = (0..vs.len()).filter(|i| Some(*i) != fallback).map(|i| {
+        let dec = decode(i);
+        quote!(::core::option::Option::Some(#i) => #dec,)
+    });
+    let rest = match fallback {
+        Some(i) => decode(i),
+        None => quote!(Err(#rt::cbor::mismatch(d, d.position(), #expected))),
+    };
+    Some(quote! {
+        let which = #rt::cbor::map_dispatch(d, |k, d| {
+            let _ = &d;
+            Ok(#select)
+        })?;
+        match which {
+            #(#arms)*
+            _ => #rest,
         }
     })
 }

@@ -137,6 +137,8 @@ pub(crate) struct Ctx<'s> {
     lifetimes: BTreeSet<String>,
     /// Owned mode ([`Options::owned`]): leaves are `'static` and decoders copy them.
     owned: bool,
+    /// Optional fields through which a type contains itself: `Option<Box<T>>`.
+    boxed: BTreeSet<(String, usize)>,
 }
 
 /// A value type seen through its aliases: the constraints, tag and nullability of every alias
@@ -151,7 +153,7 @@ pub(crate) struct Effective<'s> {
 impl<'s> Ctx<'s> {
     fn new(schema: &'s Schema, owned: bool) -> Self {
         let index = schema.index();
-        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new(), owned };
+        let mut ctx = Ctx { schema, index, lifetimes: BTreeSet::new(), owned, boxed: schema.recursive_fields() };
         if owned {
             return ctx;
         }
@@ -181,7 +183,11 @@ impl<'s> Ctx<'s> {
 
     fn def_borrows(&self, t: &TypeDef) -> bool {
         match &t.kind {
-            TypeKind::Struct(s) => s.unknown.is_some() || s.fields.iter().any(|f| self.ty_borrows(&f.ty)),
+            TypeKind::Struct(s) => {
+                s.unknown.is_some()
+                    || s.fields.iter().any(|f| self.ty_borrows(&f.ty))
+                    || s.table.as_ref().is_some_and(|t| self.ty_borrows(&t.key) || self.ty_borrows(&t.value))
+            }
             TypeKind::Enum(_) => false,
             TypeKind::Choice(c) => c.variants.iter().any(|v| self.ty_borrows(&v.ty)),
             TypeKind::Alias(ty) => self.ty_borrows(ty),
@@ -345,6 +351,21 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// Whether field `i` of struct `t` is boxed (see [`Schema::recursive_fields`]).
+    pub fn is_boxed(&self, t: &TypeDef, i: usize) -> bool {
+        !self.boxed.is_empty() && self.boxed.contains(&(t.name.clone(), i))
+    }
+
+    /// The Rust type of field `i` of struct `t`, boxed where the type recurses through it.
+    pub fn struct_field_ty(&self, t: &TypeDef, i: usize, f: &crate::ir::Field) -> TokenStream {
+        if self.is_boxed(t, i) {
+            let inner = self.rust_ty(&f.ty);
+            quote!(::core::option::Option<::std::boxed::Box<#inner>>)
+        } else {
+            self.field_ty(&f.ty, f.occur)
+        }
+    }
+
     /// Follows aliases, collecting what they add.
     pub fn effective(&self, ty: &'s Ty) -> Effective<'s> {
         let mut eff = Effective {
@@ -404,6 +425,37 @@ pub fn field_ident(f: &crate::ir::Field) -> proc_macro2::Ident {
     }
 }
 
+/// The Rust identifier of a struct's table field.
+pub(crate) fn table_ident(t: &crate::ir::Table) -> proc_macro2::Ident {
+    naming::ident(&naming::field_name(&t.name))
+}
+
+/// A type in schema terms, for docs (`text`, `SUIT_Digest`, `[* bstr]`).
+pub(crate) fn ty_text(ty: &Ty) -> String {
+    let base = match &ty.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => "uint".into(),
+            Prim::Nint => "nint".into(),
+            Prim::Int => "int".into(),
+            Prim::Float { bits } => format!("float{bits}"),
+            Prim::Bool => "bool".into(),
+            Prim::Text => "text".into(),
+            Prim::Bytes => "bytes".into(),
+            Prim::Any => "any".into(),
+            Prim::Null => "null".into(),
+            Prim::TextValue(v) => v.clone(),
+        },
+        TyKind::Named(n) => n.clone(),
+        TyKind::Rust { path, .. } => path.clone(),
+        TyKind::List { item, .. } => format!("[* {}]", ty_text(item)),
+    };
+    if ty.nullable {
+        format!("{base} / null")
+    } else {
+        base
+    }
+}
+
 /// The local variable a decoder collects a field into.
 pub(crate) fn slot(f: &crate::ir::Field) -> proc_macro2::Ident {
     format_ident!("f_{}", field_ident(f).to_string().trim_start_matches("r#"))
@@ -441,7 +493,7 @@ pub(crate) fn number(lit: &crate::ir::Literal, prim: &Prim) -> Option<TokenStrea
             let v = *i as f64;
             Some(quote!(#v))
         }
-        (Literal::Float(f), Prim::Float { bits: 64 }) => Some(quote!(#f)),
+        (Literal::Float(f), Prim::Float { bits: 64 }) => Some(float64(*f)),
         (Literal::Int(i), Prim::Float { .. }) => {
             let v = *i as f32;
             Some(quote!(#v))
@@ -451,5 +503,40 @@ pub(crate) fn number(lit: &crate::ir::Literal, prim: &Prim) -> Option<TokenStrea
             Some(quote!(#v))
         }
         _ => None,
+    }
+}
+
+/// An `f64` literal; a value that is one of `core::f64::consts` (BiDi's `-1.5707963267948966`,
+/// π/2) is written as that constant, which clippy requires over the digits.
+fn float64(f: f64) -> TokenStream {
+    use std::f64::consts;
+    let named = [
+        ("PI", consts::PI),
+        ("TAU", consts::TAU),
+        ("FRAC_PI_2", consts::FRAC_PI_2),
+        ("FRAC_PI_3", consts::FRAC_PI_3),
+        ("FRAC_PI_4", consts::FRAC_PI_4),
+        ("FRAC_PI_6", consts::FRAC_PI_6),
+        ("FRAC_PI_8", consts::FRAC_PI_8),
+        ("FRAC_1_PI", consts::FRAC_1_PI),
+        ("FRAC_2_PI", consts::FRAC_2_PI),
+        ("E", consts::E),
+        ("SQRT_2", consts::SQRT_2),
+        ("FRAC_1_SQRT_2", consts::FRAC_1_SQRT_2),
+        ("LN_2", consts::LN_2),
+        ("LN_10", consts::LN_10),
+        ("LOG2_E", consts::LOG2_E),
+        ("LOG10_E", consts::LOG10_E),
+    ];
+    match named.iter().find(|(_, v)| *v == f.abs()) {
+        Some((name, _)) => {
+            let id = format_ident!("{}", name);
+            if f < 0.0 {
+                quote!((-::core::f64::consts::#id))
+            } else {
+                quote!(::core::f64::consts::#id)
+            }
+        }
+        None => quote!(#f),
     }
 }

@@ -40,10 +40,10 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
     Ok(match &t.kind {
         TypeKind::Struct(s) => {
             let mut fields = Vec::new();
-            for f in &s.fields {
+            for (i, f) in s.fields.iter().enumerate() {
                 let id = field_ident(f);
                 let (ty, attrs) =
-                    if derive { annotate::field(ctx, s.layout, f)? } else { (ctx.field_ty(&f.ty, f.occur), quote!()) };
+                    if derive { annotate::field(ctx, s.layout, f)? } else { (ctx.struct_field_ty(t, i, f), quote!()) };
                 let mut lines = vec![format!("`{}` ({}).", f.name, f.key)];
                 lines.extend(f.docs.iter().cloned());
                 if let Some(d) = &f.ty.default {
@@ -69,12 +69,22 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 let marker = derive.then(|| quote!(#[osmos(unknown)]));
                 quote!(#[doc = #doc] #marker pub #id: #ty,)
             });
+            let table = s.table.as_ref().map(|t| {
+                let id = super::table_ident(t);
+                let (k, v) = (ctx.rust_ty(&t.key), ctx.rust_ty(&t.value));
+                let doc = format!(
+                    " The entries whose keys are none of the fields' (`{} => {}`), in wire order.",
+                    super::ty_text(&t.key),
+                    super::ty_text(&t.value)
+                );
+                quote!(#[doc = #doc] pub #id: ::std::vec::Vec<(#k, #v)>,)
+            });
             let derives = if derive { quote!(#rt::Message) } else { quote!() };
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default #derives)]
                 #container
-                pub struct #name #generics { #(#fields)* #unknown }
+                pub struct #name #generics { #(#fields)* #table #unknown }
             }
         }
         TypeKind::Enum(e) => {
@@ -151,7 +161,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 let id = super::naming::ident(u);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
-            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #owned_unknown }));
+            let owned_table = s.table.as_ref().map(|t| {
+                let id = super::table_ident(t);
+                quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
+            });
+            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #owned_table #owned_unknown }));
             let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
             let accessors =
                 if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
@@ -290,6 +304,7 @@ fn describe(t: &TypeDef) -> String {
             crate::ir::Layout::Map => "map",
             crate::ir::Layout::Array => "array",
             crate::ir::Layout::Element => "element",
+            crate::ir::Layout::Group => "group of array items",
         },
         TypeKind::Enum(_) => "enumeration",
         TypeKind::Choice(_) => "choice",

@@ -19,6 +19,31 @@ pub mod socketplug {
     include!(concat!(env!("OUT_DIR"), "/socketplug.rs"));
 }
 
+/// CoSWID (RFC 9393).
+#[cfg(corpus)]
+pub mod coswid {
+    include!(concat!(env!("OUT_DIR"), "/coswid.rs"));
+}
+
+/// The Entity Attestation Token (EAT) claims and tokens, with the CoSWID rules it uses.
+#[cfg(corpus)]
+pub mod eat {
+    include!(concat!(env!("OUT_DIR"), "/eat.rs"));
+}
+
+/// WebDriver BiDi, remote end: commands and their parameters (the schema describes JSON; these
+/// types carry its shapes over CBOR).
+#[cfg(corpus)]
+pub mod bidi {
+    include!(concat!(env!("OUT_DIR"), "/bidi.rs"));
+}
+
+/// SUIT manifests, with the COSE rules they use.
+#[cfg(corpus)]
+pub mod suit {
+    include!(concat!(env!("OUT_DIR"), "/suit.rs"));
+}
+
 /// The XML Schemas with a target namespace (GPX 1.1, XML Signature).
 #[cfg(corpus_xsd)]
 pub mod xsd_world;
