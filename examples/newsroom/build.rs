@@ -28,15 +28,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .compile()?;
     Builder::new().xsd("../../schemas/mos/mos.xsd").module("mos_owned").owned(true).compile()?;
     let golden = std::path::Path::new("../../codegen/tests/golden");
-    for name in
-        ["choices", "generics", "map_choices", "occurrences", "ranges", "sockets", "tables", "tags_any", "text_keys"]
-    {
-        Builder::new()
-            .cddl(golden.join(format!("{name}.cddl")))
-            .module(name)
-            .allow_any_type_key(true)
-            .visibility("pub(crate)")
-            .compile()?;
+    for name in [
+        "array_groups",
+        "choices",
+        "generics",
+        "map_choices",
+        "occurrences",
+        "ranges",
+        "sockets",
+        "tables",
+        "tags_any",
+        "text_keys",
+    ] {
+        // Each construct borrowing (the default) and owned.
+        for (module, owned) in [(name.to_owned(), false), (format!("{name}_owned"), true)] {
+            Builder::new()
+                .cddl(golden.join(format!("{name}.cddl")))
+                .module(module)
+                .allow_any_type_key(true)
+                .visibility("pub(crate)")
+                .owned(owned)
+                .compile()?;
+        }
     }
     Ok(())
 }

@@ -11,11 +11,33 @@ macro_rules! modules {
     };
 }
 
-modules!(choices, generics, occurrences, ranges, sockets, tags_any, text_keys);
+modules!(array_groups, choices, generics, map_choices, occurrences, ranges, sockets, tables, tags_any, text_keys);
+// The same constructs as owned types (`Builder::owned`).
+modules!(
+    array_groups_owned,
+    choices_owned,
+    generics_owned,
+    map_choices_owned,
+    occurrences_owned,
+    ranges_owned,
+    sockets_owned,
+    tables_owned,
+    tags_any_owned,
+    text_keys_owned
+);
 
+/// (`array_groups`, `map_choices` and `tables` hold plain types without a type key: that they
+/// compile, borrowing and owned, is their test here; `tests/constructs_maps.rs` runs them.)
 #[test]
 fn every_construct_module_has_its_messages() {
     let counts = [
+        choices_owned::MESSAGES.len(),
+        generics_owned::MESSAGES.len(),
+        occurrences_owned::MESSAGES.len(),
+        ranges_owned::MESSAGES.len(),
+        sockets_owned::MESSAGES.len(),
+        tags_any_owned::MESSAGES.len(),
+        text_keys_owned::MESSAGES.len(),
         choices::MESSAGES.len(),
         generics::MESSAGES.len(),
         occurrences::MESSAGES.len(),
