@@ -22818,8 +22818,12 @@ impl<'a> Mos<'a> {
     /// Decodes a whole document leniently (see `osmos::xml`); errors carry the path
     /// below the root and the byte offset in `input`.
     pub fn decode(input: &'a str) -> ::core::result::Result<Self, ::osmos::DecodeError> {
-        Self::decode_with(input, ::osmos::xml::Mode::Lenient)
-            .map_err(::osmos::DecodeError::from)
+        ::osmos::xml::decode_document_lenient(
+            input,
+            ::core::option::Option::Some("mos"),
+            true,
+            <Self as ::osmos::xml::XmlDecode<'_>>::decode_element,
+        )
     }
     /// Decodes a whole document in the given mode; strict mode returns every
     /// deviation from the schema.

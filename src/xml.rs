@@ -119,7 +119,7 @@ impl<'a> RawXml<'a> {
         let start = Start { name: tag, tag: "", empty: false, offset: 0, end: 0 };
         let result = d.push(tag, None, 0).and_then(|()| T::decode_element(&mut d, &start));
         d.pop();
-        finish_document(d, result)
+        finish_document(&mut d, result)
     }
 
     /// Decodes the content as one element of type `T` (a payload that is a single vendor
@@ -1938,6 +1938,7 @@ impl<'a> Decoder<'a> {
     // ---- finishing ------------------------------------------------------------------------
 
     /// A required field's value, or the error for its absence.
+    #[inline]
     pub fn finish_one<T>(&mut self, slot: Slot<T>, name: &'static str, parent: &Start<'a>) -> Result<T, DecodeError> {
         match slot {
             Slot::Set(v) => Ok(v),
@@ -1963,23 +1964,28 @@ impl<'a> Decoder<'a> {
         messages: bool,
         parent: &Start<'a>,
     ) -> Result<T, DecodeError> {
-        match (slot, unknown) {
-            (Slot::Empty, Some((tag, at))) if messages => {
-                let e = self.error(ErrorKind::UnknownMessage(tag.to_owned()), at);
-                if self.mode == Mode::Strict {
-                    // The unknown element deviation becomes this one.
-                    self.deviations
-                        .retain(|d| !(d.offset() == at && matches!(d.kind(), ErrorKind::UnexpectedType { .. })));
-                    self.recorded.clear();
-                    for (i, d) in self.deviations.iter().enumerate() {
-                        self.recorded.entry(error_hash(d)).or_default().push(i);
-                    }
-                    self.record(e.clone());
-                }
-                Err(e)
-            }
-            (slot, _) => self.finish_one(slot, name, parent),
+        // The slot is not moved on the way (a message choice is large: each move is a memcpy).
+        if let (true, true, Some((tag, at))) = (messages, slot.is_empty(), unknown) {
+            return Err(self.unknown_message(tag, at));
         }
+        self.finish_one(slot, name, parent)
+    }
+
+    /// The error for an unknown element where a message was expected.
+    #[cold]
+    #[inline(never)]
+    fn unknown_message(&mut self, tag: &str, at: usize) -> DecodeError {
+        let e = self.error(ErrorKind::UnknownMessage(tag.to_owned()), at);
+        if self.mode == Mode::Strict {
+            // The unknown element deviation becomes this one.
+            self.deviations.retain(|d| !(d.offset() == at && matches!(d.kind(), ErrorKind::UnexpectedType { .. })));
+            self.recorded.clear();
+            for (i, d) in self.deviations.iter().enumerate() {
+                self.recorded.entry(error_hash(d)).or_default().push(i);
+            }
+            self.record(e.clone());
+        }
+        e
     }
 
     /// An optional field's value.
@@ -2080,7 +2086,28 @@ pub fn decode_document<'a, T>(
 ) -> Result<T, DecodeErrors> {
     let mut d = Decoder::new(input, mode);
     let result = decode_root(&mut d, root, hide_root, f);
-    finish_document(d, result)
+    finish_document(&mut d, result)
+}
+
+/// [`decode_document`] in lenient mode with its first error: what a generated `decode` returns,
+/// without moving the decoded value from one `Result` type into another (a MOS envelope is
+/// large: each move is a memcpy).
+pub fn decode_document_lenient<'a, T>(
+    input: &'a str,
+    root: Option<&'static str>,
+    hide_root: bool,
+    f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    let mut d = Decoder::new(input, Mode::Lenient);
+    let result = decode_root(&mut d, root, hide_root, f);
+    if result.is_ok() && d.deviations.is_empty() {
+        return result;
+    }
+    match finish_document(&mut d, result.map(drop)) {
+        Err(errors) => Err(DecodeError::from(errors)),
+        // Unreachable: a failed or deviating decode always finishes with an error.
+        Ok(()) => Err(DecodeError::new(ErrorKind::Malformed("decoding failed".into()), 0)),
+    }
 }
 
 /// [`decode_document`] for a schema with a target namespace: element names are resolved
@@ -2107,11 +2134,12 @@ pub fn decode_namespaced_document<'a, T>(
         }
         f(d, start)
     });
-    finish_document(d, result)
+    finish_document(&mut d, result)
 }
 
 /// The outcome of a decode: the value, or every deviation (strict) or the error.
-fn finish_document<T>(mut d: Decoder<'_>, result: Result<T, DecodeError>) -> Result<T, DecodeErrors> {
+#[inline]
+fn finish_document<T>(d: &mut Decoder<'_>, result: Result<T, DecodeError>) -> Result<T, DecodeErrors> {
     let seen = matches!(&result, Err(e) if e == &abandoned() || d.is_recorded(e));
     let mut deviations = std::mem::take(&mut d.deviations);
     match result {
@@ -2171,10 +2199,18 @@ fn decode_root<'a, T>(
     let value = f(d, &start);
     d.pop();
     d.hidden = 0;
-    let value = value?;
+    // The value stays where `f` put it (a MOS envelope is large: each move is a memcpy).
+    if value.is_ok() {
+        trailing(d)?;
+    }
+    value
+}
+
+/// Only blank text may follow the root element.
+fn trailing(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
     loop {
         match d.next_event()? {
-            Event::Eof => return Ok(value),
+            Event::Eof => return Ok(()),
             Event::Text(t, _) if is_blank(t) => {}
             Event::Text(_, at) | Event::CData(_, at) | Event::End(_, at) => {
                 return Err(d.error(ErrorKind::TrailingBytes, at));

@@ -977,7 +977,7 @@ pub(crate) fn emit_messages(ctx: &Ctx, options: &Options) -> TokenStream {
                 /// Decodes a whole document leniently (see `osmos::xml`); errors carry the path
                 /// below the root and the byte offset in `input`.
                 pub fn decode(input: #input) -> ::core::result::Result<Self, #rt::DecodeError> {
-                    Self::decode_with(input, #rt::xml::Mode::Lenient).map_err(#rt::DecodeError::from)
+                    #rt::xml::decode_document_lenient(input, ::core::option::Option::Some(#tag), true, <Self as #rt::xml::XmlDecode<'_>>::decode_element)
                 }
 
                 /// Decodes a whole document in the given mode; strict mode returns every
