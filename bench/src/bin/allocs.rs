@@ -15,4 +15,11 @@ fn main() {
         let (allocs, bytes) = osmos_bench::alloc::per_op(&case, 100);
         println!("{case:<58} {allocs:>10.2} {bytes:>12.0}");
     }
+    // The bytes each operation reads (bodies; MOS as UTF-8 text, twice that in UTF-16BE).
+    println!("\n{:<58} {:>10}", "input", "bytes in");
+    let inputs = osmos_bench::inputs();
+    let sizes = inputs.cbor.iter().map(|(n, b)| (n, b.len())).chain(inputs.mos.iter().map(|(n, t)| (n, t.len())));
+    for (name, len) in sizes {
+        println!("{name:<58} {len:>10}");
+    }
 }
