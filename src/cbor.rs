@@ -14,8 +14,9 @@ use crate::error::{DecodeError, EncodeError, ErrorKind};
 /// The encoder generated code writes with.
 pub type Enc<'o> = Encoder<&'o mut Vec<u8>>;
 
-/// How deep `any` values and skipped unknown values may nest.
-pub const MAX_DEPTH: usize = 128;
+/// How deep `any` values and skipped unknown values may nest by default
+/// ([`crate::Limits::max_depth`] sets it per decode).
+pub const MAX_DEPTH: usize = crate::Limits::DEFAULT.max_depth;
 
 /// A type generated code can decode from CBOR, borrowing from the input.
 pub trait Decode<'a>: Sized {
@@ -42,6 +43,11 @@ pub fn from_slice<'a, T: Decode<'a>>(input: &'a [u8]) -> Result<T, DecodeError> 
         return Err(DecodeError::new(ErrorKind::TrailingBytes, d.position()));
     }
     Ok(v)
+}
+
+/// [`from_slice`] under `limits` instead of the ones in force (see [`crate::limits`]).
+pub fn from_slice_with_limits<'a, T: Decode<'a>>(input: &'a [u8], limits: &crate::Limits) -> Result<T, DecodeError> {
+    limits.scope(|| from_slice(input))
 }
 
 /// Encodes a value into a new buffer.
@@ -430,6 +436,7 @@ pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let pos = d.position();
     let input = d.input();
     if let Some((start, end)) = definite_string(input, pos, 3) {
+        check_string_len(end - start, pos)?;
         if let Ok(s) = std::str::from_utf8(&input[start..end]) {
             d.set_position(end);
             return Ok(Cow::Borrowed(s));
@@ -443,8 +450,24 @@ pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let iter = d.str_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
     for chunk in iter {
         s.push_str(chunk.map_err(|e| utf8_at(input, pos, DecodeError::new(chunk_error(&e), pos)))?);
+        check_string_len(s.len(), pos)?;
     }
     Ok(Cow::Owned(s))
+}
+
+/// [`crate::Limits::max_string_len`] for the string whose head is at `pos`.
+#[inline]
+fn check_string_len(len: usize, pos: usize) -> Result<(), DecodeError> {
+    let max = crate::limits::get(|l| l.max_string_len);
+    if len > max {
+        return Err(over_limit(format!("string of {len} bytes, more than the limit of {max}"), pos));
+    }
+    Ok(())
+}
+
+#[cold]
+fn over_limit(message: String, pos: usize) -> DecodeError {
+    DecodeError::new(ErrorKind::Limit(message), pos)
 }
 
 /// Moves an invalid-UTF-8 error from the text string's header at `pos` to the first bad byte,
@@ -489,6 +512,7 @@ pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
     let pos = d.position();
     let input = d.input();
     if let Some((start, end)) = definite_string(input, pos, 2) {
+        check_string_len(end - start, pos)?;
         d.set_position(end);
         return Ok(Cow::Borrowed(&input[start..end]));
     }
@@ -499,6 +523,7 @@ pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
     let iter = d.bytes_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
     for chunk in iter {
         v.extend_from_slice(chunk.map_err(|e| DecodeError::new(chunk_error(&e), pos))?);
+        check_string_len(v.len(), pos)?;
     }
     Ok(Cow::Owned(v))
 }
@@ -518,13 +543,15 @@ pub fn any<'a>(d: &mut Decoder<'a>) -> Result<RawCbor<'a>, DecodeError> {
     Ok(RawCbor(Cow::Borrowed(&d.input()[start..d.position()])))
 }
 
-/// Skips one item of any type, nested at most [`MAX_DEPTH`] deep.
+/// Skips one item of any type, nested at most [`crate::Limits::max_depth`] deep.
 pub fn skip(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
-    skip_at(d, 0)
+    let max = crate::limits::get(|l| l.max_depth);
+    skip_at(d, 0, max)
 }
 
-fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
-    if depth > MAX_DEPTH {
+fn skip_at(d: &mut Decoder<'_>, depth: usize, max: usize) -> Result<(), DecodeError> {
+    crate::work::add(1);
+    if depth >= max {
         return Err(DecodeError::new(ErrorKind::TooDeep, d.position()));
     }
     let pos = d.position();
@@ -544,21 +571,21 @@ fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
         4 => {
             let mut arr = Seq::array(d, "array")?;
             while arr.next(d)? {
-                skip_at(d, depth + 1)?;
+                skip_at(d, depth + 1, max)?;
             }
             Ok(())
         }
         5 => {
             let mut map = Seq::map(d)?;
             while map.next(d)? {
-                skip_at(d, depth + 1)?;
-                skip_at(d, depth + 1)?;
+                skip_at(d, depth + 1, max)?;
+                skip_at(d, depth + 1, max)?;
             }
             Ok(())
         }
         6 => {
             d.tag().map_err(|e| lift(d, e))?;
-            skip_at(d, depth + 1)
+            skip_at(d, depth + 1, max)
         }
         _ => match b {
             0xf9..=0xfb => d.f64().map(drop).map_err(|e| lift(d, e)),
@@ -608,6 +635,9 @@ pub fn take_null(d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
 #[derive(Debug)]
 pub struct Seq {
     remaining: Option<u64>,
+    /// [`crate::Limits::max_items`], checked as an indefinite sequence goes (a definite one's
+    /// length is checked at its header).
+    max: u64,
     /// Where the array or map started.
     pub start: usize,
     /// How many items (or entries) were read so far.
@@ -620,7 +650,7 @@ impl Seq {
     pub fn array(d: &mut Decoder<'_>, expected: &'static str) -> Result<Seq, DecodeError> {
         let start = d.position();
         let remaining = d.array().map_err(|e| lift(d, start, expected, e))?;
-        Ok(Seq { remaining, start, count: 0 })
+        Seq::limited(remaining, start, "items")
     }
 
     /// Reads a map header.
@@ -628,7 +658,16 @@ impl Seq {
     pub fn map(d: &mut Decoder<'_>) -> Result<Seq, DecodeError> {
         let start = d.position();
         let remaining = d.map().map_err(|e| lift(d, start, "map", e))?;
-        Ok(Seq { remaining, start, count: 0 })
+        Seq::limited(remaining, start, "entries")
+    }
+
+    #[inline]
+    fn limited(remaining: Option<u64>, start: usize, what: &str) -> Result<Seq, DecodeError> {
+        let max = crate::limits::get(|l| l.max_items) as u64;
+        if let Some(n) = remaining.filter(|&n| n > max) {
+            return Err(over_limit(format!("{n} {what}, more than the limit of {max}"), start));
+        }
+        Ok(Seq { remaining, max, start, count: 0 })
     }
 
     /// The declared length of a definite array or map.
@@ -655,6 +694,7 @@ impl Seq {
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
     #[inline]
     pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
+        crate::work::add(1);
         match &mut self.remaining {
             Some(0) => Ok(false),
             Some(n) => {
@@ -666,6 +706,8 @@ impl Seq {
                 if peek(d)? == 0xff {
                     d.set_position(d.position() + 1);
                     Ok(false)
+                } else if self.count >= self.max {
+                    Err(over_limit(format!("more than the limit of {} items or entries", self.max), d.position()))
                 } else {
                     self.count += 1;
                     Ok(true)
@@ -1083,19 +1125,26 @@ mod tests {
     #[test]
     fn skip_caps_depth() {
         let input = vec![0x81; MAX_DEPTH + 10];
+        assert!(skip(&mut Decoder::new(&[vec![0x81; MAX_DEPTH - 1], vec![0]].concat())).is_ok());
         let e = skip(&mut Decoder::new(&input)).unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::TooDeep);
     }
 
     #[test]
     fn lying_length_does_not_allocate_its_claim() {
-        // An array header claiming 2^32 items followed by two bytes.
+        // An array header claiming 2^32 items followed by two bytes, with the item limit
+        // lifted (by default the header alone fails it).
         let input = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x02];
-        let mut d = Decoder::new(&input);
-        let seq = Seq::array(&mut d, "array").unwrap();
-        assert_eq!(seq.capacity_for::<u8>(&d), 2);
+        let unlimited = crate::Limits { max_items: usize::MAX, ..crate::Limits::DEFAULT };
+        unlimited.scope(|| {
+            let mut d = Decoder::new(&input);
+            let seq = Seq::array(&mut d, "array").unwrap();
+            assert_eq!(seq.capacity_for::<u8>(&d), 2);
+            let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
+            assert!(e.is_incomplete());
+        });
         let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
-        assert!(e.is_incomplete());
+        assert!(matches!(e.kind(), ErrorKind::Limit(_)), "{e}");
     }
 
     #[test]

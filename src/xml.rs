@@ -55,7 +55,8 @@ use crate::cbor::IntoOwned;
 use crate::error::{DecodeError, ErrorKind};
 use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
 
-/// The deepest element nesting the decoder follows (root included).
+/// The deepest element nesting the decoder can follow (root included); [`crate::Limits::max_depth`]
+/// sets a lower bound per decode.
 pub const MAX_DEPTH: usize = 64;
 
 // ---------------------------------------------------------------------------------------------
@@ -839,6 +840,9 @@ pub struct Decoder<'a> {
     /// hash, not by comparing with every one so far (which made strict decoding of a document
     /// full of deviations quadratic; all attributes of one element share an offset).
     recorded: std::collections::HashMap<u64, Vec<usize>>,
+    /// The limits in force when the decoder was made, and the elements started so far.
+    limits: crate::Limits,
+    elements: usize,
 }
 
 impl fmt::Debug for Decoder<'_> {
@@ -878,6 +882,7 @@ fn is_fatal(e: &DecodeError) -> bool {
         ErrorKind::Malformed(_)
             | ErrorKind::Incomplete
             | ErrorKind::TooDeep
+            | ErrorKind::Limit(_)
             | ErrorKind::InvalidUtf8
             | ErrorKind::TrailingBytes
     )
@@ -895,6 +900,8 @@ impl<'a> Decoder<'a> {
             hidden: 0,
             deviations: Vec::new(),
             recorded: std::collections::HashMap::new(),
+            limits: crate::limits::current(),
+            elements: 0,
         }
     }
 
@@ -990,7 +997,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn push(&mut self, name: &'a str, index: Option<usize>, offset: usize) -> Result<(), DecodeError> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH.min(self.limits.max_depth) {
             return Err(self.error(ErrorKind::TooDeep, offset));
         }
         self.stack[self.depth] = Frame { name, index };
@@ -1013,6 +1020,18 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// [`crate::Limits::max_string_len`] for a text run, CDATA section or start tag at `offset`.
+    #[inline]
+    fn within_string_limit(&self, len: usize, what: &str, offset: usize) -> Result<(), DecodeError> {
+        if len > self.limits.max_string_len {
+            let max = self.limits.max_string_len;
+            return Err(
+                self.error(ErrorKind::Limit(format!("{what} of {len} bytes, more than the limit of {max}")), offset)
+            );
+        }
+        Ok(())
+    }
+
     fn malformed(&self, message: impl Into<String>, offset: usize) -> DecodeError {
         self.error(ErrorKind::Malformed(message.into()), offset)
     }
@@ -1029,6 +1048,7 @@ impl<'a> Decoder<'a> {
             }
             if bytes[at] != b'<' {
                 let end = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                self.within_string_limit(end - at, "text", at)?;
                 self.pos = end;
                 self.check_chars(&input[at..end], at, true);
                 return Ok(Event::Text(&input[at..end], at));
@@ -1056,6 +1076,7 @@ impl<'a> Decoder<'a> {
                 let Some(end) = find(input, at + 9, "]]>") else {
                     return Err(self.error(ErrorKind::Incomplete, at));
                 };
+                self.within_string_limit(end - at - 9, "CDATA section", at)?;
                 self.pos = end + 3;
                 self.check_chars(&input[at + 9..end], at + 9, false);
                 return Ok(Event::CData(&input[at + 9..end], at));
@@ -1101,6 +1122,12 @@ impl<'a> Decoder<'a> {
                 return Err(self.error(ErrorKind::Incomplete, at));
             };
             let gt = at + 1 + i;
+            self.within_string_limit(i, "start tag", at)?;
+            self.elements += 1;
+            if self.elements > self.limits.max_items {
+                let max = self.limits.max_items;
+                return Err(self.error(ErrorKind::Limit(format!("more than {max} elements in the document")), at));
+            }
             let mut tag = &input[at + 1..gt];
             let empty = tag.ends_with('/');
             if empty {
@@ -1852,6 +1879,13 @@ fn decode_root<'a, T>(
     hide_root: bool,
     f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
+    let max = d.limits.max_message_len;
+    if d.input.len() > max {
+        return Err(d.error(
+            ErrorKind::Limit(format!("message of {} bytes, more than the limit of {max}", d.input.len())),
+            max,
+        ));
+    }
     if d.input.starts_with('\u{FEFF}') {
         d.pos = '\u{FEFF}'.len_utf8();
     }
