@@ -382,7 +382,8 @@ fn definite_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)
         _ => return None,
     };
     let end = start.checked_add(usize::try_from(len).ok()?)?;
-    (end <= input.len()).then_some((start, end))
+    // A string longer than some scope's `max_string_len` takes the slow path, which checks it.
+    (end <= input.len() && !crate::limits::may_be_too_long(end - start)).then_some((start, end))
 }
 prim!(
     /// `bool`.
@@ -436,14 +437,15 @@ pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     let pos = d.position();
     let input = d.input();
     if let Some((start, end)) = definite_string(input, pos, 3) {
-        check_string_len(end - start, pos)?;
         if let Ok(s) = std::str::from_utf8(&input[start..end]) {
             d.set_position(end);
             return Ok(Cow::Borrowed(s));
         }
     }
     if peek(d)? != 0x7f {
-        return d.str().map(Cow::Borrowed).map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)));
+        let s = d.str().map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)))?;
+        check_string_len(s.len(), pos)?;
+        return Ok(Cow::Borrowed(s));
     }
     let mut s = String::new();
     let input = d.input();
@@ -455,14 +457,31 @@ pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
     Ok(Cow::Owned(s))
 }
 
-/// [`crate::Limits::max_string_len`] for the string whose head is at `pos`.
+/// [`crate::Limits::max_string_len`] for the string whose head is at `pos`. The test is inline,
+/// the error out of line: this runs for every string.
 #[inline]
 fn check_string_len(len: usize, pos: usize) -> Result<(), DecodeError> {
-    let max = crate::limits::get(|l| l.max_string_len);
-    if len > max {
-        return Err(over_limit(format!("string of {len} bytes, more than the limit of {max}"), pos));
+    if crate::limits::too_long(len) {
+        return Err(string_limit(len, pos));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn string_limit(len: usize, pos: usize) -> DecodeError {
+    let max = crate::limits::current().max_string_len;
+    over_limit(format!("string of {len} bytes, more than the limit of {max}"), pos)
+}
+
+#[cold]
+#[inline(never)]
+fn items_limit(declared: Option<u64>, what: &str, pos: usize) -> DecodeError {
+    let max = crate::limits::current().max_items;
+    match declared {
+        None => over_limit(format!("more than the limit of {max} items or entries"), pos),
+        Some(n) => over_limit(format!("{n} {what}, more than the limit of {max}"), pos),
+    }
 }
 
 #[cold]
@@ -512,12 +531,13 @@ pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
     let pos = d.position();
     let input = d.input();
     if let Some((start, end)) = definite_string(input, pos, 2) {
-        check_string_len(end - start, pos)?;
         d.set_position(end);
         return Ok(Cow::Borrowed(&input[start..end]));
     }
     if peek(d)? != 0x5f {
-        return d.bytes().map(Cow::Borrowed).map_err(|e| lift(d, pos, "byte string", e));
+        let b = d.bytes().map_err(|e| lift(d, pos, "byte string", e))?;
+        check_string_len(b.len(), pos)?;
+        return Ok(Cow::Borrowed(b));
     }
     let mut v = Vec::new();
     let iter = d.bytes_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
@@ -545,8 +565,7 @@ pub fn any<'a>(d: &mut Decoder<'a>) -> Result<RawCbor<'a>, DecodeError> {
 
 /// Skips one item of any type, nested at most [`crate::Limits::max_depth`] deep.
 pub fn skip(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
-    let max = crate::limits::get(|l| l.max_depth);
-    skip_at(d, 0, max)
+    skip_at(d, 0, crate::limits::current().max_depth)
 }
 
 fn skip_at(d: &mut Decoder<'_>, depth: usize, max: usize) -> Result<(), DecodeError> {
@@ -635,9 +654,6 @@ pub fn take_null(d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
 #[derive(Debug)]
 pub struct Seq {
     remaining: Option<u64>,
-    /// [`crate::Limits::max_items`], checked as an indefinite sequence goes (a definite one's
-    /// length is checked at its header).
-    max: u64,
     /// Where the array or map started.
     pub start: usize,
     /// How many items (or entries) were read so far.
@@ -649,6 +665,12 @@ impl Seq {
     #[inline]
     pub fn array(d: &mut Decoder<'_>, expected: &'static str) -> Result<Seq, DecodeError> {
         let start = d.position();
+        // Arrays of up to 23 items (nearly all) have a one-byte head: read it here.
+        let head = d.input().get(start).copied();
+        if let Some(n @ 0..=23) = head.map(|b| b.wrapping_sub(0x80)) {
+            d.set_position(start + 1);
+            return Seq::limited(Some(u64::from(n)), start, "items");
+        }
         let remaining = d.array().map_err(|e| lift(d, start, expected, e))?;
         Seq::limited(remaining, start, "items")
     }
@@ -657,17 +679,23 @@ impl Seq {
     #[inline]
     pub fn map(d: &mut Decoder<'_>) -> Result<Seq, DecodeError> {
         let start = d.position();
+        let head = d.input().get(start).copied();
+        if let Some(n @ 0..=23) = head.map(|b| b.wrapping_sub(0xa0)) {
+            d.set_position(start + 1);
+            return Seq::limited(Some(u64::from(n)), start, "entries");
+        }
         let remaining = d.map().map_err(|e| lift(d, start, "map", e))?;
         Seq::limited(remaining, start, "entries")
     }
 
-    #[inline]
-    fn limited(remaining: Option<u64>, start: usize, what: &str) -> Result<Seq, DecodeError> {
-        let max = crate::limits::get(|l| l.max_items) as u64;
-        if let Some(n) = remaining.filter(|&n| n > max) {
-            return Err(over_limit(format!("{n} {what}, more than the limit of {max}"), start));
+    #[inline(always)]
+    fn limited(remaining: Option<u64>, start: usize, what: &'static str) -> Result<Seq, DecodeError> {
+        if let Some(n) = remaining {
+            if crate::limits::too_many_items(n) {
+                return Err(items_limit(Some(n), what, start));
+            }
         }
-        Ok(Seq { remaining, max, start, count: 0 })
+        Ok(Seq { remaining, start, count: 0 })
     }
 
     /// The declared length of a definite array or map.
@@ -694,7 +722,6 @@ impl Seq {
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
     #[inline]
     pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
-        crate::work::add(1);
         match &mut self.remaining {
             Some(0) => Ok(false),
             Some(n) => {
@@ -706,8 +733,8 @@ impl Seq {
                 if peek(d)? == 0xff {
                     d.set_position(d.position() + 1);
                     Ok(false)
-                } else if self.count >= self.max {
-                    Err(over_limit(format!("more than the limit of {} items or entries", self.max), d.position()))
+                } else if crate::limits::too_many_items(self.count + 1) {
+                    Err(items_limit(None, "", d.position()))
                 } else {
                     self.count += 1;
                     Ok(true)

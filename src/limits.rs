@@ -14,6 +14,7 @@
 //! limits when it ends, even by a panic.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one decode may take in. Each bound's error is [`crate::ErrorKind::Constraint`]
 /// (nesting: [`crate::ErrorKind::TooDeep`]) with the path and offset of the value that broke it.
@@ -49,6 +50,8 @@ impl Limits {
 
     /// Runs `f` with these limits in force for every decode it makes on this thread.
     pub fn scope<T>(&self, f: impl FnOnce() -> T) -> T {
+        FLOOR_ITEMS.fetch_min(self.max_items, Ordering::Relaxed);
+        FLOOR_STRING_LEN.fetch_min(self.max_string_len, Ordering::Relaxed);
         let _restore = Restore(CURRENT.with(|c| c.replace(*self)));
         f()
     }
@@ -61,6 +64,14 @@ impl Default for Limits {
 }
 
 thread_local!(static CURRENT: Cell<Limits> = const { Cell::new(Limits::DEFAULT) });
+
+// The smallest `max_items` and `max_string_len` any scope of the process ever set: every
+// array, map and string is compared with these first, a plain load and compare (the
+// instruction-count benchmarks see a thread-local read per string), and only a count or
+// length above one is looked up in the thread's own limits. Never raised again, so a thread
+// cannot miss another's smaller limit.
+static FLOOR_ITEMS: AtomicUsize = AtomicUsize::new(Limits::DEFAULT.max_items);
+static FLOOR_STRING_LEN: AtomicUsize = AtomicUsize::new(Limits::DEFAULT.max_string_len);
 
 /// Puts the previous limits back when a scope ends.
 struct Restore(Limits);
@@ -78,13 +89,23 @@ pub fn current() -> Limits {
     CURRENT.with(Cell::get)
 }
 
-/// One bound of the limits in force (a single field read on the hot paths).
-#[inline]
-pub(crate) fn get(f: impl FnOnce(&Limits) -> usize) -> usize {
-    CURRENT.with(|c| {
-        let l = c.get();
-        f(&l)
-    })
+/// Whether `n` items or entries exceed [`Limits::max_items`] in force.
+#[inline(always)]
+pub(crate) fn too_many_items(n: u64) -> bool {
+    n > FLOOR_ITEMS.load(Ordering::Relaxed) as u64 && n > current().max_items as u64
+}
+
+/// Whether a string of `len` bytes may exceed [`Limits::max_string_len`]: false for nearly
+/// every string, without a thread-local read.
+#[inline(always)]
+pub(crate) fn may_be_too_long(len: usize) -> bool {
+    len > FLOOR_STRING_LEN.load(Ordering::Relaxed)
+}
+
+/// Whether a string of `len` bytes exceeds [`Limits::max_string_len`] in force.
+#[inline(always)]
+pub(crate) fn too_long(len: usize) -> bool {
+    len > FLOOR_STRING_LEN.load(Ordering::Relaxed) && len > current().max_string_len
 }
 
 #[cfg(test)]

@@ -843,6 +843,9 @@ pub struct Decoder<'a> {
     /// The limits in force when the decoder was made, and the elements started so far.
     limits: crate::Limits,
     elements: usize,
+    /// Whether the input is long enough to break `max_string_len` or `max_items` (every
+    /// element takes 3 bytes or more): when not, which is nearly always, tokens skip the checks.
+    check_tokens: bool,
 }
 
 impl fmt::Debug for Decoder<'_> {
@@ -891,6 +894,7 @@ fn is_fatal(e: &DecodeError) -> bool {
 impl<'a> Decoder<'a> {
     /// A decoder at the start of `input`.
     pub fn new(input: &'a str, mode: Mode) -> Self {
+        let limits = crate::limits::current();
         Decoder {
             input,
             pos: 0,
@@ -900,8 +904,9 @@ impl<'a> Decoder<'a> {
             hidden: 0,
             deviations: Vec::new(),
             recorded: std::collections::HashMap::new(),
-            limits: crate::limits::current(),
+            limits,
             elements: 0,
+            check_tokens: input.len() > limits.max_string_len || input.len() / 3 > limits.max_items,
         }
     }
 
@@ -1021,13 +1026,28 @@ impl<'a> Decoder<'a> {
     }
 
     /// [`crate::Limits::max_string_len`] for a text run, CDATA section or start tag at `offset`.
-    #[inline]
+    #[cold]
+    #[inline(never)]
     fn within_string_limit(&self, len: usize, what: &str, offset: usize) -> Result<(), DecodeError> {
         if len > self.limits.max_string_len {
             let max = self.limits.max_string_len;
             return Err(
                 self.error(ErrorKind::Limit(format!("{what} of {len} bytes, more than the limit of {max}")), offset)
             );
+        }
+        Ok(())
+    }
+
+    /// [`crate::Limits`] for a start tag `len` bytes long at `offset`: its length and the
+    /// document's element count.
+    #[cold]
+    #[inline(never)]
+    fn count_element(&mut self, len: usize, offset: usize) -> Result<(), DecodeError> {
+        self.within_string_limit(len, "start tag", offset)?;
+        self.elements += 1;
+        if self.elements > self.limits.max_items {
+            let max = self.limits.max_items;
+            return Err(self.error(ErrorKind::Limit(format!("more than {max} elements in the document")), offset));
         }
         Ok(())
     }
@@ -1048,7 +1068,9 @@ impl<'a> Decoder<'a> {
             }
             if bytes[at] != b'<' {
                 let end = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-                self.within_string_limit(end - at, "text", at)?;
+                if self.check_tokens {
+                    self.within_string_limit(end - at, "text", at)?;
+                }
                 self.pos = end;
                 self.check_chars(&input[at..end], at, true);
                 return Ok(Event::Text(&input[at..end], at));
@@ -1076,7 +1098,9 @@ impl<'a> Decoder<'a> {
                 let Some(end) = find(input, at + 9, "]]>") else {
                     return Err(self.error(ErrorKind::Incomplete, at));
                 };
-                self.within_string_limit(end - at - 9, "CDATA section", at)?;
+                if self.check_tokens {
+                    self.within_string_limit(end - at - 9, "CDATA section", at)?;
+                }
                 self.pos = end + 3;
                 self.check_chars(&input[at + 9..end], at + 9, false);
                 return Ok(Event::CData(&input[at + 9..end], at));
@@ -1122,11 +1146,8 @@ impl<'a> Decoder<'a> {
                 return Err(self.error(ErrorKind::Incomplete, at));
             };
             let gt = at + 1 + i;
-            self.within_string_limit(i, "start tag", at)?;
-            self.elements += 1;
-            if self.elements > self.limits.max_items {
-                let max = self.limits.max_items;
-                return Err(self.error(ErrorKind::Limit(format!("more than {max} elements in the document")), at));
+            if self.check_tokens {
+                self.count_element(i, at)?;
             }
             let mut tag = &input[at + 1..gt];
             let empty = tag.ends_with('/');

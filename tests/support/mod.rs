@@ -1,6 +1,7 @@
 // Each test crate uses part of this module.
 #![allow(dead_code)]
 
+pub mod arbitrary_cbor;
 pub mod instances;
 
 use std::path::PathBuf;
