@@ -78,7 +78,8 @@ pub fn extension(data: &[u8]) {
             Ok(Some((m, used))) => {
                 let mut once = Vec::new();
                 m.encode_frame(&mut once).unwrap_or_else(|e| panic!("decoded value does not encode: {e}: {m:?}"));
-                let (again, used2) = <Stream as FrameDecode>::decode_frame(&once).expect("own encoding").expect("whole");
+                let (again, used2) =
+                    <Stream as FrameDecode>::decode_frame(&once).expect("own encoding").expect("whole");
                 assert_eq!(used2, once.len());
                 let mut twice = Vec::new();
                 again.encode_frame(&mut twice).expect("encodes");

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod arbitrary_cbor;
+pub mod arbitrary_xml;
 pub mod instances;
 
 use std::path::PathBuf;
