@@ -722,6 +722,7 @@ impl Seq {
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
     #[inline]
     pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
+        crate::work::add(1);
         match &mut self.remaining {
             Some(0) => Ok(false),
             Some(n) => {

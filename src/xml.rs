@@ -1062,6 +1062,7 @@ impl<'a> Decoder<'a> {
         let input = self.input;
         let bytes = input.as_bytes();
         loop {
+            crate::work::add(1);
             let at = self.pos;
             if at >= bytes.len() {
                 return Ok(Event::Eof);
@@ -1376,6 +1377,7 @@ impl<'a> Decoder<'a> {
 
     /// The next attribute, normalised; malformed attributes are an error.
     pub fn next_attribute(&self, iter: &mut AttrIter<'a>) -> Result<Option<Attr<'a>>, DecodeError> {
+        crate::work::add(1);
         let offset = iter.offset;
         match iter.attrs.next() {
             None => Ok(None),

@@ -162,9 +162,10 @@ fn strict_mos_work_is_linear_in_deviations() {
     for (a, c) in [(2_000, 0), (0, 2_000)] {
         let (w1, n1) = strict_work(a, c);
         let (w4, n4) = strict_work(4 * a, 4 * c);
-        eprintln!("strict MOS, {a} attributes / {c} children: {w1} comparisons; 4n: {w4}");
+        eprintln!("strict MOS, {a} attributes / {c} children: {w1} units; 4n: {w4}");
         assert_eq!((n1, n4), (a + c, 4 * (a + c)));
-        assert!(w4 <= 5 * w1.max(1) && w4 <= (4 * (a + c)) as u64, "n: {w1}, 4n: {w4}");
+        // Units: deviations compared, plus the tokens and attributes read (a few per deviation).
+        assert!(w4 <= 5 * w1.max(1) && w4 <= (3 * 4 * (a + c)) as u64, "n: {w1}, 4n: {w4}");
     }
 }
 

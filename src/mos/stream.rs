@@ -358,6 +358,7 @@ impl MosStreamDecoder {
         if self.utf16.is_some() {
             self.advance_checkpoint(self.consumed);
         }
+        crate::work::add(self.buf.len() - drop);
         self.buf.drain(..drop);
         self.base = self.consumed;
         while self.bad_text.front().is_some_and(|&(pos, _)| pos < self.base) {
@@ -367,6 +368,7 @@ impl MosStreamDecoder {
 
     fn advance_checkpoint(&mut self, to: usize) -> usize {
         let (text, input) = self.checkpoint;
+        crate::work::add(to - text);
         let input = input + 2 * utf16_units(&self.buf[text - self.base..to - self.base]);
         self.checkpoint = (to, input);
         input
@@ -562,6 +564,7 @@ impl MosStreamDecoder {
                 }
             }
         };
+        crate::work::add(base + p - self.scan);
         self.scan = base + p;
         found
     }
