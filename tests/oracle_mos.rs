@@ -54,7 +54,11 @@ fn events(doc: &str) -> Vec<String> {
                     .attributes()
                     .map(|a| {
                         let a = a.unwrap();
-                        format!("{}={}", a.key.as_ref(), a.unescape_value().unwrap())
+                        format!(
+                            "{}={}",
+                            a.key.as_ref(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap()
+                        )
                     })
                     .collect();
                 out.push(format!("<{} {}>", s.name().as_ref(), attrs.join(" ")));
