@@ -92,7 +92,7 @@ pub fn current() -> Limits {
 /// Whether `n` items or entries exceed [`Limits::max_items`] in force.
 #[inline(always)]
 pub(crate) fn too_many_items(n: u64) -> bool {
-    n > FLOOR_ITEMS.load(Ordering::Relaxed) as u64 && n > current().max_items as u64
+    n > FLOOR_ITEMS.load(Ordering::Relaxed) as u64 && above(n, |l| l.max_items)
 }
 
 /// Whether a string of `len` bytes may exceed [`Limits::max_string_len`]: false for nearly
@@ -105,7 +105,14 @@ pub(crate) fn may_be_too_long(len: usize) -> bool {
 /// Whether a string of `len` bytes exceeds [`Limits::max_string_len`] in force.
 #[inline(always)]
 pub(crate) fn too_long(len: usize) -> bool {
-    len > FLOOR_STRING_LEN.load(Ordering::Relaxed) && len > current().max_string_len
+    len > FLOOR_STRING_LEN.load(Ordering::Relaxed) && above(len as u64, |l| l.max_string_len)
+}
+
+/// The thread's own limit, out of line: only reached above a floor.
+#[cold]
+#[inline(never)]
+fn above(n: u64, limit: fn(&Limits) -> usize) -> bool {
+    n > limit(&current()) as u64
 }
 
 #[cfg(test)]
