@@ -1513,7 +1513,12 @@ impl<'a> Decoder<'a> {
         self.skip(child)?;
         if kept.keep && self.mode == Mode::Lenient {
             // After the skip the decoder stands right after the end tag (or the `/>`).
-            let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
+            let span = &self.input[child.offset..self.pos];
+            // As in `raw`: a character XML forbids never goes back out (fuzz/regressions/mos).
+            let xml = match forbidden_char(span, true) {
+                None => RawXml(Cow::Borrowed(span)),
+                Some(_) => RawXml(Cow::Owned(replace_forbidden(span))),
+            };
             kept.elements.0.push(UnknownElement { position: kept.known, xml });
         }
         Ok(())
