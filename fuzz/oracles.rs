@@ -135,13 +135,25 @@ fn stream_messages(pieces: &[&[u8]]) -> (Vec<Cut>, Result<(), (ErrorKind, usize)
     (out, d.finish().map_err(|e| (e.kind().clone(), e.offset())))
 }
 
+/// What must not depend on chunking: everything up to the first message over the size bound.
+/// After one, the decoder resumes at the next `<mos` it has not scanned yet, and how much it had
+/// scanned when the bound was hit depends on the chunks (documented on `MosStreamDecoder`).
+fn up_to_oversized(
+    (cuts, end): (Vec<Cut>, Result<(), (ErrorKind, usize)>),
+) -> (Vec<Cut>, Option<Result<(), (ErrorKind, usize)>>) {
+    match cuts.iter().position(|c| matches!(c, Err((ErrorKind::Limit(_), _)))) {
+        Some(i) => (cuts[..=i].to_vec(), None),
+        None => (cuts, Some(end)),
+    }
+}
+
 /// The MOS stream decoder cuts the same messages whole, in random chunks and byte by byte.
 pub fn mos_stream(data: &[u8]) {
     let Some((&seed, stream)) = data.split_first() else { return };
-    let whole = stream_messages(&[stream]);
-    assert_eq!(whole, stream_messages(&chunks(stream, seed)), "random chunks");
+    let whole = up_to_oversized(stream_messages(&[stream]));
+    assert_eq!(whole, up_to_oversized(stream_messages(&chunks(stream, seed))), "random chunks");
     let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-    assert_eq!(whole, stream_messages(&bytes), "byte by byte");
+    assert_eq!(whole, up_to_oversized(stream_messages(&bytes)), "byte by byte");
 }
 
 /// The XSD front end and the XML back end end in code or errors, never a panic. Schemas that
