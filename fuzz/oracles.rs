@@ -122,8 +122,9 @@ fn osmos_xml_well_formed_chars(s: &str) -> bool {
 }
 
 type Cut = Result<String, (ErrorKind, usize)>;
+type StreamEnd = Result<(), (ErrorKind, usize)>;
 
-fn stream_messages(pieces: &[&[u8]]) -> (Vec<Cut>, Result<(), (ErrorKind, usize)>) {
+fn stream_messages(pieces: &[&[u8]]) -> (Vec<Cut>, StreamEnd) {
     let mut d = MosStreamDecoder::new().max_message_size(4096);
     let mut out = Vec::new();
     for p in pieces {
@@ -138,9 +139,7 @@ fn stream_messages(pieces: &[&[u8]]) -> (Vec<Cut>, Result<(), (ErrorKind, usize)
 /// What must not depend on chunking: everything up to the first message over the size bound.
 /// After one, the decoder resumes at the next `<mos` it has not scanned yet, and how much it had
 /// scanned when the bound was hit depends on the chunks (documented on `MosStreamDecoder`).
-fn up_to_oversized(
-    (cuts, end): (Vec<Cut>, Result<(), (ErrorKind, usize)>),
-) -> (Vec<Cut>, Option<Result<(), (ErrorKind, usize)>>) {
+fn up_to_oversized((cuts, end): (Vec<Cut>, StreamEnd)) -> (Vec<Cut>, Option<StreamEnd>) {
     match cuts.iter().position(|c| matches!(c, Err((ErrorKind::Limit(_), _)))) {
         Some(i) => (cuts[..=i].to_vec(), None),
         None => (cuts, Some(end)),
