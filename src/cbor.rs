@@ -14,8 +14,9 @@ use crate::error::{DecodeError, EncodeError, ErrorKind};
 /// The encoder generated code writes with.
 pub type Enc<'o> = Encoder<&'o mut Vec<u8>>;
 
-/// How deep `any` values and skipped unknown values may nest.
-pub const MAX_DEPTH: usize = 128;
+/// How deep `any` values and skipped unknown values may nest by default
+/// ([`crate::Limits::max_depth`] sets it per decode).
+pub const MAX_DEPTH: usize = crate::Limits::DEFAULT.max_depth;
 
 /// A type generated code can decode from CBOR, borrowing from the input.
 pub trait Decode<'a>: Sized {
@@ -42,6 +43,11 @@ pub fn from_slice<'a, T: Decode<'a>>(input: &'a [u8]) -> Result<T, DecodeError> 
         return Err(DecodeError::new(ErrorKind::TrailingBytes, d.position()));
     }
     Ok(v)
+}
+
+/// [`from_slice`] under `limits` instead of the ones in force (see [`crate::limits`]).
+pub fn from_slice_with_limits<'a, T: Decode<'a>>(input: &'a [u8], limits: &crate::Limits) -> Result<T, DecodeError> {
+    limits.scope(|| from_slice(input))
 }
 
 /// Encodes a value into a new buffer.
@@ -392,7 +398,8 @@ fn definite_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)
         _ => return None,
     };
     let end = start.checked_add(usize::try_from(len).ok()?)?;
-    (end <= input.len()).then_some((start, end))
+    // A string longer than some scope's `max_string_len` takes the slow path, which checks it.
+    (end <= input.len() && !crate::limits::may_be_too_long(end - start)).then_some((start, end))
 }
 prim!(
     /// `bool`.
@@ -452,15 +459,50 @@ pub fn text<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, str>, DecodeError> {
         }
     }
     if peek(d)? != 0x7f {
-        return d.str().map(Cow::Borrowed).map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)));
+        let s = d.str().map_err(|e| utf8_at(d.input(), pos, lift(d, pos, "text string", e)))?;
+        check_string_len(s.len(), pos)?;
+        return Ok(Cow::Borrowed(s));
     }
     let mut s = String::new();
     let input = d.input();
     let iter = d.str_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
     for chunk in iter {
         s.push_str(chunk.map_err(|e| utf8_at(input, pos, DecodeError::new(chunk_error(&e), pos)))?);
+        check_string_len(s.len(), pos)?;
     }
     Ok(Cow::Owned(s))
+}
+
+/// [`crate::Limits::max_string_len`] for the string whose head is at `pos`. The test is inline,
+/// the error out of line: this runs for every string.
+#[inline]
+fn check_string_len(len: usize, pos: usize) -> Result<(), DecodeError> {
+    if crate::limits::too_long(len) {
+        return Err(string_limit(len, pos));
+    }
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn string_limit(len: usize, pos: usize) -> DecodeError {
+    let max = crate::limits::current().max_string_len;
+    over_limit(format!("string of {len} bytes, more than the limit of {max}"), pos)
+}
+
+#[cold]
+#[inline(never)]
+fn items_limit(declared: Option<u64>, what: &str, pos: usize) -> DecodeError {
+    let max = crate::limits::current().max_items;
+    match declared {
+        None => over_limit(format!("more than the limit of {max} items or entries"), pos),
+        Some(n) => over_limit(format!("{n} {what}, more than the limit of {max}"), pos),
+    }
+}
+
+#[cold]
+fn over_limit(message: String, pos: usize) -> DecodeError {
+    DecodeError::new(ErrorKind::Limit(message), pos)
 }
 
 /// Moves an invalid-UTF-8 error from the text string's header at `pos` to the first bad byte,
@@ -509,12 +551,15 @@ pub fn bytes<'a>(d: &mut Decoder<'a>) -> Result<Cow<'a, [u8]>, DecodeError> {
         return Ok(Cow::Borrowed(&input[start..end]));
     }
     if peek(d)? != 0x5f {
-        return d.bytes().map(Cow::Borrowed).map_err(|e| lift(d, pos, "byte string", e));
+        let b = d.bytes().map_err(|e| lift(d, pos, "byte string", e))?;
+        check_string_len(b.len(), pos)?;
+        return Ok(Cow::Borrowed(b));
     }
     let mut v = Vec::new();
     let iter = d.bytes_iter().map_err(|e| DecodeError::new(chunk_error(&e), pos))?;
     for chunk in iter {
         v.extend_from_slice(chunk.map_err(|e| DecodeError::new(chunk_error(&e), pos))?);
+        check_string_len(v.len(), pos)?;
     }
     Ok(Cow::Owned(v))
 }
@@ -534,13 +579,14 @@ pub fn any<'a>(d: &mut Decoder<'a>) -> Result<RawCbor<'a>, DecodeError> {
     Ok(RawCbor(Cow::Borrowed(&d.input()[start..d.position()])))
 }
 
-/// Skips one item of any type, nested at most [`MAX_DEPTH`] deep.
+/// Skips one item of any type, nested at most [`crate::Limits::max_depth`] deep.
 pub fn skip(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
-    skip_at(d, 0)
+    skip_at(d, 0, crate::limits::current().max_depth)
 }
 
-fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
-    if depth > MAX_DEPTH {
+fn skip_at(d: &mut Decoder<'_>, depth: usize, max: usize) -> Result<(), DecodeError> {
+    crate::work::add(1);
+    if depth >= max {
         return Err(DecodeError::new(ErrorKind::TooDeep, d.position()));
     }
     let pos = d.position();
@@ -560,21 +606,21 @@ fn skip_at(d: &mut Decoder<'_>, depth: usize) -> Result<(), DecodeError> {
         4 => {
             let mut arr = Seq::array(d, "array")?;
             while arr.next(d)? {
-                skip_at(d, depth + 1)?;
+                skip_at(d, depth + 1, max)?;
             }
             Ok(())
         }
         5 => {
             let mut map = Seq::map(d)?;
             while map.next(d)? {
-                skip_at(d, depth + 1)?;
-                skip_at(d, depth + 1)?;
+                skip_at(d, depth + 1, max)?;
+                skip_at(d, depth + 1, max)?;
             }
             Ok(())
         }
         6 => {
             d.tag().map_err(|e| lift(d, e))?;
-            skip_at(d, depth + 1)
+            skip_at(d, depth + 1, max)
         }
         _ => match b {
             0xf9..=0xfb => d.f64().map(drop).map_err(|e| lift(d, e)),
@@ -635,15 +681,36 @@ impl Seq {
     #[inline]
     pub fn array(d: &mut Decoder<'_>, expected: &'static str) -> Result<Seq, DecodeError> {
         let start = d.position();
+        // Arrays of up to 23 items (nearly all) have a one-byte head: read it here.
+        let head = d.input().get(start).copied();
+        if let Some(n @ 0..=23) = head.map(|b| b.wrapping_sub(0x80)) {
+            d.set_position(start + 1);
+            return Seq::limited(Some(u64::from(n)), start, "items");
+        }
         let remaining = d.array().map_err(|e| lift(d, start, expected, e))?;
-        Ok(Seq { remaining, start, count: 0 })
+        Seq::limited(remaining, start, "items")
     }
 
     /// Reads a map header.
     #[inline]
     pub fn map(d: &mut Decoder<'_>) -> Result<Seq, DecodeError> {
         let start = d.position();
+        let head = d.input().get(start).copied();
+        if let Some(n @ 0..=23) = head.map(|b| b.wrapping_sub(0xa0)) {
+            d.set_position(start + 1);
+            return Seq::limited(Some(u64::from(n)), start, "entries");
+        }
         let remaining = d.map().map_err(|e| lift(d, start, "map", e))?;
+        Seq::limited(remaining, start, "entries")
+    }
+
+    #[inline(always)]
+    fn limited(remaining: Option<u64>, start: usize, what: &'static str) -> Result<Seq, DecodeError> {
+        if let Some(n) = remaining {
+            if crate::limits::too_many_items(n) {
+                return Err(items_limit(Some(n), what, start));
+            }
+        }
         Ok(Seq { remaining, start, count: 0 })
     }
 
@@ -680,6 +747,7 @@ impl Seq {
     /// Advances to the next item; false at the end (the break byte of an indefinite one consumed).
     #[inline]
     pub fn next(&mut self, d: &mut Decoder<'_>) -> Result<bool, DecodeError> {
+        crate::work::add(1);
         match &mut self.remaining {
             Some(0) => Ok(false),
             Some(n) => {
@@ -691,6 +759,8 @@ impl Seq {
                 if peek(d)? == 0xff {
                     d.set_position(d.position() + 1);
                     Ok(false)
+                } else if crate::limits::too_many_items(self.count + 1) {
+                    Err(items_limit(None, "", d.position()))
                 } else {
                     self.count += 1;
                     Ok(true)
@@ -1108,19 +1178,26 @@ mod tests {
     #[test]
     fn skip_caps_depth() {
         let input = vec![0x81; MAX_DEPTH + 10];
+        assert!(skip(&mut Decoder::new(&[vec![0x81; MAX_DEPTH - 1], vec![0]].concat())).is_ok());
         let e = skip(&mut Decoder::new(&input)).unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::TooDeep);
     }
 
     #[test]
     fn lying_length_does_not_allocate_its_claim() {
-        // An array header claiming 2^32 items followed by two bytes.
+        // An array header claiming 2^32 items followed by two bytes, with the item limit
+        // lifted (by default the header alone fails it).
         let input = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x02];
-        let mut d = Decoder::new(&input);
-        let seq = Seq::array(&mut d, "array").unwrap();
-        assert_eq!(seq.capacity_for::<u8>(&d), 2);
+        let unlimited = crate::Limits { max_items: usize::MAX, ..crate::Limits::DEFAULT };
+        unlimited.scope(|| {
+            let mut d = Decoder::new(&input);
+            let seq = Seq::array(&mut d, "array").unwrap();
+            assert_eq!(seq.capacity_for::<u8>(&d), 2);
+            let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
+            assert!(e.is_incomplete());
+        });
         let e = list(&mut Decoder::new(&input), 0, None, uint).unwrap_err();
-        assert!(e.is_incomplete());
+        assert!(matches!(e.kind(), ErrorKind::Limit(_)), "{e}");
     }
 
     #[test]

@@ -82,8 +82,11 @@ pub enum ErrorKind {
     InvalidUtf8,
     /// An integer too large for the field's Rust type.
     Overflow,
-    /// Nesting deeper than the decoder allows.
+    /// Nesting deeper than the decoder allows ([`crate::Limits::max_depth`]).
     TooDeep,
+    /// A bound of the [`crate::Limits`] in force: items, string length, frame or message size.
+    /// Decoding stops there, in strict XML mode too.
+    Limit(String),
     /// Bytes after a complete value where none may follow.
     TrailingBytes,
     /// The input is not well-formed CBOR or XML.
@@ -107,6 +110,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8 text"),
             ErrorKind::Overflow => f.write_str("integer out of range"),
             ErrorKind::TooDeep => f.write_str("nesting too deep"),
+            ErrorKind::Limit(m) => write!(f, "limit exceeded: {m}"),
             ErrorKind::TrailingBytes => f.write_str("trailing bytes after the value"),
             ErrorKind::Malformed(m) => write!(f, "malformed input: {m}"),
         }

@@ -2,6 +2,7 @@
 //! stream with no length prefix. The end of a frame is where its CBOR item ends.
 
 use crate::error::{DecodeError, ErrorKind};
+use crate::Limits;
 
 /// A set of messages that can be read from frames (the generated `Message` enum, or an enum
 /// with `#[derive(osmos::Messages)]` that composes several sets).
@@ -14,7 +15,7 @@ pub trait FrameDecode<'a>: Sized {
     fn decode_frame(input: &'a [u8]) -> Result<Option<(Self, usize)>, DecodeError>;
 }
 
-/// Default bound on a single frame held by a [`FrameReader`].
+/// Default bound on a single frame held by a [`FrameReader`] ([`Limits::max_frame_len`]).
 pub const DEFAULT_MAX_FRAME: usize = 1 << 20;
 
 /// Reassembles frames from the bytes of one stream, however they were split.
@@ -34,7 +35,8 @@ pub const DEFAULT_MAX_FRAME: usize = 1 << 20;
 pub struct FrameReader {
     buf: Vec<u8>,
     start: usize,
-    max_frame: usize,
+    /// In force while a frame is decoded; `max_frame_len` bounds what is held.
+    limits: Limits,
     /// How far the incomplete frame at `start` was checked for completeness.
     scan: Scan,
     /// Bytes pending when the frame at `start` was last decoded in full and found incomplete
@@ -50,14 +52,21 @@ impl Default for FrameReader {
 }
 
 impl FrameReader {
-    /// A reader holding frames of up to [`DEFAULT_MAX_FRAME`] bytes.
+    /// A reader with the default [`Limits`] (frames of up to [`DEFAULT_MAX_FRAME`] bytes).
     pub fn new() -> Self {
-        Self::with_max_frame(DEFAULT_MAX_FRAME)
+        Self::with_limits(Limits::DEFAULT)
     }
 
-    /// A reader that fails once an incomplete frame holds more than `max_frame` bytes.
+    /// A reader that fails once a frame holds more than `max_frame` bytes.
     pub fn with_max_frame(max_frame: usize) -> Self {
-        FrameReader { buf: Vec::new(), start: 0, max_frame, scan: Scan::default(), tried: 0 }
+        Self::with_limits(Limits { max_frame_len: max_frame, ..Limits::DEFAULT })
+    }
+
+    /// A reader that decodes every frame under `limits`: a frame longer than
+    /// `max_frame_len` fails as soon as that many bytes of it are pending (or at once when it
+    /// arrived whole), and the other bounds apply inside each frame.
+    pub fn with_limits(limits: Limits) -> Self {
+        FrameReader { buf: Vec::new(), start: 0, limits, scan: Scan::default(), tried: 0 }
     }
 
     /// Appends bytes read from the stream.
@@ -89,23 +98,25 @@ impl FrameReader {
     pub fn next_frame<'s, M: FrameDecode<'s>>(&'s mut self) -> Result<Option<M>, DecodeError> {
         let start = self.start;
         let pending = self.buf.len() - start;
+        let max_frame = self.limits.max_frame_len;
         if self.tried > 0 && pending < self.tried.saturating_mul(2) {
             match self.scan.run(&self.buf[start..]) {
-                Scanned::NeedMore if pending > self.max_frame => return Err(self.too_large(pending)),
+                Scanned::NeedMore if pending > max_frame => return Err(self.too_large(pending)),
                 Scanned::NeedMore => return Ok(None),
                 Scanned::Done => {}
             }
         }
         let input: &'s [u8] = &self.buf[start..];
         crate::work::add(input.len());
-        match M::decode_frame(input) {
+        match self.limits.scope(|| M::decode_frame(input)) {
+            Ok(Some((_, used))) if used > max_frame => Err(self.too_large(used)),
             Ok(Some((message, used))) => {
                 self.start += used;
                 self.scan = Scan::default();
                 self.tried = 0;
                 Ok(Some(message))
             }
-            Ok(None) if input.len() > self.max_frame => Err(self.too_large(input.len())),
+            Ok(None) if input.len() > max_frame => Err(self.too_large(input.len())),
             Ok(None) => {
                 self.tried = input.len().max(1);
                 if self.scan.pos > 0 && self.scan.open.is_empty() {
@@ -123,7 +134,7 @@ impl FrameReader {
     /// pending frame has, [`ErrorKind::Incomplete`] when it is only cut short.
     pub fn finish<'s, M: FrameDecode<'s>>(&'s mut self) -> Result<(), DecodeError> {
         let input: &'s [u8] = &self.buf[self.start..];
-        match M::decode_frame(input) {
+        match self.limits.scope(|| M::decode_frame(input)) {
             _ if input.is_empty() => Ok(()),
             Ok(_) => Err(DecodeError::new(ErrorKind::Incomplete, input.len())),
             Err(e) => Err(e),
@@ -131,7 +142,7 @@ impl FrameReader {
     }
 
     fn too_large(&self, pending: usize) -> DecodeError {
-        DecodeError::new(ErrorKind::Constraint(format!("frame larger than {} bytes", self.max_frame)), pending)
+        DecodeError::new(ErrorKind::Limit(format!("frame larger than {} bytes", self.limits.max_frame_len)), pending)
     }
 }
 

@@ -58,7 +58,8 @@ use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
 mod values;
 pub use values::{Base64, DateTime, Decimal, GYear, TimeZone};
 
-/// The deepest element nesting the decoder follows (root included).
+/// The deepest element nesting the decoder can follow (root included); [`crate::Limits::max_depth`]
+/// sets a lower bound per decode.
 pub const MAX_DEPTH: usize = 64;
 
 /// The most namespace declarations in scope at once (real documents have a handful): name
@@ -983,6 +984,12 @@ pub struct Decoder<'a> {
     /// The namespace declarations in scope, innermost last, each with the depth of the element
     /// that declares it.
     scope: Vec<NsDecl<'a>>,
+    /// The limits in force when the decoder was made, and the elements started so far.
+    limits: crate::Limits,
+    elements: usize,
+    /// Whether the input is long enough to break `max_string_len` or `max_items` (every
+    /// element takes 3 bytes or more): when not, which is nearly always, tokens skip the checks.
+    check_tokens: bool,
 }
 
 /// One namespace declaration in scope (`xmlns:p="uri"`; `prefix` is empty for `xmlns`).
@@ -1030,6 +1037,7 @@ fn is_fatal(e: &DecodeError) -> bool {
         ErrorKind::Malformed(_)
             | ErrorKind::Incomplete
             | ErrorKind::TooDeep
+            | ErrorKind::Limit(_)
             | ErrorKind::InvalidUtf8
             | ErrorKind::TrailingBytes
     )
@@ -1038,6 +1046,7 @@ fn is_fatal(e: &DecodeError) -> bool {
 impl<'a> Decoder<'a> {
     /// A decoder at the start of `input`.
     pub fn new(input: &'a str, mode: Mode) -> Self {
+        let limits = crate::limits::current();
         Decoder {
             input,
             pos: 0,
@@ -1049,6 +1058,9 @@ impl<'a> Decoder<'a> {
             recorded: std::collections::HashMap::new(),
             namespaces: false,
             scope: Vec::new(),
+            limits,
+            elements: 0,
+            check_tokens: input.len() > limits.max_string_len || input.len() / 3 > limits.max_items,
         }
     }
 
@@ -1150,7 +1162,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn push(&mut self, name: &'a str, index: Option<usize>, offset: usize) -> Result<(), DecodeError> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH.min(self.limits.max_depth) {
             return Err(self.error(ErrorKind::TooDeep, offset));
         }
         self.stack[self.depth] = Frame { name, index };
@@ -1264,6 +1276,33 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// [`crate::Limits::max_string_len`] for a text run, CDATA section or start tag at `offset`.
+    #[cold]
+    #[inline(never)]
+    fn within_string_limit(&self, len: usize, what: &str, offset: usize) -> Result<(), DecodeError> {
+        if len > self.limits.max_string_len {
+            let max = self.limits.max_string_len;
+            return Err(
+                self.error(ErrorKind::Limit(format!("{what} of {len} bytes, more than the limit of {max}")), offset)
+            );
+        }
+        Ok(())
+    }
+
+    /// [`crate::Limits`] for a start tag `len` bytes long at `offset`: its length and the
+    /// document's element count.
+    #[cold]
+    #[inline(never)]
+    fn count_element(&mut self, len: usize, offset: usize) -> Result<(), DecodeError> {
+        self.within_string_limit(len, "start tag", offset)?;
+        self.elements += 1;
+        if self.elements > self.limits.max_items {
+            let max = self.limits.max_items;
+            return Err(self.error(ErrorKind::Limit(format!("more than {max} elements in the document")), offset));
+        }
+        Ok(())
+    }
+
     fn malformed(&self, message: impl Into<String>, offset: usize) -> DecodeError {
         self.error(ErrorKind::Malformed(message.into()), offset)
     }
@@ -1274,12 +1313,16 @@ impl<'a> Decoder<'a> {
         let input = self.input;
         let bytes = input.as_bytes();
         loop {
+            crate::work::add(1);
             let at = self.pos;
             if at >= bytes.len() {
                 return Ok(Event::Eof);
             }
             if bytes[at] != b'<' {
                 let end = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                if self.check_tokens {
+                    self.within_string_limit(end - at, "text", at)?;
+                }
                 self.pos = end;
                 self.check_chars(&input[at..end], at, true);
                 return Ok(Event::Text(&input[at..end], at));
@@ -1307,6 +1350,9 @@ impl<'a> Decoder<'a> {
                 let Some(end) = find(input, at + 9, "]]>") else {
                     return Err(self.error(ErrorKind::Incomplete, at));
                 };
+                if self.check_tokens {
+                    self.within_string_limit(end - at - 9, "CDATA section", at)?;
+                }
                 self.pos = end + 3;
                 self.check_chars(&input[at + 9..end], at + 9, false);
                 return Ok(Event::CData(&input[at + 9..end], at));
@@ -1352,6 +1398,9 @@ impl<'a> Decoder<'a> {
                 return Err(self.error(ErrorKind::Incomplete, at));
             };
             let gt = at + 1 + i;
+            if self.check_tokens {
+                self.count_element(i, at)?;
+            }
             let mut tag = &input[at + 1..gt];
             let empty = tag.ends_with('/');
             if empty {
@@ -1579,6 +1628,7 @@ impl<'a> Decoder<'a> {
 
     /// The next attribute, normalised; malformed attributes are an error.
     pub fn next_attribute(&self, iter: &mut AttrIter<'a>) -> Result<Option<Attr<'a>>, DecodeError> {
+        crate::work::add(1);
         let offset = iter.offset;
         match iter.attrs.next() {
             None => Ok(None),
@@ -1720,7 +1770,12 @@ impl<'a> Decoder<'a> {
         self.skip(child)?;
         if kept.keep && self.mode == Mode::Lenient {
             // After the skip the decoder stands right after the end tag (or the `/>`).
-            let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
+            let span = &self.input[child.offset..self.pos];
+            // As in `raw`: a character XML forbids never goes back out (fuzz/regressions/mos).
+            let xml = match forbidden_char(span, true) {
+                None => RawXml(Cow::Borrowed(span)),
+                Some(_) => RawXml(Cow::Owned(replace_forbidden(span))),
+            };
             kept.elements.0.push(UnknownElement { position: kept.known, xml });
         }
         Ok(())
@@ -2173,6 +2228,13 @@ fn decode_root<'a, T>(
     hide_root: bool,
     f: impl FnOnce(&mut Decoder<'a>, &Start<'a>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
+    let max = d.limits.max_message_len;
+    if d.input.len() > max {
+        return Err(d.error(
+            ErrorKind::Limit(format!("message of {} bytes, more than the limit of {max}", d.input.len())),
+            max,
+        ));
+    }
     if d.input.starts_with('\u{FEFF}') {
         d.pos = '\u{FEFF}'.len_utf8();
     }

@@ -44,7 +44,7 @@ const FRAMES: &[(&str, &str, &str)] = &[
     ("reserved additional info", "0aa1001c", "agent-info-request.request-id: malformed input: reserved additional information 28 in head byte 0x1c (at byte 3)"),
     ("break as a value", "0aa100ff", "agent-info-request.request-id: expected unsigned integer, found break (at byte 3)"),
     ("break as a key", "0aa1ff", "agent-info-request: malformed input: unexpected break (at byte 2)"),
-    ("deep nesting in an unknown value", "", "agent-info-request: nesting too deep (at byte 134)"),
+    ("deep nesting in an unknown value", "", "agent-info-request: nesting too deep (at byte 69)"),
 ];
 
 /// (what, MOS document, every error strict mode reports).

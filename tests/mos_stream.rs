@@ -308,7 +308,7 @@ fn oversized_messages_are_errors_and_the_decoder_resyncs() {
     check_all(
         text,
         &[
-            Expect::Error(ErrorKind::Constraint("MOS message longer than 100 bytes".into()), 0),
+            Expect::Error(ErrorKind::Limit("MOS message longer than 100 bytes".into()), 0),
             Expect::Message(small_at, small),
             Expect::Message(small_at + small.len(), small),
         ],
@@ -318,7 +318,7 @@ fn oversized_messages_are_errors_and_the_decoder_resyncs() {
     check_all(small, &[Expect::Message(0, small)], Some(small.len()));
     check_all(
         small,
-        &[Expect::Error(ErrorKind::Constraint(format!("MOS message longer than {} bytes", small.len() - 1)), 0)],
+        &[Expect::Error(ErrorKind::Limit(format!("MOS message longer than {} bytes", small.len() - 1)), 0)],
         Some(small.len() - 1),
     );
 }
@@ -333,7 +333,7 @@ fn oversized_message_is_reported_before_it_ends_and_memory_stays_bounded() {
         decoder.push(b"<story><mosID>x</mosID></story>");
         while let Some(result) = decoder.next_message() {
             let e = result.unwrap_err();
-            assert_eq!(e.kind(), &ErrorKind::Constraint("MOS message longer than 1000 bytes".into()));
+            assert_eq!(e.kind(), &ErrorKind::Limit("MOS message longer than 1000 bytes".into()));
             assert_eq!(e.offset(), 0);
             errors += 1;
         }

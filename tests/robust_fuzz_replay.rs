@@ -3,6 +3,9 @@
 //! on every input the fuzzers ever found (`fuzz/regressions/<target>/`), as a plain test: CI
 //! replays them without nightly or libFuzzer.
 
+#[cfg(feature = "derive")]
+#[path = "../fuzz/extension.rs"]
+mod extension;
 #[path = "../fuzz/oracles.rs"]
 mod oracles;
 mod support;
@@ -82,5 +85,47 @@ fn mos_seeds_and_regressions() {
 fn cddl_seeds_and_regressions() {
     for f in files("cddl-world").iter().chain(&files("openscreen/history")).chain(&regressions("cddl")) {
         oracles::cddl(f);
+    }
+}
+
+#[test]
+fn xsd_seeds_and_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for sub in ["codegen/tests/diagnostics", "schemas/mos"] {
+        let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub)).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        seeds.extend(
+            paths.iter().filter(|p| p.extension().is_some_and(|e| e == "xsd")).map(|p| std::fs::read(p).unwrap()),
+        );
+    }
+    // The MOS files include each other, which the oracle leaves out: their text without the
+    // includes still goes through the front end.
+    let bare: Vec<Vec<u8>> =
+        seeds.iter().map(|s| String::from_utf8_lossy(s).replace("schemaLocation", "x").into_bytes()).collect();
+    for s in seeds.iter().chain(&bare).chain(&regressions("xsd")) {
+        oracles::xsd(s);
+    }
+}
+
+#[cfg(feature = "derive")]
+#[test]
+fn extension_seeds_and_regressions() {
+    // The standard vectors and two vendor frames (tests/derive_extension.rs) as one stream,
+    // cut at several places, then every found input.
+    let vendor = hex::decode(
+        concat!(
+            "32a400070182020102822 0fb3ff80000000000006b76656e646f722d6e6f7465626869",
+            "6008a56178f50541aa0382010201182a0000"
+        )
+        .replace(' ', ""),
+    )
+    .unwrap();
+    let stream: Vec<u8> = [frames().concat(), vendor].concat();
+    for cut in [0u8, 1, 7, 100, 255] {
+        extension::extension(&[&[cut][..], &stream].concat());
+    }
+    for r in regressions("extension") {
+        extension::extension(&r);
     }
 }

@@ -194,7 +194,7 @@ fn utf16_units(text: &[u8]) -> usize {
 ///   comments, CDATA sections, processing instructions and attribute values is ignored.
 ///   A DOCTYPE internal subset is not parsed.
 /// - Errors do not stop the decoder: the next call continues after the failed message.
-///   A message longer than the maximum size is an [`ErrorKind::Constraint`] error as soon as
+///   A message longer than the maximum size is an [`ErrorKind::Limit`] error as soon as
 ///   it is known to be too long; its buffered text is dropped and the decoder resumes at the
 ///   next `<mos` start tag, which may be one nested in the rest of the oversized message.
 ///   Invalid text (bad UTF-8, unpaired surrogates) inside a message is an
@@ -269,6 +269,12 @@ impl MosStreamDecoder {
         let mut decoder = Self::new();
         decoder.set_encoding(encoding);
         decoder
+    }
+
+    /// A decoder that cuts messages of up to [`crate::Limits::max_message_len`] bytes; decode
+    /// each one inside [`crate::Limits::scope`] for the other bounds.
+    pub fn with_limits(limits: crate::Limits) -> Self {
+        Self::new().max_message_size(limits.max_message_len)
     }
 
     /// Sets the largest message accepted, in bytes of UTF-8 text (default
@@ -393,6 +399,7 @@ impl MosStreamDecoder {
         if self.utf16.is_some() {
             self.advance_checkpoint(self.consumed);
         }
+        crate::work::add(self.buf.len() - drop);
         self.buf.drain(..drop);
         self.base = self.consumed;
         while self.bad_text.front().is_some_and(|&(pos, _)| pos < self.base) {
@@ -402,6 +409,7 @@ impl MosStreamDecoder {
 
     fn advance_checkpoint(&mut self, to: usize) -> usize {
         let (text, input) = self.checkpoint;
+        crate::work::add(to - text);
         let input = input + 2 * utf16_units(&self.buf[text - self.base..to - self.base]);
         self.checkpoint = (to, input);
         input
@@ -449,7 +457,7 @@ impl MosStreamDecoder {
 
     fn too_large(&mut self, start: usize) -> DecodeError {
         let message = format!("MOS message longer than {} bytes", self.max_message_size);
-        DecodeError::new(ErrorKind::Constraint(message), self.input_offset(start))
+        DecodeError::new(ErrorKind::Limit(message), self.input_offset(start))
     }
 
     /// The scanner ran out of bytes: drop skipped text, enforce the size bound.
@@ -609,6 +617,7 @@ impl MosStreamDecoder {
                 }
             }
         };
+        crate::work::add(base + p - self.scan);
         self.scan = base + p;
         found
     }

@@ -1,6 +1,8 @@
 // Each test crate uses part of this module.
 #![allow(dead_code)]
 
+pub mod arbitrary_cbor;
+pub mod arbitrary_xml;
 pub mod instances;
 
 use std::path::PathBuf;
