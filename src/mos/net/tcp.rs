@@ -110,9 +110,9 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, max: usize) {
                     last_end = message.input_offset() + input_len(message.as_str(), decoder_encoding);
                     inbound.document(message.as_str()).await
                 }
-                // The stream decoder's only constraint is the size bound; it has dropped the
-                // message and goes on with the next one.
-                Err(e) if matches!(e.kind(), ErrorKind::Constraint(_)) => inbound.error(Error::TooLarge { max }).await,
+                // The stream decoder's only limit is the message size; it has dropped the message
+                // and goes on with the next one.
+                Err(e) if matches!(e.kind(), ErrorKind::Limit(_)) => inbound.error(Error::TooLarge { max }).await,
                 Err(e) => inbound.error(Error::Decode(e)).await,
             };
             if !going_on {
