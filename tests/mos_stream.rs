@@ -361,6 +361,23 @@ fn a_never_closed_comment_before_a_message_is_abandoned() {
 }
 
 #[test]
+fn a_stray_construct_before_messages_ends_at_the_same_place_however_the_bytes_come() {
+    // Outside a message, `<?` and `<!--` hide at most `max_message_size` bytes from their start:
+    // scanning resumes there as text whether the stream comes whole, in chunks or byte by byte
+    // (a fuzz finding: fed whole, the scan went past the bound and missed what followed).
+    let max = 64;
+    for opener in ["<?", "<!--"] {
+        let junk = format!("{opener} never closed {}", "x".repeat(max));
+        let text = format!("{junk}<mos><mosID>a</mosID></mos>tail");
+        check_all(&text, &[msg_at(&text, junk.len(), "<mos><mosID>a</mosID></mos>")], Some(max));
+        // A message that starts inside the bound is hidden, the same for every feed.
+        let early = format!("{opener} <mos>hidden</mos>{}<mos/>", "y".repeat(max));
+        let at = early.rfind("<mos/>").unwrap();
+        check_all(&early, &[Expect::Message(at, "<mos/>")], Some(max));
+    }
+}
+
+#[test]
 fn invalid_text_inside_a_message_is_an_error_for_that_message_only() {
     // UTF-8: an invalid byte inside the second message, another in junk.
     let mut bytes = b"<mos>a</mos>\xFF<mos>b\xC3(</mos><mos>c</mos>".to_vec();

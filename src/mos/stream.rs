@@ -465,12 +465,6 @@ impl MosStreamDecoder {
         match self.msg_start {
             None => {
                 self.consumed = self.scan;
-                // A stray `<!--` or `<?` in garbage must not swallow the rest of the stream.
-                if matches!(self.lex, Lex::Comment | Lex::Pi)
-                    && self.scan - self.construct_start >= self.max_message_size
-                {
-                    self.lex = Lex::Text;
-                }
                 None
             }
             Some(start) => {
@@ -552,9 +546,25 @@ impl MosStreamDecoder {
                         Lex::Cdata => b"]]>",
                         _ => b"?>",
                     };
-                    match find(&buf[p..], terminator) {
+                    // Outside a message a stray `<!--` or `<?` must not swallow the rest of the
+                    // stream: its terminator counts only within `max_message_size` bytes of its
+                    // start, and past that the bytes are scanned as text again. The bound is a
+                    // position in the stream, so where scanning resumes does not depend on how
+                    // the bytes were chunked.
+                    let bound = match self.msg_start {
+                        None if self.lex != Lex::Cdata => {
+                            (self.construct_start + self.max_message_size).saturating_sub(base).max(p)
+                        }
+                        _ => usize::MAX,
+                    };
+                    let window = buf.len().min(bound);
+                    match find(&buf[p..window], terminator) {
                         Some(off) => {
                             p += off + terminator.len();
+                            self.lex = Lex::Text;
+                        }
+                        None if window == bound => {
+                            p = bound;
                             self.lex = Lex::Text;
                         }
                         None => {
