@@ -15,6 +15,8 @@ pub mod limits;
 pub mod mos;
 #[cfg(feature = "quic")]
 pub mod quic;
+#[cfg(any(feature = "quic", feature = "mos-ws"))]
+mod tls;
 pub mod varint;
 pub mod xml;
 

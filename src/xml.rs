@@ -992,6 +992,15 @@ pub struct Decoder<'a> {
     check_tokens: bool,
 }
 
+/// The prefix an attribute named `name` declares (`xmlns` → `""`, `xmlns:p` → `p`), if it is a
+/// namespace declaration.
+fn xmlns_prefix(name: &str) -> Option<&str> {
+    match name.strip_prefix("xmlns")? {
+        "" => Some(""),
+        p => p.strip_prefix(':'),
+    }
+}
+
 /// One namespace declaration in scope (`xmlns:p="uri"`; `prefix` is empty for `xmlns`).
 #[derive(Debug, Clone)]
 struct NsDecl<'a> {
@@ -1203,11 +1212,7 @@ impl<'a> Decoder<'a> {
         if start.tag.contains("xmlns") {
             let mut attrs = self.attributes(start);
             while let Some(a) = self.next_attribute(&mut attrs)? {
-                let prefix = match a.name.strip_prefix("xmlns") {
-                    Some("") => "",
-                    Some(p) if p.starts_with(':') => &p[1..],
-                    _ => continue,
-                };
+                let Some(prefix) = xmlns_prefix(a.name) else { continue };
                 if self.scope.len() >= MAX_NAMESPACES {
                     let msg = format!("more than {MAX_NAMESPACES} namespace declarations in scope");
                     return Err(self.malformed(msg, start.offset));
@@ -1229,11 +1234,7 @@ impl<'a> Decoder<'a> {
         if start.tag.contains("xmlns") {
             let mut attrs = self.attributes(start);
             while let Some(a) = self.next_attribute(&mut attrs)? {
-                let declared = match a.name.strip_prefix("xmlns") {
-                    Some("") => "",
-                    Some(p) if p.starts_with(':') => &p[1..],
-                    _ => continue,
-                };
+                let Some(declared) = xmlns_prefix(a.name) else { continue };
                 if declared == prefix {
                     found = Some(a.value);
                 }
