@@ -196,11 +196,19 @@ impl<'s> Ctx<'s> {
 
     pub fn ty_borrows(&self, ty: &Ty) -> bool {
         match &ty.kind {
-            TyKind::Prim(Prim::TextValue(_)) => self.schema.wire == Wire::Xml,
-            TyKind::Prim(p) => matches!(p, Prim::Text | Prim::Bytes | Prim::Any),
+            TyKind::Prim(p) => self.prim_borrows(p),
             TyKind::Named(n) => self.lifetimes.contains(n),
             TyKind::Rust { borrows, .. } => *borrows,
             TyKind::List { item, .. } => self.ty_borrows(item),
+        }
+    }
+
+    /// Text, bytes and raw values borrow from the input (and XML's lenient values keep the
+    /// text they could not parse).
+    fn prim_borrows(&self, p: &Prim) -> bool {
+        match p {
+            Prim::TextValue(_) => self.schema.wire == Wire::Xml,
+            p => matches!(p, Prim::Text | Prim::Bytes | Prim::Any),
         }
     }
 
@@ -281,8 +289,7 @@ impl<'s> Ctx<'s> {
     /// Does the value type (not through named types) hold text, bytes or raw values?
     fn ty_holds_borrowed_leaf(&self, ty: &Ty) -> bool {
         match &self.effective(ty).kind {
-            TyKind::Prim(Prim::TextValue(_)) => self.schema.wire == Wire::Xml,
-            TyKind::Prim(p) => matches!(p, Prim::Text | Prim::Bytes | Prim::Any),
+            TyKind::Prim(p) => self.prim_borrows(p),
             TyKind::List { item, .. } => self.ty_holds_borrowed_leaf(item),
             TyKind::Named(_) | TyKind::Rust { .. } => false,
         }
