@@ -223,7 +223,7 @@ macro_rules! owned_as_is {
         }
     )*};
 }
-owned_as_is!(u64, i64, f64, f32, bool, ());
+owned_as_is!(u64, i64, f64, f32, bool, (), Undefined);
 
 impl IntoOwned for Cow<'_, str> {
     type Owned = Cow<'static, str>;
@@ -445,6 +445,23 @@ pub fn float32(d: &mut Decoder<'_>) -> Result<f32, DecodeError> {
 pub fn null(d: &mut Decoder<'_>) -> Result<(), DecodeError> {
     let pos = d.position();
     d.null().map_err(|e| lift(d, pos, "null", e))
+}
+
+/// CBOR's `undefined` (simple value 23): the RFC 8610 prelude's `undefined`, distinct from
+/// `null` on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Undefined;
+
+/// `undefined`.
+pub fn undefined(d: &mut Decoder<'_>) -> Result<Undefined, DecodeError> {
+    let pos = d.position();
+    d.undefined().map(|()| Undefined).map_err(|e| lift(d, pos, "undefined", e))
+}
+
+/// Writes `undefined`.
+#[inline]
+pub fn write_undefined(e: &mut Enc<'_>) {
+    e.writer_mut().push(0xf7);
 }
 
 /// Text: borrowed when the string has a definite length, owned when it came in chunks.
@@ -1045,6 +1062,12 @@ impl<'a> Decode<'a> for bool {
         boolean(d)
     }
 }
+impl<'a> Decode<'a> for Undefined {
+    const MAJORS: u8 = 1 << 7;
+    fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
+        undefined(d)
+    }
+}
 impl<'a> Decode<'a> for Cow<'a, str> {
     const MAJORS: u8 = 1 << 3;
     fn decode(d: &mut Decoder<'a>) -> Result<Self, DecodeError> {
@@ -1100,6 +1123,12 @@ impl Encode for f64 {
 impl Encode for bool {
     fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
         write_bool(e, *self);
+        Ok(())
+    }
+}
+impl Encode for Undefined {
+    fn encode(&self, e: &mut Enc<'_>) -> Result<(), EncodeError> {
+        write_undefined(e);
         Ok(())
     }
 }

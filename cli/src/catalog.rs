@@ -417,6 +417,7 @@ fn prim(p: &Prim) -> String {
         Prim::Bytes => "bytes".into(),
         Prim::Any => "any".into(),
         Prim::Null => "null".into(),
+        Prim::Undefined => "undefined".into(),
         Prim::TextValue(path) => path.clone(),
     }
 }

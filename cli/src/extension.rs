@@ -215,6 +215,7 @@ impl Extension {
                     cbor::null(d)?;
                     Value::Null
                 }
+                Prim::Undefined => cbor::undefined(d)?.to_json(),
             },
             TyKind::Named(n) => self.named(d, n)?,
             TyKind::List { item, min, max } => Value::Array(cbor::list(d, *min, *max, |d| self.value(d, item))?),

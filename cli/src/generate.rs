@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use osmos_codegen::shipped::{self, SHIPPED};
-use osmos_codegen::{Builder, JsonImpls};
+use osmos_codegen::{Builder, JsonForm, JsonImpls};
 
 use crate::catalog::{self, SchemaView};
 use crate::output::diagnostics;
@@ -47,14 +47,27 @@ pub struct Args {
     /// copied out of the input (`Cow<'static, _>`), so decoded values outlive their buffer.
     #[arg(long)]
     owned: bool,
-    /// JSON views (`osmos::json`, needs `osmos/json`) for --cddl/--xsd: `off` (the default:
-    /// the module needs nothing but `osmos`), `on`, or `feature=NAME` to put them behind a
-    /// feature of the including crate.
-    #[arg(long, value_name = "MODE", default_value = "off", value_parser = parse_json)]
-    json: JsonImpls,
+    /// JSON impls (`osmos::json`, needs `osmos/json`) for --cddl/--xsd: `off` (the default:
+    /// the module needs nothing but `osmos`), `on` (the default with `--json-form schema`), or
+    /// `feature=NAME` to put them behind a feature of the including crate.
+    #[arg(long, value_name = "MODE", value_parser = parse_json)]
+    json: Option<JsonImpls>,
+    /// The rules of those JSON impls: `view` (the default: a lossless view of the CBOR values,
+    /// as `osmos decode` prints), or `schema` for a CDDL that describes JSON texts (WebDriver
+    /// BiDi): untagged choices, arrays as arrays, extension members kept, values checked.
+    #[arg(long, value_name = "FORM", default_value = "view", value_parser = parse_json_form, requires = "cddl")]
+    json_form: JsonForm,
     /// Root of the osmos checkout (for the shipped schemas).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+}
+
+fn parse_json_form(s: &str) -> Result<JsonForm, String> {
+    match s {
+        "view" => Ok(JsonForm::View),
+        "schema" => Ok(JsonForm::Schema),
+        _ => Err("expected `view` or `schema`".into()),
+    }
 }
 
 fn parse_json(s: &str) -> Result<JsonImpls, String> {
@@ -71,7 +84,10 @@ fn parse_json(s: &str) -> Result<JsonImpls, String> {
 pub fn run(args: Args) -> Result<(), Failure> {
     if !args.cddl.is_empty() || !args.xsd.is_empty() {
         let out = args.out.ok_or("--out DIR is required with --cddl/--xsd")?;
-        let mut b = Builder::new().out_dir(&out).json(args.json);
+        let mut b = Builder::new().out_dir(&out).json_form(args.json_form);
+        if let Some(json) = args.json {
+            b = b.json(json);
+        }
         for f in &args.cddl {
             b = b.cddl(f);
         }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{Schema, Source, Wire};
-use crate::rust::{self, JsonImpls, Options};
+use crate::rust::{self, JsonForm, JsonImpls, Options};
 use crate::{cddl, check};
 
 /// Compiles schema files into a Rust module.
@@ -26,6 +26,7 @@ pub struct Builder {
     module: Option<String>,
     out_dir: Option<PathBuf>,
     json: Option<JsonImpls>,
+    json_form: JsonForm,
     keep_unknown_keys: bool,
     base: Option<cddl::Base>,
     allow_any_type_key: bool,
@@ -124,6 +125,17 @@ impl Builder {
         self
     }
 
+    /// Which rules the JSON impls follow: the lossless view of CBOR and XML values (the
+    /// default), or — for a CDDL schema that describes JSON texts, as WebDriver BiDi's does — the
+    /// schema's own ([`JsonForm::Schema`]: untagged choices, arrays as arrays, extension
+    /// members kept, values checked as read; see `osmos::json::text`). The schema form turns
+    /// the JSON impls on when [`json`](Self::json) was not called, and the generator rejects
+    /// what JSON cannot hold (byte strings, tags, integer keys) at its file:line:column.
+    pub fn json_form(mut self, form: JsonForm) -> Self {
+        self.json_form = form;
+        self
+    }
+
     /// Gives every CBOR map struct an `unknown: osmos::cbor::UnknownKeys` field that keeps the
     /// entries of keys the schema does not know, written back on encode (for proxies and
     /// gateways that must pass extension fields on). Off by default: unknown keys are skipped.
@@ -197,6 +209,9 @@ impl Builder {
         if schema.wire == Wire::Cbor {
             errors.extend(check::type_keys(&schema, self.allow_any_type_key).err().unwrap_or_default());
         }
+        if self.json_form == JsonForm::Schema {
+            errors.extend(check::json_texts(&schema).err().unwrap_or_default());
+        }
         if !errors.is_empty() {
             return Err(errors.into());
         }
@@ -233,7 +248,12 @@ impl Builder {
         if self.derive_form {
             return rust::generate_derive_form(schema);
         }
-        let options = Options { json: self.json.clone().unwrap_or(JsonImpls::Off), owned: self.owned };
+        let json = match (&self.json, self.json_form) {
+            (Some(json), _) => json.clone(),
+            (None, JsonForm::Schema) => JsonImpls::On,
+            (None, JsonForm::View) => JsonImpls::Off,
+        };
+        let options = Options { json, json_form: self.json_form, owned: self.owned };
         crate::output::generate_with(schema, &options, &self.extras)
     }
 

@@ -2027,6 +2027,7 @@ fn prelude(name: &str) -> Option<(Prim, Option<u64>)> {
         "bytes" | "bstr" => (Prim::Bytes, None),
         "any" => (Prim::Any, None),
         "null" | "nil" => (Prim::Null, None),
+        "undefined" => (Prim::Undefined, None),
         "tdate" => (Prim::Text, Some(0)),
         "uri" => (Prim::Text, Some(32)),
         "b64url" => (Prim::Text, Some(33)),

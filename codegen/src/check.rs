@@ -189,6 +189,127 @@ pub fn type_keys(schema: &Schema, allow_any_key: bool) -> Result<(), Vec<SchemaE
     }
 }
 
+/// A schema whose JSON impls follow its own rules (`JsonForm::Schema`) must describe JSON:
+/// text member names, no byte strings, tags or `undefined`, and shapes with a JSON form.
+pub fn json_texts(schema: &Schema) -> Result<(), Vec<SchemaError>> {
+    let mut errors = Vec::new();
+    if schema.wire != Wire::Cbor {
+        let span = schema.types.first().map(|t| t.span).unwrap_or_default();
+        errors.push(
+            SchemaError::at(&schema.sources, span, "JSON texts are described in CDDL; an XML Schema has no JSON form")
+                .help("use the JSON view (`JsonForm::View`) of XML messages"),
+        );
+        return Err(errors);
+    }
+    for t in schema.types.iter().filter(|t| t.external.is_none()) {
+        let mut err = |span: crate::ir::Span, what: &str, msg: String, help: &str| {
+            errors.push(
+                SchemaError::at(&schema.sources, span, format!("`{}`{what}: {msg}", t.name)).help(help.to_owned()),
+            );
+        };
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                if s.layout == crate::ir::Layout::Group {
+                    err(
+                        t.span,
+                        "",
+                        "a group spliced into an array has no JSON form here".into(),
+                        "write the array's items as a positional array of their own",
+                    );
+                }
+                if s.layout == crate::ir::Layout::Array
+                    && s.fields.iter().any(|f| matches!(f.occur, crate::ir::Occur::Many { .. }))
+                {
+                    err(
+                        t.span,
+                        "",
+                        "a positional array with a repeated item has no JSON form here".into(),
+                        "make the repeated items a list field of their own: `[a, [* b]]`",
+                    );
+                }
+                for f in &s.fields {
+                    let what = format!(" field `{}`", f.name);
+                    if let Key::Int(k) = f.key {
+                        err(
+                            f.span,
+                            &what,
+                            format!("integer key {k}: JSON member names are text"),
+                            "give the field a text key",
+                        );
+                    }
+                    json_ty(&f.ty, &mut |msg, help| err(f.span, &what, msg, help));
+                }
+                if let Some(table) = &s.table {
+                    let what = format!(" table `{}`", table.name);
+                    if !text_like(schema, &table.key) {
+                        err(
+                            table.span,
+                            &what,
+                            "its keys are not text: JSON member names are".into(),
+                            "key the table by `text`",
+                        );
+                    }
+                    json_ty(&table.key, &mut |msg, help| err(table.span, &what, msg, help));
+                    json_ty(&table.value, &mut |msg, help| err(table.span, &what, msg, help));
+                }
+            }
+            TypeKind::Choice(c) => {
+                for v in &c.variants {
+                    json_ty(&v.ty, &mut |msg, help| err(t.span, "", msg, help));
+                }
+            }
+            TypeKind::Alias(ty) => json_ty(ty, &mut |msg, help| err(t.span, "", msg, help)),
+            TypeKind::Enum(e) => {
+                if e.variants.iter().any(|v| matches!(v.value, Literal::Bytes(_))) {
+                    err(t.span, "", "a byte string value: JSON has no byte strings".into(), "use text values");
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// What a JSON text cannot hold in `ty` itself (named types are checked where they are defined).
+fn json_ty(ty: &Ty, err: &mut dyn FnMut(String, &str)) {
+    if let Some(tag) = ty.tag {
+        err(format!("tag {tag}: JSON has no tags"), "drop the tag (`#6.n(T)` → `T`)");
+    }
+    match &ty.kind {
+        TyKind::Prim(Prim::Bytes) => {
+            err("a byte string: JSON has no byte strings".into(), "use `text` (base64url, as `b64url` describes)")
+        }
+        TyKind::Prim(Prim::Undefined) => {
+            err("`undefined`: JSON has no such value".into(), "use `null`, or leave the member out (`?`)")
+        }
+        TyKind::List { item, .. } => json_ty(item, err),
+        _ => {}
+    }
+}
+
+/// Whether values of `ty` are text (through aliases, choices and enumerations of text).
+fn text_like(schema: &Schema, ty: &Ty) -> bool {
+    fn go(schema: &Schema, ty: &Ty, depth: usize) -> bool {
+        if ty.nullable || ty.tag.is_some() || depth > 32 {
+            return false;
+        }
+        match &ty.kind {
+            TyKind::Prim(Prim::Text | Prim::TextValue(_)) => true,
+            TyKind::Named(n) => match schema.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => go(schema, inner, depth + 1),
+                Some(TypeKind::Enum(e)) => e.variants.iter().all(|v| matches!(v.value, Literal::Text(_))),
+                Some(TypeKind::Choice(c)) => c.variants.iter().all(|v| go(schema, &v.ty, depth + 1)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    go(schema, ty, 0)
+}
+
 /// A type that contains itself through required or optional fields (not through a list) has
 /// no finite Rust layout; report the first type of each such cycle.
 fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {

@@ -20,7 +20,7 @@ pub mod xsd;
 pub use builder::{display, read, read_all, write_if_changed, Builder, Extras};
 pub use diagnostic::{Error, SchemaError, Severity};
 pub use osmos_emit::{ir, keys};
-pub use rust::{JsonImpls, Options};
+pub use rust::{JsonForm, JsonImpls, Options};
 
 /// The Rust back end: the shared emitters of `osmos-emit`, plus formatting and the header.
 pub mod rust {

@@ -94,6 +94,7 @@ fn ty(t: &Ty) -> String {
             Prim::Bytes => "bytes".to_owned(),
             Prim::Any => "any".to_owned(),
             Prim::Null => "null".to_owned(),
+            Prim::Undefined => "undefined".to_owned(),
             Prim::TextValue(path) => format!("value({path})"),
         },
         TyKind::Named(n) => n.clone(),

@@ -311,6 +311,8 @@ pub enum Prim {
     Any,
     /// `null` on its own.
     Null,
+    /// `undefined` (CBOR simple value 23), `osmos::cbor::Undefined`.
+    Undefined,
     /// A text value with its own grammar, parsed by a runtime type (XSD simple types such as
     /// MOS time); the string is the runtime type's path below `osmos::`.
     TextValue(String),
@@ -593,7 +595,7 @@ impl Schema {
                 Prim::Uint => vec![0],
                 Prim::Nint => vec![1],
                 Prim::Int => vec![0, 1],
-                Prim::Float { .. } | Prim::Bool | Prim::Null => vec![7],
+                Prim::Float { .. } | Prim::Bool | Prim::Null | Prim::Undefined => vec![7],
                 Prim::Text | Prim::TextValue(_) => vec![3],
                 Prim::Bytes => vec![2],
                 Prim::Any => (0..8).collect(),

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use osmos_codegen::Builder;
+use osmos_codegen::{Builder, JsonForm, JsonImpls};
 
 /// Module, then files in the order their SOURCE.txt gives.
 pub const SCHEMAS: &[(&str, &[&str])] = &[
@@ -16,7 +16,7 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
     ("suit", &["suit-manifest.cddl", "cose-rfc9052.cddl"]),
     ("coswid", &["coswid.cddl"]),
     ("eat", &["eat-cbor.cddl", "coswid.cddl"]),
-    // Describes JSON; compiled here for its shapes (map alternatives, recursion, tables).
+    // Describes JSON: its JSON impls follow the schema's rules (feature `json`), see below.
     ("bidi", &["webdriver-bidi-remote.cddl"]),
 ];
 
@@ -36,6 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut b = Builder::new().module(*module);
         for f in *files {
             b = b.cddl(dir.join(f));
+        }
+        if *module == "bidi" {
+            // BiDi messages are JSON texts: read and written by the schema's own rules, behind
+            // this crate's `json` feature (which enables `osmos/json`).
+            b = b.json_form(JsonForm::Schema).json(JsonImpls::Feature("json".into()));
         }
         b.compile()?;
     }

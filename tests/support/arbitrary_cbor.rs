@@ -23,6 +23,8 @@ pub enum V {
     F32(f32),
     Bool(bool),
     Null,
+    /// Simple value 23.
+    Undefined,
     Text(String),
     Bytes(Vec<u8>),
     Array(Vec<V>),
@@ -47,6 +49,7 @@ impl V {
             }
             V::Bool(b) => out.push(if *b { 0xf5 } else { 0xf4 }),
             V::Null => out.push(0xf6),
+            V::Undefined => out.push(0xf7),
             V::Text(t) => {
                 head(out, 3, t.len() as u64);
                 out.extend_from_slice(t.as_bytes());
@@ -289,6 +292,7 @@ impl<'s> Gen<'s> {
                 Prim::Float { .. } => prop::num::f32::NORMAL.prop_map(V::F32).boxed(),
                 Prim::Bool => any::<bool>().prop_map(V::Bool).boxed(),
                 Prim::Null => Just(V::Null).boxed(),
+                Prim::Undefined => Just(V::Undefined).boxed(),
                 Prim::Text | Prim::TextValue(_) => {
                     let (min, max) = size_bounds(ty);
                     text(min, max)

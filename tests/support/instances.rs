@@ -160,6 +160,7 @@ fn value(schema: &Schema, ty: &Ty, fill: Fill, e: &mut Encoder<Vec<u8>>, depth: 
             Prim::Bytes => e.bytes(&vec![0xab; size_of(ty, 3)]).map(drop).unwrap(),
             Prim::Any => e.array(1).and_then(|e| e.u8(7)).map(drop).unwrap(),
             Prim::Null => e.null().map(drop).unwrap(),
+            Prim::Undefined => e.undefined().map(drop).unwrap(),
         },
         TyKind::Named(n) => named(schema, n, fill, e, depth),
         TyKind::Rust { path, .. } => panic!("schemas from files name no Rust types (`{path}`)"),

@@ -56,6 +56,7 @@ pub(crate) fn decode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             Prim::Bytes => ctx.owning(&Ty::new(eff.kind.clone()), quote!(#rt::cbor::bytes(d))),
             Prim::Any => ctx.owning(&Ty::new(eff.kind.clone()), quote!(#rt::cbor::any(d))),
             Prim::Null => quote!(#rt::cbor::null(d)),
+            Prim::Undefined => quote!(#rt::cbor::undefined(d)),
         },
         TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Decode::decode(d)),
         TyKind::List { item, min, max } => {
@@ -112,6 +113,7 @@ fn decode_fn(ctx: &Ctx, ty: &Ty) -> Option<TokenStream> {
             Prim::Bytes => quote!(#rt::cbor::bytes),
             Prim::Any => quote!(#rt::cbor::any),
             Prim::Null => quote!(#rt::cbor::null),
+            Prim::Undefined => quote!(#rt::cbor::undefined),
         },
         TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Decode::decode),
         TyKind::List { .. } => return None,
@@ -141,6 +143,7 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
             Prim::Bytes => quote!(#rt::cbor::write_bytes(e, v);),
             Prim::Any => quote!(#rt::cbor::raw(e, v.as_bytes());),
             Prim::Null => quote!(let _ = v; #rt::cbor::write_null(e);),
+            Prim::Undefined => quote!(let _ = v; #rt::cbor::write_undefined(e);),
         },
         TyKind::Named(_) | TyKind::Rust { .. } => quote!(#rt::cbor::Encode::encode(v, e)?;),
         TyKind::List { item, min, max } => {
@@ -165,7 +168,7 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
 
 /// Constraint checks on the value `v` (by value for numbers; lengths go through `v` itself,
 /// which auto-derefs), each an expression of type `Result<(), ErrorKind>`.
-fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream) -> Vec<TokenStream> {
+pub(crate) fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: TokenStream) -> Vec<TokenStream> {
     let rt = ctx.rt();
     let prim = match kind {
         TyKind::Prim(p) => Some(p),

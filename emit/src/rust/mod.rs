@@ -9,6 +9,7 @@
 mod annotate;
 mod cbor;
 mod json;
+mod json_text;
 mod messages;
 pub mod naming;
 mod types;
@@ -32,11 +33,27 @@ pub enum JsonImpls {
     On,
 }
 
+/// Which rules the JSON impls follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JsonForm {
+    /// A lossless view of the CBOR or XML values (what `osmos decode` prints): choices are
+    /// `{"<alternative>": value}`, bytes are hex, raw items are `{"cbor": "<hex>"}`, positional
+    /// arrays are objects keyed by field name.
+    #[default]
+    View,
+    /// The schema describes JSON texts (WebDriver BiDi; CBOR schemas only): choices are untagged
+    /// and told apart as a validator does, positional arrays are arrays, tables and open maps'
+    /// extension members are members, values are checked as they are read (`osmos::json::text`).
+    Schema,
+}
+
 /// Back-end options.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// JSON views of the generated types.
     pub json: JsonImpls,
+    /// The rules those JSON impls follow.
+    pub json_form: JsonForm,
     /// Types without a lifetime parameter: text, bytes and raw values are copied out of the
     /// input (`Cow<'static, str>` and the like), so a decoded value outlives its buffer.
     pub owned: bool,
@@ -44,7 +61,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { json: JsonImpls::Off, owned: false }
+        Options { json: JsonImpls::Off, json_form: JsonForm::View, owned: false }
     }
 }
 
@@ -61,7 +78,10 @@ pub fn items(schema: &Schema, options: &Options) -> TokenStream {
         if schema.wire == Wire::Xml {
             items.push(xml::emit(&ctx, t));
         }
-        let json = json::emit(&ctx, t);
+        let json = match options.json_form {
+            JsonForm::Schema if schema.wire == Wire::Cbor => json_text::emit(&ctx, t),
+            _ => json::emit(&ctx, t),
+        };
         items.push(ctx.json_gate(options, json));
     }
     if schema.wire == Wire::Cbor {
@@ -323,6 +343,7 @@ impl<'s> Ctx<'s> {
                     Wire::Xml => quote!(#rt::xml::RawXml<#lt>),
                 },
                 Prim::Null => quote!(()),
+                Prim::Undefined => quote!(#rt::cbor::Undefined),
                 Prim::TextValue(path) => {
                     let path: syn::Path = syn::parse_str(path).expect("runtime value path");
                     match self.schema.wire {
@@ -450,6 +471,7 @@ pub(crate) fn ty_text(ty: &Ty) -> String {
             Prim::Bytes => "bytes".into(),
             Prim::Any => "any".into(),
             Prim::Null => "null".into(),
+            Prim::Undefined => "undefined".into(),
             Prim::TextValue(v) => v.clone(),
         },
         TyKind::Named(n) => n.clone(),

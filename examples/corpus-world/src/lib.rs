@@ -31,8 +31,9 @@ pub mod eat {
     include!(concat!(env!("OUT_DIR"), "/eat.rs"));
 }
 
-/// WebDriver BiDi, remote end: commands and their parameters (the schema describes JSON; these
-/// types carry its shapes over CBOR).
+/// WebDriver BiDi, remote end: commands and their parameters. The schema describes JSON texts:
+/// with the `json` feature the types read and write them by the schema's rules
+/// (`JsonForm::Schema`); they carry the same shapes over CBOR too.
 #[cfg(corpus)]
 pub mod bidi {
     include!(concat!(env!("OUT_DIR"), "/bidi.rs"));

@@ -1,6 +1,11 @@
-//! JSON views of decoded messages, with the schema's own field names (feature `json`).
+//! JSON for the generated types, with the schema's own field names (feature `json`), in one of
+//! two forms the generator is asked for (`JsonForm`):
 //!
-//! The mapping is lossless so that `osmos decode` output can be fed back to `osmos encode`:
+//! - the *view* of CBOR and XML messages (the default, and what `osmos decode` prints), below;
+//! - JSON *texts* a CDDL schema describes (WebDriver BiDi), whose rules are the schema's: see
+//!   [`text`].
+//!
+//! The view is lossless so that `osmos decode` output can be fed back to `osmos encode`:
 //! absent optional fields are absent keys, `null` is `null`, byte strings are lowercase hex,
 //! enumeration values are their schema names, a choice is `{"<alternative>": value}`, a raw
 //! `any` item is `{"cbor": "<hex>"}`, raw XML content is its text, and the MOS value types
@@ -10,7 +15,10 @@ use std::borrow::Cow;
 
 pub use serde_json::{Map, Value};
 
-use crate::cbor::{Nullable, RawCbor};
+pub mod text;
+pub use text::{from_str, to_string};
+
+use crate::cbor::{Nullable, RawCbor, Undefined};
 use crate::error::{DecodeError, ErrorKind};
 use crate::mos::value::{MessageId, MosDuration, MosNumber, MosTime, Trigger};
 use crate::xml::{Lenient, RawXml, TextValue};
@@ -180,6 +188,17 @@ impl ToJson for () {
 impl FromJson for () {
     fn from_json(v: &Value) -> Result<Self, DecodeError> {
         v.is_null().then_some(()).ok_or_else(|| expected("null", v))
+    }
+}
+/// JSON has no `undefined`: it is `null`, as `JSON.stringify` writes it in arrays.
+impl ToJson for Undefined {
+    fn to_json(&self) -> Value {
+        Value::Null
+    }
+}
+impl FromJson for Undefined {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        v.is_null().then_some(Undefined).ok_or_else(|| expected("null (undefined)", v))
     }
 }
 impl ToJson for Cow<'_, str> {
