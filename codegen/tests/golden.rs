@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use osmos_codegen::{Builder, JsonImpls};
+use osmos_codegen::{Builder, JsonForm, JsonImpls};
 
 const CONSTRUCTS: &[&str] = &[
     "text_keys",
@@ -19,14 +19,18 @@ const CONSTRUCTS: &[&str] = &[
     "tables",
     "map_choices",
     "array_groups",
+    "json_text",
 ];
 
-/// The builder for one construct; `keep_unknown` shows the proxy option.
+/// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON
+/// texts a schema describes.
 fn builder(name: &str, cddl: &str) -> Builder {
+    let form = if name == "json_text" { JsonForm::Schema } else { JsonForm::View };
     Builder::new()
         .module(name)
         .cddl(cddl)
         .json(JsonImpls::Feature("json".into()))
+        .json_form(form)
         .keep_unknown_keys(name == "keep_unknown")
 }
 

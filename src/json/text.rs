@@ -98,14 +98,33 @@ pub fn no_alternative(key: &'static str, v: Option<&Value>, what: &'static str) 
     }
 }
 
-/// Of two failures of alternatives tried in order, the one that got deeper into the value: it
-/// names what the input most likely meant (the first one on a tie).
-pub fn deeper(best: DecodeError, err: DecodeError) -> DecodeError {
-    if err.path().segments().count() > best.path().segments().count() {
-        err
-    } else {
-        best
+/// Keeps, of the failures of alternatives tried in order, the one that got deepest into the
+/// value: it names what the input most likely meant (the first one on a tie).
+pub fn keep_deeper(best: &mut Option<DecodeError>, err: DecodeError) {
+    match best {
+        Some(b) if depth(&err) <= depth(b) => {}
+        _ => *best = Some(err),
     }
+}
+
+/// The failure of a choice whose alternatives were tried in order: the deepest, or the member
+/// that held a value none of the skipped alternatives has where it goes deeper still (or
+/// nothing was tried), or `none` when no alternative applied at all.
+pub fn pick(
+    best: Option<DecodeError>,
+    skipped: Option<DecodeError>,
+    none: impl FnOnce() -> DecodeError,
+) -> DecodeError {
+    match (best, skipped) {
+        (Some(b), Some(s)) if depth(&s) > depth(&b) => s,
+        (Some(b), _) => b,
+        (None, Some(s)) => s,
+        (None, None) => none(),
+    }
+}
+
+fn depth(e: &DecodeError) -> usize {
+    e.path().segments().count()
 }
 
 /// A table key's member name: the key's JSON form, which is a string for the text keys JSON

@@ -349,13 +349,16 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             }
         }
     };
+    // An empty closed map (`params: {}`) skips its entries without looking at where they start.
+    let used = !(s.fields.is_empty() && s.unknown.is_none() && s.table.is_none());
+    let key_pos = used.then(|| quote!(let key_pos = d.position();));
     quote! {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         #unknown_decl
         #table_decl
         while map.next(d)? {
-            let key_pos = d.position();
+            #key_pos
             #entry
         }
         #table_check

@@ -147,6 +147,16 @@ fn map(ctx: &Ctx, t: &TypeDef, s: &Struct) -> (TokenStream, TokenStream) {
     }
     let mut_m = if inserts.is_empty() { quote!(m) } else { quote!(mut m) };
     let dispatch = if arms.is_empty() { quote!(#rest;) } else { quote!(match k.as_str() { #(#arms)* _ => #rest, }) };
+    // A closed map without fields (`params: {}`) only has to be empty.
+    let members = if arms.is_empty() && s.table.is_none() && unknown.is_none() {
+        quote! {
+            if let ::core::option::Option::Some(k) = obj.keys().next() {
+                return Err(#rt::json::text::unknown_member(k));
+            }
+        }
+    } else {
+        quote!(for (k, x) in obj { #dispatch })
+    };
     (
         quote! {
             let #mut_m = #rt::json::Map::new();
@@ -156,9 +166,7 @@ fn map(ctx: &Ctx, t: &TypeDef, s: &Struct) -> (TokenStream, TokenStream) {
         quote! {
             let obj = #rt::json::object(v, "an object")?;
             #(#slots)*
-            for (k, x) in obj {
-                #dispatch
-            }
+            #members
             Ok(#name { #(#inits)* })
         },
     )
@@ -228,8 +236,10 @@ fn choice_from(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
             Kind::Array => quote!(#rt::json::Value::Array(_)),
             Kind::Object => quote!(#rt::json::Value::Object(_)),
         };
-        let body =
-            (*kind == Kind::Object).then(|| by_member(ctx, t, vs)).flatten().unwrap_or_else(|| in_order(ctx, t, vs));
+        let body = (*kind == Kind::Object)
+            .then(|| by_member(ctx, t, vs))
+            .flatten()
+            .unwrap_or_else(|| in_order(ctx, t, vs, *kind == Kind::Object));
         quote!(#pat => { #body })
     });
     let arms: Vec<_> = arms.collect();
@@ -242,8 +252,11 @@ fn choice_from(ctx: &Ctx, t: &TypeDef, c: &crate::ir::Choice) -> TokenStream {
     }
 }
 
-/// Alternatives tried in schema order; the failure kept is the one that got deepest.
-fn in_order(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant]) -> TokenStream {
+/// Alternatives tried in schema order; the failure kept is the one that got deepest. Among
+/// objects, a map alternative whose fixed member (`type: "text"`) holds another value is not
+/// tried: its failure would only say "not this one", and hide the real fault of the
+/// alternative the value names.
+fn in_order(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], objects: bool) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let read = |v: &crate::ir::ChoiceVariant| {
@@ -254,17 +267,73 @@ fn in_order(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant]) -> TokenSt
     if let [only] = vs {
         return read(only);
     }
-    let tries = vs.iter().enumerate().map(|(i, v)| {
+    // The first fixed member among the alternatives, and every value it has in them.
+    let mut fixed: Option<(String, Vec<String>)> = None;
+    let mut tries = Vec::new();
+    for v in vs {
         let r = read(v);
-        let keep = if i == 0 { quote!(err) } else { quote!(#rt::json::text::deeper(best, err)) };
-        quote! {
-            let best = match #r {
+        let attempt = quote! {
+            match #r {
                 Ok(v) => return Ok(v),
-                Err(err) => #keep,
-            };
+                Err(err) => #rt::json::text::keep_deeper(&mut best, err),
+            }
+        };
+        let guard = objects.then(|| discriminant(ctx, &v.ty)).flatten();
+        match guard {
+            Some((key, vals)) if fixed.as_ref().is_none_or(|(k, _)| *k == key) => {
+                let tests = vals.iter().map(literal_differs);
+                let entry = fixed.get_or_insert_with(|| (key.clone(), Vec::new()));
+                entry.1.extend(vals.iter().map(literal_text));
+                tries.push(quote! {
+                    match obj.get(#key) {
+                        ::core::option::Option::Some(x) if #(#tests)&&* => skipped = true,
+                        _ => #attempt,
+                    }
+                });
+            }
+            _ => tries.push(attempt),
         }
-    });
-    quote!(#(#tries)* Err(best))
+    }
+    let expected = vs.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(" or ");
+    let (setup, skipped) = match &fixed {
+        Some((key, names)) => {
+            let names = names.join(", ");
+            (
+                quote!(let obj = #rt::json::object(v, "an object")?; let mut skipped = false;),
+                quote!(skipped.then(|| #rt::json::text::no_alternative(#key, obj.get(#key), #names))),
+            )
+        }
+        None => (quote!(), quote!(::core::option::Option::None)),
+    };
+    quote! {
+        #setup
+        let mut best = ::core::option::Option::None;
+        #(#tries)*
+        Err(#rt::json::text::pick(best, #skipped, || #rt::json::expected(#expected, v)))
+    }
+}
+
+/// The first required text-keyed member of a map alternative with fixed values, and them.
+fn discriminant(ctx: &Ctx, ty: &Ty) -> Option<(String, Vec<Literal>)> {
+    let s = ctx.schema.map_struct(ty)?;
+    s.fields.iter().filter(|f| f.occur == Occur::One).find_map(|f| match &f.key {
+        crate::ir::Key::Text(k) => ctx.schema.literal_values(&f.ty).map(|vals| (k.clone(), vals)),
+        _ => None,
+    })
+}
+
+/// Whether `x` (a `&Value`) is not the literal.
+fn literal_differs(l: &Literal) -> TokenStream {
+    match l {
+        Literal::Text(s) => quote!(x.as_str() != ::core::option::Option::Some(#s)),
+        Literal::Int(n) => {
+            let n = *n as i64;
+            quote!(x.as_i64() != ::core::option::Option::Some(#n))
+        }
+        Literal::Bool(b) => quote!(x.as_bool() != ::core::option::Option::Some(#b)),
+        Literal::Float(f) => quote!(x.as_f64() != ::core::option::Option::Some(#f)),
+        Literal::Bytes(_) => quote!(true),
+    }
 }
 
 /// Map alternatives picked by a member or a member's value ([`MapDispatch`]); `None` when they
@@ -483,6 +552,11 @@ fn from_value(ctx: &Ctx, ty: &Ty, x: TokenStream) -> TokenStream {
         _ => quote!(#rt::json::FromJson::from_json(x)),
     };
     let checks = super::cbor::checks(ctx, eff.kind, &eff.constraints, quote!(v));
+    if !checks.is_empty() && reads_by_trait(ctx, &Ty::new(eff.kind.clone())) {
+        // The checks need the value's type, which the trait call leaves open.
+        let t = ctx.rust_ty(&Ty::new(eff.kind.clone()));
+        expr = quote!(<#t as #rt::json::FromJson>::from_json(x));
+    }
     if !checks.is_empty() {
         expr = quote! {
             #expr.and_then(|v| {
