@@ -136,6 +136,14 @@ fn tags_any_and_nullable_optionals() {
     assert_eq!(to_vec(&v).unwrap(), bytes);
     let e = from_slice::<Envelope>(h("a3 00 c2 05 01 d820 61 75 02 00")).unwrap_err();
     assert_eq!(e.path().to_string(), "stamp");
+    // The prelude's `undefined` (simple value 23) is not `null`.
+    use tags_any::EnvelopeLegacy;
+    let bytes = h("a4 00 c1 05 01 d820 61 75 02 00 04 f7");
+    let v: Envelope = from_slice(bytes).unwrap();
+    assert_eq!(v.legacy, Some(EnvelopeLegacy::Undefined(osmos::cbor::Undefined)));
+    assert_eq!(to_vec(&v).unwrap(), bytes);
+    let e = from_slice::<Envelope>(h("a4 00 c1 05 01 d820 61 75 02 00 04 f6")).unwrap_err();
+    assert_eq!((e.path().to_string(), e.offset()), ("legacy".to_owned(), 12));
 }
 
 #[test]

@@ -161,6 +161,29 @@ fn generate_writes_owned_types_on_request() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn generate_writes_json_text_impls_for_a_schema_that_describes_json() {
+    let dir = std::env::temp_dir().join(format!("osmos-cli-json-form-{}", std::process::id()));
+    let cddl = dir.join("shapes.cddl");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&cddl, "shape = circle / square\ncircle = { type: \"circle\", r: float }\nsquare = { type: \"square\", side: float }\n")
+        .unwrap();
+    let args = ["generate", "--cddl", cddl.to_str().unwrap(), "--out", dir.to_str().unwrap(), "--json-form", "schema"];
+    let out = osmos(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.join("shapes.rs")).unwrap();
+    // On without `--json`, untagged: dispatched on the `type` member, not on `{"circle": …}`.
+    assert!(text.contains("impl ::osmos::json::FromJson for Shape {"), "{text}");
+    assert!(text.contains("let tag = obj.get(\"type\");"), "{text}");
+    // Bytes have no JSON form: an error at the field, exit code 1.
+    std::fs::write(&cddl, "m = {\n  data: bytes,\n}\n").unwrap();
+    let out = osmos(&args, "");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shapes.cddl:2:3") && err.contains("JSON has no byte strings"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn json_stream(out: &Output) -> Vec<serde_json::Value> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::Deserializer::from_slice(&out.stdout).into_iter().map(Result::unwrap).collect()

@@ -158,3 +158,39 @@ fn variants_that_collide_in_rust() {
         "t.cddl:1:1: `big-one` and `big_one` of `m` both become the Rust variant `BigOne`",
     );
 }
+
+/// Errors of a schema compiled for JSON texts (`JsonForm::Schema`), through the Builder.
+fn json_errors(text: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("osmos-json-rejections-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.cddl");
+    std::fs::write(&path, text).unwrap();
+    let result = osmos_codegen::Builder::new().cddl(&path).json_form(osmos_codegen::JsonForm::Schema).generate();
+    match result {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(Error::Schema(errs)) => {
+            errs.iter().map(|e| e.to_string().replace(&format!("{}", path.display()), "t.cddl")).collect()
+        }
+        Err(other) => panic!("unexpected error kind: {other}"),
+    }
+}
+
+#[test]
+fn what_json_cannot_hold() {
+    let errs = json_errors(
+        "m = {\n  1: text,\n  b: bytes,\n  t: #6.1(uint),\n  u: undefined,\n  ? w: { * int => text },\n}\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "t.cddl:2:3: `m` field `key-1`: integer key 1: JSON member names are text",
+            "t.cddl:3:3: `m` field `b`: a byte string: JSON has no byte strings",
+            "t.cddl:4:3: `m` field `t`: tag 1: JSON has no tags",
+            "t.cddl:5:3: `m` field `u`: `undefined`: JSON has no such value",
+            "t.cddl:6:10: `m-w` table `entries`: its keys are not text: JSON member names are",
+        ],
+    );
+    // The same schema compiles for CBOR, where all of it has a meaning.
+    let dir = std::env::temp_dir().join(format!("osmos-json-rejections-{}", std::process::id()));
+    assert!(osmos_codegen::Builder::new().cddl(dir.join("t.cddl")).generate().is_ok());
+}
