@@ -581,7 +581,8 @@ impl<'a> Lowerer<'a> {
     fn variant_name(&self, t1: &Type1) -> String {
         match &t1.type2 {
             Type2::Typename { ident, .. } => ident.ident.to_owned(),
-            Type2::Map { .. } => "map".into(),
+            // `{ script.DateLocalValue }` is that group's alternative, not an anonymous map.
+            Type2::Map { group, .. } => self.group_map_ref(group).unwrap_or_else(|| "map".into()),
             Type2::Array { .. } => "array".into(),
             Type2::TaggedData { tag, .. } => match tag.as_ref().and_then(|t| t.as_literal()) {
                 Some(n) => format!("tag{n}"),

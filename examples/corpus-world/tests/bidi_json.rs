@@ -106,6 +106,8 @@ fn local_values_are_told_apart_by_json_kind_then_type() {
     assert!(matches!(args[7], ScriptLocalValue::ScriptRemoteReference(_)));
     let ScriptLocalValue::ScriptRemoteReference(r) = &args[7] else { panic!() };
     assert!(format!("{r:?}").starts_with("ScriptRemoteObjectReference"), "{r:?}");
+    // `{ script.DateLocalValue }` is named after its group.
+    assert!(matches!(args[8], ScriptLocalValue::ScriptDateLocalValue(ref d) if d.value == "2026-12-01T00:00:00Z"));
     // A target is a context or a realm by the member each requires.
     assert!(matches!(c.params.target, ScriptTarget::ScriptContextTarget(_)));
 }
