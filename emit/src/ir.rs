@@ -512,6 +512,18 @@ impl Schema {
         Ok(MapDispatch::ByKey(keys))
     }
 
+    /// How a choice's alternatives `vs` are told apart when all are maps of the schema (two or
+    /// more of them): [`Schema::map_dispatch`]; `None` otherwise or when nothing tells them
+    /// apart (the checker reports that). The CBOR decoder and the JSON texts' reader share it.
+    pub fn variants_dispatch(&self, vs: &[&ChoiceVariant]) -> Option<MapDispatch> {
+        if vs.len() < 2 {
+            return None;
+        }
+        let maps: Option<Vec<(&str, &Struct)>> =
+            vs.iter().map(|v| self.map_struct(&v.ty).map(|s| (v.name.as_str(), s))).collect();
+        self.map_dispatch(&maps?).ok()
+    }
+
     /// The optional fields of CBOR structs through which a type contains itself (BiDi's
     /// `NodeProperties` ↔ `NodeRemoteValue`), as (type, field index): the back end boxes them,
     /// since the Rust type would otherwise have no finite size. Lists break cycles already.

@@ -851,12 +851,7 @@ fn map_dispatch_arm(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant], ex
     use crate::ir::{Literal, MapDispatch};
     let rt = ctx.rt();
     let name = super::type_ident(t);
-    if vs.len() < 2 {
-        return None;
-    }
-    let maps: Option<Vec<(&str, &Struct)>> =
-        vs.iter().map(|v| ctx.schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s))).collect();
-    let dispatch = ctx.schema.map_dispatch(&maps?).ok()?;
+    let dispatch = ctx.schema.variants_dispatch(vs)?;
     let decode = |i: usize| {
         let v = vs[i];
         let id = super::variant_ident(&v.name, &v.rust_name);

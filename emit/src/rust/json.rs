@@ -10,8 +10,6 @@ use crate::ir::{Layout, Occur, TypeDef, TypeKind};
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
-    let generics = ctx.generics(t);
-    let anon = ctx.anon_generics(t);
     let (to, from) = match &t.kind {
         TypeKind::Struct(s) => {
             let inserts = s.fields.iter().map(|f| {
@@ -121,6 +119,16 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         }
         TypeKind::Alias(_) => return quote!(),
     };
+    impls(ctx, t, to, from)
+}
+
+/// The `ToJson` and `FromJson` impls of `t`, around the bodies of their methods (`self`, and
+/// the value `v`), in either JSON form.
+pub(crate) fn impls(ctx: &Ctx, t: &TypeDef, to: TokenStream, from: TokenStream) -> TokenStream {
+    let rt = ctx.rt();
+    let name = super::type_ident(t);
+    let generics = ctx.generics(t);
+    let anon = ctx.anon_generics(t);
     quote! {
         impl #rt::json::ToJson for #name #anon {
             fn to_json(&self) -> #rt::json::Value { #to }

@@ -31,8 +31,6 @@ const ALL: [Kind; 6] = [Kind::Null, Kind::Bool, Kind::Number, Kind::String, Kind
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
-    let generics = ctx.generics(t);
-    let anon = ctx.anon_generics(t);
     let (to, from) = match &t.kind {
         TypeKind::Struct(s) if s.layout == Layout::Array => array(ctx, t, s),
         TypeKind::Struct(s) => map(ctx, t, s),
@@ -61,14 +59,7 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         }
         TypeKind::Alias(_) => return quote!(),
     };
-    quote! {
-        impl #rt::json::ToJson for #name #anon {
-            fn to_json(&self) -> #rt::json::Value { #to }
-        }
-        impl #generics #rt::json::FromJson for #name #generics {
-            fn from_json(v: &#rt::json::Value) -> ::core::result::Result<Self, #rt::DecodeError> { #from }
-        }
-    }
+    super::json::impls(ctx, t, to, from)
 }
 
 /// A map: an object whose members are the fields, then the table's entries, then the kept
@@ -341,12 +332,7 @@ fn literal_differs(l: &Literal) -> TokenStream {
 fn by_member(ctx: &Ctx, t: &TypeDef, vs: &[&crate::ir::ChoiceVariant]) -> Option<TokenStream> {
     let rt = ctx.rt();
     let name = super::type_ident(t);
-    if vs.len() < 2 {
-        return None;
-    }
-    let maps: Option<Vec<(&str, &Struct)>> =
-        vs.iter().map(|v| ctx.schema.map_struct(&v.ty).map(|s| (v.name.as_str(), s))).collect();
-    let dispatch = ctx.schema.map_dispatch(&maps?).ok()?;
+    let dispatch = ctx.schema.variants_dispatch(vs)?;
     let read = |i: usize| {
         let v = vs[i];
         let id = super::variant_ident(&v.name, &v.rust_name);
