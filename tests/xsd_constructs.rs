@@ -29,6 +29,11 @@ mod xsd_import {
     include!("../codegen/tests/golden/xsd_import.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_list {
+    include!("../codegen/tests/golden/xsd_list.rs");
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -115,6 +120,39 @@ fn an_element_twice_in_a_sequence_fills_both_fields_in_order() {
     let errors = decode::<StoryMove>(three, "storyMove", Mode::Strict).unwrap_err();
     assert_eq!(errors.first().kind(), &ErrorKind::DuplicateField("storyID"));
     assert_eq!(errors.first().offset(), three.rfind("<storyID>").unwrap());
+}
+
+#[test]
+fn a_list_is_a_vec_of_its_items() {
+    use xsd_list::{Shape, WeekdaysItem};
+    let doc = concat!(
+        r#"<shape days="mon wed" tags="a b"><points>1 2.5 -3</points><color>0 0.5 1</color>"#,
+        r#"<stamps>2026-12-01T10:00:00Z 2026-12-02T10:00:00+01:00</stamps></shape>"#
+    );
+    let s: Shape = decode(doc, "shape", Mode::Strict).unwrap();
+    assert_eq!(s.points, [1.0, 2.5, -3.0]);
+    assert_eq!(s.color.as_deref(), Some(&[0.0, 0.5, 1.0][..]));
+    assert_eq!(s.days.as_deref(), Some(&[WeekdaysItem::Mon, WeekdaysItem::Wed][..]));
+    assert_eq!(s.stamps.as_ref().map(Vec::len), Some(2));
+    assert_eq!(encode(&s, "shape"), doc);
+    // Any whitespace separates items; one space is written.
+    let spaced = "<shape><points>\n  1\t2  </points></shape>";
+    let s: Shape = decode(spaced, "shape", Mode::Strict).unwrap();
+    assert_eq!(s.points, [1.0, 2.0]);
+    assert_eq!(encode(&s, "shape"), "<shape><points>1 2</points></shape>");
+    // `rgb` restricts the list to three items: strict mode reports four at the element.
+    let four = "<shape><points/><color>0 0 0 1</color></shape>";
+    let errs = decode::<Shape>(four, "shape", Mode::Strict).unwrap_err();
+    let e = errs.first();
+    assert!(e.to_string().contains("4 items"), "{e}");
+    assert_eq!(e.path().to_string(), "shape.color");
+    // An item outside its type is an error at the item, in either mode.
+    let bad = "<shape><points>1 x 3</points></shape>";
+    let errs = decode::<Shape>(bad, "shape", Mode::Lenient).unwrap_err();
+    let e = errs.first();
+    assert_eq!((e.path().to_string(), e.offset()), ("shape.points".to_owned(), 17), "{e}");
+    let errs = decode::<Shape>(r#"<shape days="mon fri"><points/></shape>"#, "shape", Mode::Lenient).unwrap_err();
+    assert!(errs.first().to_string().contains("fri"), "{errs:?}");
 }
 
 #[test]

@@ -148,10 +148,7 @@ impl<'a> Lower<'a> {
         }
         match (d.in_xs(), d.local.as_str()) {
             (true, "restriction") => self.restriction(node, d, enum_name),
-            (true, "list") => {
-                self.err(d.span, "xs:list is not supported");
-                Ty::prim(Prim::Text)
-            }
+            (true, "list") => self.list(d, enum_name),
             // A value of any member type: kept as text (which member it is, the text tells).
             (true, "union") => {
                 for c in d.content() {
@@ -169,6 +166,51 @@ impl<'a> Lower<'a> {
                 Ty::prim(Prim::Text)
             }
         }
+    }
+
+    /// `xs:list`: items of a simple type separated by whitespace, a `Vec` of the item type
+    /// (`osmos::xml::XmlText` for `Vec<T>` reads and writes them).
+    fn list(&mut self, l: &'a Node, enum_name: EnumName) -> Ty {
+        let inline = l.xs_child("simpleType");
+        let item = match (self.qname(l, "itemType"), inline) {
+            (Some((q, span)), None) => self.simple_ref(&q, span),
+            (None, Some(b)) => {
+                let (p, f) = match &enum_name {
+                    EnumName::Named(n) => (format!("{n}-item"), format!("{n}-item")),
+                    EnumName::Hoisted(p, f, _) => (format!("{p}-item"), format!("{f}-item")),
+                };
+                self.anonymous_simple(b, &p, &f)
+            }
+            (Some(_), Some(_)) => {
+                self.err(l.span, "an xs:list has an itemType attribute or an inline item type, not both");
+                Ty::prim(Prim::Text)
+            }
+            (None, None) => {
+                self.err(l.span, "xs:list needs an itemType");
+                Ty::prim(Prim::Text)
+            }
+        };
+        if matches!(item.kind, TyKind::List { .. } | TyKind::Prim(Prim::Any)) {
+            self.err(l.span, "the items of an xs:list are atomic: a list of lists is not XML Schema");
+        }
+        Ty::new(TyKind::List { item: Box::new(item), min: 0, max: None })
+    }
+
+    /// A restriction of an `xs:list`: its length facets count items; nothing else applies to
+    /// the list as a whole here.
+    fn list_restriction(&mut self, r: &'a Node, mut list: Ty) -> Ty {
+        let facets = self.facets(r, &list);
+        if let (Some((lo, hi)), TyKind::List { min, max, .. }) = (facets.chars, &mut list.kind) {
+            *min = (*min).max(lo);
+            *max = match (*max, hi) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        if !facets.enumeration.is_empty() || facets.min.is_some() || facets.max.is_some() {
+            self.err(r.span, "a restriction of an xs:list takes length facets (and patterns) only");
+        }
+        list
     }
 
     fn restriction(&mut self, st: &'a Node, r: &'a Node, enum_name: EnumName) -> Ty {
@@ -190,6 +232,9 @@ impl<'a> Lower<'a> {
                 Ty::prim(Prim::Text)
             }
         };
+        if matches!(base.kind, TyKind::List { .. }) {
+            return self.list_restriction(r, base);
+        }
         let facets = self.facets(r, &base);
         if !facets.enumeration.is_empty() {
             let name = match enum_name {

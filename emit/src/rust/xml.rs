@@ -191,6 +191,13 @@ fn borrowed_value_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
 fn checks(ctx: &Ctx, ty: &Ty, at: &TokenStream) -> Vec<TokenStream> {
     let eff = ctx.effective(ty);
     let mut out = Vec::new();
+    // An `xs:list`'s length facets count its items.
+    if let TyKind::List { min, max, .. } = eff.kind {
+        if *min > 0 || max.is_some() {
+            let max = opt(*max);
+            out.push(quote!(d.check_len(v.len(), #min, #max, "items", #at);));
+        }
+    }
     for c in &eff.constraints {
         match (c, eff.kind) {
             (Constraint::Chars { min, max }, TyKind::Prim(Prim::Text)) => {
