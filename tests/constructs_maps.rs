@@ -164,6 +164,26 @@ fn a_repeated_tail_and_a_repeated_item_before_an_optional_one() {
 }
 
 #[test]
+fn group_choices_in_an_array_are_arrays_tried_in_order() {
+    use array_groups::Reading;
+    // [7, 21.5]
+    let wire = h("82 07 fb4035800000000000");
+    assert!(matches!(from_slice::<Reading>(&wire).unwrap(), Reading::Celsius(ref c) if c.celsius == 21.5));
+    assert_eq!(to_vec(&from_slice::<Reading>(&wire).unwrap()).unwrap(), wire);
+    // [7, h'0102', -2]
+    let wire = h("83 07 420102 21");
+    let v: Reading = from_slice(&wire).unwrap();
+    assert!(matches!(v, Reading::Raw(ref r) if r.raw.as_ref() == [1, 2] && r.scale == -2), "{v:?}");
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // [7]: the empty alternative.
+    let wire = h("81 07");
+    assert!(matches!(from_slice::<Reading>(&wire).unwrap(), Reading::Empty(ref e) if e.sensor == 7));
+    // [7, "x"]: no alternative; the error is the one that got furthest (at the second item).
+    let e = from_slice::<Reading>(&h("82 07 6178")).unwrap_err();
+    assert_eq!(e.offset(), 2, "{e}");
+}
+
+#[test]
 fn repeated_key_value_groups_spliced_into_an_array() {
     use array_groups::{Commands, CommandsItem0, CommandsItem0CustomKeyItem1, CommandsItem0SetIndexItem1};
     // [1, 5, 12, [1, 2], -3, h'ff', 32, "x"]: four (key, value) groups in one array.

@@ -239,9 +239,12 @@ struct Lowerer<'a> {
     tables: BTreeMap<String, Table>,
     /// The group rule being spliced, which names a table found in it.
     splicing: Option<String>,
-    /// The alternative to take at each group choice (`//`) met while lowering one map, in the
-    /// order they are met (missing: the first); see `Lowerer::map_kind`.
+    /// The alternative to take at each group choice (`//`) met while lowering one map or
+    /// array, in the order they are met (missing: the first); see `Lowerer::struct_kind`.
     picks: Vec<usize>,
+    /// Set while `struct_kind` lowers an array body: its group choices pick alternatives too
+    /// (elsewhere in arrays, such as a repeated group's items, they are an error).
+    array_choices: bool,
     /// The group choices met so far in this pass: (pick, number of alternatives, its label).
     trace: Vec<(usize, usize, String)>,
 }
@@ -366,6 +369,7 @@ impl<'a> Lowerer<'a> {
             tables: BTreeMap::new(),
             splicing: None,
             picks: Vec::new(),
+            array_choices: false,
             trace: Vec::new(),
         };
         for (file, cddl) in asts.iter().enumerate() {
@@ -508,9 +512,7 @@ impl<'a> Lowerer<'a> {
                         });
                     }
                     Type2::Array { group, span, .. } if self.list_of(group, name).is_none() => {
-                        let _ = span;
-                        let fields = self.fields(group, Layout::Array, name);
-                        return TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None });
+                        return self.array_kind(name, *span, group);
                     }
                     Type2::ChoiceFromInlineGroup { group, .. } => {
                         return TypeKind::Enum(Enum { variants: self.enum_variants(group) });
@@ -768,10 +770,10 @@ impl<'a> Lowerer<'a> {
         out: &mut Vec<Field>,
     ) {
         let choices: Vec<&ast::GroupChoice<'a>> = if group.group_choices.len() > 1 || absent {
-            if layout != Layout::Map {
+            if layout != Layout::Map && !(layout == Layout::Array && self.array_choices) {
                 self.error(
                     group.span,
-                    "group choices (`//`) inside an array are not supported; use a type choice of arrays",
+                    "group choices (`//`) inside a repeated group are not supported; use a type choice of arrays",
                 );
                 return;
             }
@@ -842,14 +844,43 @@ impl<'a> Lowerer<'a> {
     /// (`//`), a choice of one struct per combination of alternatives (`<name>-<alternative>`),
     /// which the decoder tells apart by a key only one of them has or a key's value.
     fn map_kind(&mut self, name: &str, span: ast::Span, body: &dyn Fn(&mut Self, &str) -> Vec<Field>) -> TypeKind {
+        self.struct_kind(Layout::Map, name, span, body)
+    }
+
+    /// An array type: [`Lowerer::map_kind`] for positional items. `[a, (b // c)]` is the
+    /// choice of `[a, b]` and `[a, c]`, tried in order by the decoder (they all start as an
+    /// array), as a validator matches.
+    fn array_kind(&mut self, name: &str, span: ast::Span, group: &Group<'a>) -> TypeKind {
+        let saved = std::mem::replace(&mut self.array_choices, true);
+        let kind = self.struct_kind(Layout::Array, name, span, &|me: &mut Self, parent: &str| {
+            me.fields(group, Layout::Array, parent)
+        });
+        self.array_choices = saved;
+        kind
+    }
+
+    /// The struct of `layout` that `body` lowers, or one per combination of its group choices.
+    fn struct_kind(
+        &mut self,
+        layout: Layout,
+        name: &str,
+        span: ast::Span,
+        body: &dyn Fn(&mut Self, &str) -> Vec<Field>,
+    ) -> TypeKind {
+        let make = |me: &mut Self, name: &str, fields: Vec<Field>| match layout {
+            Layout::Map => {
+                let unknown = me.open_field(name, &fields);
+                let table = me.table_field(name, &fields);
+                Struct { layout, fields, unknown, table }
+            }
+            _ => Struct { layout, fields, unknown: None, table: None },
+        };
         let saved = (std::mem::take(&mut self.picks), std::mem::take(&mut self.trace));
         let before = self.snapshot();
         let fields = body(self, name);
         if self.trace.is_empty() {
             (self.picks, self.trace) = saved;
-            let unknown = self.open_field(name, &fields);
-            let table = self.table_field(name, &fields);
-            return TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table });
+            return TypeKind::Struct(make(self, name, fields));
         }
         self.rollback(before, name);
         let mut variants: Vec<ChoiceVariant> = Vec::new();
@@ -878,16 +909,9 @@ impl<'a> Lowerer<'a> {
             self.trace.clear();
             let fields = body(self, &vname);
             self.trace.clear();
-            let unknown = self.open_field(&vname, &fields);
-            let table = self.table_field(&vname, &fields);
             let docs = vec![format!("The `{label}` alternative of `{name}`.")];
-            self.push(
-                vname.clone(),
-                docs,
-                span,
-                None,
-                TypeKind::Struct(Struct { layout: Layout::Map, fields, unknown, table }),
-            );
+            let kind = TypeKind::Struct(make(self, &vname, fields));
+            self.push(vname.clone(), docs, span, None, kind);
             variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(vname), element: None });
             if variants.len() > MAX_MAP_ALTERNATIVES {
                 self.error(
@@ -1180,6 +1204,20 @@ impl<'a> Lowerer<'a> {
     /// A repeated group inside an array (`[+ (key, value) // …]`): each alternative a struct
     /// of its items ([`Layout::Group`]), their choice if several, and a field listing them.
     fn repeated_group(
+        &mut self,
+        alts: Vec<(String, Vec<&GroupEntry<'a>>)>,
+        o: AstOccur,
+        parent: &str,
+        span: ast::Span,
+        out: &mut Vec<Field>,
+    ) {
+        // A group choice inside one repeated alternative is not the array's to pick.
+        let saved = std::mem::replace(&mut self.array_choices, false);
+        self.repeated_group_items(alts, o, parent, span, out);
+        self.array_choices = saved;
+    }
+
+    fn repeated_group_items(
         &mut self,
         alts: Vec<(String, Vec<&GroupEntry<'a>>)>,
         o: AstOccur,
@@ -1616,13 +1654,8 @@ impl<'a> Lowerer<'a> {
                     Ty::new(TyKind::List { item: Box::new(item), min, max })
                 }
                 None => {
-                    let fields = self.fields(group, Layout::Array, hint);
-                    self.hoist(
-                        hint,
-                        Vec::new(),
-                        *span,
-                        TypeKind::Struct(Struct { layout: Layout::Array, fields, unknown: None, table: None }),
-                    )
+                    let kind = self.array_kind(hint, *span, group);
+                    self.hoist(hint, Vec::new(), *span, kind)
                 }
             },
             Type2::ChoiceFromInlineGroup { group, span, .. } => {

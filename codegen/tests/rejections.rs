@@ -37,9 +37,10 @@ fn group_choices() {
         "; type key 10\nm = {\n  0: uint // 1: text\n}\n",
         "t.cddl:2:1: message `m` must be a map or an array",
     );
+    // In an array they are a choice of arrays, except inside a repeated group's alternative.
     assert_error(
-        "m = [\n  uint // text\n]\n",
-        "t.cddl:2:3: group choices (`//`) inside an array are not supported; use a type choice of arrays",
+        "m = [\n  * (uint, (text // bytes))\n]\n",
+        "t.cddl:2:13: group choices (`//`) inside a repeated group are not supported; use a type choice of arrays",
     );
 }
 
