@@ -231,3 +231,28 @@ fn mutated_commands_read_or_fail_cleanly_and_what_reads_writes_back() {
     // Most mutations break the text or the schema; some survive (a digit changed, a member dropped).
     assert!(read > 100 && read < total, "{read} of {total} read");
 }
+
+/// Nesting is bounded by the JSON parser's depth limit, and the deepest text it takes reads
+/// without exhausting the stack (debug build, a test thread's 2 MiB).
+#[test]
+fn deeply_nested_local_values_read_or_fail_cleanly() {
+    for depth in [10, 60, 200, 5000] {
+        let mut value = r#"{"type":"null"}"#.to_owned();
+        for _ in 0..depth {
+            value = format!(r#"{{"type":"array","value":[{value}]}}"#);
+        }
+        let text = format!(
+            r#"{{"id":1,"method":"script.callFunction","params":{{"functionDeclaration":"f","awaitPromise":false,"target":{{"context":"c"}},"arguments":[{value}]}}}}"#
+        );
+        match json::from_str::<Command<'_>>(&text) {
+            Ok(c) => {
+                assert!(depth <= 60, "{depth} levels read");
+                assert_eq!(json::to_string(&c).unwrap(), text);
+            }
+            Err(e) => {
+                assert!(depth > 60, "{depth}: {e}");
+                assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("recursion limit")), "{e}");
+            }
+        }
+    }
+}
