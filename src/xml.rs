@@ -1465,6 +1465,64 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Whether the element `start` (a nillable element, entered) says `xsi:nil="true"`: then
+    /// it is null, and its content, which must be empty, has been consumed (content there is a
+    /// deviation in strict mode). The prefix is matched by namespace where names are resolved,
+    /// as written (`xsi:`) where they are not.
+    pub fn nil(&mut self, start: &Start<'a>) -> Result<bool, DecodeError> {
+        if !start.tag.contains("nil") {
+            return Ok(false);
+        }
+        let mut attrs = self.attributes(start);
+        let mut nil = false;
+        while let Some(a) = self.next_attribute(&mut attrs)? {
+            let Some((prefix, "nil")) = a.name.split_once(':') else { continue };
+            let xsi = match self.namespaces {
+                true => self.scope.iter().rev().find(|d| d.prefix == prefix).is_some_and(|d| d.uri == XSI),
+                false => prefix == "xsi",
+            };
+            if xsi {
+                nil = matches!(a.value.trim_matches(is_space_char), "true" | "1");
+            }
+        }
+        if !nil {
+            return Ok(false);
+        }
+        let content = self.raw(start)?;
+        if !content.as_str().trim_matches(is_space_char).is_empty() {
+            let name = start.name;
+            self.tolerated(|d| {
+                d.error(ErrorKind::Constraint(format!("<{name}> is nil (xsi:nil) but has content")), start.end)
+            });
+        }
+        Ok(true)
+    }
+
+    /// A nillable element's value: null where [`Decoder::nil`] says so, else what `f` reads.
+    pub fn nillable<T>(
+        &mut self,
+        start: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<T, DecodeError>,
+    ) -> Result<crate::cbor::Nullable<T>, DecodeError> {
+        if self.nil(start)? {
+            return Ok(crate::cbor::Nullable::Null);
+        }
+        f(self, start).map(crate::cbor::Nullable::Value)
+    }
+
+    /// [`Decoder::nillable`] for an optional element of simple type, which `f` reads as absent
+    /// when empty.
+    pub fn opt_nillable<T>(
+        &mut self,
+        start: &Start<'a>,
+        f: impl FnOnce(&mut Self, &Start<'a>) -> Result<Option<T>, DecodeError>,
+    ) -> Result<Option<crate::cbor::Nullable<T>>, DecodeError> {
+        if self.nil(start)? {
+            return Ok(Some(crate::cbor::Nullable::Null));
+        }
+        f(self, start).map(|v| v.map(crate::cbor::Nullable::Value))
+    }
+
     /// Skips the element `start` with its whole subtree.
     pub fn skip(&mut self, start: &Start<'a>) -> Result<(), DecodeError> {
         self.raw_span(start, false).map(drop)
@@ -2425,6 +2483,25 @@ fn replace_forbidden(text: &str) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// The XML Schema instance namespace, of `xsi:nil`.
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// A nillable element: null is `<tag xsi:nil="true"/>`, declaring the prefix where it is used
+/// (the document's root may not).
+impl<T: XmlEncode> XmlEncode for crate::cbor::Nullable<T> {
+    fn encode_element(&self, tag: &str, out: &mut String) {
+        match self {
+            crate::cbor::Nullable::Value(v) => v.encode_element(tag, out),
+            crate::cbor::Nullable::Null => {
+                open(out, tag);
+                out.push_str(" xmlns:xsi=\"");
+                out.push_str(XSI);
+                out.push_str("\" xsi:nil=\"true\"/>");
+            }
+        }
+    }
 }
 
 /// Starts a start tag: `<tag`.

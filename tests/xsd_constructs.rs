@@ -30,6 +30,11 @@ mod xsd_import {
 }
 
 #[allow(dead_code)]
+mod xsd_nillable {
+    include!("../codegen/tests/golden/xsd_nillable.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_list {
     include!("../codegen/tests/golden/xsd_list.rs");
 }
@@ -153,6 +158,40 @@ fn a_list_is_a_vec_of_its_items() {
     assert_eq!((e.path().to_string(), e.offset()), ("shape.points".to_owned(), 17), "{e}");
     let errs = decode::<Shape>(r#"<shape days="mon fri"><points/></shape>"#, "shape", Mode::Lenient).unwrap_err();
     assert!(errs.first().to_string().contains("fri"), "{errs:?}");
+}
+
+#[test]
+fn a_nillable_element_is_nullable() {
+    use osmos::cbor::Nullable;
+    use xsd_nillable::Order;
+    let doc = concat!(
+        r#"<order xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><id>1</id>"#,
+        r#"<quantity xsi:nil="true"/><discount xsi:nil="1"></discount>"#,
+        r#"<address xsi:nil="true"/><note>a</note><note xsi:nil="true"/></order>"#
+    );
+    let o: Order = decode(doc, "order", Mode::Strict).unwrap();
+    assert_eq!(o.quantity, Nullable::Null);
+    assert_eq!(o.discount, Some(Nullable::Null));
+    assert_eq!(o.address, Nullable::Null);
+    assert_eq!(o.note, [Nullable::Value("a".into()), Nullable::Null]);
+    // Null is written with its own `xsi` declaration, so the element stands on its own.
+    let nil = r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    let out = encode(&o, "order");
+    assert_eq!(out.matches(nil).count(), 4, "{out}");
+    let again: Order = decode(&out, "order", Mode::Strict).unwrap();
+    assert_eq!(again, o);
+    // Values, and `xsi:nil="false"`, are values.
+    let doc = r#"<order><id>1</id><quantity xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="false">3</quantity><address><city>Oslo</city></address></order>"#;
+    let o: Order = decode(doc, "order", Mode::Strict).unwrap();
+    assert_eq!(o.quantity, Nullable::Value(3));
+    assert!(matches!(o.address, Nullable::Value(ref a) if a.city == "Oslo"));
+    // A nil element with content: strict mode reports it at the content.
+    let doc = r#"<order><id>1</id><quantity xsi:nil="true">3</quantity><address xsi:nil="true"/></order>"#;
+    let errs = decode::<Order>(doc, "order", Mode::Strict).unwrap_err();
+    assert!(errs.first().to_string().contains("is nil (xsi:nil) but has content"), "{errs:?}");
+    assert_eq!(errs.first().offset(), doc.find(">3<").unwrap() + 1);
+    let o: Order = decode(doc, "order", Mode::Lenient).unwrap();
+    assert_eq!(o.quantity, Nullable::Null);
 }
 
 #[test]

@@ -6,8 +6,16 @@ use std::path::Path;
 
 use osmos_codegen::{Builder, JsonImpls};
 
-const CONSTRUCTS: &[&str] =
-    &["xsd_namespace", "xsd_twice", "xsd_union", "xsd_open_content", "xsd_values", "xsd_import", "xsd_list"];
+const CONSTRUCTS: &[&str] = &[
+    "xsd_namespace",
+    "xsd_twice",
+    "xsd_union",
+    "xsd_open_content",
+    "xsd_values",
+    "xsd_import",
+    "xsd_list",
+    "xsd_nillable",
+];
 
 #[test]
 fn generated_code_matches_golden_files() {

@@ -342,6 +342,8 @@ impl<'a> Lower<'a> {
             if d.is_empty() {
                 d = docs(g);
             }
+            // `nillable` belongs to the declaration: the global element's.
+            let ty = Ty { nullable: nillable(g), ..ty };
             return Some((name, key, ty, d));
         }
         if node.get("ref").is_some() {
@@ -364,6 +366,7 @@ impl<'a> Lower<'a> {
                 ty
             }
         };
+        let ty = Ty { nullable: nillable(node), ..ty };
         Some((name.to_owned(), self.element_key(node, name), ty, docs(node)))
     }
 
@@ -472,7 +475,11 @@ impl<'a> Lower<'a> {
     /// An element alternative of a choice.
     fn member(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Option<Member> {
         let occ = mul(outer, self.occurs(node));
-        let (name, key, ty, _) = self.element_decl(node, parent)?;
+        let (name, key, mut ty, _) = self.element_decl(node, parent)?;
+        if ty.nullable {
+            self.err(node.span, "a nillable element as an alternative of an xs:choice is not supported");
+            ty.nullable = false;
+        }
         (occ.1 != Some(0)).then_some(Member { name, key, ty, occ })
     }
 
@@ -904,4 +911,9 @@ fn has_attributes(ct: &Node) -> bool {
 
 fn is_true(v: Option<&str>) -> bool {
     matches!(v.map(str::trim), Some("true" | "1"))
+}
+
+/// `nillable="true"` on an element declaration: its type is nullable (`xsi:nil="true"`).
+fn nillable(node: &Node) -> bool {
+    node.get("nillable").is_some_and(|v| matches!(v.trim(), "true" | "1"))
 }

@@ -382,7 +382,6 @@ impl<'a> Lower<'a> {
         for (attr, msg) in [
             ("substitutionGroup", "substitution groups are not supported"),
             ("abstract", "abstract elements are not supported"),
-            ("nillable", "nillable elements (xsi:nil) are not supported"),
         ] {
             if let Some(a) = node.attr(attr) {
                 let on = attr == "substitutionGroup" || matches!(a.value.trim(), "true" | "1");

@@ -256,6 +256,14 @@ fn checks(ctx: &Ctx, ty: &Ty, at: &TokenStream) -> Vec<TokenStream> {
 /// `None` for an empty element of a typed value).
 fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
     let rt = ctx.rt();
+    if ty.nullable {
+        // A nillable element: `xsi:nil="true"` is null, anything else the value.
+        let inner = decoder(ctx, &Ty { nullable: false, ..ty.clone() }, optional);
+        let call = if optional { quote!(opt_nillable) } else { quote!(nillable) };
+        return quote! {
+            |d: &mut #rt::xml::Decoder<'a>, s: &#rt::xml::Start<'a>| d.#call(s, #inner)
+        };
+    }
     let copy = ctx.copies(ty);
     match value_kind(ctx, ty) {
         ValueKind::Raw if copy => quote! {
@@ -465,6 +473,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let child_decls = children.iter().map(|f| {
         let slot = slot(f);
         let ty = value_ty(ctx, &f.ty);
+        let ty = if f.ty.nullable { quote!(#rt::cbor::Nullable<#ty>) } else { ty };
         match f.occur {
             Occur::Many { .. } => quote!(let mut #slot: #rt::xml::Many<#ty> = #rt::xml::Many::new();),
             _ => quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;),
