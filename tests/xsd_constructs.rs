@@ -35,6 +35,11 @@ mod xsd_nillable {
 }
 
 #[allow(dead_code)]
+mod xsd_substitution {
+    include!("../codegen/tests/golden/xsd_substitution.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_list {
     include!("../codegen/tests/golden/xsd_list.rs");
 }
@@ -192,6 +197,36 @@ fn a_nillable_element_is_nullable() {
     assert_eq!(errs.first().offset(), doc.find(">3<").unwrap() + 1);
     let o: Order = decode(doc, "order", Mode::Lenient).unwrap();
     assert_eq!(o.quantity, Nullable::Null);
+}
+
+#[test]
+fn a_substitution_group_head_stands_for_its_members() {
+    use xsd_substitution::{Drawing, DrawingLabel, DrawingShape};
+    let doc = concat!(
+        r#"<drawing xmlns="urn:osmos:shapes"><title>Plan</title>"#,
+        r#"<circle id="c"><radius>1</radius></circle><square id="s" side="2"/>"#,
+        r#"<ring><radius>3</radius></ring></drawing>"#
+    );
+    let d = Drawing::decode_with(doc, Mode::Strict).unwrap();
+    assert!(matches!(d.label, Some(DrawingLabel::Title(ref t)) if t == "Plan"));
+    let kinds: Vec<&str> = d
+        .shape
+        .iter()
+        .map(|s| match s {
+            DrawingShape::Circle(c) if c.radius == 1.0 => "circle",
+            DrawingShape::Square(s) if s.side == Some(2.0) => "square",
+            DrawingShape::Ring(r) if r.radius == 3.0 => "ring",
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["circle", "square", "ring"]);
+    assert_eq!(d.encode(), doc);
+    // The abstract head is none of them: strict mode reports `<shape>`, lenient keeps it.
+    let doc = r#"<drawing xmlns="urn:osmos:shapes"><circle><radius>1</radius></circle><shape/></drawing>"#;
+    let errs = Drawing::decode_with(doc, Mode::Strict).unwrap_err();
+    assert!(errs.first().to_string().contains("shape"), "{errs:?}");
+    let d = Drawing::decode_with(doc, Mode::Lenient).unwrap();
+    assert_eq!(d.encode(), doc);
 }
 
 #[test]

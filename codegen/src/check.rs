@@ -59,7 +59,7 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
     for t in &schema.types {
         match &t.kind {
             TypeKind::Struct(s) => {
-                let mut seen: BTreeMap<&Key, &crate::ir::Field> = BTreeMap::new();
+                let mut seen: BTreeMap<Key, &crate::ir::Field> = BTreeMap::new();
                 let mut field_names: BTreeMap<String, &crate::ir::Field> = BTreeMap::new();
                 for f in &s.fields {
                     // An element may stand at several places of an XML sequence (MOS's
@@ -70,19 +70,31 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                             && matches!(f.key, Key::Element(_))
                             && !matches!(prev.occur, crate::ir::Occur::Many { .. })
                     };
-                    if let Some(prev) = seen.insert(&f.key, f).filter(|prev| !in_order(prev)) {
-                        errors.push(
-                            SchemaError::at(
-                                &schema.sources,
-                                f.span,
-                                format!("field `{}` of `{}` reuses {} of `{}`", f.name, t.name, f.key, prev.name),
-                            )
-                            .note(
-                                &schema.sources,
-                                prev.span,
-                                format!("first used by `{}` here", prev.name),
-                            ),
-                        );
+                    // A choice of elements (several may sit in one element) claims its elements.
+                    let keys = match (&f.key, &f.ty.kind) {
+                        (Key::Choice, TyKind::Named(n)) => match schema.get(n).map(|c| &c.kind) {
+                            Some(TypeKind::Choice(c)) => {
+                                c.variants.iter().filter_map(|v| v.element.clone().map(Key::Element)).collect()
+                            }
+                            _ => vec![f.key.clone()],
+                        },
+                        _ => vec![f.key.clone()],
+                    };
+                    for key in keys {
+                        if let Some(prev) = seen.insert(key.clone(), f).filter(|prev| !in_order(prev)) {
+                            errors.push(
+                                SchemaError::at(
+                                    &schema.sources,
+                                    f.span,
+                                    format!("field `{}` of `{}` reuses {key} of `{}`", f.name, t.name, prev.name),
+                                )
+                                .note(
+                                    &schema.sources,
+                                    prev.span,
+                                    format!("first used by `{}` here", prev.name),
+                                ),
+                            );
+                        }
                     }
                     if let Some(prev) = field_names.insert(naming::field_name(&f.name), f) {
                         let e = SchemaError::at(

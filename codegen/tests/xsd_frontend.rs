@@ -1108,8 +1108,7 @@ fn rejects_namespaces_and_unsupported_constructs() {
     assert_eq!(
         got,
         [
-            (4, 5, "xs:list is not supported"),
-            (6, 33, "substitution groups are not supported"),
+            (6, 33, "unresolved substitution group head `b`"),
             (7, 3, "xs:redefine is not supported"),
             (8, 24, "the prefix `y` of `y:t` is not declared"),
         ]

@@ -15,6 +15,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_import",
     "xsd_list",
     "xsd_nillable",
+    "xsd_substitution",
 ];
 
 #[test]

@@ -2,8 +2,10 @@
 //! attributes, simple and complex content derivation, and the raw-content (mixed / `xs:any`)
 //! test.
 
+use std::collections::HashMap;
+
 use super::dom::{Node, XS};
-use super::lower::{docs, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
+use super::lower::{docs, local_part, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
 use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
 /// One element alternative of a choice.
@@ -241,11 +243,20 @@ impl<'a> Lower<'a> {
             return;
         }
         match node.local.as_str() {
-            "element" => {
-                if let Some(f) = self.element_field(node, parent, occ) {
-                    out.push(f);
+            "element" => match self.substitutes(node) {
+                // A reference to the head of a substitution group: any of its members.
+                Some(group) => {
+                    let o = mul(occ, self.occurs(node));
+                    let members = group.into_iter().map(|g| self.global_member(g)).collect();
+                    let at = out.len();
+                    self.choice_field(node, parent, members, o, at, None, out);
                 }
-            }
+                None => {
+                    if let Some(f) = self.element_field(node, parent, occ) {
+                        out.push(f);
+                    }
+                }
+            },
             "sequence" | "all" => {
                 let own = self.occurs(node);
                 let o = mul(occ, own);
@@ -472,6 +483,90 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The alternatives an element particle of a choice brings: itself, or the members of the
+    /// substitution group it references.
+    fn members(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Vec<Member> {
+        match self.substitutes(node) {
+            Some(group) => {
+                let occ = mul(outer, self.occurs(node));
+                group.into_iter().map(|g| Member { occ, ..self.global_member(g) }).collect()
+            }
+            None => self.member(node, parent, outer).into_iter().collect(),
+        }
+    }
+
+    /// For a reference to the head of a substitution group (or to an abstract element), the
+    /// global elements that may stand there: the head unless abstract, then its members and
+    /// theirs, in declaration order. `None` for any other particle.
+    fn substitutes(&mut self, node: &'a Node) -> Option<Vec<&'a Node>> {
+        let (q, span) = self.qname(node, "ref")?;
+        let index = self.local_name(&q, span)?;
+        let head = *self.g.elements.get(&index)?;
+        let abstract_head = head.get("abstract").is_some_and(|v| matches!(v.trim(), "true" | "1"));
+        let mut found = Vec::new();
+        let mut queue = vec![index];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(h) = queue.pop() {
+            if !seen.insert(h.clone()) {
+                continue;
+            }
+            for (index, m) in self.substitution_members(&h) {
+                queue.push(index);
+                found.push(m);
+            }
+        }
+        if found.is_empty() && !abstract_head {
+            return None;
+        }
+        found.sort_by_key(|n| (n.span.file, n.span.start));
+        found.dedup_by_key(|n| (n.span.file, n.span.start));
+        if !abstract_head {
+            found.insert(0, head);
+        }
+        // An abstract member stands for its own members, which are listed already.
+        found.retain(|m| !m.get("abstract").is_some_and(|v| matches!(v.trim(), "true" | "1")));
+        if found.is_empty() {
+            self.err(span, format!("`{}` is abstract and no element may substitute for it", q.local));
+            return None;
+        }
+        Some(found)
+    }
+
+    /// The global elements (index, declaration) whose `substitutionGroup` is the element with
+    /// index `head`.
+    fn substitution_members(&mut self, head: &str) -> Vec<(String, &'a Node)> {
+        if self.substitutions.is_none() {
+            let mut map: HashMap<String, Vec<(String, &'a Node)>> = HashMap::new();
+            let mut globals: Vec<(String, &'a Node)> = self.g.elements.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            globals.sort_by_key(|(_, n)| (n.span.file, n.span.start));
+            for (index, g) in globals {
+                let Some((q, span)) = self.qname(g, "substitutionGroup") else { continue };
+                // An unresolved head is reported with its declaration (`Lower::global_element`).
+                if let Some(h) = self.local_name(&q, span).filter(|h| self.g.elements.contains_key(h)) {
+                    map.entry(h).or_default().push((index, g));
+                }
+            }
+            self.substitutions = Some(map);
+        }
+        self.substitutions.as_ref().and_then(|m| m.get(head)).cloned().unwrap_or_default()
+    }
+
+    /// A global element as a choice member, typed as a reference to it would be.
+    fn global_member(&mut self, g: &'a Node) -> Member {
+        let name = g.get("name").unwrap_or_default().to_owned();
+        let key = self.element_key(g, &name);
+        let enum_name = format!("{name}-type");
+        let ty = match self.element_kind(g, &enum_name, &enum_name) {
+            ElemKind::Complex(_) => Ty::named(name.clone()),
+            ElemKind::Raw => Ty::prim(Prim::Any),
+            ElemKind::Simple(mut ty) => {
+                self.value_default(g, &mut ty);
+                ty
+            }
+        };
+        Member { name, key, ty, occ: ONE }
+    }
+
     /// An element alternative of a choice.
     fn member(&mut self, node: &'a Node, parent: &str, outer: Occ) -> Option<Member> {
         let occ = mul(outer, self.occurs(node));
@@ -514,7 +609,7 @@ impl<'a> Lower<'a> {
                 }
                 Alt::Element(e, outer) => {
                     at.get_or_insert(out.len());
-                    if let Some(m) = self.member(e, parent, outer) {
+                    for m in self.members(e, parent, outer) {
                         always &= m.occ.0 >= 1;
                         self.add_member(&mut members, m, e);
                     }
@@ -536,7 +631,7 @@ impl<'a> Lower<'a> {
                                 brings |= o.0 >= 1;
                                 for a in nested {
                                     if let Alt::Element(e, outer) = a {
-                                        if let Some(m) = self.member(e, parent, outer) {
+                                        for m in self.members(e, parent, outer) {
                                             brings &= m.occ.0 >= 1;
                                             self.add_member(&mut members, m, e);
                                         }
@@ -558,6 +653,22 @@ impl<'a> Lower<'a> {
         }
         let Some(at) = at.filter(|_| !members.is_empty()) else { return };
         let field_occ = mul(occ, if always { ONE } else { OPT });
+        self.choice_field(node, parent, members, field_occ, at, envelope, out);
+    }
+
+    /// The field of a choice between element `members` (an `xs:choice`, or a reference to a
+    /// substitution group's head, `node`), inserted at `at`: a plain field for one member.
+    #[allow(clippy::too_many_arguments)]
+    fn choice_field(
+        &mut self,
+        node: &'a Node,
+        parent: &str,
+        members: Vec<Member>,
+        field_occ: Occ,
+        at: usize,
+        envelope: Option<String>,
+        out: &mut Vec<Field>,
+    ) {
         if let [m] = members.as_slice() {
             // One element alternative: a plain field.
             let o = mul(field_occ, m.occ);
@@ -574,7 +685,13 @@ impl<'a> Lower<'a> {
             out.insert(at, f);
             return;
         }
-        let field_name = if envelope.is_some() { "message" } else { "choice" };
+        // A substitution group's field is named after its head.
+        let head = node.is_xs("element").then(|| node.get("ref")).flatten().map(|r| local_part(r.trim()).to_owned());
+        let field_name = match (&envelope, &head) {
+            (Some(_), _) => "message".to_owned(),
+            (None, Some(h)) => h.clone(),
+            (None, None) => "choice".to_owned(),
+        };
         let variants: Vec<ChoiceVariant> = members
             .iter()
             .map(|m| {

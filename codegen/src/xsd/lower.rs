@@ -92,6 +92,9 @@ pub struct Lower<'a> {
     imported: Vec<(String, Span)>,
     /// The target namespace of each file.
     file_ns: Vec<Option<String>>,
+    /// The members of each substitution group, by the head's element index, in declaration
+    /// order (built on first use: `Lower::substitution_members`).
+    pub substitutions: Option<HashMap<String, Vec<(String, &'a Node)>>>,
 }
 
 /// Lowers a loaded schema into its types, in schema order.
@@ -131,6 +134,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         qualified: loaded.qualified.clone(),
         imported: loaded.imported.clone(),
         file_ns: loaded.file_ns.clone(),
+        substitutions: None,
     };
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
@@ -189,6 +193,10 @@ fn element_refs(node: &Node, out: &mut BTreeSet<String>) {
     if node.is_xs("element") {
         if let Some(r) = node.get("ref").and_then(|r| node.resolve(r).ok()) {
             out.insert(r.local);
+        }
+        // A member of a substitution group is used where its head is referenced.
+        if let Some(name) = node.get("substitutionGroup").and(node.get("name")) {
+            out.insert(name.to_owned());
         }
     }
     for c in &node.children {
@@ -379,18 +387,6 @@ impl<'a> Lower<'a> {
 
     /// Checks the attributes of an element declaration that have no mapping.
     pub fn check_element_decl(&mut self, node: &Node) {
-        for (attr, msg) in [
-            ("substitutionGroup", "substitution groups are not supported"),
-            ("abstract", "abstract elements are not supported"),
-        ] {
-            if let Some(a) = node.attr(attr) {
-                let on = attr == "substitutionGroup" || matches!(a.value.trim(), "true" | "1");
-                if on {
-                    let span = a.span;
-                    self.err(span, msg);
-                }
-            }
-        }
         if node.get("name").is_some() && node.get("ref").is_some() {
             self.err(node.span, "an element has either a name or a ref, not both");
         }
@@ -398,6 +394,11 @@ impl<'a> Lower<'a> {
 
     fn global_element(&mut self, node: &'a Node) {
         self.check_element_decl(node);
+        if let Some((q, span)) = self.qname(node, "substitutionGroup") {
+            if let Some(h) = self.local_name(&q, span).filter(|h| !self.g.elements.contains_key(h)) {
+                self.err(span, format!("unresolved substitution group head `{h}`"));
+            }
+        }
         let Some(name) = node.get("name") else { return };
         let enum_name = format!("{name}-type");
         match self.element_kind(node, &enum_name, &enum_name) {

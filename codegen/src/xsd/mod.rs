@@ -51,8 +51,8 @@
 //! Not supported, reported with file, line and column: references into namespaces imported
 //! without a schema, files of
 //! one module in different namespaces, unqualified local elements or qualified attributes in a
-//! namespaced schema, `xs:redefine`/`xs:override`, substitution groups and abstract elements,
-//! nillable choice alternatives, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
+//! namespaced schema, `xs:redefine`/`xs:override`, nillable choice alternatives, an abstract
+//! element nothing substitutes for, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
 //! and any other XSD element in a place where it has no mapping. Identity constraints
 //! (`xs:key`, `xs:keyref`, `xs:unique`), `xs:anyAttribute`, `xs:notation` and the facets
 //! `whiteSpace`, `totalDigits` and `fractionDigits` constrain documents without changing their
