@@ -731,7 +731,7 @@ impl<'a> Lower<'a> {
         };
         let f = Field {
             rust_name: None,
-            name: field_name.into(),
+            name: field_name,
             docs: docs(node),
             key: Key::Choice,
             ty: Ty::named(tname),
