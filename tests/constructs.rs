@@ -64,6 +64,20 @@ fn text_keys_and_extension_type_key() {
 }
 
 #[test]
+fn unwrapped_maps_and_arrays_splice_their_entries() {
+    use text_keys::{FullHeader, Point3};
+    // {"alg": -7, "typ": "x"}: `~base-header` brought `alg` and `kid`.
+    let bytes = h("a2 63 616c67 26 63 747970 61 78");
+    let v: FullHeader = from_slice(bytes).unwrap();
+    assert_eq!((v.alg, v.kid.as_deref(), v.typ.as_ref()), (-7, None, "x"));
+    assert_eq!(to_vec(&v).unwrap(), bytes);
+    // [1, 2, 3]: `~point2` brought `x` and `y` before `z`.
+    let v: Point3 = from_slice(h("83 01 02 03")).unwrap();
+    assert_eq!((v.x, v.y, v.z), (1, 2, 3));
+    assert!(from_slice::<Point3>(h("82 01 02")).is_err());
+}
+
+#[test]
 fn bounded_occurrences() {
     use occurrences::Batch;
     let ok: Batch = from_slice(h("a2 00 82 01 02 01 81 61 78")).unwrap();

@@ -235,6 +235,8 @@ struct Lowerer<'a> {
     /// Set while splicing a repeated group (`* ext`): its entries may each occur or not, and a
     /// computed key in it is a repeated one.
     repeated: bool,
+    /// The rules being spliced by `~name` (a rule that contains itself is an error, not a loop).
+    unwrapping: BTreeSet<String>,
     /// The typed table (`* K => V`) of each map struct being lowered, by struct name.
     tables: BTreeMap<String, Table>,
     /// The group rule being spliced, which names a table found in it.
@@ -369,6 +371,7 @@ impl<'a> Lowerer<'a> {
             tables: BTreeMap::new(),
             splicing: None,
             picks: Vec::new(),
+            unwrapping: BTreeSet::new(),
             array_choices: false,
             trace: Vec::new(),
         };
@@ -948,6 +951,30 @@ impl<'a> Lowerer<'a> {
         out: &mut Vec<Field>,
     ) {
         match entry {
+            // `~other` in a map (an array): the entries of the map (array) `other` is, spliced.
+            GroupEntry::ValueMemberKey { ge, span, .. }
+                if ge.member_key.is_none() && self.unwrap_rule(&ge.entry_type).is_some() =>
+            {
+                let (name, group) = self.unwrap_rule(&ge.entry_type).expect("checked");
+                match (&group.0, layout) {
+                    (Layout::Map, Layout::Map) | (Layout::Array, Layout::Array) if ge.occur.is_none() => {
+                        if !self.unwrapping.insert(name.clone()) {
+                            self.error(*span, format!("`~{name}` unwraps a rule that contains itself"));
+                            return;
+                        }
+                        self.group_fields(group.1, layout, parent, optional, out);
+                        self.unwrapping.remove(&name);
+                    }
+                    (_, _) if ge.occur.is_some() => self.error(
+                        *span,
+                        "an unwrapped group (`~name`) cannot repeat; name the group as a rule and repeat that",
+                    ),
+                    (Layout::Map, _) => {
+                        self.error(*span, format!("`~{name}` is a map: its entries splice into a map, not an array"))
+                    }
+                    _ => self.error(*span, format!("`~{name}` is an array: its items splice into an array, not a map")),
+                }
+            }
             GroupEntry::ValueMemberKey { ge, span, leading_comments, trailing_comments } => {
                 let mut docs = doc_lines(&comments_of(leading_comments));
                 let trailing = entry_comments(trailing_comments, comma);
@@ -1709,7 +1736,7 @@ impl<'a> Lowerer<'a> {
                 if ty.tag.is_none() {
                     self.error(
                         *span,
-                        "the unwrap operator `~` is supported on tagged types (`~time`); to splice a map's or array's group, name the group as a rule and use it",
+                        "the unwrap operator `~` works on tagged types (`~time`) and, as an entry of a map or array, on a map or array rule (`{ ~base, extra: int }`)",
                     );
                     return Ty::prim(Prim::Any);
                 }
@@ -1719,6 +1746,31 @@ impl<'a> Lowerer<'a> {
                 self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
                 Ty::prim(Prim::Any)
             }
+        }
+    }
+
+    /// For `~name` where `name` is a rule that is one map or array (not generic): the rule's
+    /// name, and the layout and group of its body.
+    fn unwrap_rule(&self, ty: &Type<'a>) -> Option<(String, (Layout, &'a Group<'a>))> {
+        let [c] = ty.type_choices.as_slice() else { return None };
+        let Type2::Unwrap { ident, generic_args: None, .. } = &c.type1.type2 else { return None };
+        if c.type1.operator.is_some() {
+            return None;
+        }
+        let name = rule_name(ident);
+        let &i = self.index.get(&name)?;
+        let [rule] = self.rules[i].1.types.as_slice() else { return None };
+        if rule.generic_params.is_some() {
+            return None;
+        }
+        let [only] = rule.value.type_choices.as_slice() else { return None };
+        if only.type1.operator.is_some() {
+            return None;
+        }
+        match &only.type1.type2 {
+            Type2::Map { group, .. } => Some((name, (Layout::Map, group))),
+            Type2::Array { group, .. } => Some((name, (Layout::Array, group))),
+            _ => None,
         }
     }
 

@@ -45,6 +45,15 @@ fn group_choices() {
 }
 
 #[test]
+fn unwrapping_the_wrong_kind_of_rule() {
+    assert_error(
+        "a = { x: int }\nb = [ ~a ]\n",
+        "t.cddl:2:7: `~a` is a map: its entries splice into a map, not an array",
+    );
+    assert_error("a = { ~a, x: int }\n", "t.cddl:1:7: `~a` unwraps a rule that contains itself");
+}
+
+#[test]
 fn unsupported_control_operators() {
     assert_error(
         "m = {\n  0: uint .within flags ; f\n}\nflags = &(a: 0)\n",
@@ -63,7 +72,7 @@ fn computed_keys() {
 
 #[test]
 fn unwrap_and_major_types() {
-    assert_error("a = [uint]\nb = [~a]\n", "t.cddl:2:6: the unwrap operator `~` is supported on tagged types (`~time`); to splice a map's or array's group, name the group as a rule and use it");
+    assert_error("a = uint\nb = { x: ~a }\n", "t.cddl:2:10: the unwrap operator `~` works on tagged types (`~time`) and, as an entry of a map or array, on a map or array rule (`{ ~base, extra: int }`)");
     assert_error(
         "b = { 0: #0 ; x\n}\n",
         "t.cddl:1:10: major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …",
