@@ -6,6 +6,8 @@
 #[cfg(feature = "derive")]
 #[path = "../fuzz/extension.rs"]
 mod extension;
+#[path = "../fuzz/json_text.rs"]
+mod json_text;
 #[path = "../fuzz/oracles.rs"]
 mod oracles;
 mod support;
@@ -127,5 +129,19 @@ fn extension_seeds_and_regressions() {
     }
     for r in regressions("extension") {
         extension::extension(&r);
+    }
+}
+
+#[test]
+fn json_text_seeds_and_regressions() {
+    for s in json_text::SEEDS {
+        json_text::json_text(s.as_bytes());
+        // Every prefix: truncated texts fail cleanly.
+        for cut in 0..s.len() {
+            json_text::json_text(&s.as_bytes()[..cut]);
+        }
+    }
+    for r in regressions("json_text") {
+        json_text::json_text(&r);
     }
 }
