@@ -97,6 +97,18 @@ pub fn unhex(s: &str) -> Result<Vec<u8>, DecodeError> {
         .collect()
 }
 
+/// Any JSON value, as it is (for reading texts whose shape is not a schema's).
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+impl FromJson for Value {
+    fn from_json(v: &Value) -> Result<Self, DecodeError> {
+        Ok(v.clone())
+    }
+}
+
 impl ToJson for u64 {
     fn to_json(&self) -> Value {
         Value::from(*self)

@@ -14,12 +14,74 @@ use super::{expected, FromJson, Map, ToJson, Value};
 use crate::cbor::{self, Decoder, Encode, RawCbor, UnknownKeys};
 use crate::error::{DecodeError, EncodeError, ErrorKind};
 
-/// Parses a JSON text into `T`. A text that is not JSON is `Malformed`, with the byte offset
-/// of the problem; a value of the wrong shape has the path of the member at fault.
+/// Parses a JSON text into `T`. A text that is not JSON is `Malformed`, and so is an object
+/// with a member name twice (RFC 8259 leaves it to the reader; a reader that keeps one of them
+/// silently reads another message than its peer might), with the byte offset of the problem;
+/// a value of the wrong shape has the path of the member at fault.
 pub fn from_str<T: FromJson>(text: &str) -> Result<T, DecodeError> {
-    let value: Value = serde_json::from_str(text)
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Unique
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
         .map_err(|e| DecodeError::new(ErrorKind::Malformed(e.to_string()), byte_offset(text, e.line(), e.column())))?;
     T::from_json(&value)
+}
+
+/// Reads a JSON value like `serde_json::Value`'s own impl, refusing a member name twice.
+struct Unique;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Unique {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(Unique)? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if members.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!("member {k:?} appears twice")));
+            }
+            let v = map.next_value_seed(Unique)?;
+            members.insert(k, v);
+        }
+        Ok(Value::Object(members))
+    }
 }
 
 /// The byte offset of a 1-based line and column (serde_json reports those).
@@ -317,6 +379,17 @@ mod tests {
             v = Value::Array(vec![v]);
         }
         assert_eq!(item_from_json(&v).unwrap_err().kind(), &ErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn a_member_name_twice_is_malformed_where_it_repeats() {
+        let text = r#"{"a": {"m": 1, "n": [], "m": 2}}"#;
+        let e = from_str::<Value>(text).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("\"m\" appears twice")), "{e}");
+        assert_eq!(e.offset(), text.rfind("\"m\"").unwrap() + 2, "at the repeated name");
+        // Trailing content after the value is malformed too.
+        assert!(matches!(from_str::<Value>("{} x").unwrap_err().kind(), ErrorKind::Malformed(_)));
+        assert_eq!(from_str::<Value>(r#"{"m": [1, 2.5, "x", null, true, {"m": 1}]}"#).unwrap()["m"][5]["m"], 1);
     }
 
     #[test]

@@ -256,3 +256,13 @@ fn deeply_nested_local_values_read_or_fail_cleanly() {
         }
     }
 }
+
+/// A member twice is refused, not resolved silently: `{"method": "session.status", "method":
+/// "session.end"}` would otherwise be whichever a reader keeps.
+#[test]
+fn a_member_twice_is_refused() {
+    let text = r#"{"id":1,"method":"session.status","params":{},"method":"session.end"}"#;
+    let e = json::from_str::<Command<'_>>(text).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Malformed(m) if m.contains("\"method\" appears twice")), "{e}");
+    assert_eq!(e.offset(), text.rfind("\"method\"").unwrap() + 7);
+}
