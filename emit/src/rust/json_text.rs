@@ -35,19 +35,18 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) if s.layout == Layout::Array => array(ctx, t, s),
         TypeKind::Struct(s) => map(ctx, t, s),
         TypeKind::Enum(e) => {
-            let (value_ty, _) = super::types::enum_values(e);
-            let (to, read, what) = if value_ty.to_string().contains("str") {
-                (quote!(#rt::json::Value::from(self.value())), quote!(v.as_str()), "a string")
-            } else if value_ty.to_string() == "i64" {
-                (quote!(#rt::json::Value::from(self.value())), quote!(v.as_i64()), "an integer")
-            } else {
-                (quote!(#rt::json::Value::from(self.value())), quote!(v.as_u64()), "an unsigned integer")
+            // The wire value itself: a string, or a number.
+            let value_ty = super::types::enum_values(e).0.to_string();
+            let (read, what) = match value_ty.as_str() {
+                t if t.contains("str") => (quote!(v.as_str()), "a string"),
+                "i64" => (quote!(v.as_i64()), "an integer"),
+                _ => (quote!(v.as_u64()), "an unsigned integer"),
             };
             let from = quote! {
                 let x = #read.ok_or_else(|| #rt::json::expected(#what, v))?;
                 Self::from_value(x).ok_or_else(|| #rt::DecodeError::new(#rt::ErrorKind::UnknownEnumValue(v.to_string()), 0))
             };
-            (to, from)
+            (quote!(#rt::json::Value::from(self.value())), from)
         }
         TypeKind::Choice(c) => {
             let to_arms = c.variants.iter().map(|v| {
