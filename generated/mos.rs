@@ -1795,14 +1795,21 @@ impl ::osmos::xml::XmlEncode for MosExternalMetadata<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosScope" => ::core::option::Option::Some(0usize),
+                "mosSchema" => ::core::option::Option::Some(1usize),
+                "mosPayload" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.mos_scope {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosScope", out);
         }
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_payload, "mosPayload", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -1974,17 +1981,24 @@ impl ::osmos::xml::XmlEncode for ObjPaths<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objPath" => ::core::option::Option::Some(0usize),
+                "objProxyPath" => ::core::option::Option::Some(1usize),
+                "objMetadataPath" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.obj_path {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objPath", out);
         }
         for v in &self.obj_proxy_path {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objProxyPath", out);
         }
         for v in &self.obj_metadata_path {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objMetadataPath", out);
         }
         kept.rest(out);
@@ -2832,47 +2846,68 @@ impl ::osmos::xml::XmlEncode for MosObj<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objID" => ::core::option::Option::Some(0usize),
+                "objSlug" => ::core::option::Option::Some(1usize),
+                "mosAbstract" => ::core::option::Option::Some(2usize),
+                "objGroup" => ::core::option::Option::Some(3usize),
+                "objType" => ::core::option::Option::Some(4usize),
+                "objTB" => ::core::option::Option::Some(5usize),
+                "objRev" => ::core::option::Option::Some(6usize),
+                "objDur" => ::core::option::Option::Some(7usize),
+                "status" => ::core::option::Option::Some(8usize),
+                "objAir" => ::core::option::Option::Some(9usize),
+                "objPaths" => ::core::option::Option::Some(10usize),
+                "createdBy" => ::core::option::Option::Some(11usize),
+                "created" => ::core::option::Option::Some(12usize),
+                "changedBy" => ::core::option::Option::Some(13usize),
+                "changed" => ::core::option::Option::Some(14usize),
+                "description" => ::core::option::Option::Some(15usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(16usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_slug, "objSlug", out);
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_group {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_type, "objType", out);
-        kept.known(out);
+        kept.known(out, 5usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_tb, "objTB", out);
-        kept.known(out);
+        kept.known(out, 6usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_rev, "objRev", out);
-        kept.known(out);
+        kept.known(out, 7usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_dur, "objDur", out);
-        kept.known(out);
+        kept.known(out, 8usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
-        kept.known(out);
+        kept.known(out, 9usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_air, "objAir", out);
         if let ::core::option::Option::Some(v) = &self.obj_paths {
-            kept.known(out);
+            kept.known(out, 10usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objPaths", out);
         }
-        kept.known(out);
+        kept.known(out, 11usize);
         ::osmos::xml::XmlEncode::encode_element(&self.created_by, "createdBy", out);
-        kept.known(out);
+        kept.known(out, 12usize);
         ::osmos::xml::XmlEncode::encode_element(&self.created, "created", out);
-        kept.known(out);
+        kept.known(out, 13usize);
         ::osmos::xml::XmlEncode::encode_element(&self.changed_by, "changedBy", out);
-        kept.known(out);
+        kept.known(out, 14usize);
         ::osmos::xml::XmlEncode::encode_element(&self.changed, "changed", out);
-        kept.known(out);
+        kept.known(out, 15usize);
         ::osmos::xml::XmlEncode::encode_element(&self.description, "description", out);
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 16usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -3492,59 +3527,78 @@ impl ::osmos::xml::XmlEncode for Item<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "itemID" => ::core::option::Option::Some(0usize),
+                "itemSlug" => ::core::option::Option::Some(1usize),
+                "objID" => ::core::option::Option::Some(2usize),
+                "mosID" => ::core::option::Option::Some(3usize),
+                "mosPlugInID" => ::core::option::Option::Some(4usize),
+                "mosAbstract" => ::core::option::Option::Some(5usize),
+                "objPaths" => ::core::option::Option::Some(6usize),
+                "itemChannel" => ::core::option::Option::Some(7usize),
+                "itemEdStart" => ::core::option::Option::Some(8usize),
+                "itemEdDur" => ::core::option::Option::Some(9usize),
+                "itemUserTimingDur" => ::core::option::Option::Some(10usize),
+                "itemTrigger" => ::core::option::Option::Some(11usize),
+                "macroIn" => ::core::option::Option::Some(12usize),
+                "macroOut" => ::core::option::Option::Some(13usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(14usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         if let ::core::option::Option::Some(v) = &self.item_slug {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemSlug", out);
         }
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
         if let ::core::option::Option::Some(v) = &self.mos_plug_in_id {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosPlugInID", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_paths {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objPaths", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_start {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_dur {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_user_timing_dur {
-            kept.known(out);
+            kept.known(out, 10usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemUserTimingDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_trigger {
-            kept.known(out);
+            kept.known(out, 11usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 12usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 13usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 14usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -4113,51 +4167,68 @@ impl ::osmos::xml::XmlEncode for StoryItem<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "itemID" => ::core::option::Option::Some(0usize),
+                "itemSlug" => ::core::option::Option::Some(1usize),
+                "objID" => ::core::option::Option::Some(2usize),
+                "mosID" => ::core::option::Option::Some(3usize),
+                "mosAbstract" => ::core::option::Option::Some(4usize),
+                "itemChannel" => ::core::option::Option::Some(5usize),
+                "itemEdStart" => ::core::option::Option::Some(6usize),
+                "itemEdDur" => ::core::option::Option::Some(7usize),
+                "itemUserTimingDur" => ::core::option::Option::Some(8usize),
+                "itemTrigger" => ::core::option::Option::Some(9usize),
+                "macroIn" => ::core::option::Option::Some(10usize),
+                "macroOut" => ::core::option::Option::Some(11usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(12usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         if let ::core::option::Option::Some(v) = &self.item_slug {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemSlug", out);
         }
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_start {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_ed_dur {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_user_timing_dur {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemUserTimingDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_trigger {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 10usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 11usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 12usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -4457,23 +4528,32 @@ impl ::osmos::xml::XmlEncode for Story<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "storyID" => ::core::option::Option::Some(0usize),
+                "storySlug" => ::core::option::Option::Some(1usize),
+                "storyNum" => ::core::option::Option::Some(2usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(3usize),
+                "item" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.item {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
         kept.rest(out);
@@ -4772,23 +4852,33 @@ impl ::osmos::xml::XmlEncode for RoStorySend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "storySlug" => ::core::option::Option::Some(2usize),
+                "storyNum" => ::core::option::Option::Some(3usize),
+                "storyBody" => ::core::option::Option::Some(4usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(5usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_body, "storyBody", out);
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -5116,31 +5206,42 @@ impl ::osmos::xml::XmlEncode for Ro<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roSlug" => ::core::option::Option::Some(1usize),
+                "roChannel" => ::core::option::Option::Some(2usize),
+                "roEdStart" => ::core::option::Option::Some(3usize),
+                "roEdDur" => ::core::option::Option::Some(4usize),
+                "roTrigger" => ::core::option::Option::Some(5usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(6usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.ro_slug {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roSlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_channel {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -5320,13 +5421,19 @@ impl ::osmos::xml::XmlEncode for ElementTarget<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "storyID" => ::core::option::Option::Some(0usize),
+                "itemID" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.story_id {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
         kept.rest(out);
@@ -5530,8 +5637,15 @@ impl ::osmos::xml::XmlEncode for ElementSource<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "item" | "itemID" | "story" | "storyID" => {
+                    ::core::option::Option::Some(0usize)
+                }
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.choice, "", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -5820,8 +5934,13 @@ impl ::osmos::xml::XmlEncode for Heartbeat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "time" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -5889,7 +6008,7 @@ impl ::osmos::xml::XmlEncode for KeepAlive<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -5954,7 +6073,7 @@ impl ::osmos::xml::XmlEncode for ReqMachInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -6629,71 +6748,96 @@ impl ::osmos::xml::XmlEncode for ListMachInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "manufacturer" => ::core::option::Option::Some(0usize),
+                "model" => ::core::option::Option::Some(1usize),
+                "hwRev" => ::core::option::Option::Some(2usize),
+                "swRev" => ::core::option::Option::Some(3usize),
+                "DOM" => ::core::option::Option::Some(4usize),
+                "SN" => ::core::option::Option::Some(5usize),
+                "ID" => ::core::option::Option::Some(6usize),
+                "time" => ::core::option::Option::Some(7usize),
+                "opTime" => ::core::option::Option::Some(8usize),
+                "mosRev" => ::core::option::Option::Some(9usize),
+                "supportedProfiles" => ::core::option::Option::Some(10usize),
+                "mosProfile0" => ::core::option::Option::Some(11usize),
+                "mosProfile1" => ::core::option::Option::Some(12usize),
+                "mosProfile2" => ::core::option::Option::Some(13usize),
+                "mosProfile3" => ::core::option::Option::Some(14usize),
+                "mosProfile4" => ::core::option::Option::Some(15usize),
+                "mosProfile5" => ::core::option::Option::Some(16usize),
+                "mosProfile6" => ::core::option::Option::Some(17usize),
+                "mosProfile7" => ::core::option::Option::Some(18usize),
+                "defaultActiveX" => ::core::option::Option::Some(19usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(20usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.manufacturer, "manufacturer", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.model, "model", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.hw_rev, "hwRev", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.sw_rev, "swRev", out);
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(&self.dom, "DOM", out);
-        kept.known(out);
+        kept.known(out, 5usize);
         ::osmos::xml::XmlEncode::encode_element(&self.sn, "SN", out);
-        kept.known(out);
+        kept.known(out, 6usize);
         ::osmos::xml::XmlEncode::encode_element(&self.id, "ID", out);
-        kept.known(out);
+        kept.known(out, 7usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         if let ::core::option::Option::Some(v) = &self.op_time {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "opTime", out);
         }
-        kept.known(out);
+        kept.known(out, 9usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_rev, "mosRev", out);
         if let ::core::option::Option::Some(v) = &self.supported_profiles {
-            kept.known(out);
+            kept.known(out, 10usize);
             ::osmos::xml::XmlEncode::encode_element(v, "supportedProfiles", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile0 {
-            kept.known(out);
+            kept.known(out, 11usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile0", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile1 {
-            kept.known(out);
+            kept.known(out, 12usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile1", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile2 {
-            kept.known(out);
+            kept.known(out, 13usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile2", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile3 {
-            kept.known(out);
+            kept.known(out, 14usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile3", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile4 {
-            kept.known(out);
+            kept.known(out, 15usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile4", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile5 {
-            kept.known(out);
+            kept.known(out, 16usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile5", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile6 {
-            kept.known(out);
+            kept.known(out, 17usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile6", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_profile7 {
-            kept.known(out);
+            kept.known(out, 18usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile7", out);
         }
         for v in &self.default_active_x {
-            kept.known(out);
+            kept.known(out, 19usize);
             ::osmos::xml::XmlEncode::encode_element(v, "defaultActiveX", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 20usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -6908,9 +7052,14 @@ impl ::osmos::xml::XmlEncode for SupportedProfiles<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "deviceType", &self.device_type);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosProfile" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.mos_profile {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosProfile", out);
         }
         kept.rest(out);
@@ -7196,20 +7345,29 @@ impl ::osmos::xml::XmlEncode for DefaultActiveX<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mode" => ::core::option::Option::Some(0usize),
+                "controlFileLocation" => ::core::option::Option::Some(1usize),
+                "controlSlug" => ::core::option::Option::Some(2usize),
+                "controlName" => ::core::option::Option::Some(3usize),
+                "controlDefaultParams" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mode, "mode", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.control_file_location,
             "controlFileLocation",
             out,
         );
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.control_slug, "controlSlug", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.control_name, "controlName", out);
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.control_default_params,
             "controlDefaultParams",
@@ -7437,14 +7595,22 @@ impl ::osmos::xml::XmlEncode for MosAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objID" => ::core::option::Option::Some(0usize),
+                "objRev" => ::core::option::Option::Some(1usize),
+                "status" => ::core::option::Option::Some(2usize),
+                "statusDescription" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_rev, "objRev", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.status_description,
             "statusDescription",
@@ -7565,8 +7731,13 @@ impl ::osmos::xml::XmlEncode for MosReqObj<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objID" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -7662,8 +7833,13 @@ impl ::osmos::xml::XmlEncode for MosReqAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "pause" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.pause, "pause", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -7756,9 +7932,14 @@ impl ::osmos::xml::XmlEncode for MosListAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosObj" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.mos_obj {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
         kept.rest(out);
@@ -8099,10 +8280,21 @@ impl ::osmos::xml::XmlEncode for RoAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roStatus" => ::core::option::Option::Some(1usize),
+                "storyID" => ::core::option::Option::Some(2usize),
+                "itemID" => ::core::option::Option::Some(3usize),
+                "objID" => ::core::option::Option::Some(4usize),
+                "itemChannel" => ::core::option::Option::Some(5usize),
+                "status" => ::core::option::Option::Some(6usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_status, "roStatus", out);
         let n = [
             self.story_id.len(),
@@ -8116,23 +8308,23 @@ impl ::osmos::xml::XmlEncode for RoAck<'_> {
             .unwrap_or(0);
         for i in 0..n {
             if let ::core::option::Option::Some(v) = self.story_id.get(i) {
-                kept.known(out);
+                kept.known(out, 2usize);
                 ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
             }
             if let ::core::option::Option::Some(v) = self.item_id.get(i) {
-                kept.known(out);
+                kept.known(out, 2usize);
                 ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
             }
             if let ::core::option::Option::Some(v) = self.obj_id.get(i) {
-                kept.known(out);
+                kept.known(out, 2usize);
                 ::osmos::xml::XmlEncode::encode_element(v, "objID", out);
             }
             if let ::core::option::Option::Some(v) = self.item_channel.get(i) {
-                kept.known(out);
+                kept.known(out, 2usize);
                 ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
             }
             if let ::core::option::Option::Some(v) = self.status.get(i) {
-                kept.known(out);
+                kept.known(out, 2usize);
                 ::osmos::xml::XmlEncode::encode_element(v, "status", out);
             }
         }
@@ -8563,41 +8755,55 @@ impl ::osmos::xml::XmlEncode for RoCreate<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roSlug" => ::core::option::Option::Some(1usize),
+                "roChannel" => ::core::option::Option::Some(2usize),
+                "roEdStart" => ::core::option::Option::Some(3usize),
+                "roEdDur" => ::core::option::Option::Some(4usize),
+                "roTrigger" => ::core::option::Option::Some(5usize),
+                "macroIn" => ::core::option::Option::Some(6usize),
+                "macroOut" => ::core::option::Option::Some(7usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(8usize),
+                "story" => ::core::option::Option::Some(9usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -9042,41 +9248,55 @@ impl ::osmos::xml::XmlEncode for RoReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roSlug" => ::core::option::Option::Some(1usize),
+                "roChannel" => ::core::option::Option::Some(2usize),
+                "roEdStart" => ::core::option::Option::Some(3usize),
+                "roEdDur" => ::core::option::Option::Some(4usize),
+                "roTrigger" => ::core::option::Option::Some(5usize),
+                "macroIn" => ::core::option::Option::Some(6usize),
+                "macroOut" => ::core::option::Option::Some(7usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(8usize),
+                "story" => ::core::option::Option::Some(9usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -9521,41 +9741,55 @@ impl ::osmos::xml::XmlEncode for RoList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roSlug" => ::core::option::Option::Some(1usize),
+                "roChannel" => ::core::option::Option::Some(2usize),
+                "roEdStart" => ::core::option::Option::Some(3usize),
+                "roEdDur" => ::core::option::Option::Some(4usize),
+                "roTrigger" => ::core::option::Option::Some(5usize),
+                "macroIn" => ::core::option::Option::Some(6usize),
+                "macroOut" => ::core::option::Option::Some(7usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(8usize),
+                "story" => ::core::option::Option::Some(9usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -9969,37 +10203,50 @@ impl ::osmos::xml::XmlEncode for RoMetadataReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roSlug" => ::core::option::Option::Some(1usize),
+                "roChannel" => ::core::option::Option::Some(2usize),
+                "roEdStart" => ::core::option::Option::Some(3usize),
+                "roEdDur" => ::core::option::Option::Some(4usize),
+                "roTrigger" => ::core::option::Option::Some(5usize),
+                "macroIn" => ::core::option::Option::Some(6usize),
+                "macroOut" => ::core::option::Option::Some(7usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(8usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_slug, "roSlug", out);
         if let ::core::option::Option::Some(v) = &self.ro_channel {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roChannel", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_start {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdStart", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_ed_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roEdDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_trigger {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roTrigger", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_in {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroIn", out);
         }
         if let ::core::option::Option::Some(v) = &self.macro_out {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "macroOut", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -10149,8 +10396,13 @@ impl ::osmos::xml::XmlEncode for RoDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -10255,8 +10507,13 @@ impl ::osmos::xml::XmlEncode for RoReq<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -10565,28 +10822,39 @@ impl ::osmos::xml::XmlEncode for RoElementStat<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "element", &self.element);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                "objID" => ::core::option::Option::Some(3usize),
+                "itemChannel" => ::core::option::Option::Some(4usize),
+                "status" => ::core::option::Option::Some(5usize),
+                "time" => ::core::option::Option::Some(6usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.story_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_id {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_id {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item_channel {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
-        kept.known(out);
+        kept.known(out, 5usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
-        kept.known(out);
+        kept.known(out, 6usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -10776,12 +11044,19 @@ impl ::osmos::xml::XmlEncode for RoStat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "status" => ::core::option::Option::Some(1usize),
+                "time" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -11083,22 +11358,33 @@ impl ::osmos::xml::XmlEncode for RoItemStat<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                "objID" => ::core::option::Option::Some(3usize),
+                "itemChannel" => ::core::option::Option::Some(4usize),
+                "status" => ::core::option::Option::Some(5usize),
+                "time" => ::core::option::Option::Some(6usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_id, "objID", out);
         if let ::core::option::Option::Some(v) = &self.item_channel {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemChannel", out);
         }
-        kept.known(out);
+        kept.known(out, 5usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
-        kept.known(out);
+        kept.known(out, 6usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -11293,14 +11579,21 @@ impl ::osmos::xml::XmlEncode for RoElementAction<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "element_target" => ::core::option::Option::Some(1usize),
+                "element_source" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.element_target {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "element_target", out);
         }
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.element_source,
             "element_source",
@@ -11446,10 +11739,16 @@ impl ::osmos::xml::XmlEncode for RoReadyToAir<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "roAir" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_air, "roAir", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -11580,11 +11879,17 @@ impl ::osmos::xml::XmlEncode for RoStoryAppend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "story" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -11754,13 +12059,20 @@ impl ::osmos::xml::XmlEncode for RoStoryInsert<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "story" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -11932,13 +12244,20 @@ impl ::osmos::xml::XmlEncode for RoStoryReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "story" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.story {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "story", out);
         }
         kept.rest(out);
@@ -12093,11 +12412,17 @@ impl ::osmos::xml::XmlEncode for RoStoryMove<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         kept.rest(out);
@@ -12250,11 +12575,17 @@ impl ::osmos::xml::XmlEncode for RoStorySwap<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         kept.rest(out);
@@ -12407,11 +12738,17 @@ impl ::osmos::xml::XmlEncode for RoStoryDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         kept.rest(out);
@@ -12564,11 +12901,17 @@ impl ::osmos::xml::XmlEncode for RoStoryMoveMultiple<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         for v in &self.story_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         kept.rest(out);
@@ -12774,15 +13117,23 @@ impl ::osmos::xml::XmlEncode for RoItemInsert<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                "item" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         for v in &self.item {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
         kept.rest(out);
@@ -12995,15 +13346,23 @@ impl ::osmos::xml::XmlEncode for RoItemReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                "item" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
         for v in &self.item {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
         kept.rest(out);
@@ -13193,13 +13552,20 @@ impl ::osmos::xml::XmlEncode for RoItemDelete<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.item_id {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
         kept.rest(out);
@@ -13384,13 +13750,20 @@ impl ::osmos::xml::XmlEncode for RoItemMoveMultiple<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         for v in &self.item_id {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "itemID", out);
         }
         kept.rest(out);
@@ -13733,35 +14106,48 @@ impl ::osmos::xml::XmlEncode for MosObjCreate<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objSlug" => ::core::option::Option::Some(0usize),
+                "objGroup" => ::core::option::Option::Some(1usize),
+                "objType" => ::core::option::Option::Some(2usize),
+                "objTB" => ::core::option::Option::Some(3usize),
+                "objDur" => ::core::option::Option::Some(4usize),
+                "time" => ::core::option::Option::Some(5usize),
+                "createdBy" => ::core::option::Option::Some(6usize),
+                "description" => ::core::option::Option::Some(7usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(8usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_slug, "objSlug", out);
         if let ::core::option::Option::Some(v) = &self.obj_group {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_type, "objType", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.obj_tb, "objTB", out);
         if let ::core::option::Option::Some(v) = &self.obj_dur {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.time {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "time", out);
         }
         if let ::core::option::Option::Some(v) = &self.created_by {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "createdBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.description {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "description", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -14260,53 +14646,69 @@ impl ::osmos::xml::XmlEncode for MosReqObjAction<'_> {
             ::osmos::xml::attr(out, "objID", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "objSlug" => ::core::option::Option::Some(0usize),
+                "mosAbstract" => ::core::option::Option::Some(1usize),
+                "objGroup" => ::core::option::Option::Some(2usize),
+                "objType" => ::core::option::Option::Some(3usize),
+                "objTB" => ::core::option::Option::Some(4usize),
+                "objDur" => ::core::option::Option::Some(5usize),
+                "time" => ::core::option::Option::Some(6usize),
+                "createdBy" => ::core::option::Option::Some(7usize),
+                "changedBy" => ::core::option::Option::Some(8usize),
+                "changed" => ::core::option::Option::Some(9usize),
+                "description" => ::core::option::Option::Some(10usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(11usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.obj_slug {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objSlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.mos_abstract {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosAbstract", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_group {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objGroup", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_type {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objType", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_tb {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objTB", out);
         }
         if let ::core::option::Option::Some(v) = &self.obj_dur {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "objDur", out);
         }
         if let ::core::option::Option::Some(v) = &self.time {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "time", out);
         }
         if let ::core::option::Option::Some(v) = &self.created_by {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "createdBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.changed_by {
-            kept.known(out);
+            kept.known(out, 8usize);
             ::osmos::xml::XmlEncode::encode_element(v, "changedBy", out);
         }
         if let ::core::option::Option::Some(v) = &self.changed {
-            kept.known(out);
+            kept.known(out, 9usize);
             ::osmos::xml::XmlEncode::encode_element(v, "changed", out);
         }
         if let ::core::option::Option::Some(v) = &self.description {
-            kept.known(out);
+            kept.known(out, 10usize);
             ::osmos::xml::XmlEncode::encode_element(v, "description", out);
         }
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 11usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -14546,12 +14948,19 @@ impl ::osmos::xml::XmlEncode for MosItemReplace<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "item" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item, "item", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -14639,7 +15048,7 @@ impl ::osmos::xml::XmlEncode for MosReqSearchableSchema<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -14748,8 +15157,13 @@ impl ::osmos::xml::XmlEncode for MosListSearchableSchema<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosSchema" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -15012,31 +15426,41 @@ impl ::osmos::xml::XmlEncode for MosReqObjList<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "queryID" => ::core::option::Option::Some(0usize),
+                "listReturnStart" => ::core::option::Option::Some(1usize),
+                "listReturnEnd" => ::core::option::Option::Some(2usize),
+                "generalSearch" => ::core::option::Option::Some(3usize),
+                "mosSchema" => ::core::option::Option::Some(4usize),
+                "searchGroup" => ::core::option::Option::Some(5usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.query_id, "queryID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_start,
             "listReturnStart",
             out,
         );
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_end,
             "listReturnEnd",
             out,
         );
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.general_search,
             "generalSearch",
             out,
         );
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_schema, "mosSchema", out);
         for v in &self.search_group {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "searchGroup", out);
         }
         kept.rest(out);
@@ -15177,9 +15601,14 @@ impl ::osmos::xml::XmlEncode for SearchGroup<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "searchField" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.search_field {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "searchField", out);
         }
         kept.rest(out);
@@ -15290,7 +15719,7 @@ impl ::osmos::xml::XmlEncode for SearchField<'_> {
             ::osmos::xml::attr(out, "sortType", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -15568,33 +15997,43 @@ impl ::osmos::xml::XmlEncode for MosObjList<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "queryID" => ::core::option::Option::Some(0usize),
+                "listReturnStart" => ::core::option::Option::Some(1usize),
+                "listReturnEnd" => ::core::option::Option::Some(2usize),
+                "listReturnTotal" => ::core::option::Option::Some(3usize),
+                "listReturnStatus" => ::core::option::Option::Some(4usize),
+                "list" => ::core::option::Option::Some(5usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.query_id, "queryID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_start,
             "listReturnStart",
             out,
         );
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_end,
             "listReturnEnd",
             out,
         );
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.list_return_total,
             "listReturnTotal",
             out,
         );
         if let ::core::option::Option::Some(v) = &self.list_return_status {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "listReturnStatus", out);
         }
         if let ::core::option::Option::Some(v) = &self.list {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "list", out);
         }
         kept.rest(out);
@@ -15727,9 +16166,14 @@ impl ::osmos::xml::XmlEncode for List<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosObj" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.mos_obj {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
         kept.rest(out);
@@ -15800,7 +16244,7 @@ impl ::osmos::xml::XmlEncode for RoReqAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -15889,9 +16333,14 @@ impl ::osmos::xml::XmlEncode for RoListAll<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "ro" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.ro {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "ro", out);
         }
         kept.rest(out);
@@ -16191,21 +16640,32 @@ impl ::osmos::xml::XmlEncode for RoItemCue<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosID" => ::core::option::Option::Some(0usize),
+                "roID" => ::core::option::Option::Some(1usize),
+                "storyID" => ::core::option::Option::Some(2usize),
+                "itemID" => ::core::option::Option::Some(3usize),
+                "roEventType" => ::core::option::Option::Some(4usize),
+                "roEventTime" => ::core::option::Option::Some(5usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(6usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.mos_id, "mosID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_event_type, "roEventType", out);
-        kept.known(out);
+        kept.known(out, 5usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_event_time, "roEventTime", out);
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 6usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -16476,17 +16936,26 @@ impl ::osmos::xml::XmlEncode for RoCtrl<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(1usize),
+                "itemID" => ::core::option::Option::Some(2usize),
+                "command" => ::core::option::Option::Some(3usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item_id, "itemID", out);
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.command, "command", out);
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -16634,8 +17103,13 @@ impl ::osmos::xml::XmlEncode for RoReqStoryAction<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roStorySend" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_story_send, "roStorySend", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -16969,31 +17443,43 @@ impl ::osmos::xml::XmlEncode for RoReqStoryActionRoStorySend<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "element_target" => ::core::option::Option::Some(1usize),
+                "element_source" => ::core::option::Option::Some(2usize),
+                "storyID" => ::core::option::Option::Some(3usize),
+                "storySlug" => ::core::option::Option::Some(4usize),
+                "storyNum" => ::core::option::Option::Some(5usize),
+                "storyBody" => ::core::option::Option::Some(6usize),
+                "mosExternalMetadata" => ::core::option::Option::Some(7usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         if let ::core::option::Option::Some(v) = &self.element_target {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "element_target", out);
         }
         if let ::core::option::Option::Some(v) = &self.element_source {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "element_source", out);
         }
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_slug {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storySlug", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_num {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyNum", out);
         }
-        kept.known(out);
+        kept.known(out, 6usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_body, "storyBody", out);
         for v in &self.mos_external_metadata {
-            kept.known(out);
+            kept.known(out, 7usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosExternalMetadata", out);
         }
         kept.rest(out);
@@ -17164,11 +17650,17 @@ impl ::osmos::xml::XmlEncode for NcsAck<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "status" => ::core::option::Option::Some(0usize),
+                "statusDescription" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.status, "status", out);
         if let ::core::option::Option::Some(v) = &self.status_description {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "statusDescription", out);
         }
         kept.rest(out);
@@ -17241,7 +17733,7 @@ impl ::osmos::xml::XmlEncode for NcsReqAppInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -17448,24 +17940,33 @@ impl ::osmos::xml::XmlEncode for NcsAppInfo<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosObj" => ::core::option::Option::Some(0usize),
+                "roID" => ::core::option::Option::Some(1usize),
+                "storyID" => ::core::option::Option::Some(2usize),
+                "item" => ::core::option::Option::Some(3usize),
+                "ncsInformation" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.mos_obj {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosObj", out);
         }
         if let ::core::option::Option::Some(v) = &self.ro_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "roID", out);
         }
         if let ::core::option::Option::Some(v) = &self.story_id {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         if let ::core::option::Option::Some(v) = &self.item {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "item", out);
         }
-        kept.known(out);
+        kept.known(out, 4usize);
         ::osmos::xml::XmlEncode::encode_element(
             &self.ncs_information,
             "ncsInformation",
@@ -17659,15 +18160,23 @@ impl ::osmos::xml::XmlEncode for NcsInformation<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "userID" => ::core::option::Option::Some(0usize),
+                "runContext" => ::core::option::Option::Some(1usize),
+                "software" => ::core::option::Option::Some(2usize),
+                "UImetric" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.user_id, "userID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.run_context, "runContext", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.software, "software", out);
         for v in &self.u_imetric {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "UImetric", out);
         }
         kept.rest(out);
@@ -17856,12 +18365,19 @@ impl ::osmos::xml::XmlEncode for Software<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "manufacturer" => ::core::option::Option::Some(0usize),
+                "product" => ::core::option::Option::Some(1usize),
+                "version" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.manufacturer, "manufacturer", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.product, "product", out);
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.version, "version", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -18116,29 +18632,39 @@ impl ::osmos::xml::XmlEncode for UImetric<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "num", &self.num);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "startx" => ::core::option::Option::Some(0usize),
+                "starty" => ::core::option::Option::Some(1usize),
+                "endx" => ::core::option::Option::Some(2usize),
+                "endy" => ::core::option::Option::Some(3usize),
+                "mode" => ::core::option::Option::Some(4usize),
+                "canClose" => ::core::option::Option::Some(5usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.startx {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "startx", out);
         }
         if let ::core::option::Option::Some(v) = &self.starty {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "starty", out);
         }
         if let ::core::option::Option::Some(v) = &self.endx {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "endx", out);
         }
         if let ::core::option::Option::Some(v) = &self.endy {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "endy", out);
         }
         if let ::core::option::Option::Some(v) = &self.mode {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mode", out);
         }
         if let ::core::option::Option::Some(v) = &self.can_close {
-            kept.known(out);
+            kept.known(out, 5usize);
             ::osmos::xml::XmlEncode::encode_element(v, "canClose", out);
         }
         kept.rest(out);
@@ -18258,8 +18784,13 @@ impl ::osmos::xml::XmlEncode for NcsReqAppMode<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "UImetric" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.u_imetric, "UImetric", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -18327,7 +18858,7 @@ impl ::osmos::xml::XmlEncode for NcsStoryRequest<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -18392,7 +18923,7 @@ impl ::osmos::xml::XmlEncode for NcsItemRequest<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -18481,8 +19012,13 @@ impl ::osmos::xml::XmlEncode for NcsItem<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "item" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.item, "item", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -18550,7 +19086,7 @@ impl ::osmos::xml::XmlEncode for NcsReqAppClose<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -18675,8 +19211,13 @@ impl ::osmos::xml::XmlEncode for NcsReqStoryAction<'_> {
             ::osmos::xml::attr(out, "username", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roStorySend" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_story_send, "roStorySend", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -19730,20 +20271,41 @@ impl ::osmos::xml::XmlEncode for Mos<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "mosID" => ::core::option::Option::Some(0usize),
+                "ncsID" => ::core::option::Option::Some(1usize),
+                "messageID" => ::core::option::Option::Some(2usize),
+                "heartbeat" | "keepAlive" | "listMachInfo" | "mosAck" | "mosItemReplace"
+                | "mosListAll" | "mosListSearchableSchema" | "mosObj" | "mosObjCreate"
+                | "mosObjList" | "mosReqAll" | "mosReqObj" | "mosReqObjAction"
+                | "mosReqObjList" | "mosReqSearchableSchema" | "ncsAck" | "ncsAppInfo"
+                | "ncsItem" | "ncsItemRequest" | "ncsReqAppClose" | "ncsReqAppInfo"
+                | "ncsReqAppMode" | "ncsReqStoryAction" | "ncsStoryRequest"
+                | "reqMachInfo" | "roAck" | "roCreate" | "roCtrl" | "roDelete"
+                | "roElementAction" | "roElementStat" | "roItemCue" | "roItemDelete"
+                | "roItemInsert" | "roItemMoveMultiple" | "roItemReplace" | "roItemStat"
+                | "roList" | "roListAll" | "roMetadataReplace" | "roReadyToAir"
+                | "roReplace" | "roReq" | "roReqAll" | "roReqStoryAction" | "roStat"
+                | "roStoryAppend" | "roStoryDelete" | "roStoryInsert" | "roStoryMove"
+                | "roStoryMoveMultiple" | "roStoryReplace" | "roStorySend"
+                | "roStorySwap" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.mos_id {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "mosID", out);
         }
         if let ::core::option::Option::Some(v) = &self.ncs_id {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "ncsID", out);
         }
         if let ::core::option::Option::Some(v) = &self.message_id {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "messageID", out);
         }
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.message, "", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);

@@ -168,7 +168,9 @@ pub struct UnknownElement<'a> {
     /// How many known children came before it: the encoder writes it after that many. A run
     /// of elements that fill one value (consecutive elements of a list alternative of a
     /// choice) counts once, and an empty optional element that decoded as absent not at all,
-    /// so the count means the same to the encoder, which writes values in schema order.
+    /// so the count means the same to the encoder, which writes values in schema order. An
+    /// element that repeats a field (a second `<ncsID>`) goes back after that field even if
+    /// the count says earlier (see [`UnknownWriter::known`]).
     pub position: usize,
     /// The whole element, from its start tag to its end tag.
     pub xml: RawXml<'a>,
@@ -204,9 +206,12 @@ impl<'a> UnknownElements<'a> {
         self.0.iter()
     }
 
-    /// A writer that puts the kept elements back between the known children.
-    pub fn writer(&self) -> UnknownWriter<'_, 'a> {
-        UnknownWriter { items: &self.0, next: 0, written: 0 }
+    /// A writer that puts the kept elements back between the known children. `field_of` maps
+    /// an element name to the schema index of the field that takes such elements, if any (the
+    /// generated encoder's table of its decoder's match arms; the last field for a name that
+    /// several fields share).
+    pub fn writer(&self, field_of: fn(&str) -> Option<usize>) -> UnknownWriter<'_, 'a> {
+        UnknownWriter { items: &self.0, next: 0, written: 0, field_of }
     }
 }
 
@@ -259,24 +264,38 @@ pub struct UnknownWriter<'u, 'a> {
     items: &'u [UnknownElement<'a>],
     next: usize,
     written: usize,
+    field_of: fn(&str) -> Option<usize>,
 }
 
 impl UnknownWriter<'_, '_> {
-    /// Called before each known child value: writes the kept elements that came before it.
-    pub fn known(&mut self, out: &mut String) {
-        self.flush(out, self.written);
+    /// Called before each known child value, with the schema index of its field (for a
+    /// flattened repeated group, of the group's first field): writes the kept elements that
+    /// came before it.
+    ///
+    /// A kept element named like a field at `field` or after it waits until that field has
+    /// been written, and the kept elements after it wait with it (they stay in document
+    /// order). Such an element is a repetition the decoder kept because the field was full
+    /// (a second `<ncsID>`, a `<story>` beyond a maximum); its position counts the known
+    /// children before it in the *input*, and when those came out of schema order it can be
+    /// smaller than the field's place in the output. Written before the field, it would be
+    /// taken as the field's value by the next decode and the value kept in its place, so
+    /// decode→encode would not be a fixed point (fuzz/regressions/mos/
+    /// mos-escaped-gt-not-a-fixed-point: a raw `>` and an escaped `&gt;` swapped places).
+    pub fn known(&mut self, out: &mut String, field: usize) {
+        self.flush(out, self.written, field);
         self.written += 1;
     }
 
     /// Writes the kept elements not written yet (after the last known child).
     pub fn rest(&mut self, out: &mut String) {
-        self.flush(out, usize::MAX);
+        // No field comes after the last: nothing waits.
+        self.flush(out, usize::MAX, usize::MAX);
     }
 
-    fn flush(&mut self, out: &mut String, upto: usize) {
+    fn flush(&mut self, out: &mut String, upto: usize, field: usize) {
         // Positions are in document order, so they never decrease: one pass over the list.
         while let Some(e) = self.items.get(self.next) {
-            if e.position > upto {
+            if e.position > upto || (self.field_of)(e.name()).is_some_and(|f| f >= field) {
                 break;
             }
             out.push_str(e.xml.as_str());
@@ -2709,5 +2728,27 @@ mod tests {
         assert_eq!(attrs[0].name, "x");
         assert!(matches!(attrs[0].value, Cow::Borrowed("1")));
         assert_eq!(attrs[1].value, "2 & 3");
+    }
+
+    /// A kept repetition of a field not written yet waits for it, and the kept elements after
+    /// it wait with it, so they stay in document order; one of a field already written, or an
+    /// unknown one, goes back at its position.
+    #[test]
+    fn kept_repetition_waits_for_its_field() {
+        let kept = |position, xml| UnknownElement { position, xml: RawXml(Cow::Borrowed(xml)) };
+        let items = UnknownElements(vec![kept(0, "<v/>"), kept(1, "<b>2</b>"), kept(1, "<w/>"), kept(3, "<a>2</a>")]);
+        let field_of = |name: &str| match name {
+            "a" => Some(0),
+            "b" => Some(1),
+            _ => None,
+        };
+        let mut w = items.writer(field_of);
+        let mut out = String::new();
+        for (field, value) in [(0, "<a>1</a>"), (1, "<b>1</b>"), (2, "<c/>"), (2, "<c/>")] {
+            w.known(&mut out, field);
+            out.push_str(value);
+        }
+        w.rest(&mut out);
+        assert_eq!(out, "<v/><a>1</a><b>1</b><b>2</b><w/><c/><a>2</a><c/>");
     }
 }

@@ -455,23 +455,32 @@ impl ::osmos::xml::XmlEncode for Story<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "storyID" => ::core::option::Option::Some(0usize),
+                "slug" => ::core::option::Option::Some(1usize),
+                "path" => ::core::option::Option::Some(2usize),
+                "note" => ::core::option::Option::Some(3usize),
+                "payload" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.slug {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "slug", out);
         }
         for v in &self.path {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "path", out);
         }
         if let ::core::option::Option::Some(v) = &self.note {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "note", out);
         }
         if let ::core::option::Option::Some(v) = &self.payload {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "payload", out);
         }
         kept.rest(out);
@@ -1381,12 +1390,18 @@ impl ::osmos::xml::XmlEncode for Doc<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "sender" => ::core::option::Option::Some(0usize),
+                "ack" | "act" | "beat" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.sender {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "sender", out);
         }
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.message, "", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);

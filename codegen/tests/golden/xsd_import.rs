@@ -87,8 +87,16 @@ impl ::osmos::xml::XmlEncode for Author<'_> {
         }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "name" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.name, "name", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -371,21 +379,32 @@ impl ::osmos::xml::XmlEncode for Doc<'_> {
         ::osmos::xml::open(out, tag);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "title" => ::core::option::Option::Some(0usize),
+                "author" => ::core::option::Option::Some(1usize),
+                "rating" => ::core::option::Option::Some(2usize),
+                "note" | "remark" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.title, "title", out);
         for v in &self.author {
-            kept.known(out);
+            kept.known(out, 1usize);
             let at = out.len();
             ::osmos::xml::XmlEncode::encode_element(v, "author", out);
             ::osmos::xml::declare_namespace_at(out, at, "author", "urn:osmos:common");
         }
         if let ::core::option::Option::Some(v) = &self.rating {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "rating", out);
         }
         if let ::core::option::Option::Some(v) = &self.choice {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "", out);
         }
         kept.rest(out);

@@ -108,11 +108,20 @@ impl ::osmos::xml::XmlEncode for Notebook<'_> {
         ::osmos::xml::attr(out, "owner", &self.owner);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "title" => ::core::option::Option::Some(0usize),
+                "note" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.title, "title", out);
         for v in &self.note {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "note", out);
         }
         kept.rest(out);

@@ -122,17 +122,27 @@ impl ::osmos::xml::XmlEncode for Entry<'_> {
         ::osmos::xml::open(out, tag);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.any.writer();
+        let mut kept = self
+            .any
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "method" => ::core::option::Option::Some(0usize),
+                "key" => ::core::option::Option::Some(1usize),
+                "extensions" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
         for v in &self.method {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "method", out);
         }
         if let ::core::option::Option::Some(v) = &self.key {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "key", out);
         }
         if let ::core::option::Option::Some(v) = &self.extensions {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "extensions", out);
         }
         kept.rest(out);
@@ -287,10 +297,18 @@ impl ::osmos::xml::XmlEncode for MethodType<'_> {
         ::osmos::xml::attr(out, "algorithm", &self.algorithm);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.any.writer();
+        let mut kept = self
+            .any
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "length" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
         ::osmos::xml::text(out, &self.text);
         for v in &self.length {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "length", out);
         }
         kept.rest(out);

@@ -107,13 +107,19 @@ impl ::osmos::xml::XmlEncode for StoryMove<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "roID" => ::core::option::Option::Some(0usize),
+                "storyID" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.story_id, "storyID", out);
         if let ::core::option::Option::Some(v) = &self.story_id_2 {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "storyID", out);
         }
         kept.rest(out);

@@ -75,8 +75,13 @@ impl ::osmos::xml::XmlEncode for BoxType<'_> {
             ::osmos::xml::attr(out, "height", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "width" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.width, "width", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);

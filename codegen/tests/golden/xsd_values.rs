@@ -175,17 +175,25 @@ impl ::osmos::xml::XmlEncode for Fix<'_> {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "lat", &self.lat);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "time" => ::core::option::Option::Some(0usize),
+                "year" => ::core::option::Option::Some(1usize),
+                "digest" => ::core::option::Option::Some(2usize),
+                "ele" => ::core::option::Option::Some(3usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.time, "time", out);
         if let ::core::option::Option::Some(v) = &self.year {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "year", out);
         }
-        kept.known(out);
+        kept.known(out, 2usize);
         ::osmos::xml::XmlEncode::encode_element(&self.digest, "digest", out);
         if let ::core::option::Option::Some(v) = &self.ele {
-            kept.known(out);
+            kept.known(out, 3usize);
             ::osmos::xml::XmlEncode::encode_element(v, "ele", out);
         }
         kept.rest(out);

@@ -367,6 +367,37 @@ fn is_message_choice(ctx: &Ctx, variants: &[ChoiceVariant]) -> bool {
         })
 }
 
+/// The function `UnknownWriter` asks which field takes a kept element (by its name as
+/// written), as the decoder's match arms do: the schema index of the last field that takes the
+/// name, since a repetition is kept only when every field taking the name is full. In a
+/// namespaced schema the prefix is left out (the decoder resolves it, the encoder cannot): a
+/// foreign element with a known local name then also waits for that field, which only moves it
+/// later, to the same place on every encode.
+fn field_of(arms_by_tag: &[(String, Vec<Arm>)], ns: bool) -> TokenStream {
+    let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+    for (tag, arms) in arms_by_tag {
+        let name = if ns { local(tag) } else { tag.as_str() };
+        let pos = arms.iter().map(|a| a.pos).max().expect("an arm per tag");
+        let at = last.entry(name).or_insert(pos);
+        *at = (*at).max(pos);
+    }
+    if last.is_empty() {
+        return quote!(|_| ::core::option::Option::None);
+    }
+    let mut by_index: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for (name, pos) in last {
+        by_index.entry(pos).or_default().push(name);
+    }
+    let arms = by_index.iter().map(|(pos, names)| quote!(#(#names)|* => ::core::option::Option::Some(#pos),));
+    let scrutinee = if ns { quote!(name.rsplit_once(':').map_or(name, |(_, local)| local)) } else { quote!(name) };
+    quote! {
+        |name: &str| match #scrutinee {
+            #(#arms)*
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+
 /// One way a child element is taken in: which field, at which schema position.
 struct Arm<'f> {
     field: &'f Field,
@@ -622,6 +653,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote!(self.#id.write(out);)
     });
     let own_ns = if ns { element_namespaces(ctx).get(t.name.as_str()).copied().flatten() } else { None };
+    // The schema index a field's values are written under (`UnknownWriter::known`): its place
+    // among the children, or for a member of a flattened repeated group the group's first, since
+    // the group's members are written interleaved and a kept repetition of any of them must wait
+    // for the whole group.
+    let field_index = |f: &Field| {
+        let p = children.iter().position(|c| std::ptr::eq(*c, f)).expect("a child field");
+        runs[p].unwrap_or(p)
+    };
     let write_one = |f: &Field, v: TokenStream| {
         let (tag, child_ns) = match &f.key {
             Key::Element(tag) => (local(tag).to_owned(), split(tag).0),
@@ -635,10 +674,13 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
                 _ => quote!(#rt::xml::text(out, #v);),
             },
             // Kept unknown elements go back before the known child they preceded.
-            _ if keep => quote! {
-                kept.known(out);
-                #write
-            },
+            _ if keep => {
+                let index = field_index(f);
+                quote! {
+                    kept.known(out, #index);
+                    #write
+                }
+            }
             _ => write,
         }
     };
@@ -685,7 +727,10 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
 
     let kept_field = s.unknown.as_ref().map(|u| super::naming::ident(u)).or_else(|| any.map(field_ident));
     let (kept_start, kept_rest) = match kept_field {
-        Some(id) => (quote!(let mut kept = self.#id.writer();), quote!(kept.rest(out);)),
+        Some(id) => {
+            let field_of = field_of(&arms_by_tag, ns);
+            (quote!(let mut kept = self.#id.writer(#field_of);), quote!(kept.rest(out);))
+        }
         None => (quote!(), quote!()),
     };
 
