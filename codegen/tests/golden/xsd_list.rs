@@ -239,15 +239,22 @@ impl ::osmos::xml::XmlEncode for Shape<'_> {
             ::osmos::xml::attr(out, "tags", v);
         }
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "points" => ::core::option::Option::Some(0usize),
+                "color" => ::core::option::Option::Some(1usize),
+                "stamps" => ::core::option::Option::Some(2usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.points, "points", out);
         if let ::core::option::Option::Some(v) = &self.color {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "color", out);
         }
         if let ::core::option::Option::Some(v) = &self.stamps {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "stamps", out);
         }
         kept.rest(out);

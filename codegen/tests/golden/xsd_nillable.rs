@@ -205,19 +205,28 @@ impl ::osmos::xml::XmlEncode for Order<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "id" => ::core::option::Option::Some(0usize),
+                "quantity" => ::core::option::Option::Some(1usize),
+                "discount" => ::core::option::Option::Some(2usize),
+                "address" => ::core::option::Option::Some(3usize),
+                "note" => ::core::option::Option::Some(4usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.id, "id", out);
-        kept.known(out);
+        kept.known(out, 1usize);
         ::osmos::xml::XmlEncode::encode_element(&self.quantity, "quantity", out);
         if let ::core::option::Option::Some(v) = &self.discount {
-            kept.known(out);
+            kept.known(out, 2usize);
             ::osmos::xml::XmlEncode::encode_element(v, "discount", out);
         }
-        kept.known(out);
+        kept.known(out, 3usize);
         ::osmos::xml::XmlEncode::encode_element(&self.address, "address", out);
         for v in &self.note {
-            kept.known(out);
+            kept.known(out, 4usize);
             ::osmos::xml::XmlEncode::encode_element(v, "note", out);
         }
         kept.rest(out);
@@ -322,8 +331,13 @@ impl ::osmos::xml::XmlEncode for Address<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name {
+                "city" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.city, "city", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);

@@ -64,7 +64,7 @@ impl ::osmos::xml::XmlEncode for Shape<'_> {
         }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -186,8 +186,16 @@ impl ::osmos::xml::XmlEncode for Circle<'_> {
         }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "radius" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.radius, "radius", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -302,7 +310,7 @@ impl ::osmos::xml::XmlEncode for Square<'_> {
         }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
     }
@@ -431,8 +439,16 @@ impl ::osmos::xml::XmlEncode for Ring<'_> {
         }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
-        kept.known(out);
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "radius" => ::core::option::Option::Some(0usize),
+                _ => ::core::option::Option::None,
+            });
+        kept.known(out, 0usize);
         ::osmos::xml::XmlEncode::encode_element(&self.radius, "radius", out);
         kept.rest(out);
         ::osmos::xml::close(out, tag, content);
@@ -619,13 +635,22 @@ impl ::osmos::xml::XmlEncode for Drawing<'_> {
         ::osmos::xml::open(out, tag);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
-        let mut kept = self.unknown.writer();
+        let mut kept = self
+            .unknown
+            .writer(|name: &str| match name
+                .rsplit_once(':')
+                .map_or(name, |(_, local)| local)
+            {
+                "label" | "title" => ::core::option::Option::Some(0usize),
+                "circle" | "ring" | "square" => ::core::option::Option::Some(1usize),
+                _ => ::core::option::Option::None,
+            });
         if let ::core::option::Option::Some(v) = &self.label {
-            kept.known(out);
+            kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "", out);
         }
         for v in &self.shape {
-            kept.known(out);
+            kept.known(out, 1usize);
             ::osmos::xml::XmlEncode::encode_element(v, "", out);
         }
         kept.rest(out);
