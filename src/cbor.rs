@@ -380,6 +380,24 @@ pub fn uint(d: &mut Decoder<'_>) -> Result<u64, DecodeError> {
     d.u64().map_err(|e| lift(d, pos, "unsigned integer", e))
 }
 
+/// The argument of the head at `pos` whose additional information is `info`, and where the
+/// head ends; `None` when the input ends inside the head or `info` is not 0–27 (indefinite,
+/// reserved). The one place outside minicbor that reads heads: the string fast paths and
+/// `FrameReader`'s completeness scan share it.
+#[inline(always)]
+pub(crate) fn head_argument(input: &[u8], pos: usize, info: u8) -> Option<(u64, usize)> {
+    match info {
+        0..=23 => Some((u64::from(info), pos + 1)),
+        24 => Some((u64::from(*input.get(pos + 1)?), pos + 2)),
+        25..=27 => {
+            let width = 1usize << (info - 24);
+            let arg = input.get(pos + 1..pos + 1 + width)?;
+            Some((arg.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x)), pos + 1 + width))
+        }
+        _ => None,
+    }
+}
+
 /// The payload of the definite string of major type `major` whose head is at `pos`, when all
 /// of it is in `input`: `(start, end)`. `None` for anything else (another type, an indefinite
 /// string, a reserved head, a payload not all there), which the callers leave to minicbor.
@@ -387,16 +405,7 @@ pub fn uint(d: &mut Decoder<'_>) -> Result<u64, DecodeError> {
 fn definite_string(input: &[u8], pos: usize, major: u8) -> Option<(usize, usize)> {
     // Subtracting the major type's base leaves the additional information 0..=31 for a head
     // of that type, and something larger for any other.
-    let (start, len) = match input.get(pos)?.wrapping_sub(major << 5) {
-        n @ 0..=23 => (pos + 1, u64::from(n)),
-        24 => (pos + 2, u64::from(*input.get(pos + 1)?)),
-        n @ 25..=27 => {
-            let width = 1usize << (n - 24);
-            let arg = input.get(pos + 1..pos + 1 + width)?;
-            (pos + 1 + width, arg.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x)))
-        }
-        _ => return None,
-    };
+    let (len, start) = head_argument(input, pos, input.get(pos)?.wrapping_sub(major << 5))?;
     let end = start.checked_add(usize::try_from(len).ok()?)?;
     // A string longer than some scope's `max_string_len` takes the slow path, which checks it.
     (end <= input.len() && !crate::limits::may_be_too_long(end - start)).then_some((start, end))

@@ -205,19 +205,14 @@ impl Scan {
                 continue;
             }
             let (major, info) = (first >> 5, first & 0x1f);
-            let extra = match info {
-                0..=23 => 0,
-                24 => 1,
-                25 => 2,
-                26 => 4,
-                27 => 8,
-                31 if matches!(major, 2..=5) => 0,
+            let (arg, mut next) = match info {
+                0..=27 => match crate::cbor::head_argument(frame, self.pos, info) {
+                    Some(head) => head,
+                    None => return Scanned::NeedMore,
+                },
+                31 if matches!(major, 2..=5) => (u64::from(info), self.pos + 1),
                 _ => return self.give_up(),
             };
-            let Some(arg_bytes) = frame.get(self.pos + 1..self.pos + 1 + extra) else { return Scanned::NeedMore };
-            let arg =
-                if extra == 0 { u64::from(info) } else { arg_bytes.iter().fold(0, |a, &b| (a << 8) | u64::from(b)) };
-            let mut next = self.pos + 1 + extra;
             let child = match (major, info) {
                 (2..=5, 31) => Some(None),
                 (2 | 3, _) => {
