@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// What one decode may take in. Each bound's error is [`crate::ErrorKind::Constraint`]
+/// What one decode may take in. Each bound's error is [`crate::ErrorKind::Limit`]
 /// (nesting: [`crate::ErrorKind::TooDeep`]) with the path and offset of the value that broke it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -1,5 +1,10 @@
 //! What the two TLS transports (`quic`, `mos-ws`) share.
 
+/// The crypto provider of every TLS configuration: ring (aws-lc-rs needs cmake).
+pub(crate) fn provider() -> std::sync::Arc<rustls::crypto::CryptoProvider> {
+    std::sync::Arc::new(rustls::crypto::ring::default_provider())
+}
+
 /// The signature checks of a rustls certificate verifier, delegated to rustls's own with the
 /// provider's algorithms held in field `$algorithms`. Our verifiers differ only in which
 /// certificates they accept; the handshake signatures are always checked.

@@ -305,13 +305,13 @@ fn json_ty(ty: &Ty, err: &mut dyn FnMut(String, &str)) {
 /// Whether values of `ty` are text (through aliases, choices and enumerations of text).
 fn text_like(schema: &Schema, ty: &Ty) -> bool {
     fn go(schema: &Schema, ty: &Ty, depth: usize) -> bool {
+        let ty = effective(schema, ty);
         if ty.nullable || ty.tag.is_some() || depth > 32 {
             return false;
         }
         match &ty.kind {
             TyKind::Prim(Prim::Text | Prim::TextValue(_)) => true,
             TyKind::Named(n) => match schema.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Alias(inner)) => go(schema, inner, depth + 1),
                 Some(TypeKind::Enum(e)) => e.variants.iter().all(|v| matches!(v.value, Literal::Text(_))),
                 Some(TypeKind::Choice(c)) => c.variants.iter().all(|v| go(schema, &v.ty, depth + 1)),
                 _ => false,

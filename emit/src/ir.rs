@@ -451,7 +451,6 @@ impl Schema {
     }
 
     /// The literal values a type allows, if it is an enumeration (through aliases).
-    /// The literal values a type allows, if it is an enumeration (through aliases).
     pub fn literal_values(&self, ty: &Ty) -> Option<Vec<Literal>> {
         let mut ty = ty;
         for _ in 0..32 {

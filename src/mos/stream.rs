@@ -553,7 +553,7 @@ impl MosStreamDecoder {
                     // the bytes were chunked.
                     let bound = match self.msg_start {
                         None if self.lex != Lex::Cdata => {
-                            (self.construct_start + self.max_message_size).saturating_sub(base).max(p)
+                            self.construct_start.saturating_add(self.max_message_size).saturating_sub(base).max(p)
                         }
                         _ => usize::MAX,
                     };

@@ -12,13 +12,14 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{CertificateError, DistinguishedName};
 
 use super::Error;
+use crate::tls::provider;
 
 /// An agent's certificate and private key.
 pub struct AgentIdentity {
@@ -248,10 +249,6 @@ impl ClientCertVerifier for AnyAgent {
     }
 
     crate::tls::signature_checks!(algorithms);
-}
-
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 fn tls_setup(e: rustls::Error) -> Error {

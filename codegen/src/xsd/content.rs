@@ -502,7 +502,7 @@ impl<'a> Lower<'a> {
         let (q, span) = self.qname(node, "ref")?;
         let index = self.local_name(&q, span)?;
         let head = *self.g.elements.get(&index)?;
-        let abstract_head = head.get("abstract").is_some_and(|v| matches!(v.trim(), "true" | "1"));
+        let abstract_head = is_true(head.get("abstract"));
         let mut found = Vec::new();
         let mut queue = vec![index];
         let mut seen = std::collections::BTreeSet::new();
@@ -524,7 +524,7 @@ impl<'a> Lower<'a> {
             found.insert(0, head);
         }
         // An abstract member stands for its own members, which are listed already.
-        found.retain(|m| !m.get("abstract").is_some_and(|v| matches!(v.trim(), "true" | "1")));
+        found.retain(|m| !is_true(m.get("abstract")));
         if found.is_empty() {
             self.err(span, format!("`{}` is abstract and no element may substitute for it", q.local));
             return None;
@@ -1032,5 +1032,5 @@ fn is_true(v: Option<&str>) -> bool {
 
 /// `nillable="true"` on an element declaration: its type is nullable (`xsi:nil="true"`).
 fn nillable(node: &Node) -> bool {
-    node.get("nillable").is_some_and(|v| matches!(v.trim(), "true" | "1"))
+    is_true(node.get("nillable"))
 }

@@ -564,7 +564,6 @@ fn group_items(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let rt = ctx.rt();
     let name = super::type_ident(t);
     let generics = ctx.generics(t);
-    let anon = ctx.anon_generics(t);
     let reads = s.fields.iter().map(|f| {
         let id = field_ident(f);
         let fname = &f.name;
@@ -582,7 +581,6 @@ fn group_items(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     });
     let ids = s.fields.iter().map(field_ident);
     let n = s.fields.len() as u64;
-    let _ = anon;
     quote! {
         impl<'a> #rt::cbor::Items<'a> for #name #generics {
             fn decode_items(d: &mut #rt::cbor::Decoder<'a>, seq: &mut #rt::cbor::Seq) -> ::core::result::Result<Self, #rt::DecodeError> {
