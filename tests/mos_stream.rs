@@ -477,3 +477,15 @@ fn long_message_byte_by_byte_in_utf16_is_linear() {
     assert_eq!(items, [Item::Message(msg, 0)]);
     assert_eq!(finished, Ok(()));
 }
+
+/// No bound at all (`usize::MAX`): a stray `<!--` before a message ends where its `-->` does,
+/// and the bound's arithmetic cannot overflow.
+#[test]
+fn an_unbounded_decoder_takes_a_stray_comment_without_overflow() {
+    let mut decoder = MosStreamDecoder::new().max_message_size(usize::MAX);
+    decoder.push(b"junk <!-- a comment --> <mos><heartbeat/></mos>");
+    let message = decoder.next_message().expect("one message").expect("decodes");
+    assert_eq!(message.as_str(), "<mos><heartbeat/></mos>");
+    assert!(decoder.next_message().is_none());
+    assert_eq!(decoder.finish(), Ok(()));
+}
