@@ -211,6 +211,24 @@ async fn an_oversized_message_is_dropped_and_the_connection_goes_on() {
     assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(2)));
 }
 
+/// The connection's limits hold where messages are decoded too, not only where they are cut.
+#[tokio::test]
+async fn the_connection_limits_bound_each_decode() {
+    let limits = osmos::Limits { max_string_len: 16, ..osmos::Limits::DEFAULT };
+    let listener = tcp::Listener::bind("127.0.0.1:0", config().limits(limits)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { listener.accept().await.unwrap().0 });
+    let mut raw = TcpStream::connect(addr).await.unwrap();
+    let conn = server.await.unwrap();
+    let long = format!("<mos><mosID>d</mosID><roReq><roID>{}</roID></roReq></mos>", "x".repeat(40));
+    let short = "<mos><messageID>4</messageID><roReq><roID>RO4</roID></roReq></mos>";
+    raw.write_all(&wire(&format!("{long}{short}"))).await.unwrap();
+    let err = conn.recv().await.unwrap_err();
+    let Error::Decode(e) = &err else { panic!("{err:?}") };
+    assert!(matches!(e.kind(), osmos::ErrorKind::Limit(_)), "{err}");
+    assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(4)));
+}
+
 #[tokio::test]
 async fn an_undecodable_message_is_an_error_for_that_message_only() {
     let (listener, addr) = listener().await;

@@ -39,7 +39,7 @@ pub enum Error {
     },
     /// The connection is closed: the peer closed it between messages, or it was closed here.
     Closed,
-    /// A message was longer than [`Config::max_message_size`](super::Config::max_message_size).
+    /// A message was longer than `max_message_len` of [`Config::limits`](super::Config::limits).
     TooLarge {
         /// The configured bound, in bytes of UTF-8 text.
         max: usize,

@@ -106,9 +106,11 @@ pub struct Config {
     /// How long [`Connection::request`] waits for the acknowledgement. Default 60 s, the
     /// spec's recommended maximum (SPEC285 §2.1).
     pub ack_timeout: Duration,
-    /// The largest incoming message, in bytes of UTF-8 text (about half its UCS-2 size for
-    /// ASCII text). Default [`DEFAULT_MAX_MESSAGE_SIZE`](crate::mos::stream::DEFAULT_MAX_MESSAGE_SIZE).
-    pub max_message_size: usize,
+    /// What one incoming message may take in, enforced where it is cut from the stream and
+    /// where it is decoded: its size (`max_message_len`, in bytes of UTF-8 text, about half its
+    /// UCS-2 size for ASCII text), nesting, items and string lengths. Default
+    /// [`Limits::DEFAULT`](crate::Limits::DEFAULT).
+    pub limits: crate::Limits,
 }
 
 impl Config {
@@ -118,7 +120,7 @@ impl Config {
             mos_id: mos_id.into(),
             ncs_id: ncs_id.into(),
             ack_timeout: Duration::from_secs(60),
-            max_message_size: crate::mos::stream::DEFAULT_MAX_MESSAGE_SIZE,
+            limits: crate::Limits::DEFAULT,
         }
     }
 
@@ -129,10 +131,17 @@ impl Config {
         self
     }
 
-    /// Sets [`Config::max_message_size`].
+    /// Sets [`Config::limits`].
+    #[must_use]
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the largest incoming message, `max_message_len` of [`Config::limits`].
     #[must_use]
     pub fn max_message_size(mut self, bytes: usize) -> Self {
-        self.max_message_size = bytes;
+        self.limits.max_message_len = bytes;
         self
     }
 }

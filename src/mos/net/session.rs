@@ -160,7 +160,13 @@ impl Connection {
             )
         });
         let writer = tokio::spawn(write_loop(sink, out_rx, keep_alive, shared.clone()));
-        let inbound = Inbound { shared: shared.clone(), out: out.clone(), inbox: inbox_tx, names: names.clone() };
+        let inbound = Inbound {
+            shared: shared.clone(),
+            out: out.clone(),
+            inbox: inbox_tx,
+            names: names.clone(),
+            limits: config.limits,
+        };
         let reader = tokio::spawn(read_loop(inbound));
         Connection {
             out,
@@ -268,12 +274,14 @@ pub(crate) struct Inbound {
     out: mpsc::Sender<Outgoing>,
     inbox: mpsc::Sender<Received>,
     names: Arc<Names>,
+    /// The connection's limits, in force while each document is decoded.
+    limits: crate::Limits,
 }
 
 impl Inbound {
     /// Handles one received document. `false`: the connection's handle is gone, stop reading.
     pub(crate) async fn document(&self, text: &str) -> bool {
-        let mos = match Mos::decode(text) {
+        let mos = match self.limits.scope(|| Mos::decode(text)) {
             Ok(mos) => mos,
             Err(e) => return self.error(Error::Decode(e)).await,
         };

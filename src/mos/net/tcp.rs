@@ -70,8 +70,8 @@ fn start(stream: TcpStream, config: &Config) -> Connection {
     // Each document is written whole and flushed: no reason to wait for more.
     let _ = stream.set_nodelay(true);
     let (read, write) = stream.into_split();
-    let max = config.max_message_size;
-    Connection::start(config, TcpSink(write), None, move |inbound| read_loop(read, inbound, max))
+    let limits = config.limits;
+    Connection::start(config, TcpSink(write), None, move |inbound| read_loop(read, inbound, limits))
 }
 
 struct TcpSink(OwnedWriteHalf);
@@ -89,8 +89,9 @@ impl Sink for TcpSink {
 
 /// Cuts the byte stream into documents with the stream decoder (which sniffs UCS-2BE, and
 /// UTF-8 from lenient peers) and hands them on.
-async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, max: usize) {
-    let mut decoder = MosStreamDecoder::new().max_message_size(max);
+async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, limits: crate::Limits) {
+    let max = limits.max_message_len;
+    let mut decoder = MosStreamDecoder::with_limits(limits);
     let mut buf = vec![0; 16 * 1024];
     let mut received = 0;
     // Where the last whole message ended in the input: what came after it is unfinished.

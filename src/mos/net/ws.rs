@@ -128,7 +128,7 @@ pub async fn connect(url: &str, channel: Channel, config: &ClientConfig) -> Resu
         let tls =
             TlsConnector::from(config.tls.rustls()).connect(name, tcp).await.map_err(|e| Error::Tls(Arc::new(e)))?;
         let (stream, count) = Counted::new(tls);
-        let ws_config = ws_config(config.session.max_message_size);
+        let ws_config = ws_config(config.session.limits.max_message_len);
         match tokio_tungstenite::client_async_with_config(request, stream, Some(ws_config)).await {
             Ok((ws, _)) => Ok((ws, count)),
             Err(tungstenite::Error::Http(response)) if response.status() == StatusCode::UNAUTHORIZED => {
@@ -273,7 +273,7 @@ impl Server {
                     Err(refuse(status, text))
                 }
             };
-            let ws_config = ws_config(config.session.max_message_size);
+            let ws_config = ws_config(config.session.limits.max_message_len);
             let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, check, Some(ws_config)).await;
             Ok::<_, Error>((ws, count))
         };
@@ -360,7 +360,7 @@ where
     // The handshake's HTTP bytes are no part of a message.
     count.store(0, Ordering::Relaxed);
     let (sink, stream) = ws.split();
-    let max = config.max_message_size;
+    let max = config.limits.max_message_len;
     Connection::start(config, WsSink(sink), keep_alive, move |inbound| read_loop(stream, inbound, count, max))
 }
 
