@@ -117,7 +117,8 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 for v in &c.variants {
                     resolve(schema, &v.ty, t, &mut errors);
                 }
-                unique_variants(t, c.variants.iter().map(|v| v.name.as_str()), &mut errors, &schema.sources);
+                let named = c.variants.iter().map(|v| (v.name.as_str(), &v.rust_name));
+                unique_variants(t, named, &mut errors, &schema.sources);
                 if schema.wire == Wire::Cbor {
                     disjoint(schema, t, &mut errors);
                     let maps: Vec<_> = c
@@ -137,9 +138,8 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 }
             }
             TypeKind::Enum(e) => {
-                // A value given its own Rust name (`-Infinity` → `MinusInfinity`) is out of the way.
-                let named = e.variants.iter().filter(|v| v.rust_name.is_none());
-                unique_variants(t, named.map(|v| v.name.as_str()), &mut errors, &schema.sources);
+                let named = e.variants.iter().map(|v| (v.name.as_str(), &v.rust_name));
+                unique_variants(t, named, &mut errors, &schema.sources);
                 let mut values = Vec::new();
                 for v in &e.variants {
                     if values.contains(&&v.value) {
@@ -372,24 +372,22 @@ fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
     }
 }
 
-/// Two alternatives whose names map to one Rust variant would not compile.
+/// Two alternatives whose names map to one Rust variant would not compile. The identifier is
+/// the emitter's (`rust::variant_ident`), renamed values (`-Infinity` → `MinusInfinity`) included.
 fn unique_variants<'n>(
     t: &TypeDef,
-    names: impl Iterator<Item = &'n str>,
+    names: impl Iterator<Item = (&'n str, &'n Option<String>)>,
     errors: &mut Vec<SchemaError>,
     sources: &[crate::ir::Source],
 ) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for name in names {
-        if let Some(prev) = seen.insert(naming::variant_name(name), name) {
+    for (name, rust_name) in names {
+        let ident = crate::rust::variant_ident(name, rust_name).to_string();
+        if let Some(prev) = seen.insert(ident.clone(), name) {
             errors.push(SchemaError::at(
                 sources,
                 t.span,
-                format!(
-                    "`{prev}` and `{name}` of `{}` both become the Rust variant `{}`",
-                    t.name,
-                    naming::variant_name(name)
-                ),
+                format!("`{prev}` and `{name}` of `{}` both become the Rust variant `{ident}`", t.name),
             ));
         }
     }

@@ -45,6 +45,18 @@ fn group_choices() {
 }
 
 #[test]
+fn a_renamed_value_that_meets_another_is_an_error() {
+    // Next to `Infinity`, `-Infinity` is renamed `MinusInfinity`, which `minus-infinity` is too.
+    let errs = errors("n = \"Infinity\" / \"-Infinity\" / \"minus-infinity\"\n");
+    assert!(
+        errs.iter().any(
+            |e| e.ends_with("`-Infinity` and `minus-infinity` of `n` both become the Rust variant `MinusInfinity`")
+        ),
+        "{errs:#?}"
+    );
+}
+
+#[test]
 fn unwrapping_the_wrong_kind_of_rule() {
     assert_error(
         "a = { x: int }\nb = [ ~a ]\n",
