@@ -1634,17 +1634,23 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A literal, or a rule whose whole value is one literal.
+    /// The literal `t2` is, directly or through rules that are one literal (`a = b`, `b = 1`);
+    /// a chain of rules naming each other (`a = b`, `b = a`) is none.
     fn constant(&self, t2: &Type2) -> Option<Literal> {
-        if let Some(l) = literal_of(t2) {
-            return Some(l);
+        let mut t2 = t2;
+        for _ in 0..16 {
+            if let Some(l) = literal_of(t2) {
+                return Some(l);
+            }
+            let Type2::Typename { ident, generic_args: None, .. } = t2 else { return None };
+            let &i = self.index.get(ident.ident)?;
+            let t = self.rules[i].1.types.first()?;
+            match t.value.type_choices.as_slice() {
+                [c] if c.type1.operator.is_none() => t2 = &c.type1.type2,
+                _ => return None,
+            }
         }
-        let Type2::Typename { ident, generic_args: None, .. } = t2 else { return None };
-        let &i = self.index.get(ident.ident)?;
-        let t = self.rules[i].1.types.first()?;
-        match t.value.type_choices.as_slice() {
-            [c] if c.type1.operator.is_none() => self.constant(&c.type1.type2),
-            _ => None,
-        }
+        None
     }
 
     fn lower_type2(&mut self, t2: &Type2<'a>, hint: &str) -> Ty {

@@ -325,10 +325,12 @@ fn text_like(schema: &Schema, ty: &Ty) -> bool {
 /// A type that contains itself through required or optional fields (not through a list) has
 /// no finite Rust layout; report the first type of each such cycle.
 fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
-    fn direct<'s>(schema: &'s Schema, ty: &'s Ty, out: &mut Vec<&'s str>) {
+    // Aliases are looked through; a chain of them that does not end (`a = b`, `b = a`) is an
+    // edge to where the walk stopped, so the search below finds the cycle.
+    fn direct<'s>(schema: &'s Schema, ty: &'s Ty, out: &mut Vec<&'s str>, depth: usize) {
         if let TyKind::Named(n) = &ty.kind {
             match schema.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Alias(inner)) => direct(schema, inner, out),
+                Some(TypeKind::Alias(inner)) if depth < 32 => direct(schema, inner, out, depth + 1),
                 Some(_) => out.push(n),
                 None => {}
             }
@@ -341,11 +343,11 @@ fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
                 // CBOR structs box an optional field through which they recurse.
                 let boxed = |f: &crate::ir::Field| schema.wire == Wire::Cbor && f.occur == crate::ir::Occur::Optional;
                 for f in s.fields.iter().filter(|f| !matches!(f.occur, crate::ir::Occur::Many { .. }) && !boxed(f)) {
-                    direct(schema, &f.ty, &mut out);
+                    direct(schema, &f.ty, &mut out, 0);
                 }
             }
-            TypeKind::Choice(c) => c.variants.iter().for_each(|v| direct(schema, &v.ty, &mut out)),
-            TypeKind::Alias(ty) => direct(schema, ty, &mut out),
+            TypeKind::Choice(c) => c.variants.iter().for_each(|v| direct(schema, &v.ty, &mut out, 0)),
+            TypeKind::Alias(ty) => direct(schema, ty, &mut out, 0),
             TypeKind::Enum(_) => {}
         }
         out.into_iter().map(str::to_owned).collect()

@@ -156,6 +156,11 @@ fn types_of_infinite_size() {
         "a = {\n  0: b ; next\n}\nb = [a]\n",
         "t.cddl:1:1: `a` contains itself without an array in between; it would have infinite size",
     );
+    // Rules naming each other, also as a map key: an error, not a stack overflow.
+    assert_error(
+        "a = b\nb = a\nm = { a => int }\n",
+        "t.cddl:1:1: `a` contains itself without an array in between; it would have infinite size",
+    );
     // Through an array it is fine: a tree.
     let sources = vec![Source { path: "t.cddl".into(), text: "tree = {\n  0: [* tree] ; children\n}\n".into() }];
     check::check(&cddl::compile("t", sources).unwrap()).unwrap();
