@@ -247,6 +247,8 @@ struct Lowerer<'a> {
     /// Set while `struct_kind` lowers an array body: its group choices pick alternatives too
     /// (elsewhere in arrays, such as a repeated group's items, they are an error).
     array_choices: bool,
+    /// Alternatives lowered so far, all maps and arrays together (`MAX_ALTERNATIVES_PER_SCHEMA`).
+    alternatives: usize,
     /// The group choices met so far in this pass: (pick, number of alternatives, its label).
     trace: Vec<(usize, usize, String)>,
 }
@@ -260,6 +262,11 @@ struct Snapshot {
 
 /// How many alternatives the group choices of one map may multiply into.
 const MAX_MAP_ALTERNATIVES: usize = 512;
+
+/// How many alternatives all maps of a schema may lower together. Maps nested in alternatives
+/// are lowered again for each, so a per-map bound alone lets nesting multiply the work
+/// (512^depth); this one keeps a hostile schema from hanging a `build.rs`. BiDi needs ~300.
+const MAX_ALTERNATIVES_PER_SCHEMA: usize = 20_000;
 
 fn rule_name(ident: &ast::Identifier) -> String {
     match ident.socket {
@@ -373,6 +380,7 @@ impl<'a> Lowerer<'a> {
             picks: Vec::new(),
             unwrapping: BTreeSet::new(),
             array_choices: false,
+            alternatives: 0,
             trace: Vec::new(),
         };
         for (file, cddl) in asts.iter().enumerate() {
@@ -916,6 +924,16 @@ impl<'a> Lowerer<'a> {
             let kind = TypeKind::Struct(make(self, &vname, fields));
             self.push(vname.clone(), docs, span, None, kind);
             variants.push(ChoiceVariant { name: label, rust_name: None, ty: Ty::named(vname), element: None });
+            self.alternatives += 1;
+            if self.alternatives > MAX_ALTERNATIVES_PER_SCHEMA {
+                self.error(
+                    span,
+                    format!(
+                        "the group choices of the schema's maps and arrays make more than {MAX_ALTERNATIVES_PER_SCHEMA} alternatives (nested in each other, they multiply)"
+                    ),
+                );
+                break;
+            }
             if variants.len() > MAX_MAP_ALTERNATIVES {
                 self.error(
                     span,

@@ -221,3 +221,17 @@ fn what_json_cannot_hold() {
     let dir = std::env::temp_dir().join(format!("osmos-json-rejections-{}", std::process::id()));
     assert!(osmos_codegen::Builder::new().cddl(dir.join("t.cddl")).generate().is_ok());
 }
+
+/// Maps with group choices nested in each other's alternatives multiply (64 alternatives per
+/// level, five levels): the generator stops at a budget for the whole schema with an error,
+/// where it would otherwise lower some 10^9 maps.
+#[test]
+fn nested_group_choices_stop_at_a_budget() {
+    fn level(d: usize) -> String {
+        let choices: Vec<String> = (0..6).map(|i| format!("(a{d}{i}: int // b{d}{i}: text)")).collect();
+        let inner = if d < 4 { format!(", n: {}", level(d + 1)) } else { String::new() };
+        format!("{{ {}{inner} }}", choices.join(", "))
+    }
+    let errs = errors(&format!("m = {}\n", level(0)));
+    assert!(errs.iter().any(|e| e.contains("make more than 20000 alternatives")), "{errs:#?}");
+}
