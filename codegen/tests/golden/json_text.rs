@@ -792,20 +792,27 @@ impl<'a> ::osmos::cbor::Decode<'a> for MoveParamsLabels<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             let _ = ::osmos::cbor::map_key(d)?;
-            d.set_position(key_pos);
-            let k = ::osmos::cbor::text(d);
+            let key_end = d.position();
+            let fits = d
+                .input()
+                .get(key_pos)
+                .is_some_and(|b| ((8u8) >> (b >> 5)) & 1 != 0);
+            let k = if fits {
+                d.set_position(key_pos);
+                ::osmos::cbor::text(d).ok()
+            } else {
+                ::core::option::Option::None
+            };
             match k {
-                Ok(k) => {
-                    let key_end = d.position();
+                ::core::option::Option::Some(k) => {
                     let i = table.len();
                     let v = ::osmos::cbor::Decode::decode(d)
                         .map_err(|err| err.at_index(i).in_field("entries"))?;
                     table_keys.push((key_pos, key_end));
                     table.push((k, v));
                 }
-                Err(_) => {
-                    d.set_position(key_pos);
-                    let _ = ::osmos::cbor::map_key(d)?;
+                ::core::option::Option::None => {
+                    d.set_position(key_end);
                     ::osmos::cbor::skip(d)?;
                 }
             }

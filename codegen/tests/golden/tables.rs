@@ -53,20 +53,27 @@ impl<'a> ::osmos::cbor::Decode<'a> for Labels<'a> {
                         ::osmos::cbor::MapKey::Int(0i128) => 0usize,
                         ::osmos::cbor::MapKey::Int(1i128) => 1usize,
                         _ => {
-                            d.set_position(key_pos);
-                            let k = ::osmos::cbor::text(d);
+                            let key_end = d.position();
+                            let fits = d
+                                .input()
+                                .get(key_pos)
+                                .is_some_and(|b| ((8u8) >> (b >> 5)) & 1 != 0);
+                            let k = if fits {
+                                d.set_position(key_pos);
+                                ::osmos::cbor::text(d).ok()
+                            } else {
+                                ::core::option::Option::None
+                            };
                             match k {
-                                Ok(k) => {
-                                    let key_end = d.position();
+                                ::core::option::Option::Some(k) => {
                                     let i = table.len();
                                     let v = ::osmos::cbor::bytes(d)
                                         .map_err(|err| err.at_index(i).in_field("entries"))?;
                                     table_keys.push((key_pos, key_end));
                                     table.push((k, v));
                                 }
-                                Err(_) => {
-                                    d.set_position(key_pos);
-                                    let _ = ::osmos::cbor::map_key(d)?;
+                                ::core::option::Option::None => {
+                                    d.set_position(key_end);
                                     ::osmos::cbor::skip(d)?;
                                 }
                             }
@@ -212,20 +219,27 @@ impl<'a> ::osmos::cbor::Decode<'a> for TextMap<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             let _ = ::osmos::cbor::map_key(d)?;
-            d.set_position(key_pos);
-            let k = ::osmos::cbor::text(d);
+            let key_end = d.position();
+            let fits = d
+                .input()
+                .get(key_pos)
+                .is_some_and(|b| ((8u8) >> (b >> 5)) & 1 != 0);
+            let k = if fits {
+                d.set_position(key_pos);
+                ::osmos::cbor::text(d).ok()
+            } else {
+                ::core::option::Option::None
+            };
             match k {
-                Ok(k) => {
-                    let key_end = d.position();
+                ::core::option::Option::Some(k) => {
                     let i = table.len();
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.at_index(i).in_field("entries"))?;
                     table_keys.push((key_pos, key_end));
                     table.push((k, v));
                 }
-                Err(_) => {
-                    d.set_position(key_pos);
-                    let _ = ::osmos::cbor::map_key(d)?;
+                ::core::option::Option::None => {
+                    d.set_position(key_end);
                     ::osmos::cbor::skip(d)?;
                 }
             }
@@ -317,25 +331,33 @@ impl<'a> ::osmos::cbor::Decode<'a> for ByComponent<'a> {
         while map.next(d)? {
             let key_pos = d.position();
             let _ = ::osmos::cbor::map_key(d)?;
-            d.set_position(key_pos);
-            let k = ::osmos::cbor::list(
-                d,
-                0u64,
-                ::core::option::Option::None,
-                ::osmos::cbor::bytes,
-            );
+            let key_end = d.position();
+            let fits = d
+                .input()
+                .get(key_pos)
+                .is_some_and(|b| ((16u8) >> (b >> 5)) & 1 != 0);
+            let k = if fits {
+                d.set_position(key_pos);
+                ::osmos::cbor::list(
+                        d,
+                        0u64,
+                        ::core::option::Option::None,
+                        ::osmos::cbor::bytes,
+                    )
+                    .ok()
+            } else {
+                ::core::option::Option::None
+            };
             match k {
-                Ok(k) => {
-                    let key_end = d.position();
+                ::core::option::Option::Some(k) => {
                     let i = table.len();
                     let v = ::osmos::cbor::uint(d)
                         .map_err(|err| err.at_index(i).in_field("entries"))?;
                     table_keys.push((key_pos, key_end));
                     table.push((k, v));
                 }
-                Err(_) => {
-                    d.set_position(key_pos);
-                    let _ = ::osmos::cbor::map_key(d)?;
+                ::core::option::Option::None => {
+                    d.set_position(key_end);
                     ::osmos::cbor::skip(d)?;
                 }
             }
@@ -545,20 +567,27 @@ impl<'a> ::osmos::cbor::Decode<'a> for Attributed<'a> {
                     match ::osmos::cbor::map_key(d)? {
                         ::osmos::cbor::MapKey::Int(15i128) => {}
                         _ => {
-                            d.set_position(key_pos);
-                            let k = ::osmos::cbor::Decode::decode(d);
+                            let key_end = d.position();
+                            let fits = d
+                                .input()
+                                .get(key_pos)
+                                .is_some_and(|b| ((11u8) >> (b >> 5)) & 1 != 0);
+                            let k = if fits {
+                                d.set_position(key_pos);
+                                ::osmos::cbor::Decode::decode(d).ok()
+                            } else {
+                                ::core::option::Option::None
+                            };
                             match k {
-                                Ok(k) => {
-                                    let key_end = d.position();
+                                ::core::option::Option::Some(k) => {
                                     let i = table.len();
                                     let v = ::osmos::cbor::Decode::decode(d)
                                         .map_err(|err| err.at_index(i).in_field("attribute"))?;
                                     table_keys.push((key_pos, key_end));
                                     table.push((k, v));
                                 }
-                                Err(_) => {
-                                    d.set_position(key_pos);
-                                    let _ = ::osmos::cbor::map_key(d)?;
+                                ::core::option::Option::None => {
+                                    d.set_position(key_end);
                                     ::osmos::cbor::skip(d)?;
                                 }
                             }

@@ -263,25 +263,31 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
             let (kdec, vdec) = (decode_value(ctx, &tb.key), decode_value(ctx, &tb.value));
             let (kt, vt) = (ctx.rust_ty(&tb.key), ctx.rust_ty(&tb.value));
             let (min, max) = (tb.min, opt(tb.max));
+            // A key whose major type the key type cannot start with is not read again.
+            let mask = majors_of(ctx, &tb.key);
             (
                 quote! {
                     let mut table: ::std::vec::Vec<(#kt, #vt)> = ::std::vec::Vec::new();
                     let mut table_keys: ::std::vec::Vec<(usize, usize)> = ::std::vec::Vec::new();
                 },
                 quote! {
-                    d.set_position(key_pos);
-                    let k = #kdec;
+                    let key_end = d.position();
+                    let fits = d.input().get(key_pos).is_some_and(|b| ((#mask) >> (b >> 5)) & 1 != 0);
+                    let k = if fits {
+                        d.set_position(key_pos);
+                        #kdec.ok()
+                    } else {
+                        ::core::option::Option::None
+                    };
                     match k {
-                        Ok(k) => {
-                            let key_end = d.position();
+                        ::core::option::Option::Some(k) => {
                             let i = table.len();
                             let v = #vdec.map_err(|err| err.at_index(i).in_field(#tname))?;
                             table_keys.push((key_pos, key_end));
                             table.push((k, v));
                         }
-                        Err(_) => {
-                            d.set_position(key_pos);
-                            let _ = #rt::cbor::map_key(d)?;
+                        ::core::option::Option::None => {
+                            d.set_position(key_end);
                             #unknown_stmt
                         }
                     }
