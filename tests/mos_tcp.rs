@@ -196,19 +196,33 @@ async fn a_waiting_request_learns_that_the_peer_disconnected() {
 }
 
 #[tokio::test]
-async fn an_oversized_message_is_dropped_and_the_connection_goes_on() {
+async fn an_oversized_message_is_nacked_dropped_and_the_connection_goes_on() {
     let listener = tcp::Listener::bind("127.0.0.1:0", config().max_message_size(1024)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { listener.accept().await.unwrap().0 });
     let mut raw = TcpStream::connect(addr).await.unwrap();
     let conn = server.await.unwrap();
-    let big = format!("<mos><mosID>d</mosID><roReq><roID>{}</roID></roReq></mos>", "x".repeat(4000));
+    let big = format!(
+        "<mos><mosID>d</mosID><messageID>1</messageID><roCreate><roID>RO1</roID><roSlug>{}</roSlug></roCreate></mos>",
+        "x".repeat(4000)
+    );
     let small = "<mos><mosID>d</mosID><messageID>2</messageID><roReq><roID>RO2</roID></roReq></mos>";
     raw.write_all(&wire(&format!("{big}{small}"))).await.unwrap();
     let err = conn.recv().await.unwrap_err();
-    assert!(matches!(err, Error::TooLarge { max: 1024 }), "{err:?}");
-    assert_eq!(err.to_string(), "message larger than the maximum of 1024 bytes; dropped");
+    let Error::TooLarge { max: 1024, about } = &err else { panic!("{err:?}") };
+    assert_eq!(
+        (about.kind.as_deref(), about.message_id.map(|id| id.get()), about.nacked),
+        (Some("roCreate"), Some(1), true)
+    );
+    assert_eq!(err.to_string(), "roCreate (messageID 1) larger than the maximum of 1024 bytes; dropped, NACKed");
     assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(2)));
+    // The peer got a NACK at once, echoing the messageID and the running order's ID.
+    let nack = read_document(&mut raw).await;
+    let nack = Mos::decode(&nack).unwrap();
+    assert_eq!(kind(&nack), ("roAck".into(), Some(1)));
+    let MosMessage::RoAck(ack) = &nack.message else { panic!() };
+    assert_eq!(ack.ro_id, "RO1");
+    assert_eq!(ack.ro_status, "NACK: larger than the maximum of 1024 bytes");
 }
 
 /// The connection's limits hold where messages are decoded too, not only where they are cut.
@@ -224,25 +238,37 @@ async fn the_connection_limits_bound_each_decode() {
     let short = "<mos><messageID>4</messageID><roReq><roID>RO4</roID></roReq></mos>";
     raw.write_all(&wire(&format!("{long}{short}"))).await.unwrap();
     let err = conn.recv().await.unwrap_err();
-    let Error::Decode(e) = &err else { panic!("{err:?}") };
+    let Error::Decode { error: e, .. } = &err else { panic!("{err:?}") };
     assert!(matches!(e.kind(), osmos::ErrorKind::Limit(_)), "{err}");
     assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(4)));
 }
 
 #[tokio::test]
-async fn an_undecodable_message_is_an_error_for_that_message_only() {
+async fn an_undecodable_message_is_nacked_and_an_error_for_that_message_only() {
     let (listener, addr) = listener().await;
     let server = tokio::spawn(async move { listener.accept().await.unwrap().0 });
     let mut raw = TcpStream::connect(&addr).await.unwrap();
     let conn = server.await.unwrap();
-    let bad = "<mos><mosID>d</mosID><roReq><roID>RO1</roID><roID>RO2</roReq></mos>";
-    let good = "<mos><messageID>3</messageID><roReq><roID>RO3</roID></roReq></mos>";
-    raw.write_all(&wire(&format!("{bad}{good}"))).await.unwrap();
+    let good = |id: u32| format!("<mos><messageID>{id}</messageID><roReq><roID>RO{id}</roID></roReq></mos>");
+    let bad = "<mos><mosID>d</mosID><messageID>7</messageID><mosReqObj><objID>M7</objID><objID>M8</mosReqObj></mos>";
+    raw.write_all(&wire(&format!("{}{bad}{}", good(2), good(3)))).await.unwrap();
+    assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(2)));
     let err = conn.recv().await.unwrap_err();
-    let Error::Decode(e) = &err else { panic!("{err:?}") };
-    assert!(err.to_string().starts_with("undecodable MOS message: "), "{err}");
+    let Error::Decode { error: e, about } = &err else { panic!("{err:?}") };
+    assert_eq!(
+        (about.kind.as_deref(), about.message_id.map(|id| id.get()), about.nacked),
+        (Some("mosReqObj"), Some(7), true)
+    );
+    assert!(err.to_string().starts_with("mosReqObj (messageID 7) undecodable: "), "{err}");
+    assert!(err.to_string().ends_with(", NACKed"), "{err}");
     assert!(e.offset() > 0);
     assert_eq!(kind(&conn.recv().await.unwrap()), ("roReq".into(), Some(3)));
+    let nack = read_document(&mut raw).await;
+    let nack = Mos::decode(&nack).unwrap();
+    assert_eq!(kind(&nack), ("mosAck".into(), Some(7)));
+    let MosMessage::MosAck(ack) = &nack.message else { panic!() };
+    assert_eq!((ack.obj_id.as_ref(), ack.status.value()), ("M7", "NACK"));
+    assert!(ack.status_description.contains(&e.to_string()), "{}", ack.status_description);
 }
 
 #[tokio::test]

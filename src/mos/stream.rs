@@ -20,6 +20,9 @@ use crate::mos::wire::{detect_encoding, Encoding, Utf16Decoder, SNIFF_LIMIT};
 /// payloads run to a few MiB, and a peer that never closes `<mos>` must not exhaust memory.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 * 1024 * 1024;
 
+/// How much of a dropped message's start [`MosStreamDecoder::dropped_head`] keeps.
+const DROPPED_HEAD: usize = 2048;
+
 /// One message cut from the stream: the UTF-8 text of exactly one `<mos>` element, from its
 /// `<` to the `>` of the matching end tag (or of `<mos/>`).
 ///
@@ -233,6 +236,8 @@ pub struct MosStreamDecoder {
     /// (text position, input offset) of a point whose input offset is known, for UTF-16
     /// streams where the two differ; advanced as text is dropped, so each byte is counted once.
     checkpoint: (usize, usize),
+    /// The start of the last message dropped as too large, for [`MosStreamDecoder::dropped_head`].
+    dropped_head: String,
 }
 
 impl Default for MosStreamDecoder {
@@ -260,6 +265,7 @@ impl MosStreamDecoder {
             construct_start: 0,
             bad_text: VecDeque::new(),
             checkpoint: (0, 0),
+            dropped_head: String::new(),
         }
     }
 
@@ -424,6 +430,12 @@ impl MosStreamDecoder {
         }
     }
 
+    /// The first bytes (up to 2 KiB of text) of the last message dropped as too large: enough
+    /// to read its envelope and message kind, so that it can be answered with a NACK.
+    pub fn dropped_head(&self) -> &str {
+        &self.dropped_head
+    }
+
     /// The next complete message, `None` when more bytes are needed, or an error for a
     /// message that could not be cut or is not valid text (the following call goes on with
     /// the rest of the stream).
@@ -456,6 +468,9 @@ impl MosStreamDecoder {
     }
 
     fn too_large(&mut self, start: usize) -> DecodeError {
+        let head = &self.buf[(start - self.base).min(self.buf.len())..];
+        self.dropped_head.clear();
+        self.dropped_head.push_str(&String::from_utf8_lossy(&head[..head.len().min(DROPPED_HEAD)]));
         let message = format!("MOS message longer than {} bytes", self.max_message_size);
         DecodeError::new(ErrorKind::Limit(message), self.input_offset(start))
     }

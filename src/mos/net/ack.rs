@@ -38,7 +38,7 @@ pub fn name(message: &MosMessage<'_>) -> &'static str {
 }
 
 /// The messages that answer `sent`, or `None` when nothing does (it is itself an answer).
-pub(crate) fn replies(sent: &'static str) -> Option<&'static [&'static str]> {
+pub(crate) fn replies(sent: &str) -> Option<&'static [&'static str]> {
     Some(match sent {
         "heartbeat" => &["heartbeat"],
         "reqMachInfo" => &["listMachInfo"],

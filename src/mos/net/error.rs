@@ -40,9 +40,12 @@ pub enum Error {
     /// The connection is closed: the peer closed it between messages, or it was closed here.
     Closed,
     /// A message was longer than `max_message_len` of [`Config::limits`](super::Config::limits).
+    /// It was dropped, and answered with a NACK when its kind could be read from its start.
     TooLarge {
         /// The configured bound, in bytes of UTF-8 text.
         max: usize,
+        /// What could be read of the message, and whether it was NACKed.
+        about: Recovered,
     },
     /// No acknowledgement arrived in time.
     AckTimeout {
@@ -58,8 +61,31 @@ pub enum Error {
     NoReply(&'static str),
     /// A WebSocket text frame: MOS 4.0 carries each message as UCS-2BE in a binary frame.
     TextFrame,
-    /// A received message is not a MOS document this crate can read.
-    Decode(DecodeError),
+    /// A received message is not a MOS document this crate can read. It was answered with a
+    /// NACK when its kind could be read from the raw text.
+    Decode {
+        /// Why it could not be read.
+        error: DecodeError,
+        /// What could be read of the message, and whether it was NACKed.
+        about: Recovered,
+    },
+    /// Requests made while the link to the peer is down wait in a bounded queue; it is full.
+    QueueFull {
+        /// The port or channel whose queue is full.
+        channel: super::Channel,
+        /// Its bound ([`SessionConfig::queue`](super::SessionConfig::queue)).
+        bound: usize,
+    },
+    /// A message whose envelope names another system (`mosID`/`ncsID` differ from the
+    /// configured ones) under [`IdPolicy::Reject`](super::IdPolicy::Reject); it was NACKed.
+    WrongIds {
+        /// The `mosID` received.
+        mos_id: String,
+        /// The `ncsID` received.
+        ncs_id: String,
+        /// What could be read of the message, and whether it was NACKed.
+        about: Recovered,
+    },
     /// The WebSocket protocol was violated.
     WebSocket(String),
     /// Reading or writing the connection failed.
@@ -84,7 +110,9 @@ impl fmt::Display for Error {
                 write!(f, "the peer disconnected in the middle of a message ({received} bytes of it received)")
             }
             Error::Closed => f.write_str("the connection is closed"),
-            Error::TooLarge { max } => write!(f, "message larger than the maximum of {max} bytes; dropped"),
+            Error::TooLarge { max, about } => {
+                write!(f, "{}larger than the maximum of {max} bytes; dropped{}", about.subject(), about.answer())
+            }
             Error::AckTimeout { message, message_id: Some(id), after } => {
                 write!(f, "no acknowledgement of {message} (messageID {id}) within {after:?}")
             }
@@ -97,7 +125,16 @@ impl fmt::Display for Error {
             Error::TextFrame => {
                 f.write_str("a WebSocket text frame: MOS 4.0 sends each message as UCS-2BE in a binary frame")
             }
-            Error::Decode(e) => write!(f, "undecodable MOS message: {e}"),
+            Error::Decode { error, about } => write!(f, "{}undecodable: {error}{}", about.subject(), about.answer()),
+            Error::QueueFull { channel, bound } => {
+                write!(f, "{bound} requests already wait for the {channel:?} link to the peer; not queued")
+            }
+            Error::WrongIds { mos_id, ncs_id, about } => write!(
+                f,
+                "{}names mosID «{mos_id}» and ncsID «{ncs_id}», not the configured ones; rejected{}",
+                about.subject(),
+                about.answer()
+            ),
             Error::WebSocket(e) => write!(f, "WebSocket error: {e}"),
             Error::Io(e) => write!(f, "connection failed: {e}"),
         }
@@ -109,7 +146,7 @@ impl std::error::Error for Error {
         match self {
             Error::Connect { source, .. } => Some(source.as_ref()),
             Error::Tls(e) | Error::Io(e) => Some(e.as_ref()),
-            Error::Decode(e) => Some(e),
+            Error::Decode { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -123,6 +160,37 @@ impl From<io::Error> for Error {
 
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
-        Error::Decode(e)
+        Error::Decode { error: e, about: Recovered::default() }
+    }
+}
+
+/// What could be read from the raw text of a message that could not be taken: its kind and
+/// messageID, so that the peer gets a NACK and the application knows which message failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// The message element's name (`roCreate`…), when its start tag was read.
+    pub kind: Option<String>,
+    /// Its messageID, when the envelope's `<messageID>` was read.
+    pub message_id: Option<MessageId>,
+    /// Whether a `roAck`/`mosAck` NACK naming the error was sent back.
+    pub nacked: bool,
+}
+
+impl Recovered {
+    fn subject(&self) -> String {
+        match (&self.kind, self.message_id) {
+            (Some(kind), Some(id)) => format!("{kind} (messageID {id}) "),
+            (Some(kind), None) => format!("{kind} "),
+            (None, Some(id)) => format!("message (messageID {id}) "),
+            (None, None) => "MOS message ".to_string(),
+        }
+    }
+
+    fn answer(&self) -> &'static str {
+        if self.nacked {
+            ", NACKed"
+        } else {
+            ""
+        }
     }
 }

@@ -9,7 +9,10 @@
 //! to handle and answer ([`Connection::reply`]). Facts: `reference/mos.md` §6.
 
 mod ack;
+mod connection;
 mod error;
+mod nack;
+#[cfg(feature = "mos-tcp")]
 mod session;
 #[cfg(feature = "mos-tcp")]
 pub mod tcp;
@@ -21,8 +24,10 @@ pub mod ws;
 use std::time::Duration;
 
 pub use ack::name as message_name;
-pub use error::Error;
-pub use session::{heartbeat, Connection};
+pub use connection::{heartbeat, Connection};
+pub use error::{Error, Recovered};
+#[cfg(feature = "mos-tcp")]
+pub use session::{channel_of, Event, IdPolicy, Incoming, LinkStatus, Ports, Session, SessionConfig};
 
 /// The legacy port a message belongs to (MOS 2.x) or the channel that names it (MOS 4.0).
 /// Ports are independent flows: one outstanding message on each.

@@ -1,129 +1,361 @@
-//! The connection both transports share: the envelope, one outstanding request at a time,
-//! acknowledgement matching, answered heartbeats, keepAlive on an idle link.
+//! A MOS 2.x session with one peer over TCP: "Two Ports – Four Sockets" (SPEC285 §2.1
+//! "Message Transport"; `reference/mos.md` §6.1).
 //!
-//! A transport supplies a [`Sink`] (writes one document) and a read loop that hands each
-//! received document's text to an [`Inbound`]. Two tasks run per connection: the read loop
-//! and [`write_loop`], which owns the sink, so heartbeat answers and keepAlives go out while
-//! the application is busy or waiting.
+//! Both sides listen on the lower and upper ports (and the query port when it is on) and
+//! each dials the other's: a side sends its requests over the sockets it opened and answers
+//! the peer's requests on the socket they came in on. Peers such as mos-connection reject a
+//! request that arrives on a socket they opened ("Got a reply, but we haven't sent any
+//! message"), so the session never sends one there.
+//!
+//! Per dialed port a *link* task owns the socket: it redials with backoff, sends the queued
+//! requests one at a time (retrying the same document, same messageID, on an ack timeout),
+//! and sends a heartbeat on a schedule. Per accepted socket a reader hands what the peer
+//! sends to the application through one stream of [`Event`]s, after the envelope check and
+//! the duplicate check (a retry of a message already handed out is answered with the answer
+//! already given, or dropped while the application still works on it).
 
-use std::borrow::Cow;
-use std::future::Future;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::AbortHandle;
-use tokio::time::Instant;
+use tokio::task::{AbortHandle, JoinSet};
 
-use super::ack::{self, Awaited};
-use super::{Config, Error};
+use super::error::Recovered;
+use super::{ack, heartbeat, nack, tcp, Channel, Config, Connection, Error, Role};
 use crate::cbor::IntoOwned;
-use crate::mos::messages::{Heartbeat, KeepAlive, Mos, MosMessage};
-use crate::mos::value::{MessageId, MosTime};
+use crate::mos::messages::{Mos, MosMessage};
+use crate::mos::value::MessageId;
 use crate::xml::Lenient;
 
-/// Received messages held for [`Connection::recv`] before the reader stops reading (and TCP
-/// flow control slows the peer down): with the size bound, what an application that does not
-/// read can be made to hold.
-const INBOX: usize = 32;
-
-/// A reason given when closing (a WebSocket close frame; TCP has none).
-#[derive(Debug, Clone, Copy)]
-#[cfg_attr(not(feature = "mos-ws"), allow(dead_code))]
-pub(crate) struct CloseReason {
-    pub(crate) code: u16,
-    pub(crate) text: &'static str,
+/// The three MOS 2.x ports of one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    /// Lower port, "Media Object Metadata" (default 10540).
+    pub lower: u16,
+    /// Upper port, "Running Order" (default 10541).
+    pub upper: u16,
+    /// Query port for the search messages (default 10542), or `None` when not used: those
+    /// messages then travel on the lower port.
+    pub query: Option<u16>,
 }
 
-/// Where a connection writes documents: a TCP write half, a WebSocket sink.
-pub(crate) trait Sink: Send + 'static {
-    /// Writes one document (UCS-2BE bytes) and flushes it.
-    fn write(&mut self, bytes: Vec<u8>) -> impl Future<Output = Result<(), Error>> + Send;
-    /// Ends the connection in the transport's orderly way.
-    fn close(&mut self, reason: Option<CloseReason>) -> impl Future<Output = ()> + Send;
-}
+impl Ports {
+    /// 10540, 10541, and no query port.
+    pub const DEFAULT: Ports = Ports { lower: 10540, upper: 10541, query: None };
 
-pub(crate) enum Outgoing {
-    /// A document someone waits to see written.
-    Document {
-        bytes: Vec<u8>,
-        done: oneshot::Sender<Result<(), Error>>,
-    },
-    /// An answer the connection sends on its own (heartbeat).
-    Answer(Vec<u8>),
-    Close {
-        reason: Option<CloseReason>,
-        done: Option<oneshot::Sender<()>>,
-    },
-}
+    /// Three given ports, the query port included.
+    pub const fn new(lower: u16, upper: u16, query: u16) -> Self {
+        Ports { lower, upper, query: Some(query) }
+    }
 
-type Received = Result<Mos<'static>, Error>;
-
-struct Waiter {
-    awaited: Awaited,
-    reply: oneshot::Sender<Received>,
-}
-
-#[derive(Default)]
-struct Shared {
-    waiting: Mutex<Option<Waiter>>,
-    /// Why the connection ended, once it has.
-    failure: Mutex<Option<Error>>,
-}
-
-impl Shared {
-    fn failure(&self) -> Error {
-        self.failure.lock().unwrap_or_else(PoisonError::into_inner).clone().unwrap_or(Error::Closed)
+    /// The port of `channel`, if this side has it.
+    pub fn get(&self, channel: Channel) -> Option<u16> {
+        match channel {
+            Channel::Lower => Some(self.lower),
+            Channel::Upper => Some(self.upper),
+            Channel::Query => self.query,
+        }
     }
 }
 
-/// The envelope's names, shared by the handle and the reader.
+impl Default for Ports {
+    fn default() -> Self {
+        Ports::DEFAULT
+    }
+}
+
+/// What to do with a message whose envelope names other systems than the configured
+/// `mosID`/`ncsID`. A missing or empty ID always passes (newsroom systems send acks without
+/// `mosID`; MOS 2.6 envelopes have no messageID either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdPolicy {
+    /// Take every message.
+    Accept,
+    /// Take it, and report [`Event::WrongIds`] once per connection.
+    #[default]
+    Warn,
+    /// NACK it ([`Error::WrongIds`] in [`Event::Error`]); the application never sees it.
+    Reject,
+}
+
+/// Everything a [`Session`] needs: names and limits ([`Config`]), our role, where we listen,
+/// where the peer is, and the schedule of heartbeats, retries and redials.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Envelope names, acknowledgement timeout, limits.
+    pub config: Config,
+    /// This side's role. Both roles listen on and dial both ports; which messages a side sends
+    /// is the application's business.
+    pub role: Role,
+    /// The address to listen on (default `0.0.0.0`; `127.0.0.1` to stay on this machine).
+    pub listen: String,
+    /// The ports to listen on (port 0: any free one, see [`Session::local_ports`]).
+    pub listen_ports: Ports,
+    /// The peer's host name or address.
+    pub peer: String,
+    /// The peer's ports. Its query port is dialed only when ours is on too.
+    pub peer_ports: Ports,
+    /// How often each dialed socket sends a heartbeat (default 10 s). Each waits for its
+    /// answer up to this interval or [`Config::ack_timeout`], whichever is shorter.
+    pub heartbeat_every: Duration,
+    /// Unanswered heartbeats in a row after which the peer is reported silent
+    /// ([`Event::PeerSilent`]) and the socket redialed (default 3).
+    pub silent_after: u32,
+    /// First and longest wait between dials of a port that is down (default 100 ms and
+    /// 10 s; the wait doubles after each failure).
+    pub redial: (Duration, Duration),
+    /// How many times a request is sent again, same messageID, after an ack timeout
+    /// (default 2; SPEC285 §4.1.6: retries reuse the ID).
+    pub retries: u32,
+    /// Requests that may wait per port while its link is down or busy (default 64); one more
+    /// is [`Error::QueueFull`].
+    pub queue: usize,
+    /// The envelope check (default [`IdPolicy::Warn`]).
+    pub ids: IdPolicy,
+}
+
+impl SessionConfig {
+    /// A session of `role` with the peer at `peer`, default ports and schedule.
+    pub fn new(config: Config, role: Role, peer: impl Into<String>) -> Self {
+        SessionConfig {
+            config,
+            role,
+            listen: "0.0.0.0".into(),
+            listen_ports: Ports::DEFAULT,
+            peer: peer.into(),
+            peer_ports: Ports::DEFAULT,
+            heartbeat_every: Duration::from_secs(10),
+            silent_after: 3,
+            redial: (Duration::from_millis(100), Duration::from_secs(10)),
+            retries: 2,
+            queue: 64,
+            ids: IdPolicy::Warn,
+        }
+    }
+
+    /// Sets where to listen: address and ports.
+    #[must_use]
+    pub fn listen(mut self, addr: impl Into<String>, ports: Ports) -> Self {
+        self.listen = addr.into();
+        self.listen_ports = ports;
+        self
+    }
+
+    /// Sets the peer's ports.
+    #[must_use]
+    pub fn peer_ports(mut self, ports: Ports) -> Self {
+        self.peer_ports = ports;
+        self
+    }
+
+    /// Sets the heartbeat interval and how many unanswered ones make the peer silent.
+    #[must_use]
+    pub fn heartbeats(mut self, every: Duration, silent_after: u32) -> Self {
+        self.heartbeat_every = every;
+        self.silent_after = silent_after.max(1);
+        self
+    }
+
+    /// Sets the first and longest wait between dials.
+    #[must_use]
+    pub fn redial(mut self, first: Duration, longest: Duration) -> Self {
+        self.redial = (first, longest.max(first));
+        self
+    }
+
+    /// Sets how many times a request is retried after an ack timeout.
+    #[must_use]
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// Sets how many requests may wait per port.
+    #[must_use]
+    pub fn queue(mut self, bound: usize) -> Self {
+        self.queue = bound.max(1);
+        self
+    }
+
+    /// Sets the envelope check.
+    #[must_use]
+    pub fn ids(mut self, policy: IdPolicy) -> Self {
+        self.ids = policy;
+        self
+    }
+}
+
+/// The port a message kind travels on (SPEC285 §2.1 and each message's "Port" line): running
+/// order messages and `mosItemReplace` on the upper port, the search messages on the query
+/// port when there is one, everything else on the lower port.
+pub fn channel_of(kind: &str, query: bool) -> Channel {
+    match kind {
+        "mosReqSearchableSchema" | "mosListSearchableSchema" | "mosReqObjList" | "mosObjList" if query => {
+            Channel::Query
+        }
+        "mosItemReplace" => Channel::Upper,
+        ro if ro.starts_with("ro") => Channel::Upper,
+        _ => Channel::Lower,
+    }
+}
+
+/// What a session hands the application, in the order it happened.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// A message from the peer: answer it with [`Incoming::reply`].
+    Message(Incoming),
+    /// A message from the peer that could not be taken (undecodable, too large, wrong IDs);
+    /// it was NACKed where its kind and messageID could be read (see the error's `about`).
+    Error {
+        /// The port it came in on.
+        channel: Channel,
+        /// What was wrong.
+        error: Error,
+    },
+    /// Our socket to the peer's port is connected; queued requests go out.
+    Linked {
+        /// The port.
+        channel: Channel,
+    },
+    /// Our socket to the peer's port is gone (or could not be made); it is redialed with
+    /// backoff, and requests wait in the queue meanwhile. Reported once per outage.
+    Unlinked {
+        /// The port.
+        channel: Channel,
+        /// Why.
+        error: Error,
+    },
+    /// `missed` heartbeats in a row went unanswered on this port; the socket is redialed.
+    PeerSilent {
+        /// The port.
+        channel: Channel,
+        /// How many.
+        missed: u32,
+    },
+    /// Under [`IdPolicy::Warn`]: the peer's envelope names other systems (once per
+    /// connection). mos-connection as a newsroom system swaps the two.
+    WrongIds {
+        /// The port.
+        channel: Channel,
+        /// The `mosID` received.
+        mos_id: String,
+        /// The `ncsID` received.
+        ncs_id: String,
+    },
+}
+
+/// A message from the peer, with the socket it came in on for the answer.
+pub struct Incoming {
+    /// The port it came in on.
+    pub channel: Channel,
+    /// The message.
+    pub doc: Mos<'static>,
+    conn: Arc<Connection>,
+    names: Arc<Names>,
+    answer: Arc<Mutex<Option<Mos<'static>>>>,
+}
+
+impl std::fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incoming").field("channel", &self.channel).field("doc", &self.doc).finish_non_exhaustive()
+    }
+}
+
+impl Incoming {
+    /// The message element's name (`roCreate`…).
+    pub fn kind(&self) -> &'static str {
+        ack::name(&self.doc.message)
+    }
+
+    /// Answers the message on the socket it came in on, echoing its messageID. A retry of
+    /// this message from the peer gets the same answer again without reaching the
+    /// application.
+    pub async fn reply(&self, message: MosMessage<'_>) -> Result<(), Error> {
+        let message_id = self.doc.message_id.as_ref().and_then(|id| id.value().copied());
+        let doc = self.names.envelope(message_id, message.into_owned());
+        let sent = self.conn.send(&doc).await;
+        *self.answer.lock().unwrap_or_else(PoisonError::into_inner) = Some(doc);
+        sent
+    }
+}
+
+/// The state of one dialed port, for [`Session::link_status`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkStatus {
+    /// Whether the socket is connected.
+    pub up: bool,
+    /// Heartbeats answered since the session started.
+    pub heartbeats_answered: u64,
+    /// Unanswered heartbeats in a row now.
+    pub missed: u32,
+    /// Times the socket was (re)connected.
+    pub connects: u32,
+}
+
 struct Names {
     mos_id: String,
     ncs_id: String,
+    next_id: Mutex<MessageId>,
 }
 
 impl Names {
-    fn envelope<'a>(&'a self, message_id: Option<MessageId>, message: MosMessage<'a>) -> Mos<'a> {
+    fn envelope(&self, message_id: Option<MessageId>, message: MosMessage<'static>) -> Mos<'static> {
         Mos {
-            mos_id: Some(Cow::Borrowed(&self.mos_id)),
-            ncs_id: Some(Cow::Borrowed(&self.ncs_id)),
+            mos_id: Some(self.mos_id.clone().into()),
+            ncs_id: Some(self.ncs_id.clone().into()),
             message_id: message_id.map(Lenient::Value),
             message,
             unknown: Default::default(),
         }
     }
+
+    /// The next messageID, one counter for the session (SPEC285 §4.1.6: from 1, wrapping).
+    fn next(&self) -> MessageId {
+        let mut next = self.next_id.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = *next;
+        *next = id.next();
+        id
+    }
 }
 
-/// A `heartbeat` carrying the current time.
-pub fn heartbeat() -> MosMessage<'static> {
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    let time = i64::try_from(millis).ok().and_then(MosTime::from_unix_millis);
-    MosMessage::Heartbeat(Heartbeat {
-        // A clock outside MOS time's range sends the empty time newsroom systems send too.
-        time: time.map_or(Lenient::Invalid(Cow::Borrowed("")), Lenient::Value),
-        unknown: Default::default(),
-    })
+struct Job {
+    doc: Mos<'static>,
+    reply: oneshot::Sender<Result<Mos<'static>, Error>>,
 }
 
-/// One MOS connection: a TCP socket on one port, or a WebSocket on one channel.
+/// One MOS 2.x peer: four sockets (six with the query port), one stream of events.
 ///
-/// All methods take `&self`: share it (`Arc`) between a task that answers what arrives and
-/// tasks that send requests. Dropping it drops the connection; [`Connection::close`] ends it
-/// in order.
-pub struct Connection {
-    out: mpsc::Sender<Outgoing>,
-    inbox: tokio::sync::Mutex<mpsc::Receiver<Received>>,
-    shared: Arc<Shared>,
+/// ```no_run
+/// # async fn run() -> Result<(), osmos::mos::net::Error> {
+/// use osmos::mos::net::{Config, Event, Role, Session, SessionConfig};
+///
+/// let config = Config::new("device.mos", "newsroom.mos");
+/// let session = Session::start(SessionConfig::new(config, Role::Device, "ncs.example")).await?;
+/// while let Some(event) = session.next().await {
+///     if let Event::Message(incoming) = event {
+///         println!("{}", incoming.kind()); // then incoming.reply(ack).await?
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Session {
+    links: [Option<mpsc::Sender<Job>>; 3],
+    events: tokio::sync::Mutex<mpsc::Receiver<Event>>,
     names: Arc<Names>,
-    /// Held by a request from sending until its acknowledgement: one outstanding per port.
-    turn: tokio::sync::Mutex<()>,
-    next_id: Mutex<MessageId>,
-    ack_timeout: Duration,
-    tasks: [AbortHandle; 2],
+    status: Arc<[Mutex<LinkStatus>; 3]>,
+    local: Ports,
+    query: bool,
+    queue: usize,
+    role: Role,
+    tasks: Vec<AbortHandle>,
 }
 
-impl Drop for Connection {
+impl Drop for Session {
     fn drop(&mut self) {
         for task in &self.tasks {
             task.abort();
@@ -131,257 +363,476 @@ impl Drop for Connection {
     }
 }
 
-impl std::fmt::Debug for Connection {
+impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
+        f.debug_struct("Session")
+            .field("role", &self.role)
             .field("mos_id", &self.names.mos_id)
             .field("ncs_id", &self.names.ncs_id)
-            .field("ack_timeout", &self.ack_timeout)
+            .field("local", &self.local)
             .finish_non_exhaustive()
     }
 }
 
-impl Connection {
-    /// Starts the tasks of a connection whose transport is established.
-    pub(crate) fn start<S, R, F>(config: &Config, sink: S, keep_alive: Option<Duration>, read_loop: R) -> Self
-    where
-        S: Sink,
-        R: FnOnce(Inbound) -> F,
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let names = Arc::new(Names { mos_id: config.mos_id.clone(), ncs_id: config.ncs_id.clone() });
-        let shared = Arc::new(Shared::default());
-        let (out, out_rx) = mpsc::channel(INBOX);
-        let (inbox_tx, inbox) = mpsc::channel(INBOX);
-        let keep_alive = keep_alive.map(|every| {
-            (
-                every,
-                names.envelope(None, MosMessage::KeepAlive(KeepAlive { unknown: Default::default() })).encode_utf16be(),
-            )
-        });
-        let writer = tokio::spawn(write_loop(sink, out_rx, keep_alive, shared.clone()));
-        let inbound = Inbound {
-            shared: shared.clone(),
-            out: out.clone(),
-            inbox: inbox_tx,
-            names: names.clone(),
-            limits: config.limits,
-        };
-        let reader = tokio::spawn(read_loop(inbound));
-        Connection {
-            out,
-            inbox: tokio::sync::Mutex::new(inbox),
-            shared,
-            names,
-            turn: tokio::sync::Mutex::new(()),
+fn index(channel: Channel) -> usize {
+    match channel {
+        Channel::Lower => 0,
+        Channel::Upper => 1,
+        Channel::Query => 2,
+    }
+}
+
+const CHANNELS: [Channel; 3] = [Channel::Lower, Channel::Upper, Channel::Query];
+
+/// Messages waiting for the application before readers stop reading (and TCP slows the peer).
+const EVENTS: usize = 64;
+
+/// Requests of the peer remembered per port to recognise its retries.
+const RECENT: usize = 32;
+
+impl Session {
+    /// Listens on our ports and starts dialing the peer's. Fails only when a port cannot be
+    /// listened on; the peer may come later (requests wait in the queue).
+    pub async fn start(config: SessionConfig) -> Result<Session, Error> {
+        let query = config.listen_ports.query.is_some();
+        let names = Arc::new(Names {
+            mos_id: config.config.mos_id.clone(),
+            ncs_id: config.config.ncs_id.clone(),
             next_id: Mutex::new(MessageId::FIRST),
-            ack_timeout: config.ack_timeout,
-            tasks: [writer.abort_handle(), reader.abort_handle()],
+        });
+        let status: Arc<[Mutex<LinkStatus>; 3]> = Arc::new(Default::default());
+        let (events_tx, events) = mpsc::channel(EVENTS);
+        let mut tasks = Vec::new();
+        let mut local = Ports { lower: 0, upper: 0, query: None };
+        let mut links: [Option<mpsc::Sender<Job>>; 3] = [None, None, None];
+        let checks =
+            Arc::new(Checks { policy: config.ids, mos_id: names.mos_id.clone(), ncs_id: names.ncs_id.clone() });
+        for channel in CHANNELS {
+            let Some(port) = config.listen_ports.get(channel) else { continue };
+            let listener = tcp::Listener::bind((config.listen.as_str(), port), config.config.clone()).await?;
+            let port = listener.local_addr()?.port();
+            match channel {
+                Channel::Lower => local.lower = port,
+                Channel::Upper => local.upper = port,
+                Channel::Query => local.query = Some(port),
+            }
+            let accept = Accept {
+                channel,
+                events: events_tx.clone(),
+                names: names.clone(),
+                checks: checks.clone(),
+                recent: Arc::new(Mutex::new(VecDeque::new())),
+            };
+            tasks.push(tokio::spawn(accept.run(listener)).abort_handle());
         }
+        for channel in CHANNELS {
+            let (Some(_), Some(port)) = (config.listen_ports.get(channel), config.peer_ports.get(channel)) else {
+                continue;
+            };
+            let (jobs_tx, jobs) = mpsc::channel(config.queue);
+            links[index(channel)] = Some(jobs_tx);
+            let link = Link {
+                channel,
+                addr: format!("{}:{port}", config.peer),
+                config: config.clone(),
+                events: events_tx.clone(),
+                names: names.clone(),
+                status: status.clone(),
+            };
+            tasks.push(tokio::spawn(link.run(jobs)).abort_handle());
+        }
+        Ok(Session {
+            links,
+            events: tokio::sync::Mutex::new(events),
+            names,
+            status,
+            local,
+            query,
+            queue: config.queue,
+            role: config.role,
+            tasks,
+        })
     }
 
-    /// `message` in an envelope with this connection's `mosID`, `ncsID` and its next
-    /// `messageID` (counting from 1, wrapping to 1 after 2^31−1, SPEC285 §4.1.6).
-    pub fn envelope<'a>(&'a self, message: MosMessage<'a>) -> Mos<'a> {
-        let id = {
-            let mut next = self.next_id.lock().unwrap_or_else(PoisonError::into_inner);
-            let id = *next;
-            *next = id.next();
-            id
-        };
-        self.names.envelope(Some(id), message)
+    /// The ports listened on (the actual ones when 0 was asked for).
+    pub fn local_ports(&self) -> Ports {
+        self.local
     }
 
-    /// Sends `message` in a new envelope and waits for its acknowledgement, up to
-    /// [`Config::ack_timeout`]. Returns the acknowledging document (`roAck`, `mosAck`, the
-    /// `listMachInfo` of a `reqMachInfo`…), whose status says ACK or NACK.
+    /// The state of our socket to the peer's `channel` port.
+    pub fn link_status(&self, channel: Channel) -> LinkStatus {
+        *self.status[index(channel)].lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next event: a message from the peer, an error about one, a port up or down, a
+    /// silent peer. `None` once the session has stopped.
+    pub async fn next(&self) -> Option<Event> {
+        self.events.lock().await.recv().await
+    }
+
+    /// Sends `message` on the port its kind belongs to ([`channel_of`]) and waits for its
+    /// acknowledgement: retried after each ack timeout up to [`SessionConfig::retries`]
+    /// times, kept through reconnections while the link is down. Returns the acknowledging
+    /// document, whose status says ACK or NACK.
     pub async fn request(&self, message: MosMessage<'_>) -> Result<Mos<'static>, Error> {
-        let doc = self.envelope(message);
-        self.send_and_wait_ack(&doc, self.ack_timeout).await
+        let channel = channel_of(ack::name(&message), self.query);
+        self.request_on(channel, message).await
     }
 
-    /// Sends a whole document and waits up to `timeout` for its acknowledgement: the first
-    /// incoming message of an answering kind that echoes its messageID. Requests take turns:
-    /// a second one waits until the first is acknowledged or has timed out.
-    pub async fn send_and_wait_ack(&self, doc: &Mos<'_>, timeout: Duration) -> Result<Mos<'static>, Error> {
-        let name = ack::name(&doc.message);
-        let replies = ack::replies(name).ok_or(Error::NoReply(name))?;
-        let message_id = doc.message_id.as_ref().and_then(|id| id.value().copied());
-        let _turn = self.turn.lock().await;
+    /// [`Session::request`] on a given port.
+    pub async fn request_on(&self, channel: Channel, message: MosMessage<'_>) -> Result<Mos<'static>, Error> {
+        let name = ack::name(&message);
+        ack::replies(name).ok_or(Error::NoReply(name))?;
+        let link = self.links[index(channel)].as_ref().ok_or(Error::Closed)?;
+        let doc = self.names.envelope(Some(self.names.next()), message.into_owned());
         let (reply, answer) = oneshot::channel();
-        *self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some(Waiter { awaited: Awaited { message_id, replies }, reply });
-        // The reader records a failure before it looks for a waiter: either it saw this
-        // waiter, or this sees the failure.
-        if self.shared.failure.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
-            self.stop_waiting();
-            return Err(self.shared.failure());
-        }
-        let exchange = async {
-            self.send(doc).await?;
-            answer.await.unwrap_or_else(|_| Err(self.shared.failure()))
-        };
-        let result = tokio::time::timeout(timeout, exchange).await;
-        self.stop_waiting();
-        result.unwrap_or(Err(Error::AckTimeout { message: name, message_id, after: timeout }))
-    }
-
-    fn stop_waiting(&self) {
-        self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner).take();
-    }
-
-    /// Sends a whole document without waiting for an answer (answers, or anything the
-    /// application acknowledges itself). Returns once it is written.
-    pub async fn send(&self, doc: &Mos<'_>) -> Result<(), Error> {
-        let (done, written) = oneshot::channel();
-        let bytes = doc.encode_utf16be();
-        if self.out.send(Outgoing::Document { bytes, done }).await.is_err() {
-            return Err(self.shared.failure());
-        }
-        written.await.unwrap_or_else(|_| Err(self.shared.failure()))
-    }
-
-    /// Answers `to` with `message`, echoing its messageID (SPEC285 §4.1.6).
-    pub async fn reply(&self, to: &Mos<'_>, message: MosMessage<'_>) -> Result<(), Error> {
-        let message_id = to.message_id.as_ref().and_then(|id| id.value().copied());
-        self.send(&self.names.envelope(message_id, message)).await
-    }
-
-    /// The next message from the peer that is not an acknowledgement this side waits for,
-    /// a heartbeat or a keepAlive (those are handled here). Errors that concern one message
-    /// ([`Error::Decode`], [`Error::TooLarge`] on TCP) leave the connection open; any other
-    /// error ends it and is returned from then on ([`Error::Closed`] after an orderly close).
-    pub async fn recv(&self) -> Result<Mos<'static>, Error> {
-        match self.inbox.lock().await.recv().await {
-            Some(received) => received,
-            None => Err(self.shared.failure()),
-        }
-    }
-
-    /// Ends the connection in order (a WebSocket close frame, a TCP shutdown) once what was
-    /// sent before is written.
-    pub async fn close(&self) {
-        let (done, closed) = oneshot::channel();
-        if self.out.send(Outgoing::Close { reason: None, done: Some(done) }).await.is_ok() {
-            let _ = closed.await;
-        }
+        link.try_send(Job { doc, reply }).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => Error::QueueFull { channel, bound: self.queue },
+            mpsc::error::TrySendError::Closed(_) => Error::Closed,
+        })?;
+        answer.await.unwrap_or(Err(Error::Closed))
     }
 }
 
-/// What a transport's read loop hands received documents to.
-pub(crate) struct Inbound {
-    shared: Arc<Shared>,
-    out: mpsc::Sender<Outgoing>,
-    inbox: mpsc::Sender<Received>,
+/// Whether an error ends a connection (as opposed to concerning one message).
+fn ends_connection(error: &Error) -> bool {
+    matches!(error, Error::Closed | Error::Disconnected { .. } | Error::Io(_) | Error::Connect { .. })
+}
+
+/// One dialed port.
+struct Link {
+    channel: Channel,
+    addr: String,
+    config: SessionConfig,
+    events: mpsc::Sender<Event>,
     names: Arc<Names>,
-    /// The connection's limits, in force while each document is decoded.
-    limits: crate::Limits,
+    status: Arc<[Mutex<LinkStatus>; 3]>,
 }
 
-impl Inbound {
-    /// Handles one received document. `false`: the connection's handle is gone, stop reading.
-    pub(crate) async fn document(&self, text: &str) -> bool {
-        let mos = match self.limits.scope(|| Mos::decode(text)) {
-            Ok(mos) => mos,
-            Err(e) => return self.error(Error::Decode(e)).await,
-        };
-        match &mos.message {
-            MosMessage::KeepAlive(_) => return true,
-            // Answering the answer to our own heartbeat would loop forever (SPEC285 §4.1.1).
-            MosMessage::Heartbeat(_) if !self.awaits(&mos) => {
-                let message_id = mos.message_id.as_ref().and_then(|id| id.value().copied());
-                let answer = self.names.envelope(message_id, heartbeat()).encode_utf16be();
-                return self.out.send(Outgoing::Answer(answer)).await.is_ok();
-            }
-            _ => {}
-        }
-        let waiter = {
-            let mut waiting = self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-            if waiting.as_ref().is_some_and(|w| w.awaited.answered_by(&mos)) {
-                waiting.take()
-            } else {
-                None
-            }
-        };
-        match waiter {
-            Some(waiter) => {
-                let _ = waiter.reply.send(Ok(mos.into_owned()));
-                true
-            }
-            None => self.inbox.send(Ok(mos.into_owned())).await.is_ok(),
-        }
+impl Link {
+    fn status(&self, update: impl FnOnce(&mut LinkStatus)) {
+        update(&mut self.status[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner));
     }
 
-    fn awaits(&self, mos: &Mos<'_>) -> bool {
-        let waiting = self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-        waiting.as_ref().is_some_and(|w| w.awaited.answered_by(mos))
+    /// State events are dropped rather than waited for when the application lags: the link
+    /// must go on heartbeating and sending.
+    fn report(&self, event: Event) {
+        let _ = self.events.try_send(event);
     }
 
-    /// Reports an error about one message; the connection goes on.
-    pub(crate) async fn error(&self, error: Error) -> bool {
-        self.inbox.send(Err(error)).await.is_ok()
-    }
-
-    /// The connection has ended: tells a waiting request and the application why.
-    pub(crate) async fn fail(self, error: Error) {
-        *self.shared.failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(error.clone());
-        let waiter = self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(waiter) = waiter {
-            let _ = waiter.reply.send(Err(error.clone()));
-        }
-        let _ = self.inbox.send(Err(error)).await;
-    }
-
-    #[cfg(feature = "mos-ws")]
-    /// Closes the connection from the reading side (a protocol violation by the peer).
-    pub(crate) async fn close(&self, reason: CloseReason) {
-        let _ = self.out.send(Outgoing::Close { reason: Some(reason), done: None }).await;
-    }
-}
-
-/// Writes what the connection sends, and a keepAlive whenever nothing was written for its
-/// interval (MOS 4.0: firewalls close quiet connections).
-async fn write_loop<S: Sink>(
-    mut sink: S,
-    mut out: mpsc::Receiver<Outgoing>,
-    keep_alive: Option<(Duration, Vec<u8>)>,
-    shared: Arc<Shared>,
-) {
-    let idle_deadline = || keep_alive.as_ref().map(|(every, _)| Instant::now() + *every);
-    let mut deadline = idle_deadline();
-    loop {
-        // `recv` is cancel-safe: a timeout loses nothing.
-        let next = match deadline {
-            Some(at) => tokio::time::timeout_at(at, out.recv()).await.ok(),
-            None => Some(out.recv().await),
-        };
-        let written = match next {
-            Some(Some(Outgoing::Document { bytes, done })) => {
-                let written = sink.write(bytes).await;
-                let failed = written.is_err();
-                let _ = done.send(written);
-                !failed
-            }
-            Some(Some(Outgoing::Answer(bytes))) => sink.write(bytes).await.is_ok(),
-            Some(Some(Outgoing::Close { reason, done })) => {
-                sink.close(reason).await;
-                shared.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(Error::Closed);
-                if let Some(done) = done {
-                    let _ = done.send(());
+    async fn run(self, mut jobs: mpsc::Receiver<Job>) {
+        let (first, longest) = self.config.redial;
+        let mut wait = first;
+        // A request sent but not acknowledged when the socket went: sent again, same ID.
+        let mut pending: Option<(Job, u32)> = None;
+        // An outage is reported once: when the socket goes, or when the first dial fails.
+        let mut reported_down = false;
+        loop {
+            let conn = match tcp::connect(&self.addr, &self.config.config).await {
+                Ok(conn) => Arc::new(conn),
+                Err(error) => {
+                    if !reported_down {
+                        reported_down = true;
+                        self.report(Event::Unlinked { channel: self.channel, error });
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(longest);
+                    continue;
                 }
+            };
+            wait = first;
+            self.status(|s| {
+                s.up = true;
+                s.missed = 0;
+                s.connects += 1;
+            });
+            self.report(Event::Linked { channel: self.channel });
+            let error = match self.serve(&conn, &mut jobs, &mut pending).await {
+                Some(error) => error,
+                // The session is gone.
+                None => return,
+            };
+            self.status(|s| s.up = false);
+            self.report(Event::Unlinked { channel: self.channel, error });
+            reported_down = true;
+            tokio::time::sleep(first).await;
+        }
+    }
+
+    /// Uses one connection until it fails (`Some`) or the session is dropped (`None`).
+    async fn serve(
+        &self,
+        conn: &Arc<Connection>,
+        jobs: &mut mpsc::Receiver<Job>,
+        pending: &mut Option<(Job, u32)>,
+    ) -> Option<Error> {
+        let every = self.config.heartbeat_every;
+        let beat_timeout = every.min(self.config.config.ack_timeout);
+        let mut beat = tokio::time::interval(every);
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut missed = 0;
+        loop {
+            if let Some((job, tries)) = pending.take() {
+                if let Err((job, tries, error)) = self.send(conn, job, tries).await {
+                    *pending = Some((job, tries));
+                    return Some(error);
+                }
+            }
+            tokio::select! {
+                job = jobs.recv() => match job {
+                    Some(job) => *pending = Some((job, 0)),
+                    None => return None,
+                },
+                _ = beat.tick() => {
+                    let doc = self.names.envelope(Some(self.names.next()), heartbeat());
+                    match conn.send_and_wait_ack(&doc, beat_timeout).await {
+                        Ok(_) => {
+                            missed = 0;
+                            self.status(|s| {
+                                s.missed = 0;
+                                s.heartbeats_answered += 1;
+                            });
+                        }
+                        Err(Error::AckTimeout { .. }) => {
+                            missed += 1;
+                            self.status(|s| s.missed = missed);
+                            if missed >= self.config.silent_after {
+                                self.report(Event::PeerSilent { channel: self.channel, missed });
+                                return Some(Error::AckTimeout { message: "heartbeat", message_id: None, after: beat_timeout * missed });
+                            }
+                        }
+                        Err(error) => return Some(error),
+                    }
+                }
+                // The peer should not send requests on our socket; some do (osmos before
+                // sessions, one-socket peers): they are delivered, and answered here.
+                received = conn.recv() => match received {
+                    Ok(doc) => {
+                        let incoming = Incoming {
+                            channel: self.channel,
+                            doc,
+                            conn: conn.clone(),
+                            names: self.names.clone(),
+                            answer: Default::default(),
+                        };
+                        if self.events.send(Event::Message(incoming)).await.is_err() {
+                            return None;
+                        }
+                    }
+                    Err(error) if ends_connection(&error) => return Some(error),
+                    Err(error) => {
+                        if self.events.send(Event::Error { channel: self.channel, error }).await.is_err() {
+                            return None;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Sends one request until it is acknowledged or its retries are spent; `Err` gives it
+    /// back when the connection failed under it.
+    async fn send(&self, conn: &Connection, job: Job, mut tries: u32) -> Result<(), (Job, u32, Error)> {
+        loop {
+            // Whoever asked has given up.
+            if job.reply.is_closed() {
+                return Ok(());
+            }
+            match conn.send_and_wait_ack(&job.doc, self.config.config.ack_timeout).await {
+                Ok(ack) => {
+                    let _ = job.reply.send(Ok(ack));
+                    return Ok(());
+                }
+                Err(Error::AckTimeout { .. }) if tries < self.config.retries => tries += 1,
+                Err(error) if ends_connection(&error) => return Err((job, tries, error)),
+                Err(error) => {
+                    let _ = job.reply.send(Err(error));
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// The envelope check.
+struct Checks {
+    policy: IdPolicy,
+    mos_id: String,
+    ncs_id: String,
+}
+
+impl Checks {
+    /// The IDs received when they name other systems.
+    fn wrong(&self, doc: &Mos<'_>) -> Option<(String, String)> {
+        let differs = |got: &Option<std::borrow::Cow<'_, str>>, want: &str| {
+            got.as_deref().is_some_and(|got| !got.trim().is_empty() && got.trim() != want)
+        };
+        if differs(&doc.mos_id, &self.mos_id) || differs(&doc.ncs_id, &self.ncs_id) {
+            let id = |got: &Option<std::borrow::Cow<'_, str>>| got.as_deref().unwrap_or_default().to_string();
+            Some((id(&doc.mos_id), id(&doc.ncs_id)))
+        } else {
+            None
+        }
+    }
+}
+
+/// A request of the peer already handed out: its ID and text, and the answer once given.
+struct Recent {
+    message_id: MessageId,
+    digest: u64,
+    answer: Arc<Mutex<Option<Mos<'static>>>>,
+}
+
+/// One listened-on port.
+struct Accept {
+    channel: Channel,
+    events: mpsc::Sender<Event>,
+    names: Arc<Names>,
+    checks: Arc<Checks>,
+    /// Shared by the port's connections: the peer retries on a new socket after a redial.
+    recent: Arc<Mutex<VecDeque<Recent>>>,
+}
+
+impl Accept {
+    async fn run(self, listener: tcp::Listener) {
+        let this = Arc::new(self);
+        // Dropped with this task, which ends the readers and their sockets.
+        let mut readers = JoinSet::new();
+        loop {
+            while readers.try_join_next().is_some() {}
+            match listener.accept().await {
+                Ok((conn, peer)) => {
+                    readers.spawn(this.clone().read(Arc::new(conn), peer));
+                }
+                // Out of file descriptors and the like: try again shortly.
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    async fn read(self: Arc<Self>, conn: Arc<Connection>, _peer: SocketAddr) {
+        let mut warned = false;
+        loop {
+            let error = match conn.recv().await {
+                Ok(doc) => match self.take(&conn, doc, &mut warned).await {
+                    Some(event) => {
+                        if self.events.send(event).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    None => continue,
+                },
+                Err(error) => error,
+            };
+            if ends_connection(&error) {
+                // The peer redials; its sockets come and go without news for the application.
                 return;
             }
-            Some(None) => return,
-            // Idle for the whole interval.
-            None => match &keep_alive {
-                Some((_, bytes)) => sink.write(bytes.clone()).await.is_ok(),
-                None => true,
-            },
-        };
-        if !written {
-            // The reader sees the broken connection too and reports it.
-            return;
+            if self.events.send(Event::Error { channel: self.channel, error }).await.is_err() {
+                return;
+            }
         }
-        deadline = idle_deadline();
+    }
+
+    /// Checks one message from the peer: the event to hand out, if any.
+    async fn take(&self, conn: &Arc<Connection>, doc: Mos<'static>, warned: &mut bool) -> Option<Event> {
+        if let Some((mos_id, ncs_id)) = self.checks.wrong(&doc) {
+            match self.checks.policy {
+                IdPolicy::Accept => {}
+                IdPolicy::Warn => {
+                    if !*warned {
+                        *warned = true;
+                        let _ = self.events.try_send(Event::WrongIds { channel: self.channel, mos_id, ncs_id });
+                    }
+                }
+                IdPolicy::Reject => {
+                    let mut about = Recovered {
+                        kind: Some(ack::name(&doc.message).to_string()),
+                        message_id: doc.message_id.as_ref().and_then(|id| id.value().copied()),
+                        nacked: false,
+                    };
+                    let reason = format!("mosID «{mos_id}» and ncsID «{ncs_id}» do not name this pair of systems");
+                    if let Some(nack) = nack::refuse(&doc, &nack::reason(&reason)) {
+                        about.nacked = conn.reply(&doc, nack).await.is_ok();
+                    }
+                    let error = Error::WrongIds { mos_id, ncs_id, about };
+                    return Some(Event::Error { channel: self.channel, error });
+                }
+            }
+        }
+        let answer = match self.first_time(&doc) {
+            Ok(answer) => answer,
+            Err(Some(answer)) => {
+                // A retry of a request answered already: the same answer again.
+                let _ = conn.send(&answer).await;
+                return None;
+            }
+            // A retry of a request the application still works on: its answer will come.
+            Err(None) => return None,
+        };
+        Some(Event::Message(Incoming {
+            channel: self.channel,
+            doc,
+            conn: conn.clone(),
+            names: self.names.clone(),
+            answer,
+        }))
+    }
+
+    /// Records a request of the peer; `Err` with the earlier answer (if given) when it is a
+    /// retry: same kind, same messageID, same text.
+    #[allow(clippy::type_complexity)]
+    fn first_time(&self, doc: &Mos<'_>) -> Result<Arc<Mutex<Option<Mos<'static>>>>, Option<Mos<'static>>> {
+        let answer: Arc<Mutex<Option<Mos<'static>>>> = Default::default();
+        let kind = ack::name(&doc.message);
+        let Some(message_id) = doc.message_id.as_ref().and_then(|id| id.value().copied()) else {
+            return Ok(answer);
+        };
+        if ack::replies(kind).is_none() {
+            return Ok(answer);
+        }
+        let mut hasher = DefaultHasher::new();
+        doc.encode().hash(&mut hasher);
+        let digest = hasher.finish();
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(seen) = recent.iter().find(|r| r.message_id == message_id && r.digest == digest) {
+            return Err(seen.answer.lock().unwrap_or_else(PoisonError::into_inner).clone());
+        }
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(Recent { message_id, digest, answer: answer.clone() });
+        Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_travel_on_their_ports() {
+        assert_eq!(channel_of("roCreate", false), Channel::Upper);
+        assert_eq!(channel_of("roElementStat", true), Channel::Upper);
+        assert_eq!(channel_of("mosItemReplace", false), Channel::Upper);
+        assert_eq!(channel_of("mosObj", true), Channel::Lower);
+        assert_eq!(channel_of("reqMachInfo", true), Channel::Lower);
+        assert_eq!(channel_of("mosReqObjList", true), Channel::Query);
+        assert_eq!(channel_of("mosReqObjList", false), Channel::Lower);
+    }
+
+    #[test]
+    fn missing_or_empty_ids_pass_the_check() {
+        let checks = Checks { policy: IdPolicy::Reject, mos_id: "d".into(), ncs_id: "n".into() };
+        let doc = |xml: &str| Mos::decode(xml).unwrap().into_owned();
+        assert_eq!(checks.wrong(&doc("<mos><reqMachInfo/></mos>")), None);
+        assert_eq!(checks.wrong(&doc("<mos><mosID></mosID><ncsID>n</ncsID><reqMachInfo/></mos>")), None);
+        assert_eq!(checks.wrong(&doc("<mos><mosID>d</mosID><ncsID>n</ncsID><reqMachInfo/></mos>")), None);
+        // mos-connection as a newsroom system writes its own name as mosID.
+        assert_eq!(
+            checks.wrong(&doc("<mos><ncsID>d</ncsID><mosID>n</mosID><reqMachInfo/></mos>")),
+            Some(("n".into(), "d".into()))
+        );
     }
 }

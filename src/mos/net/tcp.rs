@@ -20,7 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 
-use super::session::{CloseReason, Inbound, Sink};
+use super::connection::{CloseReason, Inbound, Sink};
 use super::{Config, Connection, Error};
 use crate::error::ErrorKind;
 use crate::mos::stream::MosStreamDecoder;
@@ -87,6 +87,11 @@ impl Sink for TcpSink {
     }
 }
 
+fn is_reset(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    matches!(e.kind(), ConnectionReset | ConnectionAborted | BrokenPipe)
+}
+
 /// Cuts the byte stream into documents with the stream decoder (which sniffs UCS-2BE, and
 /// UTF-8 from lenient peers) and hands them on.
 async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, limits: crate::Limits) {
@@ -100,6 +105,12 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, limits: crate::Lim
         let n = match read.read(&mut buf).await {
             Ok(0) => break,
             Ok(n) => n,
+            // A reset ends the stream like a FIN does; what matters is whether a message was
+            // cut short.
+            Err(e) if is_reset(&e) => {
+                let received = if decoder.finish().is_err() { received - last_end } else { 0 };
+                return inbound.fail(Error::Disconnected { received }).await;
+            }
             Err(e) => return inbound.fail(e.into()).await,
         };
         received += n;
@@ -113,8 +124,12 @@ async fn read_loop(mut read: OwnedReadHalf, inbound: Inbound, limits: crate::Lim
                 }
                 // The stream decoder's only limit is the message size; it has dropped the message
                 // and goes on with the next one.
-                Err(e) if matches!(e.kind(), ErrorKind::Limit(_)) => inbound.error(Error::TooLarge { max }).await,
-                Err(e) => inbound.error(Error::Decode(e)).await,
+                Err(e) if matches!(e.kind(), ErrorKind::Limit(_)) => {
+                    let head = decoder.dropped_head().to_string();
+                    let about = inbound.nack(&head, &format!("larger than the maximum of {max} bytes")).await;
+                    inbound.error(Error::TooLarge { max, about }).await
+                }
+                Err(error) => inbound.error(Error::Decode { error, about: Default::default() }).await,
             };
             if !going_on {
                 return;

@@ -35,9 +35,9 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use super::session::{CloseReason, Inbound, Sink};
+use super::connection::{CloseReason, Inbound, Sink};
 pub use super::tls::{ClientTls, ServerTls};
-use super::{Channel, Config, Connection, Error};
+use super::{nack, Channel, Config, Connection, Error};
 use crate::mos::wire::to_utf8;
 pub use {tokio_rustls, tokio_tungstenite};
 
@@ -402,9 +402,13 @@ async fn read_loop<S>(
         match message {
             Message::Binary(bytes) => {
                 let going_on = match to_utf8(&bytes) {
-                    Ok(text) if text.len() > max => inbound.error(Error::TooLarge { max }).await,
+                    Ok(text) if text.len() > max => {
+                        let head = &text[..nack::floor(&text, nack::HEAD)];
+                        let about = inbound.nack(head, &format!("larger than the maximum of {max} bytes")).await;
+                        inbound.error(Error::TooLarge { max, about }).await
+                    }
                     Ok(text) => inbound.document(&text).await,
-                    Err(e) => inbound.error(Error::Decode(e)).await,
+                    Err(error) => inbound.error(Error::Decode { error, about: Default::default() }).await,
                 };
                 if !going_on {
                     return;
@@ -427,7 +431,9 @@ fn read_error(e: tungstenite::Error, received: usize, max: usize) -> Error {
     use std::io::ErrorKind as Io;
     use tungstenite::error::{CapacityError, ProtocolError};
     match e {
-        tungstenite::Error::Capacity(CapacityError::MessageTooLong { .. }) => Error::TooLarge { max },
+        tungstenite::Error::Capacity(CapacityError::MessageTooLong { .. }) => {
+            Error::TooLarge { max, about: Default::default() }
+        }
         tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => Error::Disconnected { received },
         tungstenite::Error::Io(e) if matches!(e.kind(), Io::UnexpectedEof | Io::ConnectionReset | Io::BrokenPipe) => {
             Error::Disconnected { received }
