@@ -14,6 +14,7 @@ use crate::mos::messages::{Mos, MosMessage};
 use crate::mos::value::MessageId;
 
 /// How much of a message's start is kept to read its envelope when the rest is dropped.
+#[cfg_attr(not(feature = "mos-ws"), allow(dead_code))]
 pub(crate) const HEAD: usize = 2048;
 
 /// The largest char boundary of `text` at or below `at`.

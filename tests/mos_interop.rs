@@ -1,0 +1,454 @@
+//! osmos sessions against the MOS library most newsroom integrators use, npm's
+//! `@mos-connection/connector` (pinned in `tests/interop/mos-connection/package.json`), in
+//! both roles over TCP on loopback. Each exchange is checked on both sides: what osmos
+//! received (fields and values) and what mos-connection's handlers or callers were given.
+//! Skipped without node or `npm ci`; a failure under `.ci/run`.
+#![cfg(feature = "mos-tcp")]
+
+#[path = "support/mos_net.rs"]
+mod mos_net;
+
+#[path = "support/mos_connection.rs"]
+mod mos_connection;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mos_connection::{available, Driver, JsRole};
+use mos_net::message;
+use osmos::mos::messages::{Mos, MosMessage};
+use osmos::mos::net::{Channel, Config, Error, Event, Incoming, Ports, Role, Session, SessionConfig};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+fn free_ports() -> Ports {
+    let port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    Ports::new(port(), port(), port())
+}
+
+/// What the osmos application saw.
+#[derive(Debug)]
+enum Seen {
+    Message(Channel, Mos<'static>),
+    Error(Channel, Error),
+    WrongIds(String, String),
+}
+
+/// The osmos side: a session whose application answers every request the way a device or
+/// newsroom system would, and reports what it saw.
+async fn osmos(
+    role: Role,
+    config: Config,
+    ours: Ports,
+    theirs: Ports,
+) -> (Arc<Session>, mpsc::UnboundedReceiver<Seen>) {
+    let config =
+        SessionConfig::new(config.ack_timeout(Duration::from_secs(3)).max_message_size(64 * 1024), role, "127.0.0.1")
+            .listen("127.0.0.1", ours)
+            .peer_ports(theirs)
+            .heartbeats(Duration::from_millis(300), 3)
+            .redial(Duration::from_millis(50), Duration::from_millis(500));
+    let session = Arc::new(Session::start(config).await.unwrap());
+    let (seen, rx) = mpsc::unbounded_channel();
+    let app = session.clone();
+    tokio::spawn(async move {
+        while let Some(event) = app.next().await {
+            match event {
+                Event::Message(incoming) => {
+                    answer(&app, &incoming).await;
+                    let _ = seen.send(Seen::Message(incoming.channel, incoming.doc));
+                }
+                Event::Error { channel, error } => {
+                    let _ = seen.send(Seen::Error(channel, error));
+                }
+                Event::WrongIds { mos_id, ncs_id, .. } => {
+                    let _ = seen.send(Seen::WrongIds(mos_id, ncs_id));
+                }
+                _ => {}
+            }
+        }
+    });
+    (session, rx)
+}
+
+fn ro_ack(ro_id: &str) -> MosMessage<'static> {
+    message(&format!("<roAck><roID>{ro_id}</roID><roStatus>OK</roStatus></roAck>"))
+}
+
+fn mos_ack(obj_id: &str, description: &str) -> MosMessage<'static> {
+    message(&format!(
+        "<mosAck><objID>{obj_id}</objID><objRev>1</objRev><status>ACK</status>\
+         <statusDescription>{description}</statusDescription></mosAck>"
+    ))
+}
+
+fn mos_obj_xml(id: &str) -> String {
+    format!(
+        "<mosObj><objID>{id}</objID><objSlug>Clip {id} «osmos»</objSlug><objGroup>News</objGroup>\
+         <objType>VIDEO</objType><objTB>50</objTB><objRev>3</objRev><objDur>1500</objDur>\
+         <status>READY</status><objAir>READY</objAir><createdBy>osmos</createdBy>\
+         <created>2026-12-07T10:00:00</created><changedBy>osmos</changedBy>\
+         <changed>2026-12-07T11:00:00</changed><description>Aerial shot</description></mosObj>"
+    )
+}
+
+async fn answer(session: &Session, incoming: &Incoming) {
+    let reply = match &incoming.doc.message {
+        MosMessage::ReqMachInfo(_) => message(
+            "<listMachInfo><manufacturer>osmos</manufacturer><model>session</model><hwRev>1</hwRev>\
+             <swRev>0.1</swRev><DOM>2026-12-07</DOM><SN>7</SN><ID>osmos.device</ID>\
+             <time>2026-12-07T12:00:00</time><mosRev>2.8.5</mosRev>\
+             <supportedProfiles deviceType=\"MOS\"><mosProfile number=\"0\">YES</mosProfile>\
+             <mosProfile number=\"1\">YES</mosProfile><mosProfile number=\"2\">YES</mosProfile>\
+             </supportedProfiles></listMachInfo>",
+        ),
+        MosMessage::RoCreate(m) => ro_ack(&m.ro_id),
+        MosMessage::RoReplace(m) => ro_ack(&m.ro_id),
+        MosMessage::RoDelete(m) => ro_ack(&m.ro_id),
+        MosMessage::RoMetadataReplace(m) => ro_ack(&m.ro_id),
+        MosMessage::RoStorySend(m) => ro_ack(&m.ro_id),
+        MosMessage::RoReadyToAir(m) => ro_ack(&m.ro_id),
+        MosMessage::RoElementAction(m) => ro_ack(&m.ro_id),
+        MosMessage::RoElementStat(m) => ro_ack(&m.ro_id),
+        MosMessage::MosItemReplace(m) => ro_ack(&m.ro_id),
+        MosMessage::MosReqObj(m) => message(&mos_obj_xml(&m.obj_id)),
+        MosMessage::MosObj(m) => mos_ack(&m.obj_id, "stored"),
+        MosMessage::MosListAll(_) => mos_ack("", "stored"),
+        MosMessage::MosObjCreate(_) => mos_ack("", "OBJ-NEW-1"),
+        MosMessage::RoReq(m) => message(&format!(
+            "<roList><roID>{}</roID><roSlug>Listed by osmos</roSlug><story><storyID>S1</storyID>\
+             <item><itemID>I1</itemID><objID>OBJ-I1</objID><mosID>osmos.device</mosID></item></story></roList>",
+            m.ro_id
+        )),
+        MosMessage::MosReqObjList(m) => message(&format!(
+            "<mosObjList><queryID>{}</queryID><listReturnStart>1</listReturnStart><listReturnEnd>1</listReturnEnd>\
+             <listReturnTotal>1</listReturnTotal><list>{}</list></mosObjList>",
+            m.query_id,
+            mos_obj_xml("OBJ-Q")
+        )),
+        MosMessage::MosReqAll(_) => {
+            // The acknowledgement first, then the objects in a mosListAll of our own.
+            incoming.reply(mos_ack("", "ACK")).await.unwrap();
+            let list = message(&format!("<mosListAll>{}{}</mosListAll>", mos_obj_xml("OBJ-1"), mos_obj_xml("OBJ-2")));
+            let ack = session.request(list).await.unwrap();
+            assert_eq!(name(&ack), "mosAck");
+            return;
+        }
+        _ => return,
+    };
+    incoming.reply(reply).await.unwrap();
+}
+
+fn name(doc: &Mos<'_>) -> &'static str {
+    osmos::mos::net::message_name(&doc.message)
+}
+
+/// The next message the osmos application answered, with its port.
+async fn seen(rx: &mut mpsc::UnboundedReceiver<Seen>) -> (Channel, Mos<'static>) {
+    loop {
+        match timeout(Duration::from_secs(15), rx.recv()).await.expect("a message at osmos in time").unwrap() {
+            Seen::Message(channel, doc) => return (channel, doc),
+            Seen::WrongIds(..) => {}
+            Seen::Error(channel, error) => panic!("osmos {channel:?}: {error}"),
+        }
+    }
+}
+
+/// The message's XML as osmos encodes it, for checks of nested values.
+fn xml(doc: &Mos<'_>) -> String {
+    doc.encode()
+}
+
+async fn wait_heartbeats(session: &Session) {
+    timeout(Duration::from_secs(10), async {
+        while [Channel::Lower, Channel::Upper].iter().any(|&c| session.link_status(c).heartbeats_answered == 0) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("mos-connection answers osmos heartbeats on both ports");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mos_connection_as_newsroom_system_drives_an_osmos_device() {
+    if !available() {
+        return;
+    }
+    let (ours, theirs) = (free_ports(), free_ports());
+    let (device, mut rx) = osmos(Role::Device, Config::new("osmos.device", "ncs.js"), ours, theirs).await;
+    let mut js = Driver::start(JsRole::Newsroom, "ncs.js", "osmos.device", theirs, ours).await;
+
+    // Heartbeats both ways on both ports: mos-connection counts the primary connection up only
+    // once its heartbeats on the lower and upper ports are answered; ours are answered too.
+    let status = js.wait_connected().await;
+    assert_eq!(status["PrimaryStatus"], json!("Primary: Connected"));
+    wait_heartbeats(&device).await;
+
+    // reqMachInfo → listMachInfo.
+    let info = js.command("reqMachInfo").await;
+    assert_eq!(
+        (&info["manufacturer"], &info["model"], &info["mosRev"]),
+        (&json!("osmos"), &json!("session"), &json!("2.8.5"))
+    );
+    assert_eq!(info["supportedProfiles"]["deviceType"], json!("MOS"));
+    assert_eq!(info["supportedProfiles"]["profile2"], json!(true));
+    // mos-connection as a newsroom system swaps the envelope's IDs: reported (once per
+    // connection) before the first message, which is taken all the same.
+    match timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap() {
+        Seen::WrongIds(mos_id, ncs_id) => assert_eq!((mos_id.as_str(), ncs_id.as_str()), ("ncs.js", "osmos.device")),
+        other => panic!("{other:?}"),
+    }
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!((channel, name(&doc)), (Channel::Lower, "reqMachInfo"));
+
+    // roCreate: every story and item arrives; the roAck comes back.
+    let ack = js.command("roCreate").await;
+    assert_eq!((&ack["ID"], &ack["Status"]), (&json!("RO1"), &json!("OK")));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Upper);
+    let MosMessage::RoCreate(ro) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((ro.ro_id.as_ref(), ro.ro_slug.as_ref()), ("RO1", "Evening news"));
+    assert_eq!(
+        ro.ro_ed_start.as_ref().and_then(|t| t.value()).map(|t| t.to_string()).as_deref(),
+        Some("2026-12-07T20:00:00,000Z")
+    );
+    let stories: Vec<_> =
+        ro.story.iter().map(|s| (s.story_id.as_ref(), s.story_slug.as_deref(), s.item.len())).collect();
+    assert_eq!(stories, [("S1", Some("Story S1 – ünïcode"), 2), ("S2", Some("Story S2 – ünïcode"), 1)]);
+    let item = &ro.story[0].item[1];
+    assert_eq!((item.item_id.as_ref(), item.obj_id.as_ref(), item.mos_id.as_ref()), ("I2", "OBJ-I2", "osmos.device"));
+    assert_eq!(item.item_slug.as_deref(), Some("Item I2"));
+
+    let ack = js.command("roReplace").await;
+    assert_eq!(ack["Status"], json!("OK"));
+    let (_, doc) = seen(&mut rx).await;
+    let MosMessage::RoReplace(ro) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((ro.ro_id.as_ref(), ro.ro_slug.as_ref(), ro.story.len()), ("RO1", "Evening news, replaced", 2));
+
+    js.command("roMetadataReplace").await;
+    let (_, doc) = seen(&mut rx).await;
+    let MosMessage::RoMetadataReplace(ro) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((ro.ro_id.as_ref(), ro.ro_slug.as_ref()), ("RO1", "Evening news, renamed"));
+
+    js.command("roStorySend").await;
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Upper);
+    let MosMessage::RoStorySend(story) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!(
+        (story.ro_id.as_ref(), story.story_id.as_ref(), story.story_slug.as_deref()),
+        ("RO1", "S1", Some("Story S1"))
+    );
+    let body = story.story_body.as_str();
+    assert!(body.contains("<p>Good evening.</p>"), "{body}");
+    assert!(body.contains("<storyItem>") && body.contains("<objID>OBJ-I1</objID>"), "{body}");
+
+    js.command("roReadyToAir").await;
+    let (_, doc) = seen(&mut rx).await;
+    let MosMessage::RoReadyToAir(ready) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((ready.ro_id.as_ref(), ready.ro_air.value()), ("RO1", "READY"));
+
+    // roElementAction: every operation on stories and items.
+    for (command, operation, expected) in [
+        (
+            "insertStories",
+            "INSERT",
+            &["<element_target><storyID>S2</storyID></element_target>", "<storyID>S9</storyID>"][..],
+        ),
+        (
+            "replaceStories",
+            "REPLACE",
+            &["<element_target><storyID>S2</storyID></element_target>", "<itemID>I8</itemID>"],
+        ),
+        (
+            "moveStories",
+            "MOVE",
+            &[
+                "<element_target><storyID>S1</storyID></element_target>",
+                "<element_source><storyID>S2</storyID></element_source>",
+            ],
+        ),
+        ("deleteStories", "DELETE", &["<element_source><storyID>S9</storyID></element_source>"]),
+        ("swapStories", "SWAP", &["<element_source><storyID>S1</storyID><storyID>S2</storyID></element_source>"]),
+        (
+            "insertItems",
+            "INSERT",
+            &["<element_target><storyID>S1</storyID><itemID>I2</itemID></element_target>", "<itemID>I7</itemID>"],
+        ),
+        (
+            "replaceItems",
+            "REPLACE",
+            &["<element_target><storyID>S1</storyID><itemID>I2</itemID></element_target>", "<objID>OBJ-I2</objID>"],
+        ),
+        (
+            "moveItems",
+            "MOVE",
+            &[
+                "<element_target><storyID>S1</storyID><itemID>I1</itemID></element_target>",
+                "<element_source><itemID>I2</itemID></element_source>",
+            ],
+        ),
+        (
+            "deleteItems",
+            "DELETE",
+            &[
+                "<element_target><storyID>S1</storyID></element_target>",
+                "<element_source><itemID>I7</itemID></element_source>",
+            ],
+        ),
+        (
+            "swapItems",
+            "SWAP",
+            &[
+                "<element_target><storyID>S1</storyID></element_target>",
+                "<element_source><itemID>I1</itemID><itemID>I2</itemID></element_source>",
+            ],
+        ),
+    ] {
+        let ack = js.command(command).await;
+        assert_eq!(ack["Status"], json!("OK"), "{command}");
+        let (channel, doc) = seen(&mut rx).await;
+        assert_eq!(channel, Channel::Upper);
+        let MosMessage::RoElementAction(action) = &doc.message else { panic!("{command}: {doc:?}") };
+        assert_eq!((action.ro_id.as_ref(), action.operation.value()), ("RO1", operation), "{command}");
+        let text = xml(&doc);
+        for part in expected {
+            assert!(text.contains(part), "{command}: {part} not in {text}");
+        }
+    }
+
+    js.command("roDelete").await;
+    let (_, doc) = seen(&mut rx).await;
+    let MosMessage::RoDelete(ro) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!(ro.ro_id, "RO1");
+
+    // Profile 1: mosReqObj → mosObj; mosReqAll → mosAck, then our mosListAll.
+    let obj = js.command("mosReqObj").await;
+    assert_eq!(
+        (&obj["ID"], &obj["Slug"], &obj["Type"]),
+        (&json!("OBJ-1"), &json!("Clip OBJ-1 «osmos»"), &json!("VIDEO"))
+    );
+    assert_eq!((&obj["TimeBase"], &obj["Duration"], &obj["Revision"]), (&json!(50), &json!(1500), &json!(3)));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!((channel, name(&doc)), (Channel::Lower, "mosReqObj"));
+    let ack = js.command("mosReqAll").await;
+    assert_eq!(ack["Status"], json!("ACK"));
+    let listed = js.received("mosObjects").await;
+    assert_eq!((&listed[0]["ID"], &listed[1]["ID"]), (&json!("OBJ-1"), &json!("OBJ-2")));
+    let (_, doc) = seen(&mut rx).await;
+    assert_eq!(name(&doc), "mosReqAll");
+
+    // Profile 3: mosObjCreate (the new objID in the ACK), mosReqObjList on the query port.
+    let ack = js.command("mosObjCreate").await;
+    assert_eq!((&ack["Status"], &ack["Description"]), (&json!("ACK"), &json!("OBJ-NEW-1")));
+    let (_, doc) = seen(&mut rx).await;
+    let MosMessage::MosObjCreate(create) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!(
+        (create.obj_slug.as_ref(), create.obj_type.value(), create.obj_tb.as_ref()),
+        ("Clip undefined", "VIDEO", "25")
+    );
+    let list = js.command("mosReqObjList").await;
+    assert_eq!((&list["listReturnTotal"], &list["list"][0]["ID"]), (&json!(1), &json!("OBJ-Q")));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Query);
+    let MosMessage::MosReqObjList(req) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((req.query_id.as_ref(), req.general_search.as_ref()), ("Q1", "weather"));
+    assert_eq!((req.list_return_start.as_ref(), req.list_return_end.as_ref()), ("1", "10"));
+    assert_eq!(req.search_group.len(), 1);
+    // mos-connection sends the user name twice, as the spec's attribute and as an element:
+    // the attribute is taken, the element kept as an unknown one (lenient input).
+    assert_eq!(req.username.as_deref(), Some("jdoe"));
+    let text = xml(&doc);
+    assert!(text.contains("<mosReqObjList username=\"jdoe\">") && text.contains("<username>jdoe</username>"), "{text}");
+
+    // osmos → mos-connection: mosObj, roElementStat at each level, mosItemReplace, roReq,
+    // reqMachInfo, each on the port it belongs to.
+    let ack = device.request(message(&mos_obj_xml("OBJ-7"))).await.unwrap();
+    let MosMessage::MosAck(ack) = &ack.message else { panic!("{ack:?}") };
+    assert_eq!((ack.obj_id.as_ref(), ack.status.value()), ("OBJ-7", "ACK"));
+    let objs = js.received("mosObjects").await;
+    assert_eq!(
+        (&objs[0]["ID"], &objs[0]["Slug"], &objs[0]["Group"]),
+        (&json!("OBJ-7"), &json!("Clip OBJ-7 «osmos»"), &json!("News"))
+    );
+    assert_eq!(
+        (&objs[0]["Status"], &objs[0]["AirStatus"], &objs[0]["Duration"]),
+        (&json!("READY"), &json!("READY"), &json!(1500))
+    );
+
+    for (element, xml, check) in [
+        (
+            "RO",
+            "<roElementStat element=\"RO\"><roID>RO1</roID><status>MANUAL CTRL</status><time>2026-12-07T20:01:00</time></roElementStat>",
+            json!({"element": "RO", "ID": "RO1", "Status": "MANUAL CTRL"}),
+        ),
+        (
+            "STORY",
+            "<roElementStat element=\"STORY\"><roID>RO1</roID><storyID>S1</storyID><status>PLAY</status><time>2026-12-07T20:02:00</time></roElementStat>",
+            json!({"element": "STORY", "RunningOrderId": "RO1", "ID": "S1", "Status": "PLAY"}),
+        ),
+        (
+            "ITEM",
+            "<roElementStat element=\"ITEM\"><roID>RO1</roID><storyID>S1</storyID><itemID>I1</itemID><objID>OBJ-I1</objID><itemChannel>B</itemChannel><status>STOP</status><time>2026-12-07T20:03:00</time></roElementStat>",
+            json!({"element": "ITEM", "RunningOrderId": "RO1", "StoryId": "S1", "ID": "I1", "ObjectId": "OBJ-I1", "Channel": "B", "Status": "STOP"}),
+        ),
+    ] {
+        let ack = device.request(message(xml)).await.unwrap();
+        assert_eq!(name(&ack), "roAck", "{element}");
+        let got = js.received("roElementStat").await;
+        for (key, value) in check.as_object().unwrap() {
+            assert_eq!(&got[key], value, "{element}: {key} in {got}");
+        }
+        assert!(got["Time"].as_str().unwrap().starts_with("2026-12-07T"), "{got}");
+    }
+
+    let replace = message(
+        "<mosItemReplace><roID>RO1</roID><storyID>S1</storyID><item><itemID>I1</itemID>\
+         <itemSlug>Replaced</itemSlug><objID>OBJ-9</objID><mosID>osmos.device</mosID></item></mosItemReplace>",
+    );
+    let ack = device.request(replace).await.unwrap();
+    let MosMessage::RoAck(ack) = &ack.message else { panic!("{ack:?}") };
+    assert_eq!(ack.ro_status, "OK");
+    let got = js.received("mosItemReplace").await;
+    assert_eq!(
+        (&got["item"]["ID"], &got["item"]["Slug"], &got["item"]["ObjectID"]),
+        (&json!("I1"), &json!("Replaced"), &json!("OBJ-9"))
+    );
+    // mos-connection 4.1.1 hands its handler `ID` and `itemID` where roID and storyID are.
+    assert_eq!((&got["roID"], &got["storyID"]), (&Value::Null, &Value::Null));
+
+    let list = device.request(message("<roReq><roID>RO1</roID></roReq>")).await.unwrap();
+    let MosMessage::RoList(list) = &list.message else { panic!("{list:?}") };
+    assert_eq!((list.ro_id.as_ref(), list.ro_slug.as_ref(), list.story.len()), ("RO1", "Listed by mos-connection", 2));
+    assert_eq!(list.story[0].item[0].obj_id, "OBJ-I1");
+    assert_eq!(js.received("roReq").await["ID"], json!("RO1"));
+
+    let info = device.request(message("<reqMachInfo/>")).await.unwrap();
+    let MosMessage::ListMachInfo(info) = &info.message else { panic!("{info:?}") };
+    assert_eq!(
+        (info.manufacturer.as_ref(), info.model.as_ref(), info.id.as_ref()),
+        ("mos-connection", "driver.js", "ncs.js")
+    );
+
+    // An oversized message is NACKed at once (not left to mos-connection's timeout), and the
+    // session goes on.
+    let started = Instant::now();
+    let ack = js.command("oversized").await;
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(ack["ID"], json!("RO-BIG"));
+    assert_eq!(ack["Status"], json!("NACK: larger than the maximum of 65536 bytes"));
+    match timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap() {
+        Seen::Error(Channel::Upper, Error::TooLarge { max: 65536, about }) => {
+            assert_eq!((about.kind.as_deref(), about.nacked), (Some("roCreate"), true));
+            assert!(about.message_id.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(js.command("roCreate").await["Status"], json!("OK"));
+    let (_, doc) = seen(&mut rx).await;
+    assert_eq!(name(&doc), "roCreate");
+
+    assert_eq!(js.command("status").await["PrimaryConnected"], json!(true));
+    let unexpected: Vec<_> = js.complaints.iter().filter(|c| !c.contains("Heartbeat")).collect();
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
+}
