@@ -452,3 +452,174 @@ async fn mos_connection_as_newsroom_system_drives_an_osmos_device() {
     let unexpected: Vec<_> = js.complaints.iter().filter(|c| !c.contains("Heartbeat")).collect();
     assert!(unexpected.is_empty(), "{unexpected:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mos_connection_as_device_serves_an_osmos_newsroom_system() {
+    if !available() {
+        return;
+    }
+    let (ours, theirs) = (free_ports(), free_ports());
+    let (newsroom, mut rx) = osmos(Role::Newsroom, Config::new("mos.js", "osmos.ncs"), ours, theirs).await;
+    let mut js = Driver::start(JsRole::Device, "mos.js", "osmos.ncs", theirs, ours).await;
+    js.wait_connected().await;
+    wait_heartbeats(&newsroom).await;
+
+    // osmos → mos-connection: the running order messages on the upper port.
+    let ro = message(
+        "<roCreate><roID>RO5</roID><roSlug>Late news «spécial»</roSlug><roEdStart>2026-12-07T22:00:00</roEdStart>\
+         <story><storyID>S1</storyID><storySlug>Opening</storySlug><item><itemID>I1</itemID>\
+         <itemSlug>Titles</itemSlug><objID>OBJ-T</objID><mosID>mos.js</mosID><objDur>250</objDur><objTB>25</objTB>\
+         </item></story><story><storyID>S2</storyID><item><itemID>I2</itemID><objID>OBJ-U</objID>\
+         <mosID>mos.js</mosID></item></story></roCreate>",
+    );
+    let ack = newsroom.request(ro).await.unwrap();
+    let MosMessage::RoAck(ack) = &ack.message else { panic!("{ack:?}") };
+    assert_eq!((ack.ro_id.as_ref(), ack.ro_status.as_ref()), ("RO5", "OK"));
+    let got = js.received("roCreate").await;
+    assert_eq!((&got["ID"], &got["Slug"]), (&json!("RO5"), &json!("Late news «spécial»")));
+    assert_eq!(got["EditorialStart"], json!("2026-12-07T22:00:00.000Z"));
+    assert_eq!((&got["Stories"][0]["ID"], &got["Stories"][0]["Slug"]), (&json!("S1"), &json!("Opening")));
+    let item = &got["Stories"][0]["Items"][0];
+    assert_eq!(
+        (&item["ID"], &item["ObjectID"], &item["MOSID"], &item["Slug"]),
+        (&json!("I1"), &json!("OBJ-T"), &json!("mos.js"), &json!("Titles"))
+    );
+    assert_eq!(got["Stories"][1]["Items"][0]["ObjectID"], json!("OBJ-U"));
+
+    let send = message(
+        "<roStorySend><roID>RO5</roID><storyID>S1</storyID><storySlug>Opening</storySlug><storyNum>A1</storyNum>\
+         <storyBody><p>Good night.</p><storyItem><itemID>I1</itemID><objID>OBJ-T</objID><mosID>mos.js</mosID></storyItem>\
+         </storyBody></roStorySend>",
+    );
+    newsroom.request(send).await.unwrap();
+    let got = js.received("roStorySend").await;
+    assert_eq!((&got["RunningOrderId"], &got["ID"], &got["Number"]), (&json!("RO5"), &json!("S1"), &json!("A1")));
+    assert_eq!((&got["Body"][0]["Type"], &got["Body"][0]["Content"]["text"]), (&json!("p"), &json!("Good night.")));
+    assert_eq!(got["Body"][1]["Type"], json!("storyItem"));
+    assert_eq!(got["Body"][1]["Content"]["ObjectID"], json!("OBJ-T"));
+
+    let insert = message(
+        "<roElementAction operation=\"INSERT\"><roID>RO5</roID><element_target><storyID>S2</storyID></element_target>\
+         <element_source><story><storyID>S3</storyID><storySlug>Weather</storySlug></story></element_source></roElementAction>",
+    );
+    newsroom.request(insert).await.unwrap();
+    let got = js.received("insertStories").await;
+    assert_eq!((&got["action"]["RunningOrderID"], &got["action"]["StoryID"]), (&json!("RO5"), &json!("S2")));
+    assert_eq!((&got["stories"][0]["ID"], &got["stories"][0]["Slug"]), (&json!("S3"), &json!("Weather")));
+
+    newsroom.request(message("<roReadyToAir><roID>RO5</roID><roAir>NOT READY</roAir></roReadyToAir>")).await.unwrap();
+    let got = js.received("roReadyToAir").await;
+    assert_eq!((&got["ID"], &got["Status"]), (&json!("RO5"), &json!("NOT READY")));
+
+    // Profile 1 from the newsroom: mosReqObj answered with the object; mosReqAll acknowledged,
+    // then mos-connection's mosListAll arrives on the lower port.
+    let obj = newsroom.request(message("<mosReqObj><objID>OBJ-3</objID></mosReqObj>")).await.unwrap();
+    let MosMessage::MosObj(obj) = &obj.message else { panic!("{obj:?}") };
+    assert_eq!((obj.obj_id.as_ref(), obj.obj_slug.as_ref(), obj.obj_type.value()), ("OBJ-3", "Clip OBJ-3", "VIDEO"));
+    assert_eq!((obj.obj_tb.to_string(), obj.obj_air.value()), ("25".to_string(), "READY"));
+    assert_eq!(js.received("mosReqObj").await["ID"], json!("OBJ-3"));
+    let ack = newsroom.request(message("<mosReqAll><pause>0</pause></mosReqAll>")).await.unwrap();
+    assert_eq!(name(&ack), "mosAck");
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Lower);
+    let MosMessage::MosListAll(list) = &doc.message else { panic!("{doc:?}") };
+    let ids: Vec<_> = list.mos_obj.iter().map(|o| o.obj_id.as_ref()).collect();
+    assert_eq!(ids, ["OBJ-1", "OBJ-2"]);
+
+    // mos-connection → osmos: mosObj, roElementStat, mosItemReplace, roReq, reqMachInfo.
+    let ack = js.command("mosObj").await;
+    assert_eq!((&ack["ID"], &ack["Status"], &ack["Description"]), (&json!("OBJ-7"), &json!("ACK"), &json!("stored")));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Lower);
+    let MosMessage::MosObj(obj) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!(
+        (obj.obj_id.as_ref(), obj.obj_slug.as_ref(), obj.created_by.as_ref()),
+        ("OBJ-7", "Clip OBJ-7", "jsdriver")
+    );
+    assert_eq!(obj.obj_dur.value().map(|d| d.get()), Some(1500));
+
+    let ack = js.command("roElementStatItem").await;
+    assert_eq!(ack["Status"], json!("OK"));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Upper);
+    let MosMessage::RoElementStat(stat) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!(stat.element.value(), "ITEM");
+    assert_eq!(
+        (stat.ro_id.as_ref(), stat.story_id.as_deref(), stat.item_id.as_deref()),
+        ("RO1", Some("S1"), Some("I1"))
+    );
+    assert_eq!(
+        (stat.obj_id.as_deref(), stat.item_channel.as_deref(), stat.status.value()),
+        (Some("OBJ-I1"), Some("B"), "STOP")
+    );
+
+    js.command("mosItemReplace").await;
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!(channel, Channel::Upper);
+    let MosMessage::MosItemReplace(replace) = &doc.message else { panic!("{doc:?}") };
+    assert_eq!((replace.ro_id.as_ref(), replace.story_id.as_ref(), replace.item.item_id.as_ref()), ("RO1", "S1", "I1"));
+
+    let list = js.command("roReq").await;
+    assert_eq!((&list["ID"], &list["Slug"]), (&json!("RO1"), &json!("Listed by osmos")));
+    assert_eq!(list["Stories"][0]["Items"][0]["ObjectID"], json!("OBJ-I1"));
+    let (_, doc) = seen(&mut rx).await;
+    assert_eq!(name(&doc), "roReq");
+
+    let info = js.command("reqMachInfo").await;
+    assert_eq!(info["manufacturer"], json!("osmos"));
+    let (channel, doc) = seen(&mut rx).await;
+    assert_eq!((channel, name(&doc)), (Channel::Lower, "reqMachInfo"));
+
+    // Nothing else reached the application: no envelope warnings, no errors.
+    let rest = rx.try_recv();
+    assert!(rest.is_err(), "{rest:?}");
+    assert!(js.complaints.iter().all(|c| c.contains("Heartbeat")), "{:#?}", js.complaints);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mos_connection_killed_and_restarted_loses_nothing_acknowledged() {
+    if !available() {
+        return;
+    }
+    let (ours, theirs) = (free_ports(), free_ports());
+    let (device, mut rx) = osmos(Role::Device, Config::new("osmos.device", "ncs.js"), ours, theirs).await;
+    let mut js = Driver::start(JsRole::Newsroom, "ncs.js", "osmos.device", theirs, ours).await;
+    js.wait_connected().await;
+    assert_eq!(js.command("roCreate").await["Status"], json!("OK"));
+    let (_, doc) = seen(&mut rx).await;
+    assert_eq!(name(&doc), "roCreate");
+
+    js.kill().await;
+    // Made while the peer is away: waits in the queue, goes out once it is back.
+    let queued = {
+        let device = device.clone();
+        tokio::spawn(async move { device.request(message(&mos_obj_xml("OBJ-Q1"))).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!queued.is_finished());
+    assert!(!device.link_status(Channel::Lower).up);
+
+    let mut js = Driver::start(JsRole::Newsroom, "ncs.js", "osmos.device", theirs, ours).await;
+    js.wait_connected().await;
+    let ack = timeout(Duration::from_secs(10), queued).await.unwrap().unwrap().unwrap();
+    let MosMessage::MosAck(ack) = &ack.message else { panic!("{ack:?}") };
+    assert_eq!((ack.obj_id.as_ref(), ack.status.value()), ("OBJ-Q1", "ACK"));
+    let objs = js.received("mosObjects").await;
+    assert_eq!(objs[0]["ID"], json!("OBJ-Q1"));
+    assert!(device.link_status(Channel::Lower).connects >= 2);
+
+    // The new incarnation's messages arrive once each. (It counts messageIDs from 1 again: the
+    // same document with the same ID inside the retry window would be answered as a retry.)
+    assert_eq!(js.command("roReplace").await["Status"], json!("OK"));
+    assert_eq!(js.command("roDelete").await["Status"], json!("OK"));
+    let (_, first) = seen(&mut rx).await;
+    let (_, second) = seen(&mut rx).await;
+    assert_eq!((name(&first), name(&second)), ("roReplace", "roDelete"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(more) = rx.try_recv() {
+        assert!(matches!(more, Seen::WrongIds(..)), "{more:?}");
+    }
+    // The queued mosObj reached mos-connection once.
+    js.command("status").await;
+    assert_eq!(js.count_received("mosObjects"), 0);
+}

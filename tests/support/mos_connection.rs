@@ -152,6 +152,14 @@ impl Driver {
         self.wait_for(|v| v.get("recv").and_then(Value::as_str) == Some(kind)).await["data"].clone()
     }
 
+    /// How many lines for `kind` arrived and were not looked at yet.
+    pub fn count_received(&mut self, kind: &str) -> usize {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push_back(line);
+        }
+        self.seen.iter().filter(|v| v.get("recv").and_then(Value::as_str) == Some(kind)).count()
+    }
+
     /// Whether mos-connection reports its primary connection up: its heartbeats on the lower
     /// and the upper port answered. Polls for up to 10 s.
     pub async fn wait_connected(&mut self) -> Value {

@@ -116,6 +116,11 @@ pub struct SessionConfig {
     pub queue: usize,
     /// The envelope check (default [`IdPolicy::Warn`]).
     pub ids: IdPolicy,
+    /// How long a request of the peer is remembered to recognise its retries (default 2
+    /// minutes: twice the spec's recommended 60 s acknowledgement bound). Within it, the same
+    /// document with the same messageID on the same port is a retry: answered with the
+    /// answer already given, never handed out again.
+    pub retry_window: Duration,
 }
 
 impl SessionConfig {
@@ -134,6 +139,7 @@ impl SessionConfig {
             retries: 2,
             queue: 64,
             ids: IdPolicy::Warn,
+            retry_window: Duration::from_secs(120),
         }
     }
 
@@ -178,6 +184,13 @@ impl SessionConfig {
     #[must_use]
     pub fn queue(mut self, bound: usize) -> Self {
         self.queue = bound.max(1);
+        self
+    }
+
+    /// Sets how long the peer's requests are remembered to recognise retries.
+    #[must_use]
+    pub fn retry_window(mut self, window: Duration) -> Self {
+        self.retry_window = window;
         self
     }
 
@@ -422,6 +435,7 @@ impl Session {
                 names: names.clone(),
                 checks: checks.clone(),
                 recent: Arc::new(Mutex::new(VecDeque::new())),
+                retry_window: config.retry_window,
             };
             tasks.push(tokio::spawn(accept.run(listener)).abort_handle());
         }
@@ -678,6 +692,7 @@ impl Checks {
 
 /// A request of the peer already handed out: its ID and text, and the answer once given.
 struct Recent {
+    at: tokio::time::Instant,
     message_id: MessageId,
     digest: u64,
     answer: Arc<Mutex<Option<Mos<'static>>>>,
@@ -691,6 +706,7 @@ struct Accept {
     checks: Arc<Checks>,
     /// Shared by the port's connections: the peer retries on a new socket after a redial.
     recent: Arc<Mutex<VecDeque<Recent>>>,
+    retry_window: Duration,
 }
 
 impl Accept {
@@ -796,13 +812,17 @@ impl Accept {
         doc.encode().hash(&mut hasher);
         let digest = hasher.finish();
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = tokio::time::Instant::now();
+        while recent.front().is_some_and(|r| now.duration_since(r.at) > self.retry_window) {
+            recent.pop_front();
+        }
         if let Some(seen) = recent.iter().find(|r| r.message_id == message_id && r.digest == digest) {
             return Err(seen.answer.lock().unwrap_or_else(PoisonError::into_inner).clone());
         }
         if recent.len() == RECENT {
             recent.pop_front();
         }
-        recent.push_back(Recent { message_id, digest, answer: answer.clone() });
+        recent.push_back(Recent { at: now, message_id, digest, answer: answer.clone() });
         Ok(answer)
     }
 }
