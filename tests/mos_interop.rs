@@ -30,7 +30,7 @@ fn free_ports() -> Ports {
 /// What the osmos application saw.
 #[derive(Debug)]
 enum Seen {
-    Message(Channel, Mos<'static>),
+    Message(Channel, Box<Mos<'static>>),
     Error(Channel, Error),
     WrongIds(String, String),
 }
@@ -57,7 +57,7 @@ async fn osmos(
             match event {
                 Event::Message(incoming) => {
                     answer(&app, &incoming).await;
-                    let _ = seen.send(Seen::Message(incoming.channel, incoming.doc));
+                    let _ = seen.send(Seen::Message(incoming.channel, Box::new(incoming.doc)));
                 }
                 Event::Error { channel, error } => {
                     let _ = seen.send(Seen::Error(channel, error));
@@ -148,7 +148,7 @@ fn name(doc: &Mos<'_>) -> &'static str {
 async fn seen(rx: &mut mpsc::UnboundedReceiver<Seen>) -> (Channel, Mos<'static>) {
     loop {
         match timeout(Duration::from_secs(15), rx.recv()).await.expect("a message at osmos in time").unwrap() {
-            Seen::Message(channel, doc) => return (channel, doc),
+            Seen::Message(channel, doc) => return (channel, *doc),
             Seen::WrongIds(..) => {}
             Seen::Error(channel, error) => panic!("osmos {channel:?}: {error}"),
         }

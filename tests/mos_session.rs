@@ -38,7 +38,7 @@ fn session_config(role: Role, ours: Ports, theirs: Ports) -> SessionConfig {
 async fn next_message(session: &Session) -> Incoming {
     loop {
         match timeout(Duration::from_secs(10), session.next()).await.expect("an event in time") {
-            Some(Event::Message(incoming)) => return incoming,
+            Some(Event::Message(incoming)) => return *incoming,
             Some(Event::Error { channel, error }) => panic!("{channel:?}: {error}"),
             Some(_) => {}
             None => panic!("the session stopped"),

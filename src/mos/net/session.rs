@@ -221,7 +221,7 @@ pub fn channel_of(kind: &str, query: bool) -> Channel {
 #[non_exhaustive]
 pub enum Event {
     /// A message from the peer: answer it with [`Incoming::reply`].
-    Message(Incoming),
+    Message(Box<Incoming>),
     /// A message from the peer that could not be taken (undecodable, too large, wrong IDs);
     /// it was NACKed where its kind and messageID could be read (see the error's `about`).
     Error {
@@ -270,7 +270,7 @@ pub struct Incoming {
     pub doc: Mos<'static>,
     conn: Arc<Connection>,
     names: Arc<Names>,
-    answer: Arc<Mutex<Option<Mos<'static>>>>,
+    answer: Answer,
 }
 
 impl std::fmt::Debug for Incoming {
@@ -292,10 +292,13 @@ impl Incoming {
         let message_id = self.doc.message_id.as_ref().and_then(|id| id.value().copied());
         let doc = self.names.envelope(message_id, message.into_owned());
         let sent = self.conn.send(&doc).await;
-        *self.answer.lock().unwrap_or_else(PoisonError::into_inner) = Some(doc);
+        *self.answer.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(doc));
         sent
     }
 }
+
+/// The answer given to a request of the peer, once given: sent again when the peer retries.
+type Answer = Arc<Mutex<Option<Arc<Mos<'static>>>>>;
 
 /// The state of one dialed port, for [`Session::link_status`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -629,7 +632,7 @@ impl Link {
                             names: self.names.clone(),
                             answer: Default::default(),
                         };
-                        if self.events.send(Event::Message(incoming)).await.is_err() {
+                        if self.events.send(Event::Message(Box::new(incoming))).await.is_err() {
                             return None;
                         }
                     }
@@ -695,7 +698,7 @@ struct Recent {
     at: tokio::time::Instant,
     message_id: MessageId,
     digest: u64,
-    answer: Arc<Mutex<Option<Mos<'static>>>>,
+    answer: Answer,
 }
 
 /// One listened-on port.
@@ -787,20 +790,19 @@ impl Accept {
             // A retry of a request the application still works on: its answer will come.
             Err(None) => return None,
         };
-        Some(Event::Message(Incoming {
+        Some(Event::Message(Box::new(Incoming {
             channel: self.channel,
             doc,
             conn: conn.clone(),
             names: self.names.clone(),
             answer,
-        }))
+        })))
     }
 
     /// Records a request of the peer; `Err` with the earlier answer (if given) when it is a
     /// retry: same kind, same messageID, same text.
-    #[allow(clippy::type_complexity)]
-    fn first_time(&self, doc: &Mos<'_>) -> Result<Arc<Mutex<Option<Mos<'static>>>>, Option<Mos<'static>>> {
-        let answer: Arc<Mutex<Option<Mos<'static>>>> = Default::default();
+    fn first_time(&self, doc: &Mos<'_>) -> Result<Answer, Option<Arc<Mos<'static>>>> {
+        let answer: Answer = Default::default();
         let kind = ack::name(&doc.message);
         let Some(message_id) = doc.message_id.as_ref().and_then(|id| id.value().copied()) else {
             return Ok(answer);
