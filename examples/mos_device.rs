@@ -1,5 +1,5 @@
-//! The device (media object server) side of a MOS exchange over loopback; start
-//! `mos_newsroom` first (or within ten seconds).
+//! The device (media object server) side of a MOS exchange over loopback; start it before or
+//! after `mos_newsroom`.
 //!
 //! ```sh
 //! cargo run --example mos_device --features mos-tcp,mos-ws                          # MOS 2.x over TCP
@@ -7,9 +7,9 @@
 //! cargo run --example mos_device --features mos-tcp,mos-ws -- --ws --password nope  # see the 401
 //! ```
 //!
-//! MOS 2.x: listens on the upper port (10541), dials the newsroom's lower port (10540),
-//! sends a `mosObj` and waits for its `mosAck`, then acknowledges the running order the
-//! newsroom sends on the upper port. MOS 4.0: trusts the newsroom's self-signed certificate,
+//! MOS 2.x: a `Session` listening on 10550/10551 and dialing the newsroom's 10540/10541;
+//! sends a `mosObj` (queued until the newsroom is up) and waits for its `mosAck`, then
+//! acknowledges the running order the newsroom sends to its upper port. MOS 4.0: trusts the newsroom's self-signed certificate,
 //! dials channel `mom` (standard mode) for the `mosObj` and channel `ro` in passive mode,
 //! over which the newsroom sends its running order; keepAlive every 25 s when idle.
 
@@ -19,9 +19,12 @@ use std::time::Duration;
 use osmos::cbor::IntoOwned;
 use osmos::mos::messages::{Mos, MosMessage};
 use osmos::mos::net::ws::{self, ClientConfig, ClientTls, Mode};
-use osmos::mos::net::{tcp, Channel, Config, Connection, Error, Role};
+use osmos::mos::net::{Channel, Config, Connection, Error, Event, Ports, Role, Session, SessionConfig};
 
 const HOST: &str = "127.0.0.1";
+/// See `mos_newsroom`: on one machine the device listens on 10550/10551.
+const NEWSROOM_PORTS: Ports = Ports { lower: 10540, upper: 10541, query: None };
+const DEVICE_PORTS: Ports = Ports { lower: 10550, upper: 10551, query: None };
 
 fn message(xml: &str) -> MosMessage<'static> {
     Mos::decode(&format!("<mos>{xml}</mos>")).expect("a valid message").message.into_owned()
@@ -70,21 +73,41 @@ async fn acknowledge_running_order(conn: &Connection) -> Result<(), Error> {
 }
 
 async fn over_tcp(config: Config) -> Result<(), Error> {
-    let upper = tcp::Listener::bind((HOST, Role::Device.listens_on().port()), config.clone()).await?;
-    println!("device: listening on {} (upper port)", upper.local_addr()?);
-    let lower = format!("{HOST}:{}", Role::Device.dials().port());
-    let to_newsroom = patiently(|| tcp::connect(lower.clone(), &config)).await?;
-    println!("device: connected to the newsroom's lower port {lower}");
-    send_object(&to_newsroom).await?;
-    let (from_newsroom, peer) = upper.accept().await?;
-    println!("device: newsroom connected from {peer}");
-    acknowledge_running_order(&from_newsroom).await?;
-    // The newsroom's heartbeat is answered by the connection; wait for its hang-up.
-    match from_newsroom.recv().await {
-        Err(Error::Closed) => {}
-        other => return Err(other.err().unwrap_or(Error::Closed)),
+    let session = Session::start(
+        SessionConfig::new(config, Role::Device, HOST)
+            .listen(HOST, DEVICE_PORTS)
+            .peer_ports(NEWSROOM_PORTS)
+            .heartbeats(Duration::from_secs(1), 3),
+    )
+    .await?;
+    println!(
+        "device: listening on {HOST}:{}/{} (lower/upper), dialing the newsroom's",
+        DEVICE_PORTS.lower, DEVICE_PORTS.upper
+    );
+    // Waits in the queue until the newsroom's lower port answers.
+    let ack = session.request(object()).await?;
+    println!("device: mosObj acknowledged: {}", ack.encode());
+    loop {
+        match session.next().await {
+            Some(Event::Message(incoming)) => {
+                let MosMessage::RoCreate(m) = &incoming.doc.message else {
+                    println!("device: not used in this example: {}", incoming.kind());
+                    continue;
+                };
+                println!("device: received roCreate {} «{}» with {} stories", m.ro_id, m.ro_slug, m.story.len());
+                let ack = format!("<roAck><roID>{}</roID><roStatus>OK</roStatus></roAck>", m.ro_id);
+                incoming.reply(message(&ack)).await?;
+                println!("device: sent roAck");
+                break;
+            }
+            Some(Event::Linked { channel }) => println!("device: connected to the newsroom's {channel:?} port"),
+            Some(Event::Unlinked { channel, error }) => println!("device: {channel:?} port: {error}; redialing"),
+            Some(other) => println!("device: {other:?}"),
+            None => return Err(Error::Closed),
+        }
     }
-    to_newsroom.close().await;
+    // Long enough for the newsroom to read the acknowledgement before the sockets close.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     Ok(())
 }
 

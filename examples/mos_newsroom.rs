@@ -5,8 +5,9 @@
 //! cargo run --example mos_newsroom --features mos-tcp,mos-ws -- --ws    # MOS 4.0 over wss
 //! ```
 //!
-//! MOS 2.x: accepts the device on the lower port (10540), answers its `mosObj` with a
-//! `mosAck`, then dials the device's upper port (10541) and sends a running order.
+//! MOS 2.x: a `Session` listening on 10540/10541 and dialing the device's 10550/10551 ("Two
+//! Ports – Four Sockets"); answers the device's `mosObj` with a `mosAck` on the socket it came
+//! in on, then sends a running order over its own socket to the device's upper port.
 //! MOS 4.0: a WebSocket server on 127.0.0.1:10543 with a self-signed certificate (its PEM
 //! written for the device to trust) and HTTP Basic credentials `device`/`secret`; the device
 //! dials `mom` in standard mode and `ro` in passive mode, and the running order goes back
@@ -18,9 +19,13 @@ use std::time::Duration;
 use osmos::cbor::IntoOwned;
 use osmos::mos::messages::{Mos, MosMessage};
 use osmos::mos::net::ws::{self, Mode, ServerConfig, ServerTls};
-use osmos::mos::net::{heartbeat, tcp, Channel, Config, Connection, Error, Role};
+use osmos::mos::net::{heartbeat, Channel, Config, Connection, Error, Event, Ports, Role, Session, SessionConfig};
 
 const HOST: &str = "127.0.0.1";
+/// Two processes on one machine cannot both listen on 10540: the device takes 10550/10551.
+/// On separate hosts both sides use the defaults (`Ports::DEFAULT`).
+const NEWSROOM_PORTS: Ports = Ports { lower: 10540, upper: 10541, query: None };
+const DEVICE_PORTS: Ports = Ports { lower: 10550, upper: 10551, query: None };
 const WS_PORT: u16 = 10543;
 
 fn message(xml: &str) -> MosMessage<'static> {
@@ -61,21 +66,46 @@ async fn send_running_order(conn: &Connection) -> Result<(), Error> {
 }
 
 async fn over_tcp(config: Config) -> Result<(), Error> {
-    let lower = tcp::Listener::bind((HOST, Role::Newsroom.listens_on().port()), config.clone()).await?;
-    println!("newsroom: listening on {} (lower port)", lower.local_addr()?);
-    let (from_device, peer) = lower.accept().await?;
-    println!("newsroom: device connected from {peer}");
-    answer_object(&from_device).await?;
-    let upper = format!("{HOST}:{}", Role::Newsroom.dials().port());
-    let to_device = tcp::connect(&upper, &config).await?;
-    println!("newsroom: connected to the device's upper port {upper}");
-    send_running_order(&to_device).await?;
-    to_device.close().await;
-    // The device hangs up once it is done.
-    match from_device.recv().await {
-        Err(Error::Closed) => Ok(()),
-        other => Err(other.err().unwrap_or(Error::Closed)),
+    let session = Session::start(
+        SessionConfig::new(config, Role::Newsroom, HOST)
+            .listen(HOST, NEWSROOM_PORTS)
+            .peer_ports(DEVICE_PORTS)
+            .heartbeats(Duration::from_secs(1), 3),
+    )
+    .await?;
+    println!(
+        "newsroom: listening on {HOST}:{}/{} (lower/upper), dialing the device's",
+        NEWSROOM_PORTS.lower, NEWSROOM_PORTS.upper
+    );
+    // The device's object first: it comes in on the lower port, over the socket it opened.
+    loop {
+        match session.next().await {
+            Some(Event::Message(incoming)) => {
+                let MosMessage::MosObj(m) = &incoming.doc.message else {
+                    println!("newsroom: not used in this example: {}", incoming.kind());
+                    continue;
+                };
+                println!("newsroom: received mosObj {} «{}» on the {:?} port", m.obj_id, m.obj_slug, incoming.channel);
+                let ack = format!(
+                    "<mosAck><objID>{}</objID><objRev>1</objRev><status>ACK</status><statusDescription/></mosAck>",
+                    m.obj_id
+                );
+                incoming.reply(message(&ack)).await?;
+                println!("newsroom: sent mosAck");
+                break;
+            }
+            Some(Event::Linked { channel }) => println!("newsroom: connected to the device's {channel:?} port"),
+            Some(Event::Unlinked { channel, error }) => println!("newsroom: {channel:?} port: {error}; redialing"),
+            Some(other) => println!("newsroom: {other:?}"),
+            None => return Err(Error::Closed),
+        }
     }
+    // The running order goes out on the upper port, over the socket this side opened.
+    let ack = session.request(running_order()).await?;
+    println!("newsroom: roCreate acknowledged: {}", ack.encode());
+    let status = session.link_status(Channel::Upper);
+    println!("newsroom: upper port: {} heartbeats answered", status.heartbeats_answered);
+    Ok(())
 }
 
 async fn over_websockets(config: Config) -> Result<(), Error> {
