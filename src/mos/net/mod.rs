@@ -1,7 +1,11 @@
 //! MOS transports on tokio: MOS 2.x over TCP ([`tcp`], feature `mos-tcp`) and MOS 4.0 over
 //! WebSockets over TLS ([`ws`], feature `mos-ws`).
 //!
-//! Both hand out a [`Connection`]: one socket (MOS 2.x) or one WebSocket (MOS 4.0) carrying
+//! For MOS 2.x, a [`Session`] (feature `mos-tcp`) is what an application uses: one peer, both
+//! ports both ways ("Two Ports – Four Sockets"), heartbeats, redials, retries, NACKs, one
+//! stream of [`Event`]s.
+//!
+//! Both transports hand out a [`Connection`]: one socket (MOS 2.x) or one WebSocket (MOS 4.0) carrying
 //! `<mos>` documents in UCS-2BE both ways. On it, this side's requests go out one at a time
 //! ([`Connection::request`] waits for the acknowledgement, up to [`Config::ack_timeout`]), an
 //! incoming `heartbeat` is answered by the connection itself, an incoming `keepAlive` is
@@ -73,7 +77,9 @@ impl Channel {
     }
 }
 
-/// Which side of MOS this is: it decides which MOS 2.x port a side listens on.
+/// Which side of MOS this is. A [`Session`] listens on and dials both ports in either role;
+/// [`Role::listens_on`] and [`Role::dials`] name the port each side *accepts the other on*
+/// in the spec's wording, for applications that use single [`Connection`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The newsroom (control) system, NCS: accepts devices on the lower port.
