@@ -321,3 +321,32 @@ async fn a_malformed_message_between_two_good_ones_is_nacked_and_reported() {
     let nack = read_document(&mut raw).await;
     assert_eq!(kind(&nack), ("roAck".into(), Some(2)));
 }
+
+#[tokio::test]
+async fn a_slow_application_delays_its_answers_but_not_the_sessions_heartbeats() {
+    let (ncs_ports, device_ports) = (two_ports(free_ports()), two_ports(free_ports()));
+    let config = |role, ours, theirs| {
+        let c = session_config(role, ours, theirs);
+        SessionConfig { config: c.config.clone().ack_timeout(Duration::from_secs(5)), ..c }
+    };
+    let newsroom = Session::start(config(Role::Newsroom, ncs_ports, device_ports)).await.unwrap();
+    let device = Session::start(config(Role::Device, device_ports, ncs_ports)).await.unwrap();
+    wait_for(|| newsroom.link_status(Channel::Lower).heartbeats_answered > 0).await;
+    let device_task = tokio::spawn(async move {
+        // Reads nothing for a second: ten heartbeat intervals.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let ro = next_message(&device).await;
+        ro.reply(ro_ack("RO1", "OK")).await.unwrap();
+        device
+    });
+    let before = newsroom.link_status(Channel::Lower).heartbeats_answered;
+    let ack = newsroom.request(ro_create("RO1", 1)).await.unwrap();
+    assert_eq!(kind(&ack).0, "roAck");
+    // The device's session answered the heartbeats on the lower port all along.
+    let during = newsroom.link_status(Channel::Lower).heartbeats_answered - before;
+    assert!(during >= 5, "{during}");
+    let _device = device_task.await.unwrap();
+    while let Ok(Some(event)) = timeout(Duration::from_millis(50), newsroom.next()).await {
+        assert!(!matches!(event, Event::PeerSilent { .. }), "{event:?}");
+    }
+}

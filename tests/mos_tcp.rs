@@ -196,6 +196,24 @@ async fn a_waiting_request_learns_that_the_peer_disconnected() {
 }
 
 #[tokio::test]
+async fn a_reset_in_the_middle_of_a_message_is_a_disconnection_like_a_fin() {
+    let (listener, addr) = listener().await;
+    let server = tokio::spawn(async move { listener.accept().await.unwrap().0 });
+    let raw = TcpStream::connect(&addr).await.unwrap();
+    let conn = server.await.unwrap();
+    let whole = wire("<mos><messageID>1</messageID><roReq><roID>RO1</roID></roReq></mos>");
+    let mut raw = raw;
+    raw.write_all(&whole[..30]).await.unwrap();
+    raw.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // SO_LINGER 0: closing sends a RST instead of a FIN.
+    raw.set_linger(Some(Duration::ZERO)).unwrap();
+    drop(raw);
+    let err = timeout(Duration::from_secs(5), conn.recv()).await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Disconnected { received: 30 }), "{err:?}");
+}
+
+#[tokio::test]
 async fn an_oversized_message_is_nacked_dropped_and_the_connection_goes_on() {
     let listener = tcp::Listener::bind("127.0.0.1:0", config().max_message_size(1024)).await.unwrap();
     let addr = listener.local_addr().unwrap();
