@@ -526,6 +526,40 @@ async fn mos_connection_as_device_serves_an_osmos_newsroom_system() {
     let ids: Vec<_> = list.mos_obj.iter().map(|o| o.obj_id.as_ref()).collect();
     assert_eq!(ids, ["OBJ-1", "OBJ-2"]);
 
+    // Profile 3 on the query port. mos-connection 4.1.1 fails on a single searchGroup
+    // ("xml.searchGroup is not iterable"), and on a single searchField in a group, and answers
+    // with a misleading NACK; two groups of two fields are taken.
+    let search = |groups: usize| {
+        let field = "<searchField XPath=\"/mosObj[objSlug='fire']\" sortByOrder=\"1\"/>";
+        let group = format!("<searchGroup>{}</searchGroup>", field.repeat(groups));
+        message(&format!(
+            "<mosReqObjList username=\"jdoe\"><queryID>Q7</queryID><listReturnStart>1</listReturnStart>\
+             <listReturnEnd>5</listReturnEnd><generalSearch>fire</generalSearch><mosSchema>http://x/s.dtd</mosSchema>\
+             {}</mosReqObjList>",
+            group.repeat(groups)
+        ))
+    };
+    let nack = newsroom.request(search(1)).await.unwrap();
+    let MosMessage::MosAck(nack) = &nack.message else { panic!("{nack:?}") };
+    assert_eq!(
+        (nack.status.value(), nack.status_description.as_ref()),
+        ("NACK", "MosDevice \"osmos.ncs_mos.js\" not found")
+    );
+    let not_iterable = |v: &Value| v["warning"].as_str().is_some_and(|w| w.contains("xml.searchGroup is not iterable"));
+    js.wait_for(not_iterable).await;
+    js.complaints.retain(|c| !c.contains("xml.searchGroup is not iterable"));
+    let list = newsroom.request(search(2)).await.unwrap();
+    assert_eq!(name(&list), "mosObjList", "{}", xml(&list));
+    let text = xml(&list);
+    assert!(text.contains("<queryID>1</queryID>") && text.contains("<objID>OBJ-Q</objID>"), "{text}");
+    let got = js.received("mosReqObjList").await;
+    assert_eq!(
+        (&got["username"], &got["queryID"], &got["generalSearch"]),
+        (&json!("jdoe"), &json!("Q7"), &json!("fire"))
+    );
+    assert_eq!(got["searchGroups"].as_array().map(Vec::len), Some(2));
+    assert_eq!(got["searchGroups"][0]["searchFields"][0]["XPath"], json!("/mosObj[objSlug='fire']"));
+
     // mos-connection → osmos: mosObj, roElementStat, mosItemReplace, roReq, reqMachInfo.
     let ack = js.command("mosObj").await;
     assert_eq!((&ack["ID"], &ack["Status"], &ack["Description"]), (&json!("OBJ-7"), &json!("ACK"), &json!("stored")));
