@@ -1,5 +1,7 @@
 //! Request/acknowledgement round trips over loopback, both ends in one process: what a
-//! `request` costs on each transport.
+//! `request` costs on each transport and through a MOS 2.x `Session`; then, when node and the
+//! interop package are installed (`npm ci` in `tests/interop/mos-connection`), the same
+//! exchange between two mos-connection processes, for comparison.
 //!
 //! ```sh
 //! cargo run --release --example mos_roundtrip --features mos-tcp,mos-ws
@@ -10,7 +12,7 @@ use std::time::Instant;
 
 use osmos::cbor::IntoOwned;
 use osmos::mos::messages::{Mos, MosMessage};
-use osmos::mos::net::{tcp, ws, Channel, Config, Connection, Error};
+use osmos::mos::net::{tcp, ws, Channel, Config, Connection, Error, Event, Ports, Role, Session, SessionConfig};
 
 fn message(xml: &str) -> MosMessage<'static> {
     Mos::decode(&format!("<mos>{xml}</mos>")).expect("a valid message").message.into_owned()
@@ -54,6 +56,57 @@ async fn measure(name: &str, device: Connection, newsroom: Connection) -> Result
     Ok(())
 }
 
+fn free_ports() -> Result<Ports, Error> {
+    let port = || -> Result<u16, Error> { Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
+    Ok(Ports { lower: port()?, upper: port()?, query: None })
+}
+
+/// The same exchange through two sessions (four sockets, heartbeats every 10 s).
+async fn measure_sessions(config: &Config) -> Result<(), Error> {
+    let (ncs, dev) = (free_ports()?, free_ports()?);
+    let at = |role, ours, theirs| {
+        SessionConfig::new(config.clone(), role, "127.0.0.1").listen("127.0.0.1", ours).peer_ports(theirs)
+    };
+    let newsroom = Session::start(at(Role::Newsroom, ncs, dev)).await?;
+    let device = Session::start(at(Role::Device, dev, ncs)).await?;
+    let answering = tokio::spawn(async move {
+        let ack = message("<roAck><roID>RO</roID><roStatus>OK</roStatus></roAck>");
+        while let Some(event) = device.next().await {
+            if let Event::Message(ro) = event {
+                if ro.reply(ack.clone()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    for (stories, count) in [(1, 2000), (200, 200)] {
+        let ro = running_order(stories);
+        newsroom.request(ro.clone()).await?;
+        let started = Instant::now();
+        for _ in 0..count {
+            newsroom.request(ro.clone()).await?;
+        }
+        let each = started.elapsed() / count;
+        println!("session: roCreate of {stories} stories + roAck: {each:?} per round trip");
+    }
+    answering.abort();
+    Ok(())
+}
+
+/// mos-connection's own round trips, two node processes (skipped without node or `npm ci`).
+fn measure_mos_connection() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/mos-connection");
+    if !dir.join("node_modules/@mos-connection/connector").exists() {
+        println!("mos-connection: not installed (npm ci in {})", dir.display());
+        return;
+    }
+    match std::process::Command::new("node").arg("bench.js").current_dir(&dir).status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => println!("mos-connection: bench.js failed ({status})"),
+        Err(e) => println!("mos-connection: node did not start: {e}"),
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let config = Config::new("device.mos", "newsroom.mos");
@@ -66,8 +119,12 @@ async fn main() -> Result<(), Error> {
     let (tls, cert) = ws::ServerTls::self_signed(&["localhost"])?;
     let server = ws::Server::bind("127.0.0.1:0", ws::ServerConfig::new(config.clone(), tls)).await?;
     let url = format!("wss://localhost:{}/mos", server.local_addr()?.port());
-    let mut client = ws::ClientConfig::new(config, ws::ClientTls::trust_pem(cert.as_bytes())?);
+    let mut client = ws::ClientConfig::new(config.clone(), ws::ClientTls::trust_pem(cert.as_bytes())?);
     client.mode = ws::Mode::Passive;
     let (device, accepted) = tokio::join!(ws::connect(&url, Channel::Upper, &client), server.accept());
-    measure("wss", device?, accepted?.0).await
+    measure("wss", device?, accepted?.0).await?;
+
+    measure_sessions(&Config::new("device.mos", "newsroom.mos")).await?;
+    measure_mos_connection();
+    Ok(())
 }
