@@ -9,6 +9,7 @@ mod generate;
 mod input;
 mod list;
 mod mos;
+mod mos_wire;
 mod openscreen;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ Examples:
   echo 0aa10001 | osmos decode openscreen -       frames (hex, binary or -) as JSON, with byte offsets
   osmos decode openscreen frames.bin | osmos encode openscreen -
   osmos decode mos roCreate.xml --strict          every deviation from the schema
+  osmos mos tap 0.0.0.0:10540=ncs:10540 0.0.0.0:10541=device:10541
+                                                  forward MOS 2.x unchanged, print each message
+  osmos mos send roCreate.xml --to device:10541   send one document, print the acknowledgement
 
 Exit codes:
   0  success
@@ -86,6 +90,11 @@ enum Command {
         #[arg(long)]
         utf16: bool,
     },
+    /// MOS 2.x on the wire: a tap between two systems, or one document sent.
+    Mos {
+        #[command(subcommand)]
+        action: MosAction,
+    },
     /// Print the message table of a shipped protocol (the index of generated/CATALOG.md), or
     /// one message's fields.
     List {
@@ -99,6 +108,33 @@ enum Command {
         /// Open Screen: also list the messages of this extension CDDL schema.
         #[arg(long, value_name = "CDDL")]
         with: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MosAction {
+    /// Listen on each LISTEN address, dial its TARGET for every connection, forward the bytes
+    /// both ways unchanged, and print each message decoded (strict-mode deviations flagged `!`).
+    Tap {
+        /// LISTEN=TARGET pairs, e.g. `0.0.0.0:10540=ncs.example:10540` (one per port).
+        #[arg(required = true, value_name = "LISTEN=TARGET")]
+        pairs: Vec<String>,
+        /// Exit after this many messages have passed (for scripts).
+        #[arg(long, value_name = "N")]
+        messages: Option<usize>,
+    },
+    /// Send one MOS document (UTF-8 or UTF-16, with or without the `<mos>` envelope; messageID
+    /// 1 when it has none) and print the acknowledgement as XML and JSON.
+    Send {
+        /// The document.
+        file: String,
+        /// HOST:PORT of the peer's port (lower 10540 for object messages, upper 10541 for
+        /// running orders).
+        #[arg(long, value_name = "HOST:PORT")]
+        to: String,
+        /// Seconds to wait for the acknowledgement.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
 }
 
@@ -151,6 +187,12 @@ fn main() -> ExitCode {
             mos::decode(&input, strict).map_err(Failure::from)
         }
         Command::Encode { protocol: Protocol::Mos, input, utf16 } => mos::encode(&input, utf16).map_err(Failure::from),
+        Command::Mos { action: MosAction::Tap { pairs, messages } } => {
+            mos_wire::tap(&pairs, messages).map_err(Failure::from)
+        }
+        Command::Mos { action: MosAction::Send { file, to, timeout } } => {
+            mos_wire::send(&file, &to, std::time::Duration::from_secs(timeout)).map_err(Failure::from)
+        }
         Command::List { protocol, message, root, with } => {
             let module = match protocol {
                 Protocol::Openscreen => "openscreen",
