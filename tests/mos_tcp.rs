@@ -207,7 +207,7 @@ async fn a_reset_in_the_middle_of_a_message_is_a_disconnection_like_a_fin() {
     raw.flush().await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
     // SO_LINGER 0: closing sends a RST instead of a FIN.
-    raw.set_linger(Some(Duration::ZERO)).unwrap();
+    raw.set_zero_linger().unwrap();
     drop(raw);
     let err = timeout(Duration::from_secs(5), conn.recv()).await.unwrap().unwrap_err();
     assert!(matches!(err, Error::Disconnected { received: 30 }), "{err:?}");
