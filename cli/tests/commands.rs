@@ -31,9 +31,10 @@ fn help_shows_examples_and_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout.contains("Examples:") && stdout.contains("osmos generate --check"), "{stdout}");
     assert!(stdout.contains("Exit codes:") && stdout.contains("3  generate --check"), "{stdout}");
-    for cmd in ["generate", "decode", "encode", "list"] {
+    for cmd in ["generate", "decode", "encode", "list", "mos"] {
         assert_eq!(osmos(&[cmd, "--help"]).status.code(), Some(0), "{cmd} --help");
     }
+    assert!(stdout.contains("osmos mos tap") && stdout.contains("osmos mos send"), "{stdout}");
 }
 
 #[test]
