@@ -219,6 +219,8 @@ pub fn cases() -> Vec<String> {
         out.push(format!("osmos/decode/{m}"));
         out.push(format!("osmos/encode/{m}"));
         out.push(format!("osmos/decode-utf16be-stream/{m}"));
+        out.push(format!("osmos/decode-utf16be-long-lived/{m}"));
+        out.push(format!("osmos/decode-utf16be-one-shot/{m}"));
     }
     out
 }
@@ -368,6 +370,24 @@ fn mos_case(op: &str, n: u64, text: &'static str) -> u64 {
                 stream.push(black_box(&wire));
                 let msg = stream.next_message().expect("a message").expect("decodes");
                 black_box(Mos::decode(msg.as_str()).is_ok() as u64)
+            })
+        }
+        // What a connection does: one stream decoder for its whole life.
+        "osmos/decode-utf16be-long-lived" => {
+            let wire: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            let mut stream = osmos::mos::MosStreamDecoder::new();
+            repeat(n, || {
+                stream.push(black_box(&wire));
+                let msg = stream.next_message().expect("a message").expect("decodes");
+                black_box(Mos::decode(msg.as_str()).is_ok() as u64)
+            })
+        }
+        // The one-shot helper: transcode the whole document, then decode.
+        "osmos/decode-utf16be-one-shot" => {
+            let wire: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            repeat(n, || {
+                let text = osmos::mos::to_utf8(black_box(&wire)).expect("UTF-16BE");
+                black_box(Mos::decode(&text).is_ok() as u64)
             })
         }
         other => panic!("unknown operation {other}"),

@@ -415,8 +415,15 @@ impl MosStreamDecoder {
 
     fn advance_checkpoint(&mut self, to: usize) -> usize {
         let (text, input) = self.checkpoint;
-        crate::work::add(to - text);
-        let input = input + 2 * utf16_units(&self.buf[text - self.base..to - self.base]);
+        let input = match &self.utf16 {
+            // The end of the text decoded so far (a connection's decoder, between messages):
+            // the UTF-16 decoder knows where that is in the input, nothing to count.
+            Some(decoder) if to == self.base + self.buf.len() => decoder.text_end_offset(),
+            _ => {
+                crate::work::add(to - text);
+                input + 2 * utf16_units(&self.buf[text - self.base..to - self.base])
+            }
+        };
         self.checkpoint = (to, input);
         input
     }

@@ -140,8 +140,10 @@ pub fn to_utf8_with(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>, De
         },
         Encoding::Utf16Be | Encoding::Utf16Le => {
             let mut decoder = Utf16Decoder::new(encoding == Encoding::Utf16Be, start);
-            // ASCII-heavy text shrinks from two bytes to one per character.
-            let mut out = String::with_capacity(body.len() / 2);
+            // ASCII-heavy text shrinks from two bytes to one per character. Bytes, not a
+            // `String`: blocks of ASCII are appended whole, and the text is checked once at
+            // the end, as the stream decoder does.
+            let mut out = Vec::with_capacity(body.len() / 2);
             let mut first_error = None;
             decoder.decode(body, &mut out, &mut |at, _| {
                 first_error.get_or_insert(at);
@@ -152,7 +154,9 @@ pub fn to_utf8_with(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>, De
             if let Some(at) = decoder.pending() {
                 return Err(DecodeError::new(ErrorKind::Incomplete, at));
             }
-            Ok(Cow::Owned(out))
+            // The decoder writes whole characters only, so this cannot fail; were it to, the
+            // input would be reported as invalid rather than the process stopped.
+            String::from_utf8(out).map(Cow::Owned).map_err(|_| DecodeError::new(ErrorKind::InvalidUtf8, start))
         }
     }
 }
@@ -268,6 +272,12 @@ pub(crate) struct Utf16Decoder {
 impl Utf16Decoder {
     pub(crate) fn new(big_endian: bool, offset: usize) -> Self {
         Utf16Decoder { big_endian, odd: None, high: None, offset }
+    }
+
+    /// Input offset of the first byte not yet turned into text: where the text decoded so far
+    /// ends in the input.
+    pub(crate) fn text_end_offset(&self) -> usize {
+        self.pending().unwrap_or(self.offset)
     }
 
     /// Input offset of the held partial character, if any.
