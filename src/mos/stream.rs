@@ -415,10 +415,16 @@ impl MosStreamDecoder {
 
     fn advance_checkpoint(&mut self, to: usize) -> usize {
         let (text, input) = self.checkpoint;
+        let end = self.base + self.buf.len();
         let input = match &self.utf16 {
-            // The end of the text decoded so far (a connection's decoder, between messages):
-            // the UTF-16 decoder knows where that is in the input, nothing to count.
-            Some(decoder) if to == self.base + self.buf.len() => decoder.text_end_offset(),
+            // Nearer the end of the text decoded so far, whose input offset the UTF-16 decoder
+            // knows: count back from there. A connection's decoder between messages is at
+            // the end, or a line break before it; counting forward would read the whole
+            // previous message again.
+            Some(decoder) if end - to < to - text => {
+                crate::work::add(end - to);
+                decoder.text_end_offset() - 2 * utf16_units(&self.buf[to - self.base..])
+            }
             _ => {
                 crate::work::add(to - text);
                 input + 2 * utf16_units(&self.buf[text - self.base..to - self.base])
