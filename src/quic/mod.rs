@@ -35,6 +35,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod certificate;
 mod connection;
 mod error;
 pub mod identity;
@@ -44,7 +45,8 @@ use std::time::Duration;
 use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
-pub use connection::{connect, Connection, SendStream, Server};
+pub use certificate::{CertificateParams, SerialNumber};
+pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
 pub use error::Error;
 pub use identity::{AgentIdentity, Fingerprint, Verify};
 
