@@ -35,6 +35,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 pub mod certificate;
 mod connection;
 mod error;
