@@ -674,3 +674,231 @@ fn bad_capabilities_fail() {
     run(&mut client, &mut server, now, &mut Some);
     assert!(client.failure().reason.contains("neither agent can input a PSK"), "{}", client.failure());
 }
+
+#[test]
+fn an_application_message_that_overtakes_the_last_status_completes_it() {
+    let (mut client, mut server, now) = pair(config(Side::Client), config(Side::Server));
+    // Run everything but hold back the server's auth-status from the client.
+    let mut held = vec![];
+    for _ in 0..10 {
+        let to_server = client.drain();
+        let to_client: Vec<_> = server.drain();
+        to_server.iter().for_each(|m| server.machine.handle(m, now));
+        for m in to_client {
+            if matches!(m, Message::AuthStatus(_)) {
+                held.push(m);
+            } else {
+                client.machine.handle(&m, now);
+            }
+        }
+        if client.asked {
+            client.asked = false;
+            client.machine.psk_entered(server.shown.unwrap(), now);
+        }
+    }
+    assert_eq!(server.ended, Some(Ok(())));
+    assert_eq!(client.ended, None, "the client still waits for the status");
+    // The server's first application message arrives first, on its own stream.
+    client.machine.handle(&Message::AgentInfoRequest(AgentInfoRequest { request_id: 9 }), now);
+    client.drain();
+    assert_eq!(client.ended, Some(Ok(())));
+    assert!(matches!(client.machine.take_early_message(), Some(Message::AgentInfoRequest(r)) if r.request_id == 9));
+    // The late status changes nothing.
+    held.iter().for_each(|m| client.machine.handle(m, now));
+    assert!(client.drain().is_empty());
+}
+
+// ===== Over QUIC =====
+
+mod over_quic {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use osmos::openscreen::{AgentInfoResponse, Message};
+    use osmos::quic::auth::{AuthConfig, Psk, Side, AUTH_FAILED};
+    use osmos::quic::{self, authenticate, AgentIdentity, Config, Connection, Error, PskUser, Server, Verify};
+    use tokio::sync::oneshot;
+
+    use super::*;
+
+    type Conn = Connection<Message<'static>>;
+
+    /// Shows a PSK by sending it to the other agent's user, who "types" it (or another).
+    struct User {
+        show: Option<oneshot::Sender<Psk>>,
+        enter: Option<oneshot::Receiver<Psk>>,
+        typo: bool,
+    }
+
+    impl PskUser for User {
+        fn show_psk(&mut self, psk: Psk) {
+            if let Some(tx) = self.show.take() {
+                let _ = tx.send(psk);
+            }
+        }
+
+        fn enter_psk(&mut self) -> Pin<Box<dyn Future<Output = Option<Psk>> + Send + 'static>> {
+            let rx = self.enter.take();
+            let typo = self.typo;
+            Box::pin(async move {
+                let psk = rx?.await.ok()?;
+                Some(if typo { Psk::from_value(psk.value() ^ 1).unwrap() } else { psk })
+            })
+        }
+    }
+
+    fn users(typo: bool) -> (User, User) {
+        let (to_server, from_client) = oneshot::channel();
+        let (to_client, from_server) = oneshot::channel();
+        (
+            User { show: Some(to_server), enter: Some(from_server), typo },
+            User { show: Some(to_client), enter: Some(from_client), typo },
+        )
+    }
+
+    fn quic_config() -> Config {
+        Config { handshake_timeout: WAIT, idle_timeout: WAIT, keep_alive: None, ..Config::default() }
+    }
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    async fn connected() -> (Server, Conn, Conn, AgentIdentity, AgentIdentity) {
+        let receiver = AgentIdentity::generate("Living Room TV").unwrap();
+        let controller = AgentIdentity::generate("Phone").unwrap();
+        let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), &receiver, quic_config()).unwrap();
+        let addr = server.local_addr().unwrap();
+        let config = quic_config();
+        let (accepted, client) = tokio::join!(
+            server.accept::<Message<'static>>(),
+            quic::connect_to_agent::<Message<'static>>(
+                addr,
+                receiver.hostname(),
+                &controller,
+                Verify::Fingerprint(receiver.fingerprint()),
+                &config
+            )
+        );
+        (server, client.unwrap(), accepted.unwrap().unwrap(), controller, receiver)
+    }
+
+    fn auth_configs(client_conn: &Conn, server_conn: &Conn, token: &str) -> (AuthConfig, AuthConfig) {
+        let mut c = AuthConfig::new(
+            Side::Client,
+            server_conn.peer_fingerprint().unwrap(),
+            client_conn.peer_fingerprint().unwrap(),
+        );
+        let mut s = AuthConfig::new(
+            Side::Server,
+            client_conn.peer_fingerprint().unwrap(),
+            server_conn.peer_fingerprint().unwrap(),
+        );
+        c.token = Some(token.into());
+        s.token = Some(token.into());
+        c.response_timeout = WAIT;
+        s.response_timeout = WAIT;
+        (c, s)
+    }
+
+    #[tokio::test]
+    async fn two_agents_authenticate_then_exchange_agent_info() {
+        let (_server, mut client, mut accepted, _, _) = connected().await;
+        let (c, s) = auth_configs(&client, &accepted, "dG9rZW4");
+        let (mut cu, mut su) = users(false);
+        let (a, b) = tokio::join!(authenticate(&mut client, c, &mut cu), authenticate(&mut accepted, s, &mut su));
+        a.unwrap();
+        b.unwrap();
+        // Application messages flow both ways now.
+        client.send(&Message::from(AgentInfoRequest { request_id: 1 })).await.unwrap();
+        match accepted.recv_timeout(WAIT).await.unwrap() {
+            Some(Message::AgentInfoRequest(r)) => assert_eq!(r.request_id, 1),
+            other => panic!("{other:?}"),
+        }
+        let info = osmos::openscreen::AgentInfo {
+            display_name: "Living Room TV".into(),
+            model_name: "osmos".into(),
+            capabilities: vec![],
+            state_token: "abcdefgh".into(),
+            locales: vec!["en".into()],
+        };
+        accepted.send(&Message::from(AgentInfoResponse { request_id: 1, agent_info: info })).await.unwrap();
+        match client.recv_timeout(WAIT).await.unwrap() {
+            Some(Message::AgentInfoResponse(r)) => assert_eq!(r.agent_info.display_name, "Living Room TV"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wrong_psk_over_quic_ends_both_with_proof_invalid_and_401() {
+        let (_server, mut client, mut accepted, _, _) = connected().await;
+        let (c, s) = auth_configs(&client, &accepted, "dG9rZW4");
+        let (mut cu, mut su) = users(true);
+        let (a, b) = tokio::join!(authenticate(&mut client, c, &mut cu), authenticate(&mut accepted, s, &mut su));
+        for result in [a, b] {
+            match result {
+                Err(Error::Authentication(f)) => {
+                    assert_eq!((f.status, f.close_code()), (AuthStatusResult::ProofInvalid, AUTH_FAILED), "{f}")
+                }
+                // The peer's close can arrive before its auth-status is read.
+                Err(Error::ClosedByPeer { code, reason }) => {
+                    assert_eq!(code, u64::from(AUTH_FAILED));
+                    assert!(reason.contains("proof-invalid"), "{reason}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // The connection is closed: nothing more is sent.
+        assert!(client.send(&Message::from(AgentInfoRequest { request_id: 1 })).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn an_application_message_before_authentication_closes_with_401() {
+        let (_server, client, mut accepted, _, _) = connected().await;
+        let (_, s) = auth_configs(&client, &accepted, "dG9rZW4");
+        let (_, mut su) = users(false);
+        client.send(&Message::from(AgentInfoRequest { request_id: 1 })).await.unwrap();
+        let mut client = client;
+        let (server_side, client_side) =
+            tokio::join!(authenticate(&mut accepted, s, &mut su), async { client.recv_timeout(WAIT).await });
+        match server_side {
+            Err(Error::Authentication(f)) => {
+                assert_eq!(f.status, AuthStatusResult::UnknownError);
+                assert!(f.reason.contains("agent-info-request before authenticating"), "{f}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The client sees the server's auth-capabilities, then its auth-status unknown-error
+        // (or directly the close), then the close with 401.
+        let mut seen = vec![];
+        let mut next = client_side;
+        loop {
+            match next {
+                Ok(Some(m)) => seen.push(m.name()),
+                Err(Error::ClosedByPeer { code, .. }) => {
+                    assert_eq!(code, u64::from(AUTH_FAILED));
+                    break;
+                }
+                other => panic!("{other:?} after {seen:?}"),
+            }
+            next = client.recv_timeout(WAIT).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_silent_peer_times_out_with_408() {
+        let (_server, client, mut accepted, _, _) = connected().await;
+        let (_, mut s) = auth_configs(&client, &accepted, "dG9rZW4");
+        s.response_timeout = Duration::from_millis(300);
+        let (_, mut su) = users(false);
+        let started = std::time::Instant::now();
+        match authenticate(&mut accepted, s, &mut su).await {
+            Err(Error::Authentication(f)) => {
+                assert_eq!((f.status, f.close_code()), (AuthStatusResult::Timeout, AUTH_TIMEOUT));
+                let text = Error::Authentication(f).to_string();
+                assert!(text.ends_with("connection closed with error 408"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        drop(client);
+    }
+}

@@ -206,6 +206,8 @@ fn transport(config: &Config) -> Result<Arc<quinn::TransportConfig>, Error> {
 pub struct Connection<M> {
     conn: quinn::Connection,
     incoming: mpsc::Receiver<Result<M, Error>>,
+    /// Messages read ahead (by authentication) and put back, returned first.
+    unread: std::collections::VecDeque<M>,
     /// A client's own endpoint, kept so the socket outlives the connection.
     endpoint: Option<quinn::Endpoint>,
     idle_timeout: Duration,
@@ -215,17 +217,28 @@ impl<M: MessageSet> Connection<M> {
     fn start(conn: quinn::Connection, endpoint: Option<quinn::Endpoint>, config: &Config) -> Connection<M> {
         let (tx, incoming) = mpsc::channel(QUEUE);
         tokio::spawn(accept_streams::<M>(conn.clone(), tx, config.max_frame, config.idle_timeout));
-        Connection { conn, incoming, endpoint, idle_timeout: config.idle_timeout }
+        Connection { conn, incoming, unread: Default::default(), endpoint, idle_timeout: config.idle_timeout }
     }
 
     /// The next message from any stream; `Ok(None)` once the connection has ended cleanly (closed
     /// by either side with code 0) and every message received was returned.
     pub async fn recv(&mut self) -> Result<Option<M>, Error> {
+        if let Some(message) = self.unread.pop_front() {
+            return Ok(Some(message));
+        }
         self.incoming.recv().await.transpose()
+    }
+
+    /// Puts a message back: the next `recv` returns it.
+    pub(crate) fn unread(&mut self, message: M) {
+        self.unread.push_back(message);
     }
 
     /// [`Connection::recv`] that gives up with [`Error::Timeout`] after `limit`.
     pub async fn recv_timeout(&mut self, limit: Duration) -> Result<Option<M>, Error> {
+        if let Some(message) = self.unread.pop_front() {
+            return Ok(Some(message));
+        }
         match tokio::time::timeout(limit, self.incoming.recv()).await {
             Ok(next) => next.transpose(),
             Err(_) => Err(Error::Timeout {
@@ -279,6 +292,15 @@ impl<M> Connection<M> {
         }
     }
 
+    /// Closes the connection with an application error code and reason (cut to fit a packet).
+    pub(crate) fn close_with(&self, code: u32, reason: &str) {
+        let mut end = reason.len().min(MAX_REASON);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.conn.close(VarInt::from_u32(code), &reason.as_bytes()[..end]);
+    }
+
     fn lost(&self, e: quinn::ConnectionError) -> Error {
         Error::from_connection(e, self.conn.remote_address(), self.idle_timeout)
     }
@@ -317,6 +339,14 @@ impl SendStream {
             )),
             other => Error::ConnectionLost(format!("{}: {other}", self.peer)),
         })
+    }
+
+    /// Finishes the stream and waits (at most `limit`) until the peer acknowledged all of it,
+    /// so a close that follows does not discard it.
+    pub(crate) async fn finish_and_wait(mut self, limit: Duration) {
+        if self.stream.finish().is_ok() {
+            let _ = tokio::time::timeout(limit, self.stream.stopped()).await;
+        }
     }
 
     /// Ends the stream after what was written (the receiver then knows no frame is cut short).

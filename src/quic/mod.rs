@@ -36,6 +36,7 @@
 //! ```
 
 pub mod auth;
+mod authenticate;
 pub mod certificate;
 mod connection;
 mod error;
@@ -46,6 +47,7 @@ use std::time::Duration;
 use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
+pub use authenticate::{authenticate, PskUser};
 pub use certificate::{CertificateParams, SerialNumber};
 pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
 pub use error::Error;

@@ -81,6 +81,8 @@ impl AuthConfig {
 }
 
 /// What the machine asks of its owner, in order.
+// A handful per connection, moved straight out: boxing the message would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum AuthEvent {
     /// Send this message to the peer (all on one ordered stream).
@@ -170,6 +172,7 @@ pub struct Authenticator {
     peer_confirmed: bool,
     peer_reported: bool,
     discarded: usize,
+    early: Option<Message<'static>>,
     outcome: Option<Result<(), AuthFailure>>,
 }
 
@@ -203,6 +206,7 @@ impl Authenticator {
             peer_confirmed: false,
             peer_reported: false,
             discarded: 0,
+            early: None,
             outcome: None,
         };
         machine.send(Message::AuthCapabilities(capabilities));
@@ -267,7 +271,9 @@ impl Authenticator {
         }
     }
 
-    /// A message from the peer.
+    /// A message from the peer. Any message but the four of authentication fails it, unless
+    /// only the peer's auth-status is missing (then it completes it, see
+    /// [`Authenticator::take_early_message`]).
     pub fn handle(&mut self, message: &Message<'_>, now: Instant) {
         if self.outcome.is_some() {
             return;
@@ -277,9 +283,22 @@ impl Authenticator {
             Message::AuthSpake2Handshake(h) => self.on_handshake(h, now),
             Message::AuthSpake2Confirmation(c) => self.on_confirmation(c, now),
             Message::AuthStatus(s) => self.on_status(s),
+            // The peer's confirmation verified and ours is sent, only its auth-status is
+            // missing: an application message on another stream can overtake it, and the
+            // peer only sends one once it validated ours. The message is kept for the owner.
+            other if self.sent_confirmation && self.peer_confirmed => {
+                self.early = Some(crate::cbor::IntoOwned::into_owned(other.clone()));
+                self.end(Ok(()));
+            }
             other => self
                 .fail(AuthStatusResult::UnknownError, format!("the peer sent {} before authenticating", other.name())),
         }
+    }
+
+    /// An application message that completed authentication (see [`Authenticator::handle`]),
+    /// to be handled as the first one after it.
+    pub fn take_early_message(&mut self) -> Option<Message<'static>> {
+        self.early.take()
     }
 
     fn on_capabilities(&mut self, peer: &AuthCapabilities, now: Instant) {
