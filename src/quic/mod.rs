@@ -39,6 +39,8 @@ pub mod auth;
 mod authenticate;
 pub mod certificate;
 mod connection;
+#[cfg(feature = "discovery")]
+pub mod discovery;
 mod error;
 pub mod identity;
 
