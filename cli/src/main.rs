@@ -10,6 +10,7 @@ mod input;
 mod list;
 mod mos;
 mod openscreen;
+mod osp;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,7 @@ Examples:
   echo 0aa10001 | osmos decode openscreen -       frames (hex, binary or -) as JSON, with byte offsets
   osmos decode openscreen frames.bin | osmos encode openscreen -
   osmos decode mos roCreate.xml --strict          every deviation from the schema
+  osmos osp discover                              Open Screen agents on the network (mDNS), with fingerprints
 
 Exit codes:
   0  success
@@ -100,6 +102,29 @@ enum Command {
         #[arg(long, value_name = "CDDL")]
         with: Option<String>,
     },
+    /// Open Screen agents on the network.
+    Osp {
+        #[command(subcommand)]
+        command: OspCommand,
+    },
+}
+
+/// Open Screen agents on the network.
+#[derive(Subcommand)]
+enum OspCommand {
+    /// Browse mDNS for `_openscreen._udp` and print each agent: name, address, fingerprint
+    /// (`fp`), metadata version (`mv`), auth token (`at`) and agent hostname.
+    Discover {
+        /// How long to listen, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        timeout: f64,
+        /// Stop as soon as this many agents were found.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Also use loopback interfaces (agents on this machine only announce there when told to).
+        #[arg(long)]
+        loopback: bool,
+    },
 }
 
 /// Why a command failed, and the exit code that says so.
@@ -157,6 +182,12 @@ fn main() -> ExitCode {
                 Protocol::Mos => "mos",
             };
             list::run(module, &root, with.as_deref(), message.as_deref()).map_err(Failure::from)
+        }
+        Command::Osp { command: OspCommand::Discover { timeout, count, loopback } } => {
+            match std::time::Duration::try_from_secs_f64(timeout) {
+                Ok(wait) => osp::discover(wait, count, loopback).map_err(Failure::from),
+                Err(_) => Err(format!("--timeout {timeout}: not a number of seconds").into()),
+            }
         }
     };
     match result {
