@@ -286,12 +286,21 @@ pub struct Found {
 
 /// Browses `_openscreen._udp` for `wait`, or until `enough` agents were found.
 pub fn browse(wait: Duration, enough: Option<usize>, interfaces: Interfaces) -> Result<Found, Error> {
+    browse_until(wait, interfaces, |found| enough.is_some_and(|n| found.agents.len() >= n))
+}
+
+/// Browses `_openscreen._udp` for `wait`, or until `done` says what was found is enough.
+pub fn browse_until(
+    wait: Duration,
+    interfaces: Interfaces,
+    mut done: impl FnMut(&Found) -> bool,
+) -> Result<Found, Error> {
     let daemon = daemon(interfaces)?;
     let events = daemon.browse(SERVICE_TYPE).map_err(mdns_error("browse"))?;
     let deadline = Instant::now() + wait;
     let mut found = Found::default();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        if enough.is_some_and(|n| found.agents.len() >= n) {
+        if done(&found) {
             break;
         }
         match events.recv_timeout(left) {

@@ -35,6 +35,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "discovery")]
+mod agent;
 pub mod auth;
 mod authenticate;
 pub mod certificate;
@@ -49,6 +51,8 @@ use std::time::Duration;
 use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
+#[cfg(feature = "discovery")]
+pub use agent::{Agent, AgentConnection, AgentOptions};
 pub use authenticate::{authenticate, PskUser};
 pub use certificate::{CertificateParams, SerialNumber};
 pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
