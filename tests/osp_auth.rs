@@ -902,3 +902,43 @@ mod over_quic {
         drop(client);
     }
 }
+
+// ===== The fuzz target's oracle, replayed =====
+
+#[path = "../fuzz/auth.rs"]
+mod auth_oracle;
+
+#[test]
+fn bad_peer_input_never_panics_nor_authenticates() {
+    let point = curve25519_dalek::constants::ED25519_BASEPOINT_POINT.compress().to_bytes();
+    let mut consumer_first = vec![0b110, 90, 0, 10, 1, 20, 1, 1, 2, 32];
+    consumer_first.extend_from_slice(&point);
+    consumer_first.extend_from_slice(&[5, 1, 2, 3, 4, 0, 0, 0, 0, 2, 0]);
+    consumer_first.extend_from_slice(&[7; 64]);
+    let mut presenter_first = vec![0b011, 10, 0, 90, 1, 20, 1, 1, 0, 0, 2, 0];
+    presenter_first.extend_from_slice(&[9; 64]);
+    let seeds: Vec<Vec<u8>> = vec![
+        vec![],
+        consumer_first,
+        presenter_first,
+        // Timeouts while waiting for the user, statuses, raw frames.
+        vec![0b101, 50, 0, 60, 2, 61, 7, 255, 7, 255, 3, 0, 3, 5],
+        vec![0, 0, 4, 3, 0x43, 0xe9, 0xa0, 4, 6, 0x43, 0xec, 0xa1, 0x00, 0x00, 0, 0, 0, 0],
+    ];
+    for seed in &seeds {
+        auth_oracle::auth(seed);
+    }
+    // Random inputs, each a different path through the machine (deterministic: a fixed seed).
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config { cases: 3000, failure_persistence: None, ..Config::default() },
+        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+    );
+    runner
+        .run(&proptest::collection::vec(any::<u8>(), 0..300), |data| {
+            auth_oracle::auth(&data);
+            Ok(())
+        })
+        .unwrap();
+}
