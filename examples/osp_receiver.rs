@@ -97,14 +97,24 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("fingerprint {}", agent.identity().fingerprint().to_base64());
     println!("advertised as {name:?} (_openscreen._udp)");
     let connection_ids = Arc::new(AtomicU64::new(1));
+    // Each controller is authenticated and served in a task of its own: one whose user is
+    // still reading the PSK does not hold up the others.
     loop {
-        match agent.accept(&mut Screen).await {
-            Some(Ok(mut conn)) => {
-                println!("{}: authenticated", conn.connection().remote_address());
+        match agent.accept_unauthenticated().await {
+            Some(Ok(incoming)) => {
                 let connection_ids = connection_ids.clone();
-                tokio::spawn(async move { serve(&mut conn, &connection_ids).await });
+                tokio::spawn(async move {
+                    let peer = incoming.remote_address();
+                    match incoming.authenticate(&mut Screen).await {
+                        Ok(mut conn) => {
+                            println!("{peer}: authenticated");
+                            serve(&mut conn, &connection_ids).await;
+                        }
+                        // The reason; the next controller is served.
+                        Err(e) => println!("connection attempt failed: {e}"),
+                    }
+                });
             }
-            // Failed authentication included: the reason, and the next controller is served.
             Some(Err(e)) => println!("connection attempt failed: {e}"),
             None => return Ok(()),
         }

@@ -192,3 +192,127 @@ fn a_conflicting_instance_name_is_renamed_and_metadata_updates_are_seen() {
     let renamed = found.agents.values().find(|a| a.instance_name != "Kitchen").unwrap();
     println!("renamed to {:?}", renamed.instance_name);
 }
+
+// ===== Two agents in one process =====
+
+mod agents {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::time::Duration;
+
+    use osmos::openscreen::{
+        AgentCapability, AgentInfo, Message, PresentationUrlAvailabilityRequest, PresentationUrlAvailabilityResponse,
+        UrlAvailability,
+    };
+    use osmos::quic::auth::Psk;
+    use osmos::quic::discovery::Interfaces;
+    use osmos::quic::{Agent, AgentIdentity, AgentOptions, CertificateParams, PskUser};
+    use tokio::sync::mpsc;
+
+    /// The receiver's screen sends the PSK to the controller's keypad.
+    struct Screen(mpsc::UnboundedSender<Psk>);
+    struct Keypad(Option<mpsc::UnboundedReceiver<Psk>>);
+
+    impl PskUser for Screen {
+        fn show_psk(&mut self, psk: Psk) {
+            let _ = self.0.send(psk);
+        }
+        fn enter_psk(&mut self) -> Pin<Box<dyn Future<Output = Option<Psk>> + Send>> {
+            Box::pin(async { None })
+        }
+    }
+
+    impl PskUser for Keypad {
+        fn show_psk(&mut self, _: Psk) {}
+        fn enter_psk(&mut self) -> Pin<Box<dyn Future<Output = Option<Psk>> + Send>> {
+            let mut rx = self.0.take();
+            Box::pin(async move { rx.as_mut()?.recv().await })
+        }
+    }
+
+    fn info(name: &str, capability: AgentCapability) -> AgentInfo<'static> {
+        AgentInfo {
+            display_name: name.to_owned().into(),
+            model_name: "osmos test".into(),
+            capabilities: vec![capability],
+            state_token: "abcd1234".into(),
+            locales: vec!["en".into()],
+        }
+    }
+
+    #[test]
+    fn two_agents_discover_authenticate_and_talk_in_one_process() {
+        if std::env::var_os(super::INNER).is_none() {
+            super::in_private_network("agents::two_agents_discover_authenticate_and_talk_in_one_process");
+            return;
+        }
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+            let params = CertificateParams::new("osmos test", "Living Room TV").unwrap();
+            let mut options = AgentOptions::new(
+                info("Living Room TV", AgentCapability::ReceivePresentation),
+                AgentIdentity::generate_with(&params).unwrap(),
+            );
+            options.psk_ease_of_input = 10;
+            options.interfaces = Interfaces::WithLoopback;
+            let mut receiver = Agent::new(options).unwrap();
+            let addr = receiver.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
+            assert_eq!(receiver.identity().model_name(), "osmos test");
+
+            let mut options = AgentOptions::new(
+                info("Phone", AgentCapability::ControlPresentation),
+                AgentIdentity::generate("Phone").unwrap(),
+            );
+            options.psk_ease_of_input = 80;
+            options.interfaces = Interfaces::WithLoopback;
+            let controller = Agent::new(options).unwrap();
+            let found = controller.discover(Duration::from_secs(10), |f| !f.agents.is_empty()).await.unwrap();
+            let tv = found.agents.values().next().unwrap().clone();
+            assert_eq!(tv.addresses, [addr]);
+            assert_eq!(tv.txt.fingerprint, receiver.identity().fingerprint());
+
+            let (tx, rx) = mpsc::unbounded_channel();
+            let serve = async {
+                let mut conn = receiver.accept(&mut Screen(tx)).await.unwrap().unwrap();
+                // agent-info-request is answered inside recv; the next message is ours.
+                match conn.recv().await.unwrap().unwrap() {
+                    Message::PresentationUrlAvailabilityRequest(r) => {
+                        let answer = PresentationUrlAvailabilityResponse {
+                            request_id: r.request_id,
+                            url_availabilities: vec![UrlAvailability::Available],
+                        };
+                        conn.send(&Message::from(answer)).await.unwrap();
+                    }
+                    other => panic!("{other:?}"),
+                }
+                conn
+            };
+            let control = async {
+                let mut conn = controller.connect(&tv, &mut Keypad(Some(rx))).await.unwrap();
+                let peer_info = conn.request_agent_info(Duration::from_secs(5)).await.unwrap();
+                assert_eq!(peer_info.display_name, "Living Room TV");
+                assert_eq!(conn.verified_display_name(), Some("Living Room TV"));
+                let request_id = conn.next_request_id();
+                conn.send(&Message::from(PresentationUrlAvailabilityRequest {
+                    request_id,
+                    urls: vec!["https://example.com/".into()],
+                    watch_duration: 1_000_000,
+                    watch_id: 1,
+                }))
+                .await
+                .unwrap();
+                match conn.recv().await.unwrap().unwrap() {
+                    Message::PresentationUrlAvailabilityResponse(r) => {
+                        assert_eq!((r.request_id, r.url_availabilities), (request_id, vec![UrlAvailability::Available]))
+                    }
+                    other => panic!("{other:?}"),
+                }
+                conn
+            };
+            let (_served, _controlled) =
+                tokio::time::timeout(Duration::from_secs(30), async { tokio::join!(serve, control) })
+                    .await
+                    .expect("within 30 s");
+        });
+        println!("two agents talked");
+    }
+}

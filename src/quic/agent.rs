@@ -126,10 +126,20 @@ impl Agent {
 
     /// The next connection, authenticated (`None` once the server is closed, or when
     /// [`Agent::advertise`] was not called). An error concerns one connection attempt: a
-    /// failed handshake or authentication; the agent goes on accepting.
+    /// failed handshake or authentication; the agent goes on accepting. Authentication waits
+    /// for the user: to serve other controllers meanwhile, use [`Agent::accept_unauthenticated`]
+    /// and authenticate each in a task of its own.
     pub async fn accept(&mut self, user: &mut dyn PskUser) -> Option<Result<AgentConnection, Error>> {
+        Some(match self.accept_unauthenticated().await? {
+            Ok(incoming) => incoming.authenticate(user).await,
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The next connection whose TLS handshake is done, still to be authenticated.
+    pub async fn accept_unauthenticated(&mut self) -> Option<Result<Incoming, Error>> {
         let server = self.server.as_mut()?;
-        let mut conn = match server.accept::<Message<'static>>().await? {
+        let conn = match server.accept::<Message<'static>>().await? {
             Ok(conn) => conn,
             Err(e) => return Some(Err(e)),
         };
@@ -138,10 +148,7 @@ impl Agent {
         };
         let mut auth = self.auth_config(Side::Server, peer_fingerprint);
         auth.initiate = false;
-        Some(match authenticate(&mut conn, auth, user).await {
-            Ok(()) => Ok(AgentConnection::new(conn, self.options.info.clone(), None)),
-            Err(e) => Err(e),
-        })
+        Some(Ok(Incoming { conn, auth, info: self.options.info.clone() }))
     }
 
     /// Browses mDNS for `wait`, or until `done` says what was found is enough.
@@ -187,6 +194,27 @@ impl Agent {
             auth.token = Some(self.auth_token.clone());
         }
         auth
+    }
+}
+
+/// A connection accepted by an advertising agent, before authentication.
+#[derive(Debug)]
+pub struct Incoming {
+    conn: Connection<Message<'static>>,
+    auth: AuthConfig,
+    info: AgentInfo<'static>,
+}
+
+impl Incoming {
+    /// The controller's address.
+    pub fn remote_address(&self) -> SocketAddr {
+        self.conn.remote_address()
+    }
+
+    /// Authenticates the connection (the controller initiates; this agent answers).
+    pub async fn authenticate(mut self, user: &mut dyn PskUser) -> Result<AgentConnection, Error> {
+        authenticate(&mut self.conn, self.auth, user).await?;
+        Ok(AgentConnection::new(self.conn, self.info, None))
     }
 }
 

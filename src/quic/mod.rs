@@ -52,7 +52,7 @@ use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
 #[cfg(feature = "discovery")]
-pub use agent::{Agent, AgentConnection, AgentOptions};
+pub use agent::{Agent, AgentConnection, AgentOptions, Incoming};
 pub use authenticate::{authenticate, PskUser};
 pub use certificate::{CertificateParams, SerialNumber};
 pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
