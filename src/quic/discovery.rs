@@ -275,6 +275,10 @@ pub struct DiscoveredAgent {
     pub hostname: Option<String>,
 }
 
+/// The most services one browse keeps (valid and invalid together): spurious records
+/// multicast by a party on the network (the spec's "Denial of Service") cannot grow it further.
+pub const MAX_SERVICES: usize = 1024;
+
 /// What browsing found: agents with a valid record, and services whose record is not.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -306,6 +310,10 @@ pub fn browse_until(
         match events.recv_timeout(left) {
             Ok(ServiceEvent::ServiceResolved(info)) => {
                 let name = info.get_fullname().to_owned();
+                let known = found.agents.contains_key(&name) || found.invalid.contains_key(&name);
+                if !known && found.agents.len() + found.invalid.len() >= MAX_SERVICES {
+                    continue;
+                }
                 match agent_of(&info) {
                     Ok(agent) => {
                         found.invalid.remove(&name);
