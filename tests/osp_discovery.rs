@@ -308,10 +308,18 @@ mod agents {
                 }
                 conn
             };
-            let (_served, _controlled) =
+            let (_served, mut controlled) =
                 tokio::time::timeout(Duration::from_secs(30), async { tokio::join!(serve, control) })
                     .await
                     .expect("within 30 s");
+            // A new agent-info reaches the connected controller as agent-info-event.
+            let told = receiver.set_info(info("Den TV", AgentCapability::ReceivePresentation)).await.unwrap();
+            assert_eq!(told, 1);
+            match tokio::time::timeout(Duration::from_secs(5), controlled.recv()).await.unwrap().unwrap().unwrap() {
+                Message::AgentInfoEvent(e) => assert_eq!(e.agent_info.display_name, "Den TV"),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(controlled.peer_info().map(|i| &*i.display_name), Some("Den TV"));
         });
         println!("two agents talked");
     }

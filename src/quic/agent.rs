@@ -7,12 +7,15 @@
 //! peer's agent-info-request and agent-status-request themselves.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::auth::{AuthConfig, Side};
 use super::discovery::{self, Advertisement, Advertiser, DiscoveredAgent, Found, Interfaces, TxtRecord};
 use super::{authenticate, connect_to_agent, AgentIdentity, Config, Connection, Error, PskUser, Server, Verify};
-use crate::openscreen::{AgentInfo, AgentInfoRequest, AgentInfoResponse, AgentStatusResponse, Message, PskInputMethod};
+use crate::openscreen::{
+    AgentInfo, AgentInfoEvent, AgentInfoRequest, AgentInfoResponse, AgentStatusResponse, Message, PskInputMethod,
+};
 
 /// What an agent is and how it authenticates.
 #[derive(Debug)]
@@ -61,7 +64,12 @@ pub struct Agent {
     metadata_version: u64,
     server: Option<Server>,
     advertiser: Option<Advertiser>,
+    /// The authenticated connections, told of a new agent-info.
+    peers: Peers,
 }
+
+/// Handles of authenticated connections (dead ones are dropped when next used).
+type Peers = Arc<Mutex<Vec<quinn::Connection>>>;
 
 impl Agent {
     /// An agent with these options (and a new `at` token).
@@ -72,6 +80,7 @@ impl Agent {
             metadata_version: 1,
             server: None,
             advertiser: None,
+            peers: Peers::default(),
         })
     }
 
@@ -113,15 +122,33 @@ impl Agent {
         Ok(local)
     }
 
-    /// Changes the agent-info and raises the advertised metadata version (`mv`), so listening
-    /// agents know to ask for it again.
-    pub fn set_info(&mut self, info: AgentInfo<'static>) -> Result<(), Error> {
+    /// Changes the agent-info: raises the advertised metadata version (`mv`), so listening
+    /// agents know to ask for it again, and sends agent-info-event to every authenticated
+    /// connection still open. Returns how many peers were told.
+    pub async fn set_info(&mut self, info: AgentInfo<'static>) -> Result<usize, Error> {
         self.options.info = info;
         self.metadata_version += 1;
         if let Some(advertiser) = &mut self.advertiser {
             advertiser.set_metadata_version(self.metadata_version)?;
         }
-        Ok(())
+        let event = Message::from(AgentInfoEvent { agent_info: self.options.info.clone() });
+        let mut frame = Vec::new();
+        event.encode_frame(&mut frame).map_err(Error::Encode)?;
+        let peers: Vec<quinn::Connection> = {
+            let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+            peers.retain(|c| c.close_reason().is_none());
+            peers.clone()
+        };
+        let mut told = 0;
+        for peer in peers {
+            // A peer that went away meanwhile is not an error of this agent.
+            if let Ok(mut stream) = peer.open_uni().await {
+                if stream.write_all(&frame).await.is_ok() && stream.finish().is_ok() {
+                    told += 1;
+                }
+            }
+        }
+        Ok(told)
     }
 
     /// The next connection, authenticated (`None` once the server is closed, or when
@@ -148,7 +175,7 @@ impl Agent {
         };
         let mut auth = self.auth_config(Side::Server, peer_fingerprint);
         auth.initiate = false;
-        Some(Ok(Incoming { conn, auth, info: self.options.info.clone() }))
+        Some(Ok(Incoming { conn, auth, info: self.options.info.clone(), peers: self.peers.clone() }))
     }
 
     /// Browses mDNS for `wait`, or until `done` says what was found is enough.
@@ -180,6 +207,7 @@ impl Agent {
         let mut auth = self.auth_config(Side::Client, peer.txt.fingerprint);
         auth.token = Some(peer.txt.auth_token.clone());
         authenticate(&mut conn, auth, user).await?;
+        self.peers.lock().unwrap_or_else(|e| e.into_inner()).push(conn.quinn().clone());
         Ok(AgentConnection::new(conn, self.options.info.clone(), Some(peer.clone())))
     }
 
@@ -203,6 +231,7 @@ pub struct Incoming {
     conn: Connection<Message<'static>>,
     auth: AuthConfig,
     info: AgentInfo<'static>,
+    peers: Peers,
 }
 
 impl Incoming {
@@ -214,6 +243,7 @@ impl Incoming {
     /// Authenticates the connection (the controller initiates; this agent answers).
     pub async fn authenticate(mut self, user: &mut dyn PskUser) -> Result<AgentConnection, Error> {
         authenticate(&mut self.conn, self.auth, user).await?;
+        self.peers.lock().unwrap_or_else(|e| e.into_inner()).push(self.conn.quinn().clone());
         Ok(AgentConnection::new(self.conn, self.info, None))
     }
 }
@@ -247,7 +277,11 @@ impl AgentConnection {
                     let answer = AgentStatusResponse { request_id: r.request_id, status: None };
                     self.conn.send(&Message::from(answer)).await?;
                 }
-                Message::AgentInfoEvent(e) => self.peer_info = Some(e.agent_info.clone()),
+                // Kept as the peer's agent-info, and returned: the application may react.
+                Message::AgentInfoEvent(e) => {
+                    self.peer_info = Some(e.agent_info.clone());
+                    return Ok(Some(message));
+                }
                 _ => return Ok(Some(message)),
             }
         }
@@ -282,6 +316,12 @@ impl AgentConnection {
         let info = self.peer_info.as_ref()?;
         let peer = self.peer.as_ref()?;
         info.display_name.starts_with(peer.display_name.as_str()).then_some(&*info.display_name)
+    }
+
+    /// The peer's agent-info: from [`AgentConnection::request_agent_info`], or the latest
+    /// agent-info-event it sent.
+    pub fn peer_info(&self) -> Option<&AgentInfo<'static>> {
+        self.peer_info.as_ref()
     }
 
     /// The agent found by discovery (on the connecting side).

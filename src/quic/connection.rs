@@ -292,6 +292,11 @@ impl<M> Connection<M> {
         }
     }
 
+    /// The quinn connection, for sending from elsewhere (an agent's events to its peers).
+    pub(crate) fn quinn(&self) -> &quinn::Connection {
+        &self.conn
+    }
+
     /// Closes the connection with an application error code and reason (cut to fit a packet).
     pub(crate) fn close_with(&self, code: u32, reason: &str) {
         let mut end = reason.len().min(MAX_REASON);
