@@ -293,6 +293,7 @@ impl<M> Connection<M> {
     }
 
     /// The quinn connection, for sending from elsewhere (an agent's events to its peers).
+    #[cfg(feature = "discovery")]
     pub(crate) fn quinn(&self) -> &quinn::Connection {
         &self.conn
     }
