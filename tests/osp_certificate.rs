@@ -205,7 +205,10 @@ fn sni_is_the_hostname_made_dns_safe() {
 /// A certificate and key made by openssl with `args` added to `req -x509` (P-256 unless the
 /// args say otherwise), as one PEM text.
 fn openssl_identity(args: &[&str]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!("osmos-bad-{}-{}", std::process::id(), args.join("_").len()));
+    // One directory per call: tests run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("osmos-bad-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
     let mut all = vec!["req", "-x509", "-nodes", "-days", "30", "-subj", "/CN=bad.local"];
