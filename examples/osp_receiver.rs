@@ -1,11 +1,14 @@
-//! An Open Screen receiver over QUIC: answers agent-info, URL availability and presentation
-//! start requests. Run it, then `osp_controller` with the fingerprint it prints:
+//! An Open Screen receiver: advertises itself over mDNS, shows a PSK to each controller that
+//! connects, authenticates it, then answers agent-info, URL availability, presentation start,
+//! connection messages (echoed) and termination. Run it, then `osp_controller`:
 //!
 //! ```sh
-//! cargo run --features quic --example osp_receiver -- 127.0.0.1:4433
-//! cargo run --features quic --example osp_controller -- 127.0.0.1:4433 <fingerprint>
+//! cargo run --features discovery --example osp_receiver -- --name "Living Room TV" 127.0.0.1:4433
+//! cargo run --features discovery --example osp_controller -- --loopback "Living Room TV"
 //! ```
 //!
+//! The controller finds it by name, and asks for the PSK this receiver prints. Give the
+//! address of a network interface instead of 127.0.0.1 to be found on the network.
 //! `--identity FILE` keeps the certificate (and so the fingerprint) across runs: read from FILE
 //! when it exists, else generated and written there.
 
@@ -15,12 +18,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use osmos::openscreen::{
-    AgentCapability, AgentInfo, AgentInfoResponse, Message, PresentationStartResponse,
-    PresentationUrlAvailabilityResponse, ResultType, UrlAvailability,
+    AgentCapability, AgentInfo, Message, PresentationConnectionMessage, PresentationConnectionMessageMessage,
+    PresentationStartResponse, PresentationTerminationResponse, PresentationUrlAvailabilityResponse, ResultType,
+    UrlAvailability,
 };
-use osmos::quic::{AgentIdentity, Config, Connection, Server};
+use osmos::quic::auth::Psk;
+use osmos::quic::discovery::Interfaces;
+use osmos::quic::{Agent, AgentConnection, AgentIdentity, AgentOptions, CertificateParams, PskUser};
 
-const USAGE: &str = "usage: osp_receiver [ADDRESS (default 127.0.0.1:4433)] [--identity FILE]";
+const USAGE: &str = "usage: osp_receiver [--name NAME] [--identity FILE] [ADDRESS (default 127.0.0.1:4433)]";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -33,12 +39,28 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Shows the PSK on stdout (a TV would put it on screen).
+struct Screen;
+
+impl PskUser for Screen {
+    fn show_psk(&mut self, psk: Psk) {
+        println!("PSK {} (QR code text {})", psk.to_numeric(), psk.to_qr_text());
+    }
+
+    fn enter_psk(&mut self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Psk>> + Send>> {
+        // A receiver with a remote control presents; it never asks for a PSK.
+        Box::pin(async { None })
+    }
+}
+
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut addr: SocketAddr = "127.0.0.1:4433".parse()?;
+    let mut name = "osmos example receiver".to_owned();
     let mut identity_file = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--name" => name = args.next().ok_or(USAGE)?,
             "--identity" => identity_file = Some(args.next().ok_or(USAGE)?),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -47,34 +69,61 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             other => addr = other.parse().map_err(|e| format!("{other:?} is not an address ({e}); {USAGE}"))?,
         }
     }
+    let instance = osmos::quic::discovery::instance_name(&name);
+    let params = CertificateParams::new("osmos", &instance)?;
     let identity = match &identity_file {
         Some(path) if std::path::Path::new(path).exists() => AgentIdentity::from_pem(&std::fs::read_to_string(path)?)?,
         Some(path) => {
-            let identity = AgentIdentity::generate("osmos-receiver.local")?;
+            let identity = AgentIdentity::generate_with(&params)?;
             std::fs::write(path, identity.to_pem())?;
             identity
         }
-        None => AgentIdentity::generate("osmos-receiver.local")?,
+        None => AgentIdentity::generate_with(&params)?,
     };
-    let mut server = Server::bind(addr, &identity, Config::default())?;
-    println!("listening on {}", server.local_addr()?);
-    println!("fingerprint {}", identity.fingerprint());
+    let info = AgentInfo {
+        display_name: name.clone().into(),
+        model_name: "osmos".into(),
+        capabilities: vec![AgentCapability::ReceivePresentation],
+        state_token: state_token().into(),
+        locales: vec!["en".into()],
+    };
+    let mut options = AgentOptions::new(info, identity);
+    // A TV remote makes typing hard: this receiver shows the PSK.
+    options.psk_ease_of_input = 10;
+    options.interfaces = if addr.ip().is_loopback() { Interfaces::WithLoopback } else { Interfaces::Network };
+    let mut agent = Agent::new(options)?;
+    let local = agent.advertise(addr)?;
+    println!("listening on {local}");
+    println!("fingerprint {}", agent.identity().fingerprint().to_base64());
+    println!("advertised as {name:?} (_openscreen._udp)");
     let connection_ids = Arc::new(AtomicU64::new(1));
-    while let Some(accepted) = server.accept::<Message<'static>>().await {
-        match accepted {
-            Ok(conn) => {
-                println!("{}: connected", conn.remote_address());
-                tokio::spawn(serve(conn, connection_ids.clone()));
+    // Each controller is authenticated and served in a task of its own: one whose user is
+    // still reading the PSK does not hold up the others.
+    loop {
+        match agent.accept_unauthenticated().await {
+            Some(Ok(incoming)) => {
+                let connection_ids = connection_ids.clone();
+                tokio::spawn(async move {
+                    let peer = incoming.remote_address();
+                    match incoming.authenticate(&mut Screen).await {
+                        Ok(mut conn) => {
+                            println!("{peer}: authenticated");
+                            serve(&mut conn, &connection_ids).await;
+                        }
+                        // The reason; the next controller is served.
+                        Err(e) => println!("connection attempt failed: {e}"),
+                    }
+                });
             }
-            Err(e) => eprintln!("connection attempt failed: {e}"),
+            Some(Err(e)) => println!("connection attempt failed: {e}"),
+            None => return Ok(()),
         }
     }
-    Ok(())
 }
 
 /// Answers one controller until it closes the connection.
-async fn serve(mut conn: Connection<Message<'static>>, connection_ids: Arc<AtomicU64>) {
-    let peer = conn.remote_address();
+async fn serve(conn: &mut AgentConnection, connection_ids: &AtomicU64) {
+    let peer = conn.connection().remote_address();
     loop {
         let message = match conn.recv().await {
             Ok(Some(message)) => message,
@@ -83,12 +132,12 @@ async fn serve(mut conn: Connection<Message<'static>>, connection_ids: Arc<Atomi
                 return;
             }
             Err(e) => {
-                eprintln!("{peer}: {e}");
+                println!("{peer}: {e}");
                 return;
             }
         };
         println!("{peer}: received {}", message.name());
-        let Some(answer) = answer(&message, &connection_ids) else { continue };
+        let Some(answer) = answer(&message, connection_ids) else { continue };
         if let Err(e) = conn.send(&answer).await {
             eprintln!("{peer}: cannot answer: {e}");
             return;
@@ -99,16 +148,6 @@ async fn serve(mut conn: Connection<Message<'static>>, connection_ids: Arc<Atomi
 
 fn answer(message: &Message<'_>, connection_ids: &AtomicU64) -> Option<Message<'static>> {
     Some(match message {
-        Message::AgentInfoRequest(request) => Message::from(AgentInfoResponse {
-            request_id: request.request_id,
-            agent_info: AgentInfo {
-                display_name: "osmos example receiver".into(),
-                model_name: "osmos".into(),
-                capabilities: vec![AgentCapability::ReceivePresentation],
-                state_token: state_token().into(),
-                locales: vec!["en".into()],
-            },
-        }),
         Message::PresentationUrlAvailabilityRequest(request) => Message::from(PresentationUrlAvailabilityResponse {
             request_id: request.request_id,
             url_availabilities: request.urls.iter().map(|url| availability(url)).collect(),
@@ -123,6 +162,21 @@ fn answer(message: &Message<'_>, connection_ids: &AtomicU64) -> Option<Message<'
                 http_response_code: None,
             })
         }
+        // The "presentation" echoes what the controller page says.
+        Message::PresentationConnectionMessage(m) => {
+            let text = match &m.message {
+                PresentationConnectionMessageMessage::Text(t) => format!("echo: {t}"),
+                PresentationConnectionMessageMessage::Bytes(b) => format!("echo: {} bytes", b.len()),
+            };
+            Message::from(PresentationConnectionMessage {
+                connection_id: m.connection_id,
+                message: PresentationConnectionMessageMessage::Text(text.into()),
+            })
+        }
+        Message::PresentationTerminationRequest(request) => Message::from(PresentationTerminationResponse {
+            request_id: request.request_id,
+            result: ResultType::Success,
+        }),
         _ => return None,
     })
 }
@@ -139,18 +193,13 @@ fn availability(url: &str) -> UrlAvailability {
 /// 8 characters [0-9A-Za-z] that change when the receiver restarts (the spec's state token).
 fn state_token() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TOKEN
-        .get_or_init(|| {
-            let mut seed =
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
-                    ^ u64::from(std::process::id());
-            (0..8)
-                .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    char::from(ALPHABET[(seed >> 33) as usize % ALPHABET.len()])
-                })
-                .collect()
+    let mut seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+            ^ u64::from(std::process::id());
+    (0..8)
+        .map(|_| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            char::from(ALPHABET[(seed >> 33) as usize % ALPHABET.len()])
         })
-        .clone()
+        .collect()
 }

@@ -11,6 +11,7 @@ mod list;
 mod mos;
 mod mos_wire;
 mod openscreen;
+mod osp;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ Examples:
   osmos mos tap 0.0.0.0:10540=ncs:10540 0.0.0.0:10541=device:10541
                                                   forward MOS 2.x unchanged, print each message
   osmos mos send roCreate.xml --to device:10541   send one document, print the acknowledgement
+  osmos osp discover                              Open Screen agents on the network (mDNS), with fingerprints
 
 Exit codes:
   0  success
@@ -108,6 +110,29 @@ enum Command {
         /// Open Screen: also list the messages of this extension CDDL schema.
         #[arg(long, value_name = "CDDL")]
         with: Option<String>,
+    },
+    /// Open Screen agents on the network.
+    Osp {
+        #[command(subcommand)]
+        command: OspCommand,
+    },
+}
+
+/// Open Screen agents on the network.
+#[derive(Subcommand)]
+enum OspCommand {
+    /// Browse mDNS for `_openscreen._udp` and print each agent: name, address, fingerprint
+    /// (`fp`), metadata version (`mv`), auth token (`at`) and agent hostname.
+    Discover {
+        /// How long to listen, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        timeout: f64,
+        /// Stop as soon as this many agents were found.
+        #[arg(long)]
+        count: Option<usize>,
+        /// Also use loopback interfaces (agents on this machine only announce there when told to).
+        #[arg(long)]
+        loopback: bool,
     },
 }
 
@@ -199,6 +224,12 @@ fn main() -> ExitCode {
                 Protocol::Mos => "mos",
             };
             list::run(module, &root, with.as_deref(), message.as_deref()).map_err(Failure::from)
+        }
+        Command::Osp { command: OspCommand::Discover { timeout, count, loopback } } => {
+            match std::time::Duration::try_from_secs_f64(timeout) {
+                Ok(wait) => osp::discover(wait, count, loopback).map_err(Failure::from),
+                Err(_) => Err(format!("--timeout {timeout}: not a number of seconds").into()),
+            }
         }
     };
     match result {

@@ -9,6 +9,7 @@ use quinn::crypto::rustls::{QuicClientConfig, QuicServerConfig};
 use quinn::{ReadError, VarInt, WriteError};
 use tokio::sync::mpsc;
 
+use super::identity::Rejection;
 use super::{encode, AgentIdentity, Config, Error, Fingerprint, MessageSet, Verify};
 use super::{BAD_FRAME, FRAME_TOO_LARGE, UNKNOWN_TYPE_KEY};
 use crate::cbor::IntoOwned;
@@ -103,9 +104,35 @@ async fn accept_connections(
 }
 
 /// Connects to the agent at `peer` as `identity`, checking the peer's certificate as `verify`
-/// says. Must be called within a tokio runtime.
+/// says. Sends no TLS server name; [`connect_to_agent`] sends the agent hostname as the spec
+/// asks. Must be called within a tokio runtime.
 pub async fn connect<M: MessageSet>(
     peer: SocketAddr,
+    identity: &AgentIdentity,
+    verify: Verify,
+    config: &Config,
+) -> Result<Connection<M>, Error> {
+    connect_named(peer, None, identity, verify, config).await
+}
+
+/// [`connect`] to an agent known by its agent hostname (from its certificate, or computed with
+/// [`agent_hostname`](super::certificate::agent_hostname) from the mDNS `sn` and instance name),
+/// which is sent as the TLS server name in the DNS-safe form of
+/// [`sni_name`](super::certificate::sni_name): rustls cannot send the spec's form (base64 is
+/// not a DNS label).
+pub async fn connect_to_agent<M: MessageSet>(
+    peer: SocketAddr,
+    hostname: &str,
+    identity: &AgentIdentity,
+    verify: Verify,
+    config: &Config,
+) -> Result<Connection<M>, Error> {
+    connect_named(peer, Some(&super::certificate::sni_name(hostname)), identity, verify, config).await
+}
+
+async fn connect_named<M: MessageSet>(
+    peer: SocketAddr,
+    server_name: Option<&str>,
     identity: &AgentIdentity,
     verify: Verify,
     config: &Config,
@@ -118,17 +145,22 @@ pub async fn connect<M: MessageSet>(
         if peer.is_ipv4() { (Ipv4Addr::UNSPECIFIED, 0).into() } else { (Ipv6Addr::UNSPECIFIED, 0).into() };
     let endpoint = quinn::Endpoint::client(local)
         .map_err(|source| Error::Io { context: format!("cannot open a UDP socket on {local}"), source })?;
-    // Agents are authenticated by fingerprint, not by name: the name only has to be valid.
+    // Agents are authenticated by fingerprint, not by name: the name only has to be valid. An
+    // IP address as name sends no server_name extension.
+    let name = server_name.map(str::to_owned).unwrap_or_else(|| peer.ip().to_string());
     let connecting = endpoint
-        .connect_with(client, peer, &peer.ip().to_string())
+        .connect_with(client, peer, &name)
         .map_err(|e| Error::ConnectionLost(format!("cannot connect to {peer}: {e}")))?;
     let conn = handshake(connecting, peer, config).await.map_err(|e| {
         let found = rejected.lock().unwrap_or_else(|e| e.into_inner()).take();
         match (found, &verify) {
-            (Some(found), Verify::Fingerprint(expected)) => Error::Tls {
+            (Some(Rejection::Fingerprint(found)), Verify::Fingerprint(expected)) => Error::Tls {
                 peer: Some(peer),
                 detail: format!("the certificate's fingerprint is {found}, expected {expected}"),
             },
+            (Some(Rejection::Requirement(rejected)), _) => {
+                Error::Tls { peer: Some(peer), detail: format!("the server's certificate is {rejected}") }
+            }
             _ => e,
         }
     })?;
@@ -174,6 +206,8 @@ fn transport(config: &Config) -> Result<Arc<quinn::TransportConfig>, Error> {
 pub struct Connection<M> {
     conn: quinn::Connection,
     incoming: mpsc::Receiver<Result<M, Error>>,
+    /// Messages read ahead (by authentication) and put back, returned first.
+    unread: std::collections::VecDeque<M>,
     /// A client's own endpoint, kept so the socket outlives the connection.
     endpoint: Option<quinn::Endpoint>,
     idle_timeout: Duration,
@@ -183,17 +217,28 @@ impl<M: MessageSet> Connection<M> {
     fn start(conn: quinn::Connection, endpoint: Option<quinn::Endpoint>, config: &Config) -> Connection<M> {
         let (tx, incoming) = mpsc::channel(QUEUE);
         tokio::spawn(accept_streams::<M>(conn.clone(), tx, config.max_frame, config.idle_timeout));
-        Connection { conn, incoming, endpoint, idle_timeout: config.idle_timeout }
+        Connection { conn, incoming, unread: Default::default(), endpoint, idle_timeout: config.idle_timeout }
     }
 
     /// The next message from any stream; `Ok(None)` once the connection has ended cleanly (closed
     /// by either side with code 0) and every message received was returned.
     pub async fn recv(&mut self) -> Result<Option<M>, Error> {
+        if let Some(message) = self.unread.pop_front() {
+            return Ok(Some(message));
+        }
         self.incoming.recv().await.transpose()
+    }
+
+    /// Puts a message back: the next `recv` returns it.
+    pub(crate) fn unread(&mut self, message: M) {
+        self.unread.push_back(message);
     }
 
     /// [`Connection::recv`] that gives up with [`Error::Timeout`] after `limit`.
     pub async fn recv_timeout(&mut self, limit: Duration) -> Result<Option<M>, Error> {
+        if let Some(message) = self.unread.pop_front() {
+            return Ok(Some(message));
+        }
         match tokio::time::timeout(limit, self.incoming.recv()).await {
             Ok(next) => next.transpose(),
             Err(_) => Err(Error::Timeout {
@@ -228,7 +273,14 @@ impl<M> Connection<M> {
     pub fn peer_fingerprint(&self) -> Option<Fingerprint> {
         let identity = self.conn.peer_identity()?;
         let certs = identity.downcast_ref::<Vec<rustls::pki_types::CertificateDer<'static>>>()?;
-        certs.first().map(Fingerprint::of)
+        certs.first().and_then(|cert| Fingerprint::of(cert).ok())
+    }
+
+    /// On a server, the TLS server name the client sent (see [`connect_to_agent`]), if any, in
+    /// lower case (rustls normalises DNS names).
+    pub fn server_name(&self) -> Option<String> {
+        let data = self.conn.handshake_data()?;
+        data.downcast_ref::<quinn::crypto::rustls::HandshakeData>()?.server_name.clone()
     }
 
     /// Closes the connection with code 0 and waits until the peer was told (a client waits for
@@ -238,6 +290,21 @@ impl<M> Connection<M> {
         if let Some(endpoint) = self.endpoint.take() {
             endpoint.wait_idle().await;
         }
+    }
+
+    /// The quinn connection, for sending from elsewhere (an agent's events to its peers).
+    #[cfg(feature = "discovery")]
+    pub(crate) fn quinn(&self) -> &quinn::Connection {
+        &self.conn
+    }
+
+    /// Closes the connection with an application error code and reason (cut to fit a packet).
+    pub(crate) fn close_with(&self, code: u32, reason: &str) {
+        let mut end = reason.len().min(MAX_REASON);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.conn.close(VarInt::from_u32(code), &reason.as_bytes()[..end]);
     }
 
     fn lost(&self, e: quinn::ConnectionError) -> Error {
@@ -278,6 +345,14 @@ impl SendStream {
             )),
             other => Error::ConnectionLost(format!("{}: {other}", self.peer)),
         })
+    }
+
+    /// Finishes the stream and waits (at most `limit`) until the peer acknowledged all of it,
+    /// so a close that follows does not discard it.
+    pub(crate) async fn finish_and_wait(mut self, limit: Duration) {
+        if self.stream.finish().is_ok() {
+            let _ = tokio::time::timeout(limit, self.stream.stopped()).await;
+        }
     }
 
     /// Ends the stream after what was written (the receiver then knows no frame is cut short).

@@ -89,6 +89,9 @@ pub enum Error {
     /// The connection failed otherwise (a QUIC protocol error, a peer that restarted, or a
     /// connection this side closed already).
     ConnectionLost(String),
+    /// Authentication failed (here or at the peer); the connection was closed with
+    /// [`AuthFailure::close_code`](super::auth::AuthFailure::close_code).
+    Authentication(super::auth::AuthFailure),
     /// An agent certificate could not be created or read.
     Certificate(String),
     /// A fingerprint that is not 32 bytes of hex.
@@ -136,6 +139,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::ConnectionLost(why) => write!(f, "connection lost: {why}"),
+            Error::Authentication(failure) => {
+                write!(f, "{failure}; connection closed with error {}", failure.close_code())
+            }
             Error::Certificate(why) => write!(f, "agent certificate: {why}"),
             Error::InvalidFingerprint(why) => write!(f, "invalid fingerprint {why}"),
         }

@@ -18,6 +18,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{CertificateError, DistinguishedName};
 
+use super::certificate::{self, CertificateInfo, CertificateParams, CertificateRejected, SerialNumber};
 use super::Error;
 use crate::tls::provider;
 
@@ -27,35 +28,64 @@ pub struct AgentIdentity {
     key: PrivateKeyDer<'static>,
     /// Both as PEM, as generated or read.
     pem: String,
+    fingerprint: Fingerprint,
+    info: CertificateInfo,
 }
 
 impl fmt::Debug for AgentIdentity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print the private key.
-        f.debug_struct("AgentIdentity").field("fingerprint", &self.fingerprint()).finish_non_exhaustive()
+        f.debug_struct("AgentIdentity")
+            .field("fingerprint", &self.fingerprint.to_base64())
+            .field("hostname", &self.info.hostname)
+            .finish_non_exhaustive()
     }
 }
 
 impl AgentIdentity {
-    /// A new self-signed certificate (ECDSA P-256) naming the agent `name`.
-    pub fn generate(name: &str) -> Result<AgentIdentity, Error> {
-        let certified = rcgen::generate_simple_self_signed(vec![name.to_owned()])
-            .map_err(|e| Error::Certificate(format!("cannot create a certificate for {name:?}: {e}")))?;
+    /// A new agent certificate as the spec describes it (see [`certificate`](super::certificate)),
+    /// with a new serial number, for the DNS-SD instance name `instance_name` in `local`, and
+    /// model name `osmos`. [`AgentIdentity::generate_with`] sets every field.
+    pub fn generate(instance_name: &str) -> Result<AgentIdentity, Error> {
+        AgentIdentity::generate_with(&CertificateParams::new("osmos", instance_name)?)
+    }
+
+    /// A new agent certificate with these fields (and a new key).
+    pub fn generate_with(params: &CertificateParams) -> Result<AgentIdentity, Error> {
+        let (cert, key, pem) = params.generate()?;
+        let cert = CertificateDer::from(cert);
+        let info = certificate::check(cert.as_ref(), certificate::unix_now())
+            .map_err(|e| Error::Certificate(format!("made a certificate that breaks the spec: {e}")))?;
         Ok(AgentIdentity {
-            cert: certified.cert.der().clone(),
-            key: PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into()),
-            pem: certified.cert.pem() + &certified.signing_key.serialize_pem(),
+            fingerprint: Fingerprint::of(&cert)?,
+            cert,
+            key: PrivateKeyDer::Pkcs8(key.into()),
+            pem,
+            info,
         })
     }
 
     /// Reads an identity written by [`AgentIdentity::to_pem`] (a certificate and a private key,
-    /// PEM, in one text), so an agent keeps its fingerprint across restarts.
+    /// PEM, in one text), so an agent keeps its fingerprint across restarts. The certificate
+    /// must meet the spec's requirements (an `Error::Certificate` names the one it breaks).
     pub fn from_pem(pem: &str) -> Result<AgentIdentity, Error> {
+        let identity = AgentIdentity::from_pem_unchecked(pem)?;
+        certificate::check(identity.cert.as_ref(), certificate::unix_now()).map_err(|e| {
+            Error::Certificate(format!("{e}; an identity made by an older osmos must be generated anew"))
+        })?;
+        Ok(identity)
+    }
+
+    /// [`AgentIdentity::from_pem`] without the spec's requirements: for testing how peers treat
+    /// a certificate that breaks them (they refuse it), or another implementation's identity.
+    pub fn from_pem_unchecked(pem: &str) -> Result<AgentIdentity, Error> {
         let cert = CertificateDer::from_pem_slice(pem.as_bytes())
             .map_err(|e| Error::Certificate(format!("no certificate in the PEM text: {e}")))?;
         let key = PrivateKeyDer::from_pem_slice(pem.as_bytes())
             .map_err(|e| Error::Certificate(format!("no private key in the PEM text: {e}")))?;
-        Ok(AgentIdentity { cert, key, pem: pem.to_owned() })
+        let info = certificate::read(cert.as_ref())
+            .map_err(|e| Error::Certificate(format!("cannot read the certificate: {e}")))?;
+        Ok(AgentIdentity { fingerprint: Fingerprint::of(&cert)?, cert, key, pem: pem.to_owned(), info })
     }
 
     /// The certificate and the private key as PEM (keep it private: it holds the key).
@@ -63,9 +93,29 @@ impl AgentIdentity {
         &self.pem
     }
 
-    /// The certificate's fingerprint, which peers pin.
+    /// The agent fingerprint, which peers pin (and the mDNS `fp` advertises, in base64).
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(&self.cert)
+        self.fingerprint
+    }
+
+    /// The certificate's serial number.
+    pub fn serial(&self) -> SerialNumber {
+        self.info.serial
+    }
+
+    /// The agent hostname (the certificate's subject CN).
+    pub fn hostname(&self) -> &str {
+        &self.info.hostname
+    }
+
+    /// The model name (the certificate's issuer CN).
+    pub fn model_name(&self) -> &str {
+        &self.info.model_name
+    }
+
+    /// The certificate's fields the spec defines.
+    pub fn certificate_info(&self) -> &CertificateInfo {
+        &self.info
     }
 
     /// The certificate (DER).
@@ -87,27 +137,50 @@ impl AgentIdentity {
     }
 }
 
-/// The SHA-256 of an agent's certificate (DER), written as 32 colon-separated hex pairs
-/// (`3F:A0:…`, the RFC 8122 form). Parsing also takes plain hex in either case, and standard
-/// base64 (44 characters), the form agents put in the mDNS `fp` record ([`Fingerprint::to_base64`]).
+/// An agent fingerprint: the RFC 7469 SPKI fingerprint of its certificate with SHA-256, i.e. the
+/// SHA-256 of the certificate's DER `SubjectPublicKeyInfo` (network spec, "Computing the Agent
+/// Fingerprint"). The key, not the whole certificate, is hashed, so a certificate re-issued for
+/// the same key keeps the fingerprint.
+///
+/// Two text forms: standard base64 (44 characters, [`Fingerprint::to_base64`]), the spec's form
+/// and the mDNS `fp` value; and 32 colon-separated hex pairs (`3F:A0:…`, the RFC 8122 form,
+/// [`Fingerprint::to_hex`], also `Display`). Parsing takes either, and plain hex in either case.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 
 impl Fingerprint {
-    /// The fingerprint of a certificate.
-    pub fn of(cert: &CertificateDer<'_>) -> Fingerprint {
-        let digest = ring::digest::digest(&ring::digest::SHA256, cert.as_ref());
+    /// The fingerprint of a certificate (DER); an error when it is not an X.509 certificate.
+    pub fn of(cert: &CertificateDer<'_>) -> Result<Fingerprint, Error> {
+        let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref())
+            .map_err(|e| Error::Certificate(format!("not an X.509 certificate (DER): {e}")))?;
+        Ok(Fingerprint::of_spki(parsed.tbs_certificate.subject_pki.raw))
+    }
+
+    /// The fingerprint of the first certificate in a PEM text.
+    pub fn of_pem(pem: &str) -> Result<Fingerprint, Error> {
+        let cert = CertificateDer::from_pem_slice(pem.as_bytes())
+            .map_err(|e| Error::Certificate(format!("no certificate in the PEM text: {e}")))?;
+        Fingerprint::of(&cert)
+    }
+
+    /// The fingerprint of a DER `SubjectPublicKeyInfo`.
+    pub fn of_spki(spki: &[u8]) -> Fingerprint {
+        let digest = ring::digest::digest(&ring::digest::SHA256, spki);
         let mut out = [0; 32];
         out.copy_from_slice(digest.as_ref());
         Fingerprint(out)
     }
-}
 
-impl Fingerprint {
-    /// The fingerprint in standard base64, as agents advertise it over mDNS (`fp`).
+    /// The fingerprint in standard base64 with padding (44 characters): the spec's agent
+    /// fingerprint, as agents advertise it over mDNS (`fp`) and use it as SPAKE2 identity.
     pub fn to_base64(&self) -> String {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+
+    /// The fingerprint as 32 colon-separated upper-case hex pairs (the `Display` form).
+    pub fn to_hex(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -195,8 +268,21 @@ struct PinnedServer {
     rejected: Rejected,
 }
 
-/// The fingerprint of a certificate the client rejected, if it did.
-pub(crate) type Rejected = Arc<Mutex<Option<Fingerprint>>>;
+/// Why the client rejected the server's certificate, if it did.
+pub(crate) type Rejected = Arc<Mutex<Option<Rejection>>>;
+
+/// Why a certificate was refused.
+#[derive(Debug, Clone)]
+pub(crate) enum Rejection {
+    /// It meets the spec's requirements but has another fingerprint (this one).
+    Fingerprint(Fingerprint),
+    /// It breaks a requirement of the spec.
+    Requirement(CertificateRejected),
+}
+
+fn refuse(rejected: CertificateRejected) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(rejected))))
+}
 
 impl ServerCertVerifier for PinnedServer {
     fn verify_server_cert(
@@ -205,18 +291,26 @@ impl ServerCertVerifier for PinnedServer {
         _intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
         _ocsp_response: &[u8],
-        _now: UnixTime,
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        let note = |rejection: Rejection| {
+            *self.rejected.lock().unwrap_or_else(|e| e.into_inner()) = Some(rejection);
+        };
         match &self.expected {
             Verify::AnyCertificateForTesting => Ok(ServerCertVerified::assertion()),
             Verify::Fingerprint(expected) => {
-                let found = Fingerprint::of(end_entity);
+                if let Err(rejected) = certificate::check(end_entity.as_ref(), now.as_secs() as i64) {
+                    note(Rejection::Requirement(rejected.clone()));
+                    return Err(refuse(rejected));
+                }
+                let found = Fingerprint::of(end_entity)
+                    .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadEncoding))?;
                 if found == *expected {
                     Ok(ServerCertVerified::assertion())
                 } else {
                     // rustls's text for a custom error is its Debug form: keep the facts for
                     // `connect` to word, and send the peer the standard alert.
-                    *self.rejected.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
+                    note(Rejection::Fingerprint(found));
                     Err(rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
                 }
             }
@@ -226,9 +320,9 @@ impl ServerCertVerifier for PinnedServer {
     crate::tls::signature_checks!(algorithms);
 }
 
-/// Takes any client certificate (agents' certificates are self-signed; the server records the
-/// fingerprint, see `Connection::peer_fingerprint`) but requires one, and checks that the
-/// client holds its key.
+/// Takes any client certificate that meets the spec's requirements (agents' certificates are
+/// self-signed; the server records the fingerprint, see `Connection::peer_fingerprint`) but
+/// requires one, and checks that the client holds its key.
 #[derive(Debug)]
 struct AnyAgent {
     algorithms: WebPkiSupportedAlgorithms,
@@ -241,10 +335,11 @@ impl ClientCertVerifier for AnyAgent {
 
     fn verify_client_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
+        end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
+        now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
+        certificate::check(end_entity.as_ref(), now.as_secs() as i64).map_err(refuse)?;
         Ok(ClientCertVerified::assertion())
     }
 

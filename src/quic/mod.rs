@@ -35,7 +35,14 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "discovery")]
+mod agent;
+pub mod auth;
+mod authenticate;
+pub mod certificate;
 mod connection;
+#[cfg(feature = "discovery")]
+pub mod discovery;
 mod error;
 pub mod identity;
 
@@ -44,7 +51,11 @@ use std::time::Duration;
 use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
-pub use connection::{connect, Connection, SendStream, Server};
+#[cfg(feature = "discovery")]
+pub use agent::{Agent, AgentConnection, AgentOptions, Incoming};
+pub use authenticate::{authenticate, PskUser};
+pub use certificate::{CertificateParams, SerialNumber};
+pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
 pub use error::Error;
 pub use identity::{AgentIdentity, Fingerprint, Verify};
 
