@@ -461,8 +461,9 @@ fn effective(schema: &Schema, ty: &Ty) -> Ty {
     let mut ty = ty.clone();
     for _ in 0..32 {
         let TyKind::Named(n) = &ty.kind else { break };
-        let Some(TypeDef { kind: TypeKind::Alias(inner), .. }) = schema.get(n) else { break };
-        if ty.tag.is_some() && inner.tag.is_some() {
+        let Some(def @ TypeDef { kind: TypeKind::Alias(inner), .. }) = schema.get(n) else { break };
+        // A tagged rule is a type of its own (`TypeDef::tagged`).
+        if def.tagged().is_some() || (ty.tag.is_some() && inner.tag.is_some()) {
             break;
         }
         let outer = ty.clone();

@@ -20,6 +20,7 @@ const CONSTRUCTS: &[&str] = &[
     "map_choices",
     "array_groups",
     "json_text",
+    "tagged_rules",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON

@@ -23,6 +23,11 @@ impl<'a> Lowerer<'a> {
             let t1 = &only.type1;
             if t1.operator.is_none() {
                 match &t1.type2 {
+                    // `foo = #6.11([uint, text])`: the rule is the tagged type, its inline
+                    // content a type of its own.
+                    Type2::TaggedData { .. } => {
+                        return TypeKind::Alias(self.lower_type1(t1, &format!("{name}-content")));
+                    }
                     // `a = ( b / c )`: the parentheses change nothing.
                     Type2::ParenthesizedType { pt, .. } => return self.type_kind(pt, name, span),
                     Type2::Map { group, span, .. } => {
@@ -319,8 +324,15 @@ impl<'a> Lowerer<'a> {
             Type2::TaggedData { tag, t, span, .. } => {
                 let mut ty = self.lower_ty(t, hint);
                 match tag.as_ref().and_then(|t| t.as_literal()) {
-                    Some(n) if ty.tag.is_none() => ty.tag = Some(n),
-                    Some(_) => self.error(*span, "nested tags are not supported"),
+                    Some(n) => {
+                        if let Some(inner) = ty.tag {
+                            // `#6.13(#6.11(body))`: a `Ty` holds one tag, so the inner tagged
+                            // value becomes a tagged rule of its own, which reads its own tag.
+                            let kind = TypeKind::Alias(ty);
+                            ty = self.hoist(&format!("{hint}-tag{inner}"), Vec::new(), *span, kind);
+                        }
+                        ty.tag = Some(n);
+                    }
                     None => self.error(*span, "a tag needs a literal number: `#6.N(T)`"),
                 }
                 ty

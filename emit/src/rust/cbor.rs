@@ -22,6 +22,10 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, t, s)),
         TypeKind::Enum(e) => enum_codec(ctx, e),
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
+        TypeKind::Alias(ty) if t.tagged().is_some() => {
+            let (dec, enc) = (decode_value(ctx, ty), encode_value(ctx, ty));
+            (quote!(#dec.map(#name)), quote!(let v = &self.0; #enc Ok(())))
+        }
         TypeKind::Alias(_) => return quote!(),
     };
     let majors = majors_of(ctx, &Ty::named(t.name.clone()));

@@ -56,6 +56,12 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             });
             (quote!(match self { #(#to_arms)* }), choice_from(ctx, t, c))
         }
+        // `check::json_texts` refuses tags; a tagged rule of a CBOR schema is its content.
+        TypeKind::Alias(ty) if t.tagged().is_some() => {
+            let bare = Ty { tag: None, ..ty.clone() };
+            let (to, from) = (to_value(ctx, &bare, quote!(&self.0)), from_value(ctx, &bare, quote!(v)));
+            (to, quote!(#from.map(#name)))
+        }
         TypeKind::Alias(_) => return quote!(),
     };
     super::json::impls(ctx, t, to, from)

@@ -404,8 +404,9 @@ impl<'s> Ctx<'s> {
         };
         let mut seen = BTreeSet::new();
         while let TyKind::Named(n) = eff.kind {
-            let Some(TypeDef { kind: TypeKind::Alias(target), .. }) = self.get(n) else { break };
-            if !seen.insert(n.as_str()) {
+            let Some(def @ TypeDef { kind: TypeKind::Alias(target), .. }) = self.get(n) else { break };
+            // A tagged rule is its own type with its own codec (`TypeDef::tagged`).
+            if def.tagged().is_some() || !seen.insert(n.as_str()) {
                 break;
             }
             eff.kind = &target.kind;
