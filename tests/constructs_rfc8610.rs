@@ -10,6 +10,10 @@ use osmos::ErrorKind;
 mod tagged_rules {
     include!("../codegen/tests/golden/tagged_rules.rs");
 }
+#[allow(dead_code)]
+mod hygiene {
+    include!("../codegen/tests/golden/hygiene.rs");
+}
 
 /// Test input that outlives the values borrowing from it.
 fn h(s: &str) -> &'static [u8] {
@@ -107,4 +111,144 @@ fn tagged_primitives_are_told_apart_by_their_tags() {
     // An untagged integer is neither.
     assert!(from_slice::<Either>(h("24")).is_err());
     assert!(from_slice::<Stamp>(h("24")).is_err());
+}
+
+/// The field names of `hygiene.cddl`, each a local, parameter or closure argument of the
+/// generated code; `locals-map` gives them the types `uint, text, ? int, bstr, [* uint]` in
+/// turn, `locals-array` the types `uint, text, int, bstr, bool`.
+const LOCALS: &[&str] = &[
+    "d",
+    "e",
+    "v",
+    "x",
+    "k",
+    "i",
+    "m",
+    "n",
+    "s",
+    "b",
+    "t",
+    "u",
+    "f",
+    "obj",
+    "seq",
+    "more",
+    "map",
+    "field",
+    "key-pos",
+    "key-end",
+    "fits",
+    "table",
+    "table-keys",
+    "kept",
+    "unknown",
+    "pos",
+    "err",
+    "len",
+    "start",
+    "out",
+    "value",
+    "entries",
+    "ke",
+    "ve",
+    "item",
+    "items",
+    "count",
+    "total",
+    "expect",
+    "required",
+    "optional",
+    "slot",
+    "bytes",
+    "text",
+    "tag",
+    "any",
+    "rt",
+    "id",
+    "dec",
+    "enc",
+    "read",
+    "write",
+    "w",
+    "r",
+    "p",
+    "l",
+    "h",
+    "j",
+    "c",
+    "a",
+    "o",
+    "q",
+    "g",
+    "y",
+    "z",
+];
+
+fn hygiene_array_item(i: usize) -> Cbor {
+    match i % 5 {
+        0 => Cbor::Integer((i as u64).into()),
+        1 => Cbor::Text(format!("t{i}")),
+        2 => Cbor::Integer((-(i as i64)).into()),
+        3 => Cbor::Bytes(vec![i as u8]),
+        _ => Cbor::Bool(i % 2 == 0),
+    }
+}
+
+#[test]
+fn fields_named_like_the_generated_locals_round_trip() {
+    use hygiene::{LocalsArray, LocalsMap};
+    // The array: every item in its place, then one of the two trailing optionals.
+    let mut items: Vec<Cbor> = (0..LOCALS.len()).map(hygiene_array_item).collect();
+    items.push(Cbor::Integer(99.into()));
+    let wire = oracle_bytes(&Cbor::Array(items));
+    let v: LocalsArray = from_slice(&wire).unwrap();
+    assert_eq!((v.d, v.e.as_ref(), v.v, v.x.as_ref(), v.k), (0, "t1", -2, &[3u8][..], true));
+    assert_eq!(
+        (v.more, v.key_pos.as_ref(), v.z, v.seq_2, v.more_2.as_deref()),
+        (15, &[18u8][..], true, Some(99), None)
+    );
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // The map: keys in deterministic order (shorter first, then bytewise), optionals present.
+    let mut entries: Vec<(String, Cbor)> = LOCALS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let value = match i % 5 {
+                0 => Cbor::Integer((i as u64).into()),
+                1 => Cbor::Text(format!("t{i}")),
+                2 => Cbor::Integer((-(i as i64)).into()),
+                3 => Cbor::Bytes(vec![i as u8]),
+                _ => Cbor::Array(vec![Cbor::Integer((i as u64).into())]),
+            };
+            (name.to_string(), value)
+        })
+        .collect();
+    entries.sort_by(|(a, _), (b, _)| (a.len(), a).cmp(&(b.len(), b)));
+    let wire = oracle_bytes(&Cbor::Map(entries.into_iter().map(|(k, v)| (Cbor::Text(k), v)).collect()));
+    let v: LocalsMap = from_slice(&wire).unwrap();
+    assert_eq!((v.d, v.e.as_ref(), v.v, v.x.as_ref(), v.k.as_slice()), (0, "t1", Some(-2), &[3u8][..], &[4u64][..]));
+    assert_eq!((v.seq.as_slice(), v.more, v.field, v.key_pos.as_ref()), (&[14u64][..], 15, Some(-17), &[18u8][..]));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // A missing field is named as the schema spells it, at the map's offset.
+    let e = from_slice::<LocalsMap>(h("a0")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::MissingField(_)), "{e}");
+    assert_eq!(e.offset(), 0);
+}
+
+#[test]
+fn locals_names_in_repeated_tables_and_choices_round_trip() {
+    use hygiene::{DValue, DValueContent, LocalsChoice, LocalsGroupChoice, LocalsRepeated, LocalsTable};
+    let v: LocalsRepeated = from_slice(h("84 01 6161 02 03")).unwrap();
+    assert_eq!((v.d, v.e.as_ref(), v.v.as_slice()), (1, "a", &[2u64, 3][..]));
+    assert_eq!(to_vec(&v).unwrap(), h("84 01 6161 02 03"));
+    // {"d": 1, "e": "a", "zz": 7}: `zz` goes to the table.
+    let wire = h("a3 6164 01 6165 6161 627a7a 07");
+    let v: LocalsTable = from_slice(wire).unwrap();
+    assert_eq!((v.d, v.e.as_deref(), v.entries.as_slice()), (1, Some("a"), &[("zz".into(), 7)][..]));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let v: LocalsChoice = from_slice(h("d828 82 01 6161")).unwrap();
+    assert_eq!(v, LocalsChoice::DValue(DValue(DValueContent { d: 1, v: "a".into() })));
+    assert_eq!(to_vec(&v).unwrap(), h("d828 82 01 6161"));
+    let v: LocalsGroupChoice = from_slice(h("a2 6164 01 6178 02")).unwrap();
+    assert_eq!(to_vec(&v).unwrap(), h("a2 6164 01 6178 02"));
 }

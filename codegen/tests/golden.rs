@@ -21,6 +21,7 @@ const CONSTRUCTS: &[&str] = &[
     "array_groups",
     "json_text",
     "tagged_rules",
+    "hygiene",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON

@@ -322,7 +322,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Body {
                 ),
             );
         }
-        let item0 = ::osmos::cbor::uint(d).map_err(|err| err.in_field("item0"))?;
+        let f_item0 = ::osmos::cbor::uint(d).map_err(|err| err.in_field("item0"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -333,7 +333,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Body {
                 ),
             );
         }
-        Ok(Body { item0 })
+        Ok(Body { item0: f_item0 })
     }
 }
 impl ::osmos::cbor::Encode for Body {
@@ -411,7 +411,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairContent<'a> {
                 ),
             );
         }
-        let item0 = ::osmos::cbor::uint(d).map_err(|err| err.in_field("item0"))?;
+        let f_item0 = ::osmos::cbor::uint(d).map_err(|err| err.in_field("item0"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -422,7 +422,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairContent<'a> {
                 ),
             );
         }
-        let item1 = ::osmos::cbor::text(d).map_err(|err| err.in_field("item1"))?;
+        let f_item1 = ::osmos::cbor::text(d).map_err(|err| err.in_field("item1"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -433,7 +433,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairContent<'a> {
                 ),
             );
         }
-        Ok(PairContent { item0, item1 })
+        Ok(PairContent {
+            item0: f_item0,
+            item1: f_item1,
+        })
     }
 }
 impl ::osmos::cbor::Encode for PairContent<'_> {
@@ -611,7 +614,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Deep {
                 ),
             );
         }
-        let item0 = ::osmos::cbor::expect_tag(d, 13u64)
+        let f_item0 = ::osmos::cbor::expect_tag(d, 13u64)
             .and_then(|()| ::osmos::cbor::Decode::decode(d))
             .map_err(|err| err.in_field("item0"))?;
         if more && seq.next(d)? {
@@ -624,7 +627,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Deep {
                 ),
             );
         }
-        Ok(Deep { item0 })
+        Ok(Deep { item0: f_item0 })
     }
 }
 impl ::osmos::cbor::Encode for Deep {

@@ -872,7 +872,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let protected = ::osmos::cbor::bytes(d)
+        let f_protected = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("protected"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -884,7 +884,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let payload = match ::osmos::cbor::take_null(d) {
+        let f_payload = match ::osmos::cbor::take_null(d) {
             Ok(true) => Ok(::osmos::cbor::Nullable::Null),
             Ok(false) => ::osmos::cbor::bytes(d).map(::osmos::cbor::Nullable::Value),
             Err(err) => Err(err),
@@ -900,7 +900,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let signature = ::osmos::cbor::bytes(d)
+        let f_signature = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("signature"))?;
         if more && seq.next(d)? {
             return Err(
@@ -913,9 +913,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
             );
         }
         Ok(Signed {
-            protected,
-            payload,
-            signature,
+            protected: f_protected,
+            payload: f_payload,
+            signature: f_signature,
         })
     }
 }
@@ -1126,7 +1126,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let protected = ::osmos::cbor::bytes(d)
+        let f_protected = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("protected"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -1138,7 +1138,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let ciphertext = match ::osmos::cbor::take_null(d) {
+        let f_ciphertext = match ::osmos::cbor::take_null(d) {
             Ok(true) => Ok(::osmos::cbor::Nullable::Null),
             Ok(false) => ::osmos::cbor::bytes(d).map(::osmos::cbor::Nullable::Value),
             Err(err) => Err(err),
@@ -1154,7 +1154,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let recipients = ::osmos::cbor::list(
+        let f_recipients = ::osmos::cbor::list(
                 d,
                 1u64,
                 ::core::option::Option::None,
@@ -1172,9 +1172,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
             );
         }
         Ok(Encrypted {
-            protected,
-            ciphertext,
-            recipients,
+            protected: f_protected,
+            ciphertext: f_ciphertext,
+            recipients: f_recipients,
         })
     }
 }
@@ -1515,7 +1515,8 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let when = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("when"))?;
+        let f_when = ::osmos::cbor::Decode::decode(d)
+            .map_err(|err| err.in_field("when"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1526,7 +1527,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let amount = ::osmos::cbor::Decode::decode(d)
+        let f_amount = ::osmos::cbor::Decode::decode(d)
             .map_err(|err| err.in_field("amount"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -1538,7 +1539,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let big = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("big"))?;
+        let f_big = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("big"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1549,7 +1550,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        Ok(Stamp { when, amount, big })
+        Ok(Stamp {
+            when: f_when,
+            amount: f_amount,
+            big: f_big,
+        })
     }
 }
 impl ::osmos::cbor::Encode for Stamp<'_> {

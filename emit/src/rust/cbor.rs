@@ -654,8 +654,10 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
     let total = s.fields.len();
     let expect = if required == total { format!("{total} items") } else { format!("{required} to {total} items") };
+    // Values are bound as their slots (`f_<field>`), never as the field itself: a field named
+    // `d`, `seq` or `more` would shadow the decoder's own variables.
     let steps = s.fields.iter().enumerate().map(|(i, f)| {
-        let id = field_ident(f);
+        let id = slot(f);
         let fname = &f.name;
         let dec = decode_value(ctx, &f.ty);
         let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
@@ -706,6 +708,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let ids = s.fields.iter().map(field_ident);
+    let slots = s.fields.iter().map(slot);
     let name = super::type_ident(t);
     let optional = s.fields.iter().any(|f| f.occur == Occur::Optional);
     let more = if optional { quote!(let mut more = true;) } else { quote!(let more = true;) };
@@ -716,7 +719,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         if more && seq.next(d)? {
             return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array has more than {} items", #total)), seq.start));
         }
-        Ok(#name { #(#ids),* })
+        Ok(#name { #(#ids: #slots),* })
     }
 }
 
