@@ -14,6 +14,10 @@ mod tagged_rules {
 mod hygiene {
     include!("../codegen/tests/golden/hygiene.rs");
 }
+#[allow(dead_code)]
+mod controls {
+    include!("../codegen/tests/golden/controls.rs");
+}
 
 /// Test input that outlives the values borrowing from it.
 fn h(s: &str) -> &'static [u8] {
@@ -251,4 +255,33 @@ fn locals_names_in_repeated_tables_and_choices_round_trip() {
     assert_eq!(to_vec(&v).unwrap(), h("d828 82 01 6161"));
     let v: LocalsGroupChoice = from_slice(h("a2 6164 01 6178 02")).unwrap();
     assert_eq!(to_vec(&v).unwrap(), h("a2 6164 01 6178 02"));
+}
+
+#[test]
+fn size_on_integers_bounds_their_bytes() {
+    use controls::Sized;
+    // [-256, 65535, -256, 256, "a", h'01']: every bound at its edge.
+    let wire = h("86 38ff 19ffff 38ff 190100 6161 4101");
+    let v: Sized = from_slice(wire).unwrap();
+    assert_eq!(
+        (v.small, v.word, v.negative, v.wide, v.label.as_ref(), v.blob.as_ref()),
+        (-256, 65535, -256, 256, "a", &[1u8][..])
+    );
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // One past each edge is refused at the item's offset.
+    let cases: [(&str, usize); 5] = [
+        ("86 390100 19ffff 38ff 190100 6161 4101", 1),   // -257: int .size 1
+        ("86 38ff 1a00010000 38ff 190100 6161 4101", 3), // 65536: uint .size 2
+        ("86 38ff 19ffff 00 190100 6161 4101", 6),       // 0 is no nint
+        ("86 38ff 19ffff 38ff 18ff 6161 4101", 8),       // 255: uint .size (2..3) needs two bytes
+        ("86 38ff 19ffff 38ff 190100 60 4101", 11),      // "": tstr .size sizes (1..4)
+    ];
+    for (bytes, offset) in cases {
+        let e = from_slice::<Sized>(h(bytes)).unwrap_err();
+        assert_eq!(e.offset(), offset, "{bytes}: {e}");
+    }
+    // Encoding checks the same bounds.
+    let mut bad = v.clone();
+    bad.small = 256;
+    assert!(to_vec(&bad).is_err());
 }

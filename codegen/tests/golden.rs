@@ -22,6 +22,7 @@ const CONSTRUCTS: &[&str] = &[
     "json_text",
     "tagged_rules",
     "hygiene",
+    "controls",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON

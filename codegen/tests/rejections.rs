@@ -235,3 +235,16 @@ fn nested_group_choices_stop_at_a_budget() {
     let errs = errors(&format!("m = {}\n", level(0)));
     assert!(errs.iter().any(|e| e.contains("make more than 20000 alternatives")), "{errs:#?}");
 }
+
+#[test]
+fn controls_that_have_no_meaning_on_their_type() {
+    // RFC 8610 §3.8.6 compares numbers: on text it is an error, not a check that does not compile.
+    assert_error(
+        "a = [\n  name: text .le 4,\n]\n",
+        "t.cddl:2:9: `.le` compares numbers, not text; to bound a length, use `.size (0..N)`",
+    );
+    assert_error(
+        "a = [\n  b: bool .size 1,\n]\n",
+        "t.cddl:2:6: `.size` applies to text, bytes and integers (RFC 8610 §3.8.1); this type is none of them",
+    );
+}

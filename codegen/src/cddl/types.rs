@@ -160,26 +160,39 @@ impl<'a> Lowerer<'a> {
             RangeCtlOp::CtlOp { ctrl, .. } => {
                 let mut ty = self.lower_type2(&t1.type2, hint);
                 match ctrl {
-                    ControlOperator::SIZE => match self.size_arg(&op.type2) {
-                        Some((min, max)) => {
-                            if matches!(self.prim_of(&ty), Some(Prim::Uint)) {
-                                let bits = 8 * max.unwrap_or(8).min(8);
-                                let top = if bits >= 64 { u64::MAX as i128 } else { (1i128 << bits) - 1 };
-                                ty.constraints.push(Constraint::Range {
-                                    min: None,
-                                    max: Some(Bound { value: Literal::Int(top), inclusive: true }),
-                                });
-                            } else {
-                                ty.constraints.push(Constraint::Size { min, max });
+                    ControlOperator::SIZE => match (self.size_arg(&op.type2), self.prim_of(&ty)) {
+                        (Some((min, max)), Some(p @ (Prim::Uint | Prim::Int | Prim::Nint))) => {
+                            if let Some(range) = int_size(&p, min, max) {
+                                ty.constraints.push(range);
                             }
                         }
-                        None => self.error(t1.span, "`.size` takes a number or a range of numbers"),
+                        (Some((min, max)), Some(Prim::Text | Prim::Bytes)) => {
+                            ty.constraints.push(Constraint::Size { min, max })
+                        }
+                        (Some((min, max)), None) if self.has_len(&ty) => {
+                            ty.constraints.push(Constraint::Size { min, max })
+                        }
+                        (Some(_), _) => self.error(
+                            t1.span,
+                            "`.size` applies to text, bytes and integers (RFC 8610 §3.8.1); this type is none of them",
+                        ),
+                        (None, _) => self.error(t1.span, "`.size` takes a number or a range of numbers"),
                     },
                     ControlOperator::LT | ControlOperator::LE | ControlOperator::GT | ControlOperator::GE => {
                         let Some(v) = self.constant(&op.type2) else {
                             self.error(t1.span, "comparison operators take a number");
                             return ty;
                         };
+                        if let Some(p) = self.prim_of(&ty).filter(|p| !is_number(p)) {
+                            // RFC 8610 §3.8.6 compares numbers; on text it has no meaning a
+                            // decoder could check.
+                            let hint = match p {
+                                Prim::Text | Prim::Bytes => "; to bound a length, use `.size (0..N)`",
+                                _ => "",
+                            };
+                            self.error(t1.span, format!("`{ctrl}` compares numbers, not {}{hint}", prim_word(&p)));
+                            return ty;
+                        }
                         let (min, max) = match ctrl {
                             ControlOperator::LT => (None, Some(Bound { value: v, inclusive: false })),
                             ControlOperator::LE => (None, Some(Bound { value: v, inclusive: true })),
@@ -234,6 +247,21 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a `.size` check on `ty` can count its length: a list, or a rule that is text or
+    /// bytes behind an alias chain the generator can see.
+    fn has_len(&self, ty: &Ty) -> bool {
+        match &ty.kind {
+            TyKind::List { .. } => true,
+            TyKind::Named(n) => self.types.iter().find(|t| &t.name == n).is_some_and(|t| match &t.kind {
+                TypeKind::Alias(inner) if inner.tag.is_none() => {
+                    matches!(inner.kind, TyKind::Prim(Prim::Text | Prim::Bytes) | TyKind::List { .. })
+                }
+                _ => false,
+            }),
+            _ => false,
+        }
+    }
+
     pub(super) fn size_arg(&self, t2: &Type2) -> Option<(u64, Option<u64>)> {
         match t2 {
             Type2::UintValue { value, .. } => Some((*value as u64, Some(*value as u64))),
@@ -250,9 +278,23 @@ impl<'a> Lowerer<'a> {
                 },
                 _ => None,
             },
-            Type2::Typename { .. } => match self.constant(t2) {
+            Type2::Typename { ident, generic_args: None, .. } => match self.constant(t2) {
                 Some(Literal::Int(n)) => Some((n as u64, Some(n as u64))),
-                _ => None,
+                // `.size sizes` with `sizes = 1..4`: the named range.
+                _ => {
+                    let &i = self.index.get(ident.ident)?;
+                    let [rule] = self.rules[i].1.types.as_slice() else { return None };
+                    let [c] = rule.value.type_choices.as_slice() else { return None };
+                    match &c.type1.operator {
+                        Some(_) => self.size_arg(&Type2::ParenthesizedType {
+                            pt: rule.value.clone(),
+                            comments_before_type: None,
+                            comments_after_type: None,
+                            span: rule.value.span,
+                        }),
+                        None => None,
+                    }
+                }
             },
             _ => None,
         }
@@ -491,5 +533,34 @@ impl<'a> Lowerer<'a> {
                 }
             },
         }
+    }
+}
+
+/// `.size` on an integer (RFC 8610 §3.8.1) bounds the bytes of its CBOR argument: `uint .size 2`
+/// is `0..65535`, `int .size 1` is `-256..255`; a minimum size above one byte is a lower bound
+/// on the magnitude of a `uint`. Eight bytes or more bound nothing a 64-bit value can exceed.
+fn int_size(p: &Prim, min: u64, max: Option<u64>) -> Option<Constraint> {
+    let cap = |n: u64| if n >= 8 { None } else { Some((1i128 << (8 * n)) - 1) };
+    let top = max.and_then(cap);
+    let bottom = match p {
+        Prim::Uint if min >= 2 => cap(min - 1).map(|t| t + 1),
+        Prim::Int | Prim::Nint => top.map(|t| -t - 1),
+        _ => None,
+    };
+    let bound = |v: Option<i128>| v.map(|v| Bound { value: Literal::Int(v), inclusive: true });
+    (top.is_some() || bottom.is_some()).then(|| Constraint::Range { min: bound(bottom), max: bound(top) })
+}
+
+fn is_number(p: &Prim) -> bool {
+    matches!(p, Prim::Uint | Prim::Int | Prim::Nint | Prim::Float { .. })
+}
+
+fn prim_word(p: &Prim) -> &'static str {
+    match p {
+        Prim::Text | Prim::TextValue(_) => "text",
+        Prim::Bytes => "bytes",
+        Prim::Bool => "booleans",
+        Prim::Null | Prim::Undefined => "null",
+        _ => "this type",
     }
 }
