@@ -158,6 +158,7 @@ impl ::osmos::cbor::IntoOwned for TryEach<'_> {
         }
     }
 }
+#[allow(clippy::let_unit_value)]
 impl<'a> ::osmos::cbor::Decode<'a> for TryEach<'a> {
     const MAJORS: u8 = 16u8;
     fn decode(

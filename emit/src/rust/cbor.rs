@@ -29,7 +29,17 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Alias(_) => return quote!(),
     };
     let majors = majors_of(ctx, &Ty::named(t.name.clone()));
+    // A field that can only be `null` holds `()`, and its decoded value is bound like any other.
+    let unit = match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| {
+            let e = ctx.effective(&f.ty);
+            !e.nullable && matches!(e.kind, TyKind::Prim(Prim::Null | Prim::Undefined))
+        }),
+        _ => false,
+    };
+    let allow = unit.then(|| quote!(#[allow(clippy::let_unit_value)]));
     quote! {
+        #allow
         impl<'a> #rt::cbor::Decode<'a> for #name #generics {
             const MAJORS: u8 = #majors;
             fn decode(d: &mut #rt::cbor::Decoder<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
