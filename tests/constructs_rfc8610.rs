@@ -18,6 +18,10 @@ mod hygiene {
 mod controls {
     include!("../codegen/tests/golden/controls.rs");
 }
+#[allow(dead_code)]
+mod refused_before {
+    include!("../codegen/tests/golden/refused_before.rs");
+}
 
 /// Test input that outlives the values borrowing from it.
 fn h(s: &str) -> &'static [u8] {
@@ -284,4 +288,34 @@ fn size_on_integers_bounds_their_bytes() {
     let mut bad = v.clone();
     bad.small = 256;
     assert!(to_vec(&bad).is_err());
+}
+
+#[test]
+fn constructs_refused_before_round_trip() {
+    use refused_before::{Carrier, Color, Flags, KeyKind, Switches, Version};
+    // `"red" / "green" / "red"`: two values.
+    assert_eq!(Color::ALL.len(), 2);
+    assert_eq!(from_slice::<Color>(h("63 726564")).unwrap(), Color::Red);
+    assert_eq!(to_vec(&Color::Green).unwrap(), h("65 677265656e"));
+    // {"v": 1.5}; another float is refused at its offset.
+    let wire = oracle_bytes(&Cbor::Map(vec![("v".into(), Cbor::Float(1.5))]));
+    let v: Version = from_slice(&wire).unwrap();
+    assert_eq!(v.v, 1.5);
+    assert_eq!(to_vec(&v).unwrap(), h("a1 6176 fb3ff8000000000000"));
+    let e = from_slice::<Version>(h("a1 6176 fb4000000000000000")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_)), "{e}");
+    assert_eq!(e.offset(), 3);
+    // [true, true] and [true, false].
+    let v: Flags = from_slice(h("82 f5 f5")).unwrap();
+    assert_eq!(to_vec(&v).unwrap(), h("82 f5 f5"));
+    let v: Switches = from_slice(h("82 f5 f4")).unwrap();
+    assert_eq!((v.on, v.off), (true, false));
+    assert_eq!(to_vec(&v).unwrap(), h("82 f5 f4"));
+    // {1: h'0102'}: a CBOR sequence 1, 2 kept as its bytes.
+    let v: Carrier = from_slice(h("a1 01 42 0102")).unwrap();
+    assert_eq!(v.key_1.as_ref(), [1, 2]);
+    assert_eq!(to_vec(&v).unwrap(), h("a1 01 42 0102"));
+    // Names as text literals.
+    assert_eq!(KeyKind::from_name("PubKey"), Some(KeyKind::PubKey));
+    assert_eq!(from_slice::<KeyKind>(h("01")).unwrap(), KeyKind::SecretKey);
 }

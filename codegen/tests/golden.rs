@@ -23,6 +23,7 @@ const CONSTRUCTS: &[&str] = &[
     "tagged_rules",
     "hygiene",
     "controls",
+    "refused_before",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON

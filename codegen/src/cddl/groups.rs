@@ -2,6 +2,7 @@
 //! choices and repeated groups.
 
 use cddl::ast::{self, Group, GroupEntry, MemberKey, Occur as AstOccur};
+use cddl::token::Value;
 
 use crate::ir::{Choice, ChoiceVariant, Enum, EnumVariant, Field, Key, Layout, Occur, Struct, Ty, TypeKind};
 
@@ -132,6 +133,8 @@ impl<'a> Lowerer<'a> {
                 };
                 let name = match &ge.member_key {
                     Some(MemberKey::Bareword { ident, .. }) => ident.ident.to_owned(),
+                    // `&("PubKey": 0)`: a name written as a text literal is the same name.
+                    Some(MemberKey::Value { value: Value::TEXT(text), .. }) => text.to_string(),
                     None => literal_name(&value),
                     Some(_) => {
                         self.error(*span, "enumeration members are written `name: value`");

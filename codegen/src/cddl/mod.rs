@@ -60,12 +60,13 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     let sources: Vec<Source> = base.map(|b| b.sources.clone()).unwrap_or_default().into_iter().chain(sources).collect();
     let mut asts = Vec::new();
     let mut errors = Vec::new();
-    for source in &sources {
+    let texts: Vec<String> = sources.iter().map(|s| parser_text(&s.text)).collect();
+    for (source, text) in sources.iter().zip(&texts) {
         if let Some(e) = too_deep(source) {
             errors.push(e);
             continue;
         }
-        match cddl::pest_bridge::cddl_from_pest_str(&source.text) {
+        match cddl::pest_bridge::cddl_from_pest_str(text) {
             Ok(ast) => asts.push(ast),
             Err(e) => errors.push(parse_error(source, e)),
         }
@@ -180,6 +181,41 @@ fn too_deep(source: &Source) -> Option<SchemaError> {
         i += 1;
     }
     None
+}
+
+/// The text the `cddl` parser reads: the schema with `.cborseq` spelled `.cbor   `, which the
+/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`. Both keep a byte string's
+/// bytes as they are (see `Lowerer::lower_type1`), and the spelling keeps every offset, so
+/// errors still point into the schema as written.
+fn parser_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'.' if text[i..].starts_with(".cborseq") => {
+                out.push_str(&text[copied..i]);
+                out.push_str(".cbor   ");
+                i += ".cborseq".len();
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    out
 }
 
 fn parse_error(source: &Source, e: cddl::parser::Error) -> SchemaError {

@@ -63,7 +63,18 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|c| if c.type1.operator.is_none() { literal_of(&c.type1.type2) } else { None })
             .collect();
-        if let Some(literals) = literals {
+        if let Some(mut literals) = literals {
+            // `"a" / "b" / "a"`: a value written twice is one alternative (RFC 8610 §2.2.2).
+            let mut seen = Vec::new();
+            literals.retain(|l| {
+                !seen.contains(l) && {
+                    seen.push(l.clone());
+                    true
+                }
+            });
+            if let [Literal::Float(_)] = literals.as_slice() {
+                return TypeKind::Alias(self.literal_type(literals.remove(0), name, span));
+            }
             let variants = literals
                 .into_iter()
                 .map(|value| EnumVariant { rust_name: None, name: literal_name(&value), value, docs: Vec::new() })
@@ -474,6 +485,13 @@ impl<'a> Lowerer<'a> {
             let _ = span;
             return Ty::prim(Prim::Bool);
         }
+        if let Literal::Float(f) = l {
+            // `x: 1.5`: a float that must be that value (enumerations hold integers and text).
+            let mut ty = Ty::prim(Prim::Float { bits: 64 });
+            let at = Some(Bound { value: Literal::Float(f), inclusive: true });
+            ty.constraints.push(Constraint::Range { min: at.clone(), max: at });
+            return ty;
+        }
         let variant = EnumVariant { rust_name: None, name: literal_name(&l), value: l, docs: Vec::new() };
         self.hoist(hint, Vec::new(), span, TypeKind::Enum(Enum { variants: vec![variant] }))
     }
@@ -516,6 +534,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             None if self.prelude_rule(&name) => Ty::named(name),
+            // `[* true]`: a bare name in a group is parsed as a group reference.
+            None if name == "true" || name == "false" => Ty::prim(Prim::Bool),
             None => match prelude(&name) {
                 Some((prim, tag)) => {
                     let mut ty = Ty::prim(prim);
