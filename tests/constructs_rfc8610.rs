@@ -319,3 +319,17 @@ fn constructs_refused_before_round_trip() {
     assert_eq!(KeyKind::from_name("PubKey"), Some(KeyKind::PubKey));
     assert_eq!(from_slice::<KeyKind>(h("01")).unwrap(), KeyKind::SecretKey);
 }
+
+#[test]
+fn array_member_keys_and_prose_comments() {
+    use refused_before::{Block, BlockHead, LedgerParams};
+    // [[1, "a"], [2, 3]]: `"header"` and `"body"` name positions, they are not on the wire.
+    let v: Block = from_slice(h("82 82 01 6161 82 02 03")).unwrap();
+    assert_eq!(v.header, BlockHead { item0: 1, item1: "a".into() });
+    assert_eq!(v.body, [2, 3]);
+    assert_eq!(to_vec(&v).unwrap(), h("82 82 01 6161 82 02 03"));
+    // Prose comments leave the key's name; a one-word comment still names its field.
+    let v: LedgerParams = from_slice(h("a3 00 01 01 02 02 03")).unwrap();
+    assert_eq!((v.key_0, v.key_1, v.epoch), (1, 2, 3));
+    assert_eq!(to_vec(&v).unwrap(), h("a3 00 01 01 02 02 03"));
+}

@@ -104,15 +104,16 @@ impl<'a> Lowerer<'a> {
                             self.error(*span, "map key out of range");
                             return;
                         };
-                        let (name, rest) = match trailing.first().map(|c| comment::field_name(c)) {
-                            Some(Some((n, rest))) => (n, rest),
-                            _ if k < 0 => (format!("key-minus-{}", k.unsigned_abs()), String::new()),
-                            _ => (format!("key-{k}"), String::new()),
+                        // The Open Screen convention: a trailing comment that is one name and
+                        // nothing else names the field. A comment of several words is prose
+                        // (`; max transaction size`), and the field keeps its key's name.
+                        let named = trailing.first().and_then(|c| comment::field_name(c)).filter(|(_, r)| r.is_empty());
+                        let (name, prose) = match named {
+                            Some((n, _)) => (n, trailing.get(1..).unwrap_or_default()),
+                            None if k < 0 => (format!("key-minus-{}", k.unsigned_abs()), &trailing[..]),
+                            None => (format!("key-{k}"), &trailing[..]),
                         };
-                        if !rest.is_empty() {
-                            docs.push(rest);
-                        }
-                        docs.extend(doc_lines(trailing.get(1..).unwrap_or_default()));
+                        docs.extend(doc_lines(prose));
                         (name, Key::Int(k))
                     }
                     (Some(FieldName::Const(n, Literal::Int(k))), Layout::Map) => {
@@ -130,6 +131,12 @@ impl<'a> Lowerer<'a> {
                     (Some(FieldName::Lit(Literal::Text(t))), Layout::Map) => {
                         docs.extend(doc_lines(&trailing));
                         (t.clone(), Key::Text(t))
+                    }
+                    // `["header": blockhead]`: in an array a member key is only a name
+                    // (RFC 8610 §3.4), written as text.
+                    (Some(FieldName::Lit(Literal::Text(t))), Layout::Array) => {
+                        docs.extend(doc_lines(&trailing));
+                        (t, Key::Position(out.len()))
                     }
                     (Some(FieldName::Lit(_) | FieldName::Const(..)), _) => {
                         self.error(*span, "only integer and text literals can be map keys, and arrays take no keys");
