@@ -333,3 +333,17 @@ fn array_member_keys_and_prose_comments() {
     assert_eq!((v.key_0, v.key_1, v.epoch), (1, 2, 3));
     assert_eq!(to_vec(&v).unwrap(), h("a3 00 01 01 02 02 03"));
 }
+
+#[test]
+fn group_aliases_are_their_groups() {
+    use refused_before::{Entry, Request};
+    // {"id": 7, "label": "x"} through `common = (base)`.
+    let wire = oracle_bytes(&Cbor::Map(vec![("id".into(), Cbor::Integer(7.into())), ("label".into(), "x".into())]));
+    let v: Request = from_slice(&wire).unwrap();
+    assert_eq!((v.id, v.label.as_deref()), (7, Some("x")));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // [7] through `common-fields = base`, spliced into the array.
+    let v: Entry = from_slice(h("81 07")).unwrap();
+    assert_eq!((v.id, v.label), (7, None));
+    assert_eq!(to_vec(&v).unwrap(), h("81 07"));
+}

@@ -14,6 +14,7 @@ use crate::comment;
 use crate::diagnostic::{Error, SchemaError};
 use crate::ir::{MessageKey, Schema, Source, Span, Table, Ty, TypeDef, TypeKind, Wire};
 
+mod aliases;
 mod alternatives;
 mod generics;
 mod groups;
@@ -74,6 +75,7 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    aliases::resolve(&mut asts);
     let types = {
         let mut lower = Lowerer::new(&sources, &asts, base_files);
         lower.run();
