@@ -344,6 +344,6 @@ fn group_aliases_are_their_groups() {
     assert_eq!(to_vec(&v).unwrap(), wire);
     // [7] through `common-fields = base`, spliced into the array.
     let v: Entry = from_slice(h("81 07")).unwrap();
-    assert_eq!((v.id, v.label), (7, None));
+    assert_eq!((v.id, v.label.as_deref()), (7, None));
     assert_eq!(to_vec(&v).unwrap(), h("81 07"));
 }
