@@ -347,3 +347,13 @@ fn group_aliases_are_their_groups() {
     assert_eq!((v.id, v.label.as_deref()), (7, None));
     assert_eq!(to_vec(&v).unwrap(), h("81 07"));
 }
+
+#[test]
+fn group_rules_without_parentheses() {
+    use refused_before::Options;
+    // {1: "a", "name": "n"}
+    let wire = h("a2 01 6161 646e616d65 616e");
+    let v: Options = from_slice(wire).unwrap();
+    assert_eq!((v.key_1.as_ref(), v.name.as_ref(), v.level), ("a", "n", None));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+}

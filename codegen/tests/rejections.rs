@@ -248,3 +248,10 @@ fn controls_that_have_no_meaning_on_their_type() {
         "t.cddl:2:6: `.size` applies to text, bytes and integers (RFC 8610 §3.8.1); this type is none of them",
     );
 }
+
+#[test]
+fn errors_after_a_group_rule_without_parentheses_point_into_the_file() {
+    // Parentheses are added around `g`'s body for the parser; positions stay the file's.
+    assert_error("g = a: uint, b: text\nm = { g }\nn = { 1: nosuch }\n", "t.cddl:3:10: unresolved name `nosuch`");
+    assert_error("g = a: uint,\n  b: text\nm = { g, 1: ( }\n", "t.cddl:3:15: CDDL syntax: expected type value");
+}

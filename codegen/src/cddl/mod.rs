@@ -61,15 +61,25 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     let sources: Vec<Source> = base.map(|b| b.sources.clone()).unwrap_or_default().into_iter().chain(sources).collect();
     let mut asts = Vec::new();
     let mut errors = Vec::new();
-    let texts: Vec<String> = sources.iter().map(|s| parser_text(&s.text)).collect();
-    for (source, text) in sources.iter().zip(&texts) {
+    // What the parser reads of each file, and where it differs (see `parser_text`).
+    let mut texts = Vec::new();
+    for source in &sources {
         if let Some(e) = too_deep(source) {
             errors.push(e);
             continue;
         }
-        match cddl::pest_bridge::cddl_from_pest_str(text) {
+        match parenthesized_groups(parser_text(&source.text)) {
+            Ok(text) => texts.push(text),
+            Err((text, e)) => errors.push(parse_error(source, &text, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    for (source, text) in sources.iter().zip(&texts) {
+        match cddl::pest_bridge::cddl_from_pest_str(&text.text) {
             Ok(ast) => asts.push(ast),
-            Err(e) => errors.push(parse_error(source, e)),
+            Err(e) => errors.push(parse_error(source, text, e)),
         }
     }
     if !errors.is_empty() {
@@ -77,7 +87,8 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     }
     aliases::resolve(&mut asts);
     let types = {
-        let mut lower = Lowerer::new(&sources, &asts, base_files);
+        let inserted = texts.iter().map(|t| t.inserted.clone()).collect();
+        let mut lower = Lowerer::new(&sources, &asts, base_files, inserted);
         lower.run();
         // A map with group choices lowers its shared entries once per alternative.
         let mut seen = BTreeSet::new();
@@ -220,8 +231,110 @@ fn parser_text(text: &str) -> String {
     out
 }
 
-fn parse_error(source: &Source, e: cddl::parser::Error) -> SchemaError {
+/// A schema as the parser reads it: the text, and the offsets (in that text) of characters
+/// osmos inserted, which `original_offset` takes out again so errors point into the file.
+struct ParserText {
+    text: String,
+    inserted: Vec<usize>,
+}
+
+/// The offset in the file as written of `offset` in the parser's text.
+fn original_offset(inserted: &[usize], offset: usize) -> usize {
+    offset - inserted.iter().filter(|&&i| i < offset).count()
+}
+
+/// How many group rules without parentheses one file may have: each costs a parse.
+const MAX_BARE_GROUP_RULES: usize = 64;
+
+/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`);
+/// the `cddl` parser refuses it where the first member key appears. Each such rule is put in
+/// parentheses and the text parsed again, at most `MAX_BARE_GROUP_RULES` times; the error of
+/// a text that still does not parse is returned with it.
+fn parenthesized_groups(text: String) -> Result<ParserText, (ParserText, cddl::parser::Error)> {
+    let mut text = ParserText { text, inserted: Vec::new() };
+    for _ in 0..=MAX_BARE_GROUP_RULES {
+        let e = match cddl::pest_bridge::cddl_from_pest_str(&text.text) {
+            Ok(_) => return Ok(text),
+            Err(e) => e,
+        };
+        let at = match &e {
+            cddl::parser::Error::PARSER { position, .. } => position.range.0,
+            _ => return Err((text, e)),
+        };
+        let Some((open, close)) = bare_group_rule(&text.text, at) else { return Err((text, e)) };
+        for (pos, c) in [(close, ')'), (open, '(')] {
+            text.text.insert(pos, c);
+            for i in &mut text.inserted {
+                if *i >= pos {
+                    *i += 1;
+                }
+            }
+            text.inserted.push(pos);
+        }
+        // `close` was inserted first, so inserting `open` before it moved it on.
+        text.inserted.sort_unstable();
+    }
+    let e = cddl::pest_bridge::cddl_from_pest_str(&text.text).err();
     match e {
+        Some(e) => Err((text, e)),
+        None => Ok(text),
+    }
+}
+
+/// Where a parse error at `at` is the member key of a group rule written without parentheses:
+/// the offsets just after the rule's `=` and just after the last value of its body.
+fn bare_group_rule(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?.trim_start();
+    if !(rest.starts_with("=>") || rest.starts_with(':')) {
+        return None;
+    }
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    // A rule starts at the beginning of a line with its name.
+    let starts_rule = |line: &str| {
+        line.starts_with(|c: char| c.is_ascii_alphabetic() || "@_$".contains(c))
+            && line.split_once('=').is_some_and(|(name, rest)| {
+                !rest.starts_with('>') && !name.trim_end().ends_with('/') && !name.trim().contains(char::is_whitespace)
+            })
+    };
+    let mut start = line_start(at);
+    while !starts_rule(&text[start..]) {
+        if start == 0 {
+            return None;
+        }
+        start = line_start(start - 1);
+    }
+    let open = start + text[start..].find('=')? + 1;
+    // The body runs until the next line that starts a rule.
+    let mut line = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+    let mut last = at;
+    let mut pos = open;
+    loop {
+        let chunk = &text[pos..line];
+        let content = match chunk.find(';') {
+            Some(c) if !chunk[..c].contains('"') => &chunk[..c],
+            _ => chunk,
+        };
+        if !content.trim().is_empty() {
+            last = pos + content.trim_end().len();
+        }
+        if line >= text.len() || starts_rule(&text[line..]) {
+            break;
+        }
+        pos = line;
+        line = text[line..].find('\n').map_or(text.len(), |n| line + n + 1);
+    }
+    Some((open, last))
+}
+
+fn parse_error(source: &Source, text: &ParserText, e: cddl::parser::Error) -> SchemaError {
+    match e {
+        cddl::parser::Error::PARSER { position, msg } if !text.inserted.is_empty() => {
+            let range =
+                (original_offset(&text.inserted, position.range.0), original_offset(&text.inserted, position.range.1));
+            let (line, column) = crate::diagnostic::line_col(&source.text, range.0);
+            SchemaError::at_line(&source.path, line, column, format!("CDDL syntax: {}", msg.short))
+                .in_text(&source.text, range)
+        }
         cddl::parser::Error::PARSER { position, msg } => SchemaError::at_line(
             &source.path,
             position.line.max(1),
@@ -294,6 +407,8 @@ struct Lowerer<'a> {
     alternatives: usize,
     /// The group choices met so far in this pass: (pick, number of alternatives, its label).
     trace: Vec<(usize, usize, String)>,
+    /// Per file, the offsets of characters osmos inserted for the parser (`ParserText`).
+    inserted: Vec<Vec<usize>>,
 }
 
 /// What `Lowerer::rollback` restores: a pass over a map body that is done again.
@@ -312,7 +427,7 @@ const MAX_MAP_ALTERNATIVES: usize = 512;
 const MAX_ALTERNATIVES_PER_SCHEMA: usize = 20_000;
 
 impl<'a> Lowerer<'a> {
-    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>], base_files: usize) -> Self {
+    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>], base_files: usize, inserted: Vec<Vec<usize>>) -> Self {
         let mut me = Lowerer {
             sources,
             rules: Vec::new(),
@@ -334,6 +449,7 @@ impl<'a> Lowerer<'a> {
             array_choices: false,
             alternatives: 0,
             trace: Vec::new(),
+            inserted,
         };
         for (file, cddl) in asts.iter().enumerate() {
             me.file = file;
@@ -345,7 +461,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn span(&self, s: ast::Span) -> Span {
-        Span { file: self.file, start: s.0, end: s.1 }
+        self.file_span(self.file, s)
+    }
+
+    /// A span of the parser's text of `file` as a span of the file as written.
+    fn file_span(&self, file: usize, s: ast::Span) -> Span {
+        let inserted = self.inserted.get(file).map(Vec::as_slice).unwrap_or_default();
+        Span { file, start: original_offset(inserted, s.0), end: original_offset(inserted, s.1) }
     }
 
     fn error(&mut self, s: ast::Span, message: impl Into<String>) {
@@ -365,11 +487,7 @@ impl<'a> Lowerer<'a> {
         let slot = match self.index.get(&name) {
             Some(&i) if file >= self.base_files && self.rules[i].1.file < self.base_files => {
                 let first = &self.rules[i].1;
-                let at = SchemaError::at(
-                    self.sources,
-                    Span { file: first.file, start: first.span.0, end: first.span.1 },
-                    "",
-                );
+                let at = SchemaError::at(self.sources, self.file_span(first.file, first.span), "");
                 self.error(
                     span,
                     format!(
