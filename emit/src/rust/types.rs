@@ -105,6 +105,19 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
             }
         }
         TypeKind::Choice(c) => {
+            if derive {
+                // The derive tells alternatives apart by their first byte only; alternatives
+                // tried in order (COSE's arrays, `any / uint`) have no derive form.
+                let mut seen = std::collections::BTreeSet::new();
+                for v in &c.variants {
+                    if ctx.schema.major_types(&v.ty).into_iter().any(|m| !seen.insert(m)) {
+                        return Err(format!(
+                            "`{}`: alternative `{}` starts like an earlier one, which the derive cannot try in order",
+                            t.name, v.name
+                        ));
+                    }
+                }
+            }
             let mut defs = Vec::new();
             for v in &c.variants {
                 let id = super::variant_ident(&v.name, &v.rust_name);

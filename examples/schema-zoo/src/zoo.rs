@@ -69,6 +69,9 @@ pub const CONSTRUCTS: &[&str] = &[
     "h'01' / h'02'",
     "\"a\" / \"b\" / \"a\"",
     "uint .bits flags",
+    "any / uint",
+    "{ x: uint } / { x: uint }",
+    "[uint] / [uint, ? text]",
 ];
 
 /// Field names: Rust keywords, prelude names, and the generated code's own locals.
