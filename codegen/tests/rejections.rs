@@ -242,3 +242,19 @@ fn errors_after_a_group_rule_without_parentheses_point_into_the_file() {
     assert_error("g = a: uint, b: text\nm = { g }\nn = { 1: nosuch }\n", "t.cddl:3:10: unresolved name `nosuch`");
     assert_error("g = a: uint,\n  b: text\nm = { g, 1: ( }\n", "t.cddl:3:15: CDDL syntax: expected type value");
 }
+
+#[test]
+fn dialects_name_themselves_and_the_standard_spelling() {
+    let errs = errors("a = [x: _CDDL_CODEGEN_EXTERN_TYPE_]\n");
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("t.cddl:1:9: `_CDDL_CODEGEN_EXTERN_TYPE_` is a marker of cddl-codegen (dcSpark)")
+                && e.contains("Builder::replace")),
+        "{errs:#?}"
+    );
+    let errs = errors("NOTE: '\\' line wrapping per RFC 8792\n\na = [uint,\\\n  text]\n");
+    assert!(
+        errs.iter().any(|e| e.starts_with("t.cddl:1:1: this file is folded for an RFC (RFC 8792 line wrapping)")),
+        "{errs:#?}"
+    );
+}

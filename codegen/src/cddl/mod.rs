@@ -64,7 +64,7 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     // What the parser reads of each file, and where it differs (see `parser_text`).
     let mut texts = Vec::new();
     for source in &sources {
-        if let Some(e) = too_deep(source) {
+        if let Some(e) = too_deep(source).or_else(|| folded(source)) {
             errors.push(e);
             continue;
         }
@@ -194,6 +194,23 @@ fn too_deep(source: &Source) -> Option<SchemaError> {
         i += 1;
     }
     None
+}
+
+/// A file folded for an RFC (RFC 8792 line wrapping: a `NOTE: '\' line wrapping per RFC 8792`
+/// header, lines continued with `\`) is not CDDL until it is unfolded.
+fn folded(source: &Source) -> Option<SchemaError> {
+    let at = source.text.find("line wrapping per RFC 8792")?;
+    let line_start = source.text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let (line, column) = crate::diagnostic::line_col(&source.text, line_start);
+    let mut e = SchemaError::at_line(
+        &source.path,
+        line,
+        column,
+        "this file is folded for an RFC (RFC 8792 line wrapping), not CDDL: unfold it first \
+         (`rfcfold -r`, or join each line that ends in `\\` with the next, without its leading spaces)",
+    );
+    e.range = (line_start, at + "line wrapping per RFC 8792".len());
+    Some(e)
 }
 
 /// The text the `cddl` parser reads: the schema with `.cborseq` spelled `.cbor   `, which the

@@ -547,6 +547,18 @@ impl<'a> Lowerer<'a> {
                     let _ = hint;
                     Ty::prim(Prim::Any)
                 }
+                // A dialect's marker, not a name: say whose and what RFC 8610 CDDL does instead.
+                None if name.starts_with("_CDDL_CODEGEN_") => {
+                    self.error(
+                        span,
+                        format!(
+                            "`{name}` is a marker of cddl-codegen (dcSpark), not RFC 8610 CDDL: write the rule's \
+                             type in CDDL (`bstr`, a map, …) and, to use a Rust type of your own for it, \
+                             `Builder::replace(\"rule\", \"path::Type\")`"
+                        ),
+                    );
+                    Ty::prim(Prim::Any)
+                }
                 None => {
                     self.error(span, format!("unresolved name `{name}`"));
                     Ty::prim(Prim::Any)
