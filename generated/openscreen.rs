@@ -1063,7 +1063,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaTimelineRange {
                 ),
             );
         }
-        let start = ::osmos::cbor::float(d).map_err(|err| err.in_field("start"))?;
+        let f_start = ::osmos::cbor::float(d).map_err(|err| err.in_field("start"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1074,7 +1074,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaTimelineRange {
                 ),
             );
         }
-        let end = ::osmos::cbor::float(d).map_err(|err| err.in_field("end"))?;
+        let f_end = ::osmos::cbor::float(d).map_err(|err| err.in_field("end"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1085,7 +1085,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaTimelineRange {
                 ),
             );
         }
-        Ok(MediaTimelineRange { start, end })
+        Ok(MediaTimelineRange {
+            start: f_start,
+            end: f_end,
+        })
     }
 }
 impl ::osmos::cbor::Encode for MediaTimelineRange {
@@ -1178,7 +1181,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for HttpHeader<'a> {
                 ),
             );
         }
-        let key = ::osmos::cbor::text(d).map_err(|err| err.in_field("key"))?;
+        let f_key = ::osmos::cbor::text(d).map_err(|err| err.in_field("key"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1189,7 +1192,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for HttpHeader<'a> {
                 ),
             );
         }
-        let value = ::osmos::cbor::text(d).map_err(|err| err.in_field("value"))?;
+        let f_value = ::osmos::cbor::text(d).map_err(|err| err.in_field("value"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1200,7 +1203,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for HttpHeader<'a> {
                 ),
             );
         }
-        Ok(HttpHeader { key, value })
+        Ok(HttpHeader {
+            key: f_key,
+            value: f_value,
+        })
     }
 }
 impl ::osmos::cbor::Encode for HttpHeader<'_> {
@@ -10954,7 +10960,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaSyncTime {
                 ),
             );
         }
-        let value = ::osmos::cbor::uint(d).map_err(|err| err.in_field("value"))?;
+        let f_value = ::osmos::cbor::uint(d).map_err(|err| err.in_field("value"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -10965,7 +10971,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaSyncTime {
                 ),
             );
         }
-        let scale = ::osmos::cbor::uint(d).map_err(|err| err.in_field("scale"))?;
+        let f_scale = ::osmos::cbor::uint(d).map_err(|err| err.in_field("scale"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -10976,7 +10982,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaSyncTime {
                 ),
             );
         }
-        Ok(MediaSyncTime { value, scale })
+        Ok(MediaSyncTime {
+            value: f_value,
+            scale: f_scale,
+        })
     }
 }
 impl ::osmos::cbor::Encode for MediaSyncTime {
@@ -11176,7 +11185,8 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaError<'a> {
                 ),
             );
         }
-        let code = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("code"))?;
+        let f_code = ::osmos::cbor::Decode::decode(d)
+            .map_err(|err| err.in_field("code"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -11187,7 +11197,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaError<'a> {
                 ),
             );
         }
-        let message = ::osmos::cbor::text(d).map_err(|err| err.in_field("message"))?;
+        let f_message = ::osmos::cbor::text(d).map_err(|err| err.in_field("message"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -11198,7 +11208,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for MediaError<'a> {
                 ),
             );
         }
-        Ok(MediaError { code, message })
+        Ok(MediaError {
+            code: f_code,
+            message: f_message,
+        })
     }
 }
 impl ::osmos::cbor::Encode for MediaError<'_> {
@@ -11976,7 +11989,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrame<'a> {
                 ),
             );
         }
-        let encoding_id = ::osmos::cbor::uint(d)
+        let f_encoding_id = ::osmos::cbor::uint(d)
             .map_err(|err| err.in_field("encoding-id"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -11990,7 +12003,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrame<'a> {
                 ),
             );
         }
-        let start_time = ::osmos::cbor::uint(d)
+        let f_start_time = ::osmos::cbor::uint(d)
             .map_err(|err| err.in_field("start-time"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -12004,9 +12017,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrame<'a> {
                 ),
             );
         }
-        let payload = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("payload"))?;
+        let f_payload = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("payload"))?;
         more = more && seq.next(d)?;
-        let optional = if more {
+        let f_optional = if more {
             ::core::option::Option::Some(
                 ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("optional"))?,
             )
@@ -12024,10 +12037,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for AudioFrame<'a> {
             );
         }
         Ok(AudioFrame {
-            encoding_id,
-            start_time,
-            payload,
-            optional,
+            encoding_id: f_encoding_id,
+            start_time: f_start_time,
+            payload: f_payload,
+            optional: f_optional,
         })
     }
 }
@@ -12827,7 +12840,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Ratio {
                 ),
             );
         }
-        let antecedent = ::osmos::cbor::uint(d)
+        let f_antecedent = ::osmos::cbor::uint(d)
             .map_err(|err| err.in_field("antecedent"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -12839,7 +12852,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Ratio {
                 ),
             );
         }
-        let consequent = ::osmos::cbor::uint(d)
+        let f_consequent = ::osmos::cbor::uint(d)
             .map_err(|err| err.in_field("consequent"))?;
         if more && seq.next(d)? {
             return Err(
@@ -12851,7 +12864,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for Ratio {
                 ),
             );
         }
-        Ok(Ratio { antecedent, consequent })
+        Ok(Ratio {
+            antecedent: f_antecedent,
+            consequent: f_consequent,
+        })
     }
 }
 impl ::osmos::cbor::Encode for Ratio {

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use osmos::cbor::{self, Decoder, MapKey, Seq};
 use osmos::json::{Map, ToJson, Value};
 use osmos::{DecodeError, ErrorKind};
-use osmos_codegen::ir::{Constraint, Key, Layout, Literal, MessageKey, Occur, Prim, Schema, Ty, TyKind, TypeKind};
+use osmos_codegen::ir::{
+    Constraint, Key, Layout, Literal, MessageKey, Occur, Prim, Schema, Ty, TyKind, TypeDef, TypeKind,
+};
 use osmos_codegen::Builder;
 
 /// An extension schema compiled against the shipped Open Screen schema.
@@ -233,7 +235,11 @@ impl Extension {
         let mut constraints: Vec<&Constraint> = ty.constraints.iter().collect();
         let mut hops = 0;
         while let TyKind::Named(n) = kind {
-            let Some(TypeKind::Alias(target)) = self.schema.get(n).map(|t| &t.kind) else { break };
+            let Some(def @ TypeDef { kind: TypeKind::Alias(target), .. }) = self.schema.get(n) else { break };
+            // A tagged rule reads its own tag when its type is read (`#6.13(inner)` nests).
+            if def.tagged().is_some() {
+                break;
+            }
             hops += 1;
             if hops > self.schema.types.len() {
                 break; // an alias cycle; `check` reports it

@@ -120,7 +120,6 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 let named = c.variants.iter().map(|v| (v.name.as_str(), &v.rust_name));
                 unique_variants(t, named, &mut errors, &schema.sources);
                 if schema.wire == Wire::Cbor {
-                    disjoint(schema, t, &mut errors);
                     let maps: Vec<_> = c
                         .variants
                         .iter()
@@ -431,29 +430,38 @@ fn resolve(schema: &Schema, ty: &Ty, owner: &TypeDef, errors: &mut Vec<SchemaErr
 }
 
 /// Alternatives that can start alike are decoded by trying them in schema order (the first
-/// that decodes wins, as a CDDL validator matches), so what is left to reject is an
-/// alternative that can never win: an earlier one takes every value it could.
-fn disjoint(schema: &Schema, t: &TypeDef, errors: &mut Vec<SchemaError>) {
-    let TypeKind::Choice(c) = &t.kind else { return };
-    for (i, v) in c.variants.iter().enumerate() {
-        let covering = c.variants[..i].iter().find(|p| {
-            let (pe, ve) = (effective(schema, &p.ty), effective(schema, &v.ty));
-            (pe == ve && !pe.nullable)
-                || (pe.kind == TyKind::Prim(Prim::Any) && pe.tag.is_none() && pe.constraints.is_empty())
-        });
-        if let Some(prev) = covering {
-            errors.push(SchemaError::at(
-                &schema.sources,
-                t.span,
-                format!(
-                    "the alternative `{}` of `{}` can never be decoded: `{}` before it accepts every value it could; \
-                     drop it or put it first",
-                    v.name, t.name, prev.name
-                ),
-            ));
-            return;
+/// that decodes wins, as a CDDL validator matches), so an alternative that an earlier one
+/// covers (`any / uint`) is valid CDDL that never decodes: a warning, not an error. It still
+/// encodes, and what it encodes decodes as the earlier alternative.
+pub(crate) fn covered_alternatives(schema: &Schema) -> Vec<SchemaError> {
+    let mut out = Vec::new();
+    for t in schema.types.iter().filter(|t| t.external.is_none()) {
+        let TypeKind::Choice(c) = &t.kind else { continue };
+        for (i, v) in c.variants.iter().enumerate() {
+            let covering = c.variants[..i].iter().find(|p| {
+                let (pe, ve) = (effective(schema, &p.ty), effective(schema, &v.ty));
+                (pe == ve && !pe.nullable)
+                    || (pe.kind == TyKind::Prim(Prim::Any) && pe.tag.is_none() && pe.constraints.is_empty())
+            });
+            if let Some(prev) = covering {
+                out.push(
+                    SchemaError::at(
+                        &schema.sources,
+                        t.span,
+                        format!(
+                            "the alternative `{}` of `{}` is never decoded: `{}` before it accepts every value it \
+                             could (alternatives are tried in order)",
+                            v.name, t.name, prev.name
+                        ),
+                    )
+                    .help("drop it, or put it first")
+                    .warning(),
+                );
+                break;
+            }
         }
     }
+    out
 }
 
 /// A type with its aliases looked through.
@@ -461,8 +469,9 @@ fn effective(schema: &Schema, ty: &Ty) -> Ty {
     let mut ty = ty.clone();
     for _ in 0..32 {
         let TyKind::Named(n) = &ty.kind else { break };
-        let Some(TypeDef { kind: TypeKind::Alias(inner), .. }) = schema.get(n) else { break };
-        if ty.tag.is_some() && inner.tag.is_some() {
+        let Some(def @ TypeDef { kind: TypeKind::Alias(inner), .. }) = schema.get(n) else { break };
+        // A tagged rule is a type of its own (`TypeDef::tagged`).
+        if def.tagged().is_some() || (ty.tag.is_some() && inner.tag.is_some()) {
             break;
         }
         let outer = ty.clone();

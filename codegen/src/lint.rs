@@ -9,6 +9,7 @@ pub fn warnings(schema: &Schema) -> Vec<SchemaError> {
     if schema.wire != Wire::Cbor {
         return out;
     }
+    out.extend(crate::check::covered_alternatives(schema));
     let own = || schema.types.iter().filter(|t| t.external.is_none());
     for t in own() {
         let TypeKind::Struct(s) = &t.kind else { continue };

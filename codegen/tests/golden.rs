@@ -20,6 +20,10 @@ const CONSTRUCTS: &[&str] = &[
     "map_choices",
     "array_groups",
     "json_text",
+    "tagged_rules",
+    "hygiene",
+    "controls",
+    "refused_before",
 ];
 
 /// The builder for one construct; `keep_unknown` shows the proxy option, `json_text` the JSON

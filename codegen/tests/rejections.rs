@@ -122,19 +122,6 @@ fn duplicate_field_keys() {
 }
 
 #[test]
-fn choices_a_decoder_could_never_pick() {
-    // Alternatives that start alike are tried in order; one that can never win is an error.
-    assert_error(
-        "a = { 0: uint ; x\n}\nc = any / a\n",
-        "t.cddl:3:1: the alternative `a` of `c` can never be decoded: `any` before it accepts every value it could; drop it or put it first",
-    );
-    assert_error(
-        "a = { 0: uint ; x\n}\nb = a\nc = a / b\n",
-        "t.cddl:4:1: the alternative `b` of `c` can never be decoded: `a` before it accepts every value it could; drop it or put it first",
-    );
-}
-
-#[test]
 fn messages_must_be_maps_or_arrays() {
     assert_error("; type key 10\na = uint\n", "t.cddl:2:1: message `a` must be a map or an array");
 }
@@ -234,4 +221,40 @@ fn nested_group_choices_stop_at_a_budget() {
     }
     let errs = errors(&format!("m = {}\n", level(0)));
     assert!(errs.iter().any(|e| e.contains("make more than 20000 alternatives")), "{errs:#?}");
+}
+
+#[test]
+fn controls_that_have_no_meaning_on_their_type() {
+    // RFC 8610 §3.8.6 compares numbers: on text it is an error, not a check that does not compile.
+    assert_error(
+        "a = [\n  name: text .le 4,\n]\n",
+        "t.cddl:2:9: `.le` compares numbers, not text; to bound a length, use `.size (0..N)`",
+    );
+    assert_error(
+        "a = [\n  b: bool .size 1,\n]\n",
+        "t.cddl:2:6: `.size` applies to text, bytes and integers (RFC 8610 §3.8.1); this type is none of them",
+    );
+}
+
+#[test]
+fn errors_after_a_group_rule_without_parentheses_point_into_the_file() {
+    // Parentheses are added around `g`'s body for the parser; positions stay the file's.
+    assert_error("g = a: uint, b: text\nm = { g }\nn = { 1: nosuch }\n", "t.cddl:3:10: unresolved name `nosuch`");
+    assert_error("g = a: uint,\n  b: text\nm = { g, 1: ( }\n", "t.cddl:3:15: CDDL syntax: expected type value");
+}
+
+#[test]
+fn dialects_name_themselves_and_the_standard_spelling() {
+    let errs = errors("a = [x: _CDDL_CODEGEN_EXTERN_TYPE_]\n");
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("t.cddl:1:9: `_CDDL_CODEGEN_EXTERN_TYPE_` is a marker of cddl-codegen (dcSpark)")
+                && e.contains("Builder::replace")),
+        "{errs:#?}"
+    );
+    let errs = errors("NOTE: '\\' line wrapping per RFC 8792\n\na = [uint,\\\n  text]\n");
+    assert!(
+        errs.iter().any(|e| e.starts_with("t.cddl:1:1: this file is folded for an RFC (RFC 8792 line wrapping)")),
+        "{errs:#?}"
+    );
 }

@@ -71,6 +71,20 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
+impl TypeDef {
+    /// The content of a rule that is a tagged type (`SUIT_Envelope_Tagged = #6.107(SUIT_Envelope)`,
+    /// `time = #6.1(number)`): such a rule is its own type, a newtype over the content that
+    /// reads and writes its tag, not another name for the content. Only then does the tag stay
+    /// on the wire where the type is decoded on its own, and a tag around it (`#6.13(inner)`)
+    /// nests instead of replacing it. `T / null` under a tag stays an alias.
+    pub fn tagged(&self) -> Option<&Ty> {
+        match &self.kind {
+            TypeKind::Alias(ty) if ty.tag.is_some() && !ty.nullable => Some(ty),
+            _ => None,
+        }
+    }
+}
+
 /// How a message is recognised on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MessageKey {

@@ -40,20 +40,20 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let payload = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("payload"))?;
-        let mut signature = ::std::vec::Vec::new();
+        let f_payload = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("payload"))?;
+        let mut f_signature = ::std::vec::Vec::new();
         if more {
             while seq.more(d)? {
                 seq.next(d)?;
-                let i = signature.len();
-                signature
+                let i = f_signature.len();
+                f_signature
                     .push(
                         ::osmos::cbor::bytes(d)
                             .map_err(|err| err.at_index(i).in_field("signature"))?,
                     );
             }
             ::osmos::cbor::check_count(
-                    signature.len(),
+                    f_signature.len(),
                     0u64,
                     ::core::option::Option::None,
                 )
@@ -71,7 +71,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        Ok(Signed { payload, signature })
+        Ok(Signed {
+            payload: f_payload,
+            signature: f_signature,
+        })
     }
 }
 impl ::osmos::cbor::Encode for Signed<'_> {
@@ -155,6 +158,7 @@ impl ::osmos::cbor::IntoOwned for TryEach<'_> {
         }
     }
 }
+#[allow(clippy::let_unit_value)]
 impl<'a> ::osmos::cbor::Decode<'a> for TryEach<'a> {
     const MAJORS: u8 = 16u8;
     fn decode(
@@ -162,22 +166,22 @@ impl<'a> ::osmos::cbor::Decode<'a> for TryEach<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let mut seq = ::osmos::cbor::Seq::array(d, "array")?;
         let mut more = true;
-        let mut item0 = ::std::vec::Vec::new();
+        let mut f_item0 = ::std::vec::Vec::new();
         if more {
             while seq.more(d)? && ((4u8) >> ::osmos::cbor::major(d)?) & 1 != 0 {
                 seq.next(d)?;
-                let i = item0.len();
-                item0
+                let i = f_item0.len();
+                f_item0
                     .push(
                         ::osmos::cbor::bytes(d)
                             .map_err(|err| err.at_index(i).in_field("item0"))?,
                     );
             }
-            ::osmos::cbor::check_count(item0.len(), 2u64, ::core::option::Option::None)
+            ::osmos::cbor::check_count(f_item0.len(), 2u64, ::core::option::Option::None)
                 .map_err(|k| ::osmos::DecodeError::new(k, seq.start).in_field("item0"))?;
         }
         more = more && seq.next(d)?;
-        let item1 = if more {
+        let f_item1 = if more {
             ::core::option::Option::Some(
                 ::osmos::cbor::null(d).map_err(|err| err.in_field("item1"))?,
             )
@@ -194,7 +198,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for TryEach<'a> {
                 ),
             );
         }
-        Ok(TryEach { item0, item1 })
+        Ok(TryEach {
+            item0: f_item0,
+            item1: f_item1,
+        })
     }
 }
 impl ::osmos::cbor::Encode for TryEach<'_> {
@@ -1134,7 +1141,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Commands<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let mut seq = ::osmos::cbor::Seq::array(d, "array")?;
         let more = true;
-        let item0: ::std::vec::Vec<CommandsItem0<'a>> = if more {
+        let f_item0: ::std::vec::Vec<CommandsItem0<'a>> = if more {
             ::osmos::cbor::group_list(d, &mut seq, 1u64, ::core::option::Option::None)
                 .map_err(|err| err.in_field("item0"))?
         } else {
@@ -1150,7 +1157,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Commands<'a> {
                 ),
             );
         }
-        Ok(Commands { item0 })
+        Ok(Commands { item0: f_item0 })
     }
 }
 impl ::osmos::cbor::Encode for Commands<'_> {
@@ -1534,7 +1541,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingCelsius {
                 ),
             );
         }
-        let sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
+        let f_sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1545,7 +1552,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingCelsius {
                 ),
             );
         }
-        let celsius = ::osmos::cbor::float(d).map_err(|err| err.in_field("celsius"))?;
+        let f_celsius = ::osmos::cbor::float(d).map_err(|err| err.in_field("celsius"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1556,7 +1563,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingCelsius {
                 ),
             );
         }
-        Ok(ReadingCelsius { sensor, celsius })
+        Ok(ReadingCelsius {
+            sensor: f_sensor,
+            celsius: f_celsius,
+        })
     }
 }
 impl ::osmos::cbor::Encode for ReadingCelsius {
@@ -1652,7 +1662,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingRaw<'a> {
                 ),
             );
         }
-        let sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
+        let f_sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1663,7 +1673,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingRaw<'a> {
                 ),
             );
         }
-        let raw = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("raw"))?;
+        let f_raw = ::osmos::cbor::bytes(d).map_err(|err| err.in_field("raw"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1674,7 +1684,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingRaw<'a> {
                 ),
             );
         }
-        let scale = ::osmos::cbor::int(d).map_err(|err| err.in_field("scale"))?;
+        let f_scale = ::osmos::cbor::int(d).map_err(|err| err.in_field("scale"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1685,7 +1695,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingRaw<'a> {
                 ),
             );
         }
-        Ok(ReadingRaw { sensor, raw, scale })
+        Ok(ReadingRaw {
+            sensor: f_sensor,
+            raw: f_raw,
+            scale: f_scale,
+        })
     }
 }
 impl ::osmos::cbor::Encode for ReadingRaw<'_> {
@@ -1786,7 +1800,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingEmpty {
                 ),
             );
         }
-        let sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
+        let f_sensor = ::osmos::cbor::uint(d).map_err(|err| err.in_field("sensor"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1797,7 +1811,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for ReadingEmpty {
                 ),
             );
         }
-        Ok(ReadingEmpty { sensor })
+        Ok(ReadingEmpty { sensor: f_sensor })
     }
 }
 impl ::osmos::cbor::Encode for ReadingEmpty {

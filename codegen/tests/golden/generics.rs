@@ -35,7 +35,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairUintText<'a> {
                 ),
             );
         }
-        let key = ::osmos::cbor::uint(d).map_err(|err| err.in_field("key"))?;
+        let f_key = ::osmos::cbor::uint(d).map_err(|err| err.in_field("key"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -46,7 +46,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairUintText<'a> {
                 ),
             );
         }
-        let value = ::osmos::cbor::text(d).map_err(|err| err.in_field("value"))?;
+        let f_value = ::osmos::cbor::text(d).map_err(|err| err.in_field("value"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -57,7 +57,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairUintText<'a> {
                 ),
             );
         }
-        Ok(PairUintText { key, value })
+        Ok(PairUintText {
+            key: f_key,
+            value: f_value,
+        })
     }
 }
 impl ::osmos::cbor::Encode for PairUintText<'_> {
@@ -148,7 +151,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairTextBool<'a> {
                 ),
             );
         }
-        let key = ::osmos::cbor::text(d).map_err(|err| err.in_field("key"))?;
+        let f_key = ::osmos::cbor::text(d).map_err(|err| err.in_field("key"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -159,7 +162,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairTextBool<'a> {
                 ),
             );
         }
-        let value = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("value"))?;
+        let f_value = ::osmos::cbor::boolean(d).map_err(|err| err.in_field("value"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -170,7 +173,10 @@ impl<'a> ::osmos::cbor::Decode<'a> for PairTextBool<'a> {
                 ),
             );
         }
-        Ok(PairTextBool { key, value })
+        Ok(PairTextBool {
+            key: f_key,
+            value: f_value,
+        })
     }
 }
 impl ::osmos::cbor::Encode for PairTextBool<'_> {

@@ -1299,7 +1299,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point {
                 ),
             );
         }
-        let x = ::osmos::cbor::float(d).map_err(|err| err.in_field("x"))?;
+        let f_x = ::osmos::cbor::float(d).map_err(|err| err.in_field("x"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1312,9 +1312,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point {
                 ),
             );
         }
-        let y = ::osmos::cbor::float(d).map_err(|err| err.in_field("y"))?;
+        let f_y = ::osmos::cbor::float(d).map_err(|err| err.in_field("y"))?;
         more = more && seq.next(d)?;
-        let z = if more {
+        let f_z = if more {
             ::core::option::Option::Some(
                 ::osmos::cbor::float(d).map_err(|err| err.in_field("z"))?,
             )
@@ -1331,7 +1331,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point {
                 ),
             );
         }
-        Ok(Point { x, y, z })
+        Ok(Point { x: f_x, y: f_y, z: f_z })
     }
 }
 impl ::osmos::cbor::Encode for Point {

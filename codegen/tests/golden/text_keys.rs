@@ -450,7 +450,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point2 {
                 ),
             );
         }
-        let x = ::osmos::cbor::int(d).map_err(|err| err.in_field("x"))?;
+        let f_x = ::osmos::cbor::int(d).map_err(|err| err.in_field("x"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -461,7 +461,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point2 {
                 ),
             );
         }
-        let y = ::osmos::cbor::int(d).map_err(|err| err.in_field("y"))?;
+        let f_y = ::osmos::cbor::int(d).map_err(|err| err.in_field("y"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -472,7 +472,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point2 {
                 ),
             );
         }
-        Ok(Point2 { x, y })
+        Ok(Point2 { x: f_x, y: f_y })
     }
 }
 impl ::osmos::cbor::Encode for Point2 {
@@ -562,7 +562,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point3 {
                 ),
             );
         }
-        let x = ::osmos::cbor::int(d).map_err(|err| err.in_field("x"))?;
+        let f_x = ::osmos::cbor::int(d).map_err(|err| err.in_field("x"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -573,7 +573,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point3 {
                 ),
             );
         }
-        let y = ::osmos::cbor::int(d).map_err(|err| err.in_field("y"))?;
+        let f_y = ::osmos::cbor::int(d).map_err(|err| err.in_field("y"))?;
         if !(more && seq.next(d)?) {
             return Err(
                 ::osmos::DecodeError::new(
@@ -584,7 +584,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point3 {
                 ),
             );
         }
-        let z = ::osmos::cbor::int(d).map_err(|err| err.in_field("z"))?;
+        let f_z = ::osmos::cbor::int(d).map_err(|err| err.in_field("z"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -595,7 +595,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Point3 {
                 ),
             );
         }
-        Ok(Point3 { x, y, z })
+        Ok(Point3 { x: f_x, y: f_y, z: f_z })
     }
 }
 impl ::osmos::cbor::Encode for Point3 {

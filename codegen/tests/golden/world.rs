@@ -193,8 +193,50 @@ impl ::osmos::json::FromJson for Number {
 }
 /// Seconds since the epoch, tag 1 (`time`, RFC 8610 Appendix D).
 ///
-/// Schema type `time`.
-pub type Time = Number;
+/// Schema type `time`: its content under CBOR tag 1, read and written with the tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Time(pub Number);
+impl ::osmos::cbor::IntoOwned for Time {
+    type Owned = Time;
+    fn into_owned(self) -> Time {
+        self
+    }
+}
+impl<'a> ::osmos::cbor::Decode<'a> for Time {
+    const MAJORS: u8 = 64u8;
+    fn decode(
+        d: &mut ::osmos::cbor::Decoder<'a>,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::cbor::expect_tag(d, 1u64)
+            .and_then(|()| ::osmos::cbor::Decode::decode(d))
+            .map(Time)
+    }
+}
+impl ::osmos::cbor::Encode for Time {
+    fn encode(
+        &self,
+        e: &mut ::osmos::cbor::Enc<'_>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        let v = &self.0;
+        ::osmos::cbor::head(e, 6, 1u64);
+        ::osmos::cbor::Encode::encode(v, e)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Time {
+    fn to_json(&self) -> ::osmos::json::Value {
+        ::osmos::json::ToJson::to_json(&self.0)
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::FromJson for Time {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::json::FromJson::from_json(v).map(Time)
+    }
+}
 /// A header map: named constant keys, an extension socket and other entries kept.
 ///
 /// Schema map `header`.
@@ -830,7 +872,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let protected = ::osmos::cbor::bytes(d)
+        let f_protected = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("protected"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -842,7 +884,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let payload = match ::osmos::cbor::take_null(d) {
+        let f_payload = match ::osmos::cbor::take_null(d) {
             Ok(true) => Ok(::osmos::cbor::Nullable::Null),
             Ok(false) => ::osmos::cbor::bytes(d).map(::osmos::cbor::Nullable::Value),
             Err(err) => Err(err),
@@ -858,7 +900,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
                 ),
             );
         }
-        let signature = ::osmos::cbor::bytes(d)
+        let f_signature = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("signature"))?;
         if more && seq.next(d)? {
             return Err(
@@ -871,9 +913,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Signed<'a> {
             );
         }
         Ok(Signed {
-            protected,
-            payload,
-            signature,
+            protected: f_protected,
+            payload: f_payload,
+            signature: f_signature,
         })
     }
 }
@@ -1084,7 +1126,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let protected = ::osmos::cbor::bytes(d)
+        let f_protected = ::osmos::cbor::bytes(d)
             .map_err(|err| err.in_field("protected"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -1096,7 +1138,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let ciphertext = match ::osmos::cbor::take_null(d) {
+        let f_ciphertext = match ::osmos::cbor::take_null(d) {
             Ok(true) => Ok(::osmos::cbor::Nullable::Null),
             Ok(false) => ::osmos::cbor::bytes(d).map(::osmos::cbor::Nullable::Value),
             Err(err) => Err(err),
@@ -1112,7 +1154,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
                 ),
             );
         }
-        let recipients = ::osmos::cbor::list(
+        let f_recipients = ::osmos::cbor::list(
                 d,
                 1u64,
                 ::core::option::Option::None,
@@ -1130,9 +1172,9 @@ impl<'a> ::osmos::cbor::Decode<'a> for Encrypted<'a> {
             );
         }
         Ok(Encrypted {
-            protected,
-            ciphertext,
-            recipients,
+            protected: f_protected,
+            ciphertext: f_ciphertext,
+            recipients: f_recipients,
         })
     }
 }
@@ -1219,12 +1261,96 @@ impl<'a> ::osmos::json::FromJson for Encrypted<'a> {
 }
 /// An unsigned bignum: big-endian bytes under tag 2 (RFC 8610 Appendix D).
 ///
-/// Schema type `biguint`.
-pub type Biguint<'a> = ::std::borrow::Cow<'a, [u8]>;
+/// Schema type `biguint`: its content under CBOR tag 2, read and written with the tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Biguint<'a>(pub ::std::borrow::Cow<'a, [u8]>);
+impl ::osmos::cbor::IntoOwned for Biguint<'_> {
+    type Owned = Biguint<'static>;
+    fn into_owned(self) -> Biguint<'static> {
+        Biguint(::osmos::cbor::IntoOwned::into_owned(self.0))
+    }
+}
+impl<'a> ::osmos::cbor::Decode<'a> for Biguint<'a> {
+    const MAJORS: u8 = 64u8;
+    fn decode(
+        d: &mut ::osmos::cbor::Decoder<'a>,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::cbor::expect_tag(d, 2u64)
+            .and_then(|()| ::osmos::cbor::bytes(d))
+            .map(Biguint)
+    }
+}
+impl ::osmos::cbor::Encode for Biguint<'_> {
+    fn encode(
+        &self,
+        e: &mut ::osmos::cbor::Enc<'_>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        let v = &self.0;
+        ::osmos::cbor::head(e, 6, 2u64);
+        ::osmos::cbor::write_bytes(e, v);
+        Ok(())
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Biguint<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        ::osmos::json::ToJson::to_json(&self.0)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Biguint<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::json::FromJson::from_json(v).map(Biguint)
+    }
+}
 /// A negative bignum (-1 - n): big-endian bytes under tag 3 (RFC 8610 Appendix D).
 ///
-/// Schema type `bignint`.
-pub type Bignint<'a> = ::std::borrow::Cow<'a, [u8]>;
+/// Schema type `bignint`: its content under CBOR tag 3, read and written with the tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bignint<'a>(pub ::std::borrow::Cow<'a, [u8]>);
+impl ::osmos::cbor::IntoOwned for Bignint<'_> {
+    type Owned = Bignint<'static>;
+    fn into_owned(self) -> Bignint<'static> {
+        Bignint(::osmos::cbor::IntoOwned::into_owned(self.0))
+    }
+}
+impl<'a> ::osmos::cbor::Decode<'a> for Bignint<'a> {
+    const MAJORS: u8 = 64u8;
+    fn decode(
+        d: &mut ::osmos::cbor::Decoder<'a>,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::cbor::expect_tag(d, 3u64)
+            .and_then(|()| ::osmos::cbor::bytes(d))
+            .map(Bignint)
+    }
+}
+impl ::osmos::cbor::Encode for Bignint<'_> {
+    fn encode(
+        &self,
+        e: &mut ::osmos::cbor::Enc<'_>,
+    ) -> ::core::result::Result<(), ::osmos::EncodeError> {
+        let v = &self.0;
+        ::osmos::cbor::head(e, 6, 3u64);
+        ::osmos::cbor::write_bytes(e, v);
+        Ok(())
+    }
+}
+#[cfg(feature = "json")]
+impl ::osmos::json::ToJson for Bignint<'_> {
+    fn to_json(&self) -> ::osmos::json::Value {
+        ::osmos::json::ToJson::to_json(&self.0)
+    }
+}
+#[cfg(feature = "json")]
+impl<'a> ::osmos::json::FromJson for Bignint<'a> {
+    fn from_json(
+        v: &::osmos::json::Value,
+    ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
+        ::osmos::json::FromJson::from_json(v).map(Bignint)
+    }
+}
 /// A bignum, positive or negative (RFC 8610 Appendix D).
 ///
 /// Schema choice `bigint`.
@@ -1257,8 +1383,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Bigint<'a> {
         let pos = d.position();
         match ::osmos::cbor::major(d)? {
             6u8 => {
-                let r = ::osmos::cbor::expect_tag(d, 2u64)
-                    .and_then(|()| ::osmos::cbor::bytes(d));
+                let r = ::osmos::cbor::Decode::decode(d);
                 let best = match r {
                     Ok(v) => return Ok(Bigint::Biguint(v)),
                     Err(err) => {
@@ -1266,8 +1391,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Bigint<'a> {
                         err
                     }
                 };
-                let r = ::osmos::cbor::expect_tag(d, 3u64)
-                    .and_then(|()| ::osmos::cbor::bytes(d));
+                let r = ::osmos::cbor::Decode::decode(d);
                 let best = match r {
                     Ok(v) => return Ok(Bigint::Bignint(v)),
                     Err(err) => {
@@ -1288,12 +1412,10 @@ impl ::osmos::cbor::Encode for Bigint<'_> {
     ) -> ::core::result::Result<(), ::osmos::EncodeError> {
         match self {
             Bigint::Biguint(v) => {
-                ::osmos::cbor::head(e, 6, 2u64);
-                ::osmos::cbor::write_bytes(e, v);
+                ::osmos::cbor::Encode::encode(v, e)?;
             }
             Bigint::Bignint(v) => {
-                ::osmos::cbor::head(e, 6, 3u64);
-                ::osmos::cbor::write_bytes(e, v);
+                ::osmos::cbor::Encode::encode(v, e)?;
             }
         }
         Ok(())
@@ -1393,8 +1515,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let when = ::osmos::cbor::expect_tag(d, 1u64)
-            .and_then(|()| ::osmos::cbor::Decode::decode(d))
+        let f_when = ::osmos::cbor::Decode::decode(d)
             .map_err(|err| err.in_field("when"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -1406,7 +1527,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let amount = ::osmos::cbor::Decode::decode(d)
+        let f_amount = ::osmos::cbor::Decode::decode(d)
             .map_err(|err| err.in_field("amount"))?;
         if !(more && seq.next(d)?) {
             return Err(
@@ -1418,7 +1539,7 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        let big = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("big"))?;
+        let f_big = ::osmos::cbor::Decode::decode(d).map_err(|err| err.in_field("big"))?;
         if more && seq.next(d)? {
             return Err(
                 ::osmos::DecodeError::new(
@@ -1429,7 +1550,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for Stamp<'a> {
                 ),
             );
         }
-        Ok(Stamp { when, amount, big })
+        Ok(Stamp {
+            when: f_when,
+            amount: f_amount,
+            big: f_big,
+        })
     }
 }
 impl ::osmos::cbor::Encode for Stamp<'_> {
@@ -1445,7 +1570,6 @@ impl ::osmos::cbor::Encode for Stamp<'_> {
                 e,
                 "when",
                 |e| {
-                    ::osmos::cbor::head(e, 6, 1u64);
                     ::osmos::cbor::Encode::encode(v, e)?;
                     Ok(())
                 },

@@ -26,6 +26,9 @@ pub(crate) fn container(t: &TypeDef) -> Result<TokenStream, String> {
             Layout::Element => return Err(format!("`{name}`: the derive form is for CBOR schemas")),
             Layout::Group => return Err(format!("`{name}`: a group spliced into an array has no derive form")),
         }
+        if s.table.is_some() {
+            return Err(format!("`{name}`: a typed table (`* K => V`) has no derive form"));
+        }
     }
     if let Some(MessageKey::TypeKey(k)) = &t.message {
         let key = unsuffixed(*k);

@@ -22,10 +22,24 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => (array_decode(ctx, t, s), array_encode(ctx, t, s)),
         TypeKind::Enum(e) => enum_codec(ctx, e),
         TypeKind::Choice(c) => choice_codec(ctx, t, c),
+        TypeKind::Alias(ty) if t.tagged().is_some() => {
+            let (dec, enc) = (decode_value(ctx, ty), encode_value(ctx, ty));
+            (quote!(#dec.map(#name)), quote!(let v = &self.0; #enc Ok(())))
+        }
         TypeKind::Alias(_) => return quote!(),
     };
     let majors = majors_of(ctx, &Ty::named(t.name.clone()));
+    // A field that can only be `null` holds `()`, and its decoded value is bound like any other.
+    let unit = match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| {
+            let e = ctx.effective(&f.ty);
+            !e.nullable && matches!(e.kind, TyKind::Prim(Prim::Null | Prim::Undefined))
+        }),
+        _ => false,
+    };
+    let allow = unit.then(|| quote!(#[allow(clippy::let_unit_value)]));
     quote! {
+        #allow
         impl<'a> #rt::cbor::Decode<'a> for #name #generics {
             const MAJORS: u8 = #majors;
             fn decode(d: &mut #rt::cbor::Decoder<'a>) -> ::core::result::Result<Self, #rt::DecodeError> {
@@ -650,8 +664,10 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     let required = s.fields.iter().filter(|f| f.occur == Occur::One).count();
     let total = s.fields.len();
     let expect = if required == total { format!("{total} items") } else { format!("{required} to {total} items") };
+    // Values are bound as their slots (`f_<field>`), never as the field itself: a field named
+    // `d`, `seq` or `more` would shadow the decoder's own variables.
     let steps = s.fields.iter().enumerate().map(|(i, f)| {
-        let id = field_ident(f);
+        let id = slot(f);
         let fname = &f.name;
         let dec = decode_value(ctx, &f.ty);
         let read = quote!(#dec.map_err(|err| err.in_field(#fname))?);
@@ -702,6 +718,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let ids = s.fields.iter().map(field_ident);
+    let slots = s.fields.iter().map(slot);
     let name = super::type_ident(t);
     let optional = s.fields.iter().any(|f| f.occur == Occur::Optional);
     let more = if optional { quote!(let mut more = true;) } else { quote!(let more = true;) };
@@ -712,7 +729,7 @@ fn array_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         if more && seq.next(d)? {
             return Err(#rt::DecodeError::new(#rt::ErrorKind::Constraint(format!("array has more than {} items", #total)), seq.start));
         }
-        Ok(#name { #(#ids),* })
+        Ok(#name { #(#ids: #slots),* })
     }
 }
 

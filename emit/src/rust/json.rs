@@ -117,6 +117,10 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 },
             )
         }
+        // A tagged rule's view is its content's: the JSON view shows no tags.
+        TypeKind::Alias(_) if t.tagged().is_some() => {
+            (quote!(#rt::json::ToJson::to_json(&self.0)), quote!(#rt::json::FromJson::from_json(v).map(#name)))
+        }
         TypeKind::Alias(_) => return quote!(),
     };
     impls(ctx, t, to, from)

@@ -56,6 +56,12 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             });
             (quote!(match self { #(#to_arms)* }), choice_from(ctx, t, c))
         }
+        // `check::json_texts` refuses tags; a tagged rule of a CBOR schema is its content.
+        TypeKind::Alias(ty) if t.tagged().is_some() => {
+            let bare = Ty { tag: None, ..ty.clone() };
+            let (to, from) = (to_value(ctx, &bare, quote!(&self.0)), from_value(ctx, &bare, quote!(v)));
+            (to, quote!(#from.map(#name)))
+        }
         TypeKind::Alias(_) => return quote!(),
     };
     super::json::impls(ctx, t, to, from)
@@ -512,7 +518,7 @@ fn needs_own(ctx: &Ctx, ty: &Ty) -> bool {
 fn reads_by_trait(ctx: &Ctx, ty: &Ty) -> bool {
     let eff = ctx.effective(ty);
     !eff.nullable
-        && eff.constraints.is_empty()
+        && super::cbor::checks(ctx, eff.kind, &eff.constraints, quote!(v)).is_empty()
         && !matches!(eff.kind, TyKind::Prim(Prim::Any | Prim::Float { .. }) | TyKind::List { .. })
 }
 
@@ -525,8 +531,17 @@ fn from_value(ctx: &Ctx, ty: &Ty, x: TokenStream) -> TokenStream {
         TyKind::Prim(Prim::Float { bits: 64 }) => quote!(#rt::json::text::float(x)),
         TyKind::Prim(Prim::Float { .. }) => quote!(#rt::json::text::float(x).map(|f| f as f32)),
         TyKind::List { item, min, max } => {
+            let plain = |p: Prim| {
+                let e = ctx.effective(item);
+                !e.nullable && e.constraints.is_empty() && e.kind == &TyKind::Prim(p)
+            };
+            // A function alone where it is one (clippy's redundant closure).
             let each = if reads_by_trait(ctx, item) {
                 quote!(#rt::json::FromJson::from_json)
+            } else if plain(Prim::Any) {
+                quote!(#rt::json::text::item_from_json)
+            } else if plain(Prim::Float { bits: 64 }) {
+                quote!(#rt::json::text::float)
             } else {
                 let each = from_value(ctx, item, quote!(x));
                 quote!(|x| #each)

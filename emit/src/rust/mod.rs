@@ -404,8 +404,9 @@ impl<'s> Ctx<'s> {
         };
         let mut seen = BTreeSet::new();
         while let TyKind::Named(n) = eff.kind {
-            let Some(TypeDef { kind: TypeKind::Alias(target), .. }) = self.get(n) else { break };
-            if !seen.insert(n.as_str()) {
+            let Some(def @ TypeDef { kind: TypeKind::Alias(target), .. }) = self.get(n) else { break };
+            // A tagged rule is its own type with its own codec (`TypeDef::tagged`).
+            if def.tagged().is_some() || !seen.insert(n.as_str()) {
                 break;
             }
             eff.kind = &target.kind;
@@ -486,8 +487,18 @@ pub(crate) fn ty_text(ty: &Ty) -> String {
 }
 
 /// The local variable a decoder collects a field into.
+/// The local a decoder binds field `f`'s value to: `f_` and the field's identifier, which no
+/// local of the generated code starts with, so no field can shadow one. A field identifier
+/// that starts with `_` (`_1`, from a name that starts with a digit) takes `f` alone (`f_1`),
+/// which stays snake case; no other identifier gives that slot, since none is a digit alone.
 pub(crate) fn slot(f: &crate::ir::Field) -> proc_macro2::Ident {
-    format_ident!("f_{}", field_ident(f).to_string().trim_start_matches("r#"))
+    let id = field_ident(f).to_string();
+    let id = id.trim_start_matches("r#");
+    if id.starts_with('_') {
+        format_ident!("f{id}")
+    } else {
+        format_ident!("f_{id}")
+    }
 }
 
 /// A Rust type written as text (an external type's path, a derived field's type).

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{annotate, docs, field_ident, Ctx};
-use crate::ir::{Literal, MessageKey, TypeDef, TypeKind};
+use crate::ir::{Literal, MessageKey, Ty, TypeDef, TypeKind};
 
 /// The type's definition and its impls.
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -105,6 +105,19 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
             }
         }
         TypeKind::Choice(c) => {
+            if derive {
+                // The derive tells alternatives apart by their first byte only; alternatives
+                // tried in order (COSE's arrays, `any / uint`) have no derive form.
+                let mut seen = std::collections::BTreeSet::new();
+                for v in &c.variants {
+                    if ctx.schema.major_types(&v.ty).into_iter().any(|m| !seen.insert(m)) {
+                        return Err(format!(
+                            "`{}`: alternative `{}` starts like an earlier one, which the derive cannot try in order",
+                            t.name, v.name
+                        ));
+                    }
+                }
+            }
             let mut defs = Vec::new();
             for v in &c.variants {
                 let id = super::variant_ident(&v.name, &v.rust_name);
@@ -121,6 +134,21 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 #container
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name #generics { #(#defs)* }
+            }
+        }
+        TypeKind::Alias(ty) if t.tagged().is_some() => {
+            if derive {
+                return Err(format!(
+                    "`{}` is a tagged type (`#6.{}(…)`), which the derive's attributes cannot express",
+                    t.name,
+                    ty.tag.unwrap_or_default()
+                ));
+            }
+            let target = ctx.rust_ty(&Ty { tag: None, ..ty.clone() });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct #name #generics(pub #target);
             }
         }
         TypeKind::Alias(ty) => {
@@ -216,6 +244,9 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             });
             into_owned(ctx, t, quote!(match self { #(#arms)* }))
         }
+        TypeKind::Alias(_) if t.tagged().is_some() => {
+            into_owned(ctx, t, quote!(#name(#rt::cbor::IntoOwned::into_owned(self.0))))
+        }
         TypeKind::Alias(_) => quote!(),
     }
 }
@@ -308,6 +339,9 @@ fn describe(t: &TypeDef) -> String {
         },
         TypeKind::Enum(_) => "enumeration",
         TypeKind::Choice(_) => "choice",
+        TypeKind::Alias(Ty { tag: Some(n), .. }) if t.tagged().is_some() => {
+            return format!("Schema type `{}`: its content under CBOR tag {n}, read and written with the tag.", t.name);
+        }
         TypeKind::Alias(_) => "type",
     };
     match &t.message {

@@ -202,17 +202,20 @@ macro_rules! exact {
 #[test]
 fn suit_examples_decode_and_reencode_at_every_layer() {
     use corpus_world::suit::{
-        SuitAuthentication, SuitCommandSequence, SuitCommon, SuitManifest, SuitManifestSuitInstall, SuitSharedSequence,
-        SuitStart,
+        SuitAuthentication, SuitCommandSequence, SuitCommon, SuitEnvelopeTagged, SuitManifest, SuitManifestSuitInstall,
+        SuitSharedSequence, SuitStart,
     };
     let mut sequences = 0;
     for v in vectors("suit.json") {
         let name = v["name"].as_str().unwrap().to_owned();
         assert!(v["valid"].as_bool().unwrap());
         let bytes = hex::decode(v["cbor_hex"].as_str().unwrap()).unwrap();
-        let SuitStart::SuitEnvelopeTagged(envelope) = exact!(SuitStart, &bytes, name) else {
+        let SuitStart::SuitEnvelopeTagged(SuitEnvelopeTagged(envelope)) = exact!(SuitStart, &bytes, name) else {
             panic!("{name}: not an envelope");
         };
+        // The tagged rule on its own reads and writes tag 107, as the examples are published.
+        assert_eq!(&bytes[..2], [0xd8, 107]);
+        assert_eq!(exact!(SuitEnvelopeTagged, &bytes, format!("{name} tagged")).0, envelope);
         exact!(SuitAuthentication, &envelope.suit_authentication_wrapper, format!("{name} authentication"));
         let manifest = exact!(SuitManifest, &envelope.suit_manifest, format!("{name} manifest"));
         let common = exact!(SuitCommon, &manifest.suit_common, format!("{name} common"));

@@ -1,0 +1,594 @@
+//! CDDL front end: the `cddl` crate's AST → [`ir::Schema`](crate::ir::Schema).
+//!
+//! Translation only. Open Screen conventions live in comments, so they are read here: a
+//! `; type key N` line before a rule makes it a message, and the trailing `; name` after an
+//! integer-keyed entry names the field. Inline maps, arrays, enums and choices are hoisted into
+//! named types called `<parent>-<field>`, so names stay stable when the schema grows.
+//! Whatever has no faithful Rust translation is reported with its location, never guessed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use cddl::ast::{self, Type};
+
+use crate::comment;
+use crate::diagnostic::{Error, SchemaError};
+use crate::ir::{MessageKey, Schema, Source, Span, Table, Ty, TypeDef, TypeKind, Wire};
+
+mod aliases;
+mod alternatives;
+mod generics;
+mod groups;
+mod members;
+mod prelude;
+mod syntax;
+mod tables;
+mod types;
+
+use syntax::{comments_of, doc_lines, rule_name};
+
+/// Compiles CDDL sources (already read) into one schema called `name`.
+pub fn compile(name: &str, sources: Vec<Source>) -> Result<Schema, Error> {
+    compile_extending(name, None, sources)
+}
+
+/// A schema that an extension builds on and whose types already exist in Rust (the shipped
+/// Open Screen schema, in `::osmos::openscreen`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// Its files; they come before the extension's in [`Schema::sources`].
+    pub sources: Vec<Source>,
+    /// The Rust module its types live in (`::osmos::openscreen`).
+    pub rust_path: String,
+}
+
+impl Base {
+    /// The standard Open Screen schema, as shipped in `osmos::openscreen`.
+    pub fn openscreen() -> Self {
+        let sources = crate::shipped::OPENSCREEN_CDDL
+            .iter()
+            .map(|(path, text)| Source { path: (*path).to_owned(), text: (*text).to_owned() })
+            .collect();
+        Base { sources, rust_path: "::osmos::openscreen".into() }
+    }
+}
+
+/// Compiles `sources` against `base`: the extension may use every name the base defines, and
+/// every type the base produces (hoisted ones included) is marked [`TypeDef::external`] so the
+/// back end refers to it instead of copying it. An extension rule may not redefine or extend a
+/// base rule, because the shipped types could not follow.
+pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) -> Result<Schema, Error> {
+    let base_files = base.map_or(0, |b| b.sources.len());
+    let sources: Vec<Source> = base.map(|b| b.sources.clone()).unwrap_or_default().into_iter().chain(sources).collect();
+    let mut asts = Vec::new();
+    let mut errors = Vec::new();
+    // What the parser reads of each file, and where it differs (see `parser_text`).
+    let mut texts = Vec::new();
+    for source in &sources {
+        if let Some(e) = too_deep(source).or_else(|| folded(source)) {
+            errors.push(e);
+            continue;
+        }
+        match parenthesized_groups(parser_text(&source.text)) {
+            Ok(text) => texts.push(text),
+            Err((text, e)) => errors.push(parse_error(source, &text, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    for (source, text) in sources.iter().zip(&texts) {
+        match cddl::pest_bridge::cddl_from_pest_str(&text.text) {
+            Ok(ast) => asts.push(ast),
+            Err(e) => errors.push(parse_error(source, text, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    aliases::resolve(&mut asts);
+    let types = {
+        let inserted = texts.iter().map(|t| t.inserted.clone()).collect();
+        let mut lower = Lowerer::new(&sources, &asts, base_files, inserted);
+        lower.run();
+        // A map with group choices lowers its shared entries once per alternative.
+        let mut seen = BTreeSet::new();
+        lower.errors.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
+        if !lower.errors.is_empty() {
+            return Err(lower.errors.into());
+        }
+        let n = lower.base_types.unwrap_or(lower.types.len());
+        let mut types = lower.types;
+        // CoSWID has `role = 33` (a key) and `$role /= …` (its values): the socket gets the
+        // suffix, the plain rule keeps its name.
+        let plain: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !t.name.starts_with('$'))
+            .map(|t| crate::rust::naming::type_name(&t.name))
+            .collect();
+        for t in types.iter_mut().filter(|t| t.name.starts_with('$') && t.rust_name.is_none()) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if plain.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Socket"));
+            }
+        }
+        // SUIT's `suit-manifest = 3` (a key) next to `SUIT_Manifest`: the named constant yields.
+        let constant =
+            |t: &TypeDef| matches!(&t.kind, TypeKind::Enum(e) if e.variants.len() == 1) && t.rust_name.is_none();
+        let others: BTreeSet<String> = types
+            .iter()
+            .filter(|t| !constant(t))
+            .map(|t| t.rust_name.clone().unwrap_or_else(|| crate::rust::naming::type_name(&t.name)))
+            .collect();
+        for t in types.iter_mut().filter(|t| constant(t)) {
+            let rust = crate::rust::naming::type_name(&t.name);
+            if others.contains(&rust) {
+                t.rust_name = Some(format!("{rust}Value"));
+            }
+        }
+        // `"Infinity" / "-Infinity"` (BiDi): values whose Rust names would collide.
+        for t in &mut types {
+            let TypeKind::Enum(e) = &mut t.kind else { continue };
+            let mut seen = BTreeSet::new();
+            for v in &mut e.variants {
+                let mut rust = crate::rust::naming::variant_name(&v.name);
+                if let (true, Some(rest)) = (seen.contains(&rust), v.name.strip_prefix('-')) {
+                    rust = format!("Minus{}", crate::rust::naming::variant_name(rest));
+                    v.rust_name = Some(rust.clone());
+                }
+                seen.insert(rust);
+            }
+        }
+        if let Some(base) = base {
+            // The base's rules come first and are lowered first, so its types (hoisted ones
+            // included) are exactly the first `n`; whatever the extension derives from base
+            // rules later (a generic instance the base never used) is its own.
+            for t in &mut types[..n] {
+                t.external = Some(format!("{}::{}", base.rust_path, crate::rust::type_ident(t)));
+            }
+        }
+        types
+    };
+    Ok(Schema { name: name.to_owned(), wire: Wire::Cbor, sources, types })
+}
+
+/// How deep `(`, `[` and `{` may nest in a CDDL file. The `cddl` crate's PEG parser
+/// backtracks exponentially in the nesting depth (`[[[…[uint]…]]]` 14 deep took 51 s, each
+/// level doubling it), and a `build.rs` must fail, never hang. Open Screen nests 3 deep.
+pub const MAX_CDDL_NESTING: usize = 8;
+
+/// The first bracket nested deeper than [`MAX_CDDL_NESTING`], outside comments and strings,
+/// as an error at its line and column. One pass over the text, before the parser sees it.
+fn too_deep(source: &Source) -> Option<SchemaError> {
+    let bytes = source.text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_CDDL_NESTING {
+                    let (line, column) = crate::diagnostic::line_col(&source.text, i);
+                    let mut e = SchemaError::at_line(
+                        &source.path,
+                        line,
+                        column,
+                        format!("CDDL nested more than {MAX_CDDL_NESTING} deep (the parser's time doubles per level)"),
+                    );
+                    e.range = (i, i + 1);
+                    return Some(e);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A file folded for an RFC (RFC 8792 line wrapping: a `NOTE: '\' line wrapping per RFC 8792`
+/// header, lines continued with `\`) is not CDDL until it is unfolded.
+fn folded(source: &Source) -> Option<SchemaError> {
+    let at = source.text.find("line wrapping per RFC 8792")?;
+    let line_start = source.text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let (line, column) = crate::diagnostic::line_col(&source.text, line_start);
+    let mut e = SchemaError::at_line(
+        &source.path,
+        line,
+        column,
+        "this file is folded for an RFC (RFC 8792 line wrapping), not CDDL: unfold it first \
+         (`rfcfold -r`, or join each line that ends in `\\` with the next, without its leading spaces)",
+    );
+    e.range = (line_start, at + "line wrapping per RFC 8792".len());
+    Some(e)
+}
+
+/// The text the `cddl` parser reads: the schema with `.cborseq` spelled `.cbor   `, which the
+/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`. Both keep a byte string's
+/// bytes as they are (see `Lowerer::lower_type1`), and the spelling keeps every offset, so
+/// errors still point into the schema as written.
+fn parser_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'.' if text[i..].starts_with(".cborseq") => {
+                out.push_str(&text[copied..i]);
+                out.push_str(".cbor   ");
+                i += ".cborseq".len();
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    out
+}
+
+/// A schema as the parser reads it: the text, and the offsets (in that text) of characters
+/// osmos inserted, which `original_offset` takes out again so errors point into the file.
+struct ParserText {
+    text: String,
+    inserted: Vec<usize>,
+}
+
+/// The offset in the file as written of `offset` in the parser's text.
+fn original_offset(inserted: &[usize], offset: usize) -> usize {
+    offset - inserted.iter().filter(|&&i| i < offset).count()
+}
+
+/// How many group rules without parentheses one file may have: each costs a parse.
+const MAX_BARE_GROUP_RULES: usize = 64;
+
+/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`);
+/// the `cddl` parser refuses it where the first member key appears. Each such rule is put in
+/// parentheses and the text parsed again, at most `MAX_BARE_GROUP_RULES` times; the error of
+/// a text that still does not parse is returned with it.
+fn parenthesized_groups(text: String) -> Result<ParserText, (ParserText, cddl::parser::Error)> {
+    let mut text = ParserText { text, inserted: Vec::new() };
+    for _ in 0..=MAX_BARE_GROUP_RULES {
+        let e = match cddl::pest_bridge::cddl_from_pest_str(&text.text) {
+            Ok(_) => return Ok(text),
+            Err(e) => e,
+        };
+        let at = match &e {
+            cddl::parser::Error::PARSER { position, .. } => position.range.0,
+            _ => return Err((text, e)),
+        };
+        let Some((open, close)) = bare_group_rule(&text.text, at) else { return Err((text, e)) };
+        for (pos, c) in [(close, ')'), (open, '(')] {
+            text.text.insert(pos, c);
+            for i in &mut text.inserted {
+                if *i >= pos {
+                    *i += 1;
+                }
+            }
+            text.inserted.push(pos);
+        }
+        // `close` was inserted first, so inserting `open` before it moved it on.
+        text.inserted.sort_unstable();
+    }
+    let e = cddl::pest_bridge::cddl_from_pest_str(&text.text).err();
+    match e {
+        Some(e) => Err((text, e)),
+        None => Ok(text),
+    }
+}
+
+/// Where a parse error at `at` is the member key of a group rule written without parentheses:
+/// the offsets just after the rule's `=` and just after the last value of its body.
+fn bare_group_rule(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?.trim_start();
+    if !(rest.starts_with("=>") || rest.starts_with(':')) {
+        return None;
+    }
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    // A rule starts at the beginning of a line with its name.
+    let starts_rule = |line: &str| {
+        line.starts_with(|c: char| c.is_ascii_alphabetic() || "@_$".contains(c))
+            && line.split_once('=').is_some_and(|(name, rest)| {
+                !rest.starts_with('>') && !name.trim_end().ends_with('/') && !name.trim().contains(char::is_whitespace)
+            })
+    };
+    let mut start = line_start(at);
+    while !starts_rule(&text[start..]) {
+        if start == 0 {
+            return None;
+        }
+        start = line_start(start - 1);
+    }
+    let open = start + text[start..].find('=')? + 1;
+    // The body runs until the next line that starts a rule.
+    let mut line = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+    let mut last = at;
+    let mut pos = open;
+    loop {
+        let chunk = &text[pos..line];
+        let content = match chunk.find(';') {
+            Some(c) if !chunk[..c].contains('"') => &chunk[..c],
+            _ => chunk,
+        };
+        if !content.trim().is_empty() {
+            last = pos + content.trim_end().len();
+        }
+        if line >= text.len() || starts_rule(&text[line..]) {
+            break;
+        }
+        pos = line;
+        line = text[line..].find('\n').map_or(text.len(), |n| line + n + 1);
+    }
+    Some((open, last))
+}
+
+fn parse_error(source: &Source, text: &ParserText, e: cddl::parser::Error) -> SchemaError {
+    match e {
+        cddl::parser::Error::PARSER { position, msg } if !text.inserted.is_empty() => {
+            let range =
+                (original_offset(&text.inserted, position.range.0), original_offset(&text.inserted, position.range.1));
+            let (line, column) = crate::diagnostic::line_col(&source.text, range.0);
+            SchemaError::at_line(&source.path, line, column, format!("CDDL syntax: {}", msg.short))
+                .in_text(&source.text, range)
+        }
+        cddl::parser::Error::PARSER { position, msg } => SchemaError::at_line(
+            &source.path,
+            position.line.max(1),
+            position.column.max(1),
+            format!("CDDL syntax: {}", msg.short),
+        )
+        .in_text(&source.text, position.range),
+        other => {
+            SchemaError::at_line(&source.path, 1, 1, format!("CDDL syntax: {other}")).in_text(&source.text, (0, 0))
+        }
+    }
+}
+
+/// A rule and the alternates (`/=`, `//=`) that extend it.
+struct RuleDef<'a> {
+    file: usize,
+    types: Vec<&'a ast::TypeRule<'a>>,
+    groups: Vec<&'a ast::GroupRule<'a>>,
+    comments: Vec<&'a str>,
+    span: ast::Span,
+}
+
+impl RuleDef<'_> {
+    fn generic_params(&self) -> Vec<&str> {
+        let params = match (self.types.first(), self.groups.first()) {
+            (Some(t), _) => t.generic_params.as_ref(),
+            (None, Some(g)) => g.generic_params.as_ref(),
+            _ => None,
+        };
+        params.map(|p| p.params.iter().map(|p| p.param.ident).collect()).unwrap_or_default()
+    }
+}
+
+struct Lowerer<'a> {
+    sources: &'a [Source],
+    rules: Vec<(String, RuleDef<'a>)>,
+    index: HashMap<String, usize>,
+    types: Vec<TypeDef>,
+    /// Names of derived types already emitted (group maps, group enums, generic instances).
+    derived: BTreeSet<String>,
+    /// Generic parameters in scope, innermost last.
+    env: Vec<BTreeMap<String, Ty>>,
+    /// The (parent, field) whose type is being lowered, to document hoisted inline types.
+    site: Option<(String, String)>,
+    file: usize,
+    errors: Vec<SchemaError>,
+    /// How many of the files belong to the base schema an extension builds on.
+    base_files: usize,
+    /// How many types the base's rules produced (set once the first extension rule is lowered).
+    base_types: Option<usize>,
+    /// Map structs (by name) whose schema allows entries beyond its fields (`* K => any`,
+    /// `* ext` with `ext = (text => any)`): they keep those entries, so nothing is lost.
+    open_maps: BTreeSet<String>,
+    /// Set while splicing a repeated group (`* ext`): its entries may each occur or not, and a
+    /// computed key in it is a repeated one.
+    repeated: bool,
+    /// The rules being spliced by `~name` (a rule that contains itself is an error, not a loop).
+    unwrapping: BTreeSet<String>,
+    /// The typed table (`* K => V`) of each map struct being lowered, by struct name.
+    tables: BTreeMap<String, Table>,
+    /// The group rule being spliced, which names a table found in it.
+    splicing: Option<String>,
+    /// The alternative to take at each group choice (`//`) met while lowering one map or
+    /// array, in the order they are met (missing: the first); see `Lowerer::struct_kind`.
+    picks: Vec<usize>,
+    /// Set while `struct_kind` lowers an array body: its group choices pick alternatives too
+    /// (elsewhere in arrays, such as a repeated group's items, they are an error).
+    array_choices: bool,
+    /// Alternatives lowered so far, all maps and arrays together (`MAX_ALTERNATIVES_PER_SCHEMA`).
+    alternatives: usize,
+    /// The group choices met so far in this pass: (pick, number of alternatives, its label).
+    trace: Vec<(usize, usize, String)>,
+    /// Per file, the offsets of characters osmos inserted for the parser (`ParserText`).
+    inserted: Vec<Vec<usize>>,
+}
+
+/// What `Lowerer::rollback` restores: a pass over a map body that is done again.
+struct Snapshot {
+    types: usize,
+    errors: usize,
+    derived: BTreeSet<String>,
+}
+
+/// How many alternatives the group choices of one map may multiply into.
+const MAX_MAP_ALTERNATIVES: usize = 512;
+
+/// How many alternatives all maps of a schema may lower together. Maps nested in alternatives
+/// are lowered again for each, so a per-map bound alone lets nesting multiply the work
+/// (512^depth); this one keeps a hostile schema from hanging a `build.rs`. BiDi needs ~300.
+const MAX_ALTERNATIVES_PER_SCHEMA: usize = 20_000;
+
+impl<'a> Lowerer<'a> {
+    fn new(sources: &'a [Source], asts: &'a [ast::CDDL<'a>], base_files: usize, inserted: Vec<Vec<usize>>) -> Self {
+        let mut me = Lowerer {
+            sources,
+            rules: Vec::new(),
+            index: HashMap::new(),
+            types: Vec::new(),
+            derived: BTreeSet::new(),
+            env: Vec::new(),
+            site: None,
+            file: 0,
+            errors: Vec::new(),
+            base_files,
+            base_types: None,
+            open_maps: BTreeSet::new(),
+            repeated: false,
+            tables: BTreeMap::new(),
+            splicing: None,
+            picks: Vec::new(),
+            unwrapping: BTreeSet::new(),
+            array_choices: false,
+            alternatives: 0,
+            trace: Vec::new(),
+            inserted,
+        };
+        for (file, cddl) in asts.iter().enumerate() {
+            me.file = file;
+            for rule in &cddl.rules {
+                me.collect(file, rule);
+            }
+        }
+        me
+    }
+
+    fn span(&self, s: ast::Span) -> Span {
+        self.file_span(self.file, s)
+    }
+
+    /// A span of the parser's text of `file` as a span of the file as written.
+    fn file_span(&self, file: usize, s: ast::Span) -> Span {
+        let inserted = self.inserted.get(file).map(Vec::as_slice).unwrap_or_default();
+        Span { file, start: original_offset(inserted, s.0), end: original_offset(inserted, s.1) }
+    }
+
+    fn error(&mut self, s: ast::Span, message: impl Into<String>) {
+        let e = SchemaError::at(self.sources, self.span(s), message);
+        self.errors.push(e);
+    }
+
+    fn collect(&mut self, file: usize, rule: &'a ast::Rule<'a>) {
+        let (name, span, comments, alternate) = match rule {
+            ast::Rule::Type { rule: r, span, comments_before_rule, .. } => {
+                (rule_name(&r.name), *span, comments_of(comments_before_rule), r.is_type_choice_alternate)
+            }
+            ast::Rule::Group { rule: r, span, comments_before_rule, .. } => {
+                (rule_name(&r.name), *span, comments_of(comments_before_rule), r.is_group_choice_alternate)
+            }
+        };
+        let slot = match self.index.get(&name) {
+            Some(&i) if file >= self.base_files && self.rules[i].1.file < self.base_files => {
+                let first = &self.rules[i].1;
+                let at = SchemaError::at(self.sources, self.file_span(first.file, first.span), "");
+                self.error(
+                    span,
+                    format!(
+                        "`{name}` is defined by the standard schema this one extends ({}:{}:{}); \
+                         an extension cannot redefine or extend a standard rule, pick another name",
+                        at.file, at.line, at.column
+                    ),
+                );
+                return;
+            }
+            Some(&i) if alternate || name.starts_with('$') => i,
+            Some(_) => {
+                self.error(span, format!("rule `{name}` is defined twice"));
+                return;
+            }
+            None => {
+                self.index.insert(name.clone(), self.rules.len());
+                self.rules
+                    .push((name.clone(), RuleDef { file, types: Vec::new(), groups: Vec::new(), comments, span }));
+                self.rules.len() - 1
+            }
+        };
+        let def = &mut self.rules[slot].1;
+        match rule {
+            ast::Rule::Type { rule, .. } => def.types.push(rule),
+            ast::Rule::Group { rule, .. } => def.groups.push(rule),
+        }
+        if !def.types.is_empty() && !def.groups.is_empty() {
+            self.error(span, format!("`{name}` is both a type and a group"));
+        }
+    }
+
+    fn run(&mut self) {
+        for i in 0..self.rules.len() {
+            let (name, def) = &self.rules[i];
+            if def.file >= self.base_files && self.base_types.is_none() {
+                self.base_types = Some(self.types.len());
+            }
+            if def.types.is_empty() || !def.generic_params().is_empty() {
+                continue;
+            }
+            let name = name.clone();
+            self.file = def.file;
+            let span = def.span;
+            let mut docs = Vec::new();
+            let mut message = None;
+            for c in def.comments.clone() {
+                match comment::type_key(c) {
+                    Some(Ok(key)) if message.is_none() => message = Some(MessageKey::TypeKey(key)),
+                    Some(Ok(_)) => self.error(span, format!("`{name}` has two type key comments")),
+                    Some(Err(e)) => self.error(span, e),
+                    None => docs.extend(doc_lines(&[c])),
+                }
+            }
+            let ty = self.rule_type(i);
+            let kind = self.type_kind(&ty, &name, span);
+            self.push(name, docs, span, message, kind);
+        }
+    }
+
+    /// The type of a type rule, with `/=` alternates merged into one choice.
+    fn rule_type(&self, i: usize) -> Type<'a> {
+        let def = &self.rules[i].1;
+        let mut ty = def.types[0].value.clone();
+        for alt in &def.types[1..] {
+            ty.type_choices.extend(alt.value.type_choices.iter().cloned());
+        }
+        ty
+    }
+
+    fn push(&mut self, name: String, docs: Vec<String>, span: ast::Span, message: Option<MessageKey>, kind: TypeKind) {
+        let span = self.span(span);
+        self.types.push(TypeDef { rust_name: None, external: None, name, docs, span, message, kind });
+    }
+
+    /// Hoists an inline type into a named one and returns a reference to it.
+    fn hoist(&mut self, name: &str, docs: Vec<String>, span: ast::Span, kind: TypeKind) -> Ty {
+        let docs = match &self.site {
+            Some((parent, field)) if docs.is_empty() && name == format!("{parent}-{field}") => {
+                vec![format!("The type of the `{field}` field of `{parent}`, written inline in the schema.")]
+            }
+            _ => docs,
+        };
+        self.push(name.to_owned(), docs, span, None, kind);
+        Ty::named(name)
+    }
+}
