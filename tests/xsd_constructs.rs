@@ -44,6 +44,16 @@ mod xsd_list {
     include!("../codegen/tests/golden/xsd_list.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_locals {
+    include!("../codegen/tests/golden/xsd_locals.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_inherited_mixed {
+    include!("../codegen/tests/golden/xsd_inherited_mixed.rs");
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -371,4 +381,55 @@ fn imported_components_keep_their_namespace() {
         doc.replace("<c:author id=\"a\"><c:name>N</c:name></c:author>", "<d:author><d:name>N</d:name></d:author>");
     let e = Doc::decode(&wrong).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::MissingField("author"));
+}
+
+/// Schema names that are the generated code's own locals (`d`, `start`, `kept`, `out`…) are
+/// fields like any other: the golden compiles, and every one of them round-trips.
+#[test]
+fn schema_names_never_shadow_generated_locals() {
+    use xsd_locals::Locals;
+    let attrs = r#"d="7" start="s" a="a" attrs="at" out="o" tag="t" content="c" kept="k" self="me" f_d="fd" v_d="vd""#;
+    let names = [
+        "d", "start", "a", "attrs", "text", "order", "kept", "item", "child", "raw", "at", "piece", "t", "v", "s", "c",
+        "e", "m", "obj", "ns", "local", "input", "mode", "value", "other", "out", "tag", "content", "f_d", "v_d",
+        "self",
+    ];
+    let children: String = names.iter().map(|n| format!("<{n}>{n}!</{n}>")).collect();
+    let doc = format!(
+        r#"<locals xmlns="urn:osmos:locals" {attrs}>{children}<S {attrs}>12</S><S d="1"/><n>n1</n><i>i1</i><n>n2</n><i>i2</i><variants>3</variants><mixed {attrs}>one <text>x</text><piece>y</piece></mixed></locals>"#
+    );
+    let v = Locals::decode_with(&doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.d.as_ref(), v.start.as_ref(), v.self_.as_deref()), ("d!", "start!", Some("self!")));
+    assert_eq!((v.kept.as_deref(), v.out.as_deref(), v.v_d.as_deref()), (Some("kept!"), Some("out!"), Some("v_d!")));
+    assert_eq!((v.d_attr, v.start_attr.as_deref(), v.self_attr.as_deref()), (Some(7), Some("s"), Some("me")));
+    assert_eq!(v.s_2.len(), 2);
+    assert_eq!((v.s_2[0].value.as_ref(), v.s_2[0].d, v.s_2[0].start.as_deref()), ("12", Some(7), Some("s")));
+    assert_eq!((v.n.len(), v.i.len()), (2, 2));
+    let mixed = v.mixed.as_ref().expect("mixed");
+    assert_eq!((mixed.text.as_ref(), mixed.d), ("one ", Some(7)));
+    assert_eq!(v.encode(), doc);
+}
+
+/// A type derived from a mixed type by extension (NewsML-G2's `headline`) keeps its text, and
+/// text where the schema allows none is kept in place leniently and reported strictly.
+#[test]
+fn inherited_mixed_content_and_stray_text_are_never_dropped() {
+    use xsd_inherited_mixed::Item;
+    let doc = r#"<item xmlns="urn:osmos:g2"><headline role="r" hl="1">Storm &amp; rain</headline></item>"#;
+    let v = Item::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.headline[0].text.as_ref(), v.headline[0].hl.as_deref()), ("Storm & rain", Some("1")));
+    assert_eq!(v.encode(), doc);
+
+    let stray = r#"<item xmlns="urn:osmos:g2"><headline>h</headline><code>lost?<part>p</part> no &amp; <![CDATA[<kept>]]></code></item>"#;
+    let v = Item::decode(stray).unwrap();
+    let code = v.code.as_ref().unwrap();
+    assert_eq!(
+        code.unknown.iter().map(|u| (u.position, u.xml.as_str())).collect::<Vec<_>>(),
+        [(0, "lost?"), (1, " no &amp; "), (1, "<![CDATA[<kept>]]>")]
+    );
+    assert_eq!(v.encode(), stray);
+    let errors = Item::decode_with(stray, Mode::Strict).unwrap_err();
+    let offsets: Vec<usize> = errors.errors().iter().map(|e| e.offset()).collect();
+    assert_eq!(offsets, [stray.find("lost?").unwrap(), stray.find(" no").unwrap(), stray.find("<![CDATA[").unwrap()]);
+    assert!(errors.errors().iter().all(|e| e.to_string().contains("unexpected")), "{errors}");
 }

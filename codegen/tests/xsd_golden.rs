@@ -16,6 +16,8 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_list",
     "xsd_nillable",
     "xsd_substitution",
+    "xsd_locals",
+    "xsd_inherited_mixed",
 ];
 
 #[test]

@@ -45,7 +45,7 @@ impl<'a> Lower<'a> {
             group: None,
             span: ct.span,
         };
-        if !raw && is_mixed(ct) {
+        if !raw && self.is_mixed(ct) {
             fields.push(content("text", Prim::Text));
         }
         let outer = std::mem::replace(&mut self.saw_any, false);
@@ -899,6 +899,37 @@ impl<'a> Lower<'a> {
         self.is_raw(ct) && !(self.namespace.is_some() && has_attributes(ct))
     }
 
+    /// Whether a complex type is mixed: `mixed="true"` on it or on its complex content, or an
+    /// extension of a mixed type (XSD requires an extension to keep its base's mixedness, and
+    /// one that adds only attributes, as NewsML-G2's `headline` does to `Label1Type`, has its
+    /// base's content type outright). A restriction says for itself.
+    fn is_mixed(&self, ct: &'a Node) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut ct = ct;
+        loop {
+            if !seen.insert((ct.span.file, ct.span.start)) {
+                return false; // a derivation cycle, reported where the fields are lowered
+            }
+            if is_true(ct.get("mixed")) {
+                return true;
+            }
+            let Some(cc) = ct.content().find(|c| c.is_xs("complexContent")) else { return false };
+            if is_true(cc.get("mixed")) {
+                return true;
+            }
+            let base = cc
+                .content()
+                .find(|d| d.is_xs("extension"))
+                .and_then(|d| d.get("base").and_then(|b| d.resolve(b).ok()))
+                .and_then(|b| self.key_of(&b))
+                .and_then(|b| self.g.complex.get(&b).copied());
+            match base {
+                Some(b) => ct = b,
+                None => return false,
+            }
+        }
+    }
+
     /// Whether a content model declares (or references) an element, its base's included.
     fn has_elements(&mut self, node: &'a Node) -> bool {
         for c in node.content() {
@@ -1009,11 +1040,6 @@ impl<'a> Lower<'a> {
         }
         false
     }
-}
-
-/// Whether a complex type is mixed (`mixed="true"` on it or on its complex content).
-fn is_mixed(ct: &Node) -> bool {
-    is_true(ct.get("mixed")) || ct.content().any(|c| c.is_xs("complexContent") && is_true(c.get("mixed")))
 }
 
 /// Whether a complex type declares attributes (directly or in its derivation).

@@ -43,7 +43,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let mut f_extensions: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::open();
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -98,22 +100,22 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let method = d
+        let v_method = d
             .finish_many(f_method, "method", 1u64, ::core::option::Option::None, start);
-        let key = d.finish_opt(f_key);
-        let extensions = d.finish_opt(f_extensions);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_key = d.finish_opt(f_key);
+        let v_extensions = d.finish_opt(f_extensions);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
-        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             kept.into_elements(),
         );
         Ok(Entry {
-            method: method?,
-            key: key?,
-            extensions: extensions?,
-            any: any?,
-            other_attributes: other_attributes?,
+            method: v_method?,
+            key: v_key?,
+            extensions: v_extensions?,
+            any: v_any?,
+            other_attributes: v_other_attributes?,
         })
     }
 }
@@ -272,22 +274,22 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
             }
         }
         let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, false)?;
-        let text = d.finish_one(f_text, "text", start);
-        let length = d
+        let v_text = d.finish_one(f_text, "text", start);
+        let v_length = d
             .finish_many(f_length, "length", 0u64, ::core::option::Option::None, start);
-        let algorithm = d.finish_one(f_algorithm, "algorithm", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_algorithm = d.finish_one(f_algorithm, "algorithm", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
-        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             kept.into_elements(),
         );
         Ok(MethodType {
-            text: text?,
-            length: length?,
-            algorithm: algorithm?,
-            any: any?,
-            other_attributes: other_attributes?,
+            text: v_text?,
+            length: v_length?,
+            algorithm: v_algorithm?,
+            any: v_any?,
+            other_attributes: v_other_attributes?,
         })
     }
 }
@@ -386,15 +388,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for KeyType<'a> {
             }
         }
         let f_content = ::osmos::xml::Slot::Set(d.raw(start)?);
-        let name = d.finish_one(f_name, "name", start);
-        let content = d.finish_one(f_content, "content", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_name = d.finish_one(f_name, "name", start);
+        let v_content = d.finish_one(f_content, "content", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(KeyType {
-            name: name?,
-            content: content?,
-            other_attributes: other_attributes?,
+            name: v_name?,
+            content: v_content?,
+            other_attributes: v_other_attributes?,
         })
     }
 }

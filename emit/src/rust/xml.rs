@@ -579,7 +579,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote! {
             #order_decl
             let mut kept = #kept_new;
-            while let ::core::option::Option::Some(child) = d.next_child(start)? {
+            while let ::core::option::Option::Some(child) = d.next_kept_child(start, &mut kept)? {
                 #resolve_child
                 #[allow(clippy::match_single_binding)]
                 match #child_name {
@@ -593,11 +593,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
 
     // ---- decode: finishing
     let any_finish = any.map(|f| {
-        let id = field_ident(f);
+        let id = finished(f);
         quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(kept.into_elements());)
     });
     let finishes = s.fields.iter().filter(|f| f.key != Key::AnyElement).map(|f| {
-        let id = field_ident(f);
+        let id = finished(f);
         let slot = slot(f);
         let fname = match &f.key {
             Key::Element(tag) | Key::Attribute(tag) => local(tag).to_owned(),
@@ -621,7 +621,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     });
     let inits = s.fields.iter().map(|f| {
         let id = field_ident(f);
-        let value = ctx.stored(quote!(#id?));
+        let local = finished(f);
+        let value = ctx.stored(quote!(#local?));
         quote!(#id: #value,)
     });
     let unknown_init = s.unknown.as_ref().map(|u| {
@@ -761,6 +762,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             }
         }
     }
+}
+
+/// The local a decoder holds a field's finished value in. Schema names reach generated code
+/// only through the prefixes `f_` (slots) and `v_` (finished values), which no local or
+/// parameter of the emitter's own starts with: a field named `d`, `start` or `kept` cannot
+/// shadow the decoder's (`codegen/tests/golden/xsd_locals.xsd`).
+fn finished(f: &Field) -> proc_macro2::Ident {
+    quote::format_ident!("v_{}", field_ident(f).to_string().trim_start_matches("r#"))
 }
 
 /// Members of repeated groups (`ir::Field::group`): for each child field, the position of the

@@ -10,7 +10,7 @@ use quick_xml::events::attributes::Attributes;
 
 use super::{abandoned, error_hash, Decoder};
 use crate::error::{DecodeError, ErrorKind};
-use crate::xml::{Attr, AttrIter, Mode, RawXml, Start, UnknownElement, UnknownElements, XmlText};
+use crate::xml::{Attr, AttrIter, Content, Mode, RawXml, Start, UnknownElement, UnknownElements, XmlText};
 
 /// A field value being collected by a generated decoder: empty, set, or failed (the failure
 /// was recorded as a deviation in strict mode).
@@ -247,6 +247,37 @@ impl<'a> Decoder<'a> {
             )
         });
         self.keep_or_skip(child, kept)
+    }
+
+    /// [`Decoder::next_child`] for a type that keeps what it does not take in: text where the
+    /// schema allows none (not mixed) is kept among `kept`'s elements in lenient mode, byte for
+    /// byte and in its place, instead of dropped; strict mode reports it as `next_child` does.
+    pub fn next_kept_child(
+        &mut self,
+        parent: &Start<'a>,
+        kept: &mut Kept<'a>,
+    ) -> Result<Option<Start<'a>>, DecodeError> {
+        loop {
+            let (span, what) = match self.next_content(parent)? {
+                None => return Ok(None),
+                Some(Content::Child(s)) => return Ok(Some(s)),
+                Some(Content::Text(t, _)) if is_blank(t) => continue,
+                Some(Content::CData(t, _)) if t.is_empty() => continue,
+                Some(Content::Text(t, at)) => ((at, at + t.len()), "text"),
+                // The span from `<![CDATA[` to `]]>`.
+                Some(Content::CData(t, at)) => ((at, at + 9 + t.len() + 3), "CDATA"),
+            };
+            let (from, to) = span;
+            self.tolerated(|d| d.error(ErrorKind::Constraint(format!("unexpected {what} in <{}>", parent.name)), from));
+            if kept.keep && self.mode == Mode::Lenient {
+                let raw = &self.input[from..to];
+                let xml = match forbidden_char(raw, true) {
+                    None => RawXml(Cow::Borrowed(raw)),
+                    Some(_) => RawXml(Cow::Owned(replace_forbidden(raw))),
+                };
+                kept.elements.0.push(UnknownElement { position: kept.known, xml });
+            }
+        }
     }
 
     /// Reads the element `child` whole: kept (lenient mode, a type that keeps) or skipped.
