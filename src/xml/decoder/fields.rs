@@ -262,7 +262,7 @@ impl<'a> Decoder<'a> {
                 None => return Ok(None),
                 Some(Content::Child(s)) => return Ok(Some(s)),
                 Some(Content::Text(t, _)) if is_blank(t) => continue,
-                Some(Content::CData(t, _)) if t.is_empty() => continue,
+                Some(Content::CData("", _)) => continue,
                 Some(Content::Text(t, at)) => ((at, at + t.len()), "text"),
                 // The span from `<![CDATA[` to `]]>`.
                 Some(Content::CData(t, at)) => ((at, at + 9 + t.len() + 3), "CDATA"),
