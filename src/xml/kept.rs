@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 
+use super::mixed::TextRun;
 use super::tokens::is_space_char;
-use super::{attr, RawXml};
+use super::{attr, escape_text, MixedText, RawXml};
 use crate::cbor::IntoOwned;
 #[cfg(feature = "json")]
 use crate::error::{DecodeError, ErrorKind};
@@ -69,7 +70,17 @@ impl<'a> UnknownElements<'a> {
     /// generated encoder's table of its decoder's match arms; the last field for a name that
     /// several fields share).
     pub fn writer(&self, field_of: fn(&str) -> Option<usize>) -> UnknownWriter<'_, 'a> {
-        UnknownWriter { items: &self.0, next: 0, written: 0, field_of }
+        UnknownWriter { items: &self.0, next: 0, written: 0, field_of, text: &[], next_text: 0 }
+    }
+
+    /// [`UnknownElements::writer`] for mixed content: the writer puts the text runs back in
+    /// their places too, between the known and the kept children.
+    pub fn writer_mixed<'u>(
+        &'u self,
+        field_of: fn(&str) -> Option<usize>,
+        text: &'u MixedText<'a>,
+    ) -> UnknownWriter<'u, 'a> {
+        UnknownWriter { items: &self.0, next: 0, written: 0, field_of, text: text.runs(), next_text: 0 }
     }
 }
 
@@ -123,6 +134,9 @@ pub struct UnknownWriter<'u, 'a> {
     next: usize,
     written: usize,
     field_of: fn(&str) -> Option<usize>,
+    /// Mixed content's text runs, and the next one to write.
+    text: &'u [TextRun<'a>],
+    next_text: usize,
 }
 
 impl UnknownWriter<'_, '_> {
@@ -151,13 +165,29 @@ impl UnknownWriter<'_, '_> {
     }
 
     fn flush(&mut self, out: &mut String, upto: usize, field: usize) {
-        // Positions are in document order, so they never decrease: one pass over the list.
-        while let Some(e) = self.items.get(self.next) {
+        // Positions are in document order, so they never decrease: one pass over each list.
+        // A text run goes first once the children before it are out.
+        loop {
+            if let Some(t) = self.text.get(self.next_text) {
+                if t.position <= upto && t.kept <= self.next {
+                    escape_text(out, &t.text);
+                    self.next_text += 1;
+                    continue;
+                }
+            }
+            let Some(e) = self.items.get(self.next) else { break };
             if e.position > upto || (self.field_of)(e.name()).is_some_and(|f| f >= field) {
                 break;
             }
             out.push_str(e.xml.as_str());
             self.next += 1;
+        }
+        if upto == usize::MAX {
+            // The end: runs that wait for kept elements held back above still go out.
+            for t in &self.text[self.next_text..] {
+                escape_text(out, &t.text);
+            }
+            self.next_text = self.text.len();
         }
     }
 }

@@ -8,6 +8,9 @@ use super::dom::{Node, XS};
 use super::lower::{docs, local_part, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
 use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
+/// The runtime type of mixed content's text (the XML back end writes its runs in place).
+pub const MIXED_TEXT: &str = "::osmos::xml::MixedText<'a>";
+
 /// One element alternative of a choice.
 struct Member {
     name: String,
@@ -46,7 +49,12 @@ impl<'a> Lower<'a> {
             span: ct.span,
         };
         if !raw && self.is_mixed(ct) {
-            fields.push(content("text", Prim::Text));
+            // The runs of text between the children, each kept in its place.
+            fields.push(Field {
+                docs: vec!["The text between the child elements, run by run in its place.".into()],
+                ty: Ty::new(TyKind::Rust { path: MIXED_TEXT.into(), borrows: true }),
+                ..content("text", Prim::Text)
+            });
         }
         let outer = std::mem::replace(&mut self.saw_any, false);
         self.type_body(ct, parent, &mut fields);

@@ -59,6 +59,7 @@
 //! shape and are ignored.
 
 mod content;
+mod doctype;
 mod dom;
 mod load;
 mod lower;

@@ -170,7 +170,8 @@ impl<'a> ::osmos::json::FromJson for Item<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline<'a> {
     /// `text` (text content).
-    pub text: ::std::borrow::Cow<'a, str>,
+    /// The text between the child elements, run by run in its place.
+    pub text: ::osmos::xml::MixedText<'a>,
     /// `inline` (element `<{urn:osmos:g2}inline>`).
     pub inline: ::std::vec::Vec<::std::borrow::Cow<'a, str>>,
     /// `role` (attribute `role`).
@@ -214,7 +215,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Headline<'a> {
             }
         }
         let mut f_inline: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
-        let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
+        let mut text = ::osmos::xml::MixedText::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
@@ -243,18 +244,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Headline<'a> {
                     }
                 }
                 ::osmos::xml::Content::Text(raw, at) => {
-                    let piece = d.unescape(raw, at)?;
-                    ::osmos::xml::Decoder::append_text(&mut text, piece);
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, d.unescape(raw, at)?);
                 }
                 ::osmos::xml::Content::CData(t, _) => {
-                    ::osmos::xml::Decoder::append_text(
-                        &mut text,
-                        ::std::borrow::Cow::Borrowed(t),
-                    );
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
                 }
             }
         }
-        let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, false)?;
+        let f_text = ::osmos::xml::Slot::Set(text);
         let v_text = d.finish_one(f_text, "text", start);
         let v_inline = d
             .finish_many(f_inline, "inline", 0u64, ::core::option::Option::None, start);
@@ -286,14 +285,14 @@ impl ::osmos::xml::XmlEncode for Headline<'_> {
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
-            .writer(|name: &str| match name
-                .rsplit_once(':')
-                .map_or(name, |(_, local)| local)
-            {
-                "inline" => ::core::option::Option::Some(0usize),
-                _ => ::core::option::Option::None,
-            });
-        ::osmos::xml::text(out, &self.text);
+            .writer_mixed(
+                |name: &str| match name.rsplit_once(':').map_or(name, |(_, local)| local)
+                {
+                    "inline" => ::core::option::Option::Some(0usize),
+                    _ => ::core::option::Option::None,
+                },
+                &self.text,
+            );
         for v in &self.inline {
             kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "inline", out);

@@ -1820,7 +1820,8 @@ impl<'a> ::osmos::json::FromJson for LocalsChoice<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mixed<'a> {
     /// `text` (text content).
-    pub text: ::std::borrow::Cow<'a, str>,
+    /// The text between the child elements, run by run in its place.
+    pub text: ::osmos::xml::MixedText<'a>,
     /// `text-2` (element `<{urn:osmos:locals}text>`).
     pub text_2: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `piece` (element `<{urn:osmos:locals}piece>`).
@@ -1913,7 +1914,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mixed<'a> {
         }
         let mut f_text_2: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_piece: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
-        let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
+        let mut text = ::osmos::xml::MixedText::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
@@ -1962,18 +1963,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mixed<'a> {
                     }
                 }
                 ::osmos::xml::Content::Text(raw, at) => {
-                    let piece = d.unescape(raw, at)?;
-                    ::osmos::xml::Decoder::append_text(&mut text, piece);
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, d.unescape(raw, at)?);
                 }
                 ::osmos::xml::Content::CData(t, _) => {
-                    ::osmos::xml::Decoder::append_text(
-                        &mut text,
-                        ::std::borrow::Cow::Borrowed(t),
-                    );
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
                 }
             }
         }
-        let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, false)?;
+        let f_text = ::osmos::xml::Slot::Set(text);
         let v_text = d.finish_one(f_text, "text", start);
         let v_text_2 = d.finish_opt(f_text_2);
         let v_piece = d.finish_opt(f_piece);
@@ -2051,15 +2050,15 @@ impl ::osmos::xml::XmlEncode for Mixed<'_> {
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
-            .writer(|name: &str| match name
-                .rsplit_once(':')
-                .map_or(name, |(_, local)| local)
-            {
-                "text" => ::core::option::Option::Some(0usize),
-                "piece" => ::core::option::Option::Some(1usize),
-                _ => ::core::option::Option::None,
-            });
-        ::osmos::xml::text(out, &self.text);
+            .writer_mixed(
+                |name: &str| match name.rsplit_once(':').map_or(name, |(_, local)| local)
+                {
+                    "text" => ::core::option::Option::Some(0usize),
+                    "piece" => ::core::option::Option::Some(1usize),
+                    _ => ::core::option::Option::None,
+                },
+                &self.text,
+            );
         if let ::core::option::Option::Some(v) = &self.text_2 {
             kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "text", out);

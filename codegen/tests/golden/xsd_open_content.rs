@@ -195,7 +195,8 @@ impl<'a> ::osmos::json::FromJson for Entry<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodType<'a> {
     /// `text` (text content).
-    pub text: ::std::borrow::Cow<'a, str>,
+    /// The text between the child elements, run by run in its place.
+    pub text: ::osmos::xml::MixedText<'a>,
     /// `length` (element `<{urn:osmos:open}length>`).
     pub length: ::std::vec::Vec<i64>,
     /// `algorithm` (attribute `algorithm`).
@@ -233,7 +234,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
             }
         }
         let mut f_length: ::osmos::xml::Many<i64> = ::osmos::xml::Many::new();
-        let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
+        let mut text = ::osmos::xml::MixedText::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::open();
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
@@ -262,18 +263,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
                     }
                 }
                 ::osmos::xml::Content::Text(raw, at) => {
-                    let piece = d.unescape(raw, at)?;
-                    ::osmos::xml::Decoder::append_text(&mut text, piece);
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, d.unescape(raw, at)?);
                 }
                 ::osmos::xml::Content::CData(t, _) => {
-                    ::osmos::xml::Decoder::append_text(
-                        &mut text,
-                        ::std::borrow::Cow::Borrowed(t),
-                    );
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
                 }
             }
         }
-        let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, false)?;
+        let f_text = ::osmos::xml::Slot::Set(text);
         let v_text = d.finish_one(f_text, "text", start);
         let v_length = d
             .finish_many(f_length, "length", 0u64, ::core::option::Option::None, start);
@@ -301,14 +300,14 @@ impl ::osmos::xml::XmlEncode for MethodType<'_> {
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .any
-            .writer(|name: &str| match name
-                .rsplit_once(':')
-                .map_or(name, |(_, local)| local)
-            {
-                "length" => ::core::option::Option::Some(0usize),
-                _ => ::core::option::Option::None,
-            });
-        ::osmos::xml::text(out, &self.text);
+            .writer_mixed(
+                |name: &str| match name.rsplit_once(':').map_or(name, |(_, local)| local)
+                {
+                    "length" => ::core::option::Option::Some(0usize),
+                    _ => ::core::option::Option::None,
+                },
+                &self.text,
+            );
         for v in &self.length {
             kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "length", out);

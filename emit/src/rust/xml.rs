@@ -530,6 +530,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote!(#pattern => { #body })
     });
     let has_text_content = content.is_some_and(|c| !matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
+    // Mixed content whose text runs keep their places (`MixedText`), written by the kept writer.
+    let mixed_runs = content.filter(|c| is_mixed_text(&c.ty));
     let raw_content = content.filter(|c| matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
     let order_decl = if children.is_empty() { quote!() } else { quote!(let mut order = #rt::xml::Order::default();) };
     let children_decode = if let Some(c) = raw_content {
@@ -543,6 +545,35 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             quote!(let #slot = d.content_opt(start, #dec)?;)
         } else {
             quote!(let #slot = d.content(start, #dec)?;)
+        }
+    } else if let Some(c) = mixed_runs {
+        // Mixed content: each text run kept in its place among the children.
+        let slot = slot(c);
+        quote! {
+            let mut text = #rt::xml::MixedText::new();
+            #order_decl
+            let mut kept = #kept_new;
+            while let ::core::option::Option::Some(item) = d.next_content(start)? {
+                match item {
+                    #rt::xml::Content::Child(child) => {
+                        #resolve_child
+                        #[allow(clippy::match_single_binding)]
+                        match #child_name {
+                            #(#match_arms)*
+                            _ => d.unknown(&child, &mut kept)?,
+                        }
+                    }
+                    #rt::xml::Content::Text(raw, at) => {
+                        let (known, kept_before) = kept.place();
+                        text.push(known, kept_before, d.unescape(raw, at)?);
+                    }
+                    #rt::xml::Content::CData(t, _) => {
+                        let (known, kept_before) = kept.place();
+                        text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
+                    }
+                }
+            }
+            let #slot = #rt::xml::Slot::Set(text);
         }
     } else if has_text_content {
         // Mixed: text runs between the children make up the content.
@@ -687,7 +718,12 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     };
     let mut body_writes = Vec::new();
     let mut done = BTreeSet::new();
-    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement)) {
+    for f in s
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement))
+        .filter(|f| !(f.key == Key::Content && is_mixed_text(&f.ty)))
+    {
         if done.contains(&f.name) {
             continue;
         }
@@ -730,7 +766,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let (kept_start, kept_rest) = match kept_field {
         Some(id) => {
             let field_of = field_of(&arms_by_tag, ns);
-            (quote!(let mut kept = self.#id.writer(#field_of);), quote!(kept.rest(out);))
+            let writer = match mixed_runs {
+                Some(c) => {
+                    let text = field_ident(c);
+                    quote!(let mut kept = self.#id.writer_mixed(#field_of, &self.#text);)
+                }
+                None => quote!(let mut kept = self.#id.writer(#field_of);),
+            };
+            (writer, quote!(kept.rest(out);))
         }
         None => (quote!(), quote!()),
     };
@@ -762,6 +805,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             }
         }
     }
+}
+
+/// Whether a field holds mixed content's text runs (`osmos::xml::MixedText`).
+fn is_mixed_text(ty: &Ty) -> bool {
+    matches!(&ty.kind, TyKind::Rust { path, .. } if path.starts_with("::osmos::xml::MixedText"))
 }
 
 /// The local a decoder holds a field's finished value in. Schema names reach generated code

@@ -94,6 +94,12 @@ impl<'a> Kept<'a> {
         self.first
     }
 
+    /// Where the next piece of content stands: how many known children and how many kept
+    /// ones came before it (for [`crate::xml::MixedText::push`]).
+    pub fn place(&self) -> (usize, usize) {
+        (self.known, self.elements.0.len())
+    }
+
     /// The kept children.
     pub fn into_elements(self) -> UnknownElements<'a> {
         self.elements
