@@ -518,7 +518,9 @@ pub fn docs(node: &Node) -> Vec<String> {
     if let Some(a) = node.xs_child("annotation") {
         for d in a.children.iter().filter(|d| d.is_xs("documentation")) {
             let text = d.deep_text();
-            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+            // Tabs inside a line (SCTE 35 lays out tables with them) become spaces: rustdoc
+            // and clippy want no tabs in doc comments.
+            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.replace('\t', "    ")));
         }
     }
     out
