@@ -1337,7 +1337,7 @@ fn target_namespace_constructs() {
     osmos_codegen::check::check(&s).unwrap();
     assert_types(
         &s,
-        &["move (message <{urn:t}move>) = { text=#content: text, id=<{urn:t}id>: text, id-2=<{urn:t}id>?: text, \
+        &["move (message <{urn:t}move>) = { text=#content: rust(::osmos::xml::MixedText<'a>), id=<{urn:t}id>: text, id-2=<{urn:t}id>?: text, \
            at=<{urn:t}at>?: value(xml::Decimal) range(>=-90.0..<90.0), @size?: text, \
            any=<*>: rust(::osmos::xml::UnknownElements<'a>), \
            other_attributes=@*: rust(::osmos::xml::OtherAttributes<'a>) }"],

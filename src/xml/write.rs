@@ -39,6 +39,15 @@ impl<T: XmlEncode> XmlEncode for crate::cbor::Nullable<T> {
     }
 }
 
+/// Appends ` xmlns:prefix="namespace"` (in a start tag, for an attribute of that namespace).
+pub fn declare_prefix(out: &mut String, prefix: &str, namespace: &str) {
+    out.push_str(" xmlns:");
+    out.push_str(prefix);
+    out.push_str("=\"");
+    escape_attr(out, namespace);
+    out.push('"');
+}
+
 /// Starts a start tag: `<tag`.
 pub fn open(out: &mut String, tag: &str) {
     out.push('<');

@@ -798,18 +798,29 @@ impl<'a> Lower<'a> {
 
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
+        // The wire name of a global attribute of another namespace: `{ns}prefix:local`.
+        let mut qualified = None;
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
-            if q.ns.is_some() {
-                // A global attribute is in its schema's namespace, written with a prefix
-                // (`xml:lang`, `t:attr`): kept with the other attributes, not a field.
-                return None;
+            if let Some(ns) = q.ns.as_deref().filter(|ns| Some(*ns) != self.namespace.as_deref()) {
+                // A global attribute of an imported schema (EBU-TT-D's `tts:textAlign`) is a
+                // typed field, written with the prefix the schema uses for its namespace; one
+                // whose schema is not read (`xml:lang`) is kept with the other attributes.
+                let found = self.key_of(&q).and_then(|k| self.g.attributes.get(k.as_str()).copied());
+                let Some(d) = found else { return None };
+                let prefix = node.get("ref").and_then(|r| r.trim().split_once(':')).map_or("", |(p, _)| p);
+                if prefix.is_empty() {
+                    return None; // a default namespace cannot name an attribute
+                }
+                qualified = Some(format!("{{{ns}}}{prefix}:{}", q.local));
+                (d, q.local.clone())
+            } else {
+                let name = self.local_name(&q, span)?;
+                let Some(&d) = self.g.attributes.get(name.as_str()) else {
+                    self.err(span, format!("unresolved attribute `{name}`"));
+                    return None;
+                };
+                (d, name)
             }
-            let name = self.local_name(&q, span)?;
-            let Some(&d) = self.g.attributes.get(name.as_str()) else {
-                self.err(span, format!("unresolved attribute `{name}`"));
-                return None;
-            };
-            (d, name)
         } else {
             let Some(name) = node.get("name") else {
                 self.err(node.span, "an attribute needs a name or a ref");
@@ -858,7 +869,7 @@ impl<'a> Lower<'a> {
             rust_name: None,
             name: name.clone(),
             docs: d,
-            key: Key::Attribute(name),
+            key: Key::Attribute(qualified.unwrap_or(name)),
             ty,
             occur: occur(occ),
             group: None,

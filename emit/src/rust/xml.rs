@@ -444,16 +444,24 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             let ty = borrowed_value_ty(ctx, &f.ty);
             quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;)
         });
-        let arms = attrs.iter().map(|f| {
+        // Unqualified attributes are matched by name; those of another namespace after them,
+        // by namespace URI and local name, whatever the prefix.
+        let mut ordered: Vec<&&Field> = attrs.iter().collect();
+        ordered.sort_by_key(|f| qualified_attr(f).is_some());
+        let arms = ordered.into_iter().map(|f| {
             let Key::Attribute(a) = &f.key else { unreachable!() };
             let slot = slot(f);
             let checks = checks(ctx, &f.ty, &quote!(start.offset));
+            let (pattern, a) = match qualified_attr(f) {
+                Some((ns, written, local)) => (quote!(_ if d.attribute_in(&a, #ns, #local)), written.to_owned()),
+                None => (quote!(#a), a.clone()),
+            };
             if checks.is_empty() {
-                quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+                quote!(#pattern => d.attribute(&mut #slot, #a, a)?,)
             } else {
                 // Bounds on an attribute (GPX's latitude): strict mode reports them at the
                 // attribute, as it reports a value that does not parse.
-                quote!(#a => {
+                quote!(#pattern => {
                     d.attribute(&mut #slot, #a, a)?;
                     if let #rt::xml::Slot::Set(v) = &#slot {
                         d.in_attribute(#a, start.offset, |d| { #(#checks)* });
@@ -668,8 +676,40 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     });
 
     // ---- encode
+    // An attribute of another namespace is written with its schema's prefix, declared on the
+    // element unless the element's kept declarations have it already.
+    let mut prefixes: Vec<(&str, &str, Vec<&Field>)> = Vec::new();
+    for f in &attrs {
+        if let Some((ns, written, _)) = qualified_attr(f) {
+            let prefix = written.split_once(':').map_or("", |(p, _)| p);
+            match prefixes.iter_mut().find(|(p, _, _)| *p == prefix) {
+                Some((_, _, fs)) => fs.push(f),
+                None => prefixes.push((prefix, ns, vec![f])),
+            }
+        }
+    }
+    let declarations = prefixes.iter().map(|(prefix, ns, fields)| {
+        let present = fields.iter().map(|f| {
+            let id = field_ident(f);
+            match f.occur {
+                Occur::One => quote!(true),
+                _ => quote!(self.#id.is_some()),
+            }
+        });
+        let declared = other.map(|o| {
+            let id = field_ident(o);
+            let xmlns = format!("xmlns:{prefix}");
+            quote!(&& self.#id.get(#xmlns).is_none())
+        });
+        quote! {
+            if (#(#present)||*) #declared {
+                #rt::xml::declare_prefix(out, #prefix, #ns);
+            }
+        }
+    });
     let attr_writes = attrs.iter().map(|f| {
         let Key::Attribute(a) = &f.key else { unreachable!() };
+        let a = qualified_attr(f).map_or(a.as_str(), |(_, written, _)| written);
         let id = field_ident(f);
         match f.occur {
             Occur::One => quote!(#rt::xml::attr(out, #a, &self.#id);),
@@ -796,6 +836,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
                 #rt::xml::open(out, tag);
                 #(#attr_writes)*
+                // Declared just before the kept attributes, where a decode of this output
+                // keeps the declaration: encoding the decoded output gives the same bytes.
+                #(#declarations)*
                 #other_write
                 let content = #rt::xml::close_start(out);
                 #kept_start
@@ -805,6 +848,15 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             }
         }
     }
+}
+
+/// An attribute of another namespace (`{ns}prefix:local`, see the XSD front end): its
+/// namespace, its name as written (`prefix:local`) and its local name.
+fn qualified_attr(f: &Field) -> Option<(&str, &str, &str)> {
+    let Key::Attribute(a) = &f.key else { return None };
+    let (ns, written) = a.strip_prefix('{')?.split_once('}')?;
+    let local = written.split_once(':').map_or(written, |(_, l)| l);
+    Some((ns, written, local))
 }
 
 /// Whether a field holds mixed content's text runs (`osmos::xml::MixedText`).

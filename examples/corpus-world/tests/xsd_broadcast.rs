@@ -225,3 +225,47 @@ fn reencoded_instances_validate_against_the_published_schemas() {
     assert_eq!(checked, 47);
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// EBU-TT-D's `tts:`, `ttp:` attributes (global attributes of the imported TTML schemas,
+/// referenced with `ref=`) are typed fields, matched by namespace whatever the prefix, and
+/// strict mode checks them: a missing `ttp:timeBase`, `tts:textAlign="middle"`.
+#[test]
+fn ebu_tt_d_attributes_are_typed_and_checked() {
+    let (_, text) = instances("ebu-tt-d").into_iter().find(|(n, _)| n == "textalign-center-001-ttml.xml").unwrap();
+    let doc = ebutt::Tt::decode_with(&text, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.time_base, ebutt::TimeBase::Media);
+    fn style(doc: &ebutt::Tt<'_>) -> Option<ebutt::TextAlign> {
+        let paragraph =
+            doc.head.styling.style.iter().find(|s| s.other_attributes.get("xml:id") == Some("paragraphStyle"));
+        let paragraph = paragraph.expect("paragraphStyle");
+        // Typed, not kept raw: the attribute is not among the other attributes.
+        assert!(paragraph.other_attributes.get("tts:textAlign").is_none());
+        paragraph.text_align
+    }
+    assert_eq!(style(&doc), Some(ebutt::TextAlign::Center));
+    assert_eq!(doc.other_attributes.get("xml:lang"), Some("en"));
+
+    // Another prefix for the same namespace is the same attribute; written back with the
+    // schema's prefix, declared where the document's declarations do not have it.
+    let renamed = text
+        .replace("tts:textAlign=", "s:textAlign=")
+        .replace("<style ", "<style xmlns:s=\"http://www.w3.org/ns/ttml#styling\" ");
+    let again = ebutt::Tt::decode_with(&renamed, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(style(&again), Some(ebutt::TextAlign::Center));
+    assert!(again.encode().contains("tts:textAlign=\"center\""));
+    assert!(difference(&renamed, &again.encode()).is_none());
+    // A `textAlign` in no namespace is not TTML's.
+    let plain = text.replace("tts:textAlign=", "textAlign=");
+    let errors = ebutt::Tt::decode_with(&plain, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.to_string().contains("textAlign")), "{errors}");
+
+    let middle = text.replace("tts:textAlign=\"center\"", "tts:textAlign=\"middle\"");
+    let errors = ebutt::Tt::decode_with(&middle, Mode::Strict).unwrap_err();
+    let e = errors.first();
+    assert!(e.to_string().contains("middle"), "{e}");
+    assert!(e.path().to_string().contains("textAlign"), "{e}");
+
+    let no_time_base = text.replace("ttp:timeBase=\"media\"", "");
+    let errors = ebutt::Tt::decode_with(&no_time_base, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &osmos::ErrorKind::MissingField("ttp:timeBase")), "{errors}");
+}

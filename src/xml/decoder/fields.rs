@@ -171,6 +171,21 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// Whether the attribute `a` is `local` in namespace `ns` (an attribute of another
+    /// namespace the schema declares: `tts:textAlign`), whatever prefix the document binds to
+    /// it. Unprefixed attributes are in no namespace.
+    pub fn attribute_in(&self, a: &Attr<'a>, ns: &str, local: &str) -> bool {
+        let Some((prefix, l)) = a.name.split_once(':') else { return false };
+        if l != local {
+            return false;
+        }
+        match prefix {
+            "xml" => ns == "http://www.w3.org/XML/1998/namespace",
+            "xmlns" => false,
+            p => self.scope.iter().rev().find(|d| d.prefix == p).is_some_and(|d| d.uri == ns),
+        }
+    }
+
     /// An attribute the schema does not define: ignored (a deviation in strict mode, except
     /// namespace declarations and `xml:`/`xsi:` attributes).
     pub fn unknown_attribute(&mut self, attr: &Attr<'a>) {
