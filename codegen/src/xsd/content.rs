@@ -806,7 +806,7 @@ impl<'a> Lower<'a> {
                 // typed field, written with the prefix the schema uses for its namespace; one
                 // whose schema is not read (`xml:lang`) is kept with the other attributes.
                 let found = self.key_of(&q).and_then(|k| self.g.attributes.get(k.as_str()).copied());
-                let Some(d) = found else { return None };
+                let d = found?;
                 let prefix = node.get("ref").and_then(|r| r.trim().split_once(':')).map_or("", |(p, _)| p);
                 if prefix.is_empty() {
                     return None; // a default namespace cannot name an attribute
