@@ -689,22 +689,26 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         }
     }
     let declarations = prefixes.iter().map(|(prefix, ns, fields)| {
+        // Needed when a required attribute of the namespace is there, or an optional one is.
+        let required = fields.iter().any(|f| f.occur == Occur::One);
         let present = fields.iter().map(|f| {
             let id = field_ident(f);
-            match f.occur {
-                Occur::One => quote!(true),
-                _ => quote!(self.#id.is_some()),
-            }
+            quote!(self.#id.is_some())
         });
-        let declared = other.map(|o| {
+        let mut conditions = Vec::new();
+        if !required {
+            conditions.push(quote!((#(#present)||*)));
+        }
+        if let Some(o) = other {
             let id = field_ident(o);
             let xmlns = format!("xmlns:{prefix}");
-            quote!(&& self.#id.get(#xmlns).is_none())
-        });
-        quote! {
-            if (#(#present)||*) #declared {
-                #rt::xml::declare_prefix(out, #prefix, #ns);
-            }
+            conditions.push(quote!(self.#id.get(#xmlns).is_none()));
+        }
+        let declare = quote!(#rt::xml::declare_prefix(out, #prefix, #ns););
+        if conditions.is_empty() {
+            declare
+        } else {
+            quote!(if #(#conditions)&&* { #declare })
         }
     });
     let attr_writes = attrs.iter().map(|f| {
