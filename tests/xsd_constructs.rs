@@ -54,6 +54,11 @@ mod xsd_inherited_mixed {
     include!("../codegen/tests/golden/xsd_inherited_mixed.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_unqualified {
+    include!("../codegen/tests/golden/xsd_unqualified.rs");
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -422,4 +427,27 @@ fn inherited_mixed_content_and_stray_text_are_never_dropped() {
     let offsets: Vec<usize> = errors.errors().iter().map(|e| e.offset()).collect();
     assert_eq!(offsets, [stray.find("lost?").unwrap(), stray.find(" no").unwrap(), stray.find("<![CDATA[").unwrap()]);
     assert!(errors.errors().iter().all(|e| e.to_string().contains("unexpected")), "{errors}");
+}
+
+/// Unqualified local elements of a namespaced schema are in no namespace: matched so, written
+/// with `xmlns=""` under the encoder's default namespace, and the same document whatever the
+/// root's prefix.
+#[test]
+fn unqualified_local_elements_are_in_no_namespace() {
+    use xsd_unqualified::Order;
+    let prefixed = r#"<o:order xmlns:o="urn:osmos:orders"><id>7</id><line><sku>A</sku><qty>2</qty></line><line><sku>B</sku><qty>1</qty></line><o:note>n</o:note></o:order>"#;
+    let v = Order::decode_with(prefixed, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.id.as_ref(), v.line.len(), v.line[1].sku.as_ref(), v.line[1].qty), ("7", 2, "B", 1));
+    assert_eq!(v.note.as_deref(), Some("n"));
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<order xmlns="urn:osmos:orders" xmlns:o="urn:osmos:orders"><id xmlns="">7</id><line xmlns=""><sku>A</sku><qty>2</qty></line><line xmlns=""><sku>B</sku><qty>1</qty></line><note>n</note></order>"#
+    );
+    // A fixed point (the declarations read are kept, the default one is the encoder's own).
+    assert_eq!(Order::decode(&out).unwrap().encode(), out);
+    // An `id` in the schema's namespace is not the unqualified `id`: strict mode says so.
+    let wrong = r#"<order xmlns="urn:osmos:orders"><id>7</id><line><sku>A</sku><qty>2</qty></line></order>"#;
+    let errors = Order::decode_with(wrong, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("id")), "{errors}");
 }

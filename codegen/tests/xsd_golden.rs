@@ -18,6 +18,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_substitution",
     "xsd_locals",
     "xsd_inherited_mixed",
+    "xsd_unqualified",
 ];
 
 #[test]

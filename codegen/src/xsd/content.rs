@@ -372,7 +372,7 @@ impl<'a> Lower<'a> {
             self.err(node.span, "an element needs a name or a ref");
             return None;
         };
-        self.check_local_form(node);
+        let qualified = self.local_form_qualified(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
             ElemKind::Complex(ct) => {
@@ -386,7 +386,9 @@ impl<'a> Lower<'a> {
             }
         };
         let ty = Ty { nullable: nillable(node), ..ty };
-        Some((name.to_owned(), self.element_key(node, name), ty, docs(node)))
+        // An unqualified local element is in no namespace: matched and written without one.
+        let key = if qualified { self.element_key(node, name) } else { name.to_owned() };
+        Some((name.to_owned(), key, ty, docs(node)))
     }
 
     /// Reports a `default`/`fixed` value on an element whose content is not simple.

@@ -325,25 +325,14 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Whether local element declarations of the file of `node` are in the target namespace;
-    /// reports one that would be in no namespace while the schema has one.
-    pub fn check_local_form(&mut self, node: &Node) {
-        if self.ns_of(node).is_none() {
-            return;
-        }
-        let qualified = match node.get("form").map(str::trim) {
+    /// Whether the local element declaration `node` is in its file's target namespace
+    /// (`form`, else the file's `elementFormDefault`); unqualified, the most common XSD style,
+    /// it is in no namespace although the schema has one.
+    pub fn local_form_qualified(&self, node: &Node) -> bool {
+        match node.get("form").map(str::trim) {
             Some("qualified") => true,
             Some(_) => false,
             None => self.qualified.get(node.span.file).copied().unwrap_or(false),
-        };
-        if !qualified {
-            let e = SchemaError::at(
-                self.sources,
-                node.span,
-                "a local element in no namespace inside a schema with a targetNamespace is not supported",
-            )
-            .help("write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)");
-            self.errors.push(e);
         }
     }
 
