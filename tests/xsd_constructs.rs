@@ -59,6 +59,11 @@ mod xsd_unqualified {
     include!("../codegen/tests/golden/xsd_unqualified.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_case {
+    include!("../codegen/tests/golden/xsd_case.rs");
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -450,4 +455,18 @@ fn unqualified_local_elements_are_in_no_namespace() {
     let wrong = r#"<order xmlns="urn:osmos:orders"><id>7</id><line><sku>A</sku><qty>2</qty></line></order>"#;
     let errors = Order::decode_with(wrong, Mode::Strict).unwrap_err();
     assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("id")), "{errors}");
+}
+
+/// Names Rust would merge get distinct Rust names from the generator: `TextType`/`textType` are
+/// `TextType`/`TextType2`, the values `+`, `-`, `ok`, `OK` are `Plus`, `Minus`, `Ok`, `Ok2`; each
+/// still reads and writes its own wire name.
+#[test]
+fn names_that_differ_only_in_case_or_punctuation_get_distinct_rust_names() {
+    use xsd_case::{Doc, Sign, TextType, TextType2};
+    let doc = r#"<doc xmlns="urn:osmos:case"><a><upper>U</upper></a><b><lower>l</lower></b><sign>+</sign><sign>-</sign><sign>ok</sign><sign>OK</sign></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let (a, b): (&TextType<'_>, &TextType2<'_>) = (&v.a, &v.b);
+    assert_eq!((a.upper.as_ref(), b.lower.as_ref()), ("U", "l"));
+    assert_eq!(v.sign, [Sign::Plus, Sign::Minus, Sign::Ok, Sign::Ok2]);
+    assert_eq!(v.encode(), doc);
 }

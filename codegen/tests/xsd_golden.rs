@@ -19,6 +19,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_locals",
     "xsd_inherited_mixed",
     "xsd_unqualified",
+    "xsd_case",
 ];
 
 #[test]
