@@ -153,8 +153,12 @@ impl UnknownWriter<'_, '_> {
     /// taken as the field's value by the next decode and the value kept in its place, so
     /// decode→encode would not be a fixed point (fuzz/regressions/mos/
     /// mos-escaped-gt-not-a-fixed-point: a raw `>` and an escaped `&gt;` swapped places).
+    #[inline]
     pub fn known(&mut self, out: &mut String, field: usize) {
-        self.flush(out, self.written, field);
+        // Nearly always nothing is kept: then this is two comparisons.
+        if self.next < self.items.len() || self.next_text < self.text.len() {
+            self.flush(out, self.written, field);
+        }
         self.written += 1;
     }
 
@@ -165,7 +169,23 @@ impl UnknownWriter<'_, '_> {
     }
 
     fn flush(&mut self, out: &mut String, upto: usize, field: usize) {
-        // Positions are in document order, so they never decrease: one pass over each list.
+        if !self.text.is_empty() {
+            return self.flush_mixed(out, upto, field);
+        }
+        // Positions are in document order, so they never decrease: one pass over the list.
+        while let Some(e) = self.items.get(self.next) {
+            if e.position > upto || (self.field_of)(e.name()).is_some_and(|f| f >= field) {
+                break;
+            }
+            out.push_str(e.xml.as_str());
+            self.next += 1;
+        }
+    }
+
+    /// [`UnknownWriter::flush`] with mixed content's text runs (out of line: the loop above is
+    /// on every encoder's path for every child).
+    #[inline(never)]
+    fn flush_mixed(&mut self, out: &mut String, upto: usize, field: usize) {
         // A text run goes first once the children before it are out.
         loop {
             if let Some(t) = self.text.get(self.next_text) {
