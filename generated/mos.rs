@@ -1726,7 +1726,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
         let mut f_mos_payload: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosScope" => {
@@ -1780,13 +1782,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosExternalMetadata<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_scope = d.finish_opt(f_mos_scope);
-        let mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
-        let mos_payload = d.finish_one(f_mos_payload, "mosPayload", start);
+        let v_mos_scope = d.finish_opt(f_mos_scope);
+        let v_mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
+        let v_mos_payload = d.finish_one(f_mos_payload, "mosPayload", start);
         Ok(MosExternalMetadata {
-            mos_scope: mos_scope?,
-            mos_schema: mos_schema?,
-            mos_payload: mos_payload?,
+            mos_scope: v_mos_scope?,
+            mos_schema: v_mos_schema?,
+            mos_payload: v_mos_payload?,
             unknown: kept.into_elements(),
         })
     }
@@ -1889,7 +1891,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
         let mut f_obj_metadata_path: ::osmos::xml::Many<ObjMetadataPath<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objPath" => {
@@ -1945,7 +1949,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_path = d
+        let v_obj_path = d
             .finish_many(
                 f_obj_path,
                 "objPath",
@@ -1953,7 +1957,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let obj_proxy_path = d
+        let v_obj_proxy_path = d
             .finish_many(
                 f_obj_proxy_path,
                 "objProxyPath",
@@ -1961,7 +1965,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let obj_metadata_path = d
+        let v_obj_metadata_path = d
             .finish_many(
                 f_obj_metadata_path,
                 "objMetadataPath",
@@ -1970,9 +1974,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPaths<'a> {
                 start,
             );
         Ok(ObjPaths {
-            obj_path: obj_path?,
-            obj_proxy_path: obj_proxy_path?,
-            obj_metadata_path: obj_metadata_path?,
+            obj_path: v_obj_path?,
+            obj_proxy_path: v_obj_proxy_path?,
+            obj_metadata_path: v_obj_metadata_path?,
             unknown: kept.into_elements(),
         })
     }
@@ -2103,12 +2107,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjPath<'a> {
                     Ok(v)
                 },
             )?;
-        let value = d.finish_one(f_value, "value", start);
-        let tech_description = d
+        let v_value = d.finish_one(f_value, "value", start);
+        let v_tech_description = d
             .finish_one(f_tech_description, "techDescription", start);
         Ok(ObjPath {
-            value: value?,
-            tech_description: tech_description?,
+            value: v_value?,
+            tech_description: v_tech_description?,
         })
     }
 }
@@ -2199,12 +2203,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjProxyPath<'a> {
                     Ok(v)
                 },
             )?;
-        let value = d.finish_one(f_value, "value", start);
-        let tech_description = d
+        let v_value = d.finish_one(f_value, "value", start);
+        let v_tech_description = d
             .finish_one(f_tech_description, "techDescription", start);
         Ok(ObjProxyPath {
-            value: value?,
-            tech_description: tech_description?,
+            value: v_value?,
+            tech_description: v_tech_description?,
         })
     }
 }
@@ -2295,12 +2299,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ObjMetadataPath<'a> {
                     Ok(v)
                 },
             )?;
-        let value = d.finish_one(f_value, "value", start);
-        let tech_description = d
+        let v_value = d.finish_one(f_value, "value", start);
+        let v_tech_description = d
             .finish_one(f_tech_description, "techDescription", start);
         Ok(ObjMetadataPath {
-            value: value?,
-            tech_description: tech_description?,
+            value: v_value?,
+            tech_description: v_tech_description?,
         })
     }
 }
@@ -2457,7 +2461,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objID" => {
@@ -2796,23 +2802,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
-        let obj_slug = d.finish_one(f_obj_slug, "objSlug", start);
-        let mos_abstract = d.finish_opt(f_mos_abstract);
-        let obj_group = d.finish_opt(f_obj_group);
-        let obj_type = d.finish_one(f_obj_type, "objType", start);
-        let obj_tb = d.finish_one(f_obj_tb, "objTB", start);
-        let obj_rev = d.finish_one(f_obj_rev, "objRev", start);
-        let obj_dur = d.finish_one(f_obj_dur, "objDur", start);
-        let status = d.finish_one(f_status, "status", start);
-        let obj_air = d.finish_one(f_obj_air, "objAir", start);
-        let obj_paths = d.finish_opt(f_obj_paths);
-        let created_by = d.finish_one(f_created_by, "createdBy", start);
-        let created = d.finish_one(f_created, "created", start);
-        let changed_by = d.finish_one(f_changed_by, "changedBy", start);
-        let changed = d.finish_one(f_changed, "changed", start);
-        let description = d.finish_one(f_description, "description", start);
-        let mos_external_metadata = d
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_obj_slug = d.finish_one(f_obj_slug, "objSlug", start);
+        let v_mos_abstract = d.finish_opt(f_mos_abstract);
+        let v_obj_group = d.finish_opt(f_obj_group);
+        let v_obj_type = d.finish_one(f_obj_type, "objType", start);
+        let v_obj_tb = d.finish_one(f_obj_tb, "objTB", start);
+        let v_obj_rev = d.finish_one(f_obj_rev, "objRev", start);
+        let v_obj_dur = d.finish_one(f_obj_dur, "objDur", start);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_obj_air = d.finish_one(f_obj_air, "objAir", start);
+        let v_obj_paths = d.finish_opt(f_obj_paths);
+        let v_created_by = d.finish_one(f_created_by, "createdBy", start);
+        let v_created = d.finish_one(f_created, "created", start);
+        let v_changed_by = d.finish_one(f_changed_by, "changedBy", start);
+        let v_changed = d.finish_one(f_changed, "changed", start);
+        let v_description = d.finish_one(f_description, "description", start);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -2821,23 +2827,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                 start,
             );
         Ok(MosObj {
-            obj_id: obj_id?,
-            obj_slug: obj_slug?,
-            mos_abstract: mos_abstract?,
-            obj_group: obj_group?,
-            obj_type: obj_type?,
-            obj_tb: obj_tb?,
-            obj_rev: obj_rev?,
-            obj_dur: obj_dur?,
-            status: status?,
-            obj_air: obj_air?,
-            obj_paths: obj_paths?,
-            created_by: created_by?,
-            created: created?,
-            changed_by: changed_by?,
-            changed: changed?,
-            description: description?,
-            mos_external_metadata: mos_external_metadata?,
+            obj_id: v_obj_id?,
+            obj_slug: v_obj_slug?,
+            mos_abstract: v_mos_abstract?,
+            obj_group: v_obj_group?,
+            obj_type: v_obj_type?,
+            obj_tb: v_obj_tb?,
+            obj_rev: v_obj_rev?,
+            obj_dur: v_obj_dur?,
+            status: v_status?,
+            obj_air: v_obj_air?,
+            obj_paths: v_obj_paths?,
+            created_by: v_created_by?,
+            created: v_created?,
+            changed_by: v_changed_by?,
+            changed: v_changed?,
+            description: v_description?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -3126,7 +3132,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "itemID" => {
@@ -3481,21 +3489,21 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let item_slug = d.finish_opt(f_item_slug);
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
-        let mos_id = d.finish_one(f_mos_id, "mosID", start);
-        let mos_plug_in_id = d.finish_opt(f_mos_plug_in_id);
-        let mos_abstract = d.finish_opt(f_mos_abstract);
-        let obj_paths = d.finish_opt(f_obj_paths);
-        let item_channel = d.finish_opt(f_item_channel);
-        let item_ed_start = d.finish_opt(f_item_ed_start);
-        let item_ed_dur = d.finish_opt(f_item_ed_dur);
-        let item_user_timing_dur = d.finish_opt(f_item_user_timing_dur);
-        let item_trigger = d.finish_opt(f_item_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_item_slug = d.finish_opt(f_item_slug);
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_mos_id = d.finish_one(f_mos_id, "mosID", start);
+        let v_mos_plug_in_id = d.finish_opt(f_mos_plug_in_id);
+        let v_mos_abstract = d.finish_opt(f_mos_abstract);
+        let v_obj_paths = d.finish_opt(f_obj_paths);
+        let v_item_channel = d.finish_opt(f_item_channel);
+        let v_item_ed_start = d.finish_opt(f_item_ed_start);
+        let v_item_ed_dur = d.finish_opt(f_item_ed_dur);
+        let v_item_user_timing_dur = d.finish_opt(f_item_user_timing_dur);
+        let v_item_trigger = d.finish_opt(f_item_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -3504,21 +3512,21 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Item<'a> {
                 start,
             );
         Ok(Item {
-            item_id: item_id?,
-            item_slug: item_slug?,
-            obj_id: obj_id?,
-            mos_id: mos_id?,
-            mos_plug_in_id: mos_plug_in_id?,
-            mos_abstract: mos_abstract?,
-            obj_paths: obj_paths?,
-            item_channel: item_channel?,
-            item_ed_start: item_ed_start?,
-            item_ed_dur: item_ed_dur?,
-            item_user_timing_dur: item_user_timing_dur?,
-            item_trigger: item_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
+            item_id: v_item_id?,
+            item_slug: v_item_slug?,
+            obj_id: v_obj_id?,
+            mos_id: v_mos_id?,
+            mos_plug_in_id: v_mos_plug_in_id?,
+            mos_abstract: v_mos_abstract?,
+            obj_paths: v_obj_paths?,
+            item_channel: v_item_channel?,
+            item_ed_start: v_item_ed_start?,
+            item_ed_dur: v_item_ed_dur?,
+            item_user_timing_dur: v_item_user_timing_dur?,
+            item_trigger: v_item_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -3814,7 +3822,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "itemID" => {
@@ -4125,19 +4135,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let item_slug = d.finish_opt(f_item_slug);
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
-        let mos_id = d.finish_one(f_mos_id, "mosID", start);
-        let mos_abstract = d.finish_opt(f_mos_abstract);
-        let item_channel = d.finish_opt(f_item_channel);
-        let item_ed_start = d.finish_opt(f_item_ed_start);
-        let item_ed_dur = d.finish_opt(f_item_ed_dur);
-        let item_user_timing_dur = d.finish_opt(f_item_user_timing_dur);
-        let item_trigger = d.finish_opt(f_item_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_item_slug = d.finish_opt(f_item_slug);
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_mos_id = d.finish_one(f_mos_id, "mosID", start);
+        let v_mos_abstract = d.finish_opt(f_mos_abstract);
+        let v_item_channel = d.finish_opt(f_item_channel);
+        let v_item_ed_start = d.finish_opt(f_item_ed_start);
+        let v_item_ed_dur = d.finish_opt(f_item_ed_dur);
+        let v_item_user_timing_dur = d.finish_opt(f_item_user_timing_dur);
+        let v_item_trigger = d.finish_opt(f_item_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -4146,19 +4156,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryItem<'a> {
                 start,
             );
         Ok(StoryItem {
-            item_id: item_id?,
-            item_slug: item_slug?,
-            obj_id: obj_id?,
-            mos_id: mos_id?,
-            mos_abstract: mos_abstract?,
-            item_channel: item_channel?,
-            item_ed_start: item_ed_start?,
-            item_ed_dur: item_ed_dur?,
-            item_user_timing_dur: item_user_timing_dur?,
-            item_trigger: item_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
+            item_id: v_item_id?,
+            item_slug: v_item_slug?,
+            obj_id: v_obj_id?,
+            mos_id: v_mos_id?,
+            mos_abstract: v_mos_abstract?,
+            item_channel: v_item_channel?,
+            item_ed_start: v_item_ed_start?,
+            item_ed_dur: v_item_ed_dur?,
+            item_user_timing_dur: v_item_user_timing_dur?,
+            item_trigger: v_item_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -4376,7 +4386,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "storyID" => {
@@ -4501,10 +4513,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story_slug = d.finish_opt(f_story_slug);
-        let story_num = d.finish_opt(f_story_num);
-        let mos_external_metadata = d
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story_slug = d.finish_opt(f_story_slug);
+        let v_story_num = d.finish_opt(f_story_num);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -4512,14 +4524,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let item = d
+        let v_item = d
             .finish_many(f_item, "item", 0u64, ::core::option::Option::None, start);
         Ok(Story {
-            story_id: story_id?,
-            story_slug: story_slug?,
-            story_num: story_num?,
-            mos_external_metadata: mos_external_metadata?,
-            item: item?,
+            story_id: v_story_id?,
+            story_slug: v_story_slug?,
+            story_num: v_story_num?,
+            mos_external_metadata: v_mos_external_metadata?,
+            item: v_item?,
             unknown: kept.into_elements(),
         })
     }
@@ -4670,7 +4682,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -4824,12 +4838,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story_slug = d.finish_opt(f_story_slug);
-        let story_num = d.finish_opt(f_story_num);
-        let story_body = d.finish_one(f_story_body, "storyBody", start);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story_slug = d.finish_opt(f_story_slug);
+        let v_story_num = d.finish_opt(f_story_num);
+        let v_story_body = d.finish_one(f_story_body, "storyBody", start);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -4838,12 +4852,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySend<'a> {
                 start,
             );
         Ok(RoStorySend {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            story_slug: story_slug?,
-            story_num: story_num?,
-            story_body: story_body?,
-            mos_external_metadata: mos_external_metadata?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            story_slug: v_story_slug?,
+            story_num: v_story_num?,
+            story_body: v_story_body?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -5013,7 +5027,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -5176,13 +5192,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_slug = d.finish_opt(f_ro_slug);
-        let ro_channel = d.finish_opt(f_ro_channel);
-        let ro_ed_start = d.finish_opt(f_ro_ed_start);
-        let ro_ed_dur = d.finish_opt(f_ro_ed_dur);
-        let ro_trigger = d.finish_opt(f_ro_trigger);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_slug = d.finish_opt(f_ro_slug);
+        let v_ro_channel = d.finish_opt(f_ro_channel);
+        let v_ro_ed_start = d.finish_opt(f_ro_ed_start);
+        let v_ro_ed_dur = d.finish_opt(f_ro_ed_dur);
+        let v_ro_trigger = d.finish_opt(f_ro_trigger);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -5191,13 +5207,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ro<'a> {
                 start,
             );
         Ok(Ro {
-            ro_id: ro_id?,
-            ro_slug: ro_slug?,
-            ro_channel: ro_channel?,
-            ro_ed_start: ro_ed_start?,
-            ro_ed_dur: ro_ed_dur?,
-            ro_trigger: ro_trigger?,
-            mos_external_metadata: mos_external_metadata?,
+            ro_id: v_ro_id?,
+            ro_slug: v_ro_slug?,
+            ro_channel: v_ro_channel?,
+            ro_ed_start: v_ro_ed_start?,
+            ro_ed_dur: v_ro_ed_dur?,
+            ro_trigger: v_ro_trigger?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -5346,7 +5362,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
         let mut f_item_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "storyID" => {
@@ -5408,11 +5426,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementTarget<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let story_id = d.finish_opt(f_story_id);
-        let item_id = d.finish_opt(f_item_id);
+        let v_story_id = d.finish_opt(f_story_id);
+        let v_item_id = d.finish_opt(f_item_id);
         Ok(ElementTarget {
-            story_id: story_id?,
-            item_id: item_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -5498,7 +5516,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
         let mut f_choice: ::osmos::xml::Slot<ElementSourceChoice<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "story" => {
@@ -5626,9 +5646,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ElementSource<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let choice = d.finish_choice(f_choice, "choice", kept.first(), false, start);
+        let v_choice = d.finish_choice(f_choice, "choice", kept.first(), false, start);
         Ok(ElementSource {
-            choice: choice?,
+            choice: v_choice?,
             unknown: kept.into_elements(),
         })
     }
@@ -5899,7 +5919,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "time" => {
@@ -5923,9 +5945,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Heartbeat<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let time = d.finish_one(f_time, "time", start);
+        let v_time = d.finish_one(f_time, "time", start);
         Ok(Heartbeat {
-            time: time?,
+            time: v_time?,
             unknown: kept.into_elements(),
         })
     }
@@ -5993,7 +6015,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for KeepAlive<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -6058,7 +6082,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ReqMachInfo<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -6240,7 +6266,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "manufacturer" => {
@@ -6683,26 +6711,26 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
-        let model = d.finish_one(f_model, "model", start);
-        let hw_rev = d.finish_one(f_hw_rev, "hwRev", start);
-        let sw_rev = d.finish_one(f_sw_rev, "swRev", start);
-        let dom = d.finish_one(f_dom, "DOM", start);
-        let sn = d.finish_one(f_sn, "SN", start);
-        let id = d.finish_one(f_id, "ID", start);
-        let time = d.finish_one(f_time, "time", start);
-        let op_time = d.finish_opt(f_op_time);
-        let mos_rev = d.finish_one(f_mos_rev, "mosRev", start);
-        let supported_profiles = d.finish_opt(f_supported_profiles);
-        let mos_profile0 = d.finish_opt(f_mos_profile0);
-        let mos_profile1 = d.finish_opt(f_mos_profile1);
-        let mos_profile2 = d.finish_opt(f_mos_profile2);
-        let mos_profile3 = d.finish_opt(f_mos_profile3);
-        let mos_profile4 = d.finish_opt(f_mos_profile4);
-        let mos_profile5 = d.finish_opt(f_mos_profile5);
-        let mos_profile6 = d.finish_opt(f_mos_profile6);
-        let mos_profile7 = d.finish_opt(f_mos_profile7);
-        let default_active_x = d
+        let v_manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
+        let v_model = d.finish_one(f_model, "model", start);
+        let v_hw_rev = d.finish_one(f_hw_rev, "hwRev", start);
+        let v_sw_rev = d.finish_one(f_sw_rev, "swRev", start);
+        let v_dom = d.finish_one(f_dom, "DOM", start);
+        let v_sn = d.finish_one(f_sn, "SN", start);
+        let v_id = d.finish_one(f_id, "ID", start);
+        let v_time = d.finish_one(f_time, "time", start);
+        let v_op_time = d.finish_opt(f_op_time);
+        let v_mos_rev = d.finish_one(f_mos_rev, "mosRev", start);
+        let v_supported_profiles = d.finish_opt(f_supported_profiles);
+        let v_mos_profile0 = d.finish_opt(f_mos_profile0);
+        let v_mos_profile1 = d.finish_opt(f_mos_profile1);
+        let v_mos_profile2 = d.finish_opt(f_mos_profile2);
+        let v_mos_profile3 = d.finish_opt(f_mos_profile3);
+        let v_mos_profile4 = d.finish_opt(f_mos_profile4);
+        let v_mos_profile5 = d.finish_opt(f_mos_profile5);
+        let v_mos_profile6 = d.finish_opt(f_mos_profile6);
+        let v_mos_profile7 = d.finish_opt(f_mos_profile7);
+        let v_default_active_x = d
             .finish_many(
                 f_default_active_x,
                 "defaultActiveX",
@@ -6710,7 +6738,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let mos_external_metadata = d
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -6719,27 +6747,27 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ListMachInfo<'a> {
                 start,
             );
         Ok(ListMachInfo {
-            manufacturer: manufacturer?,
-            model: model?,
-            hw_rev: hw_rev?,
-            sw_rev: sw_rev?,
-            dom: dom?,
-            sn: sn?,
-            id: id?,
-            time: time?,
-            op_time: op_time?,
-            mos_rev: mos_rev?,
-            supported_profiles: supported_profiles?,
-            mos_profile0: mos_profile0?,
-            mos_profile1: mos_profile1?,
-            mos_profile2: mos_profile2?,
-            mos_profile3: mos_profile3?,
-            mos_profile4: mos_profile4?,
-            mos_profile5: mos_profile5?,
-            mos_profile6: mos_profile6?,
-            mos_profile7: mos_profile7?,
-            default_active_x: default_active_x?,
-            mos_external_metadata: mos_external_metadata?,
+            manufacturer: v_manufacturer?,
+            model: v_model?,
+            hw_rev: v_hw_rev?,
+            sw_rev: v_sw_rev?,
+            dom: v_dom?,
+            sn: v_sn?,
+            id: v_id?,
+            time: v_time?,
+            op_time: v_op_time?,
+            mos_rev: v_mos_rev?,
+            supported_profiles: v_supported_profiles?,
+            mos_profile0: v_mos_profile0?,
+            mos_profile1: v_mos_profile1?,
+            mos_profile2: v_mos_profile2?,
+            mos_profile3: v_mos_profile3?,
+            mos_profile4: v_mos_profile4?,
+            mos_profile5: v_mos_profile5?,
+            mos_profile6: v_mos_profile6?,
+            mos_profile7: v_mos_profile7?,
+            default_active_x: v_default_active_x?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -7009,7 +7037,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles<'a> {
         let mut f_mos_profile: ::osmos::xml::Many<MosProfile> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosProfile" => {
@@ -7031,7 +7061,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_profile = d
+        let v_mos_profile = d
             .finish_many(
                 f_mos_profile,
                 "mosProfile",
@@ -7039,10 +7069,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SupportedProfiles<'a> {
                 ::core::option::Option::Some(8u64),
                 start,
             );
-        let device_type = d.finish_one(f_device_type, "deviceType", start);
+        let v_device_type = d.finish_one(f_device_type, "deviceType", start);
         Ok(SupportedProfiles {
-            mos_profile: mos_profile?,
-            device_type: device_type?,
+            mos_profile: v_mos_profile?,
+            device_type: v_device_type?,
             unknown: kept.into_elements(),
         })
     }
@@ -7129,11 +7159,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosProfile {
             }
         }
         let f_value = d.content(start, ::osmos::xml::Decoder::value::<MosYesNo>)?;
-        let value = d.finish_one(f_value, "value", start);
-        let number = d.finish_one(f_number, "number", start);
+        let v_value = d.finish_one(f_value, "value", start);
+        let v_number = d.finish_one(f_number, "number", start);
         Ok(MosProfile {
-            value: value?,
-            number: number?,
+            value: v_value?,
+            number: v_number?,
         })
     }
 }
@@ -7225,7 +7255,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mode" => {
@@ -7324,19 +7356,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DefaultActiveX<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mode = d.finish_one(f_mode, "mode", start);
-        let control_file_location = d
+        let v_mode = d.finish_one(f_mode, "mode", start);
+        let v_control_file_location = d
             .finish_one(f_control_file_location, "controlFileLocation", start);
-        let control_slug = d.finish_one(f_control_slug, "controlSlug", start);
-        let control_name = d.finish_one(f_control_name, "controlName", start);
-        let control_default_params = d
+        let v_control_slug = d.finish_one(f_control_slug, "controlSlug", start);
+        let v_control_name = d.finish_one(f_control_name, "controlName", start);
+        let v_control_default_params = d
             .finish_one(f_control_default_params, "controlDefaultParams", start);
         Ok(DefaultActiveX {
-            mode: mode?,
-            control_file_location: control_file_location?,
-            control_slug: control_slug?,
-            control_name: control_name?,
-            control_default_params: control_default_params?,
+            mode: v_mode?,
+            control_file_location: v_control_file_location?,
+            control_slug: v_control_slug?,
+            control_name: v_control_name?,
+            control_default_params: v_control_default_params?,
             unknown: kept.into_elements(),
         })
     }
@@ -7479,7 +7511,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
         let mut f_status_description: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objID" => {
@@ -7577,16 +7611,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosAck<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
-        let obj_rev = d.finish_one(f_obj_rev, "objRev", start);
-        let status = d.finish_one(f_status, "status", start);
-        let status_description = d
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_obj_rev = d.finish_one(f_obj_rev, "objRev", start);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_status_description = d
             .finish_one(f_status_description, "statusDescription", start);
         Ok(MosAck {
-            obj_id: obj_id?,
-            obj_rev: obj_rev?,
-            status: status?,
-            status_description: status_description?,
+            obj_id: v_obj_id?,
+            obj_rev: v_obj_rev?,
+            status: v_status?,
+            status_description: v_status_description?,
             unknown: kept.into_elements(),
         })
     }
@@ -7685,7 +7719,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObj<'a> {
         let mut f_obj_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objID" => {
@@ -7720,9 +7756,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObj<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
         Ok(MosReqObj {
-            obj_id: obj_id?,
+            obj_id: v_obj_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -7798,7 +7834,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "pause" => {
@@ -7822,9 +7860,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqAll<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let pause = d.finish_one(f_pause, "pause", start);
+        let v_pause = d.finish_one(f_pause, "pause", start);
         Ok(MosReqAll {
-            pause: pause?,
+            pause: v_pause?,
             unknown: kept.into_elements(),
         })
     }
@@ -7898,7 +7936,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListAll<'a> {
         let mut f_mos_obj: ::osmos::xml::Many<MosObj<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosObj" => {
@@ -7920,10 +7960,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListAll<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_obj = d
+        let v_mos_obj = d
             .finish_many(f_mos_obj, "mosObj", 0u64, ::core::option::Option::None, start);
         Ok(MosListAll {
-            mos_obj: mos_obj?,
+            mos_obj: v_mos_obj?,
             unknown: kept.into_elements(),
         })
     }
@@ -8031,7 +8071,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
         let mut f_status: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -8240,9 +8282,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_status = d.finish_one(f_ro_status, "roStatus", start);
-        let story_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_status = d.finish_one(f_ro_status, "roStatus", start);
+        let v_story_id = d
             .finish_many(
                 f_story_id,
                 "storyID",
@@ -8250,11 +8292,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let item_id = d
+        let v_item_id = d
             .finish_many(f_item_id, "itemID", 0u64, ::core::option::Option::None, start);
-        let obj_id = d
+        let v_obj_id = d
             .finish_many(f_obj_id, "objID", 0u64, ::core::option::Option::None, start);
-        let item_channel = d
+        let v_item_channel = d
             .finish_many(
                 f_item_channel,
                 "itemChannel",
@@ -8262,16 +8304,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoAck<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let status = d
+        let v_status = d
             .finish_many(f_status, "status", 0u64, ::core::option::Option::None, start);
         Ok(RoAck {
-            ro_id: ro_id?,
-            ro_status: ro_status?,
-            story_id: story_id?,
-            item_id: item_id?,
-            obj_id: obj_id?,
-            item_channel: item_channel?,
-            status: status?,
+            ro_id: v_ro_id?,
+            ro_status: v_ro_status?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            obj_id: v_obj_id?,
+            item_channel: v_item_channel?,
+            status: v_status?,
             unknown: kept.into_elements(),
         })
     }
@@ -8482,7 +8524,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -8718,15 +8762,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
-        let ro_channel = d.finish_opt(f_ro_channel);
-        let ro_ed_start = d.finish_opt(f_ro_ed_start);
-        let ro_ed_dur = d.finish_opt(f_ro_ed_dur);
-        let ro_trigger = d.finish_opt(f_ro_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
+        let v_ro_channel = d.finish_opt(f_ro_channel);
+        let v_ro_ed_start = d.finish_opt(f_ro_ed_start);
+        let v_ro_ed_dur = d.finish_opt(f_ro_ed_dur);
+        let v_ro_trigger = d.finish_opt(f_ro_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -8734,19 +8778,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCreate<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let story = d
+        let v_story = d
             .finish_many(f_story, "story", 0u64, ::core::option::Option::None, start);
         Ok(RoCreate {
-            ro_id: ro_id?,
-            ro_slug: ro_slug?,
-            ro_channel: ro_channel?,
-            ro_ed_start: ro_ed_start?,
-            ro_ed_dur: ro_ed_dur?,
-            ro_trigger: ro_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
-            story: story?,
+            ro_id: v_ro_id?,
+            ro_slug: v_ro_slug?,
+            ro_channel: v_ro_channel?,
+            ro_ed_start: v_ro_ed_start?,
+            ro_ed_dur: v_ro_ed_dur?,
+            ro_trigger: v_ro_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -8975,7 +9019,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -9211,15 +9257,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
-        let ro_channel = d.finish_opt(f_ro_channel);
-        let ro_ed_start = d.finish_opt(f_ro_ed_start);
-        let ro_ed_dur = d.finish_opt(f_ro_ed_dur);
-        let ro_trigger = d.finish_opt(f_ro_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
+        let v_ro_channel = d.finish_opt(f_ro_channel);
+        let v_ro_ed_start = d.finish_opt(f_ro_ed_start);
+        let v_ro_ed_dur = d.finish_opt(f_ro_ed_dur);
+        let v_ro_trigger = d.finish_opt(f_ro_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -9227,19 +9273,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReplace<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let story = d
+        let v_story = d
             .finish_many(f_story, "story", 0u64, ::core::option::Option::None, start);
         Ok(RoReplace {
-            ro_id: ro_id?,
-            ro_slug: ro_slug?,
-            ro_channel: ro_channel?,
-            ro_ed_start: ro_ed_start?,
-            ro_ed_dur: ro_ed_dur?,
-            ro_trigger: ro_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
-            story: story?,
+            ro_id: v_ro_id?,
+            ro_slug: v_ro_slug?,
+            ro_channel: v_ro_channel?,
+            ro_ed_start: v_ro_ed_start?,
+            ro_ed_dur: v_ro_ed_dur?,
+            ro_trigger: v_ro_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -9468,7 +9514,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -9704,15 +9752,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
-        let ro_channel = d.finish_opt(f_ro_channel);
-        let ro_ed_start = d.finish_opt(f_ro_ed_start);
-        let ro_ed_dur = d.finish_opt(f_ro_ed_dur);
-        let ro_trigger = d.finish_opt(f_ro_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
+        let v_ro_channel = d.finish_opt(f_ro_channel);
+        let v_ro_ed_start = d.finish_opt(f_ro_ed_start);
+        let v_ro_ed_dur = d.finish_opt(f_ro_ed_dur);
+        let v_ro_trigger = d.finish_opt(f_ro_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -9720,19 +9768,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoList<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let story = d
+        let v_story = d
             .finish_many(f_story, "story", 0u64, ::core::option::Option::None, start);
         Ok(RoList {
-            ro_id: ro_id?,
-            ro_slug: ro_slug?,
-            ro_channel: ro_channel?,
-            ro_ed_start: ro_ed_start?,
-            ro_ed_dur: ro_ed_dur?,
-            ro_trigger: ro_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
-            story: story?,
+            ro_id: v_ro_id?,
+            ro_slug: v_ro_slug?,
+            ro_channel: v_ro_channel?,
+            ro_ed_start: v_ro_ed_start?,
+            ro_ed_dur: v_ro_ed_dur?,
+            ro_trigger: v_ro_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -9956,7 +10004,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Slot<MosExternalMetadata<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -10176,25 +10226,25 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoMetadataReplace<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
-        let ro_channel = d.finish_opt(f_ro_channel);
-        let ro_ed_start = d.finish_opt(f_ro_ed_start);
-        let ro_ed_dur = d.finish_opt(f_ro_ed_dur);
-        let ro_trigger = d.finish_opt(f_ro_trigger);
-        let macro_in = d.finish_opt(f_macro_in);
-        let macro_out = d.finish_opt(f_macro_out);
-        let mos_external_metadata = d.finish_opt(f_mos_external_metadata);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_slug = d.finish_one(f_ro_slug, "roSlug", start);
+        let v_ro_channel = d.finish_opt(f_ro_channel);
+        let v_ro_ed_start = d.finish_opt(f_ro_ed_start);
+        let v_ro_ed_dur = d.finish_opt(f_ro_ed_dur);
+        let v_ro_trigger = d.finish_opt(f_ro_trigger);
+        let v_macro_in = d.finish_opt(f_macro_in);
+        let v_macro_out = d.finish_opt(f_macro_out);
+        let v_mos_external_metadata = d.finish_opt(f_mos_external_metadata);
         Ok(RoMetadataReplace {
-            ro_id: ro_id?,
-            ro_slug: ro_slug?,
-            ro_channel: ro_channel?,
-            ro_ed_start: ro_ed_start?,
-            ro_ed_dur: ro_ed_dur?,
-            ro_trigger: ro_trigger?,
-            macro_in: macro_in?,
-            macro_out: macro_out?,
-            mos_external_metadata: mos_external_metadata?,
+            ro_id: v_ro_id?,
+            ro_slug: v_ro_slug?,
+            ro_channel: v_ro_channel?,
+            ro_ed_start: v_ro_ed_start?,
+            ro_ed_dur: v_ro_ed_dur?,
+            ro_trigger: v_ro_trigger?,
+            macro_in: v_macro_in?,
+            macro_out: v_macro_out?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -10350,7 +10400,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoDelete<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -10385,9 +10437,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoDelete<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
         Ok(RoDelete {
-            ro_id: ro_id?,
+            ro_id: v_ro_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -10461,7 +10513,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReq<'a> {
         let mut f_ro_id: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -10496,9 +10550,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReq<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
         Ok(RoReq {
-            ro_id: ro_id?,
+            ro_id: v_ro_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -10615,7 +10669,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -10796,23 +10852,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementStat<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_opt(f_story_id);
-        let item_id = d.finish_opt(f_item_id);
-        let obj_id = d.finish_opt(f_obj_id);
-        let item_channel = d.finish_opt(f_item_channel);
-        let status = d.finish_one(f_status, "status", start);
-        let time = d.finish_one(f_time, "time", start);
-        let element = d.finish_one(f_element, "element", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_opt(f_story_id);
+        let v_item_id = d.finish_opt(f_item_id);
+        let v_obj_id = d.finish_opt(f_obj_id);
+        let v_item_channel = d.finish_opt(f_item_channel);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_time = d.finish_one(f_time, "time", start);
+        let v_element = d.finish_one(f_element, "element", start);
         Ok(RoElementStat {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            obj_id: obj_id?,
-            item_channel: item_channel?,
-            status: status?,
-            time: time?,
-            element: element?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            obj_id: v_obj_id?,
+            item_channel: v_item_channel?,
+            status: v_status?,
+            time: v_time?,
+            element: v_element?,
             unknown: kept.into_elements(),
         })
     }
@@ -10960,7 +11016,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -11029,13 +11087,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStat<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let status = d.finish_one(f_status, "status", start);
-        let time = d.finish_one(f_time, "time", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_time = d.finish_one(f_time, "time", start);
         Ok(RoStat {
-            ro_id: ro_id?,
-            status: status?,
-            time: time?,
+            ro_id: v_ro_id?,
+            status: v_status?,
+            time: v_time?,
             unknown: kept.into_elements(),
         })
     }
@@ -11151,7 +11209,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -11335,21 +11395,21 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemStat<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let obj_id = d.finish_one(f_obj_id, "objID", start);
-        let item_channel = d.finish_opt(f_item_channel);
-        let status = d.finish_one(f_status, "status", start);
-        let time = d.finish_one(f_time, "time", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_obj_id = d.finish_one(f_obj_id, "objID", start);
+        let v_item_channel = d.finish_opt(f_item_channel);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_time = d.finish_one(f_time, "time", start);
         Ok(RoItemStat {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            obj_id: obj_id?,
-            item_channel: item_channel?,
-            status: status?,
-            time: time?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            obj_id: v_obj_id?,
+            item_channel: v_item_channel?,
+            status: v_status?,
+            time: v_time?,
             unknown: kept.into_elements(),
         })
     }
@@ -11490,7 +11550,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
         let mut f_element_source: ::osmos::xml::Slot<ElementSource<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -11561,15 +11623,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoElementAction<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let element_target = d.finish_opt(f_element_target);
-        let element_source = d.finish_one(f_element_source, "element_source", start);
-        let operation = d.finish_one(f_operation, "operation", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_element_target = d.finish_opt(f_element_target);
+        let v_element_source = d.finish_one(f_element_source, "element_source", start);
+        let v_operation = d.finish_one(f_operation, "operation", start);
         Ok(RoElementAction {
-            ro_id: ro_id?,
-            element_target: element_target?,
-            element_source: element_source?,
-            operation: operation?,
+            ro_id: v_ro_id?,
+            element_target: v_element_target?,
+            element_source: v_element_source?,
+            operation: v_operation?,
             unknown: kept.into_elements(),
         })
     }
@@ -11675,7 +11737,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
         let mut f_ro_air: ::osmos::xml::Slot<MosAirStatus> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -11726,11 +11790,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReadyToAir<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let ro_air = d.finish_one(f_ro_air, "roAir", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_ro_air = d.finish_one(f_ro_air, "roAir", start);
         Ok(RoReadyToAir {
-            ro_id: ro_id?,
-            ro_air: ro_air?,
+            ro_id: v_ro_id?,
+            ro_air: v_ro_air?,
             unknown: kept.into_elements(),
         })
     }
@@ -11814,7 +11878,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -11865,12 +11931,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryAppend<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story = d
             .finish_many(f_story, "story", 1u64, ::core::option::Option::None, start);
         Ok(RoStoryAppend {
-            ro_id: ro_id?,
-            story: story?,
+            ro_id: v_ro_id?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -11963,7 +12029,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12043,14 +12111,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryInsert<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story = d
             .finish_many(f_story, "story", 1u64, ::core::option::Option::None, start);
         Ok(RoStoryInsert {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            story: story?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -12148,7 +12216,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
         let mut f_story: ::osmos::xml::Many<Story<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12228,14 +12298,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryReplace<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story = d
             .finish_many(f_story, "story", 1u64, ::core::option::Option::None, start);
         Ok(RoStoryReplace {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            story: story?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            story: v_story?,
             unknown: kept.into_elements(),
         })
     }
@@ -12328,7 +12398,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12392,8 +12464,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d
             .finish_many(
                 f_story_id,
                 "storyID",
@@ -12402,8 +12474,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMove<'a> {
                 start,
             );
         Ok(RoStoryMove {
-            ro_id: ro_id?,
-            story_id: story_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -12491,7 +12563,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12555,8 +12629,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d
             .finish_many(
                 f_story_id,
                 "storyID",
@@ -12565,8 +12639,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStorySwap<'a> {
                 start,
             );
         Ok(RoStorySwap {
-            ro_id: ro_id?,
-            story_id: story_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -12654,7 +12728,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12718,8 +12794,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d
             .finish_many(
                 f_story_id,
                 "storyID",
@@ -12728,8 +12804,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryDelete<'a> {
                 start,
             );
         Ok(RoStoryDelete {
-            ro_id: ro_id?,
-            story_id: story_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -12817,7 +12893,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
         let mut f_story_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -12881,8 +12959,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d
             .finish_many(
                 f_story_id,
                 "storyID",
@@ -12891,8 +12969,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoStoryMoveMultiple<'a> {
                 start,
             );
         Ok(RoStoryMoveMultiple {
-            ro_id: ro_id?,
-            story_id: story_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -12990,7 +13068,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -13099,16 +13179,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemInsert<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let item = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_item = d
             .finish_many(f_item, "item", 1u64, ::core::option::Option::None, start);
         Ok(RoItemInsert {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            item: item?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            item: v_item?,
             unknown: kept.into_elements(),
         })
     }
@@ -13219,7 +13299,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
         let mut f_item: ::osmos::xml::Many<Item<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -13328,16 +13410,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemReplace<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let item = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_item = d
             .finish_many(f_item, "item", 1u64, ::core::option::Option::None, start);
         Ok(RoItemReplace {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            item: item?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            item: v_item?,
             unknown: kept.into_elements(),
         })
     }
@@ -13443,7 +13525,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
         let mut f_item_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -13536,14 +13620,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemDelete<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d
             .finish_many(f_item_id, "itemID", 1u64, ::core::option::Option::None, start);
         Ok(RoItemDelete {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -13641,7 +13725,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
         let mut f_item_id: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -13734,14 +13820,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemMoveMultiple<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d
             .finish_many(f_item_id, "itemID", 1u64, ::core::option::Option::None, start);
         Ok(RoItemMoveMultiple {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -13879,7 +13965,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objSlug" => {
@@ -14072,15 +14160,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_slug = d.finish_one(f_obj_slug, "objSlug", start);
-        let obj_group = d.finish_opt(f_obj_group);
-        let obj_type = d.finish_one(f_obj_type, "objType", start);
-        let obj_tb = d.finish_one(f_obj_tb, "objTB", start);
-        let obj_dur = d.finish_opt(f_obj_dur);
-        let time = d.finish_opt(f_time);
-        let created_by = d.finish_opt(f_created_by);
-        let description = d.finish_opt(f_description);
-        let mos_external_metadata = d
+        let v_obj_slug = d.finish_one(f_obj_slug, "objSlug", start);
+        let v_obj_group = d.finish_opt(f_obj_group);
+        let v_obj_type = d.finish_one(f_obj_type, "objType", start);
+        let v_obj_tb = d.finish_one(f_obj_tb, "objTB", start);
+        let v_obj_dur = d.finish_opt(f_obj_dur);
+        let v_time = d.finish_opt(f_time);
+        let v_created_by = d.finish_opt(f_created_by);
+        let v_description = d.finish_opt(f_description);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -14089,15 +14177,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                 start,
             );
         Ok(MosObjCreate {
-            obj_slug: obj_slug?,
-            obj_group: obj_group?,
-            obj_type: obj_type?,
-            obj_tb: obj_tb?,
-            obj_dur: obj_dur?,
-            time: time?,
-            created_by: created_by?,
-            description: description?,
-            mos_external_metadata: mos_external_metadata?,
+            obj_slug: v_obj_slug?,
+            obj_group: v_obj_group?,
+            obj_type: v_obj_type?,
+            obj_tb: v_obj_tb?,
+            obj_dur: v_obj_dur?,
+            time: v_time?,
+            created_by: v_created_by?,
+            description: v_description?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -14356,7 +14444,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "objSlug" => {
@@ -14598,18 +14688,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let obj_slug = d.finish_opt(f_obj_slug);
-        let mos_abstract = d.finish_opt(f_mos_abstract);
-        let obj_group = d.finish_opt(f_obj_group);
-        let obj_type = d.finish_opt(f_obj_type);
-        let obj_tb = d.finish_opt(f_obj_tb);
-        let obj_dur = d.finish_opt(f_obj_dur);
-        let time = d.finish_opt(f_time);
-        let created_by = d.finish_opt(f_created_by);
-        let changed_by = d.finish_opt(f_changed_by);
-        let changed = d.finish_opt(f_changed);
-        let description = d.finish_opt(f_description);
-        let mos_external_metadata = d
+        let v_obj_slug = d.finish_opt(f_obj_slug);
+        let v_mos_abstract = d.finish_opt(f_mos_abstract);
+        let v_obj_group = d.finish_opt(f_obj_group);
+        let v_obj_type = d.finish_opt(f_obj_type);
+        let v_obj_tb = d.finish_opt(f_obj_tb);
+        let v_obj_dur = d.finish_opt(f_obj_dur);
+        let v_time = d.finish_opt(f_time);
+        let v_created_by = d.finish_opt(f_created_by);
+        let v_changed_by = d.finish_opt(f_changed_by);
+        let v_changed = d.finish_opt(f_changed);
+        let v_description = d.finish_opt(f_description);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -14617,23 +14707,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let operation = d.finish_one(f_operation, "operation", start);
-        let obj_id = d.finish_opt(f_obj_id);
+        let v_operation = d.finish_one(f_operation, "operation", start);
+        let v_obj_id = d.finish_opt(f_obj_id);
         Ok(MosReqObjAction {
-            obj_slug: obj_slug?,
-            mos_abstract: mos_abstract?,
-            obj_group: obj_group?,
-            obj_type: obj_type?,
-            obj_tb: obj_tb?,
-            obj_dur: obj_dur?,
-            time: time?,
-            created_by: created_by?,
-            changed_by: changed_by?,
-            changed: changed?,
-            description: description?,
-            mos_external_metadata: mos_external_metadata?,
-            operation: operation?,
-            obj_id: obj_id?,
+            obj_slug: v_obj_slug?,
+            mos_abstract: v_mos_abstract?,
+            obj_group: v_obj_group?,
+            obj_type: v_obj_type?,
+            obj_tb: v_obj_tb?,
+            obj_dur: v_obj_dur?,
+            time: v_time?,
+            created_by: v_created_by?,
+            changed_by: v_changed_by?,
+            changed: v_changed?,
+            description: v_description?,
+            mos_external_metadata: v_mos_external_metadata?,
+            operation: v_operation?,
+            obj_id: v_obj_id?,
             unknown: kept.into_elements(),
         })
     }
@@ -14853,7 +14943,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
         let mut f_item: ::osmos::xml::Slot<Item<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -14933,13 +15025,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosItemReplace<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item = d.finish_one(f_item, "item", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item = d.finish_one(f_item, "item", start);
         Ok(MosItemReplace {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item: item?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item: v_item?,
             unknown: kept.into_elements(),
         })
     }
@@ -15028,15 +15120,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqSearchableSchema<'a> {
             }
         }
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let username = d.finish_opt(f_username);
+        let v_username = d.finish_opt(f_username);
         Ok(MosReqSearchableSchema {
-            username: username?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -15119,7 +15213,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
         let mut f_mos_schema: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosSchema" => {
@@ -15141,11 +15237,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
-        let username = d.finish_opt(f_username);
+        let v_mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
+        let v_username = d.finish_opt(f_username);
         Ok(MosListSearchableSchema {
-            mos_schema: mos_schema?,
-            username: username?,
+            mos_schema: v_mos_schema?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -15264,7 +15360,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
         let mut f_search_group: ::osmos::xml::Many<SearchGroup<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "queryID" => {
@@ -15392,13 +15490,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let query_id = d.finish_one(f_query_id, "queryID", start);
-        let list_return_start = d
+        let v_query_id = d.finish_one(f_query_id, "queryID", start);
+        let v_list_return_start = d
             .finish_one(f_list_return_start, "listReturnStart", start);
-        let list_return_end = d.finish_one(f_list_return_end, "listReturnEnd", start);
-        let general_search = d.finish_one(f_general_search, "generalSearch", start);
-        let mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
-        let search_group = d
+        let v_list_return_end = d.finish_one(f_list_return_end, "listReturnEnd", start);
+        let v_general_search = d.finish_one(f_general_search, "generalSearch", start);
+        let v_mos_schema = d.finish_one(f_mos_schema, "mosSchema", start);
+        let v_search_group = d
             .finish_many(
                 f_search_group,
                 "searchGroup",
@@ -15406,15 +15504,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let username = d.finish_opt(f_username);
+        let v_username = d.finish_opt(f_username);
         Ok(MosReqObjList {
-            query_id: query_id?,
-            list_return_start: list_return_start?,
-            list_return_end: list_return_end?,
-            general_search: general_search?,
-            mos_schema: mos_schema?,
-            search_group: search_group?,
-            username: username?,
+            query_id: v_query_id?,
+            list_return_start: v_list_return_start?,
+            list_return_end: v_list_return_end?,
+            general_search: v_general_search?,
+            mos_schema: v_mos_schema?,
+            search_group: v_search_group?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -15561,7 +15659,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
         let mut f_search_field: ::osmos::xml::Many<SearchField<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "searchField" => {
@@ -15583,7 +15683,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let search_field = d
+        let v_search_field = d
             .finish_many(
                 f_search_field,
                 "searchField",
@@ -15592,7 +15692,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchGroup<'a> {
                 start,
             );
         Ok(SearchGroup {
-            search_field: search_field?,
+            search_field: v_search_field?,
             unknown: kept.into_elements(),
         })
     }
@@ -15691,19 +15791,21 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for SearchField<'a> {
             }
         }
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let x_path = d.finish_one(f_x_path, "XPath", start);
-        let sort_by_order = d.finish_opt(f_sort_by_order);
-        let sort_type = d.finish_opt(f_sort_type);
+        let v_x_path = d.finish_one(f_x_path, "XPath", start);
+        let v_sort_by_order = d.finish_opt(f_sort_by_order);
+        let v_sort_type = d.finish_opt(f_sort_type);
         Ok(SearchField {
-            x_path: x_path?,
-            sort_by_order: sort_by_order?,
-            sort_type: sort_type?,
+            x_path: v_x_path?,
+            sort_by_order: v_sort_by_order?,
+            sort_type: v_sort_type?,
             unknown: kept.into_elements(),
         })
     }
@@ -15836,7 +15938,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
         let mut f_list: ::osmos::xml::Slot<List<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "queryID" => {
@@ -15969,23 +16073,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let query_id = d.finish_one(f_query_id, "queryID", start);
-        let list_return_start = d
+        let v_query_id = d.finish_one(f_query_id, "queryID", start);
+        let v_list_return_start = d
             .finish_one(f_list_return_start, "listReturnStart", start);
-        let list_return_end = d.finish_one(f_list_return_end, "listReturnEnd", start);
-        let list_return_total = d
+        let v_list_return_end = d.finish_one(f_list_return_end, "listReturnEnd", start);
+        let v_list_return_total = d
             .finish_one(f_list_return_total, "listReturnTotal", start);
-        let list_return_status = d.finish_opt(f_list_return_status);
-        let list = d.finish_opt(f_list);
-        let username = d.finish_opt(f_username);
+        let v_list_return_status = d.finish_opt(f_list_return_status);
+        let v_list = d.finish_opt(f_list);
+        let v_username = d.finish_opt(f_username);
         Ok(MosObjList {
-            query_id: query_id?,
-            list_return_start: list_return_start?,
-            list_return_end: list_return_end?,
-            list_return_total: list_return_total?,
-            list_return_status: list_return_status?,
-            list: list?,
-            username: username?,
+            query_id: v_query_id?,
+            list_return_start: v_list_return_start?,
+            list_return_end: v_list_return_end?,
+            list_return_total: v_list_return_total?,
+            list_return_status: v_list_return_status?,
+            list: v_list?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -16132,7 +16236,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for List<'a> {
         let mut f_mos_obj: ::osmos::xml::Many<MosObj<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosObj" => {
@@ -16154,10 +16260,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for List<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_obj = d
+        let v_mos_obj = d
             .finish_many(f_mos_obj, "mosObj", 1u64, ::core::option::Option::None, start);
         Ok(List {
-            mos_obj: mos_obj?,
+            mos_obj: v_mos_obj?,
             unknown: kept.into_elements(),
         })
     }
@@ -16229,7 +16335,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqAll<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -16300,7 +16408,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoListAll<'a> {
         let mut f_ro: ::osmos::xml::Many<Ro<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "ro" => {
@@ -16322,9 +16432,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoListAll<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro = d.finish_many(f_ro, "ro", 0u64, ::core::option::Option::None, start);
+        let v_ro = d.finish_many(f_ro, "ro", 0u64, ::core::option::Option::None, start);
         Ok(RoListAll {
-            ro: ro?,
+            ro: v_ro?,
             unknown: kept.into_elements(),
         })
     }
@@ -16436,7 +16546,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosID" => {
@@ -16610,13 +16722,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_id = d.finish_one(f_mos_id, "mosID", start);
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let ro_event_type = d.finish_one(f_ro_event_type, "roEventType", start);
-        let ro_event_time = d.finish_one(f_ro_event_time, "roEventTime", start);
-        let mos_external_metadata = d
+        let v_mos_id = d.finish_one(f_mos_id, "mosID", start);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_ro_event_type = d.finish_one(f_ro_event_type, "roEventType", start);
+        let v_ro_event_time = d.finish_one(f_ro_event_time, "roEventTime", start);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -16625,13 +16737,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoItemCue<'a> {
                 start,
             );
         Ok(RoItemCue {
-            mos_id: mos_id?,
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            ro_event_type: ro_event_type?,
-            ro_event_time: ro_event_time?,
-            mos_external_metadata: mos_external_metadata?,
+            mos_id: v_mos_id?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            ro_event_type: v_ro_event_type?,
+            ro_event_time: v_ro_event_time?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -16783,7 +16895,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -16910,11 +17024,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let item_id = d.finish_one(f_item_id, "itemID", start);
-        let command = d.finish_one(f_command, "command", start);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_item_id = d.finish_one(f_item_id, "itemID", start);
+        let v_command = d.finish_one(f_command, "command", start);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -16923,11 +17037,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoCtrl<'a> {
                 start,
             );
         Ok(RoCtrl {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item_id: item_id?,
-            command: command?,
-            mos_external_metadata: mos_external_metadata?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item_id: v_item_id?,
+            command: v_command?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -17055,7 +17169,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
         let mut f_ro_story_send: ::osmos::xml::Slot<RoReqStoryActionRoStorySend<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roStorySend" => {
@@ -17079,15 +17195,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
-        let operation = d.finish_one(f_operation, "operation", start);
-        let lease_lock = d.finish_opt(f_lease_lock);
-        let username = d.finish_opt(f_username);
+        let v_ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
+        let v_operation = d.finish_one(f_operation, "operation", start);
+        let v_lease_lock = d.finish_opt(f_lease_lock);
+        let v_username = d.finish_opt(f_username);
         Ok(RoReqStoryAction {
-            ro_story_send: ro_story_send?,
-            operation: operation?,
-            lease_lock: lease_lock?,
-            username: username?,
+            ro_story_send: v_ro_story_send?,
+            operation: v_operation?,
+            lease_lock: v_lease_lock?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -17221,7 +17337,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
         let mut f_mos_external_metadata: ::osmos::xml::Many<MosExternalMetadata<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -17411,14 +17529,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let element_target = d.finish_opt(f_element_target);
-        let element_source = d.finish_opt(f_element_source);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story_slug = d.finish_opt(f_story_slug);
-        let story_num = d.finish_opt(f_story_num);
-        let story_body = d.finish_one(f_story_body, "storyBody", start);
-        let mos_external_metadata = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_element_target = d.finish_opt(f_element_target);
+        let v_element_source = d.finish_opt(f_element_source);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story_slug = d.finish_opt(f_story_slug);
+        let v_story_num = d.finish_opt(f_story_num);
+        let v_story_body = d.finish_one(f_story_body, "storyBody", start);
+        let v_mos_external_metadata = d
             .finish_many(
                 f_mos_external_metadata,
                 "mosExternalMetadata",
@@ -17427,14 +17545,14 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryActionRoStorySend<'a> {
                 start,
             );
         Ok(RoReqStoryActionRoStorySend {
-            ro_id: ro_id?,
-            element_target: element_target?,
-            element_source: element_source?,
-            story_id: story_id?,
-            story_slug: story_slug?,
-            story_num: story_num?,
-            story_body: story_body?,
-            mos_external_metadata: mos_external_metadata?,
+            ro_id: v_ro_id?,
+            element_target: v_element_target?,
+            element_source: v_element_source?,
+            story_id: v_story_id?,
+            story_slug: v_story_slug?,
+            story_num: v_story_num?,
+            story_body: v_story_body?,
+            mos_external_metadata: v_mos_external_metadata?,
             unknown: kept.into_elements(),
         })
     }
@@ -17587,7 +17705,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
         let mut f_status_description: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "status" => {
@@ -17637,11 +17757,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAck<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let status = d.finish_one(f_status, "status", start);
-        let status_description = d.finish_opt(f_status_description);
+        let v_status = d.finish_one(f_status, "status", start);
+        let v_status_description = d.finish_opt(f_status_description);
         Ok(NcsAck {
-            status: status?,
-            status_description: status_description?,
+            status: v_status?,
+            status_description: v_status_description?,
             unknown: kept.into_elements(),
         })
     }
@@ -17718,7 +17838,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppInfo<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -17809,7 +17931,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
         let mut f_ncs_information: ::osmos::xml::Slot<NcsInformation<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosObj" => {
@@ -17921,17 +18045,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsAppInfo<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_obj = d.finish_opt(f_mos_obj);
-        let ro_id = d.finish_opt(f_ro_id);
-        let story_id = d.finish_opt(f_story_id);
-        let item = d.finish_opt(f_item);
-        let ncs_information = d.finish_one(f_ncs_information, "ncsInformation", start);
+        let v_mos_obj = d.finish_opt(f_mos_obj);
+        let v_ro_id = d.finish_opt(f_ro_id);
+        let v_story_id = d.finish_opt(f_story_id);
+        let v_item = d.finish_opt(f_item);
+        let v_ncs_information = d.finish_one(f_ncs_information, "ncsInformation", start);
         Ok(NcsAppInfo {
-            mos_obj: mos_obj?,
-            ro_id: ro_id?,
-            story_id: story_id?,
-            item: item?,
-            ncs_information: ncs_information?,
+            mos_obj: v_mos_obj?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            item: v_item?,
+            ncs_information: v_ncs_information?,
             unknown: kept.into_elements(),
         })
     }
@@ -18066,7 +18190,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
         let mut f_u_imetric: ::osmos::xml::Many<UImetric<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "userID" => {
@@ -18136,10 +18262,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let user_id = d.finish_one(f_user_id, "userID", start);
-        let run_context = d.finish_one(f_run_context, "runContext", start);
-        let software = d.finish_one(f_software, "software", start);
-        let u_imetric = d
+        let v_user_id = d.finish_one(f_user_id, "userID", start);
+        let v_run_context = d.finish_one(f_run_context, "runContext", start);
+        let v_software = d.finish_one(f_software, "software", start);
+        let v_u_imetric = d
             .finish_many(
                 f_u_imetric,
                 "UImetric",
@@ -18148,10 +18274,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsInformation<'a> {
                 start,
             );
         Ok(NcsInformation {
-            user_id: user_id?,
-            run_context: run_context?,
-            software: software?,
-            u_imetric: u_imetric?,
+            user_id: v_user_id?,
+            run_context: v_run_context?,
+            software: v_software?,
+            u_imetric: v_u_imetric?,
             unknown: kept.into_elements(),
         })
     }
@@ -18257,7 +18383,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
         let mut f_version: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "manufacturer" => {
@@ -18350,13 +18478,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Software<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
-        let product = d.finish_one(f_product, "product", start);
-        let version = d.finish_one(f_version, "version", start);
+        let v_manufacturer = d.finish_one(f_manufacturer, "manufacturer", start);
+        let v_product = d.finish_one(f_product, "product", start);
+        let v_version = d.finish_one(f_version, "version", start);
         Ok(Software {
-            manufacturer: manufacturer?,
-            product: product?,
-            version: version?,
+            manufacturer: v_manufacturer?,
+            product: v_product?,
+            version: v_version?,
             unknown: kept.into_elements(),
         })
     }
@@ -18498,7 +18626,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
         let mut f_can_close: ::osmos::xml::Slot<MosTrueFalse> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "startx" => {
@@ -18608,21 +18738,21 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for UImetric<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let startx = d.finish_opt(f_startx);
-        let starty = d.finish_opt(f_starty);
-        let endx = d.finish_opt(f_endx);
-        let endy = d.finish_opt(f_endy);
-        let mode = d.finish_opt(f_mode);
-        let can_close = d.finish_opt(f_can_close);
-        let num = d.finish_one(f_num, "num", start);
+        let v_startx = d.finish_opt(f_startx);
+        let v_starty = d.finish_opt(f_starty);
+        let v_endx = d.finish_opt(f_endx);
+        let v_endy = d.finish_opt(f_endy);
+        let v_mode = d.finish_opt(f_mode);
+        let v_can_close = d.finish_opt(f_can_close);
+        let v_num = d.finish_one(f_num, "num", start);
         Ok(UImetric {
-            startx: startx?,
-            starty: starty?,
-            endx: endx?,
-            endy: endy?,
-            mode: mode?,
-            can_close: can_close?,
-            num: num?,
+            startx: v_startx?,
+            starty: v_starty?,
+            endx: v_endx?,
+            endy: v_endy?,
+            mode: v_mode?,
+            can_close: v_can_close?,
+            num: v_num?,
             unknown: kept.into_elements(),
         })
     }
@@ -18751,7 +18881,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppMode<'a> {
         let mut f_u_imetric: ::osmos::xml::Slot<UImetric<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "UImetric" => {
@@ -18773,9 +18905,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppMode<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let u_imetric = d.finish_one(f_u_imetric, "UImetric", start);
+        let v_u_imetric = d.finish_one(f_u_imetric, "UImetric", start);
         Ok(NcsReqAppMode {
-            u_imetric: u_imetric?,
+            u_imetric: v_u_imetric?,
             unknown: kept.into_elements(),
         })
     }
@@ -18843,7 +18975,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsStoryRequest<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -18908,7 +19042,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItemRequest<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -18979,7 +19115,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItem<'a> {
         let mut f_item: ::osmos::xml::Slot<Item<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "item" => {
@@ -19001,9 +19139,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsItem<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let item = d.finish_one(f_item, "item", start);
+        let v_item = d.finish_one(f_item, "item", start);
         Ok(NcsItem {
-            item: item?,
+            item: v_item?,
             unknown: kept.into_elements(),
         })
     }
@@ -19071,7 +19209,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqAppClose<'a> {
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         d.no_attributes(start)?;
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 _ => d.unknown(&child, &mut kept)?,
@@ -19165,7 +19305,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
         let mut f_ro_story_send: ::osmos::xml::Slot<RoStorySend<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roStorySend" => {
@@ -19187,15 +19329,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
-        let operation = d.finish_one(f_operation, "operation", start);
-        let lease_lock = d.finish_opt(f_lease_lock);
-        let username = d.finish_opt(f_username);
+        let v_ro_story_send = d.finish_one(f_ro_story_send, "roStorySend", start);
+        let v_operation = d.finish_one(f_operation, "operation", start);
+        let v_lease_lock = d.finish_opt(f_lease_lock);
+        let v_username = d.finish_opt(f_username);
         Ok(NcsReqStoryAction {
-            ro_story_send: ro_story_send?,
-            operation: operation?,
-            lease_lock: lease_lock?,
-            username: username?,
+            ro_story_send: v_ro_story_send?,
+            operation: v_operation?,
+            lease_lock: v_lease_lock?,
+            username: v_username?,
             unknown: kept.into_elements(),
         })
     }
@@ -19310,7 +19452,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
         let mut f_message: ::osmos::xml::Slot<MosMessage<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "mosID" => {
@@ -20254,15 +20398,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mos<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let mos_id = d.finish_opt(f_mos_id);
-        let ncs_id = d.finish_opt(f_ncs_id);
-        let message_id = d.finish_opt(f_message_id);
-        let message = d.finish_choice(f_message, "message", kept.first(), true, start);
+        let v_mos_id = d.finish_opt(f_mos_id);
+        let v_ncs_id = d.finish_opt(f_ncs_id);
+        let v_message_id = d.finish_opt(f_message_id);
+        let v_message = d.finish_choice(f_message, "message", kept.first(), true, start);
         Ok(Mos {
-            mos_id: mos_id?,
-            ncs_id: ncs_id?,
-            message_id: message_id?,
-            message: message?,
+            mos_id: v_mos_id?,
+            ncs_id: v_ncs_id?,
+            message_id: v_message_id?,
+            message: v_message?,
             unknown: kept.into_elements(),
         })
     }

@@ -44,6 +44,26 @@ mod xsd_list {
     include!("../codegen/tests/golden/xsd_list.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_locals {
+    include!("../codegen/tests/golden/xsd_locals.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_inherited_mixed {
+    include!("../codegen/tests/golden/xsd_inherited_mixed.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_unqualified {
+    include!("../codegen/tests/golden/xsd_unqualified.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_case {
+    include!("../codegen/tests/golden/xsd_case.rs");
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -257,28 +277,18 @@ fn open_content_keeps_what_the_schema_does_not_name() {
     let m = &e.method[0];
     assert_eq!((m.algorithm.as_ref(), m.length.as_slice()), ("urn:a", &[64][..]));
     // Mixed content: the text between the children, and the `xs:any` element kept in place.
-    assert_eq!(m.text, "\n  \n");
+    assert_eq!(m.text.text(), "\n  \n");
+    let runs: Vec<_> = m.text.runs().iter().map(|r| (r.position, r.kept, r.text.as_ref())).collect();
+    assert_eq!(runs, [(0, 0, "\n  "), (1, 1, "\n")]);
     assert_eq!(m.any.iter().map(|u| (u.position, u.xml.as_str())).collect::<Vec<_>>(), [(1, "<v:hint>fast</v:hint>")]);
     // Raw content with attributes: a struct keeping both.
     let key = e.key.as_ref().unwrap();
     assert_eq!((key.name.as_ref(), key.content.as_str()), ("k1", "raw <b>key</b> text"));
     assert_eq!(e.extensions.as_ref().unwrap().as_str(), r#"<v:x a="1"/>"#);
     assert_eq!(e.any.iter().map(|u| u.xml.as_str()).collect::<Vec<_>>(), ["<v:trailer/>"]);
-    // Encoding keeps every element and attribute; mixed text is written before the children.
+    // Encoding keeps every element and attribute, and each run of mixed text in its place.
     let out = e.encode();
-    assert_eq!(
-        out,
-        concat!(
-            r#"<entry xmlns="urn:osmos:open" xmlns:v="urn:vendor">"#,
-            r#"<method algorithm="urn:a">"#,
-            "\n  \n",
-            r#"<length>64</length><v:hint>fast</v:hint></method>"#,
-            r#"<key name="k1">raw <b>key</b> text</key>"#,
-            r#"<extensions><v:x a="1"/></extensions>"#,
-            r#"<v:trailer/>"#,
-            r#"</entry>"#
-        )
-    );
+    assert_eq!(out, doc);
     assert_eq!(Entry::decode(&out).unwrap().encode(), out);
 }
 
@@ -371,4 +381,92 @@ fn imported_components_keep_their_namespace() {
         doc.replace("<c:author id=\"a\"><c:name>N</c:name></c:author>", "<d:author><d:name>N</d:name></d:author>");
     let e = Doc::decode(&wrong).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::MissingField("author"));
+}
+
+/// Schema names that are the generated code's own locals (`d`, `start`, `kept`, `out`…) are
+/// fields like any other: the golden compiles, and every one of them round-trips.
+#[test]
+fn schema_names_never_shadow_generated_locals() {
+    use xsd_locals::Locals;
+    let attrs = r#"d="7" start="s" a="a" attrs="at" out="o" tag="t" content="c" kept="k" self="me" f_d="fd" v_d="vd""#;
+    let names = [
+        "d", "start", "a", "attrs", "text", "order", "kept", "item", "child", "raw", "at", "piece", "t", "v", "s", "c",
+        "e", "m", "obj", "ns", "local", "input", "mode", "value", "other", "out", "tag", "content", "f_d", "v_d",
+        "self",
+    ];
+    let children: String = names.iter().map(|n| format!("<{n}>{n}!</{n}>")).collect();
+    let doc = format!(
+        r#"<locals xmlns="urn:osmos:locals" {attrs}>{children}<S {attrs}>12</S><S d="1"/><n>n1</n><i>i1</i><n>n2</n><i>i2</i><variants>3</variants><mixed {attrs}>one <text>x</text><piece>y</piece></mixed></locals>"#
+    );
+    let v = Locals::decode_with(&doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.d.as_ref(), v.start.as_ref(), v.self_.as_deref()), ("d!", "start!", Some("self!")));
+    assert_eq!((v.kept.as_deref(), v.out.as_deref(), v.v_d.as_deref()), (Some("kept!"), Some("out!"), Some("v_d!")));
+    assert_eq!((v.d_attr, v.start_attr.as_deref(), v.self_attr.as_deref()), (Some(7), Some("s"), Some("me")));
+    assert_eq!(v.s_2.len(), 2);
+    assert_eq!((v.s_2[0].value.as_ref(), v.s_2[0].d, v.s_2[0].start.as_deref()), ("12", Some(7), Some("s")));
+    assert_eq!((v.n.len(), v.i.len()), (2, 2));
+    let mixed = v.mixed.as_ref().expect("mixed");
+    assert_eq!((mixed.text.text().as_ref(), mixed.text_2.as_deref(), mixed.d), ("one ", Some("x"), Some(7)));
+    assert_eq!(v.encode(), doc);
+}
+
+/// A type derived from a mixed type by extension (NewsML-G2's `headline`) keeps its text, and
+/// text where the schema allows none is kept in place leniently and reported strictly.
+#[test]
+fn inherited_mixed_content_and_stray_text_are_never_dropped() {
+    use xsd_inherited_mixed::Item;
+    let doc = r#"<item xmlns="urn:osmos:g2"><headline role="r" hl="1">Storm &amp; rain</headline></item>"#;
+    let v = Item::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.headline[0].text.text().as_ref(), v.headline[0].hl.as_deref()), ("Storm & rain", Some("1")));
+    assert_eq!(v.encode(), doc);
+
+    let stray = r#"<item xmlns="urn:osmos:g2"><headline>h</headline><code>lost?<part>p</part> no &amp; <![CDATA[<kept>]]></code></item>"#;
+    let v = Item::decode(stray).unwrap();
+    let code = v.code.as_ref().unwrap();
+    assert_eq!(
+        code.unknown.iter().map(|u| (u.position, u.xml.as_str())).collect::<Vec<_>>(),
+        [(0, "lost?"), (1, " no &amp; "), (1, "<![CDATA[<kept>]]>")]
+    );
+    assert_eq!(v.encode(), stray);
+    let errors = Item::decode_with(stray, Mode::Strict).unwrap_err();
+    let offsets: Vec<usize> = errors.errors().iter().map(|e| e.offset()).collect();
+    assert_eq!(offsets, [stray.find("lost?").unwrap(), stray.find(" no").unwrap(), stray.find("<![CDATA[").unwrap()]);
+    assert!(errors.errors().iter().all(|e| e.to_string().contains("unexpected")), "{errors}");
+}
+
+/// Unqualified local elements of a namespaced schema are in no namespace: matched so, written
+/// with `xmlns=""` under the encoder's default namespace, and the same document whatever the
+/// root's prefix.
+#[test]
+fn unqualified_local_elements_are_in_no_namespace() {
+    use xsd_unqualified::Order;
+    let prefixed = r#"<o:order xmlns:o="urn:osmos:orders"><id>7</id><line><sku>A</sku><qty>2</qty></line><line><sku>B</sku><qty>1</qty></line><o:note>n</o:note></o:order>"#;
+    let v = Order::decode_with(prefixed, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.id.as_ref(), v.line.len(), v.line[1].sku.as_ref(), v.line[1].qty), ("7", 2, "B", 1));
+    assert_eq!(v.note.as_deref(), Some("n"));
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<order xmlns="urn:osmos:orders" xmlns:o="urn:osmos:orders"><id xmlns="">7</id><line xmlns=""><sku>A</sku><qty>2</qty></line><line xmlns=""><sku>B</sku><qty>1</qty></line><note>n</note></order>"#
+    );
+    // A fixed point (the declarations read are kept, the default one is the encoder's own).
+    assert_eq!(Order::decode(&out).unwrap().encode(), out);
+    // An `id` in the schema's namespace is not the unqualified `id`: strict mode says so.
+    let wrong = r#"<order xmlns="urn:osmos:orders"><id>7</id><line><sku>A</sku><qty>2</qty></line></order>"#;
+    let errors = Order::decode_with(wrong, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("id")), "{errors}");
+}
+
+/// Names Rust would merge get distinct Rust names from the generator: `TextType`/`textType` are
+/// `TextType`/`TextType2`, the values `+`, `-`, `ok`, `OK` are `Plus`, `Minus`, `Ok`, `Ok2`; each
+/// still reads and writes its own wire name.
+#[test]
+fn names_that_differ_only_in_case_or_punctuation_get_distinct_rust_names() {
+    use xsd_case::{Doc, Sign, TextType, TextType2};
+    let doc = r#"<doc xmlns="urn:osmos:case"><a><upper>U</upper></a><b><lower>l</lower></b><sign>+</sign><sign>-</sign><sign>ok</sign><sign>OK</sign></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let (a, b): (&TextType<'_>, &TextType2<'_>) = (&v.a, &v.b);
+    assert_eq!((a.upper.as_ref(), b.lower.as_ref()), ("U", "l"));
+    assert_eq!(v.sign, [Sign::Plus, Sign::Minus, Sign::Ok, Sign::Ok2]);
+    assert_eq!(v.encode(), doc);
 }

@@ -16,6 +16,10 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_list",
     "xsd_nillable",
     "xsd_substitution",
+    "xsd_locals",
+    "xsd_inherited_mixed",
+    "xsd_unqualified",
+    "xsd_case",
 ];
 
 #[test]

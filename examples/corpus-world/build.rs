@@ -22,6 +22,7 @@ pub const SCHEMAS: &[(&str, &[&str])] = &[
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     xsd_world()?;
+    xsd_broadcast()?;
     println!("cargo:rustc-check-cfg=cfg(corpus)");
     println!("cargo:rerun-if-env-changed=OSMOS_REQUIRE_CORPUS");
     let dir = Path::new("../../../shared/corpus/cddl-world");
@@ -68,5 +69,31 @@ fn xsd_world() -> Result<(), Box<dyn std::error::Error>> {
         Builder::new().module(format!("{module}_owned")).xsd(dir.join(file)).owned(true).compile()?;
     }
     println!("cargo:rustc-cfg=corpus_xsd");
+    Ok(())
+}
+
+/// The broadcast world's XML Schemas as published (`../shared/corpus/xsd-broadcast/`), module
+/// and top file (each includes or imports the rest). `cfg(corpus_broadcast)` when present.
+pub const BROADCAST_SCHEMAS: &[(&str, &str)] = &[
+    ("dash", "dash/DASH-MPD.xsd"),
+    ("newsml", "newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd"),
+    ("ebutt", "ebu-tt-d/ebutt_d.xsd"),
+    ("scte35", "scte35/scte_35_20230713.xsd"),
+];
+
+fn xsd_broadcast() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rustc-check-cfg=cfg(corpus_broadcast)");
+    let dir = Path::new("../../../shared/corpus/xsd-broadcast");
+    if !dir.exists() {
+        if std::env::var_os("OSMOS_REQUIRE_CORPUS").is_some() {
+            return Err(format!("{} is absent, and OSMOS_REQUIRE_CORPUS is set", dir.display()).into());
+        }
+        println!("cargo:warning=skipped: {} is absent (a fresh clone without ../shared)", dir.display());
+        return Ok(());
+    }
+    for (module, file) in BROADCAST_SCHEMAS {
+        Builder::new().module(*module).xsd(dir.join(file)).compile()?;
+    }
+    println!("cargo:rustc-cfg=corpus_broadcast");
     Ok(())
 }

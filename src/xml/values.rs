@@ -13,7 +13,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{is_space_char, TextValue, XmlText};
+use super::tokens::is_space_char;
+use super::{TextValue, XmlText};
 use crate::cbor::IntoOwned;
 use crate::error::{DecodeError, ErrorKind};
 

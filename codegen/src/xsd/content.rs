@@ -8,6 +8,9 @@ use super::dom::{Node, XS};
 use super::lower::{docs, local_part, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
 use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
+/// The runtime type of mixed content's text (the XML back end writes its runs in place).
+pub const MIXED_TEXT: &str = "::osmos::xml::MixedText<'a>";
+
 /// One element alternative of a choice.
 struct Member {
     name: String,
@@ -45,8 +48,13 @@ impl<'a> Lower<'a> {
             group: None,
             span: ct.span,
         };
-        if !raw && is_mixed(ct) {
-            fields.push(content("text", Prim::Text));
+        if !raw && self.is_mixed(ct) {
+            // The runs of text between the children, each kept in its place.
+            fields.push(Field {
+                docs: vec!["The text between the child elements, run by run in its place.".into()],
+                ty: Ty::new(TyKind::Rust { path: MIXED_TEXT.into(), borrows: true }),
+                ..content("text", Prim::Text)
+            });
         }
         let outer = std::mem::replace(&mut self.saw_any, false);
         self.type_body(ct, parent, &mut fields);
@@ -364,7 +372,7 @@ impl<'a> Lower<'a> {
             self.err(node.span, "an element needs a name or a ref");
             return None;
         };
-        self.check_local_form(node);
+        let qualified = self.local_form_qualified(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
             ElemKind::Complex(ct) => {
@@ -378,7 +386,9 @@ impl<'a> Lower<'a> {
             }
         };
         let ty = Ty { nullable: nillable(node), ..ty };
-        Some((name.to_owned(), self.element_key(node, name), ty, docs(node)))
+        // An unqualified local element is in no namespace: matched and written without one.
+        let key = if qualified { self.element_key(node, name) } else { name.to_owned() };
+        Some((name.to_owned(), key, ty, docs(node)))
     }
 
     /// Reports a `default`/`fixed` value on an element whose content is not simple.
@@ -790,18 +800,29 @@ impl<'a> Lower<'a> {
 
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
+        // The wire name of a global attribute of another namespace: `{ns}prefix:local`.
+        let mut qualified = None;
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
-            if q.ns.is_some() {
-                // A global attribute is in its schema's namespace, written with a prefix
-                // (`xml:lang`, `t:attr`): kept with the other attributes, not a field.
-                return None;
+            if let Some(ns) = q.ns.as_deref().filter(|ns| Some(*ns) != self.namespace.as_deref()) {
+                // A global attribute of an imported schema (EBU-TT-D's `tts:textAlign`) is a
+                // typed field, written with the prefix the schema uses for its namespace; one
+                // whose schema is not read (`xml:lang`) is kept with the other attributes.
+                let found = self.key_of(&q).and_then(|k| self.g.attributes.get(k.as_str()).copied());
+                let d = found?;
+                let prefix = node.get("ref").and_then(|r| r.trim().split_once(':')).map_or("", |(p, _)| p);
+                if prefix.is_empty() {
+                    return None; // a default namespace cannot name an attribute
+                }
+                qualified = Some(format!("{{{ns}}}{prefix}:{}", q.local));
+                (d, q.local.clone())
+            } else {
+                let name = self.local_name(&q, span)?;
+                let Some(&d) = self.g.attributes.get(name.as_str()) else {
+                    self.err(span, format!("unresolved attribute `{name}`"));
+                    return None;
+                };
+                (d, name)
             }
-            let name = self.local_name(&q, span)?;
-            let Some(&d) = self.g.attributes.get(name.as_str()) else {
-                self.err(span, format!("unresolved attribute `{name}`"));
-                return None;
-            };
-            (d, name)
         } else {
             let Some(name) = node.get("name") else {
                 self.err(node.span, "an attribute needs a name or a ref");
@@ -850,7 +871,7 @@ impl<'a> Lower<'a> {
             rust_name: None,
             name: name.clone(),
             docs: d,
-            key: Key::Attribute(name),
+            key: Key::Attribute(qualified.unwrap_or(name)),
             ty,
             occur: occur(occ),
             group: None,
@@ -897,6 +918,37 @@ impl<'a> Lower<'a> {
     /// schema without namespace keeps its raw elements' shape: MOS's `storyBody` stays `RawXml`.)
     pub fn raw_element(&mut self, ct: &'a Node) -> bool {
         self.is_raw(ct) && !(self.namespace.is_some() && has_attributes(ct))
+    }
+
+    /// Whether a complex type is mixed: `mixed="true"` on it or on its complex content, or an
+    /// extension of a mixed type (XSD requires an extension to keep its base's mixedness, and
+    /// one that adds only attributes, as NewsML-G2's `headline` does to `Label1Type`, has its
+    /// base's content type outright). A restriction says for itself.
+    fn is_mixed(&self, ct: &'a Node) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut ct = ct;
+        loop {
+            if !seen.insert((ct.span.file, ct.span.start)) {
+                return false; // a derivation cycle, reported where the fields are lowered
+            }
+            if is_true(ct.get("mixed")) {
+                return true;
+            }
+            let Some(cc) = ct.content().find(|c| c.is_xs("complexContent")) else { return false };
+            if is_true(cc.get("mixed")) {
+                return true;
+            }
+            let base = cc
+                .content()
+                .find(|d| d.is_xs("extension"))
+                .and_then(|d| d.get("base").and_then(|b| d.resolve(b).ok()))
+                .and_then(|b| self.key_of(&b))
+                .and_then(|b| self.g.complex.get(&b).copied());
+            match base {
+                Some(b) => ct = b,
+                None => return false,
+            }
+        }
     }
 
     /// Whether a content model declares (or references) an element, its base's included.
@@ -1009,11 +1061,6 @@ impl<'a> Lower<'a> {
         }
         false
     }
-}
-
-/// Whether a complex type is mixed (`mixed="true"` on it or on its complex content).
-fn is_mixed(ct: &Node) -> bool {
-    is_true(ct.get("mixed")) || ct.content().any(|c| c.is_xs("complexContent") && is_true(c.get("mixed")))
 }
 
 /// Whether a complex type declares attributes (directly or in its derivation).

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::escape::{resolve_predefined_entity, EscapeError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use super::doctype::{Entities, MAX_DEPTH};
 use crate::diagnostic::SchemaError;
 use crate::ir::{Source, Span};
 
@@ -154,6 +155,7 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     let root_scope = Rc::new(Scope::new());
+    let mut entities = Entities::default();
     loop {
         let before = reader.buffer_position() as usize;
         let event = match reader.read_event() {
@@ -171,13 +173,13 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
             }
             Event::Start(start) => {
                 let scope = stack.last().map_or_else(|| root_scope.clone(), |n| n.scope.clone());
-                let node = element(&start, scope, file, before + bom, after + bom, body, bom)
+                let node = element(&start, scope, file, before + bom, after + bom, (body, bom), &entities)
                     .map_err(|(s, e, m)| at(s, e, m))?;
                 stack.push(node);
             }
             Event::Empty(start) => {
                 let scope = stack.last().map_or_else(|| root_scope.clone(), |n| n.scope.clone());
-                let node = element(&start, scope, file, before + bom, after + bom, body, bom)
+                let node = element(&start, scope, file, before + bom, after + bom, (body, bom), &entities)
                     .map_err(|(s, e, m)| at(s, e, m))?;
                 match stack.last_mut() {
                     Some(parent) => parent.push_child(node),
@@ -212,9 +214,7 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => match resolve_predefined_entity(&r.xml10_content()) {
                         Some(s) => s.to_owned(),
-                        None => {
-                            return Err(at(before, after, format!("unknown entity `&{};`", r.xml10_content())));
-                        }
+                        None => entities.expand_text(&r.xml10_content()).map_err(|e| at(before, after, e))?,
                     },
                     Err(e) => return Err(at(before, after, format!("malformed XML: {e}"))),
                 };
@@ -223,8 +223,9 @@ pub fn parse(sources: &[Source], file: usize) -> Result<Node, SchemaError> {
                     None => return Err(at(before, after, "malformed XML: text outside the root element".into())),
                 }
             }
-            Event::DocType(_) => {
-                return Err(at(before, after, "DOCTYPE declarations are not supported in schema files".into()));
+            // Its internal entities are expanded where they are used; nothing external is read.
+            Event::DocType(t) => {
+                entities = Entities::parse(&t.xml10_content()).map_err(|e| at(before, after, e))?;
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
             Event::Eof => break,
@@ -249,8 +250,8 @@ fn element(
     file: usize,
     start: usize,
     end: usize,
-    body: &str,
-    bom: usize,
+    (body, bom): (&str, usize),
+    entities: &Entities,
 ) -> Result<Node, ElementError> {
     let local_err = |msg: String| (start - bom, end - bom, msg);
     let raw = &body[start - bom..end - bom];
@@ -259,10 +260,20 @@ fn element(
     for a in tag.attributes() {
         let a = a.map_err(|e| local_err(format!("malformed XML attribute: {e}")))?;
         let name = a.key.as_ref().to_owned();
-        let value = a
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| local_err(format!("malformed value of attribute `{name}`: {e}")))?
-            .into_owned();
+        let value = if entities.is_empty() {
+            a.normalized_value(XmlVersion::Implicit1_0)
+        } else {
+            a.normalized_value_with(XmlVersion::Implicit1_0, MAX_DEPTH, |n| {
+                resolve_predefined_entity(n).or_else(|| entities.replacement(n))
+            })
+        };
+        let value = match value {
+            Ok(v) => v.into_owned(),
+            Err(quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, entity))) if !entities.is_empty() => {
+                return Err(local_err(format!("value of attribute `{name}`: {}", entities.why(&entity))));
+            }
+            Err(e) => return Err(local_err(format!("malformed value of attribute `{name}`: {e}"))),
+        };
         let offset = attr_offset(raw, &name).map_or(start, |o| start + o);
         let span = Span { file, start: offset, end: offset + name.len() };
         if name == "xmlns" {

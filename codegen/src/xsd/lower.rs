@@ -169,7 +169,71 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
             t.message.get_or_insert(MessageKey::Element(key(&m)));
         }
     }
+    distinct_rust_names(&mut types);
     Ok(types)
+}
+
+/// XSD names are case-sensitive and may be punctuation (`TextType` and `textType`, the
+/// enumeration values `+` and `-`), Rust identifiers made from them are not: where two would
+/// be one identifier, the later one gets another (punctuation spelled out, else a number), so
+/// that the schema compiles instead of being refused.
+fn distinct_rust_names(types: &mut [TypeDef]) {
+    fn free(base: &str, taken: &BTreeSet<String>) -> String {
+        (2..).map(|i| format!("{base}{i}")).find(|n| !taken.contains(n)).expect("a free name")
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let all: Vec<String> =
+        types.iter().map(|t| t.rust_name.clone().unwrap_or_else(|| naming::type_name(&t.name))).collect();
+    for (t, rust) in types.iter_mut().zip(all) {
+        if taken.contains(&rust) {
+            let other = free(&rust, &taken);
+            t.rust_name = Some(other.clone());
+            taken.insert(other);
+        } else {
+            taken.insert(rust);
+        }
+        if let TypeKind::Enum(e) = &mut t.kind {
+            let mut used = BTreeSet::new();
+            for v in &mut e.variants {
+                // A value of punctuation alone (`+`) has no word to make a name of: spelled out.
+                if v.rust_name.is_none() && !v.name.chars().any(char::is_alphanumeric) && !v.name.is_empty() {
+                    v.rust_name = Some(naming::variant_name(&spell_punctuation(&v.name)));
+                }
+                let rust = v.rust_name.clone().unwrap_or_else(|| naming::variant_name(&v.name));
+                if used.insert(rust.clone()) {
+                    continue;
+                }
+                let spelled = naming::variant_name(&spell_punctuation(&v.name));
+                let other = if used.contains(&spelled) { free(&rust, &used) } else { spelled };
+                used.insert(other.clone());
+                v.rust_name = Some(other);
+            }
+        }
+    }
+}
+
+/// `+` → ` plus `, `-` → ` minus `…: an enumeration value made of punctuation, in words.
+fn spell_punctuation(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '+' => " plus ".to_owned(),
+            '-' => " minus ".to_owned(),
+            '*' => " star ".to_owned(),
+            '/' => " slash ".to_owned(),
+            '.' => " dot ".to_owned(),
+            '=' => " equals ".to_owned(),
+            '#' => " hash ".to_owned(),
+            '@' => " at ".to_owned(),
+            '%' => " percent ".to_owned(),
+            '&' => " and ".to_owned(),
+            '<' => " less ".to_owned(),
+            '>' => " greater ".to_owned(),
+            ':' => " colon ".to_owned(),
+            ' ' => " space ".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The local name of a global component's index key (`{ns}local` for an imported one's).
@@ -325,25 +389,14 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Whether local element declarations of the file of `node` are in the target namespace;
-    /// reports one that would be in no namespace while the schema has one.
-    pub fn check_local_form(&mut self, node: &Node) {
-        if self.ns_of(node).is_none() {
-            return;
-        }
-        let qualified = match node.get("form").map(str::trim) {
+    /// Whether the local element declaration `node` is in its file's target namespace
+    /// (`form`, else the file's `elementFormDefault`); unqualified, the most common XSD style,
+    /// it is in no namespace although the schema has one.
+    pub fn local_form_qualified(&self, node: &Node) -> bool {
+        match node.get("form").map(str::trim) {
             Some("qualified") => true,
             Some(_) => false,
             None => self.qualified.get(node.span.file).copied().unwrap_or(false),
-        };
-        if !qualified {
-            let e = SchemaError::at(
-                self.sources,
-                node.span,
-                "a local element in no namespace inside a schema with a targetNamespace is not supported",
-            )
-            .help("write elementFormDefault=\"qualified\" on xs:schema (or form=\"qualified\" here)");
-            self.errors.push(e);
         }
     }
 
@@ -518,7 +571,9 @@ pub fn docs(node: &Node) -> Vec<String> {
     if let Some(a) = node.xs_child("annotation") {
         for d in a.children.iter().filter(|d| d.is_xs("documentation")) {
             let text = d.deep_text();
-            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+            // Tabs inside a line (SCTE 35 lays out tables with them) become spaces: rustdoc
+            // and clippy want no tabs in doc comments.
+            out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.replace('\t', "    ")));
         }
     }
     out

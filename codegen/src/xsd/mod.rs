@@ -36,7 +36,8 @@
 //!   are `{namespace}local` ([`Key::Element`](crate::ir::Key::Element)), every global element
 //!   is a message (a document root), and every element struct gets an
 //!   [`Key::AnyAttribute`](crate::ir::Key::AnyAttribute) field `other_attributes` keeping
-//!   namespace declarations for the encoder. Local elements must be qualified. An imported
+//!   namespace declarations for the encoder. Unqualified local elements (`elementFormDefault`
+//!   at its default) are keyed by their local name alone: in no namespace. An imported
 //!   schema (`xs:import` with a local `schemaLocation`) compiles into the same module with its
 //!   own namespace: its components are indexed as `{ns}local` (`load::Loaded::key`), its
 //!   elements keyed in their namespace. An import without a schema to read is not: `xs:any`
@@ -50,7 +51,7 @@
 //!
 //! Not supported, reported with file, line and column: references into namespaces imported
 //! without a schema, files of
-//! one module in different namespaces, unqualified local elements or qualified attributes in a
+//! one module in different namespaces, qualified local attributes in a
 //! namespaced schema, `xs:redefine`/`xs:override`, nillable choice alternatives, an abstract
 //! element nothing substitutes for, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
 //! and any other XSD element in a place where it has no mapping. Identity constraints
@@ -59,6 +60,7 @@
 //! shape and are ignored.
 
 mod content;
+mod doctype;
 mod dom;
 mod load;
 mod lower;

@@ -128,9 +128,12 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Path<'a> {
                 start,
                 ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
             )?;
-        let tech = d.finish_one(f_tech, "tech", start);
-        let value = d.finish_one(f_value, "value", start);
-        Ok(Path { tech: tech?, value: value? })
+        let v_tech = d.finish_one(f_tech, "tech", start);
+        let v_value = d.finish_one(f_value, "value", start);
+        Ok(Path {
+            tech: v_tech?,
+            value: v_value?,
+        })
     }
 }
 impl ::osmos::xml::XmlEncode for Path<'_> {
@@ -238,13 +241,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
             }
         }
         let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, true)?;
-        let lang = d.finish_opt(f_lang);
-        let text = d.finish_opt(f_text);
-        let em = d.finish_many(f_em, "em", 0u64, ::core::option::Option::None, start);
+        let v_lang = d.finish_opt(f_lang);
+        let v_text = d.finish_opt(f_text);
+        let v_em = d.finish_many(f_em, "em", 0u64, ::core::option::Option::None, start);
         Ok(Note {
-            lang: lang?,
-            text: text?,
-            em: em?,
+            lang: v_lang?,
+            text: v_text?,
+            em: v_em?,
         })
     }
 }
@@ -336,7 +339,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
         let mut f_payload: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "storyID" => {
@@ -435,18 +440,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Story<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let slug = d.finish_opt(f_slug);
-        let path = d
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_slug = d.finish_opt(f_slug);
+        let v_path = d
             .finish_many(f_path, "path", 0u64, ::core::option::Option::None, start);
-        let note = d.finish_opt(f_note);
-        let payload = d.finish_opt(f_payload);
+        let v_note = d.finish_opt(f_note);
+        let v_payload = d.finish_opt(f_payload);
         Ok(Story {
-            story_id: story_id?,
-            slug: slug?,
-            path: path?,
-            note: note?,
-            payload: payload?,
+            story_id: v_story_id?,
+            slug: v_slug?,
+            path: v_path?,
+            note: v_note?,
+            payload: v_payload?,
             unknown: kept.into_elements(),
         })
     }
@@ -681,7 +686,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
         let mut f_source: ::osmos::xml::Slot<ActSource<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(false);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -747,15 +754,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Act<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let level = d.finish_one(f_level, "level", start);
-        let count = d.finish_opt(f_count);
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let source = d.finish_choice(f_source, "source", kept.first(), false, start);
+        let v_level = d.finish_one(f_level, "level", start);
+        let v_count = d.finish_opt(f_count);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_source = d.finish_choice(f_source, "source", kept.first(), false, start);
         Ok(Act {
-            level: level?,
-            count: count?,
-            ro_id: ro_id?,
-            source: source?,
+            level: v_level?,
+            count: v_count?,
+            ro_id: v_ro_id?,
+            source: v_source?,
         })
     }
 }
@@ -835,7 +842,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
         let mut f_extra: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(false);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -905,9 +914,10 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let gid = d.finish_many(f_gid, "gid", 0u64, ::core::option::Option::None, start);
-        let gstatus = d
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_gid = d
+            .finish_many(f_gid, "gid", 0u64, ::core::option::Option::None, start);
+        let v_gstatus = d
             .finish_many(
                 f_gstatus,
                 "gstatus",
@@ -915,13 +925,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ack<'a> {
                 ::core::option::Option::None,
                 start,
             );
-        let extra = d
+        let v_extra = d
             .finish_many(f_extra, "extra", 0u64, ::core::option::Option::None, start);
         Ok(Ack {
-            ro_id: ro_id?,
-            gid: gid?,
-            gstatus: gstatus?,
-            extra: extra?,
+            ro_id: v_ro_id?,
+            gid: v_gid?,
+            gstatus: v_gstatus?,
+            extra: v_extra?,
         })
     }
 }
@@ -1014,7 +1024,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
         let mut f_pair: ::osmos::xml::Many<::std::borrow::Cow<'a, str>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(false);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "time" => {
@@ -1086,9 +1098,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let time = d.finish_one(f_time, "time", start);
-        let num = d.finish_opt(f_num);
-        let pair = d
+        let v_time = d.finish_one(f_time, "time", start);
+        let v_num = d.finish_opt(f_num);
+        let v_pair = d
             .finish_many(
                 f_pair,
                 "pair",
@@ -1097,9 +1109,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Beat<'a> {
                 start,
             );
         Ok(Beat {
-            time: time?,
-            num: num?,
-            pair: pair?,
+            time: v_time?,
+            num: v_num?,
+            pair: v_pair?,
         })
     }
 }
@@ -1307,7 +1319,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
         let mut f_message: ::osmos::xml::Slot<DocMessage<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "sender" => {
@@ -1377,11 +1391,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let sender = d.finish_opt(f_sender);
-        let message = d.finish_choice(f_message, "message", kept.first(), true, start);
+        let v_sender = d.finish_opt(f_sender);
+        let v_message = d.finish_choice(f_message, "message", kept.first(), true, start);
         Ok(Doc {
-            sender: sender?,
-            message: message?,
+            sender: v_sender?,
+            message: v_message?,
             unknown: kept.into_elements(),
         })
     }

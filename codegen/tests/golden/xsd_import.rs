@@ -43,7 +43,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Author<'a> {
         let mut f_name: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -66,15 +68,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Author<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let name = d.finish_one(f_name, "name", start);
-        let id = d.finish_opt(f_id);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_name = d.finish_one(f_name, "name", start);
+        let v_id = d.finish_opt(f_id);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Author {
-            name: name?,
-            id: id?,
-            other_attributes: other_attributes?,
+            name: v_name?,
+            id: v_id?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -269,7 +271,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
         let mut f_choice: ::osmos::xml::Slot<DocChoice<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -356,20 +360,20 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let title = d.finish_one(f_title, "title", start);
-        let author = d
+        let v_title = d.finish_one(f_title, "title", start);
+        let v_author = d
             .finish_many(f_author, "author", 1u64, ::core::option::Option::None, start);
-        let rating = d.finish_opt(f_rating);
-        let choice = d.finish_opt(f_choice);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_rating = d.finish_opt(f_rating);
+        let v_choice = d.finish_opt(f_choice);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Doc {
-            title: title?,
-            author: author?,
-            rating: rating?,
-            choice: choice?,
-            other_attributes: other_attributes?,
+            title: v_title?,
+            author: v_author?,
+            rating: v_rating?,
+            choice: v_choice?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }

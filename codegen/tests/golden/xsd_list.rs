@@ -144,7 +144,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Shape<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "points" => {
@@ -214,17 +216,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Shape<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let points = d.finish_one(f_points, "points", start);
-        let color = d.finish_opt(f_color);
-        let stamps = d.finish_opt(f_stamps);
-        let days = d.finish_opt(f_days);
-        let tags = d.finish_opt(f_tags);
+        let v_points = d.finish_one(f_points, "points", start);
+        let v_color = d.finish_opt(f_color);
+        let v_stamps = d.finish_opt(f_stamps);
+        let v_days = d.finish_opt(f_days);
+        let v_tags = d.finish_opt(f_tags);
         Ok(Shape {
-            points: points?,
-            color: color?,
-            stamps: stamps?,
-            days: days?,
-            tags: tags?,
+            points: v_points?,
+            color: v_color?,
+            stamps: v_stamps?,
+            days: v_days?,
+            tags: v_tags?,
             unknown: kept.into_elements(),
         })
     }

@@ -47,7 +47,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Notebook<'a> {
         let mut f_note: ::osmos::xml::Many<Note<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -86,18 +88,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Notebook<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let title = d.finish_one(f_title, "title", start);
-        let note = d
+        let v_title = d.finish_one(f_title, "title", start);
+        let v_note = d
             .finish_many(f_note, "note", 0u64, ::core::option::Option::None, start);
-        let owner = d.finish_one(f_owner, "owner", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_owner = d.finish_one(f_owner, "owner", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Notebook {
-            title: title?,
-            note: note?,
-            owner: owner?,
-            other_attributes: other_attributes?,
+            title: v_title?,
+            note: v_note?,
+            owner: v_owner?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -205,15 +207,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
                 start,
                 ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
             )?;
-        let value = d.finish_one(f_value, "value", start);
-        let id = d.finish_opt(f_id);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_value = d.finish_one(f_value, "value", start);
+        let v_id = d.finish_opt(f_id);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Note {
-            value: value?,
-            id: id?,
-            other_attributes: other_attributes?,
+            value: v_value?,
+            id: v_id?,
+            other_attributes: v_other_attributes?,
         })
     }
 }

@@ -49,7 +49,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Order<'a> {
         > = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "id" => {
@@ -185,18 +187,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Order<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let id = d.finish_one(f_id, "id", start);
-        let quantity = d.finish_one(f_quantity, "quantity", start);
-        let discount = d.finish_opt(f_discount);
-        let address = d.finish_one(f_address, "address", start);
-        let note = d
+        let v_id = d.finish_one(f_id, "id", start);
+        let v_quantity = d.finish_one(f_quantity, "quantity", start);
+        let v_discount = d.finish_opt(f_discount);
+        let v_address = d.finish_one(f_address, "address", start);
+        let v_note = d
             .finish_many(f_note, "note", 0u64, ::core::option::Option::None, start);
         Ok(Order {
-            id: id?,
-            quantity: quantity?,
-            discount: discount?,
-            address: address?,
-            note: note?,
+            id: v_id?,
+            quantity: v_quantity?,
+            discount: v_discount?,
+            address: v_address?,
+            note: v_note?,
             unknown: kept.into_elements(),
         })
     }
@@ -298,7 +300,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Address<'a> {
         let mut f_city: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "city" => {
@@ -320,9 +324,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Address<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let city = d.finish_one(f_city, "city", start);
+        let v_city = d.finish_one(f_city, "city", start);
         Ok(Address {
-            city: city?,
+            city: v_city?,
             unknown: kept.into_elements(),
         })
     }

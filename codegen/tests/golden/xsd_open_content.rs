@@ -43,7 +43,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let mut f_extensions: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::open();
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -98,22 +100,22 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let method = d
+        let v_method = d
             .finish_many(f_method, "method", 1u64, ::core::option::Option::None, start);
-        let key = d.finish_opt(f_key);
-        let extensions = d.finish_opt(f_extensions);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_key = d.finish_opt(f_key);
+        let v_extensions = d.finish_opt(f_extensions);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
-        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             kept.into_elements(),
         );
         Ok(Entry {
-            method: method?,
-            key: key?,
-            extensions: extensions?,
-            any: any?,
-            other_attributes: other_attributes?,
+            method: v_method?,
+            key: v_key?,
+            extensions: v_extensions?,
+            any: v_any?,
+            other_attributes: v_other_attributes?,
         })
     }
 }
@@ -193,7 +195,8 @@ impl<'a> ::osmos::json::FromJson for Entry<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodType<'a> {
     /// `text` (text content).
-    pub text: ::std::borrow::Cow<'a, str>,
+    /// The text between the child elements, run by run in its place.
+    pub text: ::osmos::xml::MixedText<'a>,
     /// `length` (element `<{urn:osmos:open}length>`).
     pub length: ::std::vec::Vec<i64>,
     /// `algorithm` (attribute `algorithm`).
@@ -231,7 +234,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
             }
         }
         let mut f_length: ::osmos::xml::Many<i64> = ::osmos::xml::Many::new();
-        let mut text: ::core::option::Option<::std::borrow::Cow<'a, str>> = ::core::option::Option::None;
+        let mut text = ::osmos::xml::MixedText::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::open();
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
@@ -260,34 +263,32 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
                     }
                 }
                 ::osmos::xml::Content::Text(raw, at) => {
-                    let piece = d.unescape(raw, at)?;
-                    ::osmos::xml::Decoder::append_text(&mut text, piece);
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, d.unescape(raw, at)?);
                 }
                 ::osmos::xml::Content::CData(t, _) => {
-                    ::osmos::xml::Decoder::append_text(
-                        &mut text,
-                        ::std::borrow::Cow::Borrowed(t),
-                    );
+                    let (known, kept_before) = kept.place();
+                    text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
                 }
             }
         }
-        let f_text = d.text_content::<::std::borrow::Cow<'a, str>>(text, start, false)?;
-        let text = d.finish_one(f_text, "text", start);
-        let length = d
+        let f_text = ::osmos::xml::Slot::Set(text);
+        let v_text = d.finish_one(f_text, "text", start);
+        let v_length = d
             .finish_many(f_length, "length", 0u64, ::core::option::Option::None, start);
-        let algorithm = d.finish_one(f_algorithm, "algorithm", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_algorithm = d.finish_one(f_algorithm, "algorithm", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
-        let any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_any: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             kept.into_elements(),
         );
         Ok(MethodType {
-            text: text?,
-            length: length?,
-            algorithm: algorithm?,
-            any: any?,
-            other_attributes: other_attributes?,
+            text: v_text?,
+            length: v_length?,
+            algorithm: v_algorithm?,
+            any: v_any?,
+            other_attributes: v_other_attributes?,
         })
     }
 }
@@ -299,14 +300,14 @@ impl ::osmos::xml::XmlEncode for MethodType<'_> {
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .any
-            .writer(|name: &str| match name
-                .rsplit_once(':')
-                .map_or(name, |(_, local)| local)
-            {
-                "length" => ::core::option::Option::Some(0usize),
-                _ => ::core::option::Option::None,
-            });
-        ::osmos::xml::text(out, &self.text);
+            .writer_mixed(
+                |name: &str| match name.rsplit_once(':').map_or(name, |(_, local)| local)
+                {
+                    "length" => ::core::option::Option::Some(0usize),
+                    _ => ::core::option::Option::None,
+                },
+                &self.text,
+            );
         for v in &self.length {
             kept.known(out, 0usize);
             ::osmos::xml::XmlEncode::encode_element(v, "length", out);
@@ -386,15 +387,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for KeyType<'a> {
             }
         }
         let f_content = ::osmos::xml::Slot::Set(d.raw(start)?);
-        let name = d.finish_one(f_name, "name", start);
-        let content = d.finish_one(f_content, "content", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_name = d.finish_one(f_name, "name", start);
+        let v_content = d.finish_one(f_content, "content", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(KeyType {
-            name: name?,
-            content: content?,
-            other_attributes: other_attributes?,
+            name: v_name?,
+            content: v_content?,
+            other_attributes: v_other_attributes?,
         })
     }
 }

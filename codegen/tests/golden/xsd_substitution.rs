@@ -38,20 +38,22 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Shape<'a> {
             }
         }
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let id = d.finish_opt(f_id);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_id = d.finish_opt(f_id);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Shape {
-            id: id?,
-            other_attributes: other_attributes?,
+            id: v_id?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -142,7 +144,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Circle<'a> {
         let mut f_radius: ::osmos::xml::Slot<f64> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -165,15 +169,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Circle<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let id = d.finish_opt(f_id);
-        let radius = d.finish_one(f_radius, "radius", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_id = d.finish_opt(f_id);
+        let v_radius = d.finish_one(f_radius, "radius", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Circle {
-            id: id?,
-            radius: radius?,
-            other_attributes: other_attributes?,
+            id: v_id?,
+            radius: v_radius?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -279,22 +283,24 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Square<'a> {
             }
         }
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let id = d.finish_opt(f_id);
-        let side = d.finish_opt(f_side);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_id = d.finish_opt(f_id);
+        let v_side = d.finish_opt(f_side);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Square {
-            id: id?,
-            side: side?,
-            other_attributes: other_attributes?,
+            id: v_id?,
+            side: v_side?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -395,7 +401,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ring<'a> {
         let mut f_radius: ::osmos::xml::Slot<f64> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -418,15 +426,15 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ring<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let id = d.finish_opt(f_id);
-        let radius = d.finish_one(f_radius, "radius", start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_id = d.finish_opt(f_id);
+        let v_radius = d.finish_one(f_radius, "radius", start);
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Ring {
-            id: id?,
-            radius: radius?,
-            other_attributes: other_attributes?,
+            id: v_id?,
+            radius: v_radius?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }
@@ -529,7 +537,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Drawing<'a> {
         let mut f_shape: ::osmos::xml::Many<DrawingShape<'a>> = ::osmos::xml::Many::new();
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             let (ns, local) = d.resolve(&child)?;
             #[allow(clippy::match_single_binding)]
             match (ns.as_deref(), local) {
@@ -616,16 +626,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Drawing<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let label = d.finish_opt(f_label);
-        let shape = d
+        let v_label = d.finish_opt(f_label);
+        let v_shape = d
             .finish_many(f_shape, "shape", 1u64, ::core::option::Option::None, start);
-        let other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
+        let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
         Ok(Drawing {
-            label: label?,
-            shape: shape?,
-            other_attributes: other_attributes?,
+            label: v_label?,
+            shape: v_shape?,
+            other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
     }

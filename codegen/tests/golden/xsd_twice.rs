@@ -35,7 +35,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryMove<'a> {
         let mut f_story_id_2: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "roID" => {
@@ -92,13 +94,13 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for StoryMove<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let ro_id = d.finish_one(f_ro_id, "roID", start);
-        let story_id = d.finish_one(f_story_id, "storyID", start);
-        let story_id_2 = d.finish_opt(f_story_id_2);
+        let v_ro_id = d.finish_one(f_ro_id, "roID", start);
+        let v_story_id = d.finish_one(f_story_id, "storyID", start);
+        let v_story_id_2 = d.finish_opt(f_story_id_2);
         Ok(StoryMove {
-            ro_id: ro_id?,
-            story_id: story_id?,
-            story_id_2: story_id_2?,
+            ro_id: v_ro_id?,
+            story_id: v_story_id?,
+            story_id_2: v_story_id_2?,
             unknown: kept.into_elements(),
         })
     }

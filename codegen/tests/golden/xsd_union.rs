@@ -37,7 +37,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for BoxType<'a> {
         let mut f_width: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "width" => {
@@ -59,11 +61,11 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for BoxType<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let width = d.finish_one(f_width, "width", start);
-        let height = d.finish_opt(f_height);
+        let v_width = d.finish_one(f_width, "width", start);
+        let v_height = d.finish_opt(f_height);
         Ok(BoxType {
-            width: width?,
-            height: height?,
+            width: v_width?,
+            height: v_height?,
             unknown: kept.into_elements(),
         })
     }

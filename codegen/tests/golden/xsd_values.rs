@@ -77,7 +77,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Fix<'a> {
         > = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
         let mut kept = ::osmos::xml::Kept::new(true);
-        while let ::core::option::Option::Some(child) = d.next_child(start)? {
+        while let ::core::option::Option::Some(child) = d
+            .next_kept_child(start, &mut kept)?
+        {
             #[allow(clippy::match_single_binding)]
             match child.name {
                 "time" => {
@@ -155,17 +157,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Fix<'a> {
                 _ => d.unknown(&child, &mut kept)?,
             }
         }
-        let time = d.finish_one(f_time, "time", start);
-        let year = d.finish_opt(f_year);
-        let digest = d.finish_one(f_digest, "digest", start);
-        let ele = d.finish_opt(f_ele);
-        let lat = d.finish_one(f_lat, "lat", start);
+        let v_time = d.finish_one(f_time, "time", start);
+        let v_year = d.finish_opt(f_year);
+        let v_digest = d.finish_one(f_digest, "digest", start);
+        let v_ele = d.finish_opt(f_ele);
+        let v_lat = d.finish_one(f_lat, "lat", start);
         Ok(Fix {
-            time: time?,
-            year: year?,
-            digest: digest?,
-            ele: ele?,
-            lat: lat?,
+            time: v_time?,
+            year: v_year?,
+            digest: v_digest?,
+            ele: v_ele?,
+            lat: v_lat?,
             unknown: kept.into_elements(),
         })
     }

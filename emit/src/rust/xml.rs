@@ -444,16 +444,24 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             let ty = borrowed_value_ty(ctx, &f.ty);
             quote!(let mut #slot: #rt::xml::Slot<#ty> = #rt::xml::Slot::Empty;)
         });
-        let arms = attrs.iter().map(|f| {
+        // Unqualified attributes are matched by name; those of another namespace after them,
+        // by namespace URI and local name, whatever the prefix.
+        let mut ordered: Vec<&&Field> = attrs.iter().collect();
+        ordered.sort_by_key(|f| qualified_attr(f).is_some());
+        let arms = ordered.into_iter().map(|f| {
             let Key::Attribute(a) = &f.key else { unreachable!() };
             let slot = slot(f);
             let checks = checks(ctx, &f.ty, &quote!(start.offset));
+            let (pattern, a) = match qualified_attr(f) {
+                Some((ns, written, local)) => (quote!(_ if d.attribute_in(&a, #ns, #local)), written.to_owned()),
+                None => (quote!(#a), a.clone()),
+            };
             if checks.is_empty() {
-                quote!(#a => d.attribute(&mut #slot, #a, a)?,)
+                quote!(#pattern => d.attribute(&mut #slot, #a, a)?,)
             } else {
                 // Bounds on an attribute (GPX's latitude): strict mode reports them at the
                 // attribute, as it reports a value that does not parse.
-                quote!(#a => {
+                quote!(#pattern => {
                     d.attribute(&mut #slot, #a, a)?;
                     if let #rt::xml::Slot::Set(v) = &#slot {
                         d.in_attribute(#a, start.offset, |d| { #(#checks)* });
@@ -530,6 +538,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote!(#pattern => { #body })
     });
     let has_text_content = content.is_some_and(|c| !matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
+    // Mixed content whose text runs keep their places (`MixedText`), written by the kept writer.
+    let mixed_runs = content.filter(|c| is_mixed_text(&c.ty));
     let raw_content = content.filter(|c| matches!(value_kind(ctx, &c.ty), ValueKind::Raw));
     let order_decl = if children.is_empty() { quote!() } else { quote!(let mut order = #rt::xml::Order::default();) };
     let children_decode = if let Some(c) = raw_content {
@@ -543,6 +553,35 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             quote!(let #slot = d.content_opt(start, #dec)?;)
         } else {
             quote!(let #slot = d.content(start, #dec)?;)
+        }
+    } else if let Some(c) = mixed_runs {
+        // Mixed content: each text run kept in its place among the children.
+        let slot = slot(c);
+        quote! {
+            let mut text = #rt::xml::MixedText::new();
+            #order_decl
+            let mut kept = #kept_new;
+            while let ::core::option::Option::Some(item) = d.next_content(start)? {
+                match item {
+                    #rt::xml::Content::Child(child) => {
+                        #resolve_child
+                        #[allow(clippy::match_single_binding)]
+                        match #child_name {
+                            #(#match_arms)*
+                            _ => d.unknown(&child, &mut kept)?,
+                        }
+                    }
+                    #rt::xml::Content::Text(raw, at) => {
+                        let (known, kept_before) = kept.place();
+                        text.push(known, kept_before, d.unescape(raw, at)?);
+                    }
+                    #rt::xml::Content::CData(t, _) => {
+                        let (known, kept_before) = kept.place();
+                        text.push(known, kept_before, ::std::borrow::Cow::Borrowed(t));
+                    }
+                }
+            }
+            let #slot = #rt::xml::Slot::Set(text);
         }
     } else if has_text_content {
         // Mixed: text runs between the children make up the content.
@@ -579,7 +618,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         quote! {
             #order_decl
             let mut kept = #kept_new;
-            while let ::core::option::Option::Some(child) = d.next_child(start)? {
+            while let ::core::option::Option::Some(child) = d.next_kept_child(start, &mut kept)? {
                 #resolve_child
                 #[allow(clippy::match_single_binding)]
                 match #child_name {
@@ -593,11 +632,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
 
     // ---- decode: finishing
     let any_finish = any.map(|f| {
-        let id = field_ident(f);
+        let id = finished(f);
         quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(kept.into_elements());)
     });
     let finishes = s.fields.iter().filter(|f| f.key != Key::AnyElement).map(|f| {
-        let id = field_ident(f);
+        let id = finished(f);
         let slot = slot(f);
         let fname = match &f.key {
             Key::Element(tag) | Key::Attribute(tag) => local(tag).to_owned(),
@@ -621,7 +660,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     });
     let inits = s.fields.iter().map(|f| {
         let id = field_ident(f);
-        let value = ctx.stored(quote!(#id?));
+        let local = finished(f);
+        let value = ctx.stored(quote!(#local?));
         quote!(#id: #value,)
     });
     let unknown_init = s.unknown.as_ref().map(|u| {
@@ -636,8 +676,44 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     });
 
     // ---- encode
+    // An attribute of another namespace is written with its schema's prefix, declared on the
+    // element unless the element's kept declarations have it already.
+    let mut prefixes: Vec<(&str, &str, Vec<&Field>)> = Vec::new();
+    for f in &attrs {
+        if let Some((ns, written, _)) = qualified_attr(f) {
+            let prefix = written.split_once(':').map_or("", |(p, _)| p);
+            match prefixes.iter_mut().find(|(p, _, _)| *p == prefix) {
+                Some((_, _, fs)) => fs.push(f),
+                None => prefixes.push((prefix, ns, vec![f])),
+            }
+        }
+    }
+    let declarations = prefixes.iter().map(|(prefix, ns, fields)| {
+        // Needed when a required attribute of the namespace is there, or an optional one is.
+        let required = fields.iter().any(|f| f.occur == Occur::One);
+        let present = fields.iter().map(|f| {
+            let id = field_ident(f);
+            quote!(self.#id.is_some())
+        });
+        let mut conditions = Vec::new();
+        if !required {
+            conditions.push(quote!((#(#present)||*)));
+        }
+        if let Some(o) = other {
+            let id = field_ident(o);
+            let xmlns = format!("xmlns:{prefix}");
+            conditions.push(quote!(self.#id.get(#xmlns).is_none()));
+        }
+        let declare = quote!(#rt::xml::declare_prefix(out, #prefix, #ns););
+        if conditions.is_empty() {
+            declare
+        } else {
+            quote!(if #(#conditions)&&* { #declare })
+        }
+    });
     let attr_writes = attrs.iter().map(|f| {
         let Key::Attribute(a) = &f.key else { unreachable!() };
+        let a = qualified_attr(f).map_or(a.as_str(), |(_, written, _)| written);
         let id = field_ident(f);
         match f.occur {
             Occur::One => quote!(#rt::xml::attr(out, #a, &self.#id);),
@@ -686,7 +762,12 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     };
     let mut body_writes = Vec::new();
     let mut done = BTreeSet::new();
-    for f in s.fields.iter().filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement)) {
+    for f in s
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement))
+        .filter(|f| !(f.key == Key::Content && is_mixed_text(&f.ty)))
+    {
         if done.contains(&f.name) {
             continue;
         }
@@ -729,7 +810,14 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let (kept_start, kept_rest) = match kept_field {
         Some(id) => {
             let field_of = field_of(&arms_by_tag, ns);
-            (quote!(let mut kept = self.#id.writer(#field_of);), quote!(kept.rest(out);))
+            let writer = match mixed_runs {
+                Some(c) => {
+                    let text = field_ident(c);
+                    quote!(let mut kept = self.#id.writer_mixed(#field_of, &self.#text);)
+                }
+                None => quote!(let mut kept = self.#id.writer(#field_of);),
+            };
+            (writer, quote!(kept.rest(out);))
         }
         None => (quote!(), quote!()),
     };
@@ -752,6 +840,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
                 #rt::xml::open(out, tag);
                 #(#attr_writes)*
+                // Declared just before the kept attributes, where a decode of this output
+                // keeps the declaration: encoding the decoded output gives the same bytes.
+                #(#declarations)*
                 #other_write
                 let content = #rt::xml::close_start(out);
                 #kept_start
@@ -761,6 +852,28 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             }
         }
     }
+}
+
+/// An attribute of another namespace (`{ns}prefix:local`, see the XSD front end): its
+/// namespace, its name as written (`prefix:local`) and its local name.
+fn qualified_attr(f: &Field) -> Option<(&str, &str, &str)> {
+    let Key::Attribute(a) = &f.key else { return None };
+    let (ns, written) = a.strip_prefix('{')?.split_once('}')?;
+    let local = written.split_once(':').map_or(written, |(_, l)| l);
+    Some((ns, written, local))
+}
+
+/// Whether a field holds mixed content's text runs (`osmos::xml::MixedText`).
+fn is_mixed_text(ty: &Ty) -> bool {
+    matches!(&ty.kind, TyKind::Rust { path, .. } if path.starts_with("::osmos::xml::MixedText"))
+}
+
+/// The local a decoder holds a field's finished value in. Schema names reach generated code
+/// only through the prefixes `f_` (slots) and `v_` (finished values), which no local or
+/// parameter of the emitter's own starts with: a field named `d`, `start` or `kept` cannot
+/// shadow the decoder's (`codegen/tests/golden/xsd_locals.xsd`).
+fn finished(f: &Field) -> proc_macro2::Ident {
+    quote::format_ident!("v_{}", field_ident(f).to_string().trim_start_matches("r#"))
 }
 
 /// Members of repeated groups (`ir::Field::group`): for each child field, the position of the

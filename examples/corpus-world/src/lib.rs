@@ -48,3 +48,7 @@ pub mod suit {
 /// The XML Schemas with a target namespace (GPX 1.1, XML Signature).
 #[cfg(corpus_xsd)]
 pub mod xsd_world;
+
+/// The broadcast world's XML Schemas (MPEG-DASH MPD, NewsML-G2, EBU-TT-D, SCTE 35).
+#[cfg(corpus_broadcast)]
+pub mod xsd_broadcast;

@@ -1,0 +1,211 @@
+//! Nothing silently lost, anywhere: for every instance of the XML corpus
+//! (`../shared/corpus/xsd-broadcast/*/instances`, `xsd-world/examples`, `mos/samples`), every
+//! non-blank text and every attribute value of the input is found again in what lenient
+//! decoding made of it — its typed fields or the parts it kept raw (`UnknownElements`, raw
+//! content, `OtherAttributes`). "Found" is checked on the value's encoding, which writes
+//! exactly what the value holds: each input text (whitespace collapsed) and attribute value
+//! must occur among the output's, as many times, typed values compared by value (`0` and
+//! `false`, `7.500` and `7.5`). Inputs lenient mode refuses outright (MOS's
+//! `LENIENT_FAILURES`) are reported errors, not losses, and are listed.
+#![cfg(all(corpus_xsd, corpus_broadcast))]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use corpus_world::xsd_broadcast::{dash, ebutt, newsml, scte35};
+use corpus_world::xsd_world::{gpx, xmldsig};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml" || x == "mpd" || x == "gpx"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every non-blank text (whitespace collapsed, CDATA included) and attribute value (namespace
+/// declarations left out) of a document, read with quick-xml, with how often it occurs.
+fn values(xml: &str) -> BTreeMap<String, usize> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = BTreeMap::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut BTreeMap<String, usize>| {
+        let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        text.clear();
+        if !t.is_empty() {
+            *out.entry(t).or_insert(0) += 1;
+        }
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => {
+                flush(&mut text, &mut out);
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    let key = a.key.as_ref();
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap();
+                    let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+                    *out.entry(v).or_insert(0) += 1;
+                }
+            }
+            Event::End(_) => flush(&mut text, &mut out),
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::CData(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => match r.resolve_char_ref().unwrap() {
+                Some(c) => text.push(c),
+                None => text.push_str(quick_xml::escape::resolve_predefined_entity(&r.xml10_content()).unwrap_or("")),
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Equal as values: booleans (`0`/`false`), numbers (`7.500`/`7.5`), base64 with its line
+/// breaks (`xs:base64Binary` ignores whitespace; the encoder writes one line).
+fn same_value(a: &str, b: &str) -> bool {
+    let base64 = |s: &str| {
+        let squeezed: String = s.split_whitespace().collect();
+        let alphabet = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+        (squeezed.len() >= 16 && squeezed.chars().all(alphabet)).then_some(squeezed)
+    };
+    let boolean = |s: &str| match s {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    };
+    let number = |s: &str| s.parse::<f64>().ok().filter(|n| n.is_finite());
+    a == b
+        || (boolean(a).is_some() && boolean(a) == boolean(b))
+        || (number(a).is_some() && number(a) == number(b))
+        || (base64(a).is_some() && base64(a) == base64(b))
+}
+
+/// What of `input` is not in `output`: each value, as often as it is missing.
+fn lost(input: &str, output: &str) -> Vec<String> {
+    let mut have = values(output);
+    let mut missing = Vec::new();
+    for (v, n) in values(input) {
+        for _ in 0..n {
+            match have.get_mut(&v).filter(|c| **c > 0) {
+                Some(c) => *c -= 1,
+                None => {
+                    let other = have.iter_mut().find(|(k, c)| **c > 0 && same_value(&v, k));
+                    match other {
+                        Some((_, c)) => *c -= 1,
+                        None => missing.push(v.clone()),
+                    }
+                }
+            }
+        }
+    }
+    missing
+}
+
+/// Decodes leniently with `decode` and re-encodes; `Err` when lenient mode refuses the input.
+fn check(set: &str, name: &str, text: &str, reencode: impl Fn(&str) -> Result<String, String>, out: &mut Vec<String>) {
+    match reencode(text) {
+        Ok(encoded) => {
+            let missing = lost(text, &encoded);
+            if !missing.is_empty() {
+                out.push(format!("{set}/{name}: lost {missing:?}"));
+            }
+        }
+        Err(e) => out.push(format!("{set}/{name}: refused: {e}")),
+    }
+}
+
+/// MOS samples lenient decoding refuses with a reported error (see the root crate's
+/// `tests/mos_codec.rs`, `LENIENT_FAILURES`, which checks each error): refused, not lost.
+const MOS_REFUSED: &[&str] = &[
+    "heartbeat.xml",
+    "mosListAll.xml",
+    "mosObj.sofie-out.xml",
+    "roCreate.mosromgr-no_ncsID.xml",
+    "roInvalidMos.mosromgr-unknown_message.xml",
+    "roStoryMove.sofie-offspec_missing_second_storyID.xml",
+    "roStorySend.osm-2_5.xml",
+];
+
+fn mos(text: &str) -> Result<String, String> {
+    use osmos::mos::messages::{Message, Mos};
+    if osmos::xml::root_element(text).map_err(|e| e.to_string())? == "mos" {
+        Mos::decode(text).map(|m| m.encode()).map_err(|e| e.to_string())
+    } else {
+        Message::decode_body(text).map(|m| m.encode()).map_err(|e| e.to_string())
+    }
+}
+
+macro_rules! via {
+    ($module:ident) => {
+        |t: &str| $module::Message::decode_body(t).map(|m| m.encode()).map_err(|e| e.to_string())
+    };
+}
+
+#[test]
+fn every_text_and_attribute_of_every_corpus_instance_is_kept() {
+    let root = shared();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    let utf8 = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    for (set, module) in [("dash", 0), ("newsml-g2", 1), ("ebu-tt-d", 2), ("scte35", 3)] {
+        for (name, bytes) in files(&root.join("xsd-broadcast").join(set).join("instances")) {
+            let text = utf8(&bytes);
+            match module {
+                0 => check(set, &name, &text, via!(dash), &mut problems),
+                1 => check(set, &name, &text, via!(newsml), &mut problems),
+                2 => check(set, &name, &text, via!(ebutt), &mut problems),
+                _ => check(set, &name, &text, via!(scte35), &mut problems),
+            }
+            count += 1;
+        }
+    }
+    for (set, module) in [("gpx", 0), ("xmldsig", 1)] {
+        for (name, bytes) in files(&root.join("xsd-world/examples").join(set)) {
+            let text = utf8(&bytes);
+            match module {
+                0 => check(set, &name, &text, via!(gpx), &mut problems),
+                _ => check(set, &name, &text, via!(xmldsig), &mut problems),
+            }
+            count += 1;
+        }
+    }
+    let mut refused = Vec::new();
+    for (name, bytes) in files(&root.join("mos/samples")) {
+        let text = osmos::mos::to_utf8(&bytes).unwrap().into_owned();
+        if MOS_REFUSED.contains(&name.as_str()) {
+            refused.push(name.clone());
+            assert!(mos(&text).is_err(), "mos/{name} now decodes: take it off MOS_REFUSED");
+            continue;
+        }
+        check("mos", &name, &text, mos, &mut problems);
+        count += 1;
+    }
+    assert_eq!(refused.len(), MOS_REFUSED.len());
+    assert!(count >= 180, "expected the whole corpus, checked {count}");
+    assert!(problems.is_empty(), "{} of {count} documents lose something:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The check itself sees a loss: a document whose re-encoding drops a text or an attribute.
+#[test]
+fn the_check_sees_a_dropped_text_or_attribute() {
+    let input = r#"<a x="1" y="keep"><b>text</b><c>0</c></a>"#;
+    assert!(lost(input, r#"<a x="1" y="keep"><b>text</b><c>false</c></a>"#).is_empty());
+    assert_eq!(lost(input, r#"<a x="1"><b>text</b><c>0</c></a>"#), ["keep"]);
+    assert_eq!(lost(input, r#"<a x="1" y="keep"><b/><c>0</c></a>"#), ["text"]);
+    // Twice in, once out is a loss too.
+    assert_eq!(lost(r#"<a><b>t</b><b>t</b></a>"#, r#"<a><b>t</b></a>"#), ["t"]);
+}
