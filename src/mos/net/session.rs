@@ -395,6 +395,10 @@ impl Incoming {
 /// The answer given to a request of the peer, once given: sent again when the peer retries.
 type Answer = Arc<Mutex<Option<Arc<Mos<'static>>>>>;
 
+/// Our dialed connection per channel while it is up: where an answer the peer sent on its own
+/// socket finds the request it answers.
+type Dialed = Arc<[Mutex<Option<Arc<Connection>>>; 3]>;
+
 /// The state of one dialed port, for [`Session::link_status`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkStatus {
@@ -516,8 +520,10 @@ impl Session {
         let mut links: [Option<mpsc::Sender<Job>>; 3] = [None, None, None];
         let checks =
             Arc::new(Checks { policy: config.ids, mos_id: names.mos_id.clone(), ncs_id: names.ncs_id.clone() });
+        let dialed: Dialed = Arc::new(Default::default());
         let accept = |channel| Accept {
             channel,
+            dialed: dialed.clone(),
             events: events_tx.clone(),
             names: names.clone(),
             checks: checks.clone(),
@@ -573,6 +579,7 @@ impl Session {
             let link = Link {
                 channel,
                 dial,
+                dialed: dialed.clone(),
                 config: config.clone(),
                 events: events_tx.clone(),
                 names: names.clone(),
@@ -664,6 +671,7 @@ impl Dial {
 struct Link {
     channel: Channel,
     dial: Dial,
+    dialed: Dialed,
     config: SessionConfig,
     events: mpsc::Sender<Event>,
     names: Arc<Names>,
@@ -673,6 +681,10 @@ struct Link {
 impl Link {
     fn status(&self, update: impl FnOnce(&mut LinkStatus)) {
         update(&mut self.status[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    fn set_dialed(&self, conn: Option<Arc<Connection>>) {
+        *self.dialed[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner) = conn;
     }
 
     /// State events are dropped rather than waited for when the application lags: the link
@@ -708,7 +720,10 @@ impl Link {
                 s.connects += 1;
             });
             self.report(Event::Linked { channel: self.channel });
-            let error = match self.serve(&conn, &mut jobs, &mut pending).await {
+            self.set_dialed(Some(conn.clone()));
+            let served = self.serve(&conn, &mut jobs, &mut pending).await;
+            self.set_dialed(None);
+            let error = match served {
                 Some(error) => error,
                 // The session is gone.
                 None => return,
@@ -848,6 +863,7 @@ struct Recent {
 /// One listened-on port.
 struct Accept {
     channel: Channel,
+    dialed: Dialed,
     events: mpsc::Sender<Event>,
     names: Arc<Names>,
     checks: Arc<Checks>,
@@ -921,6 +937,20 @@ impl Accept {
 
     /// Checks one message from the peer: the event to hand out, if any.
     async fn take(&self, conn: &Arc<Connection>, doc: Mos<'static>, warned: &mut bool) -> Option<Event> {
+        // An answer sent on the peer's own socket instead of ours: it still answers our
+        // request on this channel (rather than leaving it to time out).
+        let doc = if ack::replies(ack::name(&doc.message)).is_none() {
+            let ours = self.dialed[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner).clone();
+            match ours {
+                Some(ours) => match ours.complete(doc) {
+                    Ok(()) => return None,
+                    Err(doc) => doc,
+                },
+                None => doc,
+            }
+        } else {
+            doc
+        };
         if let Some((mos_id, ncs_id)) = self.checks.wrong(&doc) {
             match self.checks.policy {
                 IdPolicy::Accept => {}
