@@ -229,20 +229,20 @@ impl Connection {
 
     /// Hands `doc`, received on another connection, to the request waiting here when it
     /// answers it and echoes its messageID (both must carry one: on the wrong socket, the
-    /// kind alone is too weak a match). `Err` gives it back otherwise.
+    /// kind alone is too weak a match). Gives it back otherwise.
     #[cfg(feature = "mos-tcp")]
-    pub(crate) fn complete(&self, doc: Mos<'static>) -> Result<(), Mos<'static>> {
+    pub(crate) fn complete(&self, doc: Mos<'static>) -> Option<Mos<'static>> {
         let mut waiting = self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner);
         let echoed = doc.message_id.as_ref().and_then(|id| id.value()).is_some();
         let answers = waiting.as_ref().is_some_and(|w| w.awaited.message_id.is_some() && w.awaited.answered_by(&doc));
         match waiting.take() {
             Some(waiter) if echoed && answers => {
                 let _ = waiter.reply.send(Ok(doc));
-                Ok(())
+                None
             }
             other => {
                 *waiting = other;
-                Err(doc)
+                Some(doc)
             }
         }
     }

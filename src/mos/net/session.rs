@@ -938,14 +938,12 @@ impl Accept {
     /// Checks one message from the peer: the event to hand out, if any.
     async fn take(&self, conn: &Arc<Connection>, doc: Mos<'static>, warned: &mut bool) -> Option<Event> {
         // An answer sent on the peer's own socket instead of ours: it still answers our
-        // request on this channel (rather than leaving it to time out).
+        // request on this channel (rather than leaving it to time out). Taken there, it is no
+        // event here.
         let doc = if ack::replies(ack::name(&doc.message)).is_none() {
             let ours = self.dialed[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner).clone();
             match ours {
-                Some(ours) => match ours.complete(doc) {
-                    Ok(()) => return None,
-                    Err(doc) => doc,
-                },
+                Some(ours) => ours.complete(doc)?,
                 None => doc,
             }
         } else {
