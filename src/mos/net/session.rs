@@ -443,7 +443,8 @@ struct Job {
     reply: oneshot::Sender<Result<Mos<'static>, Error>>,
 }
 
-/// One MOS 2.x peer: four sockets (six with the query port), one stream of events.
+/// One peer: over MOS 2.x TCP four sockets (six with the query port), over MOS 4.0
+/// WebSockets a connection per channel each way; one stream of events.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), osmos::mos::net::Error> {
