@@ -449,3 +449,46 @@ async fn a_malformed_message_between_two_good_ones_is_nacked_and_reported() {
     let nack = read_document(&mut raw).await;
     assert_eq!(kind(&nack), ("mosAck".into(), Some(2)));
 }
+
+#[tokio::test]
+async fn an_answer_sent_on_the_peers_own_connection_answers_our_request() {
+    let pki = pki();
+    // The peer's server records what we send and answers nothing there.
+    let (peer_port, received, _server) = silent_server(&pki).await;
+    let ours = free_port();
+    let mut config = session_config(Role::Newsroom, ours, peer_port, &pki).heartbeats(Duration::from_secs(30), 3);
+    config.config = config.config.ack_timeout(Duration::from_secs(2));
+    let session = Arc::new(Session::start(config.retries(0)).await.unwrap());
+    // The peer's own connection to us, on the same channel.
+    let mut peer_to_ours = raw_client(&pki, ours, "ro").await;
+    let requesting = {
+        let session = session.clone();
+        tokio::spawn(async move { session.request(ro_create("RO7", 1)).await })
+    };
+    let mut id = None;
+    wait_for(|| {
+        let received = received.lock().unwrap();
+        let sent = received.iter().filter(|(uri, _)| uri.ends_with("channel=ro")).flat_map(|(_, texts)| texts);
+        id = sent.filter(|t| t.contains("<roCreate>")).find_map(|t| kind(&Mos::decode(t).unwrap()).1);
+        id.is_some()
+    })
+    .await;
+    let id = id.unwrap();
+    let ack = |id: i32, ro: &str| {
+        format!(
+            "<mos><mosID>device.mos</mosID><ncsID>newsroom.mos</ncsID><messageID>{id}</messageID>\
+             <roAck><roID>{ro}</roID><roStatus>OK</roStatus></roAck></mos>"
+        )
+    };
+    // An acknowledgement of nothing we sent is the application's to see; the right one is not.
+    peer_to_ours.send(Message::Binary(wire(&ack(id + 100, "RO-OTHER")).into())).await.unwrap();
+    let stray = next_message(&session).await;
+    assert_eq!((stray.channel, kind(&stray.doc)), (Channel::Upper, ("roAck".into(), Some(id + 100))));
+    peer_to_ours.send(Message::Binary(wire(&ack(id, "RO7")).into())).await.unwrap();
+    let answer = timeout(Duration::from_secs(2), requesting).await.expect("answered, not timed out").unwrap().unwrap();
+    let MosMessage::RoAck(ro_ack) = &answer.message else { panic!("{answer:?}") };
+    assert_eq!((ro_ack.ro_id.as_ref(), kind(&answer).1), ("RO7", Some(id)));
+    while let Ok(Some(event)) = timeout(Duration::from_millis(100), session.next()).await {
+        assert!(!matches!(event, Event::Message(_)), "{event:?}");
+    }
+}
