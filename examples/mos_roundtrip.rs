@@ -1,5 +1,6 @@
 //! Request/acknowledgement round trips over loopback, both ends in one process: what a
-//! `request` costs on each transport and through a MOS 2.x `Session`; then, when node and the
+//! `request` costs on each transport and through a `Session` (MOS 2.x over TCP, MOS 4.0 over
+//! WebSockets); then, when node and the
 //! interop package are installed (`npm ci` in `tests/interop/mos-connection`), the same
 //! exchange between two mos-connection processes, for comparison.
 //!
@@ -12,7 +13,9 @@ use std::time::Instant;
 
 use osmos::cbor::IntoOwned;
 use osmos::mos::messages::{Mos, MosMessage};
-use osmos::mos::net::{tcp, ws, Channel, Config, Connection, Error, Event, Ports, Role, Session, SessionConfig};
+use osmos::mos::net::{
+    tcp, ws, Channel, Config, Connection, Error, Event, Ports, Role, Session, SessionConfig, WsTransport,
+};
 
 fn message(xml: &str) -> MosMessage<'static> {
     Mos::decode(&format!("<mos>{xml}</mos>")).expect("a valid message").message.into_owned()
@@ -61,14 +64,30 @@ fn free_ports() -> Result<Ports, Error> {
     Ok(Ports { lower: port()?, upper: port()?, query: None })
 }
 
-/// The same exchange through two sessions (four sockets, heartbeats every 10 s).
-async fn measure_sessions(config: &Config) -> Result<(), Error> {
+/// The same exchange through two MOS 2.x sessions (four sockets, heartbeats every 10 s).
+async fn measure_tcp_sessions(config: &Config) -> Result<(), Error> {
     let (ncs, dev) = (free_ports()?, free_ports()?);
     let at = |role, ours, theirs| {
         SessionConfig::new(config.clone(), role, "127.0.0.1").listen("127.0.0.1", ours).peer_ports(theirs)
     };
-    let newsroom = Session::start(at(Role::Newsroom, ncs, dev)).await?;
-    let device = Session::start(at(Role::Device, dev, ncs)).await?;
+    measure_sessions("session tcp", at(Role::Newsroom, ncs, dev), at(Role::Device, dev, ncs)).await
+}
+
+/// The same exchange through two MOS 4.0 sessions (a WebSocket per channel each way).
+async fn measure_ws_sessions(config: &Config) -> Result<(), Error> {
+    let (tls, cert) = ws::ServerTls::self_signed(&["localhost"])?;
+    let trust = ws::ClientTls::trust_pem(cert.as_bytes())?;
+    let (ncs, dev) = (free_ports()?.lower, free_ports()?.lower);
+    let at = |role, ours, theirs: u16| {
+        let transport = WsTransport::new(ours, tls.clone(), format!("wss://localhost:{theirs}/mos"), trust.clone());
+        SessionConfig { listen: "127.0.0.1".into(), ..SessionConfig::websocket(config.clone(), role, transport) }
+    };
+    measure_sessions("session wss", at(Role::Newsroom, ncs, dev), at(Role::Device, dev, ncs)).await
+}
+
+async fn measure_sessions(name: &str, newsroom: SessionConfig, device: SessionConfig) -> Result<(), Error> {
+    let newsroom = Session::start(newsroom).await?;
+    let device = Session::start(device).await?;
     let answering = tokio::spawn(async move {
         let ack = message("<roAck><roID>RO</roID><roStatus>OK</roStatus></roAck>");
         while let Some(event) = device.next().await {
@@ -87,7 +106,7 @@ async fn measure_sessions(config: &Config) -> Result<(), Error> {
             newsroom.request(ro.clone()).await?;
         }
         let each = started.elapsed() / count;
-        println!("session: roCreate of {stories} stories + roAck: {each:?} per round trip");
+        println!("{name}: roCreate of {stories} stories + roAck: {each:?} per round trip");
     }
     answering.abort();
     Ok(())
@@ -124,7 +143,8 @@ async fn main() -> Result<(), Error> {
     let (device, accepted) = tokio::join!(ws::connect(&url, Channel::Upper, &client), server.accept());
     measure("wss", device?, accepted?.0).await?;
 
-    measure_sessions(&Config::new("device.mos", "newsroom.mos")).await?;
+    measure_tcp_sessions(&config).await?;
+    measure_ws_sessions(&config).await?;
     measure_mos_connection();
     Ok(())
 }

@@ -350,3 +350,54 @@ async fn a_slow_application_delays_its_answers_but_not_the_sessions_heartbeats()
         assert!(!matches!(event, Event::PeerSilent { .. }), "{event:?}");
     }
 }
+
+#[tokio::test]
+async fn an_answer_sent_on_the_peers_own_socket_answers_our_request() {
+    // A peer that answers on the socket it opened rather than on ours.
+    let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let peer_upper = peer.local_addr().unwrap().port();
+    let ours = two_ports(free_ports());
+    let theirs = Ports { lower: two_ports(free_ports()).lower, upper: peer_upper, query: None };
+    // Heartbeats rare enough that the silent-peer check stays out of the way.
+    let config = session_config(Role::Newsroom, ours, theirs).heartbeats(Duration::from_secs(30), 3).retries(0);
+    let session = std::sync::Arc::new(Session::start(config).await.unwrap());
+    let requesting = {
+        let session = session.clone();
+        tokio::spawn(async move { session.request(ro_create("RO7", 1)).await })
+    };
+    let (mut ours_to_peer, _) = timeout(Duration::from_secs(5), peer.accept()).await.unwrap().unwrap();
+    let request = loop {
+        let doc = read_document(&mut ours_to_peer).await;
+        match &doc.message {
+            MosMessage::Heartbeat(_) => {
+                let id = kind(&doc).1.unwrap();
+                let beat = format!(
+                    "<mos><messageID>{id}</messageID><heartbeat><time>2026-12-07T20:00:00</time></heartbeat></mos>"
+                );
+                ours_to_peer.write_all(&wire(&beat)).await.unwrap();
+            }
+            _ => break doc,
+        }
+    };
+    let (name, id) = kind(&request);
+    assert_eq!(name, "roCreate");
+    let id = id.unwrap();
+    let mut peer_to_ours = TcpStream::connect(("127.0.0.1", ours.upper)).await.unwrap();
+    let ack = |id: i32, ro: &str| {
+        format!(
+            "<mos><mosID>device.mos</mosID><ncsID>newsroom.mos</ncsID><messageID>{id}</messageID>\
+             <roAck><roID>{ro}</roID><roStatus>OK</roStatus></roAck></mos>"
+        )
+    };
+    // An acknowledgement of nothing we sent is the application's to see; the right one is not.
+    peer_to_ours.write_all(&wire(&ack(id + 100, "RO-OTHER"))).await.unwrap();
+    let stray = next_message(&session).await;
+    assert_eq!((stray.channel, kind(&stray.doc)), (Channel::Upper, ("roAck".into(), Some(id + 100))));
+    peer_to_ours.write_all(&wire(&ack(id, "RO7"))).await.unwrap();
+    let answer = timeout(Duration::from_secs(2), requesting).await.expect("answered, not timed out").unwrap().unwrap();
+    let MosMessage::RoAck(ro_ack) = &answer.message else { panic!("{answer:?}") };
+    assert_eq!((ro_ack.ro_id.as_ref(), kind(&answer).1), ("RO7", Some(id)));
+    while let Ok(Some(event)) = timeout(Duration::from_millis(100), session.next()).await {
+        assert!(!matches!(event, Event::Message(_)), "{event:?}");
+    }
+}

@@ -227,6 +227,26 @@ impl Connection {
         result.unwrap_or(Err(Error::AckTimeout { message: name, message_id, after: timeout }))
     }
 
+    /// Hands `doc`, received on another connection, to the request waiting here when it
+    /// answers it and echoes its messageID (both must carry one: on the wrong socket, the
+    /// kind alone is too weak a match). Gives it back otherwise.
+    #[cfg(feature = "mos-tcp")]
+    pub(crate) fn complete(&self, doc: Mos<'static>) -> Option<Mos<'static>> {
+        let mut waiting = self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        let echoed = doc.message_id.as_ref().and_then(|id| id.value()).is_some();
+        let answers = waiting.as_ref().is_some_and(|w| w.awaited.message_id.is_some() && w.awaited.answered_by(&doc));
+        match waiting.take() {
+            Some(waiter) if echoed && answers => {
+                let _ = waiter.reply.send(Ok(doc));
+                None
+            }
+            other => {
+                *waiting = other;
+                Some(doc)
+            }
+        }
+    }
+
     fn stop_waiting(&self) {
         self.shared.waiting.lock().unwrap_or_else(PoisonError::into_inner).take();
     }

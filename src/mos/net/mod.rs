@@ -1,9 +1,10 @@
 //! MOS transports on tokio: MOS 2.x over TCP ([`tcp`], feature `mos-tcp`) and MOS 4.0 over
 //! WebSockets over TLS ([`ws`], feature `mos-ws`).
 //!
-//! For MOS 2.x, a [`Session`] (feature `mos-tcp`) is what an application uses: one peer, both
-//! ports both ways ("Two Ports – Four Sockets"), heartbeats, redials, retries, NACKs, one
-//! stream of [`Event`]s.
+//! A [`Session`] is what an application uses: one peer, both ports both ways ("Two Ports –
+//! Four Sockets") over TCP for MOS 2.x (feature `mos-tcp`), or one WebSocket per channel each
+//! way for MOS 4.0 ([`Transport::WebSocket`], feature `mos-ws`); heartbeats, redials, retries,
+//! NACKs, one stream of [`Event`]s.
 //!
 //! Both transports hand out a [`Connection`]: one socket (MOS 2.x) or one WebSocket (MOS 4.0) carrying
 //! `<mos>` documents in UCS-2BE both ways. On it, this side's requests go out one at a time
@@ -30,8 +31,10 @@ use std::time::Duration;
 pub use ack::name as message_name;
 pub use connection::{heartbeat, Connection};
 pub use error::{Error, Recovered};
+#[cfg(feature = "mos-ws")]
+pub use session::WsTransport;
 #[cfg(feature = "mos-tcp")]
-pub use session::{channel_of, Event, IdPolicy, Incoming, LinkStatus, Ports, Session, SessionConfig};
+pub use session::{channel_of, Event, IdPolicy, Incoming, LinkStatus, Ports, Session, SessionConfig, Transport};
 
 /// The legacy port a message belongs to (MOS 2.x) or the channel that names it (MOS 4.0).
 /// Ports are independent flows: one outstanding message on each.

@@ -1,5 +1,6 @@
-//! A MOS 2.x session with one peer over TCP: "Two Ports – Four Sockets" (SPEC285 §2.1
-//! "Message Transport"; `reference/mos.md` §6.1).
+//! A session with one peer: MOS 2.x over TCP, "Two Ports – Four Sockets" (SPEC285 §2.1
+//! "Message Transport"; `reference/mos.md` §6.1), or MOS 4.0 over WebSockets, the same with a
+//! channel (`mom`, `ro`, `aux`) in place of each port (`reference/mos.md` §6.3).
 //!
 //! Both sides listen on the lower and upper ports (and the query port when it is on) and
 //! each dials the other's: a side sends its requests over the sockets it opened and answers
@@ -13,6 +14,10 @@
 //! sends to the application through one stream of [`Event`]s, after the envelope check and
 //! the duplicate check (a retry of a message already handed out is answered with the answer
 //! already given, or dropped while the application still works on it).
+//!
+//! Only where sockets are made differs between the transports ([`Transport`]): a TCP listener
+//! per port or one WebSocket server for every channel, a TCP dial or a WebSocket dial naming
+//! the channel. Everything above a [`Connection`] is the same code.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::VecDeque;
@@ -25,6 +30,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::error::Recovered;
+#[cfg(feature = "mos-ws")]
+use super::ws;
 use super::{ack, heartbeat, nack, tcp, Channel, Config, Connection, Error, Role};
 use crate::cbor::IntoOwned;
 use crate::mos::messages::{Mos, MosMessage};
@@ -82,6 +89,83 @@ pub enum IdPolicy {
     Reject,
 }
 
+/// How a session makes its sockets.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum Transport {
+    /// MOS 2.x: a TCP port per channel, [`SessionConfig::listen_ports`] and
+    /// [`SessionConfig::peer_ports`].
+    #[default]
+    Tcp,
+    /// MOS 4.0: WebSockets over TLS, one per channel each way, on one port per side.
+    #[cfg(feature = "mos-ws")]
+    WebSocket(Box<WsTransport>),
+}
+
+/// The MOS 4.0 side of a session: our WebSocket server and how we dial the peer's.
+///
+/// The session listens on [`SessionConfig::listen`] at `port` for every channel (the peer
+/// names the channel in its URL) and dials `peer_url` once per channel. The `aux` channel is
+/// used when `aux` is on, like the query port. Heartbeats go out on the session's schedule as
+/// in MOS 2.x (they are what tells a silent peer); each connection also sends a `keepAlive`
+/// after the idle interval of its `server`/`client` configuration.
+#[cfg(feature = "mos-ws")]
+#[derive(Debug, Clone)]
+pub struct WsTransport {
+    /// Our server: certificate, the credentials the peer must send, keepAlive. Its `session`
+    /// field is replaced by [`SessionConfig::config`].
+    pub server: ws::ServerConfig,
+    /// How we dial: trusted certificates, the credentials we send, keepAlive, where the URL
+    /// names the channel. Its `session` field is replaced by [`SessionConfig::config`]; its
+    /// mode is standard (each side sends its requests on the connections it dialed).
+    pub client: ws::ClientConfig,
+    /// The peer's server, `wss://host:port/path`.
+    pub peer_url: String,
+    /// The port to listen on (0: any free one, see [`Session::local_ports`]).
+    pub port: u16,
+    /// Whether the `aux` channel (the query port's messages) is used.
+    pub aux: bool,
+}
+
+#[cfg(feature = "mos-ws")]
+impl WsTransport {
+    /// A server on `port` with `server_tls`, dialing `peer_url` trusting `client_tls`; no
+    /// credentials either way, no `aux` channel.
+    pub fn new(port: u16, server_tls: ws::ServerTls, peer_url: impl Into<String>, client_tls: ws::ClientTls) -> Self {
+        let placeholder = Config::new("", "");
+        WsTransport {
+            server: ws::ServerConfig::new(placeholder.clone(), server_tls),
+            client: ws::ClientConfig::new(placeholder, client_tls),
+            peer_url: peer_url.into(),
+            port,
+            aux: false,
+        }
+    }
+
+    /// The credentials the peer must send us (`required`) and those we send it (`ours`).
+    #[must_use]
+    pub fn credentials(mut self, required: (&str, &str), ours: (&str, &str)) -> Self {
+        self.server = self.server.credentials(required.0, required.1);
+        self.client = self.client.credentials(ours.0, ours.1);
+        self
+    }
+
+    /// Uses the `aux` channel.
+    #[must_use]
+    pub fn aux(mut self, on: bool) -> Self {
+        self.aux = on;
+        self
+    }
+
+    /// Sets the keepAlive idle interval of both our server's and our dialed connections.
+    #[must_use]
+    pub fn keep_alive(mut self, idle: Option<Duration>) -> Self {
+        self.server.keep_alive = idle;
+        self.client.keep_alive = idle;
+        self
+    }
+}
+
 /// Everything a [`Session`] needs: names and limits ([`Config`]), our role, where we listen,
 /// where the peer is, and the schedule of heartbeats, retries and redials.
 #[derive(Debug, Clone)]
@@ -93,11 +177,13 @@ pub struct SessionConfig {
     pub role: Role,
     /// The address to listen on (default `0.0.0.0`; `127.0.0.1` to stay on this machine).
     pub listen: String,
-    /// The ports to listen on (port 0: any free one, see [`Session::local_ports`]).
+    /// TCP or WebSockets (default TCP).
+    pub transport: Transport,
+    /// The ports to listen on (port 0: any free one, see [`Session::local_ports`]). MOS 2.x.
     pub listen_ports: Ports,
     /// The peer's host name or address.
     pub peer: String,
-    /// The peer's ports. Its query port is dialed only when ours is on too.
+    /// The peer's ports. Its query port is dialed only when ours is on too. MOS 2.x.
     pub peer_ports: Ports,
     /// How often each dialed socket sends a heartbeat (default 10 s). Each waits for its
     /// answer up to this interval or [`Config::ack_timeout`], whichever is shorter.
@@ -130,6 +216,7 @@ impl SessionConfig {
             config,
             role,
             listen: "0.0.0.0".into(),
+            transport: Transport::Tcp,
             listen_ports: Ports::DEFAULT,
             peer: peer.into(),
             peer_ports: Ports::DEFAULT,
@@ -141,6 +228,14 @@ impl SessionConfig {
             ids: IdPolicy::Warn,
             retry_window: Duration::from_secs(120),
         }
+    }
+
+    /// A MOS 4.0 session of `role` over WebSockets (the peer is `transport.peer_url`), default
+    /// schedule.
+    #[cfg(feature = "mos-ws")]
+    pub fn websocket(config: Config, role: Role, transport: WsTransport) -> Self {
+        let peer = transport.peer_url.clone();
+        SessionConfig { transport: Transport::WebSocket(Box::new(transport)), ..SessionConfig::new(config, role, peer) }
     }
 
     /// Sets where to listen: address and ports.
@@ -300,6 +395,10 @@ impl Incoming {
 /// The answer given to a request of the peer, once given: sent again when the peer retries.
 type Answer = Arc<Mutex<Option<Arc<Mos<'static>>>>>;
 
+/// Our dialed connection per channel while it is up: where an answer the peer sent on its own
+/// socket finds the request it answers.
+type Dialed = Arc<[Mutex<Option<Arc<Connection>>>; 3]>;
+
 /// The state of one dialed port, for [`Session::link_status`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkStatus {
@@ -344,7 +443,8 @@ struct Job {
     reply: oneshot::Sender<Result<Mos<'static>, Error>>,
 }
 
-/// One MOS 2.x peer: four sockets (six with the query port), one stream of events.
+/// One peer: over MOS 2.x TCP four sockets (six with the query port), over MOS 4.0
+/// WebSockets a connection per channel each way; one stream of events.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), osmos::mos::net::Error> {
@@ -410,7 +510,6 @@ impl Session {
     /// Listens on our ports and starts dialing the peer's. Fails only when a port cannot be
     /// listened on; the peer may come later (requests wait in the queue).
     pub async fn start(config: SessionConfig) -> Result<Session, Error> {
-        let query = config.listen_ports.query.is_some();
         let names = Arc::new(Names {
             mos_id: config.config.mos_id.clone(),
             ncs_id: config.config.ncs_id.clone(),
@@ -419,38 +518,69 @@ impl Session {
         let status: Arc<[Mutex<LinkStatus>; 3]> = Arc::new(Default::default());
         let (events_tx, events) = mpsc::channel(EVENTS);
         let mut tasks = Vec::new();
-        let mut local = Ports { lower: 0, upper: 0, query: None };
         let mut links: [Option<mpsc::Sender<Job>>; 3] = [None, None, None];
         let checks =
             Arc::new(Checks { policy: config.ids, mos_id: names.mos_id.clone(), ncs_id: names.ncs_id.clone() });
-        for channel in CHANNELS {
-            let Some(port) = config.listen_ports.get(channel) else { continue };
-            let listener = tcp::Listener::bind((config.listen.as_str(), port), config.config.clone()).await?;
-            let port = listener.local_addr()?.port();
-            match channel {
-                Channel::Lower => local.lower = port,
-                Channel::Upper => local.upper = port,
-                Channel::Query => local.query = Some(port),
+        let dialed: Dialed = Arc::new(Default::default());
+        let accept = |channel| Accept {
+            channel,
+            dialed: dialed.clone(),
+            events: events_tx.clone(),
+            names: names.clone(),
+            checks: checks.clone(),
+            recent: Arc::new(Mutex::new(VecDeque::new())),
+            retry_window: config.retry_window,
+        };
+        // What we listen on, and how each of the peer's channels is dialed.
+        let mut dials: [Option<Dial>; 3] = [None, None, None];
+        let local = match &config.transport {
+            Transport::Tcp => {
+                let mut local = Ports { lower: 0, upper: 0, query: None };
+                for channel in CHANNELS {
+                    let Some(port) = config.listen_ports.get(channel) else { continue };
+                    let listener = tcp::Listener::bind((config.listen.as_str(), port), config.config.clone()).await?;
+                    let port = listener.local_addr()?.port();
+                    match channel {
+                        Channel::Lower => local.lower = port,
+                        Channel::Upper => local.upper = port,
+                        Channel::Query => local.query = Some(port),
+                    }
+                    tasks.push(tokio::spawn(accept(channel).run(listener)).abort_handle());
+                    if let Some(peer_port) = config.peer_ports.get(channel) {
+                        dials[index(channel)] = Some(Dial::Tcp(format!("{}:{peer_port}", config.peer)));
+                    }
+                }
+                local
             }
-            let accept = Accept {
-                channel,
-                events: events_tx.clone(),
-                names: names.clone(),
-                checks: checks.clone(),
-                recent: Arc::new(Mutex::new(VecDeque::new())),
-                retry_window: config.retry_window,
-            };
-            tasks.push(tokio::spawn(accept.run(listener)).abort_handle());
-        }
+            #[cfg(feature = "mos-ws")]
+            Transport::WebSocket(transport) => {
+                let channels: &[Channel] = if transport.aux { &CHANNELS } else { &[Channel::Lower, Channel::Upper] };
+                let server_config = ws::ServerConfig { session: config.config.clone(), ..transport.server.clone() };
+                let server = ws::Server::bind((config.listen.as_str(), transport.port), server_config).await?;
+                let port = server.local_addr()?.port();
+                let mut accepts: [Option<Arc<Accept>>; 3] = [None, None, None];
+                for &channel in channels {
+                    accepts[index(channel)] = Some(Arc::new(accept(channel)));
+                    let client = ws::ClientConfig {
+                        session: config.config.clone(),
+                        mode: ws::Mode::Standard,
+                        ..transport.client.clone()
+                    };
+                    dials[index(channel)] =
+                        Some(Dial::Ws { url: transport.peer_url.clone(), client: Box::new(client) });
+                }
+                tasks.push(tokio::spawn(Accept::run_ws(accepts, server)).abort_handle());
+                Ports { lower: port, upper: port, query: transport.aux.then_some(port) }
+            }
+        };
         for channel in CHANNELS {
-            let (Some(_), Some(port)) = (config.listen_ports.get(channel), config.peer_ports.get(channel)) else {
-                continue;
-            };
+            let Some(dial) = dials[index(channel)].take() else { continue };
             let (jobs_tx, jobs) = mpsc::channel(config.queue);
             links[index(channel)] = Some(jobs_tx);
             let link = Link {
                 channel,
-                addr: format!("{}:{port}", config.peer),
+                dial,
+                dialed: dialed.clone(),
                 config: config.clone(),
                 events: events_tx.clone(),
                 names: names.clone(),
@@ -464,14 +594,15 @@ impl Session {
             names,
             status,
             local,
-            query,
+            query: local.query.is_some(),
             queue: config.queue,
             role: config.role,
             tasks,
         })
     }
 
-    /// The ports listened on (the actual ones when 0 was asked for).
+    /// The ports listened on (the actual ones when 0 was asked for). Over WebSockets, the one
+    /// port of our server, given for each channel in use.
     pub fn local_ports(&self) -> Ports {
         self.local
     }
@@ -516,10 +647,32 @@ fn ends_connection(error: &Error) -> bool {
     matches!(error, Error::Closed | Error::Disconnected { .. } | Error::Io(_) | Error::Connect { .. })
 }
 
+/// How one of the peer's channels is reached.
+enum Dial {
+    /// `host:port`.
+    Tcp(String),
+    /// The peer's server, told the channel in the URL.
+    #[cfg(feature = "mos-ws")]
+    Ws { url: String, client: Box<ws::ClientConfig> },
+}
+
+impl Dial {
+    // The channel is in the URL for WebSockets; a TCP port is the channel already.
+    #[cfg_attr(not(feature = "mos-ws"), allow(unused_variables))]
+    async fn connect(&self, channel: Channel, config: &Config) -> Result<Connection, Error> {
+        match self {
+            Dial::Tcp(addr) => tcp::connect(addr.as_str(), config).await,
+            #[cfg(feature = "mos-ws")]
+            Dial::Ws { url, client } => ws::connect(url, channel, client).await,
+        }
+    }
+}
+
 /// One dialed port.
 struct Link {
     channel: Channel,
-    addr: String,
+    dial: Dial,
+    dialed: Dialed,
     config: SessionConfig,
     events: mpsc::Sender<Event>,
     names: Arc<Names>,
@@ -529,6 +682,10 @@ struct Link {
 impl Link {
     fn status(&self, update: impl FnOnce(&mut LinkStatus)) {
         update(&mut self.status[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner));
+    }
+
+    fn set_dialed(&self, conn: Option<Arc<Connection>>) {
+        *self.dialed[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner) = conn;
     }
 
     /// State events are dropped rather than waited for when the application lags: the link
@@ -545,7 +702,7 @@ impl Link {
         // An outage is reported once: when the socket goes, or when the first dial fails.
         let mut reported_down = false;
         loop {
-            let conn = match tcp::connect(&self.addr, &self.config.config).await {
+            let conn = match self.dial.connect(self.channel, &self.config.config).await {
                 Ok(conn) => Arc::new(conn),
                 Err(error) => {
                     if !reported_down {
@@ -564,7 +721,10 @@ impl Link {
                 s.connects += 1;
             });
             self.report(Event::Linked { channel: self.channel });
-            let error = match self.serve(&conn, &mut jobs, &mut pending).await {
+            self.set_dialed(Some(conn.clone()));
+            let served = self.serve(&conn, &mut jobs, &mut pending).await;
+            self.set_dialed(None);
+            let error = match served {
                 Some(error) => error,
                 // The session is gone.
                 None => return,
@@ -704,6 +864,7 @@ struct Recent {
 /// One listened-on port.
 struct Accept {
     channel: Channel,
+    dialed: Dialed,
     events: mpsc::Sender<Event>,
     names: Arc<Names>,
     checks: Arc<Checks>,
@@ -725,6 +886,27 @@ impl Accept {
                 }
                 // Out of file descriptors and the like: try again shortly.
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// One WebSocket server for every channel: each accepted connection goes to the reader
+    /// of the channel its URL names.
+    #[cfg(feature = "mos-ws")]
+    async fn run_ws(accepts: [Option<Arc<Accept>>; 3], server: ws::Server) {
+        let mut readers = JoinSet::new();
+        loop {
+            while readers.try_join_next().is_some() {}
+            match server.accept().await {
+                Ok((conn, accepted)) => {
+                    // A channel not in use (`aux` off) is closed at once: dropped.
+                    if let Some(accept) = &accepts[index(accepted.channel)] {
+                        readers.spawn(accept.clone().read(Arc::new(conn), accepted.peer));
+                    }
+                }
+                Err(Error::Io(_)) => tokio::time::sleep(Duration::from_millis(100)).await,
+                // One client's failed handshake (TLS, 401, no channel): the next may do better.
+                Err(_) => {}
             }
         }
     }
@@ -756,6 +938,18 @@ impl Accept {
 
     /// Checks one message from the peer: the event to hand out, if any.
     async fn take(&self, conn: &Arc<Connection>, doc: Mos<'static>, warned: &mut bool) -> Option<Event> {
+        // An answer sent on the peer's own socket instead of ours: it still answers our
+        // request on this channel (rather than leaving it to time out). Taken there, it is no
+        // event here.
+        let doc = if ack::replies(ack::name(&doc.message)).is_none() {
+            let ours = self.dialed[index(self.channel)].lock().unwrap_or_else(PoisonError::into_inner).clone();
+            match ours {
+                Some(ours) => ours.complete(doc)?,
+                None => doc,
+            }
+        } else {
+            doc
+        };
         if let Some((mos_id, ncs_id)) = self.checks.wrong(&doc) {
             match self.checks.policy {
                 IdPolicy::Accept => {}
