@@ -156,13 +156,16 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
 /// level doubling it), and a `build.rs` must fail, never hang. Open Screen nests 3 deep.
 pub const MAX_CDDL_NESTING: usize = 8;
 
-/// The first bracket nested deeper than [`MAX_CDDL_NESTING`], outside comments and strings,
-/// as an error at its line and column. One pass over the text, before the parser sees it.
-fn too_deep(source: &Source) -> Option<SchemaError> {
-    let bytes = source.text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
+/// The offsets and bytes of `text` that are CDDL code: comments (`; …` to the end of the line)
+/// and text or byte string literals (`"…"`, `'…'`, with `\` escapes) are passed over. The
+/// scans that run before the parser (nesting depth, `.cborseq`) must not see brackets or
+/// control names inside either.
+fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    std::iter::from_fn(move || loop {
+        let b = *bytes.get(i)?;
+        match b {
             b';' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -173,7 +176,22 @@ fn too_deep(source: &Source) -> Option<SchemaError> {
                 while i < bytes.len() && bytes[i] != q {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
+                i += 1;
             }
+            _ => {
+                i += 1;
+                return Some((i - 1, b));
+            }
+        }
+    })
+}
+
+/// The first bracket nested deeper than [`MAX_CDDL_NESTING`], outside comments and strings,
+/// as an error at its line and column. One pass over the text, before the parser sees it.
+fn too_deep(source: &Source) -> Option<SchemaError> {
+    let mut depth = 0usize;
+    for (i, b) in code_bytes(&source.text) {
+        match b {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_CDDL_NESTING {
@@ -191,7 +209,6 @@ fn too_deep(source: &Source) -> Option<SchemaError> {
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     None
 }
@@ -218,30 +235,13 @@ fn folded(source: &Source) -> Option<SchemaError> {
 /// bytes as they are (see `Lowerer::lower_type1`), and the spelling keeps every offset, so
 /// errors still point into the schema as written.
 fn parser_text(text: &str) -> String {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let (mut i, mut copied) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != q {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'.' if text[i..].starts_with(".cborseq") => {
-                out.push_str(&text[copied..i]);
-                out.push_str(".cbor   ");
-                i += ".cborseq".len();
-                copied = i;
-            }
-            _ => i += 1,
+    let mut copied = 0usize;
+    for (i, b) in code_bytes(text) {
+        if b == b'.' && i >= copied && text[i..].starts_with(".cborseq") {
+            out.push_str(&text[copied..i]);
+            out.push_str(".cbor   ");
+            copied = i + ".cborseq".len();
         }
     }
     out.push_str(&text[copied.min(text.len())..]);
