@@ -7,7 +7,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use osmos::quic::certificate::SerialNumber;
-use osmos::quic::discovery::{self, display_name_of, instance_name, Advertisement, Advertiser, Interfaces, TxtRecord};
+use osmos::quic::discovery::{
+    self, display_name_of, instance_name, without_conflict_suffix, Advertisement, Advertiser, Interfaces, TxtRecord,
+};
 use osmos::quic::{AgentIdentity, Fingerprint};
 
 #[test]
@@ -25,6 +27,14 @@ fn instance_names_are_prefixes_of_the_display_name() {
     let wide = format!("{}€€", "z".repeat(61));
     assert_eq!(instance_name(&wide), format!("{}\0", "z".repeat(61)));
     assert!(long.starts_with(display_name_of(&cut).0));
+    // Conflict resolution appends " (N)", after the NUL of a cut name too.
+    assert_eq!(without_conflict_suffix("Kitchen (2)"), Some("Kitchen"));
+    assert_eq!(without_conflict_suffix("Kitchen (12)"), Some("Kitchen"));
+    for plain in ["Kitchen", "Kitchen ()", "Kitchen (x)", "Kitchen(2)", "Kitchen (2) TV"] {
+        assert_eq!(without_conflict_suffix(plain), None, "{plain}");
+    }
+    assert_eq!(display_name_of(&format!("{cut} (2)")), ("y".repeat(62).as_str(), true));
+    assert_eq!(display_name_of("Studio (2)"), ("Studio (2)", false));
 }
 
 fn txt() -> TxtRecord {
@@ -205,6 +215,7 @@ mod agents {
         UrlAvailability,
     };
     use osmos::quic::auth::Psk;
+    use osmos::quic::certificate::agent_hostname;
     use osmos::quic::discovery::Interfaces;
     use osmos::quic::{Agent, AgentIdentity, AgentOptions, CertificateParams, PskUser};
     use tokio::sync::mpsc;
@@ -322,5 +333,162 @@ mod agents {
             assert_eq!(controlled.peer_info().map(|i| &*i.display_name), Some("Den TV"));
         });
         println!("two agents talked");
+    }
+
+    /// Network spec, "Computing the Agent Hostname": each time the instance name changes the
+    /// agent computes a new hostname, the certificate's subject CN. Two receivers advertise
+    /// "Kitchen"; the one conflict resolution renames takes a new certificate (serial counter 2,
+    /// subject CN from "Kitchen (2)") and advertises its new `fp`; a controller then connects to
+    /// it by that fingerprint and verifies its display name.
+    #[test]
+    fn a_renamed_agent_renews_its_certificate_and_hostname() {
+        if std::env::var_os(super::INNER).is_none() {
+            super::in_private_network("agents::a_renamed_agent_renews_its_certificate_and_hostname");
+            return;
+        }
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+            let receiver = |psk_ease: u8| {
+                let params = CertificateParams::new("osmos test", "Kitchen").unwrap();
+                let mut options = AgentOptions::new(
+                    info("Kitchen", AgentCapability::ReceivePresentation),
+                    AgentIdentity::generate_with(&params).unwrap(),
+                );
+                options.psk_ease_of_input = psk_ease;
+                options.interfaces = Interfaces::WithLoopback;
+                Agent::new(options).unwrap()
+            };
+            let mut first = receiver(10);
+            first.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let mut second = receiver(10);
+            let before = (second.identity().fingerprint(), second.identity().serial());
+            let addr = second.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
+            let mut renamed = None;
+            for _ in 0..40 {
+                assert_eq!(first.follow_rename().unwrap(), None, "the first to publish keeps its name");
+                if let Some(name) = second.follow_rename().unwrap() {
+                    renamed = Some(name);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            assert_eq!(renamed.as_deref(), Some("Kitchen (2)"));
+            assert_eq!(second.instance_name(), Some("Kitchen (2)"));
+            assert_eq!(first.instance_name(), Some("Kitchen"));
+            let identity = second.identity();
+            assert_ne!(identity.fingerprint(), before.0, "a new key");
+            assert_eq!(identity.serial().base(), before.1.base());
+            assert_eq!(identity.serial().counter(), before.1.counter() + 1);
+            let expected = agent_hostname(&identity.serial(), "Kitchen (2)", "local");
+            assert_eq!(identity.hostname(), expected);
+            assert!(expected.ends_with(".Kitchen--2-.local"), "{expected}");
+            assert_eq!(identity.model_name(), "osmos test");
+
+            let mut options = AgentOptions::new(
+                info("Phone", AgentCapability::ControlPresentation),
+                AgentIdentity::generate("Phone").unwrap(),
+            );
+            options.psk_ease_of_input = 80;
+            options.interfaces = Interfaces::WithLoopback;
+            let controller = Agent::new(options).unwrap();
+            let want = identity.fingerprint();
+            let found = controller
+                .discover(Duration::from_secs(10), move |f| f.agents.values().any(|a| a.txt.fingerprint == want))
+                .await
+                .unwrap();
+            let kitchen2 = found.agents.values().find(|a| a.txt.fingerprint == want).unwrap().clone();
+            assert_eq!(kitchen2.instance_name, "Kitchen (2)");
+            assert_eq!(kitchen2.addresses, [addr]);
+            assert_eq!(kitchen2.txt.serial, Some(identity.serial()));
+            assert_eq!(kitchen2.hostname.as_deref(), Some(expected.as_str()));
+            assert!(
+                !found.agents.values().any(|a| a.txt.fingerprint == before.0),
+                "the old fingerprint is withdrawn: {found:?}"
+            );
+
+            let (tx, rx) = mpsc::unbounded_channel();
+            let serve = async {
+                let mut conn = second.accept(&mut Screen(tx)).await.unwrap().unwrap();
+                // recv answers agent-info-request, until the controller closes.
+                while let Ok(Some(_)) = conn.recv().await {}
+            };
+            let control = async {
+                let mut conn = controller.connect(&kitchen2, &mut Keypad(Some(rx))).await.unwrap();
+                assert_eq!(conn.connection().peer_fingerprint(), Some(want));
+                conn.request_agent_info(Duration::from_secs(5)).await.unwrap();
+                assert_eq!(conn.verified_display_name(), Some("Kitchen"));
+                conn.close().await;
+            };
+            let ((), ()) = tokio::time::timeout(Duration::from_secs(30), async { tokio::join!(serve, control) })
+                .await
+                .expect("within 30 s");
+        });
+        println!("renamed agent renewed");
+    }
+
+    /// A keypad where the user types a PSK off by one.
+    struct Typo(Option<mpsc::UnboundedReceiver<Psk>>);
+
+    impl PskUser for Typo {
+        fn show_psk(&mut self, _: Psk) {}
+        fn enter_psk(&mut self) -> Pin<Box<dyn Future<Output = Option<Psk>> + Send>> {
+            let mut rx = self.0.take();
+            Box::pin(async move {
+                let psk = rx.as_mut()?.recv().await?;
+                Psk::from_value(psk.value() ^ 1).ok()
+            })
+        }
+    }
+
+    /// Network spec, "Passive network attackers" mitigations: an increasing backoff to respond
+    /// to authentication challenges. After a wrong PSK the receiver waits `auth_backoff` before
+    /// it answers the next attempt, which then succeeds.
+    #[test]
+    fn a_failed_authentication_slows_the_next_one() {
+        if std::env::var_os(super::INNER).is_none() {
+            super::in_private_network("agents::a_failed_authentication_slows_the_next_one");
+            return;
+        }
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+            let params = CertificateParams::new("osmos test", "Hall").unwrap();
+            let mut options = AgentOptions::new(
+                info("Hall", AgentCapability::ReceivePresentation),
+                AgentIdentity::generate_with(&params).unwrap(),
+            );
+            options.psk_ease_of_input = 10;
+            options.interfaces = Interfaces::WithLoopback;
+            options.auth_backoff = Duration::from_secs(3);
+            let mut receiver = Agent::new(options).unwrap();
+            receiver.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
+            let mut options = AgentOptions::new(
+                info("Phone", AgentCapability::ControlPresentation),
+                AgentIdentity::generate("Phone").unwrap(),
+            );
+            options.psk_ease_of_input = 80;
+            options.interfaces = Interfaces::WithLoopback;
+            let controller = Agent::new(options).unwrap();
+            let found = controller.discover(Duration::from_secs(10), |f| !f.agents.is_empty()).await.unwrap();
+            let hall = found.agents.values().next().unwrap().clone();
+
+            let (tx, rx) = mpsc::unbounded_channel();
+            let serve = async { receiver.accept(&mut Screen(tx)).await.unwrap() };
+            let control = async { controller.connect(&hall, &mut Typo(Some(rx))).await };
+            let (served, controlled) = tokio::join!(serve, control);
+            assert!(matches!(served, Err(osmos::quic::Error::Authentication(_))), "{served:?}");
+            assert!(matches!(controlled, Err(osmos::quic::Error::Authentication(_))), "{controlled:?}");
+
+            let started = std::time::Instant::now();
+            let (tx, rx) = mpsc::unbounded_channel();
+            let serve = async { receiver.accept(&mut Screen(tx)).await.unwrap() };
+            let control = async { controller.connect(&hall, &mut Keypad(Some(rx))).await };
+            let (served, controlled) =
+                tokio::time::timeout(Duration::from_secs(30), async { tokio::join!(serve, control) }).await.unwrap();
+            served.unwrap();
+            controlled.unwrap();
+            let took = started.elapsed();
+            // The first failure may end on one side up to the auth-status grace (1 s) before the other.
+            assert!(took >= Duration::from_millis(1500), "answered after {took:?}, before the backoff ended");
+        });
+        println!("backoff held");
     }
 }

@@ -17,6 +17,11 @@ use crate::openscreen::{
     AgentInfo, AgentInfoEvent, AgentInfoRequest, AgentInfoResponse, AgentStatusResponse, Message, PskInputMethod,
 };
 
+/// How often a waiting [`Agent::accept`] looks for a rename by mDNS conflict resolution (a
+/// probe takes about 750 ms, so a rename is followed before the renamed name is announced
+/// long).
+const RENAME_CHECK: Duration = Duration::from_millis(250);
+
 /// What an agent is and how it authenticates.
 #[derive(Debug)]
 pub struct AgentOptions {
@@ -37,6 +42,11 @@ pub struct AgentOptions {
     pub config: Config,
     /// The interfaces mDNS uses.
     pub interfaces: Interfaces,
+    /// The wait before answering an authentication after one failed, doubled with each
+    /// further failure up to [`MAX_AUTH_BACKOFF`] and reset by a success: the network spec's
+    /// "increasing backoff to respond to authentication challenges", against brute force on
+    /// the PSK. Zero turns it off.
+    pub auth_backoff: Duration,
 }
 
 impl AgentOptions {
@@ -52,6 +62,7 @@ impl AgentOptions {
             psk_input_timeout: Duration::from_secs(120),
             config: Config::default(),
             interfaces: Interfaces::Network,
+            auth_backoff: Duration::from_secs(1),
         }
     }
 }
@@ -66,6 +77,29 @@ pub struct Agent {
     advertiser: Option<Advertiser>,
     /// The authenticated connections, told of a new agent-info.
     peers: Peers,
+    backoff: Arc<Mutex<Backoff>>,
+}
+
+/// The longest wait [`AgentOptions::auth_backoff`] grows to.
+pub const MAX_AUTH_BACKOFF: Duration = Duration::from_secs(64);
+
+/// Failed authentications in a row, and when the next one may be answered.
+#[derive(Debug, Default)]
+struct Backoff {
+    failures: u32,
+    until: Option<tokio::time::Instant>,
+}
+
+impl Backoff {
+    fn failed(&mut self, base: Duration, now: tokio::time::Instant) {
+        self.failures = self.failures.saturating_add(1);
+        let wait = base.saturating_mul(1 << (self.failures - 1).min(16)).min(MAX_AUTH_BACKOFF);
+        self.until = Some(now + wait);
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
 }
 
 /// Handles of authenticated connections (dead ones are dropped when next used).
@@ -81,6 +115,7 @@ impl Agent {
             server: None,
             advertiser: None,
             peers: Peers::default(),
+            backoff: Arc::default(),
         })
     }
 
@@ -120,6 +155,37 @@ impl Agent {
         self.advertiser = Some(Advertiser::publish(advertisement, self.options.interfaces)?);
         self.server = Some(server);
         Ok(local)
+    }
+
+    /// The DNS-SD instance name advertised (`None` before [`Agent::advertise`]): made from the
+    /// display name, or as mDNS conflict resolution renamed it.
+    pub fn instance_name(&self) -> Option<&str> {
+        self.advertiser.as_ref().map(Advertiser::instance_name)
+    }
+
+    /// Follows a rename by mDNS conflict resolution (RFC 6762 §9, which the network spec asks
+    /// advertising agents to follow): the spec computes a new agent hostname each time the
+    /// instance name changes, and the hostname is the certificate's subject CN, so the agent
+    /// takes its next certificate ([`AgentIdentity::renewed`]: serial counter + 1, new key),
+    /// presents it to the connections that come next, and advertises its new `fp`, `sn` and
+    /// SRV target. Returns the new instance name when there was a rename. [`Agent::accept`]
+    /// calls it while it waits; an agent that is not accepting can call it itself.
+    pub fn follow_rename(&mut self) -> Result<Option<String>, Error> {
+        let Some(advertiser) = self.advertiser.as_mut() else { return Ok(None) };
+        let Some(instance) = advertiser.renamed() else { return Ok(None) };
+        let identity = self.options.identity.renewed(&instance)?;
+        let txt = TxtRecord {
+            fingerprint: identity.fingerprint(),
+            metadata_version: self.metadata_version,
+            auth_token: self.auth_token.clone(),
+            serial: Some(identity.serial()),
+        };
+        advertiser.renew(&instance, txt)?;
+        if let Some(server) = &self.server {
+            server.set_identity(&identity)?;
+        }
+        self.options.identity = identity;
+        Ok(Some(instance))
     }
 
     /// Changes the agent-info: raises the advertised metadata version (`mv`), so listening
@@ -163,19 +229,36 @@ impl Agent {
         })
     }
 
-    /// The next connection whose TLS handshake is done, still to be authenticated.
+    /// The next connection whose TLS handshake is done, still to be authenticated. While it
+    /// waits, it follows a rename by mDNS conflict resolution ([`Agent::follow_rename`]).
     pub async fn accept_unauthenticated(&mut self) -> Option<Result<Incoming, Error>> {
-        let server = self.server.as_mut()?;
-        let conn = match server.accept::<Message<'static>>().await? {
-            Ok(conn) => conn,
-            Err(e) => return Some(Err(e)),
+        let conn = loop {
+            if let Err(e) = self.follow_rename() {
+                return Some(Err(e));
+            }
+            let server = self.server.as_mut()?;
+            let next = tokio::select! {
+                next = server.accept::<Message<'static>>() => next,
+                _ = tokio::time::sleep(RENAME_CHECK), if self.advertiser.is_some() => continue,
+            };
+            match next? {
+                Ok(conn) => break conn,
+                Err(e) => return Some(Err(e)),
+            }
         };
         let Some(peer_fingerprint) = conn.peer_fingerprint() else {
             return Some(Err(Error::Tls { peer: Some(conn.remote_address()), detail: "no client certificate".into() }));
         };
         let mut auth = self.auth_config(Side::Server, peer_fingerprint);
         auth.initiate = false;
-        Some(Ok(Incoming { conn, auth, info: self.options.info.clone(), peers: self.peers.clone() }))
+        Some(Ok(Incoming {
+            conn,
+            auth,
+            info: self.options.info.clone(),
+            peers: self.peers.clone(),
+            backoff: self.backoff.clone(),
+            backoff_base: self.options.auth_backoff,
+        }))
     }
 
     /// Browses mDNS for `wait`, or until `done` says what was found is enough.
@@ -232,6 +315,8 @@ pub struct Incoming {
     auth: AuthConfig,
     info: AgentInfo<'static>,
     peers: Peers,
+    backoff: Arc<Mutex<Backoff>>,
+    backoff_base: Duration,
 }
 
 impl Incoming {
@@ -241,8 +326,24 @@ impl Incoming {
     }
 
     /// Authenticates the connection (the controller initiates; this agent answers).
+    /// After failures, it first waits as [`AgentOptions::auth_backoff`] says.
     pub async fn authenticate(mut self, user: &mut dyn PskUser) -> Result<AgentConnection, Error> {
-        authenticate(&mut self.conn, self.auth, user).await?;
+        let until = self.backoff.lock().unwrap_or_else(|e| e.into_inner()).until;
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+        let result = authenticate(&mut self.conn, self.auth, user).await;
+        {
+            let mut backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+            match &result {
+                Ok(()) => backoff.succeeded(),
+                Err(Error::Authentication(_)) if !self.backoff_base.is_zero() => {
+                    backoff.failed(self.backoff_base, tokio::time::Instant::now())
+                }
+                Err(_) => {}
+            }
+        }
+        result?;
         self.peers.lock().unwrap_or_else(|e| e.into_inner()).push(self.conn.quinn().clone());
         Ok(AgentConnection::new(self.conn, self.info, None))
     }
@@ -315,7 +416,11 @@ impl AgentConnection {
     pub fn verified_display_name(&self) -> Option<&str> {
         let info = self.peer_info.as_ref()?;
         let peer = self.peer.as_ref()?;
-        info.display_name.starts_with(peer.display_name.as_str()).then_some(&*info.display_name)
+        // A name conflict resolution renamed (`Kitchen (2)`) verifies by the name it came from.
+        let renamed_from = if peer.truncated { None } else { discovery::without_conflict_suffix(&peer.display_name) };
+        let matches = info.display_name.starts_with(peer.display_name.as_str())
+            || renamed_from.is_some_and(|base| info.display_name.starts_with(base));
+        matches.then_some(&*info.display_name)
     }
 
     /// The peer's agent-info: from [`AgentConnection::request_agent_info`], or the latest
@@ -349,5 +454,28 @@ impl AgentConnection {
     /// Closes the connection.
     pub async fn close(self) {
         self.conn.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_authentication_backoff_doubles_up_to_its_cap_and_resets() {
+        let now = tokio::time::Instant::now();
+        let mut backoff = Backoff::default();
+        let mut waits = Vec::new();
+        for _ in 0..9 {
+            backoff.failed(Duration::from_secs(1), now);
+            waits.push((backoff.until.unwrap() - now).as_secs());
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 64, 64]);
+        for _ in 0..100 {
+            backoff.failed(Duration::from_secs(1), now);
+        }
+        assert_eq!(backoff.until.unwrap() - now, MAX_AUTH_BACKOFF, "no overflow after many failures");
+        backoff.succeeded();
+        assert_eq!((backoff.failures, backoff.until), (0, None));
     }
 }

@@ -229,6 +229,8 @@ pub struct CertificateInfo {
     pub not_before: i64,
     /// Valid until (seconds since the Unix epoch).
     pub not_after: i64,
+    /// The subject O, when there is one (kept when the certificate is renewed).
+    pub organization: Option<String>,
 }
 
 /// A certificate that breaks one of the spec's requirements for an agent certificate.
@@ -329,7 +331,12 @@ pub fn check(der: &[u8], now: i64) -> Result<CertificateInfo, CertificateRejecte
             format!("valid from {} to {}", tbs.validity.not_before, tbs.validity.not_after),
         ));
     }
-    Ok(CertificateInfo { serial, hostname, model_name, not_before, not_after })
+    let organization = organization(&tbs.subject);
+    Ok(CertificateInfo { serial, hostname, model_name, not_before, not_after, organization })
+}
+
+fn organization(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+    name.iter_organization().next().and_then(|o| o.as_str().ok()).map(str::to_owned)
 }
 
 /// The fields of any X.509 certificate that [`check`] reports, without checking them (absent
@@ -346,6 +353,7 @@ pub(crate) fn read(der: &[u8]) -> Result<CertificateInfo, String> {
         model_name: common_name(&tbs.issuer),
         not_before: tbs.validity.not_before.timestamp(),
         not_after: tbs.validity.not_after.timestamp(),
+        organization: organization(&tbs.subject),
     })
 }
 

@@ -46,10 +46,7 @@ impl Server {
     /// Listens on `addr` (port 0: any free port, see [`Server::local_addr`]) with the
     /// certificate of `identity`. Must be called within a tokio runtime.
     pub fn bind(addr: SocketAddr, identity: &AgentIdentity, config: Config) -> Result<Server, Error> {
-        let tls = identity.server_tls()?;
-        let crypto = QuicServerConfig::try_from(tls).map_err(|e| Error::Tls { peer: None, detail: e.to_string() })?;
-        let mut server = quinn::ServerConfig::with_crypto(Arc::new(crypto));
-        server.transport_config(transport(&config)?);
+        let server = server_config(identity, &config)?;
         let endpoint = quinn::Endpoint::server(server, addr)
             .map_err(|source| Error::Io { context: format!("cannot listen on {addr}"), source })?;
         let (tx, handshakes) = mpsc::channel(ACCEPTED);
@@ -70,6 +67,13 @@ impl Server {
         Some(handshake.map(|conn| Connection::start(conn, None, &self.config)))
     }
 
+    /// Presents `identity`'s certificate to the connections that come next (those already
+    /// accepted keep theirs): for an agent whose certificate was renewed.
+    pub fn set_identity(&self, identity: &AgentIdentity) -> Result<(), Error> {
+        self.endpoint.set_server_config(Some(server_config(identity, &self.config)?));
+        Ok(())
+    }
+
     /// Stops accepting and closes every connection of this server.
     pub fn close(&self) {
         self.endpoint.close(VarInt::from_u32(0), b"server closing");
@@ -82,6 +86,14 @@ impl Drop for Server {
         // connections are gone.
         self.acceptor.abort();
     }
+}
+
+fn server_config(identity: &AgentIdentity, config: &Config) -> Result<quinn::ServerConfig, Error> {
+    let tls = identity.server_tls()?;
+    let crypto = QuicServerConfig::try_from(tls).map_err(|e| Error::Tls { peer: None, detail: e.to_string() })?;
+    let mut server = quinn::ServerConfig::with_crypto(Arc::new(crypto));
+    server.transport_config(transport(config)?);
+    Ok(server)
 }
 
 /// Takes each incoming connection through its handshake in a task of its own.

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
+use mdns_sd::{DaemonEvent, IfKind, ServiceDaemon, ServiceEvent, ServiceInfo, TxtProperty};
 
 use super::certificate::{agent_hostname, sni_name, SerialNumber};
 use super::{Error, Fingerprint};
@@ -42,12 +42,23 @@ pub fn instance_name(display_name: &str) -> String {
     format!("{}\0", &display_name[..end])
 }
 
-/// The display name an instance name carries, and whether it was cut (ends with NUL).
+/// The display name an instance name carries, and whether it was cut (ends with NUL, or
+/// with NUL then the ` (N)` that conflict resolution appends).
 pub fn display_name_of(instance: &str) -> (&str, bool) {
     match instance.strip_suffix('\0') {
         Some(prefix) => (prefix, true),
-        None => (instance, false),
+        None => match without_conflict_suffix(instance).and_then(|base| base.strip_suffix('\0')) {
+            Some(prefix) => (prefix, true),
+            None => (instance, false),
+        },
     }
+}
+
+/// `Kitchen` for `Kitchen (2)`: the name before the ` (N)` that mDNS conflict resolution
+/// (RFC 6762 §9) appends; `None` when there is no such suffix.
+pub fn without_conflict_suffix(instance: &str) -> Option<&str> {
+    let (base, number) = instance.strip_suffix(')')?.rsplit_once(" (")?;
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(base)
 }
 
 /// A new `at` token: 96 random bits in base64 without padding (16 characters of
@@ -155,9 +166,12 @@ impl Advertisement {
     /// The mDNS host name (SRV target): the DNS-safe agent hostname, or the instance name when
     /// no serial number is advertised.
     pub fn host_name(&self) -> String {
-        let instance = instance_name(&self.display_name);
+        self.host_name_for(&instance_name(&self.display_name))
+    }
+
+    fn host_name_for(&self, instance: &str) -> String {
         let hostname = match &self.txt.serial {
-            Some(serial) => agent_hostname(serial, &instance, "local"),
+            Some(serial) => agent_hostname(serial, instance, "local"),
             None => format!("{instance}.local"),
         };
         format!("{}.", sni_name(&hostname))
@@ -189,8 +203,12 @@ fn mdns_error(what: &'static str) -> impl Fn(mdns_sd::Error) -> Error {
 pub struct Advertiser {
     daemon: ServiceDaemon,
     fullname: String,
+    /// The instance name in use: made from the display name, or as conflict resolution left it.
+    instance: String,
     advertisement: Advertisement,
     interfaces: Interfaces,
+    /// The daemon's events, read for the names it changed.
+    events: mdns_sd::Receiver<DaemonEvent>,
 }
 
 impl std::fmt::Debug for Advertiser {
@@ -203,14 +221,58 @@ impl Advertiser {
     /// Publishes `advertisement` (probing its names first, renaming on conflict).
     pub fn publish(advertisement: Advertisement, interfaces: Interfaces) -> Result<Advertiser, Error> {
         let daemon = daemon(interfaces)?;
-        let (fullname, info) = service_info(&advertisement)?;
+        let events = daemon.monitor().map_err(mdns_error("watch the daemon"))?;
+        let instance = instance_name(&advertisement.display_name);
+        let (fullname, info) = service_info(&advertisement, &instance)?;
         daemon.register(info).map_err(mdns_error("register the service"))?;
-        Ok(Advertiser { daemon, fullname, advertisement, interfaces })
+        Ok(Advertiser { daemon, fullname, instance, advertisement, interfaces, events })
     }
 
-    /// The full service instance name (`<instance>._openscreen._udp.local.`).
+    /// The full service instance name (`<instance>._openscreen._udp.local.`) as published.
     pub fn fullname(&self) -> &str {
         &self.fullname
+    }
+
+    /// The instance name as published (conflict resolution may rename it since: see
+    /// [`Advertiser::renamed`]).
+    pub fn instance_name(&self) -> &str {
+        &self.instance
+    }
+
+    /// The instance name mDNS conflict resolution (RFC 6762 §9) gave this agent since it was
+    /// published or last [renewed](Advertiser::renew), if it renamed it: `Kitchen (2)` for
+    /// `Kitchen`. A conflict on the host name alone gives the same instance name back, since
+    /// the agent hostname depends on the serial number too. Either way the agent must compute
+    /// a new agent hostname, so a new certificate, and [renew](Advertiser::renew) the
+    /// advertisement (which [`Agent`](super::Agent) does by itself). Does not block.
+    pub fn renamed(&mut self) -> Option<String> {
+        let mut renamed = None;
+        while let Ok(event) = self.events.try_recv() {
+            let DaemonEvent::NameChange(change) = event else { continue };
+            if change.original == self.fullname {
+                let new = change.new_name.strip_suffix(SERVICE_TYPE).and_then(|s| s.strip_suffix('.'));
+                if let Some(new) = new.filter(|new| *new != self.instance) {
+                    renamed = Some(new.to_owned());
+                }
+            } else if change.original == self.advertisement.host_name_for(&self.instance) && renamed.is_none() {
+                renamed = Some(self.instance.clone());
+            }
+        }
+        renamed
+    }
+
+    /// Withdraws the advertisement and publishes it again under `instance` (as conflict
+    /// resolution named it) with `txt` (the renewed certificate's `fp` and `sn`): the SRV
+    /// target becomes the new agent hostname.
+    pub fn renew(&mut self, instance: &str, txt: TxtRecord) -> Result<(), Error> {
+        // The daemon knows the renamed records under the name they were published with.
+        self.daemon.unregister(&self.fullname).map_err(mdns_error("withdraw the service"))?;
+        self.advertisement.txt = txt;
+        let (fullname, info) = service_info(&self.advertisement, instance)?;
+        self.daemon.register(info).map_err(mdns_error("register the service"))?;
+        self.fullname = fullname;
+        self.instance = instance.to_owned();
+        Ok(())
     }
 
     /// Raises the metadata version (`mv`) and announces it, so listening agents reconnect for
@@ -226,7 +288,7 @@ impl Advertiser {
             });
         }
         self.advertisement.txt.metadata_version = version;
-        let (_, info) = service_info(&self.advertisement)?;
+        let (_, info) = service_info(&self.advertisement, &self.instance)?;
         self.daemon.register(info).map_err(mdns_error("update the service"))
     }
 
@@ -243,18 +305,18 @@ impl Drop for Advertiser {
     }
 }
 
-fn service_info(ad: &Advertisement) -> Result<(String, ServiceInfo), Error> {
+fn service_info(ad: &Advertisement, instance: &str) -> Result<(String, ServiceInfo), Error> {
     if ad.display_name.is_empty() {
         return Err(Error::Io {
             context: "mDNS: an advertising agent needs a display name".into(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty display name"),
         });
     }
-    let instance = instance_name(&ad.display_name);
     let properties: Vec<TxtProperty> = ad.txt.to_pairs().into_iter().map(TxtProperty::from).collect();
     let addresses: Vec<IpAddr> = ad.addresses.clone();
-    let info = ServiceInfo::new(SERVICE_TYPE, &instance, &ad.host_name(), &addresses[..], ad.port, properties)
-        .map_err(mdns_error("describe the service"))?;
+    let info =
+        ServiceInfo::new(SERVICE_TYPE, instance, &ad.host_name_for(instance), &addresses[..], ad.port, properties)
+            .map_err(mdns_error("describe the service"))?;
     Ok((info.get_fullname().to_owned(), info))
 }
 

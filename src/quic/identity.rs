@@ -93,6 +93,26 @@ impl AgentIdentity {
         &self.pem
     }
 
+    /// The agent's next certificate, for the DNS-SD instance name `instance_name`: the spec
+    /// ("Computing the Agent Hostname") recomputes the hostname each time the instance name
+    /// changes, as it does when mDNS conflict resolution renames the agent, and the hostname is
+    /// the subject CN. Same model name, domain and organization; the serial number's counter
+    /// goes up by one (a new base once it is exhausted); a new key, so a new fingerprint.
+    pub fn renewed(&self, instance_name: &str) -> Result<AgentIdentity, Error> {
+        let domain = self.info.hostname.rsplit_once('.').map_or("local", |(_, domain)| domain);
+        let serial = match self.info.serial.next() {
+            Some(serial) => serial,
+            None => SerialNumber::first()?,
+        };
+        AgentIdentity::generate_with(&CertificateParams {
+            model_name: self.info.model_name.clone(),
+            instance_name: instance_name.to_owned(),
+            domain: domain.to_owned(),
+            serial,
+            organization: self.info.organization.clone(),
+        })
+    }
+
     /// The agent fingerprint, which peers pin (and the mDNS `fp` advertises, in base64).
     pub fn fingerprint(&self) -> Fingerprint {
         self.fingerprint

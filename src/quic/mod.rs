@@ -52,7 +52,7 @@ use crate::cbor::IntoOwned;
 use crate::frame::{FrameDecode, FrameEncode};
 
 #[cfg(feature = "discovery")]
-pub use agent::{Agent, AgentConnection, AgentOptions, Incoming};
+pub use agent::{Agent, AgentConnection, AgentOptions, Incoming, MAX_AUTH_BACKOFF};
 pub use authenticate::{authenticate, PskUser};
 pub use certificate::{CertificateParams, SerialNumber};
 pub use connection::{connect, connect_to_agent, Connection, SendStream, Server};
