@@ -459,7 +459,8 @@ mod agents {
             options.interfaces = Interfaces::WithLoopback;
             options.auth_backoff = Duration::from_secs(3);
             let mut receiver = Agent::new(options).unwrap();
-            receiver.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
+            // Listening on every address (IPv6 and IPv4) advertises the interfaces' addresses.
+            let port = receiver.advertise("[::]:0".parse().unwrap()).unwrap().port();
             let mut options = AgentOptions::new(
                 info("Phone", AgentCapability::ControlPresentation),
                 AgentIdentity::generate("Phone").unwrap(),
@@ -469,6 +470,7 @@ mod agents {
             let controller = Agent::new(options).unwrap();
             let found = controller.discover(Duration::from_secs(10), |f| !f.agents.is_empty()).await.unwrap();
             let hall = found.agents.values().next().unwrap().clone();
+            assert!(hall.addresses.contains(&std::net::SocketAddr::from(([127, 0, 0, 1], port))), "{hall:?}");
 
             let (tx, rx) = mpsc::unbounded_channel();
             let serve = async { receiver.accept(&mut Screen(tx)).await.unwrap() };

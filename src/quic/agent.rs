@@ -129,22 +129,18 @@ impl Agent {
         &self.options.info
     }
 
-    /// Listens on `addr` and advertises the agent over mDNS (the advertised address is the
-    /// one listened on; an unspecified address advertises loopback when `interfaces` allows it,
-    /// else 0.0.0.0 is refused). Returns the address listened on.
+    /// Listens on `addr` and advertises the agent over mDNS. A specific address is advertised
+    /// as it is; an unspecified one (`0.0.0.0`, or `[::]` for IPv6 and IPv4 both) advertises
+    /// every address of the interfaces mDNS uses, following them as they come and go. Returns
+    /// the address listened on.
     pub fn advertise(&mut self, addr: SocketAddr) -> Result<SocketAddr, Error> {
         let server = Server::bind(addr, &self.options.identity, self.options.config.clone())?;
         let local = server.local_addr()?;
-        if local.ip().is_unspecified() {
-            return Err(Error::Io {
-                context: format!("cannot advertise {local}"),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "listen on the address to advertise"),
-            });
-        }
+        let addresses = if local.ip().is_unspecified() { Vec::new() } else { vec![local.ip()] };
         let advertisement = Advertisement {
             display_name: self.options.info.display_name.to_string(),
             port: local.port(),
-            addresses: vec![local.ip()],
+            addresses,
             txt: TxtRecord {
                 fingerprint: self.options.identity.fingerprint(),
                 metadata_version: self.metadata_version,

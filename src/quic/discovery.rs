@@ -156,7 +156,8 @@ pub struct Advertisement {
     pub display_name: String,
     /// The UDP port the agent's QUIC server listens on.
     pub port: u16,
-    /// The addresses to advertise (the agent's addresses on the network).
+    /// The addresses to advertise (the agent's addresses on the network); empty: every
+    /// address of the interfaces in use, kept up to date as they change.
     pub addresses: Vec<IpAddr>,
     /// The TXT record.
     pub txt: TxtRecord,
@@ -317,6 +318,7 @@ fn service_info(ad: &Advertisement, instance: &str) -> Result<(String, ServiceIn
     let info =
         ServiceInfo::new(SERVICE_TYPE, instance, &ad.host_name_for(instance), &addresses[..], ad.port, properties)
             .map_err(mdns_error("describe the service"))?;
+    let info = if ad.addresses.is_empty() { info.enable_addr_auto() } else { info };
     Ok((info.get_fullname().to_owned(), info))
 }
 
