@@ -251,6 +251,25 @@ mod agents {
         }
     }
 
+    /// A receiver on loopback that shows the PSK (the lower ease of input).
+    fn receiver_options(name: &str) -> AgentOptions {
+        let params = CertificateParams::new("osmos test", name).unwrap();
+        let identity = AgentIdentity::generate_with(&params).unwrap();
+        let mut options = AgentOptions::new(info(name, AgentCapability::ReceivePresentation), identity);
+        options.psk_ease_of_input = 10;
+        options.interfaces = Interfaces::WithLoopback;
+        options
+    }
+
+    /// A controller on loopback where the user types the PSK.
+    fn controller_options() -> AgentOptions {
+        let identity = AgentIdentity::generate("Phone").unwrap();
+        let mut options = AgentOptions::new(info("Phone", AgentCapability::ControlPresentation), identity);
+        options.psk_ease_of_input = 80;
+        options.interfaces = Interfaces::WithLoopback;
+        options
+    }
+
     #[test]
     fn two_agents_discover_authenticate_and_talk_in_one_process() {
         if std::env::var_os(super::INNER).is_none() {
@@ -258,24 +277,11 @@ mod agents {
             return;
         }
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-            let params = CertificateParams::new("osmos test", "Living Room TV").unwrap();
-            let mut options = AgentOptions::new(
-                info("Living Room TV", AgentCapability::ReceivePresentation),
-                AgentIdentity::generate_with(&params).unwrap(),
-            );
-            options.psk_ease_of_input = 10;
-            options.interfaces = Interfaces::WithLoopback;
-            let mut receiver = Agent::new(options).unwrap();
+            let mut receiver = Agent::new(receiver_options("Living Room TV")).unwrap();
             let addr = receiver.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
             assert_eq!(receiver.identity().model_name(), "osmos test");
 
-            let mut options = AgentOptions::new(
-                info("Phone", AgentCapability::ControlPresentation),
-                AgentIdentity::generate("Phone").unwrap(),
-            );
-            options.psk_ease_of_input = 80;
-            options.interfaces = Interfaces::WithLoopback;
-            let controller = Agent::new(options).unwrap();
+            let controller = Agent::new(controller_options()).unwrap();
             let found = controller.discover(Duration::from_secs(10), |f| !f.agents.is_empty()).await.unwrap();
             let tv = found.agents.values().next().unwrap().clone();
             assert_eq!(tv.addresses, [addr]);
@@ -347,20 +353,11 @@ mod agents {
             return;
         }
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-            let receiver = |psk_ease: u8| {
-                let params = CertificateParams::new("osmos test", "Kitchen").unwrap();
-                let mut options = AgentOptions::new(
-                    info("Kitchen", AgentCapability::ReceivePresentation),
-                    AgentIdentity::generate_with(&params).unwrap(),
-                );
-                options.psk_ease_of_input = psk_ease;
-                options.interfaces = Interfaces::WithLoopback;
-                Agent::new(options).unwrap()
-            };
-            let mut first = receiver(10);
+            let receiver = || Agent::new(receiver_options("Kitchen")).unwrap();
+            let mut first = receiver();
             first.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
             tokio::time::sleep(Duration::from_secs(2)).await;
-            let mut second = receiver(10);
+            let mut second = receiver();
             let before = (second.identity().fingerprint(), second.identity().serial());
             let addr = second.advertise("127.0.0.1:0".parse().unwrap()).unwrap();
             let mut renamed = None;
@@ -384,13 +381,7 @@ mod agents {
             assert!(expected.ends_with(".Kitchen--2-.local"), "{expected}");
             assert_eq!(identity.model_name(), "osmos test");
 
-            let mut options = AgentOptions::new(
-                info("Phone", AgentCapability::ControlPresentation),
-                AgentIdentity::generate("Phone").unwrap(),
-            );
-            options.psk_ease_of_input = 80;
-            options.interfaces = Interfaces::WithLoopback;
-            let controller = Agent::new(options).unwrap();
+            let controller = Agent::new(controller_options()).unwrap();
             let want = identity.fingerprint();
             let found = controller
                 .discover(Duration::from_secs(10), move |f| f.agents.values().any(|a| a.txt.fingerprint == want))
@@ -450,24 +441,12 @@ mod agents {
             return;
         }
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-            let params = CertificateParams::new("osmos test", "Hall").unwrap();
-            let mut options = AgentOptions::new(
-                info("Hall", AgentCapability::ReceivePresentation),
-                AgentIdentity::generate_with(&params).unwrap(),
-            );
-            options.psk_ease_of_input = 10;
-            options.interfaces = Interfaces::WithLoopback;
+            let mut options = receiver_options("Hall");
             options.auth_backoff = Duration::from_secs(3);
             let mut receiver = Agent::new(options).unwrap();
             // Listening on every address (IPv6 and IPv4) advertises the interfaces' addresses.
             let port = receiver.advertise("[::]:0".parse().unwrap()).unwrap().port();
-            let mut options = AgentOptions::new(
-                info("Phone", AgentCapability::ControlPresentation),
-                AgentIdentity::generate("Phone").unwrap(),
-            );
-            options.psk_ease_of_input = 80;
-            options.interfaces = Interfaces::WithLoopback;
-            let controller = Agent::new(options).unwrap();
+            let controller = Agent::new(controller_options()).unwrap();
             let found = controller.discover(Duration::from_secs(10), |f| !f.agents.is_empty()).await.unwrap();
             let hall = found.agents.values().next().unwrap().clone();
             assert!(hall.addresses.contains(&std::net::SocketAddr::from(([127, 0, 0, 1], port))), "{hall:?}");
