@@ -53,7 +53,11 @@ async fn measure(name: &str, device: Connection, newsroom: Connection) -> Result
             newsroom.request(ro.clone()).await?;
         }
         let each = started.elapsed() / count;
-        println!("{name}: roCreate of {stories} stories ({wire} bytes UCS-2BE) + roAck: {each:?} per round trip");
+        let per_second = f64::from(count) / started.elapsed().as_secs_f64();
+        println!(
+            "{name}: roCreate of {stories} stories ({wire} bytes UCS-2BE) + roAck: {each:?} per round trip, \
+             {per_second:.0} round trips/s"
+        );
     }
     answering.abort();
     Ok(())
@@ -106,7 +110,10 @@ async fn measure_sessions(name: &str, newsroom: SessionConfig, device: SessionCo
             newsroom.request(ro.clone()).await?;
         }
         let each = started.elapsed() / count;
-        println!("{name}: roCreate of {stories} stories + roAck: {each:?} per round trip");
+        let per_second = f64::from(count) / started.elapsed().as_secs_f64();
+        println!(
+            "{name}: roCreate of {stories} stories + roAck: {each:?} per round trip, {per_second:.0} round trips/s"
+        );
     }
     answering.abort();
     Ok(())

@@ -95,7 +95,7 @@ async function main() {
 		const started = process.hrtime.bigint()
 		for (let i = 0; i < count; i++) await device.sendCreateRunningOrder(ro)
 		const each = Number(process.hrtime.bigint() - started) / count / 1000
-		console.log(`mos-connection: roCreate of ${stories} stories + roAck: ${each.toFixed(1)}µs per round trip`)
+		console.log(`mos-connection: roCreate of ${stories} stories + roAck: ${each.toFixed(1)}µs per round trip, ${(1e6 / each).toFixed(0)} round trips/s`)
 	}
 	child.kill()
 	await conn.dispose()
