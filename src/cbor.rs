@@ -838,6 +838,13 @@ pub fn unknown_value(pos: usize, value: impl std::fmt::Display) -> DecodeError {
     DecodeError::new(ErrorKind::UnknownEnumValue(value.to_string()), pos)
 }
 
+/// A byte string at `pos` that is none of an enumeration's values, named as CDDL writes it
+/// (`h'0a0b'`).
+pub fn unknown_bytes(pos: usize, value: &[u8]) -> DecodeError {
+    let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
+    unknown_value(pos, format_args!("h'{hex}'"))
+}
+
 /// Reads an array of `T`, checking the count bounds.
 #[inline]
 pub fn list<'a, T>(

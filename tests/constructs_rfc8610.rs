@@ -357,3 +357,52 @@ fn group_rules_without_parentheses() {
     assert_eq!((v.key_1.as_ref(), v.name.as_ref(), v.level), ("a", "n", None));
     assert_eq!(to_vec(&v).unwrap(), wire);
 }
+
+#[test]
+fn byte_string_literal_choices_are_enumerations_of_exact_bytes() {
+    use refused_before::{FormatTag, Framed, FramedF, FramedT, Magic, Marks, MarksItem1, MarksItem2};
+    // `magic = h'01' / h'02' / h'cafe'` as the entry type: each value is its bytes.
+    assert_eq!(Magic::ALL.len(), 3);
+    assert_eq!(from_slice::<Magic>(h("41 01")).unwrap(), Magic::H01);
+    assert_eq!(from_slice::<Magic>(h("42 cafe")).unwrap(), Magic::Hcafe);
+    assert_eq!(to_vec(&Magic::Hcafe).unwrap(), oracle_bytes(&Cbor::Bytes(vec![0xca, 0xfe])));
+    assert_eq!(to_vec(&Magic::H02).unwrap(), h("41 02"));
+    // Wrong bytes, a wrong length, text with the same bytes: refused at byte 0.
+    let e = from_slice::<Magic>(h("41 03")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'03'".into()));
+    assert_eq!(e.offset(), 0);
+    let e = from_slice::<Magic>(h("42 0102")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'0102'".into()));
+    assert!(matches!(from_slice::<Magic>(h("61 01")).unwrap_err().kind(), ErrorKind::UnexpectedType { .. }));
+    // `'ab' / 'cd'`: the UTF-8 bytes of the text, in a byte string (major type 2, not 3).
+    assert_eq!(to_vec(&FormatTag::Cd).unwrap(), oracle_bytes(&Cbor::Bytes(b"cd".to_vec())));
+    assert_eq!(from_slice::<FormatTag>(h("42 6162")).unwrap(), FormatTag::Ab);
+    assert!(from_slice::<FormatTag>(h("62 6162")).is_err());
+    // As map values: {"f": h'ff', "m": h'cafe', "t": 'on'}.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        ("f".into(), Cbor::Bytes(vec![0xff])),
+        ("m".into(), Cbor::Bytes(vec![0xca, 0xfe])),
+        ("t".into(), Cbor::Bytes(b"on".to_vec())),
+    ]));
+    let v: Framed = from_slice(&wire).unwrap();
+    assert_eq!((v.m, v.f, v.t), (Magic::Hcafe, FramedF::Hff, Some(FramedT::On)));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // A wrong byte in a value is an error at that value.
+    let e = from_slice::<Framed>(h("a2 6166 41 fe 616d 41 01")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'fe'".into()));
+    assert_eq!(e.offset(), 3);
+    // As array items: [h'01', 'y', h'bb', h'aa'].
+    let wire = oracle_bytes(&Cbor::Array(vec![
+        Cbor::Bytes(vec![1]),
+        Cbor::Bytes(b"y".to_vec()),
+        Cbor::Bytes(vec![0xbb]),
+        Cbor::Bytes(vec![0xaa]),
+    ]));
+    let v: Marks = from_slice(&wire).unwrap();
+    assert_eq!((v.item0, v.item1), (Magic::H01, MarksItem1::Y));
+    assert_eq!(v.item2, [MarksItem2::Hbb, MarksItem2::Haa]);
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let e = from_slice::<Marks>(h("83 41 01 41 79 41 cc")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'cc'".into()));
+    assert_eq!(e.offset(), 5);
+}

@@ -149,17 +149,19 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 if e.variants.is_empty() {
                     errors.push(err(t, format!("enumeration `{}` has no values", t.name)));
                 }
-                // Generated enums carry their values as u64, i64 or &str.
+                // Generated enums carry their values as u64, i64, &str or &[u8].
                 let fits =
                     |f: fn(&i128) -> bool| e.variants.iter().all(|v| matches!(&v.value, Literal::Int(i) if f(i)));
                 let unsigned = fits(|i| u64::try_from(*i).is_ok());
                 let signed = fits(|i| i64::try_from(*i).is_ok());
                 let texts = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
-                if !(unsigned || signed || texts) {
+                let bytes = e.variants.iter().all(|v| matches!(v.value, Literal::Bytes(_)));
+                if !(unsigned || signed || texts || bytes) {
                     errors.push(err(
                         t,
                         format!(
-                            "enumeration `{}` must list only integers (within 64 bits) or only text strings",
+                            "enumeration `{}` must list only integers (within 64 bits), only text strings or only \
+                             byte strings",
                             t.name
                         ),
                     ));

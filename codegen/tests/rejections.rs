@@ -157,11 +157,11 @@ fn types_of_infinite_size() {
 fn enumerations_of_floats_or_mixed_values() {
     assert_error(
         "m = 1.5 / 2.5\n",
-        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits), only text strings or only byte strings",
     );
     assert_error(
         "m = 1 / \"a\"\n",
-        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits), only text strings or only byte strings",
     );
 }
 

@@ -231,7 +231,8 @@ fn folded(source: &Source) -> Option<SchemaError> {
 }
 
 /// The text the `cddl` parser reads: the schema with `.cborseq` spelled `.cbor   `, which the
-/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`. Both keep a byte string's
+/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`, and the hex digits of
+/// `h'…'` in upper case, the only case it decodes. Both keep a byte string's
 /// bytes as they are (see `Lowerer::lower_type1`), and the spelling keeps every offset, so
 /// errors still point into the schema as written.
 fn parser_text(text: &str) -> String {
@@ -245,6 +246,15 @@ fn parser_text(text: &str) -> String {
         }
     }
     out.push_str(&text[copied.min(text.len())..]);
+    // `h'cafe'`: RFC 8610 allows either case of hex digit, the parser decodes upper case only.
+    let bytes = text.as_bytes();
+    for (i, _) in code_bytes(text).filter(|&(i, b)| b == b'h' && bytes.get(i + 1) == Some(&b'\'')) {
+        let start = i + 2;
+        let end = text[start.min(text.len())..].find('\'').map_or(text.len(), |n| start + n);
+        if start < end {
+            out[start..end].make_ascii_uppercase();
+        }
+    }
     out
 }
 

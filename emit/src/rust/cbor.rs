@@ -787,7 +787,14 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
     let rt = ctx.rt();
     let (value_ty, _) = super::types::enum_values(e);
     let value_ty = value_ty.to_string();
-    if value_ty.contains("str") {
+    if value_ty.contains("u8") {
+        let decode = quote! {
+            let pos = d.position();
+            let v = #rt::cbor::bytes(d)?;
+            Self::from_value(&v).ok_or_else(|| #rt::cbor::unknown_bytes(pos, &v))
+        };
+        (decode, quote!(#rt::cbor::write_bytes(e, self.value()); Ok(())))
+    } else if value_ty.contains("str") {
         let decode = quote! {
             let pos = d.position();
             let v = #rt::cbor::text(d)?;

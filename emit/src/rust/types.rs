@@ -209,7 +209,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let names2 = names.clone();
             let count = e.variants.len();
             let (value_ty, values) = enum_values(e);
-            let param_ty = if value_ty.to_string().contains("str") { quote!(&str) } else { value_ty.clone() };
+            let param_ty = match value_ty.to_string() {
+                t if t.contains("str") => quote!(&str),
+                t if t.contains("u8") => quote!(&[u8]),
+                _ => value_ty.clone(),
+            };
             quote! {
                 impl #name {
                     /// Every value, in schema order.
@@ -302,7 +306,18 @@ fn into_owned(ctx: &Ctx, t: &TypeDef, body: TokenStream) -> TokenStream {
 pub(crate) fn enum_values(e: &crate::ir::Enum) -> (TokenStream, Vec<TokenStream>) {
     let all_text = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
     let any_negative = e.variants.iter().any(|v| matches!(v.value, Literal::Int(i) if i < 0));
-    if all_text {
+    let all_bytes = e.variants.iter().all(|v| matches!(v.value, Literal::Bytes(_)));
+    if all_bytes {
+        // `h'01' / h'02'`: the exact bytes, compared whole.
+        let vals = e.variants.iter().map(|v| match &v.value {
+            Literal::Bytes(b) => {
+                let b = proc_macro2::Literal::byte_string(b);
+                quote!(#b)
+            }
+            _ => unreachable!(),
+        });
+        (quote!(&'static [u8]), vals.collect())
+    } else if all_text {
         let vals = e.variants.iter().map(|v| match &v.value {
             Literal::Text(s) => quote!(#s),
             _ => unreachable!(),
