@@ -406,3 +406,52 @@ fn byte_string_literal_choices_are_enumerations_of_exact_bytes() {
     assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'cc'".into()));
     assert_eq!(e.offset(), 5);
 }
+
+#[test]
+fn two_tables_in_one_map_are_two_fields() {
+    use refused_before::{MixedTables, TwoTables};
+    // {"b": 2, 1: "x", "a": -1, -5: "y"}: text keys go to one table, integer keys to the other,
+    // each in wire order; the encoder writes all four in deterministic key order.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        ("b".into(), Cbor::Integer(2.into())),
+        (Cbor::Integer(1.into()), "x".into()),
+        ("a".into(), Cbor::Integer((-1).into())),
+        (Cbor::Integer((-5).into()), "y".into()),
+    ]));
+    let v: TwoTables = from_slice(&wire).unwrap();
+    let texts: Vec<(&str, i64)> = v.text_entries.iter().map(|(k, x)| (k.as_ref(), *x)).collect();
+    let ints: Vec<(i64, &str)> = v.int_entries.iter().map(|(k, x)| (*k, x.as_ref())).collect();
+    assert_eq!(texts, [("b", 2), ("a", -1)]);
+    assert_eq!(ints, [(1, "x"), (-5, "y")]);
+    // {1: "x", -5: "y", "a": -1, "b": 2}
+    assert_eq!(to_vec(&v).unwrap(), h("a4 01 6178 24 6179 6161 20 6162 02"));
+    let bytes = to_vec(&v).unwrap();
+    let again: TwoTables = from_slice(&bytes).unwrap();
+    assert_eq!(to_vec(&again).unwrap(), bytes);
+    // A value of the other table's type is an error in the table its key chose.
+    let e = from_slice::<TwoTables>(h("a1 6161 6178")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::UnexpectedType { .. }), "{e}");
+    assert_eq!(e.offset(), 3);
+    assert!(e.to_string().contains("text-entries"), "{e}");
+    // A key twice in one table is refused; a float key belongs to neither and is skipped.
+    assert!(from_slice::<TwoTables>(h("a2 01 6178 01 6179")).is_err());
+    let v: TwoTables = from_slice(h("a1 f93c00 01")).unwrap();
+    assert!(v.text_entries.is_empty() && v.int_entries.is_empty());
+    // Beside fixed fields: {0: 7, "name": "n", "z": h'01', 3: [1, 2]}; fixed keys are fields,
+    // not table entries, and `+ int => …` needs one entry.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        (Cbor::Integer(0.into()), Cbor::Integer(7.into())),
+        ("name".into(), "n".into()),
+        ("z".into(), Cbor::Bytes(vec![1])),
+        (Cbor::Integer(3.into()), Cbor::Array(vec![Cbor::Integer(1.into()), Cbor::Integer(2.into())])),
+    ]));
+    let v: MixedTables = from_slice(&wire).unwrap();
+    assert_eq!((v.key_0, v.name.as_deref()), (7, Some("n")));
+    let texts: Vec<(&str, &[u8])> = v.text_entries.iter().map(|(k, x)| (k.as_ref(), x.as_ref())).collect();
+    assert_eq!(texts, [("z", [1u8].as_slice())]);
+    assert_eq!(v.int_entries, [(3, vec![1, 2])]);
+    // {0: 7, 3: [1, 2], "z": h'01', "name": "n"}
+    assert_eq!(to_vec(&v).unwrap(), h("a4 00 07 03 82 01 02 617a 41 01 646e616d65 616e"));
+    let e = from_slice::<MixedTables>(h("a1 00 07")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_) | ErrorKind::MissingField(_)), "{e}");
+}

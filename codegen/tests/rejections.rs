@@ -75,9 +75,14 @@ fn unsupported_control_operators() {
 
 #[test]
 fn computed_keys() {
+    // Two tables are two fields; their keys must start apart for a key to belong to one.
     assert_error(
-        "m = {\n  * tstr => uint,\n  * int => text\n}\n",
-        "t.cddl:3:3: a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
+        "m = {\n  * tstr => uint,\n  * text => int\n}\n",
+        "t.cddl:3:3: the tables `text-entries` and `text-entries-2` of `m` both take keys of one CBOR major type: a key could belong to either",
+    );
+    assert_error(
+        "m = {\n  * uint => uint,\n  * int => text\n}\n",
+        "t.cddl:3:3: the tables `uint-entries` and `int-entries` of `m` both take keys of one CBOR major type: a key could belong to either",
     );
     assert_error("m = [\n  tstr => uint\n]\n", "t.cddl:2:3: computed keys (`K => V`) belong in maps, not arrays");
 }

@@ -142,6 +142,18 @@ pub struct Table {
     pub max: Option<u64>,
     /// Where the table's entry is declared.
     pub span: Span,
+    /// The map's further tables (`{ * tstr => int, * int => text }`), each its own Rust field;
+    /// their key types start with major types no other table's can, so a key belongs to one.
+    /// Kept under the first table so that a map with one table, the common case, is one
+    /// `Option` on [`Struct`]; read them all through [`Struct::tables`].
+    pub more: Vec<Table>,
+}
+
+impl Struct {
+    /// The map's tables, the first and its [`Table::more`], in schema order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> + '_ {
+        self.table.iter().flat_map(|t| std::iter::once(&**t).chain(&t.more))
+    }
 }
 
 /// The wire layout of a [`Struct`].

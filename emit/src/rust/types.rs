@@ -69,7 +69,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 let marker = derive.then(|| quote!(#[osmos(unknown)]));
                 quote!(#[doc = #doc] #marker pub #id: #ty,)
             });
-            let table = s.table.as_ref().map(|t| {
+            let table = s.tables().map(|t| {
                 let id = super::table_ident(t);
                 let (k, v) = (ctx.rust_ty(&t.key), ctx.rust_ty(&t.value));
                 let doc = format!(
@@ -84,7 +84,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default #derives)]
                 #container
-                pub struct #name #generics { #(#fields)* #table #unknown }
+                pub struct #name #generics { #(#fields)* #(#table)* #unknown }
             }
         }
         TypeKind::Enum(e) => {
@@ -189,11 +189,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 let id = super::naming::ident(u);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
-            let owned_table = s.table.as_ref().map(|t| {
+            let owned_table = s.tables().map(|t| {
                 let id = super::table_ident(t);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
-            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #owned_table #owned_unknown }));
+            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #(#owned_table)* #owned_unknown }));
             let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
             let accessors =
                 if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
