@@ -455,3 +455,37 @@ fn two_tables_in_one_map_are_two_fields() {
     let e = from_slice::<MixedTables>(h("a1 00 07")).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Constraint(_) | ErrorKind::MissingField(_)), "{e}");
 }
+
+#[test]
+fn one_key_through_alternatives_is_a_choice_of_maps() {
+    use refused_before::{
+        ChoiceMap, ChoiceMapByText, ExtMap, ExtMapA, SameKey, SameKeyA, SameKeyA2, SameKeyGroups, SameKeyGroupsByInt,
+        SameKeyGroupsByText,
+    };
+    // {"a": -2} and {"a": "x"}: the alternatives are tried in order; each gives its own bytes.
+    let int = oracle_bytes(&Cbor::Map(vec![("a".into(), Cbor::Integer((-2).into()))]));
+    let text = oracle_bytes(&Cbor::Map(vec![("a".into(), "x".into())]));
+    assert_eq!(from_slice::<SameKey>(&int).unwrap(), SameKey::A(SameKeyA { a: -2 }));
+    assert_eq!(from_slice::<SameKey>(&text).unwrap(), SameKey::A2(SameKeyA2 { a: "x".into() }));
+    assert_eq!(to_vec(&SameKey::A(SameKeyA { a: -2 })).unwrap(), int);
+    assert_eq!(to_vec(&SameKey::A2(SameKeyA2 { a: "x".into() })).unwrap(), text);
+    assert!(from_slice::<SameKey>(h("a1 6161 f5")).is_err());
+    // Through spliced group names beside a fixed field: {"a": "x", "c": 3, "n": 1}.
+    let wire = h("a3 6161 6178 6163 03 616e 01");
+    let v: SameKeyGroups = from_slice(wire).unwrap();
+    assert_eq!(v, SameKeyGroups::ByText(SameKeyGroupsByText { n: 1, a: "x".into(), c: Some(3) }));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let v = SameKeyGroups::ByInt(SameKeyGroupsByInt { n: 1, a: 5 });
+    assert_eq!(to_vec(&v).unwrap(), h("a2 6161 05 616e 01"));
+    assert_eq!(from_slice::<SameKeyGroups>(h("a2 6161 05 616e 01")).unwrap(), v);
+    // A group rule written `by-int // by-text`, and a group socket's two alternatives.
+    let v: ChoiceMap = from_slice(&text).unwrap();
+    assert_eq!(v, ChoiceMap::ByText(ChoiceMapByText { a: "x".into(), c: None }));
+    assert_eq!(to_vec(&v).unwrap(), text);
+    let v: ExtMap = from_slice(&int).unwrap();
+    assert_eq!(v, ExtMap::A(ExtMapA { a: -2 }));
+    assert_eq!(to_vec(&v).unwrap(), int);
+    assert!(matches!(from_slice::<ExtMap>(&text).unwrap(), ExtMap::A2(_)));
+    // A map with neither is an error.
+    assert!(from_slice::<ExtMap>(h("a0")).is_err());
+}

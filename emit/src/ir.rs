@@ -525,7 +525,17 @@ impl Schema {
         }
         let without: Vec<&str> = maps.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|((n, _), _)| *n).collect();
         let requires = |s: &Struct| s.fields.iter().any(|f| f.occur == Occur::One);
-        if without.len() > 1 && maps[..maps.len() - 1].iter().all(|(_, s)| requires(s)) {
+        let in_order = maps[..maps.len() - 1].iter().all(|(_, s)| requires(s));
+        if without.len() > 1 && in_order {
+            return Ok(MapDispatch::InOrder);
+        }
+        // A key only one alternative has but need not hold (`by-text = (a: text, ? c: uint)`
+        // beside `by-int = (a: int)`): a map without it may still be that alternative, so the
+        // one without a key of its own is no fallback; try them in order.
+        let optional_key = maps.iter().zip(&keys).any(|((_, s), k)| {
+            k.as_ref().is_some_and(|k| s.fields.iter().any(|f| &f.key == k && f.occur != Occur::One))
+        });
+        if without.len() == 1 && optional_key && in_order {
             return Ok(MapDispatch::InOrder);
         }
         if without.len() > 1 {

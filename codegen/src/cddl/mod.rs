@@ -273,7 +273,8 @@ fn original_offset(inserted: &[usize], offset: usize) -> usize {
 /// How many group rules without parentheses one file may have: each costs a parse.
 const MAX_BARE_GROUP_RULES: usize = 64;
 
-/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`);
+/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`,
+/// `g = g1 // g2`);
 /// the `cddl` parser refuses it where the first member key appears. Each such rule is put in
 /// parentheses and the text parsed again, at most `MAX_BARE_GROUP_RULES` times; the error of
 /// a text that still does not parse is returned with it.
@@ -312,7 +313,9 @@ fn parenthesized_groups(text: String) -> Result<ParserText, (ParserText, cddl::p
 /// the offsets just after the rule's `=` and just after the last value of its body.
 fn bare_group_rule(text: &str, at: usize) -> Option<(usize, usize)> {
     let rest = text.get(at..)?.trim_start();
-    if !(rest.starts_with("=>") || rest.starts_with(':')) {
+    // `g = g1 // g2`: a group choice, which no type has (the parser stops at its second `/`).
+    let choice = rest.starts_with("//") || (at > 0 && text.get(at - 1..).is_some_and(|t| t.starts_with("//")));
+    if !(rest.starts_with("=>") || rest.starts_with(':') || choice) {
         return None;
     }
     let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
