@@ -263,3 +263,33 @@ fn dialects_name_themselves_and_the_standard_spelling() {
         "{errs:#?}"
     );
 }
+
+#[test]
+fn zcbor_dialect_names_zcbor_and_the_rfc_spelling() {
+    // A label inside a type: in a type choice, as a map value, inside a tag, on an alternative.
+    let label = "a label inside a type is zcbor's dialect, not RFC 8610 CDDL: name the entry that holds \
+                 the type (`name: int`, `name: #6.0(tstr)`, `\"r\" => int`), and the values of a choice \
+                 with an enumeration (`&(cat: 1, dog: 2)`)";
+    assert_error("pet = [\n  name: tstr,\n  kind: (1 / (dog: 2)),\n]\n", &format!("t.cddl:3:14: `(dog:`: {label}"));
+    assert_error("m = {\n  \"r\" : (result: int),\n}\n", &format!("t.cddl:2:9: `(result:`: {label}"));
+    assert_error("s = [\n  #6.0(short: tstr),\n]\n", &format!("t.cddl:2:7: `(short:`: {label}"));
+    assert_error("u = [\n  (u2: 3 / c4: 4)\n]\n", &format!("t.cddl:2:10: `/ c4:`: {label}"));
+    // An occurrence after the label, and the older `**`.
+    assert_error(
+        "pet = [\n  names: +tstr,\n]\n",
+        "t.cddl:2:3: `names: +`: an occurrence after the label is zcbor's dialect, not RFC 8610 CDDL: write it \
+         before the entry (`+ names: tstr`, `? count: uint`, `3* flag: true`)",
+    );
+    assert_error(
+        "l = [2**3 int]\n",
+        "t.cddl:1:7: `**` is an occurrence of zcbor's older dialect, not RFC 8610 CDDL: write `n*m` (`2*3`)",
+    );
+    // The same shapes written as RFC 8610 compile.
+    let sources = vec![Source {
+        path: "t.cddl".into(),
+        text: "pet = [\n  + names: tstr,\n  kind: &(cat: 1, dog: 2),\n  short: #6.0(tstr),\n]\nl = [2*3 int]\n\
+               m = { \"r\" => int }\n"
+            .into(),
+    }];
+    check::check(&cddl::compile("t", sources).unwrap()).unwrap();
+}
