@@ -838,6 +838,13 @@ pub fn unknown_value(pos: usize, value: impl std::fmt::Display) -> DecodeError {
     DecodeError::new(ErrorKind::UnknownEnumValue(value.to_string()), pos)
 }
 
+/// A byte string at `pos` that is none of an enumeration's values, named as CDDL writes it
+/// (`h'0a0b'`).
+pub fn unknown_bytes(pos: usize, value: &[u8]) -> DecodeError {
+    let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
+    unknown_value(pos, format_args!("h'{hex}'"))
+}
+
 /// Reads an array of `T`, checking the count bounds.
 #[inline]
 pub fn list<'a, T>(
@@ -1303,20 +1310,32 @@ impl TableWriter {
         items: &[T],
         min: u64,
         max: Option<u64>,
+        f: impl FnMut(&mut Enc<'_>, &mut Enc<'_>, &T) -> Result<(), EncodeError>,
+    ) -> Result<Self, EncodeError> {
+        TableWriter { sorted: Vec::with_capacity(items.len()), next: 0 }.and(items, min, max, f)
+    }
+
+    /// Adds the entries of a map's next table (`{ * tstr => int, * int => text }`), as
+    /// [`TableWriter::new`] does the first's; a key in two tables is an error too.
+    pub fn and<T>(
+        mut self,
+        items: &[T],
+        min: u64,
+        max: Option<u64>,
         mut f: impl FnMut(&mut Enc<'_>, &mut Enc<'_>, &T) -> Result<(), EncodeError>,
     ) -> Result<Self, EncodeError> {
         check_count(items.len(), min, max).map_err(invalid)?;
-        let mut sorted = Vec::with_capacity(items.len());
+        self.sorted.reserve(items.len());
         for (i, item) in items.iter().enumerate() {
             let (mut k, mut v) = (Vec::new(), Vec::new());
             f(&mut Encoder::new(&mut k), &mut Encoder::new(&mut v), item).map_err(|err| err.at_index(i))?;
-            sorted.push((k, v));
+            self.sorted.push((k, v));
         }
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        if sorted.windows(2).any(|w| w[0].0 == w[1].0) {
+        self.sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        if self.sorted.windows(2).any(|w| w[0].0 == w[1].0) {
             return Err(invalid(ErrorKind::Constraint("two table entries have the same key".into())));
         }
-        Ok(TableWriter { sorted, next: 0 })
+        Ok(self)
     }
 
     /// How many entries the table has.

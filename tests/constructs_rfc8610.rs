@@ -357,3 +357,135 @@ fn group_rules_without_parentheses() {
     assert_eq!((v.key_1.as_ref(), v.name.as_ref(), v.level), ("a", "n", None));
     assert_eq!(to_vec(&v).unwrap(), wire);
 }
+
+#[test]
+fn byte_string_literal_choices_are_enumerations_of_exact_bytes() {
+    use refused_before::{FormatTag, Framed, FramedF, FramedT, Magic, Marks, MarksItem1, MarksItem2};
+    // `magic = h'01' / h'02' / h'cafe'` as the entry type: each value is its bytes.
+    assert_eq!(Magic::ALL.len(), 3);
+    assert_eq!(from_slice::<Magic>(h("41 01")).unwrap(), Magic::H01);
+    assert_eq!(from_slice::<Magic>(h("42 cafe")).unwrap(), Magic::Hcafe);
+    assert_eq!(to_vec(&Magic::Hcafe).unwrap(), oracle_bytes(&Cbor::Bytes(vec![0xca, 0xfe])));
+    assert_eq!(to_vec(&Magic::H02).unwrap(), h("41 02"));
+    // Wrong bytes, a wrong length, text with the same bytes: refused at byte 0.
+    let e = from_slice::<Magic>(h("41 03")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'03'".into()));
+    assert_eq!(e.offset(), 0);
+    let e = from_slice::<Magic>(h("42 0102")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'0102'".into()));
+    assert!(matches!(from_slice::<Magic>(h("61 01")).unwrap_err().kind(), ErrorKind::UnexpectedType { .. }));
+    // `'ab' / 'cd'`: the UTF-8 bytes of the text, in a byte string (major type 2, not 3).
+    assert_eq!(to_vec(&FormatTag::Cd).unwrap(), oracle_bytes(&Cbor::Bytes(b"cd".to_vec())));
+    assert_eq!(from_slice::<FormatTag>(h("42 6162")).unwrap(), FormatTag::Ab);
+    assert!(from_slice::<FormatTag>(h("62 6162")).is_err());
+    // As map values: {"f": h'ff', "m": h'cafe', "t": 'on'}.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        ("f".into(), Cbor::Bytes(vec![0xff])),
+        ("m".into(), Cbor::Bytes(vec![0xca, 0xfe])),
+        ("t".into(), Cbor::Bytes(b"on".to_vec())),
+    ]));
+    let v: Framed = from_slice(&wire).unwrap();
+    assert_eq!((v.m, v.f, v.t), (Magic::Hcafe, FramedF::Hff, Some(FramedT::On)));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    // A wrong byte in a value is an error at that value.
+    let e = from_slice::<Framed>(h("a2 6166 41 fe 616d 41 01")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'fe'".into()));
+    assert_eq!(e.offset(), 3);
+    // As array items: [h'01', 'y', h'bb', h'aa'].
+    let wire = oracle_bytes(&Cbor::Array(vec![
+        Cbor::Bytes(vec![1]),
+        Cbor::Bytes(b"y".to_vec()),
+        Cbor::Bytes(vec![0xbb]),
+        Cbor::Bytes(vec![0xaa]),
+    ]));
+    let v: Marks = from_slice(&wire).unwrap();
+    assert_eq!((v.item0, v.item1), (Magic::H01, MarksItem1::Y));
+    assert_eq!(v.item2, [MarksItem2::Hbb, MarksItem2::Haa]);
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let e = from_slice::<Marks>(h("83 41 01 41 79 41 cc")).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnknownEnumValue("h'cc'".into()));
+    assert_eq!(e.offset(), 5);
+}
+
+#[test]
+fn two_tables_in_one_map_are_two_fields() {
+    use refused_before::{MixedTables, TwoTables};
+    // {"b": 2, 1: "x", "a": -1, -5: "y"}: text keys go to one table, integer keys to the other,
+    // each in wire order; the encoder writes all four in deterministic key order.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        ("b".into(), Cbor::Integer(2.into())),
+        (Cbor::Integer(1.into()), "x".into()),
+        ("a".into(), Cbor::Integer((-1).into())),
+        (Cbor::Integer((-5).into()), "y".into()),
+    ]));
+    let v: TwoTables = from_slice(&wire).unwrap();
+    let texts: Vec<(&str, i64)> = v.text_entries.iter().map(|(k, x)| (k.as_ref(), *x)).collect();
+    let ints: Vec<(i64, &str)> = v.int_entries.iter().map(|(k, x)| (*k, x.as_ref())).collect();
+    assert_eq!(texts, [("b", 2), ("a", -1)]);
+    assert_eq!(ints, [(1, "x"), (-5, "y")]);
+    // {1: "x", -5: "y", "a": -1, "b": 2}
+    assert_eq!(to_vec(&v).unwrap(), h("a4 01 6178 24 6179 6161 20 6162 02"));
+    let bytes = to_vec(&v).unwrap();
+    let again: TwoTables = from_slice(&bytes).unwrap();
+    assert_eq!(to_vec(&again).unwrap(), bytes);
+    // A value of the other table's type is an error in the table its key chose.
+    let e = from_slice::<TwoTables>(h("a1 6161 6178")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::UnexpectedType { .. }), "{e}");
+    assert_eq!(e.offset(), 3);
+    assert!(e.to_string().contains("text-entries"), "{e}");
+    // A key twice in one table is refused; a float key belongs to neither and is skipped.
+    assert!(from_slice::<TwoTables>(h("a2 01 6178 01 6179")).is_err());
+    let v: TwoTables = from_slice(h("a1 f93c00 01")).unwrap();
+    assert!(v.text_entries.is_empty() && v.int_entries.is_empty());
+    // Beside fixed fields: {0: 7, "name": "n", "z": h'01', 3: [1, 2]}; fixed keys are fields,
+    // not table entries, and `+ int => …` needs one entry.
+    let wire = oracle_bytes(&Cbor::Map(vec![
+        (Cbor::Integer(0.into()), Cbor::Integer(7.into())),
+        ("name".into(), "n".into()),
+        ("z".into(), Cbor::Bytes(vec![1])),
+        (Cbor::Integer(3.into()), Cbor::Array(vec![Cbor::Integer(1.into()), Cbor::Integer(2.into())])),
+    ]));
+    let v: MixedTables = from_slice(&wire).unwrap();
+    assert_eq!((v.key_0, v.name.as_deref()), (7, Some("n")));
+    let texts: Vec<(&str, &[u8])> = v.text_entries.iter().map(|(k, x)| (k.as_ref(), x.as_ref())).collect();
+    assert_eq!(texts, [("z", [1u8].as_slice())]);
+    assert_eq!(v.int_entries, [(3, vec![1, 2])]);
+    // {0: 7, 3: [1, 2], "z": h'01', "name": "n"}
+    assert_eq!(to_vec(&v).unwrap(), h("a4 00 07 03 82 01 02 617a 41 01 646e616d65 616e"));
+    let e = from_slice::<MixedTables>(h("a1 00 07")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_) | ErrorKind::MissingField(_)), "{e}");
+}
+
+#[test]
+fn one_key_through_alternatives_is_a_choice_of_maps() {
+    use refused_before::{
+        ChoiceMap, ChoiceMapByText, ExtMap, ExtMapA, SameKey, SameKeyA, SameKeyA2, SameKeyGroups, SameKeyGroupsByInt,
+        SameKeyGroupsByText,
+    };
+    // {"a": -2} and {"a": "x"}: the alternatives are tried in order; each gives its own bytes.
+    let int = oracle_bytes(&Cbor::Map(vec![("a".into(), Cbor::Integer((-2).into()))]));
+    let text = oracle_bytes(&Cbor::Map(vec![("a".into(), "x".into())]));
+    assert_eq!(from_slice::<SameKey>(&int).unwrap(), SameKey::A(SameKeyA { a: -2 }));
+    assert_eq!(from_slice::<SameKey>(&text).unwrap(), SameKey::A2(SameKeyA2 { a: "x".into() }));
+    assert_eq!(to_vec(&SameKey::A(SameKeyA { a: -2 })).unwrap(), int);
+    assert_eq!(to_vec(&SameKey::A2(SameKeyA2 { a: "x".into() })).unwrap(), text);
+    assert!(from_slice::<SameKey>(h("a1 6161 f5")).is_err());
+    // Through spliced group names beside a fixed field: {"a": "x", "c": 3, "n": 1}.
+    let wire = h("a3 6161 6178 6163 03 616e 01");
+    let v: SameKeyGroups = from_slice(wire).unwrap();
+    assert_eq!(v, SameKeyGroups::ByText(SameKeyGroupsByText { n: 1, a: "x".into(), c: Some(3) }));
+    assert_eq!(to_vec(&v).unwrap(), wire);
+    let v = SameKeyGroups::ByInt(SameKeyGroupsByInt { n: 1, a: 5 });
+    assert_eq!(to_vec(&v).unwrap(), h("a2 6161 05 616e 01"));
+    assert_eq!(from_slice::<SameKeyGroups>(h("a2 6161 05 616e 01")).unwrap(), v);
+    // A group rule written `by-int // by-text`, and a group socket's two alternatives.
+    let v: ChoiceMap = from_slice(&text).unwrap();
+    assert_eq!(v, ChoiceMap::ByText(ChoiceMapByText { a: "x".into(), c: None }));
+    assert_eq!(to_vec(&v).unwrap(), text);
+    let v: ExtMap = from_slice(&int).unwrap();
+    assert_eq!(v, ExtMap::A(ExtMapA { a: -2 }));
+    assert_eq!(to_vec(&v).unwrap(), int);
+    assert!(matches!(from_slice::<ExtMap>(&text).unwrap(), ExtMap::A2(_)));
+    // A map with neither is an error.
+    assert!(from_slice::<ExtMap>(h("a0")).is_err());
+}

@@ -141,6 +141,7 @@ impl Extension {
             TypeKind::Enum(e) => {
                 let value = match cbor::major(d)? {
                     0 | 1 => Literal::Int(i128::from(cbor::int(d)?)),
+                    2 => Literal::Bytes(cbor::bytes(d)?.into_owned()),
                     3 => Literal::Text(cbor::text(d)?.into_owned()),
                     _ => return Err(cbor::mismatch(d, pos, "enumeration value")),
                 };

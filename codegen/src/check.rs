@@ -111,6 +111,30 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                     }
                     resolve(schema, &f.ty, t, &mut errors);
                 }
+                // Several tables (`{ * tstr => int, * int => text }`): a key's major type says
+                // which one it belongs to.
+                let tables: Vec<_> = s.tables().collect();
+                for (i, b) in tables.iter().enumerate() {
+                    for a in &tables[..i] {
+                        if !schema.major_types(&a.key).is_disjoint(&schema.major_types(&b.key)) {
+                            errors.push(
+                                SchemaError::at(
+                                    &schema.sources,
+                                    b.span,
+                                    format!(
+                                        "the tables `{}` and `{}` of `{}` both take keys of one CBOR major type: \
+                                         a key could belong to either",
+                                        a.name, b.name, t.name
+                                    ),
+                                )
+                                .note(&schema.sources, a.span, format!("`{}` is here", a.name))
+                                .help(
+                                    "merge them into one table, or key them by types that start apart (`tstr`, `int`)",
+                                ),
+                            );
+                        }
+                    }
+                }
             }
             TypeKind::Alias(ty) => resolve(schema, ty, t, &mut errors),
             TypeKind::Choice(c) => {
@@ -149,17 +173,19 @@ pub fn check(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                 if e.variants.is_empty() {
                     errors.push(err(t, format!("enumeration `{}` has no values", t.name)));
                 }
-                // Generated enums carry their values as u64, i64 or &str.
+                // Generated enums carry their values as u64, i64, &str or &[u8].
                 let fits =
                     |f: fn(&i128) -> bool| e.variants.iter().all(|v| matches!(&v.value, Literal::Int(i) if f(i)));
                 let unsigned = fits(|i| u64::try_from(*i).is_ok());
                 let signed = fits(|i| i64::try_from(*i).is_ok());
                 let texts = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
-                if !(unsigned || signed || texts) {
+                let bytes = e.variants.iter().all(|v| matches!(v.value, Literal::Bytes(_)));
+                if !(unsigned || signed || texts || bytes) {
                     errors.push(err(
                         t,
                         format!(
-                            "enumeration `{}` must list only integers (within 64 bits) or only text strings",
+                            "enumeration `{}` must list only integers (within 64 bits), only text strings or only \
+                             byte strings",
                             t.name
                         ),
                     ));
@@ -250,7 +276,7 @@ pub fn json_texts(schema: &Schema) -> Result<(), Vec<SchemaError>> {
                     }
                     json_ty(&f.ty, &mut |msg, help| err(f.span, &what, msg, help));
                 }
-                if let Some(table) = &s.table {
+                for table in s.tables() {
                     let what = format!(" table `{}`", table.name);
                     if !text_like(schema, &table.key) {
                         err(

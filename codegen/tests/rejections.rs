@@ -75,9 +75,14 @@ fn unsupported_control_operators() {
 
 #[test]
 fn computed_keys() {
+    // Two tables are two fields; their keys must start apart for a key to belong to one.
     assert_error(
-        "m = {\n  * tstr => uint,\n  * int => text\n}\n",
-        "t.cddl:3:3: a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
+        "m = {\n  * tstr => uint,\n  * text => int\n}\n",
+        "t.cddl:3:3: the tables `text-entries` and `text-entries-2` of `m` both take keys of one CBOR major type: a key could belong to either",
+    );
+    assert_error(
+        "m = {\n  * uint => uint,\n  * int => text\n}\n",
+        "t.cddl:3:3: the tables `uint-entries` and `int-entries` of `m` both take keys of one CBOR major type: a key could belong to either",
     );
     assert_error("m = [\n  tstr => uint\n]\n", "t.cddl:2:3: computed keys (`K => V`) belong in maps, not arrays");
 }
@@ -157,11 +162,11 @@ fn types_of_infinite_size() {
 fn enumerations_of_floats_or_mixed_values() {
     assert_error(
         "m = 1.5 / 2.5\n",
-        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits), only text strings or only byte strings",
     );
     assert_error(
         "m = 1 / \"a\"\n",
-        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits) or only text strings",
+        "t.cddl:1:1: enumeration `m` must list only integers (within 64 bits), only text strings or only byte strings",
     );
 }
 
@@ -257,4 +262,34 @@ fn dialects_name_themselves_and_the_standard_spelling() {
         errs.iter().any(|e| e.starts_with("t.cddl:1:1: this file is folded for an RFC (RFC 8792 line wrapping)")),
         "{errs:#?}"
     );
+}
+
+#[test]
+fn zcbor_dialect_names_zcbor_and_the_rfc_spelling() {
+    // A label inside a type: in a type choice, as a map value, inside a tag, on an alternative.
+    let label = "a label inside a type is zcbor's dialect, not RFC 8610 CDDL: name the entry that holds \
+                 the type (`name: int`, `name: #6.0(tstr)`, `\"r\" => int`), and the values of a choice \
+                 with an enumeration (`&(cat: 1, dog: 2)`)";
+    assert_error("pet = [\n  name: tstr,\n  kind: (1 / (dog: 2)),\n]\n", &format!("t.cddl:3:14: `(dog:`: {label}"));
+    assert_error("m = {\n  \"r\" : (result: int),\n}\n", &format!("t.cddl:2:9: `(result:`: {label}"));
+    assert_error("s = [\n  #6.0(short: tstr),\n]\n", &format!("t.cddl:2:7: `(short:`: {label}"));
+    assert_error("u = [\n  (u2: 3 / c4: 4)\n]\n", &format!("t.cddl:2:10: `/ c4:`: {label}"));
+    // An occurrence after the label, and the older `**`.
+    assert_error(
+        "pet = [\n  names: +tstr,\n]\n",
+        "t.cddl:2:3: `names: +`: an occurrence after the label is zcbor's dialect, not RFC 8610 CDDL: write it \
+         before the entry (`+ names: tstr`, `? count: uint`, `3* flag: true`)",
+    );
+    assert_error(
+        "l = [2**3 int]\n",
+        "t.cddl:1:7: `**` is an occurrence of zcbor's older dialect, not RFC 8610 CDDL: write `n*m` (`2*3`)",
+    );
+    // The same shapes written as RFC 8610 compile.
+    let sources = vec![Source {
+        path: "t.cddl".into(),
+        text: "pet = [\n  + names: tstr,\n  kind: &(cat: 1, dog: 2),\n  short: #6.0(tstr),\n]\nl = [2*3 int]\n\
+               m = { \"r\" => int }\n"
+            .into(),
+    }];
+    check::check(&cddl::compile("t", sources).unwrap()).unwrap();
 }

@@ -142,6 +142,18 @@ pub struct Table {
     pub max: Option<u64>,
     /// Where the table's entry is declared.
     pub span: Span,
+    /// The map's further tables (`{ * tstr => int, * int => text }`), each its own Rust field;
+    /// their key types start with major types no other table's can, so a key belongs to one.
+    /// Kept under the first table so that a map with one table, the common case, is one
+    /// `Option` on [`Struct`]; read them all through [`Struct::tables`].
+    pub more: Vec<Table>,
+}
+
+impl Struct {
+    /// The map's tables, the first and its [`Table::more`], in schema order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> + '_ {
+        self.table.iter().flat_map(|t| std::iter::once(&**t).chain(&t.more))
+    }
 }
 
 /// The wire layout of a [`Struct`].
@@ -513,7 +525,17 @@ impl Schema {
         }
         let without: Vec<&str> = maps.iter().zip(&keys).filter(|(_, k)| k.is_none()).map(|((n, _), _)| *n).collect();
         let requires = |s: &Struct| s.fields.iter().any(|f| f.occur == Occur::One);
-        if without.len() > 1 && maps[..maps.len() - 1].iter().all(|(_, s)| requires(s)) {
+        let in_order = maps[..maps.len() - 1].iter().all(|(_, s)| requires(s));
+        if without.len() > 1 && in_order {
+            return Ok(MapDispatch::InOrder);
+        }
+        // A key only one alternative has but need not hold (`by-text = (a: text, ? c: uint)`
+        // beside `by-int = (a: int)`): a map without it may still be that alternative, so the
+        // one without a key of its own is no fallback; try them in order.
+        let optional_key = maps.iter().zip(&keys).any(|((_, s), k)| {
+            k.as_ref().is_some_and(|k| s.fields.iter().any(|f| &f.key == k && f.occur != Occur::One))
+        });
+        if without.len() == 1 && optional_key && in_order {
             return Ok(MapDispatch::InOrder);
         }
         if without.len() > 1 {

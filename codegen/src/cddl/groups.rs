@@ -4,11 +4,11 @@
 use cddl::ast::{self, Group, GroupEntry, MemberKey, Occur as AstOccur};
 use cddl::token::Value;
 
-use crate::ir::{Choice, ChoiceVariant, Enum, EnumVariant, Field, Key, Layout, Occur, Struct, Ty, TypeKind};
+use crate::ir::{Choice, ChoiceVariant, Enum, EnumVariant, Field, Key, Layout, Literal, Occur, Struct, Ty, TypeKind};
 
 use super::syntax::{
     choice_label, comments_of, doc_lines, entry_label, list_bounds, literal_name, literal_of, occur_of, paren_type,
-    rule_name,
+    rule_name, value_literal,
 };
 use super::Lowerer;
 
@@ -247,15 +247,61 @@ impl<'a> Lowerer<'a> {
         optional: bool,
         out: &mut Vec<Field>,
     ) {
-        let chosen: Vec<&'a ast::GroupRule<'a>> =
-            if groups.len() > 1 && !name.starts_with("$$") && layout == Layout::Map {
-                let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
-                vec![groups[self.choose(labels)]]
-            } else {
-                groups.to_vec()
-            };
+        // A group socket's alternatives (`$$ext //= (…)`) extend the map with fields of their
+        // own, so they are merged; where two of them name one key (`a: int` and `a: text`)
+        // they are alternatives of the map, as any other group choice.
+        let alternatives = !name.starts_with("$$") || self.share_a_key(groups);
+        let chosen: Vec<&'a ast::GroupRule<'a>> = if groups.len() > 1 && alternatives && layout == Layout::Map {
+            let labels = groups.iter().enumerate().map(|(i, g)| entry_label(&g.entry, i)).collect();
+            vec![groups[self.choose(labels)]]
+        } else {
+            groups.to_vec()
+        };
         for g in chosen {
             self.entry_fields(&g.entry, &ast::OptionalComma::default(), layout, parent, optional, out);
+        }
+    }
+
+    /// Whether two of a group's rules name one member key (looking through group names).
+    pub(super) fn share_a_key(&self, groups: &[&'a ast::GroupRule<'a>]) -> bool {
+        let mut seen: Vec<Literal> = Vec::new();
+        for g in groups {
+            let mut keys = Vec::new();
+            self.entry_keys(&g.entry, 0, &mut keys);
+            keys.dedup();
+            if keys.iter().any(|k| seen.contains(k)) {
+                return true;
+            }
+            seen.extend(keys);
+        }
+        false
+    }
+
+    /// The member keys an entry writes out (`a: …`, `1: …`, `"x": …`), through group names.
+    fn entry_keys(&self, entry: &GroupEntry<'a>, depth: usize, out: &mut Vec<Literal>) {
+        if depth > 16 {
+            return;
+        }
+        match entry {
+            GroupEntry::ValueMemberKey { ge, .. } => match &ge.member_key {
+                Some(MemberKey::Bareword { ident, .. }) => out.push(Literal::Text(ident.ident.to_owned())),
+                Some(MemberKey::Value { value, .. }) => out.extend(value_literal(value)),
+                _ => {}
+            },
+            GroupEntry::InlineGroup { group, .. } => {
+                for gc in &group.group_choices {
+                    for (e, _) in &gc.group_entries {
+                        self.entry_keys(e, depth + 1, out);
+                    }
+                }
+            }
+            GroupEntry::TypeGroupname { ge, .. } => {
+                if let Some(&r) = self.index.get(&rule_name(&ge.name)) {
+                    for g in &self.rules[r].1.groups {
+                        self.entry_keys(&g.entry, depth + 1, out);
+                    }
+                }
+            }
         }
     }
 

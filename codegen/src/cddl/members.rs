@@ -198,8 +198,10 @@ impl<'a> Lowerer<'a> {
                                 return;
                             }
                         };
-                        // A group socket's alternatives are a group choice: every entry optional.
-                        let opt = opt || name.starts_with("$$");
+                        // A group socket's alternatives extend a map: every entry optional,
+                        // unless two name one key, when they are the map's alternatives.
+                        let opt =
+                            opt || (name.starts_with("$$") && !(layout == Layout::Map && self.share_a_key(&groups)));
                         let file = self.rules[self.index[&name]].1.file;
                         let saved = std::mem::replace(&mut self.file, file);
                         let saved_repeated = self.repeated;

@@ -64,7 +64,7 @@ pub fn compile_extending(name: &str, base: Option<&Base>, sources: Vec<Source>) 
     // What the parser reads of each file, and where it differs (see `parser_text`).
     let mut texts = Vec::new();
     for source in &sources {
-        if let Some(e) = too_deep(source).or_else(|| folded(source)) {
+        if let Some(e) = too_deep(source).or_else(|| folded(source)).or_else(|| zcbor_dialect(source)) {
             errors.push(e);
             continue;
         }
@@ -230,8 +230,131 @@ fn folded(source: &Source) -> Option<SchemaError> {
     Some(e)
 }
 
+/// What zcbor (Nordic's C generator) writes that RFC 8610 does not: a label inside a type (`kind: ((cat: 1) / (dog: 2))`, `"r": (result: int)`,
+/// `#6.0(name: tstr)`, `(a: 3 / b: 4)`), an occurrence after a label (`names: +tstr`), and the
+/// `**` occurrence of its older versions. None of these is RFC 8610 in any position, and the
+/// parser reads some of them as something else (`#6.0(name: tstr)` as a bare tag and a group),
+/// so the first one is an error before the parser sees the file; it names the dialect and the
+/// RFC's spelling.
+fn zcbor_dialect(source: &Source) -> Option<SchemaError> {
+    let (start, end, kind) = zcbor_spellings(&source.text).into_iter().next()?;
+    let (start, end) = (&start, &end);
+    let snippet = &source.text[*start..*end];
+    let message = match kind {
+        ZcborSpelling::Label => format!(
+            "`{snippet}`: a label inside a type is zcbor's dialect, not RFC 8610 CDDL: name the entry \
+             that holds the type (`name: int`, `name: #6.0(tstr)`, `\"r\" => int`), and the values of a \
+             choice with an enumeration (`&(cat: 1, dog: 2)`)"
+        ),
+        ZcborSpelling::Occurrence => format!(
+            "`{snippet}`: an occurrence after the label is zcbor's dialect, not RFC 8610 CDDL: write it \
+             before the entry (`+ names: tstr`, `? count: uint`, `3* flag: true`)"
+        ),
+        ZcborSpelling::DoubleStar => {
+            "`**` is an occurrence of zcbor's older dialect, not RFC 8610 CDDL: write `n*m` (`2*3`)".to_string()
+        }
+    };
+    let (line, column) = crate::diagnostic::line_col(&source.text, *start);
+    let mut err = SchemaError::at_line(&source.path, line, column, message);
+    err.range = (*start, *end);
+    Some(err)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ZcborSpelling {
+    /// `(cat: 1)` where a type belongs, `/ b: 4` between types.
+    Label,
+    /// `names: +tstr`.
+    Occurrence,
+    /// `2**3`.
+    DoubleStar,
+}
+
+/// Where `text` uses zcbor's spellings, as (start, end, kind), outside comments and strings.
+fn zcbor_spellings(text: &str) -> Vec<(usize, usize, ZcborSpelling)> {
+    // The code with comments and string contents blanked, offsets kept.
+    let mut code = vec![b' '; text.len()];
+    for (i, b) in code_bytes(text) {
+        code[i] = b;
+    }
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b"-_@$.".contains(&b);
+    let skip_ws = |mut i: usize| {
+        while i < code.len() && code[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let prev = |i: usize| code[..i].iter().rposition(|b| !b.is_ascii_whitespace());
+    // After `i`: an identifier and a `:` (a label); the offset after the `:`.
+    let label_at = |i: usize| {
+        let j = skip_ws(i);
+        let mut k = j;
+        while k < code.len() && ident(code[k]) {
+            k += 1;
+        }
+        let c = skip_ws(k);
+        (k > j && code.get(c) == Some(&b':')).then_some(c + 1)
+    };
+    let mut out = Vec::new();
+    for i in 0..code.len() {
+        match code[i] {
+            b'*' if code.get(i + 1) == Some(&b'*') => out.push((i, i + 2, ZcborSpelling::DoubleStar)),
+            // `(name:` where a type is expected: after `:`, `=>`, a single `/`, or `#6.n(`.
+            b'(' => {
+                let Some(end) = label_at(i + 1) else { continue };
+                let type_position = match prev(i) {
+                    Some(p) => match code[p] {
+                        b':' | b'>' => true,
+                        b'/' => p == 0 || code[p - 1] != b'/',
+                        b'.' | b'0'..=b'9' => {
+                            let head = &text[..i];
+                            let digits = head.trim_end_matches(|c: char| c.is_ascii_digit());
+                            digits.ends_with("#6.") || digits.ends_with("#6")
+                        }
+                        _ => false,
+                    },
+                    None => false,
+                };
+                if type_position {
+                    out.push((i, end, ZcborSpelling::Label));
+                }
+            }
+            // `3 / b: 4`: a label on a type alternative.
+            b'/' if code.get(i + 1) != Some(&b'/')
+                && code.get(i + 1) != Some(&b'=')
+                && (i == 0 || code[i - 1] != b'/') =>
+            {
+                if let Some(end) = label_at(i + 1) {
+                    out.push((i, end, ZcborSpelling::Label));
+                }
+            }
+            // `name: +tstr`, `flag: ?bool`, `n: 3*true`: the occurrence after the label.
+            b':' => {
+                let j = skip_ws(i + 1);
+                let mut k = j;
+                while k < code.len() && code[k].is_ascii_digit() {
+                    k += 1;
+                }
+                if matches!(code.get(k), Some(b'?' | b'+' | b'*')) && (k == j || code[k] == b'*') {
+                    let start = prev(i).map_or(i, |p| {
+                        let mut s = p;
+                        while s > 0 && ident(code[s - 1]) {
+                            s -= 1;
+                        }
+                        s
+                    });
+                    out.push((start, k + 1, ZcborSpelling::Occurrence));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The text the `cddl` parser reads: the schema with `.cborseq` spelled `.cbor   `, which the
-/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`. Both keep a byte string's
+/// parser (0.10.7) would otherwise read as `.cbor` and a stray `seq`, and the hex digits of
+/// `h'…'` in upper case, the only case it decodes. Both keep a byte string's
 /// bytes as they are (see `Lowerer::lower_type1`), and the spelling keeps every offset, so
 /// errors still point into the schema as written.
 fn parser_text(text: &str) -> String {
@@ -245,6 +368,15 @@ fn parser_text(text: &str) -> String {
         }
     }
     out.push_str(&text[copied.min(text.len())..]);
+    // `h'cafe'`: RFC 8610 allows either case of hex digit, the parser decodes upper case only.
+    let bytes = text.as_bytes();
+    for (i, _) in code_bytes(text).filter(|&(i, b)| b == b'h' && bytes.get(i + 1) == Some(&b'\'')) {
+        let start = i + 2;
+        let end = text[start.min(text.len())..].find('\'').map_or(text.len(), |n| start + n);
+        if start < end {
+            out[start..end].make_ascii_uppercase();
+        }
+    }
     out
 }
 
@@ -263,7 +395,8 @@ fn original_offset(inserted: &[usize], offset: usize) -> usize {
 /// How many group rules without parentheses one file may have: each costs a parse.
 const MAX_BARE_GROUP_RULES: usize = 64;
 
-/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`);
+/// RFC 8610 lets a group rule go without parentheses (`type1 = 1 => tstr`, `g = a: uint, b: text`,
+/// `g = g1 // g2`);
 /// the `cddl` parser refuses it where the first member key appears. Each such rule is put in
 /// parentheses and the text parsed again, at most `MAX_BARE_GROUP_RULES` times; the error of
 /// a text that still does not parse is returned with it.
@@ -302,7 +435,9 @@ fn parenthesized_groups(text: String) -> Result<ParserText, (ParserText, cddl::p
 /// the offsets just after the rule's `=` and just after the last value of its body.
 fn bare_group_rule(text: &str, at: usize) -> Option<(usize, usize)> {
     let rest = text.get(at..)?.trim_start();
-    if !(rest.starts_with("=>") || rest.starts_with(':')) {
+    // `g = g1 // g2`: a group choice, which no type has (the parser stops at its second `/`).
+    let choice = rest.starts_with("//") || (at > 0 && text.get(at - 1..).is_some_and(|t| t.starts_with("//")));
+    if !(rest.starts_with("=>") || rest.starts_with(':') || choice) {
         return None;
     }
     let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);

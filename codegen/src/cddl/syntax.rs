@@ -78,7 +78,16 @@ pub(super) fn literal_name(l: &Literal) -> String {
         Literal::Int(i) => format!("v{i}"),
         Literal::Float(f) => format!("v{}", f.to_string().replace(['.', '-'], "_")),
         Literal::Text(t) => t.clone(),
-        Literal::Bytes(_) => "bytes".into(),
+        // `'ab'` (and `h'6162'`) is `ab`; other bytes are named by their hex digits (`h0102`).
+        Literal::Bytes(b) => match std::str::from_utf8(b) {
+            Ok(t)
+                if t.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                t.to_string()
+            }
+            _ => format!("h{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        },
         Literal::Bool(b) => b.to_string(),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use cddl::ast::{self, GroupEntry, MemberKey, Occur as AstOccur, RangeCtlOp, Type, Type1, Type2, TypeChoice};
 use cddl::token::ControlOperator;
 
-use crate::ir::{Field, Literal, Table};
+use crate::ir::{Field, Literal, Prim, Table, Ty, TyKind};
 
 use super::syntax::{list_bounds, literal_of, rule_name, split_null, FieldName, KeyValue};
 use super::Lowerer;
@@ -70,27 +70,48 @@ impl<'a> Lowerer<'a> {
             Some(o) => list_bounds(o).unwrap_or((0, None)),
         };
         let min = if optional || self.repeated { 0 } else { min };
-        if self.tables.contains_key(parent) {
-            self.error(
-                span,
-                "a map can hold one table (`* K => V`) besides its fields; this is a second: merge them into one with a choice of key and value types",
-            );
-            return;
-        }
+        // A second table (`{ * tstr => int, * int => text }`) is a field of its own; hoisted
+        // names count the tables so two unnamed ones do not meet.
+        let n = self.tables.get(parent).map_or(0, |t| 1 + t.more.len());
         let name = self.splicing.clone().unwrap_or_else(|| "entries".into());
-        let key = self.lower_type1(t1, &format!("{parent}-{name}-key"));
-        let value = self.lower_ty(&ge.entry_type, &format!("{parent}-{name}-value"));
+        let hint = if n == 0 { format!("{parent}-{name}") } else { format!("{parent}-{name}-{}", n + 1) };
+        let key = self.lower_type1(t1, &format!("{hint}-key"));
+        let value = self.lower_ty(&ge.entry_type, &format!("{hint}-value"));
         let span = self.span(span);
-        self.tables.insert(parent.to_owned(), Table { name, key, value, min, max, span });
+        let table = Table { name, key, value, min, max, span, more: Vec::new() };
+        match self.tables.get_mut(parent) {
+            Some(first) => first.more.push(table),
+            None => {
+                self.tables.insert(parent.to_owned(), table);
+            }
+        }
     }
 
-    /// The table of the map struct `name`, renamed if a field already has its name.
+    /// The tables of the map struct `name`, renamed where a field or another table has the name:
+    /// several unnamed tables are named by their key types (`text-entries`, `int-entries`).
     pub(super) fn table_field(&mut self, name: &str, fields: &[Field]) -> Option<Box<Table>> {
         let mut table = self.tables.remove(name)?;
+        let mut more = std::mem::take(&mut table.more);
         let ident = |n: &str| crate::rust::naming::field_name(n);
-        if fields.iter().any(|f| crate::rust::field_ident(f) == ident(&table.name).as_str()) {
-            table.name = format!("{}-entries", table.name);
+        let fields: Vec<String> = fields.iter().map(|f| crate::rust::field_ident(f).to_string()).collect();
+        let mut taken = fields.clone();
+        let several = !more.is_empty();
+        for t in std::iter::once(&mut table).chain(more.iter_mut()) {
+            if several && t.name == "entries" {
+                t.name = format!("{}-entries", key_word(&t.key));
+            }
+            if fields.contains(&ident(&t.name)) {
+                t.name = format!("{}-entries", t.name);
+            }
+            let base = t.name.clone();
+            let mut i = 2;
+            while taken.contains(&ident(&t.name)) {
+                t.name = format!("{base}-{i}");
+                i += 1;
+            }
+            taken.push(ident(&t.name));
         }
+        table.more = more;
         Some(Box::new(table))
     }
 
@@ -201,5 +222,25 @@ impl<'a> Lowerer<'a> {
         }
         let taken = fields.iter().any(|f| crate::rust::field_ident(f) == "unknown");
         Some(if taken { "unknown_entries" } else { "unknown" }.into())
+    }
+}
+
+/// A word for a table's key type, naming the table where a map has several.
+fn key_word(ty: &Ty) -> String {
+    match &ty.kind {
+        TyKind::Prim(p) => match p {
+            Prim::Uint => "uint",
+            Prim::Nint => "nint",
+            Prim::Int => "int",
+            Prim::Float { .. } => "float",
+            Prim::Bool => "bool",
+            Prim::Text | Prim::TextValue(_) => "text",
+            Prim::Bytes => "bytes",
+            _ => "other",
+        }
+        .into(),
+        TyKind::Named(n) => n.clone(),
+        TyKind::List { .. } => "list".into(),
+        TyKind::Rust { .. } => "other".into(),
     }
 }

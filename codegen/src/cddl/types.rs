@@ -391,18 +391,16 @@ impl<'a> Lowerer<'a> {
                 ty
             }
             Type2::Any { .. } => Ty::prim(Prim::Any),
+            // A byte-string literal (`h'01'`, `'ab'`) is a one-value enumeration like the others.
             Type2::UintValue { span, .. }
             | Type2::IntValue { span, .. }
             | Type2::FloatValue { span, .. }
-            | Type2::TextValue { span, .. } => {
-                let l = literal_of(t2).expect("literal");
-                self.literal_type(l, hint, *span)
-            }
-            Type2::UTF8ByteString { span, .. }
+            | Type2::TextValue { span, .. }
+            | Type2::UTF8ByteString { span, .. }
             | Type2::B16ByteString { span, .. }
             | Type2::B64ByteString { span, .. } => {
-                self.error(*span, "byte-string literals as types are not supported");
-                Ty::prim(Prim::Bytes)
+                let l = literal_of(t2).expect("literal");
+                self.literal_type(l, hint, *span)
             }
             Type2::ChoiceFromGroup { span, .. } => {
                 self.error(*span, "generic groups as enumerations are not supported");

@@ -30,6 +30,11 @@ pub(crate) fn container(t: &TypeDef) -> Result<TokenStream, String> {
             return Err(format!("`{name}`: a typed table (`* K => V`) has no derive form"));
         }
     }
+    if let TypeKind::Enum(e) = &t.kind {
+        if e.variants.iter().any(|v| matches!(v.value, Literal::Bytes(_))) {
+            return Err(format!("`{name}`: an enumeration of byte strings has no derive form"));
+        }
+    }
     if let Some(MessageKey::TypeKey(k)) = &t.message {
         let key = unsuffixed(*k);
         parts.push(quote!(type_key = #key));

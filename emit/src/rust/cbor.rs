@@ -270,48 +270,55 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     };
     // A typed table takes the entries whose key is no field's but decodes as its key type;
     // the rest are skipped or kept as before.
-    let (table_decl, unknown_stmt, table_check, table_init) = match &s.table {
-        Some(tb) => {
-            let id = super::table_ident(tb);
-            let tname = &tb.name;
-            let (kdec, vdec) = (decode_value(ctx, &tb.key), decode_value(ctx, &tb.value));
-            let (kt, vt) = (ctx.rust_ty(&tb.key), ctx.rust_ty(&tb.value));
-            let (min, max) = (tb.min, opt(tb.max));
-            // A key whose major type the key type cannot start with is not read again.
-            let mask = majors_of(ctx, &tb.key);
-            (
-                quote! {
-                    let mut table: ::std::vec::Vec<(#kt, #vt)> = ::std::vec::Vec::new();
-                    let mut table_keys: ::std::vec::Vec<(usize, usize)> = ::std::vec::Vec::new();
-                },
-                quote! {
-                    let key_end = d.position();
-                    let fits = d.input().get(key_pos).is_some_and(|b| ((#mask) >> (b >> 5)) & 1 != 0);
-                    let k = if fits {
-                        d.set_position(key_pos);
-                        #kdec.ok()
-                    } else {
-                        ::core::option::Option::None
-                    };
-                    match k {
-                        ::core::option::Option::Some(k) => {
-                            let i = table.len();
-                            let v = #vdec.map_err(|err| err.at_index(i).in_field(#tname))?;
-                            table_keys.push((key_pos, key_end));
-                            table.push((k, v));
-                        }
-                        ::core::option::Option::None => {
-                            d.set_position(key_end);
-                            #unknown_stmt
-                        }
+    // Several tables (`{ * tstr => int, * int => text }`) try the key in schema order; their
+    // key types start apart (the checker sees to it), so at most one reads it.
+    let (mut table_decl, mut table_check, mut table_init, mut tries) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, tb) in s.tables().enumerate() {
+        let (table, table_keys) = match i {
+            0 => (quote::format_ident!("table"), quote::format_ident!("table_keys")),
+            _ => (quote::format_ident!("table_{}", i + 1), quote::format_ident!("table_{}_keys", i + 1)),
+        };
+        let id = super::table_ident(tb);
+        let tname = &tb.name;
+        let (kdec, vdec) = (decode_value(ctx, &tb.key), decode_value(ctx, &tb.value));
+        let (kt, vt) = (ctx.rust_ty(&tb.key), ctx.rust_ty(&tb.value));
+        let (min, max) = (tb.min, opt(tb.max));
+        // A key whose major type the key type cannot start with is not read again.
+        let mask = majors_of(ctx, &tb.key);
+        table_decl.push(quote! {
+            let mut #table: ::std::vec::Vec<(#kt, #vt)> = ::std::vec::Vec::new();
+            let mut #table_keys: ::std::vec::Vec<(usize, usize)> = ::std::vec::Vec::new();
+        });
+        table_check.push(quote!(#rt::cbor::check_table(d.input(), &mut #table_keys, #min, #max, map.start, #tname)?;));
+        table_init.push(quote!(#id: #table,));
+        tries.push((table, table_keys, mask, kdec, vdec, tname));
+    }
+    let first = !tries.is_empty();
+    let unknown_stmt =
+        tries.into_iter().rev().fold(unknown_stmt, |rest, (table, table_keys, mask, kdec, vdec, tname)| {
+            quote! {
+                let fits = d.input().get(key_pos).is_some_and(|b| ((#mask) >> (b >> 5)) & 1 != 0);
+                let k = if fits {
+                    d.set_position(key_pos);
+                    #kdec.ok()
+                } else {
+                    ::core::option::Option::None
+                };
+                match k {
+                    ::core::option::Option::Some(k) => {
+                        let i = #table.len();
+                        let v = #vdec.map_err(|err| err.at_index(i).in_field(#tname))?;
+                        #table_keys.push((key_pos, key_end));
+                        #table.push((k, v));
                     }
-                },
-                quote!(#rt::cbor::check_table(d.input(), &mut table_keys, #min, #max, map.start, #tname)?;),
-                quote!(#id: table,),
-            )
-        }
-        None => (quote!(), unknown_stmt, quote!(), quote!()),
-    };
+                    ::core::option::Option::None => {
+                        d.set_position(key_end);
+                        #rest
+                    }
+                }
+            }
+        });
+    let unknown_stmt = if first { quote!(let key_end = d.position(); #unknown_stmt) } else { unknown_stmt };
     let entry = match s.fields.len() {
         // A map without fields still reads every entry.
         0 => quote! {
@@ -376,13 +383,13 @@ fn map_decode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
         let mut map = #rt::cbor::Seq::map(d)?;
         #(#decls)*
         #unknown_decl
-        #table_decl
+        #(#table_decl)*
         while map.next(d)? {
             #key_pos
             #entry
         }
-        #table_check
-        Ok(#name { #(#inits)* #table_init #unknown_init })
+        #(#table_check)*
+        Ok(#name { #(#inits)* #(#table_init)* #unknown_init })
     }
 }
 
@@ -439,32 +446,41 @@ fn map_encode(ctx: &Ctx, t: &TypeDef, s: &Struct) -> TokenStream {
     } else {
         count
     };
-    let (table_start, count, table_rest) = match &s.table {
-        Some(tb) => {
+    // Every table's entries go into one writer, which sorts them by their encoded keys.
+    let last = s.tables().count().saturating_sub(1);
+    let writers: Vec<_> = s
+        .tables()
+        .enumerate()
+        .map(|(i, tb)| {
             let id = super::table_ident(tb);
             let tname = &tb.name;
             let (kenc, venc) = (encode_value(ctx, &tb.key), encode_value(ctx, &tb.value));
             let (min, max) = (tb.min, opt(tb.max));
-            (
-                quote! {
-                    let mut table = #rt::cbor::TableWriter::new(&self.#id, #min, #max, |ke, ve, (k, v)| {
-                        {
-                            let (e, v) = (ke, k);
-                            #kenc
-                        }
-                        {
-                            let e = ve;
-                            #venc
-                        }
-                        Ok(())
-                    })
-                    .map_err(|err| err.in_field(#tname))?;
-                },
-                if required == 0 && optional.is_empty() { count } else { quote!(#count + table.len() as u64) },
-                quote!(table.rest(e, #unknown_arg)?;),
-            )
-        }
-        None => (quote!(), count, quote!()),
+            let add = if i == 0 { quote!(#rt::cbor::TableWriter::new) } else { quote!(table.and) };
+            let mutable = (i == last).then(|| quote!(mut));
+            quote! {
+                let #mutable table = #add(&self.#id, #min, #max, |ke, ve, (k, v)| {
+                    {
+                        let (e, v) = (ke, k);
+                        #kenc
+                    }
+                    {
+                        let e = ve;
+                        #venc
+                    }
+                    Ok(())
+                })
+                .map_err(|err| err.in_field(#tname))?;
+            }
+        })
+        .collect();
+    let (table_start, count, table_rest) = match writers.as_slice() {
+        [] => (quote!(), count, quote!()),
+        _ => (
+            quote!(#(#writers)*),
+            if required == 0 && optional.is_empty() { count } else { quote!(#count + table.len() as u64) },
+            quote!(table.rest(e, #unknown_arg)?;),
+        ),
     };
     let writes = fields.iter().map(|&(i, f)| {
         let id = field_ident(f);
@@ -787,7 +803,14 @@ fn enum_codec(ctx: &Ctx, e: &crate::ir::Enum) -> (TokenStream, TokenStream) {
     let rt = ctx.rt();
     let (value_ty, _) = super::types::enum_values(e);
     let value_ty = value_ty.to_string();
-    if value_ty.contains("str") {
+    if value_ty.contains("u8") {
+        let decode = quote! {
+            let pos = d.position();
+            let v = #rt::cbor::bytes(d)?;
+            Self::from_value(&v).ok_or_else(|| #rt::cbor::unknown_bytes(pos, &v))
+        };
+        (decode, quote!(#rt::cbor::write_bytes(e, self.value()); Ok(())))
+    } else if value_ty.contains("str") {
         let decode = quote! {
             let pos = d.position();
             let v = #rt::cbor::text(d)?;

@@ -53,27 +53,27 @@ pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 quote!(#id: ::core::default::Default::default(),)
             });
             // A table's entries as `[[key, value], …]` under its field name (keys need not be text).
-            let table = s.table.as_ref().map(|t| (t.name.as_str(), super::table_ident(t)));
-            let table_insert = table.as_ref().map(|(key, id)| {
+            let table: Vec<_> = s.tables().map(|t| (t.name.as_str(), super::table_ident(t))).collect();
+            let table_insert = table.iter().map(|(key, id)| {
                 quote!(if !self.#id.is_empty() { m.insert(#key.into(), #rt::json::ToJson::to_json(&self.#id)); })
             });
             let table_read =
-                table.as_ref().map(|(key, id)| quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),));
-            let known: Vec<&str> = known.chain(table.as_ref().map(|(k, _)| *k)).collect();
+                table.iter().map(|(key, id)| quote!(#id: #rt::json::opt_field(obj, #key)?.unwrap_or_default(),));
+            let known: Vec<&str> = known.chain(table.iter().map(|(k, _)| *k)).collect();
             let mut_m =
-                if s.fields.is_empty() && unknown.is_none() && table.is_none() { quote!(m) } else { quote!(mut m) };
+                if s.fields.is_empty() && unknown.is_none() && table.is_empty() { quote!(m) } else { quote!(mut m) };
             (
                 quote! {
                     let #mut_m = #rt::json::Map::new();
                     #(#inserts)*
-                    #table_insert
+                    #(#table_insert)*
                     #unknown_insert
                     #rt::json::Value::Object(m)
                 },
                 quote! {
                     let obj = #rt::json::object(v, "an object")?;
                     #rt::json::deny_unknown(obj, &[#(#known),*])?;
-                    Ok(#name { #(#reads)* #table_read #unknown_read #unknown_default })
+                    Ok(#name { #(#reads)* #(#table_read)* #unknown_read #unknown_default })
                 },
             )
         }

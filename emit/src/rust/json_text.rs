@@ -106,36 +106,40 @@ fn map(ctx: &Ctx, t: &TypeDef, s: &Struct) -> (TokenStream, TokenStream) {
         Some(_) => quote!(#rt::json::text::keep_member(&mut kept, k, x)?),
         None => quote!(return Err(#rt::json::text::unknown_member(k))),
     };
-    let rest = match &s.table {
-        Some(table) => {
-            let id = super::table_ident(table);
-            let tname = &table.name;
-            let to_key = to_value(ctx, &table.key, quote!(k));
-            let to_val = to_value(ctx, &table.value, quote!(v));
-            inserts.push(quote! {
-                for (k, v) in &self.#id { m.insert(#rt::json::text::member_name(#to_key), #to_val); }
-            });
-            let key = from_value(ctx, &table.key, quote!(&name));
-            let val = from_value(ctx, &table.value, quote!(x));
-            let (min, max) = (table.min, super::opt(table.max));
-            slots.push(quote!(let mut table = ::std::vec::Vec::new();));
-            inits.push(quote! {
-                #id: {
-                    #rt::cbor::check_count(table.len(), #min, #max).map_err(|k| #rt::DecodeError::new(k, 0).in_field(#tname))?;
-                    table
-                },
-            });
-            quote! {{
-                let name = #rt::json::Value::String(k.clone());
-                let key = #key;
-                match key {
-                    Ok(key) => table.push((key, #val.map_err(|e| e.in_field(k.clone()))?)),
-                    Err(_) => #keep,
-                }
-            }}
-        }
-        None => keep,
-    };
+    // Each table in turn takes a member whose name reads as its key type; the rest are kept
+    // or refused.
+    let mut tries = Vec::new();
+    for (i, table) in s.tables().enumerate() {
+        let local = if i == 0 { quote::format_ident!("table") } else { quote::format_ident!("table_{}", i + 1) };
+        let id = super::table_ident(table);
+        let tname = &table.name;
+        let to_key = to_value(ctx, &table.key, quote!(k));
+        let to_val = to_value(ctx, &table.value, quote!(v));
+        inserts.push(quote! {
+            for (k, v) in &self.#id { m.insert(#rt::json::text::member_name(#to_key), #to_val); }
+        });
+        let key = from_value(ctx, &table.key, quote!(&name));
+        let val = from_value(ctx, &table.value, quote!(x));
+        let (min, max) = (table.min, super::opt(table.max));
+        slots.push(quote!(let mut #local = ::std::vec::Vec::new();));
+        inits.push(quote! {
+            #id: {
+                #rt::cbor::check_count(#local.len(), #min, #max).map_err(|k| #rt::DecodeError::new(k, 0).in_field(#tname))?;
+                #local
+            },
+        });
+        tries.push((local, key, val));
+    }
+    let rest = tries.into_iter().rev().fold(keep, |rest, (local, key, val)| {
+        quote! {{
+            let name = #rt::json::Value::String(k.clone());
+            let key = #key;
+            match key {
+                Ok(key) => #local.push((key, #val.map_err(|e| e.in_field(k.clone()))?)),
+                Err(_) => #rest,
+            }
+        }}
+    });
     if let Some(id) = &unknown {
         inserts.push(quote!(#rt::json::text::put_members(&self.#id, &mut m);));
         slots.push(quote!(let mut kept = #rt::cbor::UnknownKeys::new();));

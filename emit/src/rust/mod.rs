@@ -206,7 +206,7 @@ impl<'s> Ctx<'s> {
             TypeKind::Struct(s) => {
                 s.unknown.is_some()
                     || s.fields.iter().any(|f| self.ty_borrows(&f.ty))
-                    || s.table.as_ref().is_some_and(|t| self.ty_borrows(&t.key) || self.ty_borrows(&t.value))
+                    || s.tables().any(|t| self.ty_borrows(&t.key) || self.ty_borrows(&t.value))
             }
             TypeKind::Enum(_) => false,
             TypeKind::Choice(c) => c.variants.iter().any(|v| self.ty_borrows(&v.ty)),

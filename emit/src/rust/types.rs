@@ -69,7 +69,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 let marker = derive.then(|| quote!(#[osmos(unknown)]));
                 quote!(#[doc = #doc] #marker pub #id: #ty,)
             });
-            let table = s.table.as_ref().map(|t| {
+            let table = s.tables().map(|t| {
                 let id = super::table_ident(t);
                 let (k, v) = (ctx.rust_ty(&t.key), ctx.rust_ty(&t.value));
                 let doc = format!(
@@ -84,7 +84,7 @@ pub(crate) fn definition(ctx: &Ctx, t: &TypeDef, form: Form) -> Result<TokenStre
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default #derives)]
                 #container
-                pub struct #name #generics { #(#fields)* #table #unknown }
+                pub struct #name #generics { #(#fields)* #(#table)* #unknown }
             }
         }
         TypeKind::Enum(e) => {
@@ -189,11 +189,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
                 let id = super::naming::ident(u);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
-            let owned_table = s.table.as_ref().map(|t| {
+            let owned_table = s.tables().map(|t| {
                 let id = super::table_ident(t);
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
-            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #owned_table #owned_unknown }));
+            let owned = into_owned(ctx, t, quote!(#name { #(#owned_fields)* #(#owned_table)* #owned_unknown }));
             let accessors: Vec<_> = s.fields.iter().filter_map(|f| default_accessor(ctx, f)).collect();
             let accessors =
                 if accessors.is_empty() { quote!() } else { quote!(impl #generics #name #generics { #(#accessors)* }) };
@@ -209,7 +209,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
             let names2 = names.clone();
             let count = e.variants.len();
             let (value_ty, values) = enum_values(e);
-            let param_ty = if value_ty.to_string().contains("str") { quote!(&str) } else { value_ty.clone() };
+            let param_ty = match value_ty.to_string() {
+                t if t.contains("str") => quote!(&str),
+                t if t.contains("u8") => quote!(&[u8]),
+                _ => value_ty.clone(),
+            };
             quote! {
                 impl #name {
                     /// Every value, in schema order.
@@ -302,7 +306,18 @@ fn into_owned(ctx: &Ctx, t: &TypeDef, body: TokenStream) -> TokenStream {
 pub(crate) fn enum_values(e: &crate::ir::Enum) -> (TokenStream, Vec<TokenStream>) {
     let all_text = e.variants.iter().all(|v| matches!(v.value, Literal::Text(_)));
     let any_negative = e.variants.iter().any(|v| matches!(v.value, Literal::Int(i) if i < 0));
-    if all_text {
+    let all_bytes = e.variants.iter().all(|v| matches!(v.value, Literal::Bytes(_)));
+    if all_bytes {
+        // `h'01' / h'02'`: the exact bytes, compared whole.
+        let vals = e.variants.iter().map(|v| match &v.value {
+            Literal::Bytes(b) => {
+                let b = proc_macro2::Literal::byte_string(b);
+                quote!(#b)
+            }
+            _ => unreachable!(),
+        });
+        (quote!(&'static [u8]), vals.collect())
+    } else if all_text {
         let vals = e.variants.iter().map(|v| match &v.value {
             Literal::Text(s) => quote!(#s),
             _ => unreachable!(),
