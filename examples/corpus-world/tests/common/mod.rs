@@ -2,6 +2,8 @@
 //! reader (not osmos's): see `xsd_examples.rs` for the definition.
 #![allow(dead_code)]
 
+pub mod mutations;
+
 use std::collections::BTreeSet;
 
 use quick_xml::events::Event;
