@@ -25,8 +25,32 @@ fn strict_mode_agrees_with_xmllint() {
     eprintln!("skipped: ../shared/corpus is absent");
 }
 
-#[cfg(all(corpus_xsd, corpus_broadcast))]
 mod common;
+
+/// Each mutation makes the edit it names, and only that.
+#[test]
+fn mutations_do_what_they_say() {
+    use common::mutations::{mutate, Mutation, UNKNOWN};
+    let doc = r#"<r xmlns="urn:x" xmlns:p="urn:p" p:q="1" a="2" kind="big"><b n="x"><c/></b> <d v="7"/></r>"#;
+    let enums = &[("kind", "huge")];
+    let patterns = &[("v", "seven")];
+    let m = |k| mutate(doc, k, enums, patterns).unwrap();
+    assert_eq!(m(Mutation::DropAttribute), doc.replace(r#" p:q="1""#, ""));
+    assert_eq!(m(Mutation::UnknownElement), doc.replace(r#"big">"#, &format!(r#"big">{UNKNOWN}"#)));
+    assert_eq!(m(Mutation::UnknownElementDeep), doc.replace(r#"<b n="x">"#, &format!(r#"<b n="x">{UNKNOWN}"#)));
+    assert_eq!(m(Mutation::Text), doc.replace(r#"big">"#, r#"big">stray text"#));
+    assert_eq!(m(Mutation::TextDeep), doc.replace(r#"<b n="x">"#, r#"<b n="x">stray text"#));
+    assert_eq!(m(Mutation::Enumeration), doc.replace("big", "huge"));
+    assert_eq!(m(Mutation::Pattern), doc.replace(r#"v="7""#, r#"v="seven""#));
+    assert_eq!(
+        m(Mutation::Reorder),
+        r#"<r xmlns="urn:x" xmlns:p="urn:p" p:q="1" a="2" kind="big"><d v="7"/> <b n="x"><c/></b></r>"#
+    );
+    // No place for an edit: no variant.
+    assert_eq!(mutate("<r/>", Mutation::Reorder, &[], &[]), None);
+    assert_eq!(mutate("<r/>", Mutation::Text, &[], &[]), None);
+    assert_eq!(mutate("<r><a/></r>", Mutation::Enumeration, &[], &[]), None);
+}
 
 #[cfg(all(corpus_xsd, corpus_broadcast))]
 mod cross_check {

@@ -5,13 +5,17 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+/// The element [`Mutation::UnknownElement`] adds: with an attribute and text, which the
+/// nothing-lost test looks for.
+pub const UNKNOWN: &str = "<osmosUnknown note=\"unknown attribute\">unknown text</osmosUnknown>";
+
 /// One kind of edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mutation {
     /// The root element's first attribute that is not a namespace declaration or `xsi:`/`xml:`
     /// left out (it is required in most schemas).
     DropAttribute,
-    /// `<osmosUnknown/>` (in the root's default namespace) as the root's first child.
+    /// [`UNKNOWN`] (in the root's default namespace) as the root's first child.
     UnknownElement,
     /// The same as the first child of the root's first child that has element children.
     UnknownElementDeep,
@@ -167,7 +171,7 @@ pub fn mutate(xml: &str, m: Mutation, enumerations: &[(&str, &str)], patterns: &
             if parent.empty {
                 return None;
             }
-            let what = if matches!(m, Mutation::Text | Mutation::TextDeep) { "stray text" } else { "<osmosUnknown/>" };
+            let what = if matches!(m, Mutation::Text | Mutation::TextDeep) { "stray text" } else { UNKNOWN };
             Some(splice((parent.tag_end, parent.tag_end), what))
         }
         Mutation::Reorder => {
