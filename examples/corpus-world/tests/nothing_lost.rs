@@ -211,8 +211,10 @@ fn every_text_and_attribute_of_every_corpus_instance_is_kept() {
 fn nothing_is_lost_from_mutated_documents_either() {
     use common::mutations::{mutate, Mutation};
     type Reencode = fn(&str) -> Result<String, String>;
+    /// Attributes and bad values for them.
+    type Values = &'static [(&'static str, &'static str)];
     let root = shared();
-    let sets: [(&str, PathBuf, Reencode, &[(&str, &str)], &[(&str, &str)]); 6] = [
+    let sets: [(&str, PathBuf, Reencode, Values, Values); 6] = [
         (
             "dash",
             root.join("xsd-broadcast/dash/instances"),
