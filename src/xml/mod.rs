@@ -34,7 +34,7 @@
 //!   an unknown message.
 //! - [`Mode::Strict`] reports every deviation from the schema — unknown elements and
 //!   attributes, elements out of schema order, missing required elements, repeated single
-//!   elements, element counts, length limits, enumeration values, empty typed values, stray
+//!   elements, element counts, length limits, enumeration values, patterns, empty typed values, stray
 //!   text — and collects all of them ([`DecodeErrors`]) instead of stopping at the first.
 //!   Only malformed XML stops it early.
 //!
