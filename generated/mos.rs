@@ -2597,7 +2597,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObj<'a> {
                         "objTB",
                         &child,
                         &mut kept,
-                        ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
+                        |d, s| {
+                            let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
+                            {
+                                let v = &v;
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "(0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))|(0?x0*[0-9A-Fa-f]{1,8})|([0-9]{1,10}\\.[0-9]+)",
+                                    );
+                                    d.check_pattern(&PATTERN, v, s.end);
+                                }
+                            }
+                            Ok(v)
+                        },
                     )?;
                 }
                 "objRev" => {
@@ -14056,7 +14068,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjCreate<'a> {
                         "objTB",
                         &child,
                         &mut kept,
-                        ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
+                        |d, s| {
+                            let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
+                            {
+                                let v = &v;
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "(0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))|(0?x0*[0-9A-Fa-f]{1,8})|([0-9]{1,10}\\.[0-9]+)",
+                                    );
+                                    d.check_pattern(&PATTERN, v, s.end);
+                                }
+                            }
+                            Ok(v)
+                        },
                     )?;
                 }
                 "objDur" => {
@@ -14550,7 +14574,18 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjAction<'a> {
                         "objTB",
                         &child,
                         &mut kept,
-                        ::osmos::xml::Decoder::opt_value::<::std::borrow::Cow<'a, str>>,
+                        |d, s| {
+                            let v = d.opt_value::<::std::borrow::Cow<'a, str>>(s)?;
+                            if let ::core::option::Option::Some(v) = &v {
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "(0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))|(0?x0*[0-9A-Fa-f]{1,8})|([0-9]{1,10}\\.[0-9]+)",
+                                    );
+                                    d.check_pattern(&PATTERN, v, s.end);
+                                }
+                            }
+                            Ok(v)
+                        },
                     )?;
                 }
                 "objDur" => {
@@ -15407,7 +15442,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         "listReturnStart",
                         &child,
                         &mut kept,
-                        ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
+                        |d, s| {
+                            let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
+                            {
+                                let v = &v;
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "()|(0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))|(0?x0*[0-9A-Fa-f]{1,8})",
+                                    );
+                                    d.check_pattern(&PATTERN, v, s.end);
+                                }
+                            }
+                            Ok(v)
+                        },
                     )?;
                 }
                 "listReturnEnd" => {
@@ -15423,7 +15470,19 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
                         "listReturnEnd",
                         &child,
                         &mut kept,
-                        ::osmos::xml::Decoder::value::<::std::borrow::Cow<'a, str>>,
+                        |d, s| {
+                            let v = d.value::<::std::borrow::Cow<'a, str>>(s)?;
+                            {
+                                let v = &v;
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "()|(0*([0-9]{1,9}|[1-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5]))|(0?x0*[0-9A-Fa-f]{1,8})",
+                                    );
+                                    d.check_pattern(&PATTERN, v, s.end);
+                                }
+                            }
+                            Ok(v)
+                        },
                     )?;
                 }
                 "generalSearch" => {
@@ -17161,7 +17220,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for RoReqStoryAction<'a> {
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
             match a.name {
                 "operation" => d.attribute(&mut f_operation, "operation", a)?,
-                "leaseLock" => d.attribute(&mut f_lease_lock, "leaseLock", a)?,
+                "leaseLock" => {
+                    d.attribute(&mut f_lease_lock, "leaseLock", a)?;
+                    if let ::osmos::xml::Slot::Set(v) = &f_lease_lock {
+                        d.in_attribute(
+                            "leaseLock",
+                            start.offset,
+                            |d| {
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "0*[0-9]{1,2}|0*[1-8][0-9]{2}|0*9[0-8][0-9]|0*99[0-8]",
+                                    );
+                                    d.check_pattern(&PATTERN, v, start.offset);
+                                }
+                            },
+                        );
+                    }
+                }
                 "username" => d.attribute(&mut f_username, "username", a)?,
                 _ => d.unknown_attribute(&a),
             }
@@ -19297,7 +19372,23 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for NcsReqStoryAction<'a> {
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
             match a.name {
                 "operation" => d.attribute(&mut f_operation, "operation", a)?,
-                "leaseLock" => d.attribute(&mut f_lease_lock, "leaseLock", a)?,
+                "leaseLock" => {
+                    d.attribute(&mut f_lease_lock, "leaseLock", a)?;
+                    if let ::osmos::xml::Slot::Set(v) = &f_lease_lock {
+                        d.in_attribute(
+                            "leaseLock",
+                            start.offset,
+                            |d| {
+                                {
+                                    static PATTERN: ::osmos::xml::Pattern = ::osmos::xml::Pattern::new(
+                                        "0*[0-9]{1,2}|0*[1-8][0-9]{2}|0*9[0-8][0-9]|0*99[0-8]",
+                                    );
+                                    d.check_pattern(&PATTERN, v, start.offset);
+                                }
+                            },
+                        );
+                    }
+                }
                 "username" => d.attribute(&mut f_username, "username", a)?,
                 _ => d.unknown_attribute(&a),
             }

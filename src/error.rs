@@ -91,6 +91,9 @@ pub enum ErrorKind {
     TrailingBytes,
     /// The input is not well-formed CBOR or XML.
     Malformed(String),
+    /// An XML document in a character encoding osmos does not read (named in the message), or
+    /// whose declared encoding contradicts its byte order mark or its bytes.
+    Encoding(String),
 }
 
 impl fmt::Display for ErrorKind {
@@ -113,6 +116,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Limit(m) => write!(f, "limit exceeded: {m}"),
             ErrorKind::TrailingBytes => f.write_str("trailing bytes after the value"),
             ErrorKind::Malformed(m) => write!(f, "malformed input: {m}"),
+            ErrorKind::Encoding(m) => write!(f, "encoding: {m}"),
         }
     }
 }

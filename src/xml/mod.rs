@@ -4,7 +4,11 @@
 //! # Decoding
 //!
 //! Input is one XML document already in UTF-8 (MOS 2.x/4.0 traffic is transcoded once by
-//! [`crate::mos::wire::to_utf8`]). Decoded values borrow from it: text is `Cow<'a, str>`,
+//! [`crate::mos::wire::to_utf8`]; a document in bytes, by [`document_to_utf8`], which honours
+//! its BOM and the `encoding` of its XML declaration: UTF-8, UTF-16, ISO-8859-1 and US-ASCII,
+//! anything else refused with [`ErrorKind::Encoding`](crate::ErrorKind::Encoding)). The text
+//! doors check the declaration too: a document declaring an encoding osmos does not read is
+//! refused there, whoever decoded its bytes. Decoded values borrow from it: text is `Cow<'a, str>`,
 //! borrowed unless entities had to be expanded (or line ends normalised, or a comment split
 //! the text); raw content ([`RawXml`]) is always a borrowed byte-for-byte slice.
 //!
@@ -30,7 +34,7 @@
 //!   an unknown message.
 //! - [`Mode::Strict`] reports every deviation from the schema — unknown elements and
 //!   attributes, elements out of schema order, missing required elements, repeated single
-//!   elements, element counts, length limits, enumeration values, empty typed values, stray
+//!   elements, element counts, length limits, enumeration values, patterns, empty typed values, stray
 //!   text — and collects all of them ([`DecodeErrors`]) instead of stopping at the first.
 //!   Only malformed XML stops it early.
 //!
@@ -46,10 +50,12 @@
 //! survives line-end normalisation); raw content is written back unchanged.
 
 mod decoder;
+mod encoding;
 mod errors;
 mod escape;
 mod kept;
 mod mixed;
+mod pattern;
 mod raw;
 mod text;
 mod tokens;
@@ -62,10 +68,12 @@ mod tests;
 pub use decoder::document::{decode_document, decode_document_lenient, decode_namespaced_document, root_element};
 pub use decoder::fields::{Kept, Many, Order, Slot, Unknown};
 pub use decoder::Decoder;
+pub use encoding::{document_encoding, document_to_utf8, DocumentEncoding};
 pub use errors::{DecodeErrors, Mode};
 pub use escape::{escape_attr, escape_text};
 pub use kept::{OtherAttributes, UnknownElement, UnknownElements, UnknownWriter};
 pub use mixed::{MixedText, TextRun};
+pub use pattern::Pattern;
 pub use raw::RawXml;
 pub use text::{Lenient, TextValue, XmlDecode, XmlEncode, XmlText};
 pub use tokens::{Attr, AttrIter, Content, Start};

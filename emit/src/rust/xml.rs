@@ -208,6 +208,14 @@ fn checks(ctx: &Ctx, ty: &Ty, at: &TokenStream) -> Vec<TokenStream> {
                 let max = opt(*max);
                 out.push(quote!(d.check_len(v.len(), #min, #max, "bytes", #at);));
             }
+            // `xs:pattern` on text: compiled once, on first use, into a static of its own.
+            (Constraint::Pattern(p), TyKind::Prim(Prim::Text)) => {
+                let rt = ctx.rt();
+                out.push(quote!({
+                    static PATTERN: #rt::xml::Pattern = #rt::xml::Pattern::new(#p);
+                    d.check_pattern(&PATTERN, v, #at);
+                }));
+            }
             (Constraint::Range { min, max }, kind) => {
                 let (prim, value) = match kind {
                     TyKind::Prim(p @ (Prim::Uint | Prim::Int | Prim::Nint | Prim::Float { .. })) => {

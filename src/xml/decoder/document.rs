@@ -5,8 +5,9 @@ use super::{abandoned, Decoder};
 use crate::error::{DecodeError, ErrorKind};
 use crate::xml::{DecodeErrors, Mode, Start};
 
-/// Decodes one document: skips a BOM, whitespace, the XML declaration, comments and a
-/// document type declaration, reads the root element and hands it to `f`; only whitespace,
+/// Decodes one document: skips a BOM, whitespace, the XML declaration (whose `encoding`, if
+/// any, must name an encoding osmos reads: see [`document_to_utf8`](crate::xml::document_to_utf8)
+/// for documents in bytes), comments and a document type declaration, reads the root element and hands it to `f`; only whitespace,
 /// comments and processing instructions may follow it.
 ///
 /// `root` names the element the root must be (`None`: any, `f` dispatches); with `hide_root`
@@ -117,6 +118,7 @@ fn decode_root<'a, T>(
             max,
         ));
     }
+    crate::xml::encoding::check_text_declaration(d.input)?;
     if d.input.starts_with('\u{FEFF}') {
         d.pos = '\u{FEFF}'.len_utf8();
     }

@@ -639,6 +639,24 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Strict only: records a deviation when `value` does not match `pattern` (an `xs:pattern`
+    /// facet), unless the pattern uses what [`Pattern`](crate::xml::Pattern) does not implement.
+    /// The IR does not carry the `whiteSpace` facet: a value that matches with its whitespace
+    /// collapsed (as `xs:token` and its derivations are compared) is accepted too.
+    pub fn check_pattern(&mut self, pattern: &crate::xml::Pattern, value: &str, offset: usize) {
+        if self.mode != Mode::Strict || pattern.matches(value) != Some(false) {
+            return;
+        }
+        let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed != value && pattern.matches(&collapsed) == Some(true) {
+            return;
+        }
+        let shown: String = value.chars().take(64).collect();
+        let more = if shown.len() < value.len() { "…" } else { "" };
+        let message = format!("{shown:?}{more} does not match the pattern {}", pattern.source());
+        self.tolerated(|d| d.error(ErrorKind::Constraint(message), offset));
+    }
+
     /// Runs checks on the value of the attribute `name` of the current element (start tag at
     /// `offset`), so that what they record names the attribute in its path.
     pub fn in_attribute(&mut self, name: &'a str, offset: usize, checks: impl FnOnce(&mut Self)) {

@@ -105,6 +105,7 @@ fn is_fatal(e: &DecodeError) -> bool {
             | ErrorKind::Limit(_)
             | ErrorKind::InvalidUtf8
             | ErrorKind::TrailingBytes
+            | ErrorKind::Encoding(_)
     )
 }
 

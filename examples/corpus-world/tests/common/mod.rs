@@ -2,7 +2,10 @@
 //! reader (not osmos's): see `xsd_examples.rs` for the definition.
 #![allow(dead_code)]
 
+pub mod mutations;
+
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -112,4 +115,56 @@ pub fn diff(a: &Node, b: &Node, path: &str) -> Option<String> {
         }
         _ => Some(format!("{path}: {a:?} != {b:?}")),
     }
+}
+
+const XLINK: &str = r#"<?xml version="1.0"?>
+<!-- A stand-in for http://www.w3.org/XML/2008/06/xlink.xsd: the global attributes of XLink 1.1
+ (W3C Recommendation, 2010) that DASH references, with their types. -->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1999/xlink">
+  <xs:attribute name="href" type="xs:anyURI"/>
+  <xs:attribute name="type">
+<xs:simpleType><xs:restriction base="xs:token">
+  <xs:enumeration value="simple"/><xs:enumeration value="extended"/><xs:enumeration value="title"/>
+  <xs:enumeration value="resource"/><xs:enumeration value="locator"/><xs:enumeration value="arc"/>
+</xs:restriction></xs:simpleType>
+  </xs:attribute>
+  <xs:attribute name="show">
+<xs:simpleType><xs:restriction base="xs:token">
+  <xs:enumeration value="new"/><xs:enumeration value="replace"/><xs:enumeration value="embed"/>
+  <xs:enumeration value="other"/><xs:enumeration value="none"/>
+</xs:restriction></xs:simpleType>
+  </xs:attribute>
+  <xs:attribute name="actuate">
+<xs:simpleType><xs:restriction base="xs:token">
+  <xs:enumeration value="onLoad"/><xs:enumeration value="onRequest"/><xs:enumeration value="other"/>
+  <xs:enumeration value="none"/>
+</xs:restriction></xs:simpleType>
+  </xs:attribute>
+</xs:schema>
+"#;
+
+/// An XML catalog for `xmllint --nonet` runs, written into `dir`: `http://www.w3.org/2001/xml.xsd`
+/// is the copy beside NewsML-G2 in `corpus` (`../shared/corpus`), XLink's schema (which DASH
+/// imports from the network) the stand-in [`XLINK`], written into `dir`.
+pub fn xmllint_catalog(corpus: &Path, dir: &Path) -> PathBuf {
+    let xml_xsd = corpus.join("xsd-broadcast/newsml-g2/xml.xsd").canonicalize().unwrap();
+    let xlink = dir.join("xlink.xsd");
+    std::fs::write(&xlink, XLINK).unwrap();
+    let mut entries = String::new();
+    for (name, file) in
+        [("http://www.w3.org/2001/xml.xsd", xml_xsd), ("http://www.w3.org/XML/2008/06/xlink.xsd", xlink)]
+    {
+        let file = file.display();
+        entries.push_str(&format!("  <uri name=\"{name}\" uri=\"file://{file}\"/>\n"));
+        entries.push_str(&format!("  <system systemId=\"{name}\" uri=\"file://{file}\"/>\n"));
+    }
+    let path = dir.join("catalog.xml");
+    std::fs::write(
+        &path,
+        format!(
+            "<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:oasis:names:tc:entity:xmlns:xml:catalog\">\n{entries}</catalog>\n"
+        ),
+    )
+    .unwrap();
+    path
 }
