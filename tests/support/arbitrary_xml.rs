@@ -40,9 +40,12 @@ fn text(ty: &Ty) -> BoxedStrategy<String> {
         .constraints
         .iter()
         .filter_map(|c| match c {
-            Constraint::Pattern(p) if !p.is_empty() => {
-                proptest::string::string_regex(&format!("^(?:{p})$")).ok().map(|s| s.boxed())
-            }
+            // A whole-value pattern: proptest generates whole strings (and refuses anchors).
+            Constraint::Pattern(p) if !p.is_empty() => Some(
+                proptest::string::string_regex(p)
+                    .unwrap_or_else(|e| panic!("no generator for the pattern {p:?}: {e}"))
+                    .boxed(),
+            ),
             _ => None,
         })
         .collect();
