@@ -64,6 +64,44 @@ mod xsd_case {
     include!("../codegen/tests/golden/xsd_case.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_simple_restriction {
+    include!("../codegen/tests/golden/xsd_simple_restriction.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_reached_twice {
+    include!("../codegen/tests/golden/xsd_reached_twice.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_chameleon {
+    include!("../codegen/tests/golden/xsd_chameleon.rs");
+}
+
+/// `xmllint --schema` on `document` against a golden schema: `Some(valid)`, `None` when xmllint
+/// is not installed.
+fn xmllint(schema: &str, document: &str) -> Option<bool> {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("osmos-xsd-constructs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file =
+        dir.join(format!("{schema}-{:x}.xml", document.len() ^ document.bytes().map(usize::from).sum::<usize>()));
+    std::fs::File::create(&file).unwrap().write_all(document.as_bytes()).unwrap();
+    let xsd = format!("{}/codegen/tests/golden/{schema}.xsd", env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("xmllint").args(["--noout", "--schema", &xsd]).arg(&file).output().ok()?;
+    let _ = std::fs::remove_file(&file);
+    Some(out.status.success())
+}
+
+/// Our output validates where xmllint is installed (and the test says when it is not).
+fn assert_valid(schema: &str, document: &str) {
+    match xmllint(schema, document) {
+        Some(valid) => assert!(valid, "xmllint rejects {document}"),
+        None => eprintln!("skipped: xmllint is not installed"),
+    }
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -92,10 +130,11 @@ fn namespaces_match_by_uri_whatever_the_prefix() {
     let b = Notebook::decode(prefixed).unwrap();
     assert_eq!((&b.title, &b.note), (&a.title, &a.note));
     assert_eq!(b.other_attributes.get("xmlns:n"), Some("urn:osmos:notes"));
-    // `xml:lang` (declared by reference to the XML namespace) is kept with the other attributes.
+    // `xml:lang` (declared by reference to the XML namespace) is a typed field, written with
+    // the `xml` prefix, which is never declared.
     let lang = plain.replace(r#"owner="ann""#, r#"owner="ann" xml:lang="de""#);
     let c = Notebook::decode_with(&lang, Mode::Strict).unwrap();
-    assert_eq!(c.other_attributes.get("xml:lang"), Some("de"));
+    assert_eq!((c.lang.as_deref(), c.other_attributes.get("xml:lang")), (Some("de"), None));
     assert_eq!(c.encode(), lang);
     assert_eq!(
         b.encode(),
@@ -469,4 +508,94 @@ fn names_that_differ_only_in_case_or_punctuation_get_distinct_rust_names() {
     assert_eq!((a.upper.as_ref(), b.lower.as_ref()), ("U", "l"));
     assert_eq!(v.sign, [Sign::Plus, Sign::Minus, Sign::Ok, Sign::Ok2]);
     assert_eq!(v.encode(), doc);
+}
+
+/// `xs:restriction` in `xs:simpleContent`: the text's facets narrow (a length, an
+/// enumeration), attributes are prohibited or retyped, restrictions chain; strict mode checks
+/// each narrowed facet, and the output validates.
+#[test]
+fn a_simple_content_restriction_narrows_text_and_attributes() {
+    use xsd_simple_restriction::{ColourValue, Doc};
+    let doc = r#"<doc xmlns="urn:osmos:restrict"><code scheme="s" weight="3">ab</code><code>abcd</code><colour scheme="c" weight="9">red</colour><count unit="kg">42</count></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.code[0].value.as_ref(), v.code[0].scheme.as_deref(), v.code[0].weight), ("ab", Some("s"), Some(3)));
+    assert_eq!((v.colour.value, v.colour.scheme.as_ref(), v.colour.weight), (ColourValue::Red, "c", Some(9)));
+    assert_eq!((v.count.value, v.count.unit.as_deref()), (42, Some("kg")));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_simple_restriction", &v.encode());
+    // Each restricted facet is checked: the length, the enumeration, the bound, the retyped
+    // attribute's range, the prohibited attribute, the attribute made required.
+    for (from, to) in [
+        ("<code>abcd</code>", "<code>abcde</code>"),
+        (">red<", ">green<"),
+        (">42<", ">100<"),
+        (r#"weight="3""#, r#"weight="12""#),
+        (r#"scheme="s""#, r#"scheme="s" version="1""#),
+        (r#" scheme="c""#, ""),
+    ] {
+        let bad = doc.replace(from, to);
+        assert_ne!(bad, doc);
+        assert!(Doc::decode_with(&bad, Mode::Strict).is_err(), "strict mode takes {bad}");
+        assert_ne!(xmllint("xsd_simple_restriction", &bad), Some(true), "xmllint takes {bad}");
+    }
+    // Leniently the text that breaks a length or a bound is kept.
+    let long = doc.replace("<code>abcd</code>", "<code>abcde</code>");
+    assert_eq!(Doc::decode(&long).unwrap().code[1].value, "abcde");
+}
+
+/// The same element reached twice (one group referenced twice in a sequence; `a` in two
+/// sequences of a choice, in different places; `x` in a choice's sequence and after the
+/// choice) is a field per reach, filled in document order and written back in place.
+#[test]
+fn an_element_reached_twice_is_a_field_per_reach() {
+    use xsd_reached_twice::{Doc, Either};
+    let doc = r#"<doc xmlns="urn:osmos:reached"><pick><a>1</a><b>2</b></pick><pick><c>3</c><a>4</a></pick><from>1</from><to>2</to><sep>-</sep><from>3</from></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let p = &v.pick;
+    assert_eq!(
+        (p[0].a.as_deref(), p[0].b.as_deref(), p[0].c.as_deref(), p[0].a_2.as_deref()),
+        (Some("1"), Some("2"), None, None)
+    );
+    assert_eq!(
+        (p[1].a.as_deref(), p[1].b.as_deref(), p[1].c.as_deref(), p[1].a_2.as_deref()),
+        (None, None, Some("3"), Some("4"))
+    );
+    assert_eq!((v.from, v.to, v.sep.as_ref(), v.from_2, v.to_2), (1, Some(2), "-", 3, None));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_reached_twice", &v.encode());
+    // Without the optional `to`, the second `from` still goes to the second reach.
+    let short = doc.replace("<to>2</to>", "");
+    let v = Doc::decode_with(&short, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.from, v.to, v.from_2), (1, None, 3));
+    assert_eq!(v.encode(), short);
+
+    for (doc, x, z, x2) in [
+        (r#"<either xmlns="urn:osmos:reached"><z>1</z><x>2</x></either>"#, None, Some("1"), Some("2")),
+        (r#"<either xmlns="urn:osmos:reached"><x>1</x><y>y</y><x>2</x></either>"#, Some("1"), None, Some("2")),
+    ] {
+        let v = Either::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((v.x.as_deref(), v.z.as_deref(), v.x_2.as_deref()), (x, z, x2));
+        assert_eq!(v.encode(), doc);
+        assert_valid("xsd_reached_twice", doc);
+    }
+}
+
+/// A chameleon include: the no-namespace file's components are in the including schema's
+/// namespace, its unprefixed references resolve there, and its elements are matched there.
+#[test]
+fn a_chameleon_include_takes_the_includers_namespace() {
+    use xsd_chameleon::{BoxType, Kind, Part};
+    let doc = r#"<box xmlns="urn:osmos:chameleon"><label lang="en">Box</label><part><kind>bolt</kind></part><part><kind>nut</kind><label>n</label></part></box>"#;
+    let v = BoxType::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.label.value.as_ref(), v.label.lang.as_deref()), ("Box", Some("en")));
+    assert_eq!(v.part.iter().map(|p| p.kind).collect::<Vec<_>>(), [Kind::Bolt, Kind::Nut]);
+    assert_eq!(v.part[1].label.as_ref().map(|l| l.value.as_ref()), Some("n"));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_chameleon", doc);
+    // The included file's global element is a document root in the namespace.
+    assert_eq!(Part::NAMESPACE, "urn:osmos:chameleon");
+    let part = r#"<part xmlns="urn:osmos:chameleon"><kind>nut</kind></part>"#;
+    assert_eq!(Part::decode_with(part, Mode::Strict).unwrap().encode(), part);
+    // In no namespace, it is not.
+    assert!(Part::decode("<part><kind>nut</kind></part>").is_err());
 }

@@ -20,6 +20,9 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_inherited_mixed",
     "xsd_unqualified",
     "xsd_case",
+    "xsd_simple_restriction",
+    "xsd_reached_twice",
+    "xsd_chameleon",
 ];
 
 #[test]

@@ -88,6 +88,8 @@ pub struct Lower<'a> {
     pub saw_any: bool,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
+    /// `attributeFormDefault="qualified"`, by file.
+    attr_qualified: Vec<bool>,
     /// Imported namespaces without a schema read, with the import.
     imported: Vec<(String, Span)>,
     /// The target namespace of each file.
@@ -132,6 +134,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         namespace: loaded.namespace.clone(),
         saw_any: false,
         qualified: loaded.qualified.clone(),
+        attr_qualified: loaded.attr_qualified.clone(),
         imported: loaded.imported.clone(),
         file_ns: loaded.file_ns.clone(),
         substitutions: None,
@@ -400,13 +403,19 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// `minOccurs`/`maxOccurs` of a particle.
+    /// Whether the local attribute declarations of `node`'s file are qualified by default
+    /// (`attributeFormDefault="qualified"`).
+    pub fn attr_qualified(&self, node: &Node) -> bool {
+        self.attr_qualified.get(node.span.file).copied().unwrap_or(false)
+    }
+
     /// A fresh id for a repeated group.
     pub fn next_group(&mut self) -> u32 {
         self.groups += 1;
         self.groups
     }
 
+    /// `minOccurs`/`maxOccurs` of a particle.
     pub fn occurs(&mut self, node: &Node) -> Occ {
         let min = match node.attr("minOccurs") {
             None => 1,

@@ -10,6 +10,8 @@ pub struct Notebook<'a> {
     pub note: ::std::vec::Vec<Note<'a>>,
     /// `owner` (attribute `owner`).
     pub owner: ::std::borrow::Cow<'a, str>,
+    /// `lang` (attribute `{http://www.w3.org/XML/1998/namespace}xml:lang`).
+    pub lang: ::core::option::Option<::std::borrow::Cow<'a, str>>,
     /// `other_attributes` (the other attributes).
     pub other_attributes: ::osmos::xml::OtherAttributes<'a>,
     /// Child elements the schema does not know (or more of them than it allows), kept as received and written back in place.
@@ -22,6 +24,7 @@ impl ::osmos::cbor::IntoOwned for Notebook<'_> {
             title: ::osmos::cbor::IntoOwned::into_owned(self.title),
             note: ::osmos::cbor::IntoOwned::into_owned(self.note),
             owner: ::osmos::cbor::IntoOwned::into_owned(self.owner),
+            lang: ::osmos::cbor::IntoOwned::into_owned(self.lang),
             other_attributes: ::osmos::cbor::IntoOwned::into_owned(
                 self.other_attributes,
             ),
@@ -35,11 +38,16 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Notebook<'a> {
         start: &::osmos::xml::Start<'a>,
     ) -> ::core::result::Result<Self, ::osmos::DecodeError> {
         let mut f_owner: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
+        let mut f_lang: ::osmos::xml::Slot<::std::borrow::Cow<'a, str>> = ::osmos::xml::Slot::Empty;
         let mut f_other_attributes = ::osmos::xml::OtherAttributes::new();
         let mut attrs = d.attributes(start);
         while let ::core::option::Option::Some(a) = d.next_attribute(&mut attrs)? {
             match a.name {
                 "owner" => d.attribute(&mut f_owner, "owner", a)?,
+                _ if d
+                    .attribute_in(&a, "http://www.w3.org/XML/1998/namespace", "lang") => {
+                    d.attribute(&mut f_lang, "xml:lang", a)?
+                }
                 _ => d.other_attribute(&mut f_other_attributes, a),
             }
         }
@@ -92,6 +100,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Notebook<'a> {
         let v_note = d
             .finish_many(f_note, "note", 0u64, ::core::option::Option::None, start);
         let v_owner = d.finish_one(f_owner, "owner", start);
+        let v_lang = d.finish_opt(f_lang);
         let v_other_attributes: ::core::result::Result<_, ::osmos::DecodeError> = ::core::result::Result::Ok(
             f_other_attributes,
         );
@@ -99,6 +108,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Notebook<'a> {
             title: v_title?,
             note: v_note?,
             owner: v_owner?,
+            lang: v_lang?,
             other_attributes: v_other_attributes?,
             unknown: kept.into_elements(),
         })
@@ -108,6 +118,9 @@ impl ::osmos::xml::XmlEncode for Notebook<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "owner", &self.owner);
+        if let ::core::option::Option::Some(v) = &self.lang {
+            ::osmos::xml::attr(out, "xml:lang", v);
+        }
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
@@ -139,6 +152,9 @@ impl ::osmos::json::ToJson for Notebook<'_> {
             m.insert("note".into(), ::osmos::json::ToJson::to_json(&self.note));
         }
         m.insert("owner".into(), ::osmos::json::ToJson::to_json(&self.owner));
+        if let ::core::option::Option::Some(v) = &self.lang {
+            m.insert("lang".into(), ::osmos::json::ToJson::to_json(v));
+        }
         m.insert(
             "other_attributes".into(),
             ::osmos::json::ToJson::to_json(&self.other_attributes),
@@ -157,12 +173,13 @@ impl<'a> ::osmos::json::FromJson for Notebook<'a> {
         let obj = ::osmos::json::object(v, "an object")?;
         ::osmos::json::deny_unknown(
             obj,
-            &["title", "note", "owner", "other_attributes", "#unknown"],
+            &["title", "note", "owner", "lang", "other_attributes", "#unknown"],
         )?;
         Ok(Notebook {
             title: ::osmos::json::field(obj, "title")?,
             note: ::osmos::json::opt_field(obj, "note")?.unwrap_or_default(),
             owner: ::osmos::json::field(obj, "owner")?,
+            lang: ::osmos::json::opt_field(obj, "lang")?,
             other_attributes: ::osmos::json::field(obj, "other_attributes")?,
             unknown: ::osmos::json::opt_field(obj, "#unknown")?.unwrap_or_default(),
         })

@@ -521,16 +521,27 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let (resolve_child, child_name) = name_scrutinee(quote!(&child), quote!(child.name), ns);
     let match_arms = arms_by_tag.iter().map(|(tag, arms)| {
         // Fields sharing a tag fill in schema order: the first while it is empty, then the next.
+        // A field reached again later (one group referenced twice, `(a, b) | (c, a)`) is not
+        // taken once a field between the two has been: the element is the later one.
         let mut body = quote!();
         for (i, arm) in arms.iter().enumerate().rev() {
             let step = take_child(ctx, arm);
             body = if i + 1 == arms.len() {
                 step
             } else {
-                let slot = slot(arm.field);
-                match arm.field.occur {
-                    Occur::Many { .. } => step,
-                    _ => quote!(if #slot.is_empty() { #step } else { #body }),
+                let mut conditions = Vec::new();
+                if !matches!(arm.field.occur, Occur::Many { .. }) {
+                    let own = slot(arm.field);
+                    conditions.push(quote!(#own.is_empty()));
+                }
+                for f in &children[arm.pos + 1..arms[i + 1].pos.max(arm.pos + 1)] {
+                    let between = slot(f);
+                    conditions.push(quote!(#between.is_empty()));
+                }
+                if conditions.is_empty() {
+                    step
+                } else {
+                    quote!(if #(#conditions)&&* { #step } else { #body })
                 }
             };
         }
@@ -682,6 +693,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     for f in &attrs {
         if let Some((ns, written, _)) = qualified_attr(f) {
             let prefix = written.split_once(':').map_or("", |(p, _)| p);
+            if prefix == "xml" {
+                continue; // bound by definition, never declared
+            }
             match prefixes.iter_mut().find(|(p, _, _)| *p == prefix) {
                 Some((_, _, fs)) => fs.push(f),
                 None => prefixes.push((prefix, ns, vec![f])),
