@@ -75,6 +75,11 @@ mod xsd_reached_twice {
 }
 
 #[allow(dead_code)]
+mod xsd_qualified_attrs {
+    include!("../codegen/tests/golden/xsd_qualified_attrs.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_chameleon {
     include!("../codegen/tests/golden/xsd_chameleon.rs");
 }
@@ -598,4 +603,37 @@ fn a_chameleon_include_takes_the_includers_namespace() {
     assert_eq!(Part::decode_with(part, Mode::Strict).unwrap().encode(), part);
     // In no namespace, it is not.
     assert!(Part::decode("<part><kind>nut</kind></part>").is_err());
+}
+
+/// Qualified attributes (`attributeFormDefault="qualified"`, a global attribute) and the XML
+/// namespace's are typed fields: matched by namespace URI whatever the prefix, written with the
+/// schema's prefix (declared where needed; `xml` never), and an unprefixed one is not them.
+#[test]
+fn qualified_and_xml_attributes_are_typed_fields() {
+    use xsd_qualified_attrs::{Doc, XmlSpace};
+    let doc = r#"<p:doc xmlns:p="urn:osmos:qualified" p:version="2" xml:id="d1"><p:item p:kind="k" note="n" p:priority="3" xml:lang="en">one</p:item><p:item p:kind="j" xml:space="default"/></p:doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.version.as_deref(), v.id.as_deref()), (Some("2"), Some("d1")));
+    let (a, b) = (&v.item[0], &v.item[1]);
+    assert_eq!((a.value.as_ref(), a.kind.as_ref(), a.note.as_deref(), a.priority), ("one", "k", Some("n"), Some(3)));
+    assert_eq!(
+        (a.lang.as_deref(), a.space, b.kind.as_ref(), b.space),
+        (Some("en"), None, "j", Some(XmlSpace::Default))
+    );
+    assert!(a.other_attributes.get("p:kind").is_none() && v.other_attributes.get("xml:id").is_none());
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<doc xmlns="urn:osmos:qualified" q:version="2" xml:id="d1" xmlns:q="urn:osmos:qualified" xmlns:p="urn:osmos:qualified"><item q:kind="k" note="n" q:priority="3" xml:lang="en" xmlns:q="urn:osmos:qualified">one</item><item q:kind="j" xml:space="default" xmlns:q="urn:osmos:qualified"/></doc>"#
+    );
+    assert_valid("xsd_qualified_attrs", &out);
+    assert_eq!(Doc::decode_with(&out, Mode::Strict).unwrap().encode(), out);
+    // `kind` without the namespace is another attribute: strict mode misses `q:kind`.
+    let plain = doc.replace(r#"p:kind="k""#, r#"kind="k""#);
+    let errors = Doc::decode_with(&plain, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("q:kind")), "{errors}");
+    assert_ne!(xmllint("xsd_qualified_attrs", &plain), Some(true));
+    // `xml:space` is checked.
+    let space = doc.replace(r#"xml:space="default""#, r#"xml:space="keep""#);
+    assert!(Doc::decode_with(&space, Mode::Strict).is_err());
 }

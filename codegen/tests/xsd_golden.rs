@@ -23,6 +23,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_simple_restriction",
     "xsd_reached_twice",
     "xsd_chameleon",
+    "xsd_qualified_attrs",
 ];
 
 #[test]
