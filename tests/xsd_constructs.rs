@@ -80,6 +80,11 @@ mod xsd_qualified_attrs {
 }
 
 #[allow(dead_code)]
+mod xsd_recursion {
+    include!("../codegen/tests/golden/xsd_recursion.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_chameleon {
     include!("../codegen/tests/golden/xsd_chameleon.rs");
 }
@@ -636,4 +641,34 @@ fn qualified_and_xml_attributes_are_typed_fields() {
     // `xml:space` is checked.
     let space = doc.replace(r#"xml:space="default""#, r#"xml:space="keep""#);
     assert!(Doc::decode_with(&space, Mode::Strict).is_err());
+}
+
+/// Recursion XSD allows: a type derived from a type that contains it (the optional field
+/// boxed), a group that contains itself through an element, files including each other.
+#[test]
+fn recursive_types_and_groups_decode_to_any_depth() {
+    use xsd_recursion::{Doc, SumChoice};
+    let doc = r#"<doc xmlns="urn:osmos:recursion"><tree><label>root</label><child><label>c</label><child><label>cc</label><weight>2</weight></child></child><weight>1</weight></tree><sum><lit>1</lit><neg><neg><lit>2</lit></neg></neg><sum><lit>3</lit></sum></sum><note><label>n</label></note></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let c = v.tree.child.as_deref().expect("child");
+    let cc = c.child.as_deref().expect("grandchild");
+    assert_eq!((v.tree.label.as_ref(), v.tree.weight, c.label.as_ref(), c.weight), ("root", Some(1), "c", None));
+    assert_eq!((cc.label.as_ref(), cc.weight, cc.child.is_none()), ("cc", Some(2), true));
+    let SumChoice::Sum(sum) = &v.choice else { panic!("{:?}", v.choice) };
+    assert!(matches!(sum.choice[0], SumChoice::Lit(1)));
+    let SumChoice::Neg(neg) = &sum.choice[1] else { panic!() };
+    let Some(SumChoice::Neg(inner)) = neg.choice.as_deref() else { panic!() };
+    assert!(matches!(inner.choice.as_deref(), Some(SumChoice::Lit(2))));
+    assert!(matches!(&sum.choice[2], SumChoice::Sum(s) if matches!(s.choice[..], [SumChoice::Lit(3)])));
+    // The element of the included file (which includes this one back).
+    assert_eq!(v.note.as_ref().map(|n| n.label.as_ref()), Some("n"));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_recursion", doc);
+    // Deep nesting is bounded by the decoder's depth limit, not the stack.
+    let deep = format!(
+        r#"<doc xmlns="urn:osmos:recursion"><tree><label>t</label></tree>{}<lit>0</lit>{}</doc>"#,
+        "<neg>".repeat(5000),
+        "</neg>".repeat(5000)
+    );
+    assert!(Doc::decode(&deep).is_err());
 }

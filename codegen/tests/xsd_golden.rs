@@ -24,6 +24,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_reached_twice",
     "xsd_chameleon",
     "xsd_qualified_attrs",
+    "xsd_recursion",
 ];
 
 #[test]

@@ -537,14 +537,12 @@ impl Schema {
         self.map_dispatch(&maps?).ok()
     }
 
-    /// The optional fields of CBOR structs through which a type contains itself (BiDi's
-    /// `NodeProperties` ↔ `NodeRemoteValue`), as (type, field index): the back end boxes them,
-    /// since the Rust type would otherwise have no finite size. Lists break cycles already.
+    /// The optional fields of structs through which a type contains itself (BiDi's
+    /// `NodeProperties` ↔ `NodeRemoteValue`, an XSD type derived from a type that contains
+    /// it), as (type, field index): the back ends box them, since the Rust type would
+    /// otherwise have no finite size. Lists break cycles already.
     pub fn recursive_fields(&self) -> BTreeSet<(String, usize)> {
         let mut out = BTreeSet::new();
-        if self.wire != Wire::Cbor {
-            return out;
-        }
         let index = self.index();
         // The named types a value of `ty` holds inline (not through a list).
         let direct = |ty: &Ty| -> Option<usize> {

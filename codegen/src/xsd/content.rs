@@ -512,7 +512,7 @@ impl<'a> Lower<'a> {
         self.hoisted.insert(key, tname.clone());
         let key = self.reserve();
         let saved = self.envelope.take();
-        let fields = self.struct_fields(ct, &tname);
+        let fields = self.new_struct_fields(ct, &tname);
         self.envelope = saved;
         let mut d = if by_type { docs(ct) } else { docs(node) };
         if d.is_empty() {

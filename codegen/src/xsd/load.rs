@@ -115,18 +115,9 @@ impl Loader {
         expect: Option<(Option<String>, bool)>,
     ) -> Result<(), Error> {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let import = expect.as_ref().is_some_and(|(_, import)| *import);
-        if import && self.stack.iter().any(|(c, _)| *c == canonical) {
-            return Ok(()); // namespaces may import each other
-        }
-        if let Some(i) = self.stack.iter().position(|(c, _)| *c == canonical) {
-            let mut chain: Vec<&str> = self.stack[i..].iter().map(|(_, s)| s.as_str()).collect();
-            chain.push(&shown);
-            let msg = format!("include cycle: {}", chain.join(" → "));
-            match from {
-                Some(span) => self.err(span, msg),
-                None => return Err(Error::Usage(msg)),
-            }
+        if self.stack.iter().any(|(c, _)| *c == canonical) {
+            // Namespaces may import each other, files include each other (A includes B
+            // includes A): the file being read has its components recorded already.
             return Ok(());
         }
         if self.seen.contains_key(&canonical) {

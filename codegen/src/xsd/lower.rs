@@ -469,7 +469,7 @@ impl<'a> Lower<'a> {
                 // The MOS envelope; a namespaced schema has none (its global elements are roots).
                 let envelope = self.namespace.is_none() && self.roots.contains(name);
                 let saved = std::mem::replace(&mut self.envelope, envelope.then(|| name.to_owned()));
-                let fields = self.struct_fields(ct, name);
+                let fields = self.new_struct_fields(ct, name);
                 self.envelope = saved;
                 let mut docs = docs(node);
                 if docs.is_empty() {
@@ -492,6 +492,16 @@ impl<'a> Lower<'a> {
             // Raw and simple global elements are no types: references to them carry their type.
             ElemKind::Raw | ElemKind::Simple(_) => {}
         }
+    }
+
+    /// The fields of a new struct: derivations and groups being expanded around it do not
+    /// count as cycles in it (a type derived from a type that contains it, a group that
+    /// contains itself through an element: the hoisted struct stands for the recursion).
+    pub fn new_struct_fields(&mut self, ct: &'a Node, parent: &str) -> Vec<Field> {
+        let outer = std::mem::take(&mut self.busy);
+        let fields = self.struct_fields(ct, parent);
+        self.busy = outer;
+        fields
     }
 
     /// How the content of an element declaration maps. `preferred`/`fallback` name an anonymous

@@ -669,11 +669,16 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             (_, Occur::One) => quote!(let #id = d.finish_one(#slot, #fname, start);),
         }
     });
-    let inits = s.fields.iter().map(|f| {
+    let inits = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let local = finished(f);
         let value = ctx.stored(quote!(#local?));
-        quote!(#id: #value,)
+        if ctx.is_boxed(t, i) {
+            // The type contains itself through this field (`Schema::recursive_fields`).
+            quote!(#id: (#value).map(::std::boxed::Box::new),)
+        } else {
+            quote!(#id: #value,)
+        }
     });
     let unknown_init = s.unknown.as_ref().map(|u| {
         let id = super::naming::ident(u);
@@ -810,7 +815,8 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         body_writes.push(match f.occur {
             Occur::One => write_one(f, quote!(&self.#id)),
             Occur::Optional => {
-                let w = write_one(f, quote!(v));
+                let boxed = s.fields.iter().position(|x| std::ptr::eq(x, f)).is_some_and(|i| ctx.is_boxed(t, i));
+                let w = write_one(f, if boxed { quote!(&**v) } else { quote!(v) });
                 quote!(if let ::core::option::Option::Some(v) = &self.#id { #w })
             }
             Occur::Many { .. } => {
