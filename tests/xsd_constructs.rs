@@ -85,6 +85,11 @@ mod xsd_recursion {
 }
 
 #[allow(dead_code)]
+mod xsd_defaults {
+    include!("../codegen/tests/golden/xsd_defaults.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_chameleon {
     include!("../codegen/tests/golden/xsd_chameleon.rs");
 }
@@ -671,4 +676,28 @@ fn recursive_types_and_groups_decode_to_any_depth() {
         "</neg>".repeat(5000)
     );
     assert!(Doc::decode(&deep).is_err());
+}
+
+/// A default on an element whose complex type has simple content is its text's (an empty
+/// element has none: `value_or_default()`), and an `xs:list` attribute's default is its items.
+#[test]
+fn defaults_on_simple_content_elements_and_list_attributes() {
+    use xsd_defaults::Doc;
+    let doc = r#"<doc xmlns="urn:osmos:defaults"><height unit="px"/><depth>3</depth><width/><title lang="en"/></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.height.value, v.height.value_or_default(), v.height.unit.as_deref()), (None, 480, Some("px")));
+    assert_eq!((v.depth.value, v.width.value_or_default()), (3, 640));
+    assert_eq!((v.title.value.as_deref(), v.title.lang.as_deref()), (None, Some("en")));
+    assert_eq!(v.title.value_or_default(), "untitled");
+    assert_eq!((v.sizes_or_default(), v.tags_or_default()), (vec![1, 2, 3], vec!["a".into(), "b".into()]));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_defaults", doc);
+    // Given values win.
+    let given = r#"<doc xmlns="urn:osmos:defaults" sizes="4 5" tags="x"><height>7</height><depth>3</depth><width>8</width><title>T</title></doc>"#;
+    let v = Doc::decode_with(given, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.height.value_or_default(), v.width.value_or_default(), v.title.value_or_default()), (7, 8, "T"));
+    assert_eq!((v.sizes_or_default(), v.tags_or_default()), (vec![4, 5], vec!["x".into()]));
+    assert_eq!(v.encode(), given);
+    // `depth` has no default: its text is required.
+    assert!(Doc::decode_with(&doc.replace("<depth>3</depth>", "<depth/>"), Mode::Strict).is_err());
 }

@@ -1144,7 +1144,7 @@ fn rejects_cycles_bad_annotations_and_misplaced_defaults() {
             (6, 7, "this group contains itself"),
             (11, 21, "this complex type derives from itself"),
             (20, 45, "`not a path` is not a Rust path below `osmos::` (e.g. mos::value::MosTime)"),
-            (27, 39, "default and fixed values need an element of simple type"),
+            (27, 39, "default and fixed values need an element of simple type or simple content"),
         ],
         "{errors:#?}"
     );

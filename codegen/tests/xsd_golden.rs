@@ -25,6 +25,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_chameleon",
     "xsd_qualified_attrs",
     "xsd_recursion",
+    "xsd_defaults",
 ];
 
 #[test]

@@ -428,7 +428,8 @@ impl<'a> Lower<'a> {
             // element types, so the enumeration is `<name>-type`.
             let enum_name = format!("{name}-type");
             let ty = match self.element_kind(g, &enum_name, &enum_name) {
-                ElemKind::Complex(_) => self.no_default(g, Ty::named(name.clone())),
+                // A default of the global element is its struct's (`Lower::content_default`).
+                ElemKind::Complex(_) => Ty::named(name.clone()),
                 ElemKind::Raw => self.no_default(g, Ty::prim(Prim::Any)),
                 ElemKind::Simple(mut ty) => {
                     self.value_default(g, &mut ty);
@@ -453,10 +454,7 @@ impl<'a> Lower<'a> {
         let qualified = self.local_form_qualified(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
-            ElemKind::Complex(ct) => {
-                let ty = self.hoist_element(node, ct, name, &fallback);
-                self.no_default(node, ty)
-            }
+            ElemKind::Complex(ct) => self.hoist_element(node, ct, name, &fallback),
             ElemKind::Raw => self.no_default(node, Ty::prim(Prim::Any)),
             ElemKind::Simple(mut ty) => {
                 self.value_default(node, &mut ty);
@@ -473,9 +471,31 @@ impl<'a> Lower<'a> {
     fn no_default(&mut self, node: &Node, ty: Ty) -> Ty {
         if let Some(a) = node.attr("default").or(node.attr("fixed")) {
             let span = a.span;
-            self.err(span, "default and fixed values need an element of simple type");
+            self.err(span, "default and fixed values need an element of simple type or simple content");
         }
         ty
+    }
+
+    /// A `default`/`fixed` value of an element whose complex type has simple content: its text
+    /// field is optional (an empty element has none) with that default
+    /// (`value_or_default()`); on any other complex type it is an error.
+    pub fn content_default(&mut self, node: &Node, fields: &mut [Field]) {
+        if node.attr("default").or(node.attr("fixed")).is_none() {
+            return;
+        }
+        let simple = !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice | Key::AnyElement));
+        let text = fields
+            .iter_mut()
+            .find(|f| f.key == Key::Content && !matches!(&f.ty.kind, TyKind::Prim(Prim::Any) | TyKind::Rust { .. }));
+        match text.filter(|_| simple) {
+            Some(f) => {
+                self.value_default(node, &mut f.ty);
+                f.occur = occur(OPT);
+            }
+            None => {
+                self.no_default(node, Ty::prim(Prim::Any));
+            }
+        }
     }
 
     /// The struct of a local element with a complex type.
@@ -484,8 +504,11 @@ impl<'a> Lower<'a> {
     /// after the type (GPX's `wpt`, `rtept` and `trkpt` are all `WptType`), as its users expect;
     /// a schema without namespace keeps a struct per element name (MOS's shape).
     fn hoist_element(&mut self, node: &'a Node, ct: &'a Node, name: &str, fallback: &str) -> Ty {
-        let by_type = self.namespace.is_some() && node.get("type").is_some();
+        // An element with a default has a struct of its own: the default is its text's.
+        let own = node.attr("default").or(node.attr("fixed")).is_some();
+        let by_type = self.namespace.is_some() && node.get("type").is_some() && !own;
         let key = match node.get("type") {
+            _ if own => HoistKey::Decl(node.span.file, node.span.start),
             _ if by_type => HoistKey::Decl(ct.span.file, ct.span.start),
             Some(t) => HoistKey::Element(name.to_owned(), t.trim().to_owned()),
             None => HoistKey::Decl(node.span.file, node.span.start),
@@ -512,8 +535,9 @@ impl<'a> Lower<'a> {
         self.hoisted.insert(key, tname.clone());
         let key = self.reserve();
         let saved = self.envelope.take();
-        let fields = self.new_struct_fields(ct, &tname);
+        let mut fields = self.new_struct_fields(ct, &tname);
         self.envelope = saved;
+        self.content_default(node, &mut fields);
         let mut d = if by_type { docs(ct) } else { docs(node) };
         if d.is_empty() {
             d = docs(ct);

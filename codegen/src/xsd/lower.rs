@@ -469,8 +469,9 @@ impl<'a> Lower<'a> {
                 // The MOS envelope; a namespaced schema has none (its global elements are roots).
                 let envelope = self.namespace.is_none() && self.roots.contains(name);
                 let saved = std::mem::replace(&mut self.envelope, envelope.then(|| name.to_owned()));
-                let fields = self.new_struct_fields(ct, name);
+                let mut fields = self.new_struct_fields(ct, name);
                 self.envelope = saved;
+                self.content_default(node, &mut fields);
                 let mut docs = docs(node);
                 if docs.is_empty() {
                     docs = self::docs(ct);

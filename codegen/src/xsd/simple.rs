@@ -447,9 +447,21 @@ impl<'a> Lower<'a> {
                 "false" | "0" => Some(Literal::Bool(false)),
                 _ => None,
             },
-            TyKind::Prim(Prim::Any) | TyKind::List { .. } => {
+            TyKind::Prim(Prim::Any) => {
                 self.err(span, "a default value needs a simple type");
                 return;
+            }
+            // A list's default is its text, each item valid for the item type.
+            TyKind::List { item, min, max } => {
+                let items: Vec<&str> = t.split_ascii_whitespace().collect();
+                let valid = |v: &str| match &item.kind {
+                    TyKind::Prim(Prim::Int | Prim::Uint | Prim::Nint) => v.parse::<i128>().is_ok(),
+                    TyKind::Prim(Prim::Float { .. }) => v.parse::<f64>().is_ok(),
+                    TyKind::Prim(Prim::Bool) => matches!(v, "true" | "false" | "1" | "0"),
+                    _ => true,
+                };
+                let counted = (items.len() as u64) >= *min && max.is_none_or(|m| items.len() as u64 <= m);
+                (counted && items.iter().all(|v| valid(v))).then(|| Literal::Text(items.join(" ")))
             }
             _ => Some(Literal::Text(text.clone())),
         };

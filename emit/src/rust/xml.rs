@@ -265,6 +265,8 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
         };
     }
     let copy = ctx.copies(ty);
+    // With a default, an empty element is absent without deviation: the default applies.
+    let opt_value = if ty.default.is_some() { quote!(opt_default) } else { quote!(opt_value) };
     match value_kind(ctx, ty) {
         ValueKind::Raw if copy => quote! {
             |d: &mut #rt::xml::Decoder<'a>, s: &#rt::xml::Start<'a>| d.raw(s).map(#rt::cbor::IntoOwned::into_owned)
@@ -281,9 +283,9 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
             let read = match optional {
                 false if checks.is_empty() => quote!(let v = d.value::<#t>(s)?;),
                 false => quote!(let v = d.value::<#t>(s)?; { let v = &v; #(#checks)* }),
-                true if checks.is_empty() => quote!(let v = d.opt_value::<#t>(s)?;),
+                true if checks.is_empty() => quote!(let v = d.#opt_value::<#t>(s)?;),
                 true => {
-                    quote!(let v = d.opt_value::<#t>(s)?; if let ::core::option::Option::Some(v) = &v { #(#checks)* })
+                    quote!(let v = d.#opt_value::<#t>(s)?; if let ::core::option::Option::Some(v) = &v { #(#checks)* })
                 }
             };
             quote! {
@@ -298,7 +300,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
             let checks = checks(ctx, ty, &quote!(s.end));
             match (optional, checks.is_empty()) {
                 (false, true) => quote!(#rt::xml::Decoder::value::<#t>),
-                (true, true) => quote!(#rt::xml::Decoder::opt_value::<#t>),
+                (true, true) => quote!(#rt::xml::Decoder::#opt_value::<#t>),
                 (false, false) => quote!(|d, s| {
                     let v = d.value::<#t>(s)?;
                     {
@@ -308,7 +310,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
                     Ok(v)
                 }),
                 (true, false) => quote!(|d, s| {
-                    let v = d.opt_value::<#t>(s)?;
+                    let v = d.#opt_value::<#t>(s)?;
                     if let ::core::option::Option::Some(v) = &v {
                         #(#checks)*
                     }
