@@ -90,6 +90,11 @@ mod xsd_defaults {
 }
 
 #[allow(dead_code)]
+mod xsd_two_ns {
+    include!("../codegen/tests/golden/xsd_two_ns.rs");
+}
+
+#[allow(dead_code)]
 mod xsd_chameleon {
     include!("../codegen/tests/golden/xsd_chameleon.rs");
 }
@@ -700,4 +705,33 @@ fn defaults_on_simple_content_elements_and_list_attributes() {
     assert_eq!(v.encode(), given);
     // `depth` has no default: its text is required.
     assert!(Doc::decode_with(&doc.replace("<depth>3</depth>", "<depth/>"), Mode::Strict).is_err());
+}
+
+/// Two global elements with one local name in two namespaces (`title` and an imported
+/// `dc:title`, as EBUCore has Dublin Core's): two Rust types, `Title` and `DcTitle`, two fields,
+/// each element matched by its namespace URI and written in it.
+#[test]
+fn one_local_name_in_two_namespaces_is_two_types() {
+    use xsd_two_ns::{DcTitle, Record, Title};
+    let doc = r#"<record xmlns="urn:osmos:core" xmlns:dc="urn:osmos:dc"><title><main>M</main></title><dc:title lang="en">One</dc:title><dc:title>Two</dc:title><alt lang="de">Alt</alt><dc:creator>C</dc:creator></record>"#;
+    let v = Record::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let (own, dc): (&Title<'_>, &[DcTitle<'_>]) = (&v.title, &v.dc_title);
+    assert_eq!(own.main, "M");
+    assert_eq!(
+        dc.iter().map(|t| (t.value.as_ref(), t.lang.as_deref())).collect::<Vec<_>>(),
+        [("One", Some("en")), ("Two", None)]
+    );
+    assert_eq!((v.alt.as_ref().map(|a| a.value.as_ref()), v.creator.as_deref()), (Some("Alt"), Some("C")));
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<record xmlns="urn:osmos:core" xmlns:dc="urn:osmos:dc"><title><main>M</main></title><title xmlns="urn:osmos:dc" lang="en">One</title><title xmlns="urn:osmos:dc">Two</title><alt lang="de">Alt</alt><creator xmlns="urn:osmos:dc">C</creator></record>"#
+    );
+    assert_valid("xsd_two_ns", &out);
+    // Swapped namespaces are not the same elements: strict mode misses both.
+    let swapped = doc.replace("<title><main>M</main></title>", "<dc:title><main>M</main></dc:title>");
+    let errors = Record::decode_with(&swapped, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("title")), "{errors}");
+    // The module's own `title` is a document root; the imported one is not.
+    assert_eq!((Title::ELEMENT, Title::NAMESPACE), ("title", "urn:osmos:core"));
 }

@@ -26,6 +26,7 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_qualified_attrs",
     "xsd_recursion",
     "xsd_defaults",
+    "xsd_two_ns",
 ];
 
 #[test]

@@ -422,11 +422,12 @@ impl<'a> Lower<'a> {
                 self.err(span, format!("unresolved element `{index}`"));
                 return None;
             };
-            let name = q.local.clone();
-            let key = self.element_key(g, &name);
+            // An imported element renamed for a clash (`dc-title`) names its field so too.
+            let name = self.element_type_name(g, &q.local);
+            let key = self.element_key(g, &q.local);
             // An inline enumeration of a global element: the element's name is reserved for
             // element types, so the enumeration is `<name>-type`.
-            let enum_name = format!("{name}-type");
+            let enum_name = format!("{}-type", q.local);
             let ty = match self.element_kind(g, &enum_name, &enum_name) {
                 // A default of the global element is its struct's (`Lower::content_default`).
                 ElemKind::Complex(_) => Ty::named(name.clone()),
@@ -669,7 +670,7 @@ impl<'a> Lower<'a> {
         let key = self.element_key(g, &name);
         let enum_name = format!("{name}-type");
         let ty = match self.element_kind(g, &enum_name, &enum_name) {
-            ElemKind::Complex(_) => Ty::named(name.clone()),
+            ElemKind::Complex(_) => Ty::named(self.element_type_name(g, &name)),
             ElemKind::Raw => Ty::prim(Prim::Any),
             ElemKind::Simple(mut ty) => {
                 self.value_default(g, &mut ty);
