@@ -706,6 +706,41 @@ fn documentation_becomes_docs() {
     assert_eq!(st.fields[1].docs, ["The id."]);
 }
 
+/// The same element reached twice through a choice (as a sequence's first element and as an
+/// alternative of its own; a group alone and inside a sequence) is a field per reach, never
+/// refused.
+#[test]
+fn an_element_reached_twice_through_a_choice_is_a_field_per_reach() {
+    let s = compile(
+        "reached",
+        r#"  <xs:element name="r">
+    <xs:complexType>
+      <xs:choice>
+        <xs:sequence><xs:element name="a" type="xs:string"/><xs:element name="b" type="xs:string"/></xs:sequence>
+        <xs:element name="a" type="xs:string"/>
+      </xs:choice>
+    </xs:complexType>
+  </xs:element>
+  <xs:group name="g"><xs:sequence><xs:element name="x" type="xs:int"/></xs:sequence></xs:group>
+  <xs:element name="s">
+    <xs:complexType>
+      <xs:choice>
+        <xs:group ref="g"/>
+        <xs:sequence><xs:element name="y" type="xs:int"/><xs:group ref="g"/></xs:sequence>
+      </xs:choice>
+    </xs:complexType>
+  </xs:element>
+"#,
+    );
+    assert_types(
+        &s,
+        &[
+            "r = { <a>?: text, <b>?: text, a-2=<a>?: text }",
+            "s = { <x>?: int range(>=-2147483648..<=2147483647), <y>?: int range(>=-2147483648..<=2147483647), x-2=<x>?: int range(>=-2147483648..<=2147483647) }",
+        ],
+    );
+}
+
 #[test]
 fn simple_content_extension_is_content_plus_attributes() {
     let s = compile(
