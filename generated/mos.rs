@@ -14732,9 +14732,7 @@ impl ::osmos::xml::XmlEncode for MosReqObjAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.obj_id {
-            ::osmos::xml::attr(out, "objID", v);
-        }
+        ::osmos::xml::attr_opt(out, "objID", &self.obj_id);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15138,9 +15136,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqSearchableSchema<'a> {
 impl ::osmos::xml::XmlEncode for MosReqSearchableSchema<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
@@ -15249,9 +15245,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
 impl ::osmos::xml::XmlEncode for MosListSearchableSchema<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15520,9 +15514,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
 impl ::osmos::xml::XmlEncode for MosReqObjList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15814,12 +15806,8 @@ impl ::osmos::xml::XmlEncode for SearchField<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "XPath", &self.x_path);
-        if let ::core::option::Option::Some(v) = &self.sort_by_order {
-            ::osmos::xml::attr(out, "sortByOrder", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.sort_type {
-            ::osmos::xml::attr(out, "sortType", v);
-        }
+        ::osmos::xml::attr_opt(out, "sortByOrder", &self.sort_by_order);
+        ::osmos::xml::attr_opt(out, "sortType", &self.sort_type);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
@@ -16097,9 +16085,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
 impl ::osmos::xml::XmlEncode for MosObjList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -17212,12 +17198,8 @@ impl ::osmos::xml::XmlEncode for RoReqStoryAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.lease_lock {
-            ::osmos::xml::attr(out, "leaseLock", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "leaseLock", &self.lease_lock);
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -19346,12 +19328,8 @@ impl ::osmos::xml::XmlEncode for NcsReqStoryAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.lease_lock {
-            ::osmos::xml::attr(out, "leaseLock", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "leaseLock", &self.lease_lock);
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown

@@ -58,9 +58,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Width<'a> {
 impl ::osmos::xml::XmlEncode for Width<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.unit {
-            ::osmos::xml::attr(out, "unit", v);
-        }
+        ::osmos::xml::attr_opt(out, "unit", &self.unit);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         if let ::core::option::Option::Some(v) = &self.value {
@@ -290,12 +288,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
 impl ::osmos::xml::XmlEncode for Doc<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.sizes {
-            ::osmos::xml::attr(out, "sizes", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.tags {
-            ::osmos::xml::attr(out, "tags", v);
-        }
+        ::osmos::xml::attr_opt(out, "sizes", &self.sizes);
+        ::osmos::xml::attr_opt(out, "tags", &self.tags);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
@@ -434,9 +428,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Height<'a> {
 impl ::osmos::xml::XmlEncode for Height<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.unit {
-            ::osmos::xml::attr(out, "unit", v);
-        }
+        ::osmos::xml::attr_opt(out, "unit", &self.unit);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         if let ::core::option::Option::Some(v) = &self.value {
@@ -526,9 +518,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Measure<'a> {
 impl ::osmos::xml::XmlEncode for Measure<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.unit {
-            ::osmos::xml::attr(out, "unit", v);
-        }
+        ::osmos::xml::attr_opt(out, "unit", &self.unit);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
@@ -625,9 +615,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Title<'a> {
 impl ::osmos::xml::XmlEncode for Title<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "lang", v);
-        }
+        ::osmos::xml::attr_opt(out, "lang", &self.lang);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         if let ::core::option::Option::Some(v) = &self.value {

@@ -118,9 +118,7 @@ impl ::osmos::xml::XmlEncode for Notebook<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "owner", &self.owner);
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "xml:lang", v);
-        }
+        ::osmos::xml::attr_opt(out, "xml:lang", &self.lang);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
@@ -239,9 +237,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
 impl ::osmos::xml::XmlEncode for Note<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);

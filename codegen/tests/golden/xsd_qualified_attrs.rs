@@ -96,12 +96,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Doc<'a> {
 impl ::osmos::xml::XmlEncode for Doc<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.version {
-            ::osmos::xml::attr(out, "q:version", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "xml:id", v);
-        }
+        ::osmos::xml::attr_opt(out, "q:version", &self.version);
+        ::osmos::xml::attr_opt(out, "xml:id", &self.id);
         if (self.version.is_some()) && self.other_attributes.get("xmlns:q").is_none() {
             ::osmos::xml::declare_prefix(out, "q", "urn:osmos:qualified");
         }
@@ -262,18 +258,10 @@ impl ::osmos::xml::XmlEncode for Item<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "q:kind", &self.kind);
-        if let ::core::option::Option::Some(v) = &self.note {
-            ::osmos::xml::attr(out, "note", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.priority {
-            ::osmos::xml::attr(out, "q:priority", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "xml:lang", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.space {
-            ::osmos::xml::attr(out, "xml:space", v);
-        }
+        ::osmos::xml::attr_opt(out, "note", &self.note);
+        ::osmos::xml::attr_opt(out, "q:priority", &self.priority);
+        ::osmos::xml::attr_opt(out, "xml:lang", &self.lang);
+        ::osmos::xml::attr_opt(out, "xml:space", &self.space);
         if self.other_attributes.get("xmlns:q").is_none() {
             ::osmos::xml::declare_prefix(out, "q", "urn:osmos:qualified");
         }

@@ -273,12 +273,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for ShortCode<'a> {
 impl ::osmos::xml::XmlEncode for ShortCode<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.scheme {
-            ::osmos::xml::attr(out, "scheme", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.weight {
-            ::osmos::xml::attr(out, "weight", v);
-        }
+        ::osmos::xml::attr_opt(out, "scheme", &self.scheme);
+        ::osmos::xml::attr_opt(out, "weight", &self.weight);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
@@ -395,9 +391,7 @@ impl ::osmos::xml::XmlEncode for Colour<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "scheme", &self.scheme);
-        if let ::core::option::Option::Some(v) = &self.weight {
-            ::osmos::xml::attr(out, "weight", v);
-        }
+        ::osmos::xml::attr_opt(out, "weight", &self.weight);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
@@ -588,9 +582,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DocCount<'a> {
 impl ::osmos::xml::XmlEncode for DocCount<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.unit {
-            ::osmos::xml::attr(out, "unit", v);
-        }
+        ::osmos::xml::attr_opt(out, "unit", &self.unit);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);

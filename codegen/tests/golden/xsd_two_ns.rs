@@ -55,9 +55,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for DcTitle<'a> {
 impl ::osmos::xml::XmlEncode for DcTitle<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "lang", v);
-        }
+        ::osmos::xml::attr_opt(out, "lang", &self.lang);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
@@ -489,9 +487,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for TitleTypeType<'a> {
 impl ::osmos::xml::XmlEncode for TitleTypeType<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "lang", v);
-        }
+        ::osmos::xml::attr_opt(out, "lang", &self.lang);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);

@@ -738,11 +738,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let id = field_ident(f);
         match f.occur {
             Occur::One => quote!(#rt::xml::attr(out, #a, &self.#id);),
-            _ => quote! {
-                if let ::core::option::Option::Some(v) = &self.#id {
-                    #rt::xml::attr(out, #a, v);
-                }
-            },
+            _ => quote!(#rt::xml::attr_opt(out, #a, &self.#id);),
         }
     });
     let other_write = other.map(|f| {
