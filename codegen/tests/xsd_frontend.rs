@@ -976,6 +976,43 @@ fn rejected(tag: &str, body: &str) -> (String, Vec<SchemaError>) {
     (text, errors)
 }
 
+/// What the newly taken constructs still refuse is located: a simple content restriction of
+/// something that is not a complex type with simple content, an attribute the XML namespace
+/// does not have, a default on an element of element content.
+#[test]
+fn rejects_misused_restrictions_and_xml_attributes_with_locations() {
+    let body = r#"  <xs:complexType name="t">
+    <xs:simpleContent>
+      <xs:restriction base="xs:string">
+        <xs:maxLength value="3"/>
+      </xs:restriction>
+    </xs:simpleContent>
+  </xs:complexType>
+  <xs:element name="e">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="v" type="t"/>
+        <xs:element name="w" default="1">
+          <xs:complexType><xs:sequence><xs:element name="x" type="xs:int"/></xs:sequence></xs:complexType>
+        </xs:element>
+      </xs:sequence>
+      <xs:attribute ref="xml:colour"/>
+    </xs:complexType>
+  </xs:element>
+"#;
+    let (_, errors) = rejected("restrictions", body);
+    let got: Vec<(usize, usize, &str)> = errors.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (5, 23, "`string` is not a complex type with simple content: xs:restriction in xs:simpleContent restricts one (a simple type is extended: xs:extension)"),
+            (14, 30, "default and fixed values need an element of simple type or simple content"),
+            (18, 21, "`xml:colour` is not an attribute of the XML namespace (lang, space, id, base)"),
+        ],
+        "{errors:#?}"
+    );
+}
+
 #[test]
 fn rejects_an_unknown_xsd_construct() {
     let body = r#"  <xs:element name="a">
