@@ -654,7 +654,8 @@ fn qualified_and_xml_attributes_are_typed_fields() {
 }
 
 /// Recursion XSD allows: a type derived from a type that contains it (the optional field
-/// boxed), a group that contains itself through an element, files including each other.
+/// boxed), a group that contains itself through an element (the required field boxed), files
+/// including each other.
 #[test]
 fn recursive_types_and_groups_decode_to_any_depth() {
     use xsd_recursion::{Doc, SumChoice};
@@ -667,8 +668,8 @@ fn recursive_types_and_groups_decode_to_any_depth() {
     let SumChoice::Sum(sum) = &v.choice else { panic!("{:?}", v.choice) };
     assert!(matches!(sum.choice[0], SumChoice::Lit(1)));
     let SumChoice::Neg(neg) = &sum.choice[1] else { panic!() };
-    let Some(SumChoice::Neg(inner)) = neg.choice.as_deref() else { panic!() };
-    assert!(matches!(inner.choice.as_deref(), Some(SumChoice::Lit(2))));
+    let SumChoice::Neg(inner) = &*neg.choice else { panic!() };
+    assert!(matches!(*inner.choice, SumChoice::Lit(2)));
     assert!(matches!(&sum.choice[2], SumChoice::Sum(s) if matches!(s.choice[..], [SumChoice::Lit(3)])));
     // The element of the included file (which includes this one back).
     assert_eq!(v.note.as_ref().map(|n| n.label.as_ref()), Some("n"));

@@ -577,10 +577,13 @@ impl Schema {
             }
             false
         };
+        // XML boxes a required field too (an XSD group that contains itself through an
+        // element and a choice: `neg` holds an `expr`, which may be a `neg`).
+        let boxable = |f: &Field| f.occur == Occur::Optional || (self.wire == Wire::Xml && f.occur == Occur::One);
         for (ti, t) in self.types.iter().enumerate() {
             let TypeKind::Struct(s) = &t.kind else { continue };
             for (fi, f) in s.fields.iter().enumerate() {
-                if f.occur == Occur::Optional && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
+                if boxable(f) && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
                     out.insert((t.name.clone(), fi));
                 }
             }

@@ -58,7 +58,7 @@
 //!   (chameleon: `dom::default_namespace` binds it for the file's references); files may
 //!   include each other. Each struct's fields start a fresh cycle guard
 //!   (`Lower::new_struct_fields`), so a type derived from a type containing it and a group
-//!   containing itself through an element lower; the back end boxes optional recursive fields.
+//!   containing itself through an element lower; the back end boxes recursive fields.
 //! - An imported global element whose local name another global element has is `<prefix>-<local>`
 //!   (`Lower::name_imported_elements`).
 //!

@@ -677,7 +677,10 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let value = ctx.stored(quote!(#local?));
         if ctx.is_boxed(t, i) {
             // The type contains itself through this field (`Schema::recursive_fields`).
-            quote!(#id: (#value).map(::std::boxed::Box::new),)
+            match f.occur {
+                Occur::One => quote!(#id: ::std::boxed::Box::new(#value),),
+                _ => quote!(#id: (#value).map(::std::boxed::Box::new),),
+            }
         } else {
             quote!(#id: #value,)
         }
@@ -810,10 +813,11 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             done.extend(group.iter().map(|g| g.name.clone()));
             continue;
         }
+        let boxed = s.fields.iter().position(|x| std::ptr::eq(x, f)).is_some_and(|i| ctx.is_boxed(t, i));
         body_writes.push(match f.occur {
+            Occur::One if boxed => write_one(f, quote!(&*self.#id)),
             Occur::One => write_one(f, quote!(&self.#id)),
             Occur::Optional => {
-                let boxed = s.fields.iter().position(|x| std::ptr::eq(x, f)).is_some_and(|i| ctx.is_boxed(t, i));
                 let w = write_one(f, if boxed { quote!(&**v) } else { quote!(v) });
                 quote!(if let ::core::option::Option::Some(v) = &self.#id { #w })
             }
