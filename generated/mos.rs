@@ -14767,9 +14767,7 @@ impl ::osmos::xml::XmlEncode for MosReqObjAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.obj_id {
-            ::osmos::xml::attr(out, "objID", v);
-        }
+        ::osmos::xml::attr_opt(out, "objID", &self.obj_id);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15173,9 +15171,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqSearchableSchema<'a> {
 impl ::osmos::xml::XmlEncode for MosReqSearchableSchema<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
@@ -15284,9 +15280,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosListSearchableSchema<'a> {
 impl ::osmos::xml::XmlEncode for MosListSearchableSchema<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15579,9 +15573,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosReqObjList<'a> {
 impl ::osmos::xml::XmlEncode for MosReqObjList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -15873,12 +15865,8 @@ impl ::osmos::xml::XmlEncode for SearchField<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "XPath", &self.x_path);
-        if let ::core::option::Option::Some(v) = &self.sort_by_order {
-            ::osmos::xml::attr(out, "sortByOrder", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.sort_type {
-            ::osmos::xml::attr(out, "sortType", v);
-        }
+        ::osmos::xml::attr_opt(out, "sortByOrder", &self.sort_by_order);
+        ::osmos::xml::attr_opt(out, "sortType", &self.sort_type);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
         kept.rest(out);
@@ -16156,9 +16144,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MosObjList<'a> {
 impl ::osmos::xml::XmlEncode for MosObjList<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -17287,12 +17273,8 @@ impl ::osmos::xml::XmlEncode for RoReqStoryAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.lease_lock {
-            ::osmos::xml::attr(out, "leaseLock", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "leaseLock", &self.lease_lock);
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown
@@ -19437,12 +19419,8 @@ impl ::osmos::xml::XmlEncode for NcsReqStoryAction<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "operation", &self.operation);
-        if let ::core::option::Option::Some(v) = &self.lease_lock {
-            ::osmos::xml::attr(out, "leaseLock", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.username {
-            ::osmos::xml::attr(out, "username", v);
-        }
+        ::osmos::xml::attr_opt(out, "leaseLock", &self.lease_lock);
+        ::osmos::xml::attr_opt(out, "username", &self.username);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown

@@ -64,6 +64,64 @@ mod xsd_case {
     include!("../codegen/tests/golden/xsd_case.rs");
 }
 
+#[allow(dead_code)]
+mod xsd_simple_restriction {
+    include!("../codegen/tests/golden/xsd_simple_restriction.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_reached_twice {
+    include!("../codegen/tests/golden/xsd_reached_twice.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_qualified_attrs {
+    include!("../codegen/tests/golden/xsd_qualified_attrs.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_recursion {
+    include!("../codegen/tests/golden/xsd_recursion.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_defaults {
+    include!("../codegen/tests/golden/xsd_defaults.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_two_ns {
+    include!("../codegen/tests/golden/xsd_two_ns.rs");
+}
+
+#[allow(dead_code)]
+mod xsd_chameleon {
+    include!("../codegen/tests/golden/xsd_chameleon.rs");
+}
+
+/// `xmllint --schema` on `document` against a golden schema: `Some(valid)`, `None` when xmllint
+/// is not installed.
+fn xmllint(schema: &str, document: &str) -> Option<bool> {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("osmos-xsd-constructs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file =
+        dir.join(format!("{schema}-{:x}.xml", document.len() ^ document.bytes().map(usize::from).sum::<usize>()));
+    std::fs::File::create(&file).unwrap().write_all(document.as_bytes()).unwrap();
+    let xsd = format!("{}/codegen/tests/golden/{schema}.xsd", env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("xmllint").args(["--noout", "--schema", &xsd]).arg(&file).output().ok()?;
+    let _ = std::fs::remove_file(&file);
+    Some(out.status.success())
+}
+
+/// Our output validates where xmllint is installed (and the test says when it is not).
+fn assert_valid(schema: &str, document: &str) {
+    match xmllint(schema, document) {
+        Some(valid) => assert!(valid, "xmllint rejects {document}"),
+        None => eprintln!("skipped: xmllint is not installed"),
+    }
+}
+
 /// A document of a schema without namespace, rooted at `root`.
 fn decode<'a, T: XmlDecode<'a>>(input: &'a str, root: &'static str, mode: Mode) -> Result<T, xml::DecodeErrors> {
     xml::decode_document(input, mode, Some(root), false, T::decode_element)
@@ -92,10 +150,11 @@ fn namespaces_match_by_uri_whatever_the_prefix() {
     let b = Notebook::decode(prefixed).unwrap();
     assert_eq!((&b.title, &b.note), (&a.title, &a.note));
     assert_eq!(b.other_attributes.get("xmlns:n"), Some("urn:osmos:notes"));
-    // `xml:lang` (declared by reference to the XML namespace) is kept with the other attributes.
+    // `xml:lang` (declared by reference to the XML namespace) is a typed field, written with
+    // the `xml` prefix, which is never declared.
     let lang = plain.replace(r#"owner="ann""#, r#"owner="ann" xml:lang="de""#);
     let c = Notebook::decode_with(&lang, Mode::Strict).unwrap();
-    assert_eq!(c.other_attributes.get("xml:lang"), Some("de"));
+    assert_eq!((c.lang.as_deref(), c.other_attributes.get("xml:lang")), (Some("de"), None));
     assert_eq!(c.encode(), lang);
     assert_eq!(
         b.encode(),
@@ -469,4 +528,211 @@ fn names_that_differ_only_in_case_or_punctuation_get_distinct_rust_names() {
     assert_eq!((a.upper.as_ref(), b.lower.as_ref()), ("U", "l"));
     assert_eq!(v.sign, [Sign::Plus, Sign::Minus, Sign::Ok, Sign::Ok2]);
     assert_eq!(v.encode(), doc);
+}
+
+/// `xs:restriction` in `xs:simpleContent`: the text's facets narrow (a length, an
+/// enumeration), attributes are prohibited or retyped, restrictions chain; strict mode checks
+/// each narrowed facet, and the output validates.
+#[test]
+fn a_simple_content_restriction_narrows_text_and_attributes() {
+    use xsd_simple_restriction::{ColourValue, Doc};
+    let doc = r#"<doc xmlns="urn:osmos:restrict"><code scheme="s" weight="3">ab</code><code>abcd</code><colour scheme="c" weight="9">red</colour><count unit="kg">42</count></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.code[0].value.as_ref(), v.code[0].scheme.as_deref(), v.code[0].weight), ("ab", Some("s"), Some(3)));
+    assert_eq!((v.colour.value, v.colour.scheme.as_ref(), v.colour.weight), (ColourValue::Red, "c", Some(9)));
+    assert_eq!((v.count.value, v.count.unit.as_deref()), (42, Some("kg")));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_simple_restriction", &v.encode());
+    // Each restricted facet is checked: the length, the enumeration, the bound, the retyped
+    // attribute's range, the prohibited attribute, the attribute made required.
+    for (from, to) in [
+        ("<code>abcd</code>", "<code>abcde</code>"),
+        (">red<", ">green<"),
+        (">42<", ">100<"),
+        (r#"weight="3""#, r#"weight="12""#),
+        (r#"scheme="s""#, r#"scheme="s" version="1""#),
+        (r#" scheme="c""#, ""),
+    ] {
+        let bad = doc.replace(from, to);
+        assert_ne!(bad, doc);
+        assert!(Doc::decode_with(&bad, Mode::Strict).is_err(), "strict mode takes {bad}");
+        assert_ne!(xmllint("xsd_simple_restriction", &bad), Some(true), "xmllint takes {bad}");
+    }
+    // Leniently the text that breaks a length or a bound is kept.
+    let long = doc.replace("<code>abcd</code>", "<code>abcde</code>");
+    assert_eq!(Doc::decode(&long).unwrap().code[1].value, "abcde");
+}
+
+/// The same element reached twice (one group referenced twice in a sequence; `a` in two
+/// sequences of a choice, in different places; `x` in a choice's sequence and after the
+/// choice) is a field per reach, filled in document order and written back in place.
+#[test]
+fn an_element_reached_twice_is_a_field_per_reach() {
+    use xsd_reached_twice::{Doc, Either};
+    let doc = r#"<doc xmlns="urn:osmos:reached"><pick><a>1</a><b>2</b></pick><pick><c>3</c><a>4</a></pick><from>1</from><to>2</to><sep>-</sep><from>3</from></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let p = &v.pick;
+    assert_eq!(
+        (p[0].a.as_deref(), p[0].b.as_deref(), p[0].c.as_deref(), p[0].a_2.as_deref()),
+        (Some("1"), Some("2"), None, None)
+    );
+    assert_eq!(
+        (p[1].a.as_deref(), p[1].b.as_deref(), p[1].c.as_deref(), p[1].a_2.as_deref()),
+        (None, None, Some("3"), Some("4"))
+    );
+    assert_eq!((v.from, v.to, v.sep.as_ref(), v.from_2, v.to_2), (1, Some(2), "-", 3, None));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_reached_twice", &v.encode());
+    // Without the optional `to`, the second `from` still goes to the second reach.
+    let short = doc.replace("<to>2</to>", "");
+    let v = Doc::decode_with(&short, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.from, v.to, v.from_2), (1, None, 3));
+    assert_eq!(v.encode(), short);
+
+    for (doc, x, z, x2) in [
+        (r#"<either xmlns="urn:osmos:reached"><z>1</z><x>2</x></either>"#, None, Some("1"), Some("2")),
+        (r#"<either xmlns="urn:osmos:reached"><x>1</x><y>y</y><x>2</x></either>"#, Some("1"), None, Some("2")),
+    ] {
+        let v = Either::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((v.x.as_deref(), v.z.as_deref(), v.x_2.as_deref()), (x, z, x2));
+        assert_eq!(v.encode(), doc);
+        assert_valid("xsd_reached_twice", doc);
+    }
+}
+
+/// A chameleon include: the no-namespace file's components are in the including schema's
+/// namespace, its unprefixed references resolve there, and its elements are matched there.
+#[test]
+fn a_chameleon_include_takes_the_includers_namespace() {
+    use xsd_chameleon::{BoxType, Kind, Part};
+    let doc = r#"<box xmlns="urn:osmos:chameleon"><label lang="en">Box</label><part><kind>bolt</kind></part><part><kind>nut</kind><label>n</label></part></box>"#;
+    let v = BoxType::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.label.value.as_ref(), v.label.lang.as_deref()), ("Box", Some("en")));
+    assert_eq!(v.part.iter().map(|p| p.kind).collect::<Vec<_>>(), [Kind::Bolt, Kind::Nut]);
+    assert_eq!(v.part[1].label.as_ref().map(|l| l.value.as_ref()), Some("n"));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_chameleon", doc);
+    // The included file's global element is a document root in the namespace.
+    assert_eq!(Part::NAMESPACE, "urn:osmos:chameleon");
+    let part = r#"<part xmlns="urn:osmos:chameleon"><kind>nut</kind></part>"#;
+    assert_eq!(Part::decode_with(part, Mode::Strict).unwrap().encode(), part);
+    // In no namespace, it is not.
+    assert!(Part::decode("<part><kind>nut</kind></part>").is_err());
+}
+
+/// Qualified attributes (`attributeFormDefault="qualified"`, a global attribute) and the XML
+/// namespace's are typed fields: matched by namespace URI whatever the prefix, written with the
+/// schema's prefix (declared where needed; `xml` never), and an unprefixed one is not them.
+#[test]
+fn qualified_and_xml_attributes_are_typed_fields() {
+    use xsd_qualified_attrs::{Doc, XmlSpace};
+    let doc = r#"<p:doc xmlns:p="urn:osmos:qualified" p:version="2" xml:id="d1"><p:item p:kind="k" note="n" p:priority="3" xml:lang="en">one</p:item><p:item p:kind="j" xml:space="default"/></p:doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.version.as_deref(), v.id.as_deref()), (Some("2"), Some("d1")));
+    let (a, b) = (&v.item[0], &v.item[1]);
+    assert_eq!((a.value.as_ref(), a.kind.as_ref(), a.note.as_deref(), a.priority), ("one", "k", Some("n"), Some(3)));
+    assert_eq!(
+        (a.lang.as_deref(), a.space, b.kind.as_ref(), b.space),
+        (Some("en"), None, "j", Some(XmlSpace::Default))
+    );
+    assert!(a.other_attributes.get("p:kind").is_none() && v.other_attributes.get("xml:id").is_none());
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<doc xmlns="urn:osmos:qualified" q:version="2" xml:id="d1" xmlns:q="urn:osmos:qualified" xmlns:p="urn:osmos:qualified"><item q:kind="k" note="n" q:priority="3" xml:lang="en" xmlns:q="urn:osmos:qualified">one</item><item q:kind="j" xml:space="default" xmlns:q="urn:osmos:qualified"/></doc>"#
+    );
+    assert_valid("xsd_qualified_attrs", &out);
+    assert_eq!(Doc::decode_with(&out, Mode::Strict).unwrap().encode(), out);
+    // `kind` without the namespace is another attribute: strict mode misses `q:kind`.
+    let plain = doc.replace(r#"p:kind="k""#, r#"kind="k""#);
+    let errors = Doc::decode_with(&plain, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("q:kind")), "{errors}");
+    assert_ne!(xmllint("xsd_qualified_attrs", &plain), Some(true));
+    // `xml:space` is checked.
+    let space = doc.replace(r#"xml:space="default""#, r#"xml:space="keep""#);
+    assert!(Doc::decode_with(&space, Mode::Strict).is_err());
+}
+
+/// Recursion XSD allows: a type derived from a type that contains it (the optional field
+/// boxed), a group that contains itself through an element (the required field boxed), files
+/// including each other.
+#[test]
+fn recursive_types_and_groups_decode_to_any_depth() {
+    use xsd_recursion::{Doc, SumChoice};
+    let doc = r#"<doc xmlns="urn:osmos:recursion"><tree><label>root</label><child><label>c</label><child><label>cc</label><weight>2</weight></child></child><weight>1</weight></tree><sum><lit>1</lit><neg><neg><lit>2</lit></neg></neg><sum><lit>3</lit></sum></sum><note><label>n</label></note></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let c = v.tree.child.as_deref().expect("child");
+    let cc = c.child.as_deref().expect("grandchild");
+    assert_eq!((v.tree.label.as_ref(), v.tree.weight, c.label.as_ref(), c.weight), ("root", Some(1), "c", None));
+    assert_eq!((cc.label.as_ref(), cc.weight, cc.child.is_none()), ("cc", Some(2), true));
+    let SumChoice::Sum(sum) = &v.choice else { panic!("{:?}", v.choice) };
+    assert!(matches!(sum.choice[0], SumChoice::Lit(1)));
+    let SumChoice::Neg(neg) = &sum.choice[1] else { panic!() };
+    let SumChoice::Neg(inner) = &*neg.choice else { panic!() };
+    assert!(matches!(*inner.choice, SumChoice::Lit(2)));
+    assert!(matches!(&sum.choice[2], SumChoice::Sum(s) if matches!(s.choice[..], [SumChoice::Lit(3)])));
+    // The element of the included file (which includes this one back).
+    assert_eq!(v.note.as_ref().map(|n| n.label.as_ref()), Some("n"));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_recursion", doc);
+    // Deep nesting is bounded by the decoder's depth limit, not the stack.
+    let deep = format!(
+        r#"<doc xmlns="urn:osmos:recursion"><tree><label>t</label></tree>{}<lit>0</lit>{}</doc>"#,
+        "<neg>".repeat(5000),
+        "</neg>".repeat(5000)
+    );
+    assert!(Doc::decode(&deep).is_err());
+}
+
+/// A default on an element whose complex type has simple content is its text's (an empty
+/// element has none: `value_or_default()`), and an `xs:list` attribute's default is its items.
+#[test]
+fn defaults_on_simple_content_elements_and_list_attributes() {
+    use xsd_defaults::Doc;
+    let doc = r#"<doc xmlns="urn:osmos:defaults"><height unit="px"/><depth>3</depth><width/><title lang="en"/></doc>"#;
+    let v = Doc::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.height.value, v.height.value_or_default(), v.height.unit.as_deref()), (None, 480, Some("px")));
+    assert_eq!((v.depth.value, v.width.value_or_default()), (3, 640));
+    assert_eq!((v.title.value.as_deref(), v.title.lang.as_deref()), (None, Some("en")));
+    assert_eq!(v.title.value_or_default(), "untitled");
+    assert_eq!((v.sizes_or_default(), v.tags_or_default()), (vec![1, 2, 3], vec!["a".into(), "b".into()]));
+    assert_eq!(v.encode(), doc);
+    assert_valid("xsd_defaults", doc);
+    // Given values win.
+    let given = r#"<doc xmlns="urn:osmos:defaults" sizes="4 5" tags="x"><height>7</height><depth>3</depth><width>8</width><title>T</title></doc>"#;
+    let v = Doc::decode_with(given, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((v.height.value_or_default(), v.width.value_or_default(), v.title.value_or_default()), (7, 8, "T"));
+    assert_eq!((v.sizes_or_default(), v.tags_or_default()), (vec![4, 5], vec!["x".into()]));
+    assert_eq!(v.encode(), given);
+    // `depth` has no default: its text is required.
+    assert!(Doc::decode_with(&doc.replace("<depth>3</depth>", "<depth/>"), Mode::Strict).is_err());
+}
+
+/// Two global elements with one local name in two namespaces (`title` and an imported
+/// `dc:title`, as EBUCore has Dublin Core's): two Rust types, `Title` and `DcTitle`, two fields,
+/// each element matched by its namespace URI and written in it.
+#[test]
+fn one_local_name_in_two_namespaces_is_two_types() {
+    use xsd_two_ns::{DcTitle, Record, Title};
+    let doc = r#"<record xmlns="urn:osmos:core" xmlns:dc="urn:osmos:dc"><title><main>M</main></title><dc:title lang="en">One</dc:title><dc:title>Two</dc:title><alt lang="de">Alt</alt><dc:creator>C</dc:creator></record>"#;
+    let v = Record::decode_with(doc, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    let (own, dc): (&Title<'_>, &[DcTitle<'_>]) = (&v.title, &v.dc_title);
+    assert_eq!(own.main, "M");
+    assert_eq!(
+        dc.iter().map(|t| (t.value.as_ref(), t.lang.as_deref())).collect::<Vec<_>>(),
+        [("One", Some("en")), ("Two", None)]
+    );
+    assert_eq!((v.alt.as_ref().map(|a| a.value.as_ref()), v.creator.as_deref()), (Some("Alt"), Some("C")));
+    let out = v.encode();
+    assert_eq!(
+        out,
+        r#"<record xmlns="urn:osmos:core" xmlns:dc="urn:osmos:dc"><title><main>M</main></title><title xmlns="urn:osmos:dc" lang="en">One</title><title xmlns="urn:osmos:dc">Two</title><alt lang="de">Alt</alt><creator xmlns="urn:osmos:dc">C</creator></record>"#
+    );
+    assert_valid("xsd_two_ns", &out);
+    // Swapped namespaces are not the same elements: strict mode misses both.
+    let swapped = doc.replace("<title><main>M</main></title>", "<dc:title><main>M</main></dc:title>");
+    let errors = Record::decode_with(&swapped, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.kind() == &ErrorKind::MissingField("title")), "{errors}");
+    // The module's own `title` is a document root; the imported one is not.
+    assert_eq!((Title::ELEMENT, Title::NAMESPACE), ("title", "urn:osmos:core"));
 }

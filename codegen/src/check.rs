@@ -365,8 +365,12 @@ fn infinite_types(schema: &Schema, errors: &mut Vec<SchemaError>) {
         let mut out = Vec::new();
         match &t.kind {
             TypeKind::Struct(s) => {
-                // CBOR structs box an optional field through which they recurse.
-                let boxed = |f: &crate::ir::Field| schema.wire == Wire::Cbor && f.occur == crate::ir::Occur::Optional;
+                // Structs box an optional field through which they recurse (XML a required one
+                // too: `Schema::recursive_fields`).
+                let boxed = |f: &crate::ir::Field| {
+                    f.occur == crate::ir::Occur::Optional
+                        || (schema.wire == Wire::Xml && f.occur == crate::ir::Occur::One)
+                };
                 for f in s.fields.iter().filter(|f| !matches!(f.occur, crate::ir::Occur::Many { .. }) && !boxed(f)) {
                     direct(schema, &f.ty, &mut out, 0);
                 }

@@ -20,6 +20,13 @@ const CONSTRUCTS: &[&str] = &[
     "xsd_inherited_mixed",
     "xsd_unqualified",
     "xsd_case",
+    "xsd_simple_restriction",
+    "xsd_reached_twice",
+    "xsd_chameleon",
+    "xsd_qualified_attrs",
+    "xsd_recursion",
+    "xsd_defaults",
+    "xsd_two_ns",
 ];
 
 #[test]

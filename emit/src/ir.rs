@@ -559,14 +559,12 @@ impl Schema {
         self.map_dispatch(&maps?).ok()
     }
 
-    /// The optional fields of CBOR structs through which a type contains itself (BiDi's
-    /// `NodeProperties` ↔ `NodeRemoteValue`), as (type, field index): the back end boxes them,
-    /// since the Rust type would otherwise have no finite size. Lists break cycles already.
+    /// The optional fields of structs through which a type contains itself (BiDi's
+    /// `NodeProperties` ↔ `NodeRemoteValue`, an XSD type derived from a type that contains
+    /// it), as (type, field index): the back ends box them, since the Rust type would
+    /// otherwise have no finite size. Lists break cycles already.
     pub fn recursive_fields(&self) -> BTreeSet<(String, usize)> {
         let mut out = BTreeSet::new();
-        if self.wire != Wire::Cbor {
-            return out;
-        }
         let index = self.index();
         // The named types a value of `ty` holds inline (not through a list).
         let direct = |ty: &Ty| -> Option<usize> {
@@ -601,10 +599,13 @@ impl Schema {
             }
             false
         };
+        // XML boxes a required field too (an XSD group that contains itself through an
+        // element and a choice: `neg` holds an `expr`, which may be a `neg`).
+        let boxable = |f: &Field| f.occur == Occur::Optional || (self.wire == Wire::Xml && f.occur == Occur::One);
         for (ti, t) in self.types.iter().enumerate() {
             let TypeKind::Struct(s) = &t.kind else { continue };
             for (fi, f) in s.fields.iter().enumerate() {
-                if f.occur == Occur::Optional && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
+                if boxable(f) && direct(&f.ty).is_some_and(|d| reaches(d, ti)) {
                     out.insert((t.name.clone(), fi));
                 }
             }

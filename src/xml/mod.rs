@@ -79,8 +79,8 @@ pub use text::{Lenient, TextValue, XmlDecode, XmlEncode, XmlText};
 pub use tokens::{Attr, AttrIter, Content, Start};
 pub use values::{Base64, DateTime, Decimal, GYear, TimeZone};
 pub use write::{
-    attr, close, close_start, declare_namespace, declare_namespace_at, declare_prefix, elements, encode_string,
-    encode_utf16be, open, text, text_element, utf16be, XSI,
+    attr, attr_opt, close, close_start, declare_namespace, declare_namespace_at, declare_prefix, elements,
+    encode_string, encode_utf16be, open, text, text_element, utf16be, XSI,
 };
 
 /// The deepest element nesting the decoder can follow (root included); [`crate::Limits::max_depth`]

@@ -63,6 +63,14 @@ pub fn attr<'v, T: XmlText<'v>>(out: &mut String, name: &str, value: &T) {
     out.push('"');
 }
 
+/// An optional attribute: written as [`attr`] when present, nothing when absent. (One call
+/// per optional attribute keeps the generated encoders small.)
+pub fn attr_opt<'v, T: XmlText<'v>>(out: &mut String, name: &str, value: &Option<T>) {
+    if let Some(v) = value {
+        attr(out, name, v);
+    }
+}
+
 /// Ends a start tag with `>`; returns where the content starts (for [`close`]).
 pub fn close_start(out: &mut String) -> usize {
     out.push('>');

@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::dom::{Node, XS};
+use super::dom::{Node, XML_NS, XS};
 use super::lower::{docs, local_part, mul, occur, ElemKind, HoistKey, Lower, Occ, ONE, OPT};
-use crate::ir::{Choice, ChoiceVariant, Field, Key, Layout, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
+use super::simple::EnumName;
+use crate::ir::{
+    Choice, ChoiceVariant, Enum, EnumVariant, Field, Key, Layout, Literal, Prim, Struct, Ty, TyKind, TypeDef, TypeKind,
+};
 
 /// The runtime type of mixed content's text (the XML back end writes its runs in place).
 pub const MIXED_TEXT: &str = "::osmos::xml::MixedText<'a>";
@@ -144,10 +147,14 @@ impl<'a> Lower<'a> {
             self.err(sc.span, "xs:simpleContent needs an xs:extension");
             return;
         };
+        if ext.is_xs("restriction") {
+            self.simple_content_restriction(sc, ext, parent, out);
+            return;
+        }
         if !ext.is_xs("extension") {
             self.err(
                 ext.span,
-                format!("<{}> in xs:simpleContent is not supported; use xs:extension", ext.display_name()),
+                format!("<{}> in xs:simpleContent: an xs:extension or xs:restriction is needed", ext.display_name()),
             );
             return;
         }
@@ -187,6 +194,77 @@ impl<'a> Lower<'a> {
             }
         }
         self.attribute_decls(ext, parent, out, "a simple content extension");
+    }
+
+    /// `xs:restriction` in `xs:simpleContent`: the base complex type's fields, its text
+    /// narrowed by the facets (an enumeration makes it an enum `<parent>-value`; an inline
+    /// `xs:simpleType` replaces the base's text type before the facets apply), its attributes
+    /// redeclared in place (retyped, or removed by `use="prohibited"`), new ones after them.
+    fn simple_content_restriction(&mut self, sc: &'a Node, r: &'a Node, parent: &str, out: &mut Vec<Field>) {
+        let Some((q, span)) = self.qname(r, "base") else {
+            self.err(r.span, "xs:restriction needs a base");
+            return;
+        };
+        let base = match q.ns.as_deref() {
+            Some(XS) => None,
+            _ => self.key_of(&q).and_then(|k| self.g.complex.get(&k).copied()),
+        };
+        let Some(base) = base.filter(|b| b.xs_child("simpleContent").is_some()) else {
+            let msg = format!(
+                "`{}` is not a complex type with simple content: xs:restriction in xs:simpleContent restricts one (a simple type is extended: xs:extension)",
+                q.local
+            );
+            self.err(span, msg);
+            return;
+        };
+        let key = (base.span.file, base.span.start);
+        if !self.busy.insert(key) {
+            self.err(span, "this complex type derives from itself");
+            return;
+        }
+        let mut fields = Vec::new();
+        self.type_body(base, parent, &mut fields);
+        self.busy.remove(&key);
+        // The text, narrowed.
+        if let Some(value) = fields.iter_mut().find(|f| f.key == Key::Content) {
+            let base_ty = match r.xs_child("simpleType") {
+                Some(st) => {
+                    let name = format!("{parent}-value-base");
+                    self.anonymous_simple(st, &name, &name)
+                }
+                None => value.ty.clone(),
+            };
+            let name = format!("{parent}-value");
+            let hoist = HoistKey::Decl(r.span.file, r.span.start);
+            let ty = match self.hoisted.get(&hoist) {
+                Some(n) => Ty::named(n.clone()),
+                None => self.restrict(sc, r, base_ty, EnumName::Hoisted(name.clone(), name, hoist)),
+            };
+            value.ty = Ty { default: value.ty.default.clone(), ..ty };
+        }
+        // The attributes, redeclared where the base has them.
+        let mut own = Vec::new();
+        let mut prohibited = Vec::new();
+        for c in r.content().filter(|c| c.in_xs()) {
+            match c.local.as_str() {
+                "attribute" => match self.attribute(c, parent) {
+                    Some(f) => own.push(f),
+                    None => prohibited.extend(c.get("name").or(c.get("ref")).map(|n| local_part_of(n).to_owned())),
+                },
+                "attributeGroup" => self.attribute_group(c, parent, &mut own),
+                _ => {}
+            }
+        }
+        for f in fields {
+            if !matches!(f.key, Key::Attribute(_)) {
+                out.push(f);
+            } else if let Some(i) = own.iter().position(|o| o.name == f.name) {
+                out.push(own.remove(i));
+            } else if !prohibited.contains(&f.name) {
+                out.push(f);
+            }
+        }
+        out.append(&mut own);
     }
 
     /// `xs:complexContent`: an extension is the base's fields followed by its own; a restriction
@@ -344,13 +422,15 @@ impl<'a> Lower<'a> {
                 self.err(span, format!("unresolved element `{index}`"));
                 return None;
             };
-            let name = q.local.clone();
-            let key = self.element_key(g, &name);
+            // An imported element renamed for a clash (`dc-title`) names its field so too.
+            let name = self.element_type_name(g, &q.local);
+            let key = self.element_key(g, &q.local);
             // An inline enumeration of a global element: the element's name is reserved for
             // element types, so the enumeration is `<name>-type`.
-            let enum_name = format!("{name}-type");
+            let enum_name = format!("{}-type", q.local);
             let ty = match self.element_kind(g, &enum_name, &enum_name) {
-                ElemKind::Complex(_) => self.no_default(g, Ty::named(name.clone())),
+                // A default of the global element is its struct's (`Lower::content_default`).
+                ElemKind::Complex(_) => Ty::named(name.clone()),
                 ElemKind::Raw => self.no_default(g, Ty::prim(Prim::Any)),
                 ElemKind::Simple(mut ty) => {
                     self.value_default(g, &mut ty);
@@ -375,10 +455,7 @@ impl<'a> Lower<'a> {
         let qualified = self.local_form_qualified(node);
         let fallback = format!("{parent}-{name}");
         let ty = match self.element_kind(node, name, &fallback) {
-            ElemKind::Complex(ct) => {
-                let ty = self.hoist_element(node, ct, name, &fallback);
-                self.no_default(node, ty)
-            }
+            ElemKind::Complex(ct) => self.hoist_element(node, ct, name, &fallback),
             ElemKind::Raw => self.no_default(node, Ty::prim(Prim::Any)),
             ElemKind::Simple(mut ty) => {
                 self.value_default(node, &mut ty);
@@ -395,9 +472,31 @@ impl<'a> Lower<'a> {
     fn no_default(&mut self, node: &Node, ty: Ty) -> Ty {
         if let Some(a) = node.attr("default").or(node.attr("fixed")) {
             let span = a.span;
-            self.err(span, "default and fixed values need an element of simple type");
+            self.err(span, "default and fixed values need an element of simple type or simple content");
         }
         ty
+    }
+
+    /// A `default`/`fixed` value of an element whose complex type has simple content: its text
+    /// field is optional (an empty element has none) with that default
+    /// (`value_or_default()`); on any other complex type it is an error.
+    pub fn content_default(&mut self, node: &Node, fields: &mut [Field]) {
+        if node.attr("default").or(node.attr("fixed")).is_none() {
+            return;
+        }
+        let simple = !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice | Key::AnyElement));
+        let text = fields
+            .iter_mut()
+            .find(|f| f.key == Key::Content && !matches!(&f.ty.kind, TyKind::Prim(Prim::Any) | TyKind::Rust { .. }));
+        match text.filter(|_| simple) {
+            Some(f) => {
+                self.value_default(node, &mut f.ty);
+                f.occur = occur(OPT);
+            }
+            None => {
+                self.no_default(node, Ty::prim(Prim::Any));
+            }
+        }
     }
 
     /// The struct of a local element with a complex type.
@@ -406,8 +505,11 @@ impl<'a> Lower<'a> {
     /// after the type (GPX's `wpt`, `rtept` and `trkpt` are all `WptType`), as its users expect;
     /// a schema without namespace keeps a struct per element name (MOS's shape).
     fn hoist_element(&mut self, node: &'a Node, ct: &'a Node, name: &str, fallback: &str) -> Ty {
-        let by_type = self.namespace.is_some() && node.get("type").is_some();
+        // An element with a default has a struct of its own: the default is its text's.
+        let own = node.attr("default").or(node.attr("fixed")).is_some();
+        let by_type = self.namespace.is_some() && node.get("type").is_some() && !own;
         let key = match node.get("type") {
+            _ if own => HoistKey::Decl(node.span.file, node.span.start),
             _ if by_type => HoistKey::Decl(ct.span.file, ct.span.start),
             Some(t) => HoistKey::Element(name.to_owned(), t.trim().to_owned()),
             None => HoistKey::Decl(node.span.file, node.span.start),
@@ -434,8 +536,9 @@ impl<'a> Lower<'a> {
         self.hoisted.insert(key, tname.clone());
         let key = self.reserve();
         let saved = self.envelope.take();
-        let fields = self.struct_fields(ct, &tname);
+        let mut fields = self.new_struct_fields(ct, &tname);
         self.envelope = saved;
+        self.content_default(node, &mut fields);
         let mut d = if by_type { docs(ct) } else { docs(node) };
         if d.is_empty() {
             d = docs(ct);
@@ -567,7 +670,7 @@ impl<'a> Lower<'a> {
         let key = self.element_key(g, &name);
         let enum_name = format!("{name}-type");
         let ty = match self.element_kind(g, &enum_name, &enum_name) {
-            ElemKind::Complex(_) => Ty::named(name.clone()),
+            ElemKind::Complex(_) => Ty::named(self.element_type_name(g, &name)),
             ElemKind::Raw => Ty::prim(Prim::Any),
             ElemKind::Simple(mut ty) => {
                 self.value_default(g, &mut ty);
@@ -628,6 +731,9 @@ impl<'a> Lower<'a> {
                     let seq = mul(outer, self.occurs(s));
                     let inner = mul(mul(occ, seq), OPT);
                     let mut brings = false;
+                    // Where this sequence's last field is: a later element merges only with a
+                    // field after it, so that the fields keep this sequence's order.
+                    let mut last = None;
                     for c in s.content() {
                         let nested = c.is_xs("choice").then(|| {
                             let mut nested = Vec::new();
@@ -648,13 +754,20 @@ impl<'a> Lower<'a> {
                                     }
                                 }
                             }
-                            Some(_) => self.particle(c, parent, inner, out),
+                            Some(_) => {
+                                self.particle(c, parent, inner, out);
+                                last = out.len().checked_sub(1);
+                            }
                             None if c.is_xs("element") => {
                                 if let Some(f) = self.element_field(c, parent, inner) {
-                                    self.merge_field(out, start, f);
+                                    let from = last.map_or(start, |l| (l + 1).max(start));
+                                    last = Some(self.merge_field(out, from, f));
                                 }
                             }
-                            None => self.particle(c, parent, inner, out),
+                            None => {
+                                self.particle(c, parent, inner, out);
+                                last = out.len().checked_sub(1);
+                            }
                         }
                     }
                     always &= brings;
@@ -764,11 +877,13 @@ impl<'a> Lower<'a> {
     }
 
     /// Adds a field flattened out of a choice's sequence; the same element from two sequences
-    /// is one field.
-    fn merge_field(&mut self, out: &mut Vec<Field>, start: usize, f: Field) {
-        let existing = out[start..].iter_mut().find(|x| x.key == f.key && x.ty == f.ty);
+    /// is one field when it is at or after `start` (so each sequence's order is kept), else
+    /// a field of its own (`a` after `c` in `(a, b) | (c, a)`). Returns the field's index.
+    fn merge_field(&mut self, out: &mut Vec<Field>, start: usize, f: Field) -> usize {
+        let existing = out[start..].iter().position(|x| x.key == f.key && x.ty == f.ty).map(|i| start + i);
         match existing {
-            Some(x) => {
+            Some(i) => {
+                let x = &mut out[i];
                 let bounds = |o: crate::ir::Occur| match o {
                     crate::ir::Occur::One => ONE,
                     crate::ir::Occur::Optional => OPT,
@@ -776,8 +891,12 @@ impl<'a> Lower<'a> {
                 };
                 let (a, b) = (bounds(x.occur), bounds(f.occur));
                 x.occur = occur((a.0.min(b.0), a.1.zip(b.1).map(|(p, q)| p.max(q))));
+                i
             }
-            None => out.push(f),
+            None => {
+                out.push(f);
+                out.len() - 1
+            }
         }
     }
 
@@ -800,19 +919,19 @@ impl<'a> Lower<'a> {
 
     /// An attribute declaration or reference; `None` when prohibited.
     pub fn attribute(&mut self, node: &'a Node, parent: &str) -> Option<Field> {
-        // The wire name of a global attribute of another namespace: `{ns}prefix:local`.
+        // The wire name of an attribute in a namespace: `{ns}prefix:local`.
         let mut qualified = None;
         let (decl, name) = if let Some((q, span)) = self.qname(node, "ref") {
+            if q.ns.as_deref() == Some(XML_NS) {
+                return self.xml_attribute(node, &q.local, span);
+            }
             if let Some(ns) = q.ns.as_deref().filter(|ns| Some(*ns) != self.namespace.as_deref()) {
                 // A global attribute of an imported schema (EBU-TT-D's `tts:textAlign`) is a
                 // typed field, written with the prefix the schema uses for its namespace; one
-                // whose schema is not read (`xml:lang`) is kept with the other attributes.
+                // whose schema is not read is kept with the other attributes.
                 let found = self.key_of(&q).and_then(|k| self.g.attributes.get(k.as_str()).copied());
                 let d = found?;
-                let prefix = node.get("ref").and_then(|r| r.trim().split_once(':')).map_or("", |(p, _)| p);
-                if prefix.is_empty() {
-                    return None; // a default namespace cannot name an attribute
-                }
+                let prefix = attribute_prefix(node, ns);
                 qualified = Some(format!("{{{ns}}}{prefix}:{}", q.local));
                 (d, q.local.clone())
             } else {
@@ -821,33 +940,29 @@ impl<'a> Lower<'a> {
                     self.err(span, format!("unresolved attribute `{name}`"));
                     return None;
                 };
-                (d, name)
+                // A global attribute is in the target namespace, when there is one.
+                if let Some(ns) = self.ns_of(d) {
+                    qualified = Some(format!("{{{ns}}}{}:{}", attribute_prefix(node, ns), q.local));
+                }
+                (d, q.local.clone())
             }
         } else {
             let Some(name) = node.get("name") else {
                 self.err(node.span, "an attribute needs a name or a ref");
                 return None;
             };
-            if let Some(a) = node.attr("form").filter(|a| a.value.trim() == "qualified") {
-                let e = crate::diagnostic::SchemaError::at(
-                    self.sources,
-                    a.span,
-                    "form=\"qualified\": attributes in a namespace are not supported",
-                )
-                .help("declare the attribute unqualified (the default)");
-                self.errors.push(e);
+            // A local attribute is qualified by `form`, else the file's
+            // `attributeFormDefault`: in the target namespace, written with its prefix.
+            let form = match node.get("form").map(str::trim) {
+                Some(f) => f == "qualified",
+                None => self.attr_qualified(node),
+            };
+            if let Some(ns) = self.ns_of(node).filter(|_| form) {
+                qualified = Some(format!("{{{ns}}}{}:{name}", attribute_prefix(node, ns)));
             }
             (node, name.to_owned())
         };
-        let occ = match node.get("use").map(str::trim) {
-            Some("required") => ONE,
-            Some("prohibited") => return None,
-            None | Some("optional") => OPT,
-            Some(other) => {
-                self.err(node.span, format!("use=\"{other}\" is not one of optional, required, prohibited"));
-                OPT
-            }
-        };
+        let occ = self.attribute_use(node)?;
         for c in decl.content() {
             if !c.is_xs("simpleType") {
                 self.err(c.span, format!("<{}> is not allowed in xs:attribute", c.display_name()));
@@ -872,6 +987,79 @@ impl<'a> Lower<'a> {
             name: name.clone(),
             docs: d,
             key: Key::Attribute(qualified.unwrap_or(name)),
+            ty,
+            occur: occur(occ),
+            group: None,
+            span: node.span,
+        })
+    }
+
+    /// `use` of an attribute: its occurrence, `None` when prohibited.
+    fn attribute_use(&mut self, node: &Node) -> Option<Occ> {
+        Some(match node.get("use").map(str::trim) {
+            Some("required") => ONE,
+            Some("prohibited") => return None,
+            None | Some("optional") => OPT,
+            Some(other) => {
+                self.err(node.span, format!("use=\"{other}\" is not one of optional, required, prohibited"));
+                OPT
+            }
+        })
+    }
+
+    /// An attribute of the XML namespace (`ref="xml:lang"`), known without its schema:
+    /// `xml:lang`, `xml:id` and `xml:base` are text, `xml:space` the enum `xml-space`
+    /// (`default`, `preserve`). The field is named after the local name and written `xml:…`.
+    fn xml_attribute(&mut self, node: &'a Node, local: &str, span: crate::ir::Span) -> Option<Field> {
+        let occ = self.attribute_use(node)?;
+        let mut ty = match local {
+            "lang" | "id" | "base" => Ty::prim(Prim::Text),
+            "space" => {
+                let key = HoistKey::Element(XML_NS.to_owned(), "space".to_owned());
+                let name = match self.hoisted.get(&key) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = self.unique_name("xml-space", "xml-space");
+                        self.hoisted.insert(key, n.clone());
+                        let k = self.reserve();
+                        let variant = |v: &str| EnumVariant {
+                            rust_name: None,
+                            name: v.to_owned(),
+                            value: Literal::Text(v.to_owned()),
+                            docs: Vec::new(),
+                        };
+                        let kind = TypeKind::Enum(Enum { variants: vec![variant("default"), variant("preserve")] });
+                        let docs =
+                            vec!["`xml:space`: whether white space in the element's text is significant.".into()];
+                        let def = TypeDef {
+                            rust_name: None,
+                            external: None,
+                            name: n.clone(),
+                            docs,
+                            span: node.span,
+                            message: None,
+                            kind,
+                        };
+                        self.emit(k, def);
+                        n
+                    }
+                };
+                Ty::named(name)
+            }
+            other => {
+                self.err(
+                    span,
+                    format!("`xml:{other}` is not an attribute of the XML namespace (lang, space, id, base)"),
+                );
+                return None;
+            }
+        };
+        self.value_default(node, &mut ty);
+        Some(Field {
+            rust_name: None,
+            name: local.to_owned(),
+            docs: docs(node),
+            key: Key::Attribute(format!("{{{XML_NS}}}xml:{local}")),
             ty,
             occur: occur(occ),
             group: None,
@@ -1071,6 +1259,23 @@ fn has_attributes(ct: &Node) -> bool {
             || ((c.is_xs("complexContent") || c.is_xs("simpleContent"))
                 && c.content().any(|d| d.content().any(|a| a.is_xs("attribute") || a.is_xs("attributeGroup"))))
     })
+}
+
+/// The prefix an attribute of namespace `ns` is written with: the one its `ref` uses, else
+/// one the schema binds to `ns` where the attribute is declared, else `ns`.
+fn attribute_prefix(node: &Node, ns: &str) -> String {
+    if let Some((p, _)) = node.get("ref").and_then(|r| r.trim().split_once(':')) {
+        return p.to_owned();
+    }
+    node.scope
+        .iter()
+        .find(|(p, uri)| !p.is_empty() && p.as_str() != "xml" && uri.as_str() == ns)
+        .map_or_else(|| "ns".to_owned(), |(p, _)| p.clone())
+}
+
+/// The local part of a QName as written (`tts:textAlign` → `textAlign`).
+fn local_part_of(qname: &str) -> &str {
+    qname.trim().rsplit(':').next().unwrap_or(qname)
 }
 
 fn is_true(v: Option<&str>) -> bool {

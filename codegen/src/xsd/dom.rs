@@ -329,3 +329,27 @@ fn attr_offset(raw: &str, name: &str) -> Option<usize> {
     }
     None
 }
+
+/// Binds the default namespace to `ns` wherever a tree does not declare one: a chameleon
+/// include's unprefixed references then name components of its includer's namespace.
+pub fn default_namespace(root: &mut Node, ns: &str) {
+    fn walk(node: &mut Node, ns: &str, done: &mut Vec<(Rc<Scope>, Rc<Scope>)>) {
+        if node.scope.get("").is_none_or(|d| d.is_empty()) {
+            let adopted = match done.iter().find(|(from, _)| Rc::ptr_eq(from, &node.scope)) {
+                Some((_, to)) => to.clone(),
+                None => {
+                    let mut scope = (*node.scope).clone();
+                    scope.insert(String::new(), ns.to_owned());
+                    let to = Rc::new(scope);
+                    done.push((node.scope.clone(), to.clone()));
+                    to
+                }
+            };
+            node.scope = adopted;
+        }
+        for c in &mut node.children {
+            walk(c, ns, done);
+        }
+    }
+    walk(root, ns, &mut Vec::new());
+}

@@ -24,6 +24,9 @@ pub struct Loaded {
     /// `elementFormDefault="qualified"` of each file, by index: its local elements are in the
     /// target namespace.
     pub qualified: Vec<bool>,
+    /// `attributeFormDefault="qualified"` of each file, by index: its local attributes are in
+    /// the target namespace.
+    pub attr_qualified: Vec<bool>,
     /// Namespaces `xs:import`ed without a schema to read (see `Loader::include`), with the
     /// import's place.
     pub imported: Vec<(String, Span)>,
@@ -55,6 +58,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         errors: Vec::new(),
         namespace: None,
         qualified: Vec::new(),
+        attr_qualified: Vec::new(),
         imported: Vec::new(),
         file_ns: Vec::new(),
     };
@@ -72,6 +76,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Error> {
         order: l.order,
         namespace,
         qualified: l.qualified,
+        attr_qualified: l.attr_qualified,
         imported: l.imported,
         file_ns: l.file_ns,
     })
@@ -89,6 +94,7 @@ struct Loader {
     /// The target namespace of the first file, and where it is declared.
     namespace: Option<(Option<String>, Option<Span>)>,
     qualified: Vec<bool>,
+    attr_qualified: Vec<bool>,
     imported: Vec<(String, Span)>,
     file_ns: Vec<Option<String>>,
 }
@@ -109,18 +115,9 @@ impl Loader {
         expect: Option<(Option<String>, bool)>,
     ) -> Result<(), Error> {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let import = expect.as_ref().is_some_and(|(_, import)| *import);
-        if import && self.stack.iter().any(|(c, _)| *c == canonical) {
-            return Ok(()); // namespaces may import each other
-        }
-        if let Some(i) = self.stack.iter().position(|(c, _)| *c == canonical) {
-            let mut chain: Vec<&str> = self.stack[i..].iter().map(|(_, s)| s.as_str()).collect();
-            chain.push(&shown);
-            let msg = format!("include cycle: {}", chain.join(" → "));
-            match from {
-                Some(span) => self.err(span, msg),
-                None => return Err(Error::Usage(msg)),
-            }
+        if self.stack.iter().any(|(c, _)| *c == canonical) {
+            // Namespaces may import each other, files include each other (A includes B
+            // includes A): the file being read has its components recorded already.
             return Ok(());
         }
         if self.seen.contains_key(&canonical) {
@@ -150,9 +147,10 @@ impl Loader {
         self.sources.push(Source { path: shown.clone(), text });
         self.docs.push(None);
         self.qualified.push(false);
+        self.attr_qualified.push(false);
         self.file_ns.push(None);
         self.seen.insert(canonical.clone(), file);
-        let root = match dom::parse(&self.sources, file) {
+        let mut root = match dom::parse(&self.sources, file) {
             Ok(root) => root,
             Err(e) => {
                 self.errors.push(e);
@@ -163,7 +161,13 @@ impl Loader {
             let msg = format!("the root element is <{}>, not <xs:schema> (namespace {})", root.display_name(), dom::XS);
             self.err(root.span, msg);
         }
-        self.target_namespace(&root, file, expect);
+        if self.target_namespace(&root, file, expect) {
+            // A chameleon include: the file's unprefixed references name its new namespace's
+            // components, as if it declared that namespace as its default.
+            if let Some(ns) = self.file_ns[file].clone() {
+                dom::default_namespace(&mut root, &ns);
+            }
+        }
         self.stack.push((canonical, shown.clone()));
         let own = self.file_ns[file].clone();
         for (i, child) in root.children.iter().enumerate() {
@@ -179,13 +183,19 @@ impl Loader {
     }
 
     /// Records the file's target namespace: the given files share one (or none), the module's;
-    /// an included file has its includer's, an imported one the imported namespace.
-    fn target_namespace(&mut self, root: &Node, file: usize, expect: Option<(Option<String>, bool)>) {
+    /// an included file has its includer's, an imported one the imported namespace. An included
+    /// file without a target namespace takes its includer's (a chameleon include): `true`.
+    fn target_namespace(&mut self, root: &Node, file: usize, expect: Option<(Option<String>, bool)>) -> bool {
         let tns = root.attr("targetNamespace").filter(|a| !a.value.is_empty());
         let this = (tns.map(|a| a.value.clone()), tns.map(|a| a.span));
         self.file_ns[file] = this.0.clone();
         let name = |ns: &Option<String>| ns.as_deref().map_or("no target namespace".to_owned(), |n| format!("`{n}`"));
+        let mut chameleon = false;
         match (&self.namespace, expect) {
+            (_, Some((Some(want), false))) if this.0.is_none() => {
+                self.file_ns[file] = Some(want);
+                chameleon = true;
+            }
             (_, Some((want, import))) if want != this.0 => {
                 let how = if import { "imported as" } else { "included by a schema in" };
                 let msg = format!("this schema's {} differs from {}, which it is {how}", name(&this.0), name(&want));
@@ -213,11 +223,8 @@ impl Loader {
             (Some(_), None) => {}
         }
         self.qualified[file] = root.get("elementFormDefault").map(str::trim) == Some("qualified");
-        if let Some(a) = root.attr("attributeFormDefault").filter(|a| a.value.trim() == "qualified") {
-            let msg = "attributeFormDefault=\"qualified\": attributes in a namespace are not supported";
-            let e = SchemaError::at(&self.sources, a.span, msg).help("declare attributes unqualified (the default)");
-            self.errors.push(e);
-        }
+        self.attr_qualified[file] = root.get("attributeFormDefault").map(str::trim) == Some("qualified");
+        chameleon
     }
 
     fn include(&mut self, path: &Path, shown: &str, node: &Node, own: &Option<String>) -> Result<(), Error> {

@@ -88,10 +88,16 @@ pub struct Lower<'a> {
     pub saw_any: bool,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
+    /// `attributeFormDefault="qualified"`, by file.
+    attr_qualified: Vec<bool>,
     /// Imported namespaces without a schema read, with the import.
     imported: Vec<(String, Span)>,
     /// The target namespace of each file.
     file_ns: Vec<Option<String>>,
+    /// The struct names of imported global elements whose local name another global element
+    /// has (`title` here and `dc:title` imported): `dc-title`, by index key. The others are
+    /// named by their local name.
+    element_names: HashMap<String, String>,
     /// The members of each substitution group, by the head's element index, in declaration
     /// order (built on first use: `Lower::substitution_members`).
     pub substitutions: Option<HashMap<String, Vec<(String, &'a Node)>>>,
@@ -132,10 +138,13 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         namespace: loaded.namespace.clone(),
         saw_any: false,
         qualified: loaded.qualified.clone(),
+        attr_qualified: loaded.attr_qualified.clone(),
         imported: loaded.imported.clone(),
         file_ns: loaded.file_ns.clone(),
         substitutions: None,
+        element_names: HashMap::new(),
     };
+    l.name_imported_elements();
     let order = l.g.order.clone();
     for (slot, node) in order.into_iter().enumerate() {
         l.slot = slot;
@@ -400,13 +409,19 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// `minOccurs`/`maxOccurs` of a particle.
+    /// Whether the local attribute declarations of `node`'s file are qualified by default
+    /// (`attributeFormDefault="qualified"`).
+    pub fn attr_qualified(&self, node: &Node) -> bool {
+        self.attr_qualified.get(node.span.file).copied().unwrap_or(false)
+    }
+
     /// A fresh id for a repeated group.
     pub fn next_group(&mut self) -> u32 {
         self.groups += 1;
         self.groups
     }
 
+    /// `minOccurs`/`maxOccurs` of a particle.
     pub fn occurs(&mut self, node: &Node) -> Occ {
         let min = match node.attr("minOccurs") {
             None => 1,
@@ -445,6 +460,38 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Names the structs of imported global elements whose local name is taken by a global
+    /// element of this namespace or of an import read before: `<prefix>-<local>`, the prefix
+    /// the element's own file binds to its namespace (`dc-title`).
+    fn name_imported_elements(&mut self) {
+        let mut imported: Vec<(String, &'a Node)> =
+            self.g.elements.iter().filter(|(k, _)| k.starts_with('{')).map(|(k, n)| (k.clone(), *n)).collect();
+        imported.sort_by_key(|(_, n)| (n.span.file, n.span.start));
+        let mut taken: BTreeSet<String> = self.g.elements.keys().filter(|k| !k.starts_with('{')).cloned().collect();
+        for (key, node) in imported {
+            let local = local_part(&key).to_owned();
+            if taken.insert(local.clone()) {
+                continue;
+            }
+            let ns = self.ns_of(node).unwrap_or_default();
+            let prefix = node.scope.iter().find(|(p, uri)| !p.is_empty() && uri.as_str() == ns).map(|(p, _)| p.clone());
+            let fallback = format!("{local}-element");
+            let preferred = prefix.map_or_else(|| fallback.clone(), |p| format!("{p}-{local}"));
+            let name = self.unique_name(&preferred, &fallback);
+            self.element_names.insert(key, name);
+        }
+    }
+
+    /// The struct name of the global element `local` declared by `decl` (see
+    /// `Lower::name_imported_elements`).
+    pub fn element_type_name(&self, decl: &Node, local: &str) -> String {
+        let key = match self.ns_of(decl) {
+            ns if ns == self.namespace.as_deref() => return local.to_owned(),
+            ns => format!("{{{}}}{local}", ns.unwrap_or("")),
+        };
+        self.element_names.get(&key).cloned().unwrap_or_else(|| local.to_owned())
+    }
+
     fn global_element(&mut self, node: &'a Node) {
         self.check_element_decl(node);
         if let Some((q, span)) = self.qname(node, "substitutionGroup") {
@@ -460,29 +507,33 @@ impl<'a> Lower<'a> {
                 // The MOS envelope; a namespaced schema has none (its global elements are roots).
                 let envelope = self.namespace.is_none() && self.roots.contains(name);
                 let saved = std::mem::replace(&mut self.envelope, envelope.then(|| name.to_owned()));
-                let fields = self.struct_fields(ct, name);
+                let mut fields = self.new_struct_fields(ct, name);
                 self.envelope = saved;
+                self.content_default(node, &mut fields);
                 let mut docs = docs(node);
                 if docs.is_empty() {
                     docs = self::docs(ct);
                 }
                 let kind = TypeKind::Struct(self.element_struct(fields));
+                let name = self.element_type_name(node, name);
                 self.emit(
                     key,
-                    TypeDef {
-                        rust_name: None,
-                        external: None,
-                        name: name.to_owned(),
-                        docs,
-                        span: node.span,
-                        message: None,
-                        kind,
-                    },
+                    TypeDef { rust_name: None, external: None, name, docs, span: node.span, message: None, kind },
                 );
             }
             // Raw and simple global elements are no types: references to them carry their type.
             ElemKind::Raw | ElemKind::Simple(_) => {}
         }
+    }
+
+    /// The fields of a new struct: derivations and groups being expanded around it do not
+    /// count as cycles in it (a type derived from a type that contains it, a group that
+    /// contains itself through an element: the hoisted struct stands for the recursion).
+    pub fn new_struct_fields(&mut self, ct: &'a Node, parent: &str) -> Vec<Field> {
+        let outer = std::mem::take(&mut self.busy);
+        let fields = self.struct_fields(ct, parent);
+        self.busy = outer;
+        fields
     }
 
     /// How the content of an element declaration maps. `preferred`/`fallback` name an anonymous

@@ -41,19 +41,31 @@
 //!   schema (`xs:import` with a local `schemaLocation`) compiles into the same module with its
 //!   own namespace: its components are indexed as `{ns}local` (`load::Loaded::key`), its
 //!   elements keyed in their namespace. An import without a schema to read is not: `xs:any`
-//!   keeps its elements raw, `xml:lang` and other global attributes are other attributes, and
-//!   a reference to one of its components is an error.
+//!   keeps its elements raw, its global attributes are other attributes, and a reference to
+//!   one of its components is an error.
 //! - `xs:union` is text; built-ins without an exact Rust primitive (`xs:decimal`,
 //!   `xs:dateTime`, `xs:gYear`, `xs:base64Binary`) are runtime text values (`osmos::xml`).
 //! - Simple types map to primitives with constraints; named enumerations are enum types;
 //!   `<osmos:value type="path"/>` in a simple type's `xs:appinfo` makes it a
 //!   [`Prim::TextValue`](crate::ir::Prim::TextValue) parsed by that runtime type.
 //!
+//! - `xs:restriction` in `xs:simpleContent`: the base's fields, the text narrowed by the facets
+//!   (`Lower::restrict`, an enumeration an enum `<parent>-value`), attributes redeclared in place.
+//! - Qualified attributes (`attributeFormDefault`, `form`, global attributes of a namespaced
+//!   schema) are keyed `{ns}prefix:local` as imported ones are; the XML namespace's `xml:lang`,
+//!   `xml:space`, `xml:id` and `xml:base` are known without its schema.
+//! - A file without target namespace included into a namespaced one takes its namespace
+//!   (chameleon: `dom::default_namespace` binds it for the file's references); files may
+//!   include each other. Each struct's fields start a fresh cycle guard
+//!   (`Lower::new_struct_fields`), so a type derived from a type containing it and a group
+//!   containing itself through an element lower; the back end boxes recursive fields.
+//! - An imported global element whose local name another global element has is `<prefix>-<local>`
+//!   (`Lower::name_imported_elements`).
+//!
 //! Not supported, reported with file, line and column: references into namespaces imported
-//! without a schema, files of
-//! one module in different namespaces, qualified local attributes in a
-//! namespaced schema, `xs:redefine`/`xs:override`, nillable choice alternatives, an abstract
-//! element nothing substitutes for, `xs:simpleContent` restrictions, XSD 1.1 assertions and open content,
+//! without a schema, given files of one module in different namespaces,
+//! `xs:redefine`/`xs:override`, nillable choice alternatives, an abstract
+//! element nothing substitutes for, XSD 1.1 assertions and open content,
 //! and any other XSD element in a place where it has no mapping. Identity constraints
 //! (`xs:key`, `xs:keyref`, `xs:unique`), `xs:anyAttribute`, `xs:notation` and the facets
 //! `whiteSpace`, `totalDigits` and `fractionDigits` constrain documents without changing their

@@ -198,8 +198,8 @@ impl<'a> Lower<'a> {
 
     /// A restriction of an `xs:list`: its length facets count items; nothing else applies to
     /// the list as a whole here.
-    fn list_restriction(&mut self, r: &'a Node, mut list: Ty) -> Ty {
-        let facets = self.facets(r, &list);
+    fn list_restriction(&mut self, r: &'a Node, mut list: Ty, attributes: bool) -> Ty {
+        let facets = self.facets(r, &list, attributes);
         if let (Some((lo, hi)), TyKind::List { min, max, .. }) = (facets.chars, &mut list.kind) {
             *min = (*min).max(lo);
             *max = match (*max, hi) {
@@ -232,10 +232,18 @@ impl<'a> Lower<'a> {
                 Ty::prim(Prim::Text)
             }
         };
+        self.restrict(st, r, base, enum_name)
+    }
+
+    /// The facets of restriction `r` (of `st`) applied to `base`: an enumeration is an enum
+    /// type named by `enum_name`, other facets are constraints on the base type. Also the
+    /// text of a restricted complex type with simple content (`xs:simpleContent`), whose
+    /// attribute declarations beside the facets are not facets.
+    pub fn restrict(&mut self, st: &'a Node, r: &'a Node, base: Ty, enum_name: EnumName) -> Ty {
         if matches!(base.kind, TyKind::List { .. }) {
-            return self.list_restriction(r, base);
+            return self.list_restriction(r, base, st.is_xs("simpleContent"));
         }
-        let facets = self.facets(r, &base);
+        let facets = self.facets(r, &base, st.is_xs("simpleContent"));
         if !facets.enumeration.is_empty() {
             let name = match enum_name {
                 EnumName::Named(n) => n,
@@ -314,11 +322,17 @@ impl<'a> Lower<'a> {
         ty
     }
 
-    fn facets(&mut self, r: &'a Node, base: &Ty) -> Facets {
+    /// The facets of restriction `r`; `attributes`: it restricts simple content, and may
+    /// declare attributes too.
+    fn facets(&mut self, r: &'a Node, base: &Ty, attributes: bool) -> Facets {
         let mut f = Facets::default();
         let integer = matches!(base.kind, TyKind::Prim(Prim::Int | Prim::Uint | Prim::Nint));
         for c in r.content() {
-            if c.is_xs("simpleType") {
+            // The base type inline; attributes of a restricted simple content type.
+            if c.is_xs("simpleType") || c.is_xs("attribute") || c.is_xs("attributeGroup") || c.is_xs("anyAttribute") {
+                if !c.is_xs("simpleType") && !attributes {
+                    self.err(c.span, format!("<{}> is not allowed in xs:restriction", c.display_name()));
+                }
                 continue;
             }
             let value = c.get("value");
@@ -433,9 +447,21 @@ impl<'a> Lower<'a> {
                 "false" | "0" => Some(Literal::Bool(false)),
                 _ => None,
             },
-            TyKind::Prim(Prim::Any) | TyKind::List { .. } => {
+            TyKind::Prim(Prim::Any) => {
                 self.err(span, "a default value needs a simple type");
                 return;
+            }
+            // A list's default is its text, each item valid for the item type.
+            TyKind::List { item, min, max } => {
+                let items: Vec<&str> = t.split_ascii_whitespace().collect();
+                let valid = |v: &str| match &item.kind {
+                    TyKind::Prim(Prim::Int | Prim::Uint | Prim::Nint) => v.parse::<i128>().is_ok(),
+                    TyKind::Prim(Prim::Float { .. }) => v.parse::<f64>().is_ok(),
+                    TyKind::Prim(Prim::Bool) => matches!(v, "true" | "false" | "1" | "0"),
+                    _ => true,
+                };
+                let counted = (items.len() as u64) >= *min && max.is_none_or(|m| items.len() as u64 <= m);
+                (counted && items.iter().all(|v| valid(v))).then(|| Literal::Text(items.join(" ")))
             }
             _ => Some(Literal::Text(text.clone())),
         };
@@ -447,7 +473,7 @@ impl<'a> Lower<'a> {
 }
 
 /// What an enumeration found in a simple type is called.
-enum EnumName {
+pub enum EnumName {
     /// The named simple type's name.
     Named(String),
     /// Hoisted: preferred name, fallback, and the declaration it is cached under.

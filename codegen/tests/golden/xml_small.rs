@@ -254,9 +254,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Note<'a> {
 impl ::osmos::xml::XmlEncode for Note<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.lang {
-            ::osmos::xml::attr(out, "lang", v);
-        }
+        ::osmos::xml::attr_opt(out, "lang", &self.lang);
         let content = ::osmos::xml::close_start(out);
         if let ::core::option::Option::Some(v) = &self.text {
             ::osmos::xml::text(out, v);
@@ -770,9 +768,7 @@ impl ::osmos::xml::XmlEncode for Act<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
         ::osmos::xml::attr(out, "level", &self.level);
-        if let ::core::option::Option::Some(v) = &self.count {
-            ::osmos::xml::attr(out, "count", v);
-        }
+        ::osmos::xml::attr_opt(out, "count", &self.count);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::XmlEncode::encode_element(&self.ro_id, "roID", out);
         ::osmos::xml::XmlEncode::encode_element(&self.source, "", out);

@@ -84,9 +84,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Author<'a> {
 impl ::osmos::xml::XmlEncode for Author<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self

@@ -275,12 +275,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Headline<'a> {
 impl ::osmos::xml::XmlEncode for Headline<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.role {
-            ::osmos::xml::attr(out, "role", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.hl {
-            ::osmos::xml::attr(out, "hl", v);
-        }
+        ::osmos::xml::attr_opt(out, "role", &self.role);
+        ::osmos::xml::attr_opt(out, "hl", &self.hl);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self

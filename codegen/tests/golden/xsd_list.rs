@@ -234,12 +234,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Shape<'a> {
 impl ::osmos::xml::XmlEncode for Shape<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.days {
-            ::osmos::xml::attr(out, "days", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.tags {
-            ::osmos::xml::attr(out, "tags", v);
-        }
+        ::osmos::xml::attr_opt(out, "days", &self.days);
+        ::osmos::xml::attr_opt(out, "tags", &self.tags);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown

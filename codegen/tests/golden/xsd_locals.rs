@@ -940,39 +940,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Locals<'a> {
 impl ::osmos::xml::XmlEncode for Locals<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.d_attr {
-            ::osmos::xml::attr(out, "d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.start_attr {
-            ::osmos::xml::attr(out, "start", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.a_attr {
-            ::osmos::xml::attr(out, "a", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.attrs_attr {
-            ::osmos::xml::attr(out, "attrs", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.out_attr {
-            ::osmos::xml::attr(out, "out", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.tag_attr {
-            ::osmos::xml::attr(out, "tag", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.content_attr {
-            ::osmos::xml::attr(out, "content", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.kept_attr {
-            ::osmos::xml::attr(out, "kept", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.self_attr {
-            ::osmos::xml::attr(out, "self", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.f_d_attr {
-            ::osmos::xml::attr(out, "f_d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.v_d_attr {
-            ::osmos::xml::attr(out, "v_d", v);
-        }
+        ::osmos::xml::attr_opt(out, "d", &self.d_attr);
+        ::osmos::xml::attr_opt(out, "start", &self.start_attr);
+        ::osmos::xml::attr_opt(out, "a", &self.a_attr);
+        ::osmos::xml::attr_opt(out, "attrs", &self.attrs_attr);
+        ::osmos::xml::attr_opt(out, "out", &self.out_attr);
+        ::osmos::xml::attr_opt(out, "tag", &self.tag_attr);
+        ::osmos::xml::attr_opt(out, "content", &self.content_attr);
+        ::osmos::xml::attr_opt(out, "kept", &self.kept_attr);
+        ::osmos::xml::attr_opt(out, "self", &self.self_attr);
+        ::osmos::xml::attr_opt(out, "f_d", &self.f_d_attr);
+        ::osmos::xml::attr_opt(out, "v_d", &self.v_d_attr);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
@@ -1554,39 +1532,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for S<'a> {
 impl ::osmos::xml::XmlEncode for S<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.d {
-            ::osmos::xml::attr(out, "d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.start {
-            ::osmos::xml::attr(out, "start", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.a {
-            ::osmos::xml::attr(out, "a", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.attrs {
-            ::osmos::xml::attr(out, "attrs", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.out {
-            ::osmos::xml::attr(out, "out", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.tag {
-            ::osmos::xml::attr(out, "tag", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.content {
-            ::osmos::xml::attr(out, "content", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.kept {
-            ::osmos::xml::attr(out, "kept", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.self_ {
-            ::osmos::xml::attr(out, "self", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.f_d {
-            ::osmos::xml::attr(out, "f_d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.v_d {
-            ::osmos::xml::attr(out, "v_d", v);
-        }
+        ::osmos::xml::attr_opt(out, "d", &self.d);
+        ::osmos::xml::attr_opt(out, "start", &self.start);
+        ::osmos::xml::attr_opt(out, "a", &self.a);
+        ::osmos::xml::attr_opt(out, "attrs", &self.attrs);
+        ::osmos::xml::attr_opt(out, "out", &self.out);
+        ::osmos::xml::attr_opt(out, "tag", &self.tag);
+        ::osmos::xml::attr_opt(out, "content", &self.content);
+        ::osmos::xml::attr_opt(out, "kept", &self.kept);
+        ::osmos::xml::attr_opt(out, "self", &self.self_);
+        ::osmos::xml::attr_opt(out, "f_d", &self.f_d);
+        ::osmos::xml::attr_opt(out, "v_d", &self.v_d);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         ::osmos::xml::text(out, &self.value);
@@ -2013,39 +1969,17 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Mixed<'a> {
 impl ::osmos::xml::XmlEncode for Mixed<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.d {
-            ::osmos::xml::attr(out, "d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.start {
-            ::osmos::xml::attr(out, "start", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.a {
-            ::osmos::xml::attr(out, "a", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.attrs {
-            ::osmos::xml::attr(out, "attrs", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.out {
-            ::osmos::xml::attr(out, "out", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.tag {
-            ::osmos::xml::attr(out, "tag", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.content {
-            ::osmos::xml::attr(out, "content", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.kept {
-            ::osmos::xml::attr(out, "kept", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.self_ {
-            ::osmos::xml::attr(out, "self", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.f_d {
-            ::osmos::xml::attr(out, "f_d", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.v_d {
-            ::osmos::xml::attr(out, "v_d", v);
-        }
+        ::osmos::xml::attr_opt(out, "d", &self.d);
+        ::osmos::xml::attr_opt(out, "start", &self.start);
+        ::osmos::xml::attr_opt(out, "a", &self.a);
+        ::osmos::xml::attr_opt(out, "attrs", &self.attrs);
+        ::osmos::xml::attr_opt(out, "out", &self.out);
+        ::osmos::xml::attr_opt(out, "tag", &self.tag);
+        ::osmos::xml::attr_opt(out, "content", &self.content);
+        ::osmos::xml::attr_opt(out, "kept", &self.kept);
+        ::osmos::xml::attr_opt(out, "self", &self.self_);
+        ::osmos::xml::attr_opt(out, "f_d", &self.f_d);
+        ::osmos::xml::attr_opt(out, "v_d", &self.v_d);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self

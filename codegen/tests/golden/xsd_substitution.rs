@@ -61,9 +61,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Shape<'a> {
 impl ::osmos::xml::XmlEncode for Shape<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
@@ -185,9 +183,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Circle<'a> {
 impl ::osmos::xml::XmlEncode for Circle<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
@@ -308,12 +304,8 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Square<'a> {
 impl ::osmos::xml::XmlEncode for Square<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
-        if let ::core::option::Option::Some(v) = &self.side {
-            ::osmos::xml::attr(out, "side", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
+        ::osmos::xml::attr_opt(out, "side", &self.side);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self.unknown.writer(|_| ::core::option::Option::None);
@@ -442,9 +434,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Ring<'a> {
 impl ::osmos::xml::XmlEncode for Ring<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.id {
-            ::osmos::xml::attr(out, "id", v);
-        }
+        ::osmos::xml::attr_opt(out, "id", &self.id);
         self.other_attributes.write(out);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self

@@ -73,9 +73,7 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for BoxType<'a> {
 impl ::osmos::xml::XmlEncode for BoxType<'_> {
     fn encode_element(&self, tag: &str, out: &mut ::std::string::String) {
         ::osmos::xml::open(out, tag);
-        if let ::core::option::Option::Some(v) = &self.height {
-            ::osmos::xml::attr(out, "height", v);
-        }
+        ::osmos::xml::attr_opt(out, "height", &self.height);
         let content = ::osmos::xml::close_start(out);
         let mut kept = self
             .unknown

@@ -388,7 +388,10 @@ impl<'s> Ctx<'s> {
     pub fn struct_field_ty(&self, t: &TypeDef, i: usize, f: &crate::ir::Field) -> TokenStream {
         if self.is_boxed(t, i) {
             let inner = self.rust_ty(&f.ty);
-            quote!(::core::option::Option<::std::boxed::Box<#inner>>)
+            match f.occur {
+                crate::ir::Occur::One => quote!(::std::boxed::Box<#inner>),
+                _ => quote!(::core::option::Option<::std::boxed::Box<#inner>>),
+            }
         } else {
             self.field_ty(&f.ty, f.occur)
         }

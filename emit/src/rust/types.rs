@@ -264,10 +264,26 @@ fn default_accessor(ctx: &Ctx, f: &crate::ir::Field) -> Option<TokenStream> {
     if f.occur != Occur::Optional || eff.nullable {
         return None;
     }
-    let TyKind::Prim(prim) = eff.kind else { return None };
     let id = field_ident(f);
     let getter = format_ident!("{}_or_default", field_ident(f).to_string().trim_start_matches("r#"));
     let doc = format!(" `{}`, or the schema's default `{}` when absent.", f.name, literal_text(lit));
+    if let (TyKind::List { .. }, Literal::Text(t)) = (eff.kind, lit) {
+        // An XSD list's default (checked by the front end): its text, read as the field is.
+        let rt = ctx.rt();
+        let ty = ctx.rust_ty(&f.ty);
+        return Some(quote! {
+            #[doc = #doc]
+            pub fn #getter(&self) -> #ty {
+                match &self.#id {
+                    ::core::option::Option::Some(v) => v.clone(),
+                    ::core::option::Option::None => {
+                        <#ty as #rt::xml::XmlText>::from_text(::std::borrow::Cow::Borrowed(#t)).unwrap_or_default()
+                    }
+                }
+            }
+        });
+    }
+    let TyKind::Prim(prim) = eff.kind else { return None };
     let (ret, body) = match (prim, lit) {
         (Prim::Bool, Literal::Bool(b)) => (quote!(bool), quote!(self.#id.unwrap_or(#b))),
         (Prim::Text, Literal::Text(t)) => (quote!(&str), quote!(self.#id.as_deref().unwrap_or(#t))),

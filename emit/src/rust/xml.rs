@@ -273,6 +273,8 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
         };
     }
     let copy = ctx.copies(ty);
+    // With a default, an empty element is absent without deviation: the default applies.
+    let opt_value = if ty.default.is_some() { quote!(opt_default) } else { quote!(opt_value) };
     match value_kind(ctx, ty) {
         ValueKind::Raw if copy => quote! {
             |d: &mut #rt::xml::Decoder<'a>, s: &#rt::xml::Start<'a>| d.raw(s).map(#rt::cbor::IntoOwned::into_owned)
@@ -289,9 +291,9 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
             let read = match optional {
                 false if checks.is_empty() => quote!(let v = d.value::<#t>(s)?;),
                 false => quote!(let v = d.value::<#t>(s)?; { let v = &v; #(#checks)* }),
-                true if checks.is_empty() => quote!(let v = d.opt_value::<#t>(s)?;),
+                true if checks.is_empty() => quote!(let v = d.#opt_value::<#t>(s)?;),
                 true => {
-                    quote!(let v = d.opt_value::<#t>(s)?; if let ::core::option::Option::Some(v) = &v { #(#checks)* })
+                    quote!(let v = d.#opt_value::<#t>(s)?; if let ::core::option::Option::Some(v) = &v { #(#checks)* })
                 }
             };
             quote! {
@@ -306,7 +308,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
             let checks = checks(ctx, ty, &quote!(s.end));
             match (optional, checks.is_empty()) {
                 (false, true) => quote!(#rt::xml::Decoder::value::<#t>),
-                (true, true) => quote!(#rt::xml::Decoder::opt_value::<#t>),
+                (true, true) => quote!(#rt::xml::Decoder::#opt_value::<#t>),
                 (false, false) => quote!(|d, s| {
                     let v = d.value::<#t>(s)?;
                     {
@@ -316,7 +318,7 @@ fn decoder(ctx: &Ctx, ty: &Ty, optional: bool) -> TokenStream {
                     Ok(v)
                 }),
                 (true, false) => quote!(|d, s| {
-                    let v = d.opt_value::<#t>(s)?;
+                    let v = d.#opt_value::<#t>(s)?;
                     if let ::core::option::Option::Some(v) = &v {
                         #(#checks)*
                     }
@@ -529,16 +531,27 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let (resolve_child, child_name) = name_scrutinee(quote!(&child), quote!(child.name), ns);
     let match_arms = arms_by_tag.iter().map(|(tag, arms)| {
         // Fields sharing a tag fill in schema order: the first while it is empty, then the next.
+        // A field reached again later (one group referenced twice, `(a, b) | (c, a)`) is not
+        // taken once a field between the two has been: the element is the later one.
         let mut body = quote!();
         for (i, arm) in arms.iter().enumerate().rev() {
             let step = take_child(ctx, arm);
             body = if i + 1 == arms.len() {
                 step
             } else {
-                let slot = slot(arm.field);
-                match arm.field.occur {
-                    Occur::Many { .. } => step,
-                    _ => quote!(if #slot.is_empty() { #step } else { #body }),
+                let mut conditions = Vec::new();
+                if !matches!(arm.field.occur, Occur::Many { .. }) {
+                    let own = slot(arm.field);
+                    conditions.push(quote!(#own.is_empty()));
+                }
+                for f in &children[arm.pos + 1..arms[i + 1].pos.max(arm.pos + 1)] {
+                    let between = slot(f);
+                    conditions.push(quote!(#between.is_empty()));
+                }
+                if conditions.is_empty() {
+                    step
+                } else {
+                    quote!(if #(#conditions)&&* { #step } else { #body })
                 }
             };
         }
@@ -666,11 +679,19 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             (_, Occur::One) => quote!(let #id = d.finish_one(#slot, #fname, start);),
         }
     });
-    let inits = s.fields.iter().map(|f| {
+    let inits = s.fields.iter().enumerate().map(|(i, f)| {
         let id = field_ident(f);
         let local = finished(f);
         let value = ctx.stored(quote!(#local?));
-        quote!(#id: #value,)
+        if ctx.is_boxed(t, i) {
+            // The type contains itself through this field (`Schema::recursive_fields`).
+            match f.occur {
+                Occur::One => quote!(#id: ::std::boxed::Box::new(#value),),
+                _ => quote!(#id: (#value).map(::std::boxed::Box::new),),
+            }
+        } else {
+            quote!(#id: #value,)
+        }
     });
     let unknown_init = s.unknown.as_ref().map(|u| {
         let id = super::naming::ident(u);
@@ -690,6 +711,9 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     for f in &attrs {
         if let Some((ns, written, _)) = qualified_attr(f) {
             let prefix = written.split_once(':').map_or("", |(p, _)| p);
+            if prefix == "xml" {
+                continue; // bound by definition, never declared
+            }
             match prefixes.iter_mut().find(|(p, _, _)| *p == prefix) {
                 Some((_, _, fs)) => fs.push(f),
                 None => prefixes.push((prefix, ns, vec![f])),
@@ -725,11 +749,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let id = field_ident(f);
         match f.occur {
             Occur::One => quote!(#rt::xml::attr(out, #a, &self.#id);),
-            _ => quote! {
-                if let ::core::option::Option::Some(v) = &self.#id {
-                    #rt::xml::attr(out, #a, v);
-                }
-            },
+            _ => quote!(#rt::xml::attr_opt(out, #a, &self.#id);),
         }
     });
     let other_write = other.map(|f| {
@@ -801,10 +821,12 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
             done.extend(group.iter().map(|g| g.name.clone()));
             continue;
         }
+        let boxed = s.fields.iter().position(|x| std::ptr::eq(x, f)).is_some_and(|i| ctx.is_boxed(t, i));
         body_writes.push(match f.occur {
+            Occur::One if boxed => write_one(f, quote!(&*self.#id)),
             Occur::One => write_one(f, quote!(&self.#id)),
             Occur::Optional => {
-                let w = write_one(f, quote!(v));
+                let w = write_one(f, if boxed { quote!(&**v) } else { quote!(v) });
                 quote!(if let ::core::option::Option::Some(v) = &self.#id { #w })
             }
             Occur::Many { .. } => {

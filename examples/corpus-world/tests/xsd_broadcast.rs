@@ -211,23 +211,29 @@ fn reencoded_instances_validate_against_the_published_schemas() {
 }
 
 /// EBU-TT-D's `tts:`, `ttp:` attributes (global attributes of the imported TTML schemas,
-/// referenced with `ref=`) are typed fields, matched by namespace whatever the prefix, and
-/// strict mode checks them: a missing `ttp:timeBase`, `tts:textAlign="middle"`.
+/// referenced with `ref=`) and its `xml:` attributes (the XML namespace, known without its
+/// schema) are typed fields, matched by namespace whatever the prefix, and strict mode checks
+/// them: a missing `ttp:timeBase`, `tts:textAlign="middle"`, `xml:space="keep"`.
 #[test]
 fn ebu_tt_d_attributes_are_typed_and_checked() {
     let (_, text) = instances("ebu-tt-d").into_iter().find(|(n, _)| n == "textalign-center-001-ttml.xml").unwrap();
     let doc = ebutt::Tt::decode_with(&text, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.time_base, ebutt::TimeBase::Media);
     fn style(doc: &ebutt::Tt<'_>) -> Option<ebutt::TextAlign> {
-        let paragraph =
-            doc.head.styling.style.iter().find(|s| s.other_attributes.get("xml:id") == Some("paragraphStyle"));
+        let paragraph = doc.head.styling.style.iter().find(|s| s.id == "paragraphStyle");
         let paragraph = paragraph.expect("paragraphStyle");
         // Typed, not kept raw: the attribute is not among the other attributes.
         assert!(paragraph.other_attributes.get("tts:textAlign").is_none());
         paragraph.text_align
     }
     assert_eq!(style(&doc), Some(ebutt::TextAlign::Center));
-    assert_eq!(doc.other_attributes.get("xml:lang"), Some("en"));
+    assert_eq!((doc.lang.as_ref(), doc.other_attributes.get("xml:lang")), ("en", None));
+    let space = text.replace("<tt ", "<tt xml:space=\"keep\" ");
+    let errors = ebutt::Tt::decode_with(&space, Mode::Strict).unwrap_err();
+    assert!(errors.errors().iter().any(|e| e.to_string().contains("keep")), "{errors}");
+    let space = text.replace("<tt ", "<tt xml:space=\"preserve\" ");
+    let v = ebutt::Tt::decode_with(&space, Mode::Strict).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.space, Some(ebutt::XmlSpace::Preserve));
 
     // Another prefix for the same namespace is the same attribute; written back with the
     // schema's prefix, declared where the document's declarations do not have it.

@@ -44,6 +44,11 @@ impl<T> Many<T> {
     pub fn new() -> Self {
         Many { items: Vec::new(), seen: 0, failed: false }
     }
+
+    /// True when nothing was seen yet (as [`Slot::is_empty`]).
+    pub fn is_empty(&self) -> bool {
+        self.seen == 0
+    }
 }
 
 impl<T> Default for Many<T> {

@@ -722,6 +722,16 @@ impl<'a> Decoder<'a> {
         self.parse_text(text, start.end).map(Some)
     }
 
+    /// The text of an optional element whose declaration has a default, as `T`: empty, the
+    /// default applies (absent, no deviation), as XML Schema says.
+    pub fn opt_default<T: XmlText<'a>>(&mut self, start: &Start<'a>) -> Result<Option<T>, DecodeError> {
+        let text = self.text(start)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        self.parse_text(text, start.end).map(Some)
+    }
+
     /// Parses text found at `offset` as `T`; errors carry the current path.
     pub fn parse_text<T: XmlText<'a>>(&mut self, text: Cow<'a, str>, offset: usize) -> Result<T, DecodeError> {
         let value = T::from_text(text).map_err(|e| {
