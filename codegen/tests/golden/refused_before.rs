@@ -3752,7 +3752,7 @@ impl ::osmos::cbor::IntoOwned for Shorthands<'_> {
             item3: ::osmos::cbor::IntoOwned::into_owned(self.item3),
             item4: ::osmos::cbor::IntoOwned::into_owned(self.item4),
             item5: ::osmos::cbor::IntoOwned::into_owned(self.item5),
-            item6: ::osmos::cbor::IntoOwned::into_owned(self.item6),
+            item6: (),
             item7: ::osmos::cbor::IntoOwned::into_owned(self.item7),
             item8: ::osmos::cbor::IntoOwned::into_owned(self.item8),
             item9: ::osmos::cbor::IntoOwned::into_owned(self.item9),
