@@ -311,6 +311,12 @@ fn constructs_refused_before_round_trip() {
     let v: Switches = from_slice(h("82 f5 f4")).unwrap();
     assert_eq!((v.on, v.off), (true, false));
     assert_eq!(to_vec(&v).unwrap(), h("82 f5 f4"));
+    // The literal is the type: `false` where the schema says `true` is refused both ways.
+    let e = from_slice::<Switches>(h("82 f4 f4")).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_)), "{e}");
+    assert_eq!(e.offset(), 1);
+    let e = to_vec(&Switches { on: false, off: false }).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_)) && e.to_string().contains("on"), "{e}");
     // {1: h'0102'}: a CBOR sequence 1, 2 kept as its bytes.
     let v: Carrier = from_slice(h("a1 01 42 0102")).unwrap();
     assert_eq!(v.key_1.as_ref(), [1, 2]);
@@ -488,4 +494,38 @@ fn one_key_through_alternatives_is_a_choice_of_maps() {
     assert!(matches!(from_slice::<ExtMap>(&text).unwrap(), ExtMap::A2(_)));
     // A map with neither is an error.
     assert!(from_slice::<ExtMap>(h("a0")).is_err());
+}
+
+#[test]
+fn major_type_shorthands_are_the_prelude_types() {
+    use refused_before::Shorthands;
+    // [7, -3, h'01', "t", [1, "x"], false, null, undefined, 1.5 (half), 2.5 (double)]
+    let wire = h("8a 07 22 41 01 61 74 82 01 61 78 f4 f6 f7 f9 3e00 fb 4004000000000000");
+    let v: Shorthands = from_slice(wire).unwrap();
+    assert_eq!((v.item0, v.item1, v.item2.as_ref(), v.item3.as_ref()), (7, -3, &[1u8][..], "t"));
+    assert_eq!(v.item4.len(), 2);
+    assert_eq!(oracle(v.item4[1].as_bytes()), Cbor::Text("x".into()));
+    assert!(!v.item5);
+    assert_eq!((v.item8, v.item9), (1.5, 2.5));
+    assert_eq!(to_vec(&v).unwrap(), wire, "the same bytes back: `#7.25` (float16) is a half");
+    // A value no half holds is refused, not rounded onto the wire; one it holds is 2 bytes.
+    let mut inexact = v.clone();
+    inexact.item8 = 0.1;
+    let e = to_vec(&inexact).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Constraint(_)), "{e}");
+    assert!(e.to_string().contains("item8") && e.to_string().contains("float16"), "{e}");
+    inexact.item8 = -65504.0;
+    assert!(to_vec(&inexact).unwrap().windows(3).any(|w| w == [0xf9, 0xfb, 0xff]), "the largest negative half");
+    // Each shorthand keeps its major type: `#0` is no negative integer, `#3` no byte string,
+    // `#4` no map, `#7.22` nothing but null.
+    for (bad, offset) in [
+        ("8a 20 22 41 01 61 74 82 01 61 78 f4 f6 f7 f9 3e00 fb 4004000000000000", 1),
+        ("8a 07 22 41 01 41 74 82 01 61 78 f4 f6 f7 f9 3e00 fb 4004000000000000", 5),
+        ("8a 07 22 41 01 61 74 a0 f4 f6 f7 f9 3e00 fb 4004000000000000", 7),
+        ("8a 07 22 41 01 61 74 82 01 61 78 f4 f5 f7 f9 3e00 fb 4004000000000000", 12),
+    ] {
+        let e = from_slice::<Shorthands>(h(bad)).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::UnexpectedType { .. }), "{bad}: {e}");
+        assert_eq!(e.offset(), offset, "{bad}: {e}");
+    }
 }

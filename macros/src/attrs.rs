@@ -31,6 +31,8 @@ pub struct Item {
     pub value: Option<(Literal, Span)>,
     /// `nint`: an `i64` that must be negative.
     pub nint: bool,
+    /// `float16`: an `f32` written as a half (CDDL `float16`).
+    pub float16: bool,
     /// `tag = N`: the value is wrapped in CBOR tag N.
     pub tag: Option<u64>,
     /// `count(min = .., max = ..)`: bounds on a `Vec`'s length.
@@ -104,6 +106,8 @@ pub fn item(attrs: &[Attribute]) -> syn::Result<Item> {
                 it.name = Some(string(&meta.value()?.parse()?)?);
             } else if p.is_ident("nint") {
                 it.nint = true;
+            } else if p.is_ident("float16") {
+                it.float16 = true;
             } else if p.is_ident("tag") {
                 it.tag = Some(unsigned(&meta.value()?.parse()?)?);
             } else if p.is_ident("default") {
@@ -146,7 +150,7 @@ pub fn item(attrs: &[Attribute]) -> syn::Result<Item> {
                 it.unknown = Some(p.span());
             } else {
                 return Err(meta.error(
-                    "unknown osmos attribute; expected `key`, `name`, `value`, `nint`, `tag`, `count(..)`, \
+                    "unknown osmos attribute; expected `key`, `name`, `value`, `nint`, `float16`, `tag`, `count(..)`, \
                      `size(..)`, `chars(..)`, `range(..)`, `default`, `element`, `attribute`, `content` or `unknown`",
                 ));
             }

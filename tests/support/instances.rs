@@ -154,6 +154,7 @@ fn value(schema: &Schema, ty: &Ty, fill: Fill, e: &mut Encoder<Vec<u8>>, depth: 
             Prim::Int => e.i64(-300).map(drop).unwrap(),
             Prim::Nint => e.i64(-2).map(drop).unwrap(),
             Prim::Float { bits: 64 } => e.f64(1.5).map(drop).unwrap(),
+            Prim::Float { bits: 16 } => e.f16(1.5).map(drop).unwrap(),
             Prim::Float { .. } => e.f32(1.5).map(drop).unwrap(),
             Prim::Bool => e.bool(true).map(drop).unwrap(),
             Prim::Text | Prim::TextValue(_) => e.str(&"é".repeat(size_of(ty, 6) / 2)).map(drop).unwrap(),

@@ -431,9 +431,41 @@ impl<'a> Lowerer<'a> {
                 }
                 Ty { tag: None, ..ty }
             }
-            Type2::DataMajorType { span, .. } => {
-                self.error(*span, "major-type shorthands (`#0`, `#1.n`, …) are not supported; use `uint`, `text`, …");
-                Ty::prim(Prim::Any)
+            Type2::DataMajorType { mt, constraint, span } => {
+                // RFC 8610 §3.6 and Appendix D: each shorthand that names a type the prelude
+                // has is that type; the rest have no single Rust form and say how to write them.
+                let info = constraint.as_ref().map(|c| c.as_literal());
+                match (*mt, info) {
+                    (0, None) => Ty::prim(Prim::Uint),
+                    (1, None) => Ty::prim(Prim::Nint),
+                    (2, None) => Ty::prim(Prim::Bytes),
+                    (3, None) => Ty::prim(Prim::Text),
+                    (4, None) => Ty::new(TyKind::List { item: Box::new(Ty::prim(Prim::Any)), min: 0, max: None }),
+                    (7, Some(Some(20 | 21))) => Ty::prim(Prim::Bool),
+                    (7, Some(Some(22))) => Ty::prim(Prim::Null),
+                    (7, Some(Some(23))) => Ty::prim(Prim::Undefined),
+                    (7, Some(Some(25))) => Ty::prim(Prim::Float { bits: 16 }),
+                    (7, Some(Some(26))) => Ty::prim(Prim::Float { bits: 32 }),
+                    (7, Some(Some(27))) => Ty::prim(Prim::Float { bits: 64 }),
+                    (mt, info) => {
+                        let written = match info {
+                            Some(Some(n)) => format!("#{mt}.{n}"),
+                            Some(None) => format!("#{mt}.<type>"),
+                            None => format!("#{mt}"),
+                        };
+                        let instead = match mt {
+                            5 => "write the map: `{ * any => any }`",
+                            6 => "write the tag: `#6.N(type)`",
+                            7 => "write the value's type: `bool`, `null`, `undefined`, `float16` … (`#7.20`–`#7.27` are taken)",
+                            _ => "only `#0`–`#4` without additional information have a Rust form: write a range or `.size` instead",
+                        };
+                        self.error(
+                            *span,
+                            format!("the major-type shorthand `{written}` has no Rust form here; {instead}"),
+                        );
+                        Ty::prim(Prim::Any)
+                    }
+                }
             }
         }
     }
@@ -478,10 +510,13 @@ impl<'a> Lowerer<'a> {
 
     /// A literal in a type position: a one-value enumeration.
     pub(super) fn literal_type(&mut self, l: Literal, hint: &str, span: ast::Span) -> Ty {
-        if matches!(l, Literal::Bool(_)) {
-            // `true`/`false` as a type: a `bool` (the literal is not enforced).
+        if let Literal::Bool(b) = l {
+            // `true`/`false` as a type: a `bool` that must be that value, checked both ways.
             let _ = span;
-            return Ty::prim(Prim::Bool);
+            let mut ty = Ty::prim(Prim::Bool);
+            let at = Some(Bound { value: Literal::Bool(b), inclusive: true });
+            ty.constraints.push(Constraint::Range { min: at.clone(), max: at });
+            return ty;
         }
         if let Literal::Float(f) = l {
             // `x: 1.5`: a float that must be that value (enumerations hold integers and text).

@@ -11,8 +11,8 @@ use quote::quote;
 
 use super::Ctx;
 use crate::ir::{
-    ChoiceVariant, Constraint, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Ty, TyKind, TypeDef,
-    TypeKind,
+    Bound, ChoiceVariant, Constraint, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Ty, TyKind,
+    TypeDef, TypeKind,
 };
 
 /// `#[osmos(name = .., array, type_key = .., allow_any_key)]`.
@@ -118,6 +118,9 @@ fn value(ctx: &Ctx, ty: &Ty, outer: bool) -> Result<(TokenStream, Vec<TokenStrea
             if matches!(kind, TyKind::Prim(Prim::Nint)) {
                 parts.push(quote!(nint));
             }
+            if matches!(kind, TyKind::Prim(Prim::Float { bits: 16 })) {
+                parts.push(quote!(float16));
+            }
             if let Some(tag) = eff.tag {
                 let tag = unsuffixed(tag);
                 parts.push(quote!(tag = #tag));
@@ -152,6 +155,8 @@ fn constraint(c: &Constraint) -> Option<TokenStream> {
             let mm = min_max(min, max);
             quote!(chars #mm)
         }
+        // `true`/`false` as a type has no derive attribute: the derive form does not check it.
+        Constraint::Range { min: Some(Bound { value: Literal::Bool(_), .. }), .. } => return None,
         Constraint::Range { min, max } => {
             let mut bounds = Vec::new();
             if let Some(b) = min {

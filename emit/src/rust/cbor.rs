@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{field_ident, number, opt, slot, Ctx};
-use crate::ir::{Constraint, Field, Key, Layout, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
+use crate::ir::{Bound, Constraint, Field, Key, Layout, Literal, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
@@ -151,6 +151,8 @@ pub(crate) fn encode_value(ctx: &Ctx, ty: &Ty) -> TokenStream {
                 #rt::cbor::write_int(e, *v);
             },
             Prim::Float { bits: 64 } => quote!(#rt::cbor::write_f64(e, *v);),
+            // `float16` is a half on the wire (`float16-32` may be either: float32 holds all).
+            Prim::Float { bits: 16 } => quote!(#rt::cbor::write_f16(e, *v)?;),
             Prim::Float { .. } => quote!(#rt::cbor::write_f32(e, *v);),
             Prim::Bool => quote!(#rt::cbor::write_bool(e, *v);),
             Prim::Text | Prim::TextValue(_) => quote!(#rt::cbor::write_text(e, v);),
@@ -198,6 +200,10 @@ pub(crate) fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: T
             Constraint::Chars { min, max } => {
                 let max = opt(*max);
                 out.push(quote!(#rt::cbor::check_len(v.chars().count(), #min, #max, "characters")));
+            }
+            // `true`/`false` as a type.
+            Constraint::Range { min: Some(Bound { value: Literal::Bool(b), .. }), .. } => {
+                out.push(quote!(#rt::cbor::check_bool_literal(#v, #b)));
             }
             Constraint::Range { min, max } => {
                 let Some(p) = prim else { continue };

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{annotate, docs, field_ident, Ctx};
-use crate::ir::{Literal, MessageKey, Ty, TypeDef, TypeKind};
+use crate::ir::{Literal, MessageKey, Occur, Prim, Ty, TyKind, TypeDef, TypeKind};
 
 /// The type's definition and its impls.
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -168,6 +168,11 @@ pub(crate) fn impls(ctx: &Ctx, t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => {
             let owned_fields = s.fields.iter().map(|f| {
                 let id = field_ident(f);
+                let eff = ctx.effective(&f.ty);
+                // A `null` field is `()`: nothing to own (and clippy's `unit_arg` forbids the call).
+                if matches!(eff.kind, TyKind::Prim(Prim::Null)) && !eff.nullable && f.occur == Occur::One {
+                    return quote!(#id: (),);
+                }
                 quote!(#id: #rt::cbor::IntoOwned::into_owned(self.#id),)
             });
             let message_consts = match &t.message {
