@@ -351,6 +351,38 @@ fn open_content_keeps_what_the_schema_does_not_name() {
     assert_eq!(Entry::decode(&out).unwrap().encode(), out);
 }
 
+/// `xs:any namespace="##other"` takes elements of another namespace only: one of the target
+/// namespace, or of none, is a strict-mode deviation at the element (as `xmllint --schema`
+/// says), and kept in place all the same in lenient mode; `xs:any` with no `namespace` (##any)
+/// takes every element.
+#[test]
+fn a_wildcard_takes_only_the_namespaces_it_names() {
+    use xsd_open_content::Entry;
+    let doc = |trailer: &str| {
+        format!(
+            r#"<entry xmlns="urn:osmos:open" xmlns:v="urn:vendor"><method algorithm="urn:a"/><key name="k"><o:x xmlns:o="urn:osmos:open"/><y/></key>{trailer}</entry>"#
+        )
+    };
+    assert!(Entry::decode_with(&doc("<v:trailer/>"), Mode::Strict).is_ok());
+    for (trailer, found) in [
+        ("<stray/>", "<stray> of the namespace urn:osmos:open"),
+        (r#"<stray xmlns=""/>"#, "<stray> of no namespace"),
+    ] {
+        let text = doc(trailer);
+        let errors = Entry::decode_with(&text, Mode::Strict).unwrap_err();
+        let e = errors.first();
+        assert!(
+            matches!(e.kind(), ErrorKind::UnexpectedType { expected, found: f }
+                if *expected == "an element of a namespace xs:any takes here" && f == found),
+            "{trailer}: {errors}"
+        );
+        assert_eq!(e.offset(), text.find(trailer).unwrap(), "{trailer}");
+        let kept = Entry::decode_with(&text, Mode::Lenient).unwrap();
+        assert_eq!(kept.any.iter().map(|u| u.xml.as_str()).collect::<Vec<_>>(), [trailer], "nothing lost");
+        assert_eq!(kept.encode(), text);
+    }
+}
+
 #[test]
 fn values_are_exact_and_bounds_are_checked() {
     use xsd_values::Fix;

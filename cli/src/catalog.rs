@@ -337,7 +337,7 @@ fn row(schema: &Schema, f: &Field) -> Row {
         Key::Content => "(text content)".into(),
         Key::Choice => choice_elements(schema, &f.ty),
         Key::AnyAttribute => "@*".into(),
-        Key::AnyElement => "<*>".into(),
+        Key::AnyElement(_) => "<*>".into(),
     };
     let occur = match f.occur {
         Occur::One => "required".into(),

@@ -166,7 +166,7 @@ fn render(t: &TypeDef) -> String {
                         Key::Attribute(a) => format!("{}=@{a}", f.name),
                         Key::Content => format!("{}=#content", f.name),
                         Key::Choice => format!("{}=choice", f.name),
-                        Key::AnyElement => format!("{}=<*>", f.name),
+                        Key::AnyElement(_) => format!("{}=<*>", f.name),
                         Key::AnyAttribute => format!("{}=@*", f.name),
                         other => format!("{other:?}"),
                     };

@@ -219,8 +219,34 @@ pub enum Key {
     AnyAttribute,
     /// The child elements no other field takes where the schema allows any (`xs:any`), kept in
     /// place in lenient and strict mode alike: a field of type `osmos::xml::UnknownElements`,
-    /// which then stands for [`Struct::unknown`] (the struct has no other).
-    AnyElement,
+    /// which then stands for [`Struct::unknown`] (the struct has no other). The wildcards say
+    /// which namespaces the elements may be of (one of them must take an element; strict mode
+    /// reports one none takes).
+    AnyElement(Vec<Wildcard>),
+}
+
+/// The namespaces an `xs:any` takes elements of (its `namespace` attribute).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wildcard {
+    /// `##any` (the default): every namespace, and none.
+    Any,
+    /// A list: elements of one of these namespaces (`""` for none: `##local`;
+    /// `##targetNamespace` is written out).
+    In(Vec<String>),
+    /// `##other`: elements of a namespace other than this one (the target namespace); not
+    /// elements of no namespace.
+    Other(String),
+}
+
+impl Wildcard {
+    /// Whether an element of namespace `ns` (`None`: no namespace) is one the wildcard takes.
+    pub fn takes(&self, ns: Option<&str>) -> bool {
+        match self {
+            Wildcard::Any => true,
+            Wildcard::In(list) => list.iter().any(|n| n == ns.unwrap_or("")),
+            Wildcard::Other(target) => ns.is_some_and(|ns| ns != target),
+        }
+    }
 }
 
 impl std::fmt::Display for Key {
@@ -234,7 +260,7 @@ impl std::fmt::Display for Key {
             Key::Content => f.write_str("text content"),
             Key::Choice => f.write_str("one of several elements"),
             Key::AnyAttribute => f.write_str("the other attributes"),
-            Key::AnyElement => f.write_str("any other elements"),
+            Key::AnyElement(_) => f.write_str("any other elements"),
         }
     }
 }

@@ -66,7 +66,7 @@ mod write;
 mod tests;
 
 pub use decoder::document::{decode_document, decode_document_lenient, decode_namespaced_document, root_element};
-pub use decoder::fields::{Kept, Many, Order, Slot, Unknown};
+pub use decoder::fields::{Kept, Many, Order, Slot, Unknown, Wildcard};
 pub use decoder::Decoder;
 pub use encoding::{document_encoding, document_to_utf8, DocumentEncoding};
 pub use errors::{DecodeErrors, Mode};

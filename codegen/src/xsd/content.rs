@@ -9,6 +9,7 @@ use super::lower::{docs, local_part, mul, occur, ElemKind, HoistKey, Lower, Occ,
 use super::simple::EnumName;
 use crate::ir::{
     Choice, ChoiceVariant, Enum, EnumVariant, Field, Key, Layout, Literal, Prim, Struct, Ty, TyKind, TypeDef, TypeKind,
+    Wildcard,
 };
 
 /// The runtime type of mixed content's text (the XML back end writes its runs in place).
@@ -29,7 +30,7 @@ enum Alt<'a> {
     Element(&'a Node, Occ),
     Sequence(&'a Node, Occ),
     /// `xs:any`: an element the struct keeps among its unknown elements.
-    Any,
+    Any(&'a Node),
 }
 
 impl<'a> Lower<'a> {
@@ -59,19 +60,24 @@ impl<'a> Lower<'a> {
                 ..content("text", Prim::Text)
             });
         }
-        let outer = std::mem::replace(&mut self.saw_any, false);
+        let outer = std::mem::take(&mut self.saw_any);
         self.type_body(ct, parent, &mut fields);
-        let any = std::mem::replace(&mut self.saw_any, outer);
+        let mut any = std::mem::replace(&mut self.saw_any, outer);
+        any.sort();
+        any.dedup();
+        if any.contains(&Wildcard::Any) {
+            any = vec![Wildcard::Any];
+        }
         if raw {
             fields.push(content("content", Prim::Any));
-        } else if any {
+        } else if !any.is_empty() {
             fields.push(Field {
                 rust_name: None,
                 name: "any".into(),
                 docs: vec![
                     "The elements `xs:any` matches (and any other the schema does not name here), in place.".into()
                 ],
-                key: Key::AnyElement,
+                key: Key::AnyElement(any),
                 ty: Ty::new(TyKind::Rust { path: "::osmos::xml::UnknownElements<'a>".into(), borrows: true }),
                 occur: occur(ONE),
                 group: None,
@@ -113,7 +119,7 @@ impl<'a> Lower<'a> {
         }
         let simple = fields.iter().any(|f| f.key == Key::Content)
             && !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice));
-        let open = fields.iter().any(|f| f.key == Key::AnyElement);
+        let open = fields.iter().any(|f| matches!(f.key, Key::AnyElement(_)));
         let unknown = (!simple && !open).then(|| free(&fields, "unknown"));
         Struct { layout: Layout::Element, fields, unknown, table: None }
     }
@@ -375,7 +381,10 @@ impl<'a> Lower<'a> {
                 }
             }
             // Elements it matches are kept in the struct's `any` field, in place.
-            "any" => self.saw_any = true,
+            "any" => {
+                let wildcard = self.wildcard(node);
+                self.saw_any.push(wildcard);
+            }
             other => self.err(node.span, format!("xs:{other} is not supported in a content model")),
         }
     }
@@ -484,7 +493,7 @@ impl<'a> Lower<'a> {
         if node.attr("default").or(node.attr("fixed")).is_none() {
             return;
         }
-        let simple = !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice | Key::AnyElement));
+        let simple = !fields.iter().any(|f| matches!(f.key, Key::Element(_) | Key::Choice | Key::AnyElement(_)));
         let text = fields
             .iter_mut()
             .find(|f| f.key == Key::Content && !matches!(&f.ty.kind, TyKind::Prim(Prim::Any) | TyKind::Rust { .. }));
@@ -569,7 +578,7 @@ impl<'a> Lower<'a> {
             match c.local.as_str() {
                 "element" => alts.push(Alt::Element(c, occ)),
                 "sequence" | "all" => alts.push(Alt::Sequence(c, occ)),
-                "any" => alts.push(Alt::Any),
+                "any" => alts.push(Alt::Any(c)),
                 "choice" => {
                     let o = mul(occ, self.occurs(c));
                     self.alternatives(c, o, alts);
@@ -716,9 +725,10 @@ impl<'a> Lower<'a> {
         for alt in alts {
             match alt {
                 // Taken by the struct's `any` field: the choice field may be absent.
-                Alt::Any => {
+                Alt::Any(node) => {
                     always = false;
-                    self.saw_any = true;
+                    let wildcard = self.wildcard(node);
+                    self.saw_any.push(wildcard);
                 }
                 Alt::Element(e, outer) => {
                     at.get_or_insert(out.len());
@@ -1221,6 +1231,34 @@ impl<'a> Lower<'a> {
             }
         }
         false
+    }
+
+    /// The namespaces an `xs:any` takes: its `namespace` attribute, resolved against the
+    /// target namespace of its file.
+    fn wildcard(&mut self, any: &Node) -> Wildcard {
+        let target = self.ns_of(any).unwrap_or("").to_owned();
+        let Some(spec) = any.get("namespace").map(|v| v.trim().to_owned()) else { return Wildcard::Any };
+        match spec.as_str() {
+            "##any" => Wildcard::Any,
+            "##other" => Wildcard::Other(target),
+            _ => {
+                let mut list: Vec<String> = spec
+                    .split_whitespace()
+                    .map(|n| match n {
+                        "##local" => String::new(),
+                        "##targetNamespace" => target.clone(),
+                        uri => uri.to_owned(),
+                    })
+                    .collect();
+                if list.iter().any(|n| n.starts_with("##")) {
+                    self.err(any.span, format!("xs:any namespace=\"{spec}\": `##any` and `##other` stand alone"));
+                    return Wildcard::Any;
+                }
+                list.sort();
+                list.dedup();
+                Wildcard::In(list)
+            }
+        }
     }
 
     /// Whether a particle contains `xs:any`.

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::dom::{Node, QName, XS};
 use super::load::{self, Globals, Loaded};
 use crate::diagnostic::{Error, SchemaError};
-use crate::ir::{Field, Key, MessageKey, Occur, Source, Span, Ty, TypeDef, TypeKind};
+use crate::ir::{Field, Key, MessageKey, Occur, Source, Span, Ty, TypeDef, TypeKind, Wildcard};
 use crate::rust::naming;
 
 /// `(min, max)` occurrences; `None` is unbounded.
@@ -84,8 +84,8 @@ pub struct Lower<'a> {
     roots: BTreeSet<String>,
     /// The schema's target namespace.
     pub namespace: Option<String>,
-    /// Whether the content model being lowered has an `xs:any` (see `struct_fields`).
-    pub saw_any: bool,
+    /// The wildcards of the `xs:any`s in the content model being lowered (see `struct_fields`).
+    pub saw_any: Vec<Wildcard>,
     /// `elementFormDefault="qualified"`, by file.
     qualified: Vec<bool>,
     /// `attributeFormDefault="qualified"`, by file.
@@ -136,7 +136,7 @@ pub fn lower(loaded: &Loaded) -> Result<Vec<TypeDef>, Error> {
         groups: 0,
         roots,
         namespace: loaded.namespace.clone(),
-        saw_any: false,
+        saw_any: Vec::new(),
         qualified: loaded.qualified.clone(),
         attr_qualified: loaded.attr_qualified.clone(),
         imported: loaded.imported.clone(),

@@ -30,7 +30,7 @@
 //!   makes its content raw XML: elements of such a type are fields of type
 //!   [`Prim::Any`](crate::ir::Prim::Any), no struct (in a namespaced schema, a type with
 //!   attributes is a struct of them and a raw `content` field, so they survive). With elements
-//!   of its own, `xs:any` is an [`Key::AnyElement`](crate::ir::Key::AnyElement) field `any` and
+//!   of its own, `xs:any` is an [`Key::AnyElement`](crate::ir::Key::AnyElement) field (with the namespaces its wildcards take) `any` and
 //!   mixed text a [`Key::Content`](crate::ir::Key::Content) field `text`.
 //! - A target namespace (GPX, XML Signature): component references resolve in it, element keys
 //!   are `{namespace}local` ([`Key::Element`](crate::ir::Key::Element)), every global element

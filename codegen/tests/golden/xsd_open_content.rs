@@ -42,7 +42,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for Entry<'a> {
         let mut f_key: ::osmos::xml::Slot<KeyType<'a>> = ::osmos::xml::Slot::Empty;
         let mut f_extensions: ::osmos::xml::Slot<::osmos::xml::RawXml<'a>> = ::osmos::xml::Slot::Empty;
         let mut order = ::osmos::xml::Order::default();
-        let mut kept = ::osmos::xml::Kept::open();
+        let mut kept = ::osmos::xml::Kept::open_to(
+            &[::osmos::xml::Wildcard::Other("urn:osmos:open")],
+        );
         while let ::core::option::Option::Some(child) = d
             .next_kept_child(start, &mut kept)?
         {
@@ -236,7 +238,9 @@ impl<'a> ::osmos::xml::XmlDecode<'a> for MethodType<'a> {
         let mut f_length: ::osmos::xml::Many<i64> = ::osmos::xml::Many::new();
         let mut text = ::osmos::xml::MixedText::new();
         let mut order = ::osmos::xml::Order::default();
-        let mut kept = ::osmos::xml::Kept::open();
+        let mut kept = ::osmos::xml::Kept::open_to(
+            &[::osmos::xml::Wildcard::Other("urn:osmos:open")],
+        );
         while let ::core::option::Option::Some(item) = d.next_content(start)? {
             match item {
                 ::osmos::xml::Content::Child(child) => {

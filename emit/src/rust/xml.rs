@@ -18,7 +18,7 @@ use quote::quote;
 use super::{field_ident, number, opt, slot, Ctx, Options};
 use crate::ir::{
     ChoiceVariant, Constraint, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Struct, Ty, TyKind, TypeDef,
-    TypeKind,
+    TypeKind, Wildcard,
 };
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
@@ -424,9 +424,20 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     let generics = ctx.generics(t);
     let anon = ctx.anon_generics(t);
     // `xs:any`: a field that keeps the other children in place, in strict mode too.
-    let any = s.fields.iter().find(|f| f.key == Key::AnyElement);
+    let any = s.fields.iter().find(|f| matches!(f.key, Key::AnyElement(_)));
     let keep = s.unknown.is_some() || any.is_some();
-    let kept_new = if any.is_some() { quote!(#rt::xml::Kept::open()) } else { quote!(#rt::xml::Kept::new(#keep)) };
+    let kept_new = match any.map(|f| &f.key) {
+        Some(Key::AnyElement(wildcards)) if wildcards.iter().any(|w| *w != Wildcard::Any) => {
+            let wildcards = wildcards.iter().map(|w| match w {
+                Wildcard::Any => quote!(#rt::xml::Wildcard::Any),
+                Wildcard::In(list) => quote!(#rt::xml::Wildcard::In(&[#(#list),*])),
+                Wildcard::Other(target) => quote!(#rt::xml::Wildcard::Other(#target)),
+            });
+            quote!(#rt::xml::Kept::open_to(&[#(#wildcards),*]))
+        }
+        Some(_) => quote!(#rt::xml::Kept::open()),
+        None => quote!(#rt::xml::Kept::new(#keep)),
+    };
     let ns = namespaced(ctx);
     let other = s.fields.iter().find(|f| f.key == Key::AnyAttribute);
 
@@ -656,7 +667,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
         let id = finished(f);
         quote!(let #id: ::core::result::Result<_, #rt::DecodeError> = ::core::result::Result::Ok(kept.into_elements());)
     });
-    let finishes = s.fields.iter().filter(|f| f.key != Key::AnyElement).map(|f| {
+    let finishes = s.fields.iter().filter(|f| !matches!(f.key, Key::AnyElement(_))).map(|f| {
         let id = finished(f);
         let slot = slot(f);
         let fname = match &f.key {
@@ -793,7 +804,7 @@ fn struct_codec<'s>(ctx: &Ctx<'s>, t: &'s TypeDef, s: &'s Struct) -> TokenStream
     for f in s
         .fields
         .iter()
-        .filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement))
+        .filter(|f| !matches!(f.key, Key::Attribute(_) | Key::AnyAttribute | Key::AnyElement(_)))
         .filter(|f| !(f.key == Key::Content && is_mixed_text(&f.ty)))
     {
         if done.contains(&f.name) {

@@ -77,6 +77,8 @@ pub struct Kept<'a> {
     keep: bool,
     /// The schema allows other elements here (`xs:any`): they are content, not deviations.
     open: bool,
+    /// The namespaces those may be of (empty: any).
+    wildcards: &'static [Wildcard],
     known: usize,
     first: Unknown<'a>,
 }
@@ -85,13 +87,21 @@ impl<'a> Kept<'a> {
     /// Nothing yet; `keep`: the type keeps unknown and surplus children (lenient mode only).
     /// Allocates nothing.
     pub const fn new(keep: bool) -> Self {
-        Kept { elements: UnknownElements::new(), keep, open: false, known: 0, first: None }
+        Kept { elements: UnknownElements::new(), keep, open: false, wildcards: &[], known: 0, first: None }
     }
 
     /// For a type whose schema allows elements it does not name (`xs:any`): they are kept in
     /// strict mode too, and are no deviation. Allocates nothing.
     pub const fn open() -> Self {
-        Kept { elements: UnknownElements::new(), keep: true, open: true, known: 0, first: None }
+        Kept::open_to(&[])
+    }
+
+    /// [`Kept::open`] for `xs:any`s that take elements of some namespaces only: an element
+    /// none of `wildcards` takes is kept all the same (nothing is lost) and strict mode
+    /// reports it. In a schema without namespaces (the decoder does not track them) every
+    /// element is taken.
+    pub const fn open_to(wildcards: &'static [Wildcard]) -> Self {
+        Kept { elements: UnknownElements::new(), keep: true, open: true, wildcards, known: 0, first: None }
     }
 
     /// The first unknown child (for [`Decoder::finish_choice`]).
@@ -256,6 +266,26 @@ impl<'a> Decoder<'a> {
             kept.first = Some((child.name, child.offset));
         }
         if kept.open {
+            if !kept.wildcards.is_empty() && self.tracks_namespaces() {
+                let (ns, _) = self.resolve(child)?;
+                if !kept.wildcards.iter().any(|w| w.takes(ns.as_deref())) {
+                    let found = match &ns {
+                        Some(ns) => format!("<{}> of the namespace {ns}", child.name),
+                        None => format!("<{}> of no namespace", child.name),
+                    };
+                    self.tolerated(|d| {
+                        d.error_in(
+                            child.name,
+                            None,
+                            ErrorKind::UnexpectedType {
+                                expected: "an element of a namespace xs:any takes here",
+                                found,
+                            },
+                            child.offset,
+                        )
+                    });
+                }
+            }
             self.skip(child)?;
             let xml = RawXml(Cow::Borrowed(&self.input[child.offset..self.pos]));
             kept.elements.0.push(UnknownElement { position: kept.known, xml });
@@ -681,6 +711,29 @@ impl<'a> Decoder<'a> {
     ) {
         if let Err(kind) = crate::cbor::check_range(v, min, max) {
             self.tolerated(|d| d.error(kind, offset));
+        }
+    }
+}
+
+/// The namespaces an `xs:any` takes elements of, as generated code passes them to
+/// [`Kept::open_to`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wildcard {
+    /// `##any`: every namespace, and none.
+    Any,
+    /// Elements of one of these namespaces (`""`: no namespace).
+    In(&'static [&'static str]),
+    /// `##other`: elements of a namespace, and not this one.
+    Other(&'static str),
+}
+
+impl Wildcard {
+    /// Whether an element of namespace `ns` (`None`: no namespace) is one the wildcard takes.
+    pub fn takes(&self, ns: Option<&str>) -> bool {
+        match *self {
+            Wildcard::Any => true,
+            Wildcard::In(list) => list.contains(&ns.unwrap_or("")),
+            Wildcard::Other(target) => ns.is_some_and(|ns| ns != target),
         }
     }
 }

@@ -136,6 +136,11 @@ impl<'a> Decoder<'a> {
         self.namespaces = true;
     }
 
+    /// Whether [`Decoder::track_namespaces`] was called.
+    pub fn tracks_namespaces(&self) -> bool {
+        self.namespaces
+    }
+
     /// The decoding mode.
     pub fn mode(&self) -> Mode {
         self.mode
