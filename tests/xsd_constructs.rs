@@ -364,10 +364,9 @@ fn a_wildcard_takes_only_the_namespaces_it_names() {
         )
     };
     assert!(Entry::decode_with(&doc("<v:trailer/>"), Mode::Strict).is_ok());
-    for (trailer, found) in [
-        ("<stray/>", "<stray> of the namespace urn:osmos:open"),
-        (r#"<stray xmlns=""/>"#, "<stray> of no namespace"),
-    ] {
+    for (trailer, found) in
+        [("<stray/>", "<stray> of the namespace urn:osmos:open"), (r#"<stray xmlns=""/>"#, "<stray> of no namespace")]
+    {
         let text = doc(trailer);
         let errors = Entry::decode_with(&text, Mode::Strict).unwrap_err();
         let e = errors.first();
