@@ -125,7 +125,8 @@ fn declared(text: &[u8]) -> Option<(&str, usize)> {
         return None;
     }
     let mut i = start + 5;
-    let end = i + text[i..].windows(2).position(|w| w == b"?>")?;
+    // `?>` ends it: the first `?` followed by `>` (memchr: this runs on every decoded document).
+    let end = i + memchr::memchr_iter(b'?', &text[i..]).find(|&q| text.get(i + q + 1) == Some(&b'>'))?;
     loop {
         while i < end && matches!(text[i], b' ' | b'\t' | b'\r' | b'\n') {
             i += 1;
