@@ -81,7 +81,7 @@ async function main() {
 	for (const who of ['ncs', 'device']) {
 		ports[who] = { lower: await freePort(), upper: await freePort(), query: await freePort() }
 	}
-	const child = fork(__filename, ['device', JSON.stringify(ports)])
+	child = fork(__filename, ['device', JSON.stringify(ports)])
 	const ready = new Promise((r) => child.once('message', r))
 	const { conn, device } = await side('ncs', ports)
 	await ready
@@ -102,7 +102,11 @@ async function main() {
 	process.exit(0)
 }
 
+// The device process, killed on failure too: left running it would hold the caller's output open.
+let child = null
+
 main().catch((e) => {
 	console.error(e)
+	child?.kill()
 	process.exit(1)
 })
