@@ -992,15 +992,6 @@ pub fn write_f64(e: &mut Enc<'_>, v: f64) {
     out.extend_from_slice(&v.to_bits().to_be_bytes());
 }
 
-/// A `bool` whose type is the literal `true` or `false`: any other value breaks the schema.
-pub fn check_bool_literal(v: bool, expected: bool) -> Result<(), ErrorKind> {
-    if v == expected {
-        Ok(())
-    } else {
-        Err(ErrorKind::Constraint(format!("{v} where the schema allows only {expected}")))
-    }
-}
-
 /// Writes a float16 as 2 bytes (`f9` then the half's bits). A value a half float does not
 /// hold exactly is a `Constraint` error: the schema says `float16`, and rounding would put
 /// another number on the wire. NaN is written as the half NaN.

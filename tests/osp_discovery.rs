@@ -456,7 +456,14 @@ mod agents {
             let control = async { controller.connect(&hall, &mut Typo(Some(rx))).await };
             let (served, controlled) = tokio::join!(serve, control);
             assert!(matches!(served, Err(osmos::quic::Error::Authentication(_))), "{served:?}");
-            assert!(matches!(controlled, Err(osmos::quic::Error::Authentication(_))), "{controlled:?}");
+            // The receiver's close (401) may overtake its auth-status on the controller's side.
+            assert!(
+                matches!(
+                    controlled,
+                    Err(osmos::quic::Error::Authentication(_) | osmos::quic::Error::ClosedByPeer { code: 401, .. })
+                ),
+                "{controlled:?}"
+            );
 
             let started = std::time::Instant::now();
             let (tx, rx) = mpsc::unbounded_channel();

@@ -238,17 +238,6 @@ pub enum Wildcard {
     Other(String),
 }
 
-impl Wildcard {
-    /// Whether an element of namespace `ns` (`None`: no namespace) is one the wildcard takes.
-    pub fn takes(&self, ns: Option<&str>) -> bool {
-        match self {
-            Wildcard::Any => true,
-            Wildcard::In(list) => list.iter().any(|n| n == ns.unwrap_or("")),
-            Wildcard::Other(target) => ns.is_some_and(|ns| ns != target),
-        }
-    }
-}
-
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -126,8 +126,9 @@ pub fn item(attrs: &[Attribute]) -> syn::Result<Item> {
                 meta.parse_nested_meta(|m| {
                     let e: Expr = m.value()?.parse()?;
                     let value = match literal(&e)? {
-                        l @ (Literal::Int(_) | Literal::Float(_)) => l,
-                        _ => return Err(syn::Error::new_spanned(&e, "a range bound is a number")),
+                        // A bool bound: `range(ge = true, le = true)` is the type `true`.
+                        l @ (Literal::Int(_) | Literal::Float(_) | Literal::Bool(_)) => l,
+                        _ => return Err(syn::Error::new_spanned(&e, "a range bound is a number or a bool")),
                     };
                     let (slot, inclusive) = match () {
                         _ if m.path.is_ident("ge") => (&mut lo, true),

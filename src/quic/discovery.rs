@@ -251,8 +251,7 @@ impl Advertiser {
         while let Ok(event) = self.events.try_recv() {
             let DaemonEvent::NameChange(change) = event else { continue };
             if change.original == self.fullname {
-                let new = change.new_name.strip_suffix(SERVICE_TYPE).and_then(|s| s.strip_suffix('.'));
-                if let Some(new) = new.filter(|new| *new != self.instance) {
+                if let Some(new) = instance_of(&change.new_name).filter(|new| *new != self.instance) {
                     renamed = Some(new.to_owned());
                 }
             } else if change.original == self.advertisement.host_name_for(&self.instance) && renamed.is_none() {
@@ -400,14 +399,16 @@ pub fn browse_until(
     Ok(found)
 }
 
+/// The instance name of a full service name (`Kitchen` of `Kitchen._openscreen._udp.local.`).
+fn instance_of(fullname: &str) -> Option<&str> {
+    fullname.strip_suffix(SERVICE_TYPE)?.strip_suffix('.')
+}
+
 /// Reads a resolved service as an Open Screen agent.
 pub fn agent_of(info: &ServiceInfo) -> Result<DiscoveredAgent, String> {
     let txt = TxtRecord::from_pairs(info.get_properties().iter().map(|p| (p.key(), p.val())))?;
     let fullname = info.get_fullname();
-    let instance = fullname
-        .strip_suffix(SERVICE_TYPE)
-        .and_then(|s| s.strip_suffix('.'))
-        .ok_or_else(|| format!("{fullname:?} is not an instance of {SERVICE_TYPE}"))?;
+    let instance = instance_of(fullname).ok_or_else(|| format!("{fullname:?} is not an instance of {SERVICE_TYPE}"))?;
     let (display_name, truncated) = display_name_of(instance);
     let mut addresses: Vec<SocketAddr> =
         info.get_addresses().iter().map(|ip| SocketAddr::new(*ip, info.get_port())).collect();

@@ -221,7 +221,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for Switches {
             let pos = d.position();
             ::osmos::cbor::boolean(d)
                 .and_then(|v| {
-                    ::osmos::cbor::check_bool_literal(v, true)
+                    ::osmos::cbor::check_range(
+                            v,
+                            ::core::option::Option::Some((true, true)),
+                            ::core::option::Option::Some((true, true)),
+                        )
                         .map_err(|k| ::osmos::DecodeError::new(k, pos))?;
                     Ok(v)
                 })
@@ -241,7 +245,11 @@ impl<'a> ::osmos::cbor::Decode<'a> for Switches {
             let pos = d.position();
             ::osmos::cbor::boolean(d)
                 .and_then(|v| {
-                    ::osmos::cbor::check_bool_literal(v, false)
+                    ::osmos::cbor::check_range(
+                            v,
+                            ::core::option::Option::Some((false, true)),
+                            ::core::option::Option::Some((false, true)),
+                        )
                         .map_err(|k| ::osmos::DecodeError::new(k, pos))?;
                     Ok(v)
                 })
@@ -273,7 +281,11 @@ impl ::osmos::cbor::Encode for Switches {
                 e,
                 "on",
                 |e| {
-                    ::osmos::cbor::check_bool_literal(*v, true)
+                    ::osmos::cbor::check_range(
+                            *v,
+                            ::core::option::Option::Some((true, true)),
+                            ::core::option::Option::Some((true, true)),
+                        )
                         .map_err(::osmos::cbor::invalid)?;
                     ::osmos::cbor::write_bool(e, *v);
                     Ok(())
@@ -286,7 +298,11 @@ impl ::osmos::cbor::Encode for Switches {
                 e,
                 "off",
                 |e| {
-                    ::osmos::cbor::check_bool_literal(*v, false)
+                    ::osmos::cbor::check_range(
+                            *v,
+                            ::core::option::Option::Some((false, true)),
+                            ::core::option::Option::Some((false, true)),
+                        )
                         .map_err(::osmos::cbor::invalid)?;
                     ::osmos::cbor::write_bool(e, *v);
                     Ok(())

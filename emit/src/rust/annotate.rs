@@ -11,8 +11,8 @@ use quote::quote;
 
 use super::Ctx;
 use crate::ir::{
-    Bound, ChoiceVariant, Constraint, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Ty, TyKind,
-    TypeDef, TypeKind,
+    ChoiceVariant, Constraint, EnumVariant, Field, Key, Layout, Literal, MessageKey, Occur, Prim, Ty, TyKind, TypeDef,
+    TypeKind,
 };
 
 /// `#[osmos(name = .., array, type_key = .., allow_any_key)]`.
@@ -155,8 +155,6 @@ fn constraint(c: &Constraint) -> Option<TokenStream> {
             let mm = min_max(min, max);
             quote!(chars #mm)
         }
-        // `true`/`false` as a type has no derive attribute: the derive form does not check it.
-        Constraint::Range { min: Some(Bound { value: Literal::Bool(_), .. }), .. } => return None,
         Constraint::Range { min, max } => {
             let mut bounds = Vec::new();
             if let Some(b) = min {

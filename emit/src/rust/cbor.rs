@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{field_ident, number, opt, slot, Ctx};
-use crate::ir::{Bound, Constraint, Field, Key, Layout, Literal, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
+use crate::ir::{Constraint, Field, Key, Layout, Occur, Prim, Struct, Ty, TyKind, TypeDef, TypeKind};
 
 pub(crate) fn emit(ctx: &Ctx, t: &TypeDef) -> TokenStream {
     let rt = ctx.rt();
@@ -200,10 +200,6 @@ pub(crate) fn checks(ctx: &Ctx, kind: &TyKind, constraints: &[&Constraint], v: T
             Constraint::Chars { min, max } => {
                 let max = opt(*max);
                 out.push(quote!(#rt::cbor::check_len(v.chars().count(), #min, #max, "characters")));
-            }
-            // `true`/`false` as a type.
-            Constraint::Range { min: Some(Bound { value: Literal::Bool(b), .. }), .. } => {
-                out.push(quote!(#rt::cbor::check_bool_literal(#v, #b)));
             }
             Constraint::Range { min, max } => {
                 let Some(p) = prim else { continue };

@@ -545,6 +545,8 @@ pub(crate) fn number(lit: &crate::ir::Literal, prim: &Prim) -> Option<TokenStrea
             let v = *f as f32;
             Some(quote!(#v))
         }
+        // `true`/`false` as a type: a range of one value.
+        (Literal::Bool(b), Prim::Bool) => Some(quote!(#b)),
         _ => None,
     }
 }
